@@ -1,0 +1,66 @@
+# What Matters: two commands.
+#   make run   set everything up (virtualenv, dependencies, model, database) and start the system
+#   make test  set up the same way and run every test
+# Each step says what it is doing; steps that are already done are skipped.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || echo python3.10)
+INSTALLED := $(VENV)/.installed
+MODEL := models/whatmatters.tar.gz
+export PYTHONUNBUFFERED := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: run test install setup model validate test-stories pytest nlu-eval constraints clean
+
+run: setup
+	$(VENV)/bin/whatmatters run
+
+test: setup validate test-stories pytest
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@echo "[make] creating the Python 3.10 virtualenv in $(VENV) (Rasa 3.6 needs Python 3.10)..."
+	@$(PYTHON310) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required, found " + sys.version' \
+	  || { echo "[make] Python 3.10 not found: install it (e.g. pyenv install 3.10) and run again"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	@echo "[make] installing dependencies (Rasa and TensorFlow: about 2 minutes the first time)..."
+	@$(PIP) install --progress-bar off -q --upgrade "pip==24.0"
+	@$(PIP) install --progress-bar off -c constraints.txt -e ".[test]" 2>&1 \
+	  | grep -E "^(Collecting|Successfully installed|ERROR)" | sed -e 's/^/[pip] /' | cut -c1-160; \
+	  test $${PIPESTATUS[0]} -eq 0
+	@$(PIP) check >/dev/null || { $(PIP) check; exit 1; }
+	@touch $(INSTALLED)
+	@echo "[make] dependencies installed."
+
+setup: install
+	@$(VENV)/bin/whatmatters setup
+
+validate: install
+	@echo "[make] checking the training data (rasa data validate)..."
+	@$(PY) -m bot.rasa_server data validate --domain domain.yml --data data/nlu data/rules --fail-on-warnings
+
+test-stories: setup
+	@echo "[make] running the test stories against the trained model (rasa test core)..."
+	@rm -rf results/core
+	@$(PY) -m bot.rasa_server test core --model $(MODEL) --stories tests/stories --out results/core \
+	  --fail-on-prediction-errors --no-plot
+
+pytest: setup
+	@echo "[make] running pytest..."
+	@$(PY) -m pytest -ra
+
+nlu-eval: setup
+	@echo "[make] NLU cross-validation (rasa test nlu, 5 folds); figures in results/nlu..."
+	@$(PY) -m bot.rasa_server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
+	@$(PY) -m bot.nlu_report results/nlu
+
+constraints:
+	@$(PIP) freeze --exclude-editable | grep -v '^-e' | grep -vi '^whatmatters' > constraints.txt.new
+	@mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) results models/*.tar.gz models/*.fingerprint

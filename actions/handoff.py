@@ -1,0 +1,33 @@
+"""The end of an intake: the summary and queue item, or a refusal kept on its own."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.db import intake_of, transaction
+from bot.intake import questions, store
+from bot.intake.summary import build_summary, summary_text
+
+
+class ActionFinishIntake(Action):
+    def name(self) -> Text:
+        return "action_finish_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if tracker.get_slot(questions.CONSENT) is False:
+            dispatcher.utter_message(response="utter_declined")
+            return []
+        async with transaction() as session:
+            intake = await intake_of(session, tracker)
+            answers = await store.answer_map(session, intake)
+            flags = await store.flag_dicts(session, intake)
+            summary = build_summary(answers, flags, intake.reference, intake.channel)
+            await store.submit(session, intake, summary, summary_text(answers, flags))
+        dispatcher.utter_message(response="utter_submitted", reference=intake.reference)
+        return []

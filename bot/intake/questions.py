@@ -1,0 +1,258 @@
+"""The intake's questions, in the order a link worker would ask them.
+
+This catalogue is the one description of the conversation's content: the
+form asks the first unanswered question that applies (`next_question`), the
+validator interprets answers by the question's kind, the summary is built by
+section. The wording patients see lives in `domain.yml` (`utter_ask_<key>`),
+so copy can be reviewed without reading Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Optional
+
+from bot.intake.normalise import Option
+
+SKIPPED = "__skipped__"
+"""Slot value of a question the patient chose not to answer (kept apart from an empty answer)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    keywords: tuple[str, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("about_you", "About you", (
+        "about me", "about you", "my name", "name", "contact", "phone", "number", "email",
+        "e-mail", "times", "best time", "practice", "gp", "surgery", "referral", "code",
+        "my details", "details",
+    )),
+    Section("what_matters", "What matters to you", (
+        "what matters", "matters", "life areas", "areas", "support with", "help with", "topics",
+        "priorities", "most important",
+    )),
+    Section("wellbeing", "Wellbeing", (
+        "wellbeing", "well-being", "scores", "score", "numbers", "satisfied", "happy", "anxious",
+        "worthwhile", "ratings",
+    )),
+    Section("strengths", "Strengths and support", (
+        "strengths", "strength", "enjoy", "good at", "support", "supporters", "hobbies",
+        "interests",
+    )),
+    Section("barriers", "Barriers", (
+        "barriers", "barrier", "hard", "difficult", "obstacles", "problems", "what stops me",
+        "stopped me", "getting in the way",
+    )),
+    Section("preferences", "Preferences", (
+        "preferences", "preference", "group", "one-to-one", "one to one", "in person", "online",
+        "go with me", "someone with me", "come with me", "company", "accessibility", "access",
+        "language", "interpreter",
+    )),
+    Section("goal", "Your goal", (
+        "goal", "goals", "three months", "3 months", "hope", "hopes", "different",
+    )),
+)
+SECTION_BY_KEY: Mapping[str, Section] = {s.key: s for s in SECTIONS}
+
+CONTACT_METHODS = (
+    Option("phone", "Phone call", ("phone", "call", "ring", "landline", "mobile")),
+    Option("text", "Text message", ("text", "sms", "message me")),
+    Option("email", "Email", ("email", "e-mail", "mail")),
+    Option("practice", "Through the practice", ("practice", "surgery", "gp", "doctor", "reception")),
+)
+
+LIFE_AREAS = (
+    Option("loneliness", "Loneliness and feeling connected", (
+        "lonel", "isolat", "on my own", "alone", "connect", "friends", "company", "social",
+        "nobody to talk", "no one to talk", "meet people", "meeting people",
+    )),
+    Option("activity", "Physical activity and weight", (
+        "physical", "activ", "exercis", "weight", "fit", "gym", "walk", "sport", "move more",
+        "lose", "slim", "diet", "swim",
+    )),
+    Option("mental_wellbeing", "Mental wellbeing, stress and confidence", (
+        "mental", "stress", "confiden", "anxi", "worr", "mood", "low", "depress", "nerv",
+        "self-esteem", "self esteem", "panic", "wellbeing", "feel better",
+    )),
+    Option("money", "Money, benefits and debt", (
+        "money", "benefit", "debt", "bills", "financ", "afford", "universal credit", "pip\\b",
+        "income", "pension", "cost of living", "skint", "broke",
+    )),
+    Option("housing", "Housing", (
+        "hous", "home", "rent", "landlord", "damp", "mould", "evict", "homeless", "flat\\b",
+        "council",
+    )),
+    Option("work", "Work, volunteering and learning", (
+        "work", "job", "volunt", "learn", "course", "college", "employ", "career", "skills",
+        "training", "study",
+    )),
+    Option("caring", "Caring for someone", (
+        "caring", "carer", "care for", "caring for", "look after", "looking after",
+    )),
+    Option("bereavement", "Bereavement", (
+        "bereave", "grief", "griev", "died", "passed away", "death", "loss of", "lost my",
+    )),
+    Option("relationships", "Relationships", (
+        "relationship", "partner", "marriage", "husband", "wife", "family", "divorce",
+        "separat",
+    )),
+    Option("food", "Food", ("food", "eat", "meal", "cook", "hungry", "food bank", "nutrition")),
+    Option("long_term_condition", "Living with a long-term condition", (
+        "long-term", "long term", "condition", "blood pressure", "diabet", "arthritis", "asthma",
+        "copd", "pain", "heart", "illness", "chronic", "hypertension", "cholesterol",
+    )),
+    Option("other", "Something else", ("something else", "other", "else")),
+)
+
+BARRIERS = (
+    Option("cost", "Cost", ("cost", "money", "afford", "expensive", "price", "pay")),
+    Option("transport", "Transport", (
+        "transport", "bus", "buses", "travel", "car\\b", "drive", "driving", "taxi", "lift",
+        "get there", "getting there",
+    )),
+    Option("confidence", "Confidence or embarrassment", (
+        "confiden", "embarrass", "nervous", "shy", "anxious", "scared", "afraid", "worried",
+        "self-conscious", "self conscious", "judg", "fit in", "younger", "on my own", "alone",
+    )),
+    Option("pain_mobility", "Pain or mobility", (
+        "pain", "mobility", "knee", "hip", "back", "hurt", "walking", "joints", "arthritis",
+        "wheelchair", "stick", "breath",
+    )),
+    Option("caring_duties", "Caring duties", ("caring", "carer", "look after", "looking after", "kids", "children")),
+    Option("time", "Time", ("time", "busy", "work shifts", "shifts", "hours")),
+    Option("language", "Language", ("language", "english", "translat", "interpret")),
+    Option("not_knowing_anyone", "Not knowing anyone", (
+        "know anyone", "know anybody", "know no one", "know nobody", "don't know people",
+        "strangers", "not knowing",
+    )),
+    Option("none", "None of these", ("none of these", "none of them", "nothing else", "no others")),
+)
+
+GROUP_OR_ONE = (
+    Option("group", "In a group", ("group", "with others", "other people", "class")),
+    Option("one_to_one", "One-to-one", ("one-to-one", "one to one", "1:1", "1-1", "1 to 1", "just me", "individual", "on my own", "alone", "private")),
+    Option("either", "Either is fine", ("either", "both", "don't mind", "dont mind", "no preference", "not bothered", "whatever", "any")),
+)
+
+MEETING_FORMATS = (
+    Option("in_person", "In person", ("in person", "face to face", "face-to-face", "meet", "person")),
+    Option("phone", "By phone", ("phone", "call", "telephone")),
+    Option("online", "Online", ("online", "video", "zoom", "teams", "internet", "computer")),
+    Option("any", "Any of these", ("any", "either", "don't mind", "dont mind", "no preference", "whatever", "all")),
+)
+
+LANGUAGES = (
+    Option("english", "English", ("english",)),
+    Option("other", "Another language", ("another", "other")),
+)
+
+
+def _wants_contact_detail(a: Mapping[str, object]) -> bool:
+    return a.get("contact_method") in ("phone", "text", "email")
+
+
+def _chose_other_area(a: Mapping[str, object]) -> bool:
+    areas = a.get("life_areas")
+    return isinstance(areas, list) and "other" in areas
+
+
+def _many_areas(a: Mapping[str, object]) -> bool:
+    areas = a.get("life_areas")
+    return isinstance(areas, list) and len(areas) > 2
+
+
+def _not_english(a: Mapping[str, object]) -> bool:
+    language = a.get("language")
+    return isinstance(language, str) and language not in ("english", SKIPPED)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One thing we ask. `kind` decides how an answer is read (see validation)."""
+
+    key: str
+    section: str
+    kind: str
+    optional: bool = False
+    options: tuple[Option, ...] = ()
+    applies: Optional[Callable[[Mapping[str, object]], bool]] = field(default=None, compare=False)
+    label: str = ""
+
+    def applies_to(self, answers: Mapping[str, object]) -> bool:
+        return self.applies is None or self.applies(answers)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("preferred_name", "about_you", "name", label="Name"),
+    Question("contact_method", "about_you", "choice", options=CONTACT_METHODS, label="Contact by"),
+    Question("contact_detail", "about_you", "contact", applies=_wants_contact_detail, label="Contact details"),
+    Question("contact_times", "about_you", "text", optional=True, label="Best times"),
+    Question("gp_practice", "about_you", "text", optional=True, label="GP practice"),
+    Question("referral_code", "about_you", "text", optional=True, label="Referral code"),
+    Question("what_matters", "what_matters", "text", label="What matters most"),
+    Question("life_areas", "what_matters", "multi", options=LIFE_AREAS, label="Life areas"),
+    Question("life_areas_other", "what_matters", "text", applies=_chose_other_area, label="Something else"),
+    Question("top_areas", "what_matters", "top", applies=_many_areas, label="Matter most"),
+    Question("ons_life_satisfaction", "wellbeing", "scale", label="Life satisfaction"),
+    Question("ons_worthwhile", "wellbeing", "scale", label="Things done are worthwhile"),
+    Question("ons_happy", "wellbeing", "scale", label="Happy yesterday"),
+    Question("ons_anxious", "wellbeing", "scale", label="Anxious yesterday"),
+    Question("enjoys", "strengths", "text", label="Enjoys"),
+    Question("good_at", "strengths", "text", optional=True, label="Good at"),
+    Question("support_network", "strengths", "text", optional=True, label="Support around them"),
+    Question("barriers_text", "barriers", "text", label="What has made things hard"),
+    Question("barrier_options", "barriers", "multi", optional=True, options=BARRIERS, label="Barriers"),
+    Question("group_or_one_to_one", "preferences", "choice", options=GROUP_OR_ONE, label="Group or one-to-one"),
+    Question("meeting_format", "preferences", "choice", options=MEETING_FORMATS, label="How to meet"),
+    Question("wants_company", "preferences", "yes_no", label="Someone to go with them the first time"),
+    Question("accessibility_needs", "preferences", "text", optional=True, label="Accessibility needs"),
+    Question("language", "preferences", "language", options=LANGUAGES, label="Preferred language"),
+    Question("interpreter", "preferences", "yes_no", applies=_not_english, label="Interpreter needed"),
+    Question("goal", "goal", "text", label="In three months"),
+)
+QUESTION_BY_KEY: Mapping[str, Question] = {q.key: q for q in QUESTIONS}
+
+CONSENT = "consent"
+CONFIRMED = "confirmed"
+FORM_SLOTS: tuple[str, ...] = (CONSENT,) + tuple(q.key for q in QUESTIONS) + (CONFIRMED,)
+"""Every slot the intake form can ask for, in asking order."""
+
+ONS_KEYS = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
+
+
+def required_slots(answers: Mapping[str, object]) -> list[str]:
+    """The form's required slots for these answers: those that apply, in order."""
+    if answers.get(CONSENT) is False:
+        return [CONSENT]
+    keys = [CONSENT] + [q.key for q in QUESTIONS if q.applies_to(answers)]
+    return keys + [CONFIRMED]
+
+
+def next_question(answers: Mapping[str, object]) -> Optional[str]:
+    """The slot to ask for next, or None when the intake is finished (or refused)."""
+    return next((key for key in required_slots(answers) if answers.get(key) is None), None)
+
+
+def section_keys(section: str) -> list[str]:
+    return [q.key for q in QUESTIONS if q.section == section]
+
+
+def section_of(slot: Optional[str]) -> Optional[str]:
+    if slot in QUESTION_BY_KEY:
+        return QUESTION_BY_KEY[slot].section
+    return None
+
+
+def progress(slot: Optional[str]) -> tuple[int, int]:
+    """(step, of) through the sections, for "Part 3 of 8" style progress."""
+    order = ["consent"] + [s.key for s in SECTIONS] + ["confirm"]
+    if slot == CONSENT or slot is None:
+        return 1, len(order)
+    if slot == CONFIRMED:
+        return len(order), len(order)
+    section = section_of(slot)
+    return order.index(section) + 1 if section in order else 1, len(order)

@@ -1,0 +1,19 @@
+"""Run Rasa's command line with our fixes applied: `python -m bot.rasa_server run ...`."""
+
+from __future__ import annotations
+
+import sys
+
+from bot import rasa_patches
+
+
+def main() -> None:
+    rasa_patches.apply()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

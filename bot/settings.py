@@ -1,0 +1,93 @@
+"""Settings from the environment and `.env` (python-dotenv); `.env.example` documents each one.
+
+Everything has a safe embedded default: SQLite in `var/`, every server on
+127.0.0.1. Production changes only these values, never code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping, Optional
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'whatmatters.db'}"
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    rasa_api_token: str = ""
+    actions_host: str = "127.0.0.1"
+    actions_port: int = 5055
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    model_dir: Path = PROJECT_ROOT / "models"
+    log_level: str = "INFO"
+    max_message_chars: int = 4000
+    environment: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def sync_database_url(self) -> str:
+        """The same database for synchronous clients (Alembic, Rasa's tracker store)."""
+        url = make_url(self.database_url)
+        driver = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg2"}[url.get_backend_name()]
+        return str(url.set(drivername=driver))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "sqlite"
+
+    @property
+    def action_endpoint(self) -> str:
+        return f"http://{self.actions_host}:{self.actions_port}/webhook"
+
+    def rasa_env(self) -> dict[str, str]:
+        """Variables that `endpoints.yml` reads: the action server and the SQL tracker store."""
+        url = make_url(self.sync_database_url)
+        return {
+            "WM_ACTION_ENDPOINT": self.action_endpoint,
+            "WM_TRACKER_DIALECT": url.get_backend_name(),
+            "WM_TRACKER_URL": str(url).replace("***", url.password or ""),
+            "WM_TRACKER_DB": url.database or "",
+        }
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        return replace(self, **changes)
+
+
+def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str, str]] = None) -> Settings:
+    """Read settings: real environment variables win over the `.env` file."""
+    values: dict[str, str] = {}
+    path = env_file or PROJECT_ROOT / ".env"
+    if path.exists():
+        values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    values.update(environ if environ is not None else os.environ)
+
+    def get(name: str, default: object) -> str:
+        return values.get(f"WM_{name}", values.get(name, str(default)))
+
+    defaults = Settings()
+    return Settings(
+        database_url=get("DATABASE_URL", defaults.database_url),
+        rasa_host=get("RASA_HOST", defaults.rasa_host),
+        rasa_port=int(get("RASA_PORT", defaults.rasa_port)),
+        rasa_api_token=get("RASA_API_TOKEN", ""),
+        actions_host=get("ACTIONS_HOST", defaults.actions_host),
+        actions_port=int(get("ACTIONS_PORT", defaults.actions_port)),
+        web_host=get("WEB_HOST", defaults.web_host),
+        web_port=int(get("WEB_PORT", defaults.web_port)),
+        model_dir=Path(get("MODEL_DIR", defaults.model_dir)),
+        log_level=get("LOG_LEVEL", defaults.log_level).upper(),
+        max_message_chars=int(get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
+        environment=dict(values),
+    )

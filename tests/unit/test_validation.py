@@ -1,0 +1,140 @@
+"""What one message means for the question being asked."""
+
+import pytest
+
+from bot.intake import questions
+from bot.intake.questions import SKIPPED, required_slots
+from bot.intake.validation import ATTEMPTS_BEFORE_OFFER, interpret, keys_to_change
+
+
+def test_scale_answer_is_accepted_and_stored_as_a_number():
+    outcome = interpret("ons_happy", "about a 7", "inform", {})
+    assert outcome.accepted and outcome.value == 7
+
+
+def test_unclear_scale_answer_is_asked_again_with_the_scale_explained():
+    outcome = interpret("ons_happy", "pretty good really", "inform", {})
+    assert not outcome.accepted
+    assert outcome.responses == ["utter_invalid_scale"]
+
+
+def test_second_unclear_answer_offers_to_skip_or_have_a_person_call():
+    outcome = interpret("ons_happy", "pretty good really", "inform", {}, attempts=ATTEMPTS_BEFORE_OFFER - 1)
+    assert outcome.responses == ["utter_invalid_scale", "utter_offer_skip_or_person"]
+
+
+def test_optional_question_can_be_skipped_at_once():
+    outcome = interpret("gp_practice", "skip", "skip", {})
+    assert outcome.accepted and outcome.value == SKIPPED and outcome.status == "skipped"
+
+
+def test_required_question_explains_before_a_skip_is_taken():
+    first = interpret("what_matters", "skip", "skip", {}, attempts=0)
+    assert not first.accepted and first.responses == ["utter_why_needed_skip"]
+    second = interpret("what_matters", "skip", "skip", {}, attempts=1)
+    assert second.accepted and second.value == SKIPPED
+
+
+def test_free_text_is_kept_verbatim_whatever_it_holds():
+    for text in ["<script>alert('x')</script> I want friends", "'; DROP TABLE answers; --", "Je veux marcher 🚶‍♀️", "مرحبا"]:
+        outcome = interpret("what_matters", text, "inform", {})
+        assert outcome.accepted and outcome.value == text
+
+
+def test_emoji_only_is_not_an_answer_to_a_text_question():
+    outcome = interpret("enjoys", "🙂🙂", "inform", {})
+    assert not outcome.accepted
+
+
+def test_huge_answer_is_refused_not_truncated():
+    outcome = interpret("goal", "a" * 5000, "inform", {})
+    assert not outcome.accepted and outcome.responses[0] == "utter_too_long"
+
+
+def test_consent():
+    assert interpret("consent", "yes", "affirm", {}).value is True
+    assert interpret("consent", "no thanks", "deny", {}).value is False
+    assert not interpret("consent", "what is this", "help", {}).accepted
+
+
+def test_contact_detail_depends_on_the_method():
+    assert interpret("contact_detail", "07700 900123", "inform", {"contact_method": "text"}).value == "+447700900123"
+    assert interpret("contact_detail", "sue@example.org", "inform", {"contact_method": "email"}).value == "sue@example.org"
+    assert not interpret("contact_detail", "sue@example.org", "inform", {"contact_method": "phone"}).accepted
+
+
+def test_top_areas_come_from_the_chosen_ones():
+    answers = {"life_areas": ["loneliness", "activity", "money"]}
+    assert interpret("top_areas", "money and loneliness", "inform", answers).value == ["loneliness", "money"]
+    assert not interpret("top_areas", "housing", "inform", answers).accepted
+
+
+def test_language():
+    assert interpret("language", "English", "inform", {}).value == "english"
+    assert interpret("language", "I speak Polish", "inform", {}).value == "Polish"
+    assert not interpret("language", "Another language", "inform", {}).accepted
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("change my barriers", ["barriers_text", "barrier_options"]),
+        ("can I go back and change my name", ["preferred_name"]),
+        ("I want to edit what I said about my goal", ["goal"]),
+        ("change the wellbeing scores", list(questions.ONS_KEYS)),
+        ("update my phone number", ["contact_method", "contact_detail"]),
+    ],
+)
+def test_change_requests_mid_intake(text, expected):
+    assert keys_to_change(text, confirming=False) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like to go back to work and feel happy again",
+        "I want to change my diet and lose weight",
+        "Feeling less anxious and going back to my walking group",
+        "I want to go back to my doctor",
+    ],
+)
+def test_answers_are_not_mistaken_for_change_requests(text):
+    assert keys_to_change(text, confirming=False) == []
+
+
+def test_a_change_request_mid_intake_clears_the_earlier_answer_and_keeps_the_current_question():
+    outcome = interpret("enjoys", "oops, change my name", "inform", {"preferred_name": "Sue"})
+    assert not outcome.accepted and outcome.clear == ["preferred_name"]
+
+
+def test_confirmation():
+    assert interpret("confirmed", "yes, send it", "affirm", {}).value is True
+    assert interpret("confirmed", "yes, happy with that", "affirm", {}).value is True
+    change = interpret("confirmed", "barriers", "inform", {})
+    assert not change.accepted and change.clear == ["barriers_text", "barrier_options"]
+    which = interpret("confirmed", "I want to change something", "inform", {})
+    assert not which.accepted and which.responses == ["utter_which_section"] and not which.clear
+
+
+def test_question_order_and_conditions():
+    assert required_slots({})[0] == "consent"
+    assert required_slots({"consent": False}) == ["consent"]
+    answers = {"consent": True, "contact_method": "practice", "life_areas": ["loneliness"], "language": "english"}
+    slots = required_slots(answers)
+    assert "contact_detail" not in slots and "top_areas" not in slots and "interpreter" not in slots
+    assert slots[-1] == "confirmed"
+    more = {"consent": True, "contact_method": "text", "life_areas": ["loneliness", "money", "other"], "language": "Polish"}
+    slots = required_slots(more)
+    assert {"contact_detail", "top_areas", "life_areas_other", "interpreter"} <= set(slots)
+
+
+def test_next_question_walks_the_sections_in_order():
+    answers: dict = {"consent": True}
+    seen = []
+    while (key := questions.next_question(answers)) is not None:
+        seen.append(key)
+        answers[key] = True if key == "confirmed" else "x"
+    sections = [questions.section_of(k) for k in seen if questions.section_of(k)]
+    order = [s.key for s in questions.SECTIONS]
+    assert sections == sorted(sections, key=order.index)
+    assert seen[-1] == "confirmed"
