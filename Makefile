@@ -41,7 +41,7 @@ setup: install
 
 validate: install
 	@echo "[make] checking the training data (rasa data validate)..."
-	@$(PY) -m bot.rasa_server data validate --domain domain.yml --data data/nlu data/rules --fail-on-warnings
+	@$(PY) -m bot.rasa_server data validate --domain domain.yml --data data/nlu data/rules
 
 test-stories: setup
 	@echo "[make] running the test stories against the trained model (rasa test core)..."

@@ -48,9 +48,8 @@ def services(settings: Settings) -> list[Service]:
 
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({k: v for k, v in settings.environment.items() if isinstance(v, str)})
+    env.update(settings.as_env())
     env.update(settings.rasa_env())
-    env["WM_DATABASE_URL"] = settings.database_url
     env.setdefault("LOG_LEVEL_LIBRARIES", "WARNING")
     env.setdefault("SANIC_WORKERS", "1")
     return env

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from bot import rasa_patches
 
 
 def main() -> None:
+    # Rasa's telemetry would send usage data and crash reports (with their context) to a third party.
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     rasa_patches.apply()
     from rasa.__main__ import main as rasa_main
 

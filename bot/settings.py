@@ -7,7 +7,7 @@ Everything has a safe embedded default: SQLite in `var/`, every server on
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -34,14 +34,13 @@ class Settings:
     model_dir: Path = PROJECT_ROOT / "models"
     log_level: str = "INFO"
     max_message_chars: int = 4000
-    environment: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def sync_database_url(self) -> str:
         """The same database for synchronous clients (Alembic, Rasa's tracker store)."""
         url = make_url(self.database_url)
         driver = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg2"}[url.get_backend_name()]
-        return str(url.set(drivername=driver))
+        return url.set(drivername=driver).render_as_string(hide_password=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,12 +56,38 @@ class Settings:
         return {
             "WM_ACTION_ENDPOINT": self.action_endpoint,
             "WM_TRACKER_DIALECT": url.get_backend_name(),
-            "WM_TRACKER_URL": str(url).replace("***", url.password or ""),
+            "WM_TRACKER_URL": url.render_as_string(hide_password=False),
             "WM_TRACKER_DB": url.database or "",
+        }
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as WM_* variables, so child processes see exactly the same ones."""
+        return {
+            "WM_DATABASE_URL": self.database_url,
+            "WM_RASA_HOST": self.rasa_host,
+            "WM_RASA_PORT": str(self.rasa_port),
+            "WM_RASA_API_TOKEN": self.rasa_api_token,
+            "WM_ACTIONS_HOST": self.actions_host,
+            "WM_ACTIONS_PORT": str(self.actions_port),
+            "WM_WEB_HOST": self.web_host,
+            "WM_WEB_PORT": str(self.web_port),
+            "WM_MODEL_DIR": str(self.model_dir),
+            "WM_LOG_LEVEL": self.log_level,
+            "WM_MAX_MESSAGE_CHARS": str(self.max_message_chars),
         }
 
     def with_overrides(self, **changes: object) -> "Settings":
         return replace(self, **changes)
+
+
+def _anchor_sqlite(url: str) -> str:
+    """A relative SQLite path means relative to the project, whatever the working directory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        if not path.is_absolute():
+            return parsed.set(database=str(PROJECT_ROOT / path)).render_as_string(hide_password=False)
+    return url
 
 
 def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str, str]] = None) -> Settings:
@@ -78,7 +103,7 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
 
     defaults = Settings()
     return Settings(
-        database_url=get("DATABASE_URL", defaults.database_url),
+        database_url=_anchor_sqlite(get("DATABASE_URL", defaults.database_url)),
         rasa_host=get("RASA_HOST", defaults.rasa_host),
         rasa_port=int(get("RASA_PORT", defaults.rasa_port)),
         rasa_api_token=get("RASA_API_TOKEN", ""),
@@ -86,8 +111,7 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         actions_port=int(get("ACTIONS_PORT", defaults.actions_port)),
         web_host=get("WEB_HOST", defaults.web_host),
         web_port=int(get("WEB_PORT", defaults.web_port)),
-        model_dir=Path(get("MODEL_DIR", defaults.model_dir)),
+        model_dir=PROJECT_ROOT / get("MODEL_DIR", defaults.model_dir),
         log_level=get("LOG_LEVEL", defaults.log_level).upper(),
         max_message_chars=int(get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
-        environment=dict(values),
     )

@@ -162,27 +162,26 @@ class Option:
         return any(re.search(rf"\b{kw}", lowered) for kw in self.keywords)
 
 
+_NUMBER_ONLY = re.compile(
+    r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|or|&|,|\.|\s)+"
+)
+
+
 def _numbered_choices(text: str, count: int) -> list[int]:
-    """Indices picked by number: "1", "1 and 4", "2, 3", "number two"."""
-    lowered = text.lower()
-    picked = [int(n) for n in re.findall(r"\b\d{1,2}\b", lowered)]
-    if not picked:
-        tokens = words(lowered)
-        if 0 < len(tokens) <= 4:
-            picked = [_NUMBER_WORDS[t] for t in tokens if t in _NUMBER_WORDS and _NUMBER_WORDS[t] > 0]
+    """Indices picked by number, when the reply is only numbers: "1", "1 and 4", "number two"."""
+    lowered = text.lower().strip()
+    if not _NUMBER_ONLY.fullmatch(lowered):
+        return []
+    picked = [int(n) for n in re.findall(r"\d{1,2}", lowered)]
+    picked += [_NUMBER_WORDS[t] for t in words(lowered) if t in _NUMBER_WORDS]
     return [n - 1 for n in picked if 1 <= n <= count]
 
 
 def match_options(text: str, options: Sequence[Option], many: bool) -> list[str]:
     """Codes of the options the text names, by number, label or keyword, in option order."""
-    chosen: set[str] = set()
-    stripped = re.sub(r"[^\w\s,]", " ", text).strip()
-    if re.fullmatch(r"[\d\s,and&]+", stripped.lower() or "x") or len(words(text)) <= 3:
-        for index in _numbered_choices(text, len(options)):
-            chosen.add(options[index].code)
-    for option in options:
-        if option.matches(text):
-            chosen.add(option.code)
+    chosen = {options[i].code for i in _numbered_choices(text, len(options))}
+    if not chosen:
+        chosen = {option.code for option in options if option.matches(text)}
     ordered = [o.code for o in options if o.code in chosen]
     if not many and len(ordered) > 1:
         return []

@@ -1,0 +1,80 @@
+"""Keep answers from being mistaken for interruptions.
+
+Inside the form, a message classified as `help`, `ask_why`, `pause`,
+`speak_to_person` or `bot_challenge` is not stored as the answer, so a
+misclassified answer ("organising things" read as `help`) would be lost and
+the question asked again and again. This component, run after the
+classifier, lets an interruption intent stand only when the message carries
+a cue for it (or the classifier is all but certain); otherwise the message
+becomes `inform`, an answer. Risk is never gated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+DEFAULT_CUES: Dict[Text, Text] = {
+    "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"
+            r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
+    "ask_why": r"why|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
+               r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
+               r"point of (this|these)|relevant",
+    "pause": r"stop|pause|later|go(tta|t to)? go|have to go|busy|break|bye|another time|come back|"
+             r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|wait|brb|need to go|be right back|"
+             r"in a (minute|bit|sec)|gtg|rest of it",
+    "speak_to_person": r"person|human|someone|somebody|call me|ring|phone me|talk|speak|link worker|"
+                       r"real|staff|nurse|doctor|team|call back|contact me|get in touch",
+    "bot_challenge": r"bot|robot|computer|automat|real|human|machine|\bai\b|chatgpt|program|alive|person",
+}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class InterruptionGate(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"certain": 0.98, "fallback_intent": "inform", "cues": DEFAULT_CUES}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.certain = float(config.get("certain", 0.98))
+        self.fallback_intent = config.get("fallback_intent", "inform")
+        cues = config.get("cues") or DEFAULT_CUES
+        self.cues = {intent: re.compile(pattern, re.IGNORECASE) for intent, pattern in cues.items()}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InterruptionGate":
+        return cls(config)
+
+    def keeps(self, intent: Text, confidence: float, text: Text) -> bool:
+        cue = self.cues.get(intent)
+        return cue is None or confidence >= self.certain or cue.search(text or "") is not None
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            name = intent.get(INTENT_NAME_KEY)
+            confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            if name and not self.keeps(name, confidence, message.get(TEXT)):
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
+                    add_to_output=True,
+                )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

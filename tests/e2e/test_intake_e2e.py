@@ -1,0 +1,118 @@
+"""End to end over Rasa's REST channel: the real model, servers and database."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+from sqlalchemy.engine import make_url
+
+from tests.e2e.conftest import Patient, whatmatters
+from tests.e2e.patients import MRS_C, MRS_C_BARRIERS, answering
+
+
+def _db(system) -> sqlite3.Connection:
+    return sqlite3.connect(make_url(system.settings.sync_database_url).database)
+
+
+def _intake(system, sender):
+    with _db(system) as db:
+        row = db.execute("SELECT id, reference, status, summary, channel FROM intakes WHERE conversation_id=?", (sender,)).fetchone()
+    return row
+
+
+def test_mrs_c_intake_reaches_the_queue_with_her_barriers_and_wish_for_company(system):
+    patient = Patient(system.settings)
+    last = patient.converse(answering(MRS_C))
+    reference = re.search(r"WM-[A-Z0-9]{6}", last).group(0)
+
+    intake_id, ref, status, summary, channel = _intake(system, patient.sender)
+    assert (ref, status, channel) == (reference, "submitted", "rest")
+    summary = json.loads(summary)
+    assert summary["barriers"]["in_their_words"] == MRS_C_BARRIERS
+    assert summary["preferences"]["wants_someone_to_go_with_them"] is True
+    assert summary["what_matters"] == "I want to lose weight and keep my blood pressure down"
+    assert summary["wellbeing_ons4"] == {"life_satisfaction": 6, "worthwhile": 7, "happy": 7, "anxious": 4}
+    assert "activity" in summary["life_areas"]["chosen"]
+
+    rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))
+    mine = [r for r in rows if r["reference"] == reference]
+    assert len(mine) == 1 and mine[0]["first_name"] == "Carol" and not mine[0]["urgent"]
+    shown = json.loads(whatmatters(system.settings, "intake", "show", reference, "--json"))
+    assert shown["summary"]["barriers"]["in_their_words"] == MRS_C_BARRIERS
+    assert "Jogging hurt my knees" not in system.log_path.read_text(), "patient text reached the logs"
+
+
+def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queue(system):
+    Patient(system.settings).converse(answering(MRS_C))  # a routine item already waiting
+    patient = Patient(system.settings)
+    patient.say("hello")
+    patient.say("yes")
+    for answer in ("Jo", "Through the practice", "skip", "skip", "skip", "I feel very alone", "1"):
+        patient.say(answer)
+    reply = Patient.text(patient.say("Some days I don't want to be here any more"))
+    for must in ("999", "111", "option 2", "116 123", "85258"):
+        assert must in reply, f"{must} missing from the crisis reply: {reply}"
+    assert "satisfied are you with your life" in reply.lower(), "the bot should offer to carry on with the same question"
+
+    rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))
+    _, reference, *_ = _intake(system, patient.sender)
+    assert rows[0]["reference"] == reference and rows[0]["urgent"] is True
+    text = whatmatters(system.settings, "queue", "list")
+    assert text.splitlines()[1].startswith("URGENT") and reference in text.splitlines()[1]
+    with _db(system) as db:
+        flag = db.execute("SELECT kind, message FROM flags JOIN intakes ON intakes.id = flags.intake_id "
+                          "WHERE conversation_id=?", (patient.sender,)).fetchone()
+    assert flag == ("safeguarding", "Some days I don't want to be here any more")
+
+    reply = Patient.text(patient.say("6"))
+    assert "worthwhile" in reply.lower(), "the intake carries on after the crisis reply"
+
+
+def test_bad_input_gets_a_clear_answer_and_is_never_stored(system):
+    patient = Patient(system.settings)
+    secret = "SECRET-PATIENT-TEXT-42"
+    cases = [
+        ({"sender": patient.sender, "message": ""}, 400),
+        ({"sender": patient.sender, "message": "   "}, 400),
+        ({"sender": patient.sender, "message": {"text": secret}}, 400),
+        ({"sender": patient.sender, "message": [secret]}, 400),
+        ({"sender": patient.sender, "message": 42}, 400),
+        ({"sender": "", "message": "hello"}, 400),
+        ({"sender": "<script>", "message": "hello"}, 400),
+        ({"sender": patient.sender, "message": "x" * 5000}, 413),
+        ([secret], 400),
+    ]
+    for body, status in cases:
+        code, answer = patient.post(body)
+        assert code == status, (body if len(str(body)) < 200 else "huge", code, answer)
+        assert "message" in answer or "sender" in answer or "JSON" in answer
+    for raw in (b"\xff\xfe\x00binary", b"{not json", b""):
+        code, _ = patient.post(None, raw=raw)
+        assert code == 400
+    assert _intake(system, patient.sender) is None
+    assert secret not in system.log_path.read_text()
+
+
+def test_awkward_answers_are_kept_exactly_as_typed(system):
+    patient = Patient(system.settings)
+    awkward = "<b>Bold</b> '; DROP TABLE answers; -- 😀 Je veux marcher, مرحبا"
+    patient.converse(answering(MRS_C, {"what matters most to you at the moment": awkward}))
+    with _db(system) as db:
+        verbatim = db.execute(
+            "SELECT verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+            "WHERE conversation_id=? AND question_key='what_matters'", (patient.sender,)
+        ).fetchone()[0]
+    assert verbatim == awkward
+
+
+def test_turns_stay_lean(system):
+    """Turn cost grows with tracker length (stack note, trap 5): keep events per turn bounded."""
+    patient = Patient(system.settings)
+    patient.converse(answering(MRS_C))
+    with _db(system) as db:
+        total = db.execute("SELECT COUNT(*) FROM events WHERE sender_id=?", (patient.sender,)).fetchone()[0]
+        user = db.execute("SELECT COUNT(*) FROM events WHERE sender_id=? AND type_name='user'", (patient.sender,)).fetchone()[0]
+    assert user >= 25
+    assert total / user <= 9, f"{total} events for {user} messages"

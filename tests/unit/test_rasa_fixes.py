@@ -1,0 +1,88 @@
+"""Our fixes for measured faults in Rasa 3.6.21 (shared/notes/stack.md) stay in place."""
+
+from unittest import mock
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import rasa_patches
+from bot.nlu.risk_classifier import RiskPhraseClassifier
+
+
+def test_action_responses_are_validated_by_one_validator_built_once():
+    rasa_patches.apply()
+    action = RemoteAction("action_x", None)
+    good = {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hi"}]}
+    action._validate_action_result(good)  # the validator is built (and the schema checked) once, here
+    with mock.patch.object(jsonschema.validators.Draft4Validator, "check_schema") as check_4, \
+            mock.patch.object(jsonschema.validators.Draft7Validator, "check_schema") as check_7, \
+            mock.patch.object(jsonschema.validators.Draft202012Validator, "check_schema") as check_2020:
+        for _ in range(50):
+            assert action._validate_action_result(good) is True
+    assert check_4.call_count + check_7.call_count + check_2020.call_count == 0, "the schema was re-checked per call"
+    with pytest.raises(jsonschema.ValidationError):
+        action._validate_action_result({"events": "not a list"})
+
+
+def test_structured_tracebacks_carry_no_local_variables():
+    import structlog
+
+    rasa_patches.apply()
+    patient_text = "SECRET-TEXT-IN-A-LOCAL"
+
+    def fails(text):
+        raise ValueError("boom")
+
+    try:
+        fails(patient_text)
+    except ValueError:
+        import sys
+
+        rendered = structlog.processors.dict_tracebacks(None, "error", {"exc_info": sys.exc_info()})
+    assert "boom" in str(rendered["exception"])
+    assert patient_text not in str(rendered), "frame locals (patient text) would reach the logs"
+
+
+def _message(text, ranking):
+    message = Message(data={TEXT: text})
+    top = max(ranking, key=ranking.get)
+    message.set(INTENT, {"name": top, "confidence": ranking[top]})
+    message.set(INTENT_RANKING_KEY, [{"name": k, "confidence": v} for k, v in ranking.items()])
+    return message
+
+
+def test_phrase_list_overrides_the_classifier():
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
+    [message] = classifier.process([_message("Some days I don't want to be here any more", {"inform": 0.95, "disclose_risk": 0.05})])
+    assert message.get(INTENT)["name"] == "disclose_risk"
+
+
+def test_a_fair_classifier_score_alone_is_enough():
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
+    [message] = classifier.process([_message("everything is grey and pointless", {"inform": 0.6, "disclose_risk": 0.35})])
+    assert message.get(INTENT)["name"] == "disclose_risk"
+
+
+def test_ordinary_answers_are_left_alone():
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
+    [message] = classifier.process([_message("jogging hurt my knees", {"inform": 0.9, "disclose_risk": 0.02})])
+    assert message.get(INTENT)["name"] == "inform"
+
+
+def test_an_answer_misread_as_an_interruption_stays_an_answer():
+    from bot.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [answer] = gate.process([_message("organising things", {"help": 0.7, "inform": 0.3})])
+    assert answer.get(INTENT)["name"] == "inform"
+    [asked] = gate.process([_message("I don't understand", {"help": 0.7, "inform": 0.3})])
+    assert asked.get(INTENT)["name"] == "help"
+    [why] = gate.process([_message("why do you want to know", {"ask_why": 0.6, "inform": 0.4})])
+    assert why.get(INTENT)["name"] == "ask_why"
+    [gardening] = gate.process([_message("gardening and baking", {"pause": 0.8, "inform": 0.2})])
+    assert gardening.get(INTENT)["name"] == "inform"
+    [risk] = gate.process([_message("everything is pointless", {"disclose_risk": 0.5, "inform": 0.5})])
+    assert risk.get(INTENT)["name"] == "disclose_risk"

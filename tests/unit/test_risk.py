@@ -1,0 +1,323 @@
+"""The reviewed risk phrase list (data/safety/risk_phrases.yml) and its matcher.
+
+Positives are worded the way patients write, not copied from the patterns, so
+a pattern that only matches its own literal text fails here. Negatives are
+ordinary intake answers that share words with risk phrases ("hurt", "died",
+"scared", "stroke") and must not interrupt the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import sre_constants
+import sre_parse
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.intake.risk import CATEGORIES, PHRASES_FILE, detect_risk, load_patterns
+
+ROOT = Path(__file__).resolve().parents[2]
+SAFETY_NLU = ROOT / "data" / "nlu" / "safety.yml"
+NLU_DIR = ROOT / "data" / "nlu"
+
+SUICIDE = [
+    "honestly I don't want to be around anymore",
+    "i just cant go on",
+    "I can't keep going, I'm so tired of it",
+    "there's no point living like this",
+    "no point in going on really",
+    "I want to die",
+    "some nights i wanna die",
+    "I wish I were dead",
+    "hoping I don't wake up in the morning",
+    "i want to end my life",
+    "ive thought about ending my own life",
+    "I've got tablets stockpiled in the drawer",
+    "been saving up my sleeping pills",
+    "I keep thinking about jumping in front of a lorry",
+    "thought about jumping off the multi storey",
+    "i feel suicidal again",
+    "my family would be better off without me around",
+    "life isn't worth living since he went",
+    "im going to kill myself",
+    "I've been thinking about suicide",
+    "I wont be here by christmas",
+    "I've lost the will to go on",
+    "i'm tired of being alive",
+    "what's the point of me being here",
+    "i'm planning to take all my tablets at once",
+    "I can't see a way out",
+    "I've been having thoughts of ending things",
+    "nobody would notice if I wasn't here",
+    "sometimes I wish I could go to sleep forever",
+    "im worried i'll do something daft",
+    "honestly cant be bothered living",
+    "I've got a stash of pills",
+    "I'm a waste of space and the world would be better without me",
+    "dont wanna live",
+]
+
+SELF_HARM = [
+    "I've started cutting again",
+    "ive been cutting my arms",
+    "I scratch at my skin until it bleeds",
+    "I sometimes hurt meself",
+    "been burning myself with cigarettes",
+    "I keep starving myself",
+    "I've been self-harming",
+    "I still cut when things get bad",
+    "i bang my head on the wall",
+    "I'm scared of what I might do to myself",
+    "ive been burning my arms",
+    "I've been punching myself",
+]
+
+HARM_TO_OTHERS = [
+    "I'm worried I could hurt someone",
+    "sometimes I think I might hurt my kids",
+    "I feel like I could kill him",
+    "I'm frightened I'll lash out at my partner",
+    "i keep having violent thoughts",
+    "I want to stab someone",
+    "I've been hitting my son",
+    "I'm scared of what I'll do to him",
+    "i have urges to hurt people",
+]
+
+ABUSE = [
+    "he hits me when he's had a drink",
+    "my husband beats me",
+    "my boyfriend hurt me again last night",
+    "she threatens me all the time",
+    "my partner controls me",
+    "I'm frightened of my partner",
+    "I'm scared of my son",
+    "my wife won't let me see my family",
+    "he won't let me out of the house",
+    "I'm scared to go home",
+    "I don't feel safe at home",
+    "my daughter takes all my pension",
+    "my carer slapped me",
+    "he kicked me in the stomach",
+    "I'm being abused",
+    "he's very controlling and gets violent",
+    "I'm in an abusive relationship",
+    "my son in law pushes me and shouts at me",
+    "my grandson takes my money and threatens to put me in a home",
+    "someone at home is hurting me",
+    "he says he'll kill me",
+    "my boyfriend won't let me see my mum",
+]
+
+MEDICAL_EMERGENCY = [
+    "I've got chest pain",
+    "pains in my chest and my arm",
+    "I think he's having a heart attack",
+    "I think I'm having a stroke",
+    "his face has dropped",
+    "her face dropped on one side",
+    "I can't breathe",
+    "cant breath",
+    "my husband has collapsed",
+    "she's unconscious",
+    "I'm bleeding heavily",
+    "I took an overdose",
+    "I've taken too many pills",
+    "I took too many of my painkillers",
+    "my speech is slurred",
+    "my mum's having a seizure",
+    "need an ambulance now",
+    "I've got a crushing feeling in my chest",
+    "I think I'm dying",
+    "my arm and leg have gone weak on one side",
+    "the baby's not breathing",
+]
+
+POSITIVES = (
+    [(text, "suicide") for text in SUICIDE]
+    + [(text, "self_harm") for text in SELF_HARM]
+    + [(text, "harm_to_others") for text in HARM_TO_OTHERS]
+    + [(text, "abuse") for text in ABUSE]
+    + [(text, "medical_emergency") for text in MEDICAL_EMERGENCY]
+)
+
+NEGATIVES = [
+    # The ones the brief names: part of a normal intake.
+    "jogging hurt my knees",
+    "my knees hurt",
+    "the gym is for younger, fitter people",
+    "I'm nervous about going on my own",
+    "my husband died last year",
+    "I'm stressed about money",
+    "I feel low sometimes",
+    "I'd like to stop smoking",
+    "it hurts to walk far",
+    "I'm dying to get out of the house more",
+    "I want to lose weight",
+    "blood pressure",
+    # Ordinary answers that share words with risk phrases.
+    "my phone is dead",
+    "my wife died of cancer in 2020 and I miss her",
+    "I'm scared of falling",
+    "I'm afraid of going out in the dark",
+    "I had a stroke in 2019",
+    "since my stroke I walk with a stick",
+    "I had a heart attack three years ago and want to get fitter",
+    "I get out of breath walking uphill",
+    "I struggle to breathe when I climb the stairs",
+    "I can't catch my breath when I walk fast",
+    "my tablets are ready to collect at the chemist",
+    "I take a lot of tablets for my heart",
+    "I'm on too many tablets if you ask me",
+    "I've been cutting down on sugar",
+    "I want to stop cutting corners with my diet",
+    "the stairs kill my knees",
+    "my back is killing me",
+    "my daughter helps me with my shopping",
+    "my son pushes me to get out more",
+    "I don't want to live in this flat any more",
+    "I don't want to go on the bus on my own",
+    "I can't go on long walks any more",
+    "I'd hate to hurt her feelings",
+    "I've cut myself off from my friends",
+    "I take myself off for a walk most days",
+    "the landlord threatened to evict me",
+    "my knees won't let me go out much",
+    "I had a lot of blood tests last month",
+    "I get terrible headaches",
+    "I worry about fitting in",
+    "I'd like to volunteer at the food bank",
+    "I'm frightened of dogs",
+    "I don't want to be a burden on my kids",
+    "referral code WM-999",
+    "I'm not safe on the stairs any more",
+    "I can't carry on going to the gym, it costs too much",
+    "I want to end my gym membership",
+    "I'd like to take my life back into my own hands and get fit",
+    "I had chest pains last year but they were fine",
+    "I can't get my breath back after the stairs",
+    "I've got a load of tablets to take every day",
+    "I burnt my arm on the oven",
+    "I'm dying for a brew",
+    "I'd kill for a cup of tea",
+    "it hits me hardest in the evenings",
+    "the loneliness chokes me up",
+    "my husband takes me to the shops",
+    "my daughter has my bank card to do my shopping",
+    "the weight on my chest has lifted since I got help",
+    "I don't want to end my life in a care home",
+]
+
+
+def _nlu_examples(path: Path, intent: str | None = None) -> list[tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found = []
+    for block in data["nlu"]:
+        if intent is not None and block.get("intent") != intent:
+            continue
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                found.append((block["intent"], line[2:].strip()))
+    return found
+
+
+# Disclosures in data/nlu/safety.yml that the phrase list does not match on
+# purpose: they only make sense in context, and a pattern for them would fire on
+# normal talk. The classifier alone is expected to catch these. Keep it short.
+CLASSIFIER_ONLY = {
+    "I've been looking up ways to do it",
+    "i stood on the bridge last night",
+}
+
+
+def test_positive_cases_are_plenty():
+    assert len(POSITIVES) >= 60
+    assert len(NEGATIVES) >= 25
+
+
+@pytest.mark.parametrize("text,category", POSITIVES)
+def test_disclosure_is_detected_with_its_category(text, category):
+    match = detect_risk(text)
+    assert match is not None, f"missed: {text!r}"
+    assert match.category == category, f"{text!r} matched {match.pattern!r}"
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_normal_intake_answer_is_not_flagged(text):
+    match = detect_risk(text)
+    assert match is None, f"{text!r} matched {match.pattern!r} ({match.category})"
+
+
+def test_empty_messages_are_not_flagged():
+    assert detect_risk(None) is None
+    assert detect_risk("") is None
+    assert detect_risk("   ") is None
+
+
+def test_curly_apostrophes_and_punctuation_are_handled():
+    assert detect_risk("I don\u2019t want to be here anymore!!!").category == "suicide"
+    assert detect_risk("CAN'T...BREATHE").category == "medical_emergency"
+
+
+def test_phrase_file_loads_with_every_category():
+    data = yaml.safe_load(Path(PHRASES_FILE).read_text(encoding="utf-8"))
+    categories = data["categories"]
+    assert set(categories) == set(CATEGORIES)
+    for category in CATEGORIES:
+        patterns = categories[category]
+        assert isinstance(patterns, list) and patterns, category
+        for pattern in patterns:
+            assert isinstance(pattern, str) and pattern.strip(), category
+
+
+def test_every_pattern_compiles():
+    data = yaml.safe_load(Path(PHRASES_FILE).read_text(encoding="utf-8"))
+    for category, patterns in data["categories"].items():
+        for pattern in patterns:
+            re.compile(rf"(?<!\w){pattern}(?!\w)")
+    compiled = load_patterns()
+    assert len(compiled) == sum(len(p) for p in data["categories"].values())
+    assert {category for category, _ in compiled} == set(CATEGORIES)
+
+
+def test_no_pattern_has_a_bare_top_level_alternative():
+    # The matcher wraps each pattern as (?<!\w)PATTERN(?!\w); "a|b" would only
+    # guard the start of "a" and the end of "b".
+    data = yaml.safe_load(Path(PHRASES_FILE).read_text(encoding="utf-8"))
+    for patterns in data["categories"].values():
+        for pattern in patterns:
+            parsed = sre_parse.parse(pattern)
+            assert all(op != sre_constants.BRANCH for op, _ in parsed), pattern
+
+
+def test_patterns_are_not_repeated():
+    data = yaml.safe_load(Path(PHRASES_FILE).read_text(encoding="utf-8"))
+    flat = [p for patterns in data["categories"].values() for p in patterns]
+    assert len(flat) == len(set(flat))
+
+
+def test_every_nlu_disclosure_is_matched_or_knowingly_left_to_the_classifier():
+    examples = [text for _, text in _nlu_examples(SAFETY_NLU, "disclose_risk")]
+    assert examples
+    assert len(CLASSIFIER_ONLY) < 0.15 * len(examples)
+    missing = set(CLASSIFIER_ONLY) - set(examples)
+    assert not missing, f"allowlisted but not in safety.yml: {sorted(missing)}"
+    unmatched = [t for t in examples if detect_risk(t) is None and t not in CLASSIFIER_ONLY]
+    assert not unmatched, f"not matched by the phrase list: {unmatched}"
+
+
+def test_no_other_nlu_example_trips_the_phrase_list():
+    # Every training example outside disclose_risk is a normal message; a match
+    # there would interrupt a normal intake.
+    flagged = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for intent, text in _nlu_examples(path):
+            if intent == "disclose_risk":
+                continue
+            match = detect_risk(text)
+            if match is not None:
+                flagged.append((intent, text, match.pattern))
+    assert not flagged, flagged
