@@ -61,14 +61,18 @@ class ValidateIntakeForm(FormValidationAction):
         for response in outcome.responses:
             dispatcher.utter_message(response=response)
         if outcome.accepted:
-            return [SlotSet(requested, outcome.value), SlotSet(ATTEMPTS_SLOT, 0)]
-        events = [SlotSet(requested, None)]
-        if outcome.clear:
-            events += [SlotSet(key, None) for key in outcome.clear]
-            events += [SlotSet(questions.CONFIRMED, None), SlotSet(ATTEMPTS_SLOT, 0)]
+            changes = {requested: outcome.value, ATTEMPTS_SLOT: 0}
+        elif outcome.clear:
+            changes = {requested: None, questions.CONFIRMED: None, ATTEMPTS_SLOT: 0}
+            changes.update({key: None for key in outcome.clear})
         else:
-            events.append(SlotSet(ATTEMPTS_SLOT, attempts + 1))
-        return events
+            changes = {requested: None, ATTEMPTS_SLOT: attempts + 1}
+        return changed_slots(tracker, changes)
+
+
+def changed_slots(tracker: Tracker, changes: Dict[Text, Any]) -> List[EventType]:
+    """SlotSet events for the values that differ from the tracker's: every event lengthens every later turn."""
+    return [SlotSet(name, value) for name, value in changes.items() if tracker.get_slot(name) != value]
 
 
 class ActionAskConfirmed(Action):
