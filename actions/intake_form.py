@@ -93,3 +93,20 @@ class ActionAskConfirmed(Action):
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []
 
+
+
+class ActionAskTopAreas(Action):
+    """Ask which one or two of the patient's own chosen areas matter most, as buttons."""
+
+    def name(self) -> Text:
+        return "action_ask_top_areas"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        labels = [option.label for option in questions.top_area_options(tracker.slots)]
+        text = domain["responses"]["utter_ask_top_areas"][0]["text"]
+        listing = "\n".join(f"{number} {label}" for number, label in enumerate(labels, start=1))
+        buttons = [{"title": label, "payload": label} for label in labels]
+        dispatcher.utter_message(text=f"{text}\n{listing}", buttons=buttons)
+        return []

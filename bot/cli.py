@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import getpass
 import json
 import signal
@@ -45,7 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     show = intake.add_subparsers(dest="intake_command", required=True).add_parser("show", help="an intake and its summary")
     show.add_argument("id", help="the intake's number or its reference (WM-...)")
     show.add_argument("--json", action="store_true", help="machine-readable output, including the summary document")
+    for module in _command_modules():
+        module.register(commands)
     return parser
+
+
+COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli")
+"""Modules that add their own subcommands (register) and run them (handle)."""
+
+
+def _command_modules() -> list:
+    return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
 async def _with_session(settings: Settings, work):
@@ -136,6 +147,10 @@ def _stop_on_sigterm(*_: object) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     settings = load_settings()
+    for module in _command_modules():
+        code = module.handle(args, settings)
+        if code is not None:
+            return code
 
     if args.command in ("run", "setup") or (args.command == "db"):
         from bot.db.migrate import upgrade

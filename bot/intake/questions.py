@@ -165,6 +165,13 @@ def _many_areas(a: Mapping[str, object]) -> bool:
     return isinstance(areas, list) and len(areas) > 2
 
 
+def top_area_options(answers: Mapping[str, object]) -> tuple[Option, ...]:
+    """The areas a patient chose, offered back when they pick the one or two that matter most."""
+    chosen = answers.get("life_areas")
+    chosen = chosen if isinstance(chosen, list) else []
+    return tuple(o for o in LIFE_AREAS if o.code in chosen and o.code != "other")
+
+
 def _not_english(a: Mapping[str, object]) -> bool:
     language = a.get("language")
     return isinstance(language, str) and language not in ("english", SKIPPED)

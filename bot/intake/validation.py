@@ -22,6 +22,7 @@ from bot.intake.questions import (
     SKIPPED,
     Question,
     section_keys,
+    top_area_options,
 )
 
 ATTEMPTS_BEFORE_OFFER = 2
@@ -208,13 +209,12 @@ def _interpret_kind(
 
 
 def _interpret_top(text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
-    chosen = answers.get("life_areas") or []
-    options = tuple(o for o in LIFE_AREAS if o.code in chosen)
+    options = top_area_options(answers)
     codes = normalise.match_options(text, options, many=True)
     if 1 <= len(codes) <= 2:
         return Outcome(accepted=True, value=codes)
-    if normalise.parse_yes_no(text) is not None or re.search(r"\b(all|both|equal|same)\b", text.lower()):
-        return Outcome(accepted=True, value=list(chosen)[:2])
+    if re.search(r"\b(all|both|equal|same|every)\b", text.lower()):
+        return Outcome(accepted=True, value=[o.code for o in options][:2])
     return _reject("utter_invalid_top", attempts)
 
 

@@ -204,3 +204,14 @@ async def test_answers_count_stays_one_per_question(db):
         count = (await session.execute(select(func.count()).select_from(Answer))).scalar_one()
     await engine.dispose()
     assert count == len(MRS_C) - 1
+
+
+async def test_top_areas_are_offered_from_the_patients_own_choices(db):
+    from actions.intake_form import ActionAskTopAreas
+
+    slots = {"consent": True, "life_areas": ["loneliness", "money", "housing", "other"]}
+    _, [message] = await run(ActionAskTopAreas(), tracker(slots, "", "inform", None, "top"))
+    assert [b["title"] for b in message["buttons"]] == ["Loneliness and feeling connected", "Money, benefits and debt", "Housing"]
+    assert "2 Money, benefits and debt" in message["text"]
+    events, _ = await _answer("top", "top_areas", "2", slots)
+    assert {e["name"]: e["value"] for e in events}["top_areas"] == ["money"]

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.db.models import Base
+from bot.db.registry import Base
 
 config = context.config
 connection = config.attributes.get("connection")

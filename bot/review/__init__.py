@@ -1,0 +1,1 @@
+"""The link worker review app."""

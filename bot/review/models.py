@@ -1,0 +1,1 @@
+"""Tables of the review app (declared on bot.db.models.Base)."""

@@ -1,0 +1,1 @@
+"""Tables of the SMS channel (declared on bot.db.models.Base)."""
