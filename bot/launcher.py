@@ -14,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Optional
+from typing import IO, Callable, Optional
 
 from bot.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
@@ -25,25 +25,73 @@ class Service:
     name: str
     command: list[str]
     health_url: str
+    env: dict[str, str] = field(default_factory=dict)
+    after: Optional[str] = None  # a health URL that must answer before this service starts
     process: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+
+def instance_ports(entry_port: int, count: int) -> list[int]:
+    """Ports of the instances behind an entry point: the entry port itself when there is one.
+
+    With several instances the entry port is the proxy's, and instance i listens
+    on entry port + 100 + i (Rasa: 5005 -> 5105, 5106, ...).
+    """
+    if count <= 1:
+        return [entry_port]
+    return [entry_port + 100 + i for i in range(count)]
+
+
+def _fronted(name: str, host: str, entry_port: int, count: int, make: Callable[[str, int, Optional[str]], Service], health_path: str) -> list[Service]:
+    """`count` instances of a service, behind a proxy on the entry port when there are several."""
+    ports = instance_ports(entry_port, count)
+    if len(ports) == 1:
+        return [make(name, ports[0], None)]
+    instances = []
+    for index, port in enumerate(ports):
+        # Rasa instances create their tracker tables on start: start them one after another.
+        after = f"http://{host}:{ports[index - 1]}{health_path}" if index and name == "rasa" else None
+        instances.append(make(f"{name}-{index + 1}", port, after))
+    upstreams = [arg for port in ports for arg in ("--upstream", f"http://{host}:{port}")]
+    proxy = Service(
+        f"{name}-proxy", [sys.executable, "-m", "bot.proxy", "--host", host, "--port", str(entry_port), *upstreams],
+        f"http://{host}:{entry_port}{health_path}",
+    )
+    return instances + [proxy]
 
 
 def services(settings: Settings) -> list[Service]:
     python = sys.executable
-    rasa = [
-        python, "-m", "bot.rasa_server", "run",
-        "--model", str(model_path(settings.model_dir)),
-        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-        "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
+
+    def actions(name: str, port: int, after: Optional[str]) -> Service:
+        return Service(name, [python, "-m", "bot.action_server"],
+                       f"http://{settings.actions_host}:{port}/health", {"WM_ACTIONS_PORT": str(port)}, after)
+
+    def rasa(name: str, port: int, after: Optional[str]) -> Service:
+        command = [
+            python, "-m", "bot.rasa_server", "run",
+            "--model", str(model_path(settings.model_dir)),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            "--interface", settings.rasa_host, "--port", str(port),
+        ]
+        if settings.rasa_api_token:
+            command += ["--enable-api", "--auth-token", settings.rasa_api_token]
+        return Service(name, command, f"http://{settings.rasa_host}:{port}/webhooks/rest/", after=after)
+
+    web_health = f"http://{settings.web_host}:{settings.web_port}/healthz"
+    web = [
+        Service("web" if settings.web_workers == 1 else f"web-{i + 1}", [python, "-m", "bot.web"], web_health)
+        for i in range(settings.web_workers)
     ]
-    if settings.rasa_api_token:
-        rasa += ["--enable-api", "--auth-token", settings.rasa_api_token]
-    return [
-        Service("actions", [python, "-m", "bot.action_server"],
-                f"http://{settings.actions_host}:{settings.actions_port}/health"),
-        Service("rasa", rasa, f"http://{settings.rasa_host}:{settings.rasa_port}/webhooks/rest/"),
-        Service("web", [python, "-m", "bot.web"], f"http://{settings.web_host}:{settings.web_port}/healthz"),
-    ]
+    return (
+        _fronted("actions", settings.actions_host, settings.actions_port, settings.actions_instances, actions, "/health")
+        + _fronted("rasa", settings.rasa_host, settings.rasa_port, settings.rasa_instances, rasa, "/webhooks/rest/")
+        + web
+    )
+
+
+def _selected(service: Service, only: Optional[set[str]]) -> bool:
+    """`only` names services or groups: "rasa" means rasa, rasa-1, rasa-2 and rasa-proxy."""
+    return only is None or any(service.name == name or service.name.startswith(name + "-") for name in only)
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -75,10 +123,12 @@ class System:
     def start(self, only: Optional[set[str]] = None) -> None:
         env = child_env(self.settings)
         for service in self.services:
-            if only is not None and service.name not in only:
+            if not _selected(service, only):
                 continue
+            if service.after:
+                self._wait_for(service.after, None, time.monotonic() + 240, service.name)
             service.process = subprocess.Popen(
-                service.command, cwd=self.cwd, env=env,
+                service.command, cwd=self.cwd, env={**env, **service.env},
                 stdout=self.log or None, stderr=subprocess.STDOUT if self.log else None,
                 start_new_session=True,
             )
@@ -86,18 +136,21 @@ class System:
     def wait_ready(self, timeout: float = 180.0, only: Optional[set[str]] = None) -> None:
         deadline = time.monotonic() + timeout
         for service in self.services:
-            if only is not None and service.name not in only:
-                continue
-            while not is_up(service.health_url):
-                if service.process is not None and service.process.poll() is not None:
-                    raise RuntimeError(f"{service.name} exited with code {service.process.returncode}")
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{service.name} did not start within {timeout:.0f} s")
-                time.sleep(0.5)
+            if _selected(service, only):
+                self._wait_for(service.health_url, service, deadline, service.name)
+
+    @staticmethod
+    def _wait_for(url: str, service: Optional[Service], deadline: float, name: str) -> None:
+        while not is_up(url):
+            if service is not None and service.process is not None and service.process.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {service.process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} did not become ready in time ({url})")
+            time.sleep(0.5)
 
     def stop(self, only: Optional[set[str]] = None, kill: bool = False) -> None:
         for service in reversed(self.services):
-            if only is not None and service.name not in only:
+            if not _selected(service, only):
                 continue
             process = service.process
             if process is None or process.poll() is not None:

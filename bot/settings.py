@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Mapping, Optional
 
 from dotenv import dotenv_values
@@ -34,6 +35,10 @@ class Settings:
     model_dir: Path = PROJECT_ROOT / "models"
     log_level: str = "INFO"
     max_message_chars: int = 4000
+    redis_url: str = ""
+    rasa_instances: int = 1
+    actions_instances: int = 1
+    web_workers: int = 1
 
     @property
     def sync_database_url(self) -> str:
@@ -50,6 +55,18 @@ class Settings:
     def action_endpoint(self) -> str:
         return f"http://{self.actions_host}:{self.actions_port}/webhook"
 
+    def lock_store_env(self) -> dict[str, str]:
+        """Rasa's lock store: in memory for one instance, Redis when several share conversations."""
+        if not self.redis_url:
+            return {"WM_LOCK_STORE": "in_memory", "WM_REDIS_HOST": "", "WM_REDIS_PORT": "6379", "WM_REDIS_DB": "0"}
+        parsed = urlsplit(self.redis_url)
+        return {
+            "WM_LOCK_STORE": "redis",
+            "WM_REDIS_HOST": parsed.hostname or "127.0.0.1",
+            "WM_REDIS_PORT": str(parsed.port or 6379),
+            "WM_REDIS_DB": (parsed.path or "/0").strip("/") or "0",
+        }
+
     def rasa_env(self) -> dict[str, str]:
         """Variables that `endpoints.yml` reads: the action server and the SQL tracker store."""
         url = make_url(self.sync_database_url)
@@ -58,6 +75,7 @@ class Settings:
             "WM_TRACKER_DIALECT": url.get_backend_name(),
             "WM_TRACKER_URL": url.render_as_string(hide_password=False),
             "WM_TRACKER_DB": url.database or "",
+            **self.lock_store_env(),
         }
 
     def as_env(self) -> dict[str, str]:
@@ -74,6 +92,10 @@ class Settings:
             "WM_MODEL_DIR": str(self.model_dir),
             "WM_LOG_LEVEL": self.log_level,
             "WM_MAX_MESSAGE_CHARS": str(self.max_message_chars),
+            "WM_REDIS_URL": self.redis_url,
+            "WM_RASA_INSTANCES": str(self.rasa_instances),
+            "WM_ACTIONS_INSTANCES": str(self.actions_instances),
+            "WM_WEB_WORKERS": str(self.web_workers),
         }
 
     def with_overrides(self, **changes: object) -> "Settings":
@@ -114,4 +136,8 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         model_dir=PROJECT_ROOT / get("MODEL_DIR", defaults.model_dir),
         log_level=get("LOG_LEVEL", defaults.log_level).upper(),
         max_message_chars=int(get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
+        redis_url=get("REDIS_URL", ""),
+        rasa_instances=max(1, int(get("RASA_INSTANCES", 1))),
+        actions_instances=max(1, int(get("ACTIONS_INSTANCES", 1))),
+        web_workers=max(1, int(get("WEB_WORKERS", 1))),
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -33,9 +35,12 @@ def sqlite_settings(tmp_path: Path) -> Settings:
     return settings
 
 
-@pytest.fixture
-def postgres_settings(tmp_path: Path) -> Settings:
-    """A fresh database in the local PostgreSQL; fails loudly in CI if PostgreSQL is missing."""
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database in the local PostgreSQL (async URL); dropped afterwards.
+
+    Skips when PostgreSQL is unreachable, but fails when CI is set: CI machines have it.
+    """
     if not postgres_available():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but not reachable at {POSTGRES_ADMIN_URL}")
@@ -45,12 +50,21 @@ def postgres_settings(tmp_path: Path) -> Settings:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-    settings = Settings(database_url=f"{base}/{name}", model_dir=tmp_path / "models")
-    upgrade(settings)
-    yield settings
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh PostgreSQL database, migrated."""
+    with fresh_postgres_database() as url:
+        settings = Settings(database_url=url, model_dir=tmp_path / "models")
+        upgrade(settings)
+        yield settings
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -14,15 +14,18 @@ import subprocess
 import sys
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.launcher import System
 from bot.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
 from bot.db.migrate import upgrade
+from tests.conftest import fresh_postgres_database
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -46,34 +49,65 @@ def require_model() -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory, request):
+@contextmanager
+def running_system(settings: Settings, log_name: str) -> Iterator[System]:
+    """The real servers for these settings, stopped afterwards; their log goes to test-artifacts/."""
     require_model()
-    folder = tmp_path_factory.mktemp("system")
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder / 'wm.db'}",
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=free_port(),
-        model_dir=PROJECT_ROOT / "models",
-        log_level="INFO",
-    )
     upgrade(settings)
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / f"{request.module.__name__.rsplit('.', 1)[-1]}.log"
-    log = open(log_path, "w")
-    running = System(settings, log=log)
-    running.start()
+    log_path = ARTIFACTS / f"{log_name}.log"
+    with open(log_path, "w") as log:
+        running = System(settings, log=log)
+        running.log_path = log_path
+        running.start()
+        try:
+            try:
+                running.wait_ready(timeout=300)
+            except Exception as error:
+                raise RuntimeError(f"the system did not start ({error}); see {log_path}:\n{log_path.read_text()[-3000:]}")
+            yield running
+        finally:
+            running.stop()
+
+
+def embedded_settings(folder: Path, **changes: object) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{folder / 'wm.db'}",
+        rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
+        model_dir=PROJECT_ROOT / "models", log_level="INFO",
+    ).with_overrides(**changes)
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory, request):
+    """The embedded profile (SQLite) on free ports."""
+    settings = embedded_settings(tmp_path_factory.mktemp("system"))
+    with running_system(settings, request.module.__name__.rsplit(".", 1)[-1]) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def db_system(tmp_path_factory, request):
+    """The system on SQLite and again on a fresh PostgreSQL database (fails in CI without PostgreSQL)."""
+    folder = tmp_path_factory.mktemp("system")
+    name = request.module.__name__.rsplit(".", 1)[-1] + "-" + request.param
+    if request.param == "sqlite":
+        with running_system(embedded_settings(folder), name) as running:
+            yield running
+        return
+    with fresh_postgres_database() as url:
+        with running_system(embedded_settings(folder, database_url=url), name) as running:
+            yield running
+
+
+def query(system: System, sql: str, **params: Any) -> list[tuple]:
+    """Read the system's database directly (SQLite or PostgreSQL)."""
+    engine = create_engine(system.settings.sync_database_url, future=True)
     try:
-        running.wait_ready(timeout=240)
-    except Exception:
-        running.stop()
-        log.close()
-        raise RuntimeError(f"the system did not start; see {log_path}:\n{log_path.read_text()[-3000:]}")
-    running.log_path = log_path
-    yield running
-    running.stop()
-    log.close()
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
 
 
 class Patient:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+"""Each test runs on SQLite and on PostgreSQL (the `db_system` fixture)."""
+
 import json
 import re
-import sqlite3
 
-from sqlalchemy.engine import make_url
+import pytest
 
-from tests.e2e.conftest import Patient, whatmatters
+from tests.e2e.conftest import Patient, query, whatmatters
 from tests.e2e.patients import MRS_C, MRS_C_BARRIERS, answering
 
 
-def _db(system) -> sqlite3.Connection:
-    return sqlite3.connect(make_url(system.settings.sync_database_url).database)
+@pytest.fixture(scope="module")
+def system(db_system):
+    return db_system
 
 
 def _intake(system, sender):
-    with _db(system) as db:
-        row = db.execute("SELECT id, reference, status, summary, channel FROM intakes WHERE conversation_id=?", (sender,)).fetchone()
-    return row
+    rows = query(system, "SELECT id, reference, status, summary, channel FROM intakes WHERE conversation_id=:s", s=sender)
+    return rows[0] if rows else None
 
 
 def test_mrs_c_intake_reaches_the_queue_with_her_barriers_and_wish_for_company(system):
@@ -29,7 +30,7 @@ def test_mrs_c_intake_reaches_the_queue_with_her_barriers_and_wish_for_company(s
 
     intake_id, ref, status, summary, channel = _intake(system, patient.sender)
     assert (ref, status, channel) == (reference, "submitted", "rest")
-    summary = json.loads(summary)
+    summary = summary if isinstance(summary, dict) else json.loads(summary)
     assert summary["barriers"]["in_their_words"] == MRS_C_BARRIERS
     assert summary["preferences"]["wants_someone_to_go_with_them"] is True
     assert summary["what_matters"] == "I want to lose weight and keep my blood pressure down"
@@ -61,9 +62,8 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     assert rows[0]["reference"] == reference and rows[0]["urgent"] is True
     text = whatmatters(system.settings, "queue", "list")
     assert text.splitlines()[1].startswith("URGENT") and reference in text.splitlines()[1]
-    with _db(system) as db:
-        flag = db.execute("SELECT kind, message FROM flags JOIN intakes ON intakes.id = flags.intake_id "
-                          "WHERE conversation_id=?", (patient.sender,)).fetchone()
+    [flag] = query(system, "SELECT kind, message FROM flags JOIN intakes ON intakes.id = flags.intake_id "
+                           "WHERE conversation_id=:s", s=patient.sender)
     assert flag == ("safeguarding", "Some days I don't want to be here any more")
 
     reply = Patient.text(patient.say("6"))
@@ -99,11 +99,11 @@ def test_awkward_answers_are_kept_exactly_as_typed(system):
     patient = Patient(system.settings)
     awkward = "<b>Bold</b> '; DROP TABLE answers; -- 😀 Je veux marcher, مرحبا"
     patient.converse(answering(MRS_C, {"what matters most to you at the moment": awkward}))
-    with _db(system) as db:
-        verbatim = db.execute(
-            "SELECT verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
-            "WHERE conversation_id=? AND question_key='what_matters'", (patient.sender,)
-        ).fetchone()[0]
+    [(verbatim,)] = query(
+        system,
+        "SELECT verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+        "WHERE conversation_id=:s AND question_key='what_matters'", s=patient.sender,
+    )
     assert verbatim == awkward
 
 
@@ -111,8 +111,7 @@ def test_turns_stay_lean(system):
     """Turn cost grows with tracker length (stack note, trap 5): keep events per turn bounded."""
     patient = Patient(system.settings)
     patient.converse(answering(MRS_C))
-    with _db(system) as db:
-        total = db.execute("SELECT COUNT(*) FROM events WHERE sender_id=?", (patient.sender,)).fetchone()[0]
-        user = db.execute("SELECT COUNT(*) FROM events WHERE sender_id=? AND type_name='user'", (patient.sender,)).fetchone()[0]
+    [(total,)] = query(system, "SELECT COUNT(*) FROM events WHERE sender_id=:s", s=patient.sender)
+    [(user,)] = query(system, "SELECT COUNT(*) FROM events WHERE sender_id=:s AND type_name='user'", s=patient.sender)
     assert user >= 25
     assert total / user <= 9, f"{total} events for {user} messages"

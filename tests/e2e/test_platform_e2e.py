@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import uuid
 
 import socketio
-from sqlalchemy.engine import make_url
 
-from tests.e2e.conftest import Patient
+from tests.e2e.conftest import Patient, query
 from tests.e2e.patients import MRS_C, answering
 
 
@@ -77,12 +75,11 @@ def test_killing_rasa_mid_intake_loses_nothing_and_resumes_at_the_same_question(
 
     reply = Patient.text(patient.say("seven"))
     assert "how happy did you feel yesterday" in reply.lower(), reply
-    database = make_url(system.settings.sync_database_url).database
-    with sqlite3.connect(database) as db:
-        keys = {k for (k,) in db.execute(
-            "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id WHERE conversation_id=?",
-            (patient.sender,),
-        )}
+    keys = {k for (k,) in query(
+        system,
+        "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id WHERE conversation_id=:s",
+        s=patient.sender,
+    )}
     assert {"preferred_name", "what_matters", "life_areas", "ons_life_satisfaction", "ons_worthwhile"} <= keys
     last = patient.converse(answer_for, first="about a 7")
     assert "your reference is" in last.lower()

@@ -1,0 +1,156 @@
+"""The production profile on this machine's PostgreSQL and Redis: two Rasa and two action servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+import urllib.request
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.db.migrate import upgrade
+from bot.settings import Settings
+from tests.conftest import fresh_postgres_database
+from tests.e2e.conftest import Patient, embedded_settings, query, running_system
+from tests.e2e.patients import MRS_C, answering
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(REDIS, timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _free_block() -> int:
+    """An entry port whose instance ports (entry + 100, + 101) are free too."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port + 101 > 65535:
+            continue
+        try:
+            for offset in (100, 101):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port + offset))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free block of ports")
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is required in CI but not reachable at 127.0.0.1:6379")
+        pytest.skip("Redis not reachable")
+    with fresh_postgres_database() as url:
+        settings = embedded_settings(
+            tmp_path_factory.mktemp("production"),
+            database_url=url, redis_url="redis://127.0.0.1:6379/5",
+            rasa_port=_free_block(), actions_port=_free_block(),
+            rasa_instances=2, actions_instances=2, web_workers=2,
+        )
+        with running_system(settings, "production-profile") as system:
+            yield system
+
+
+class AlternatingPatient(Patient):
+    """Sends each message to the next Rasa instance in turn, bypassing the proxy."""
+
+    def __init__(self, settings: Settings, ports: list[int]) -> None:
+        super().__init__(settings)
+        self.ports = ports
+        self.turn = 0
+
+    def post(self, body, raw=None):
+        port = self.ports[self.turn % len(self.ports)]
+        self.turn += 1
+        data = json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, json.loads(reply.read())
+
+
+def test_mrs_c_with_two_rasa_instances_alternating(production):
+    settings = production.settings
+    ports = [settings.rasa_port + 100, settings.rasa_port + 101]
+    patient = AlternatingPatient(settings, ports)
+    last = patient.converse(answering(MRS_C))
+    reference = re.search(r"WM-[A-Z0-9]{6}", last).group(0)
+    assert patient.turn >= 26
+    [(status, channel)] = query(production, "SELECT status, channel FROM intakes WHERE reference=:r", r=reference)
+    assert (status, channel) == ("submitted", "rest")
+    assert len(query(production, "SELECT q.id FROM queue_items q JOIN intakes i ON i.id=q.intake_id WHERE reference=:r", r=reference)) == 1
+
+
+def test_the_entry_point_spreads_load_and_serves_the_same_conversation(production):
+    patient = Patient(production.settings)  # through the proxy on the entry port
+    reply = Patient.text(patient.say("hello"))
+    assert "happy to go on" in reply.lower()
+    assert "like us to call you" in Patient.text(patient.say("yes")).lower()
+
+
+def test_simultaneous_messages_of_one_conversation_are_handled_one_at_a_time(production):
+    settings = production.settings
+    sender = f"race-{uuid.uuid4().hex[:8]}"
+    ports = [settings.rasa_port + 100, settings.rasa_port + 101]
+    Patient(settings, sender).say("hello")
+    barrier = threading.Barrier(2)
+    replies: list = [None, None]
+
+    def send(index: int, text_: str) -> None:
+        body = json.dumps({"sender": sender, "message": text_}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{ports[index]}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        barrier.wait()
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            replies[index] = json.loads(reply.read())
+
+    threads = [threading.Thread(target=send, args=(0, "yes")), threading.Thread(target=send, args=(1, "Carol"))]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    events = [row[0] for row in query(production, "SELECT type_name FROM events WHERE sender_id=:s ORDER BY id", s=sender)]
+    users = [i for i, kind in enumerate(events) if kind == "user"]
+    assert len(users) == 3, events
+    # each message's turn (its user event up to the next action_listen) is complete before the next begins
+    for start, end in zip(users, users[1:]):
+        assert "action" in events[start:end], events
+    answers = {k for (k,) in query(production, "SELECT question_key FROM answers a JOIN intakes i ON i.id=a.intake_id "
+                                               "WHERE conversation_id=:s", s=sender)}
+    assert len(answers) <= 2 and all(r is not None for r in replies)
+
+
+def test_migrations_run_once_however_many_instances_start():
+    with fresh_postgres_database() as url:
+        settings = Settings(database_url=url)
+        errors: list[BaseException] = []
+
+        def migrate() -> None:
+            try:
+                upgrade(settings)
+            except BaseException as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+
+        threads = [threading.Thread(target=migrate) for _ in range(4)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        assert not errors, errors
+        engine = create_engine(settings.sync_database_url, future=True)
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        engine.dispose()
+        assert len(versions) >= 1 and len({v for (v,) in versions}) == len(versions)
