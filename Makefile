@@ -13,10 +13,18 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test install setup model validate test-stories pytest nlu-eval constraints clean
+.PHONY: run run-production test install setup model validate test-stories pytest nlu-eval bench constraints clean
+
+# The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
+PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 run: setup
 	$(VENV)/bin/whatmatters run
+
+run-production: setup
+	WM_DATABASE_URL=$(PROD_DATABASE_URL) WM_REDIS_URL=$(PROD_REDIS_URL) \
+	  WM_RASA_INSTANCES=2 WM_ACTIONS_INSTANCES=2 WM_WEB_WORKERS=2 $(VENV)/bin/whatmatters run
 
 test: setup validate test-stories pytest
 
@@ -57,6 +65,10 @@ nlu-eval: setup
 	@echo "[make] NLU cross-validation (rasa test nlu, 5 folds); figures in results/nlu..."
 	@$(PY) -m bot.rasa_server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
 	@$(PY) -m bot.nlu_report results/nlu
+
+bench: setup
+	@echo "[make] benchmarks: floor, embedded and production profiles (about 15 minutes)..."
+	@$(PY) -m bench.run
 
 constraints:
 	@$(PIP) freeze --exclude-editable | grep -v '^-e' | grep -vi '^whatmatters' > constraints.txt.new

@@ -64,10 +64,5 @@ class ActionExplainQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        section = questions.section_of(requested) or requested or "general"
-        response = f"utter_why_{section}"
-        if response not in domain.get("responses", {}):
-            response = "utter_why_general"
-        dispatcher.utter_message(response=response)
+        dispatcher.utter_message(response=questions.why_response(tracker.get_slot("requested_slot")))
         return []

@@ -5,6 +5,11 @@
   one validator, once.
 - Structured tracebacks in JSON logs carried every frame's local variables,
   patient text included. We render them without locals.
+- Each action call sent the whole conversation (every event since it began) to
+  the action server, so turns got slower as the intake went on, and every
+  answer travelled again on every call. We send the events of the current turn
+  only (from the latest user message on); slots, the latest message and the
+  active form still go in full. Our actions need no more (see actions/).
 """
 
 from __future__ import annotations
@@ -37,6 +42,26 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     return True
 
 
+def current_turn_events(events: list[Dict[Text, Any]]) -> list[Dict[Text, Any]]:
+    """The events from the latest user message on (all of them if there is none)."""
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return events[index:]
+    return events
+
+
+def _wrap_action_call_format(original: Any) -> Any:
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
+        call = original(self, tracker, domain)
+        state = call.get("tracker") or {}
+        if isinstance(state.get("events"), list):
+            state["events"] = current_turn_events(state["events"])
+        return call
+
+    _action_call_format.__wrapped__ = original  # type: ignore[attr-defined]
+    return _action_call_format
+
+
 def _dict_tracebacks_without_locals() -> Any:
     import structlog
 
@@ -53,5 +78,6 @@ def apply() -> None:
     if getattr(RemoteAction, PATCHED_FLAG, False):
         return
     RemoteAction._validate_action_result = _validate_action_result
+    RemoteAction._action_call_format = _wrap_action_call_format(RemoteAction._action_call_format)
     setattr(RemoteAction, PATCHED_FLAG, True)
     structlog.processors.dict_tracebacks = _dict_tracebacks_without_locals()

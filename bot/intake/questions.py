@@ -254,6 +254,14 @@ def section_of(slot: Optional[str]) -> Optional[str]:
     return None
 
 
+def why_response(slot: Optional[str]) -> str:
+    """The response that explains why `slot` is asked: one per section, consent and confirmation."""
+    if slot in (CONSENT, CONFIRMED):
+        return f"utter_why_{slot}"
+    section = section_of(slot)
+    return f"utter_why_{section}" if section else "utter_why_general"
+
+
 def progress(slot: Optional[str]) -> tuple[int, int]:
     """(step, of) through the sections, for "Part 3 of 8" style progress."""
     order = ["consent"] + [s.key for s in SECTIONS] + ["confirm"]

@@ -63,3 +63,22 @@ def test_messages_are_short_enough_to_read():
     """Plain English, short messages: no response longer than a long text message would be."""
     long = [name for name, variants in RESPONSES.items() for v in variants if len(v.get("text", "")) > 480]
     assert not long, long
+
+
+def test_every_why_response_exists():
+    from bot.intake.questions import why_response
+
+    for slot in list(FORM_SLOTS) + [None, "unknown"]:
+        assert why_response(slot) in RESPONSES, slot
+
+
+def test_only_actions_that_declare_it_get_the_domain():
+    """Selective domain (endpoints.yml): an action that reads the domain must say so in domain.yml."""
+    declared = {next(iter(a)) for a in DOMAIN["actions"] if isinstance(a, dict) and next(iter(a.values())).get("send_domain")}
+    readers = set()
+    for path in (PROJECT_ROOT / "actions").glob("*.py"):
+        source = path.read_text()
+        for match in re.finditer(r'def name\(self\) -> Text:\s+return "(\w+)"(.*?)(?=\nclass |\Z)', source, re.S):
+            if re.search(r"domain\[|domain\.get\(", match.group(2)):
+                readers.add(match.group(1))
+    assert readers <= declared, readers - declared

@@ -86,3 +86,19 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     assert gardening.get(INTENT)["name"] == "inform"
     [risk] = gate.process([_message("everything is pointless", {"disclose_risk": 0.5, "inform": 0.5})])
     assert risk.get(INTENT)["name"] == "disclose_risk"
+
+
+def test_action_calls_carry_only_the_current_turn():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    events = [ActionExecuted("action_listen"), UserUttered("my old answer with patient text"), BotUttered("q1"),
+              ActionExecuted("action_listen"), UserUttered("Carol"), SlotSet("preferred_name", "Carol")]
+    tracker = DialogueStateTracker.from_events("s", events, slots=[])
+    call = RemoteAction("validate_intake_form", None)._action_call_format(tracker, Domain.empty())
+    sent = call["tracker"]["events"]
+    assert [e["event"] for e in sent] == ["user", "slot"]
+    assert "my old answer" not in str(call["tracker"]["events"])
+    assert call["tracker"]["latest_message"]["text"] == "Carol"

@@ -1,0 +1,15 @@
+# One image for every What Matters process (Rasa, actions, web, migrations).
+# Build: docker build -t whatmatters .   (the model is trained at build time)
+FROM python:3.10-slim
+WORKDIR /app
+ENV PYTHONUNBUFFERED=1 RASA_TELEMETRY_ENABLED=false
+COPY pyproject.toml constraints.txt README.md ./
+COPY bot ./bot
+COPY actions ./actions
+RUN pip install --no-cache-dir -c constraints.txt .
+COPY config.yml domain.yml credentials.yml endpoints.yml ./
+COPY data ./data
+RUN whatmatters model ensure
+# Listen on all interfaces inside the container; the network policy decides who can reach it.
+ENV WM_RASA_HOST=0.0.0.0 WM_ACTIONS_HOST=0.0.0.0 WM_WEB_HOST=0.0.0.0
+CMD ["python", "-m", "bot.web"]
