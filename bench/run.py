@@ -43,6 +43,7 @@ from bot.db.migrate import upgrade
 from bot.launcher import System, is_up
 from bot.model import MODEL_NAME, model_path
 from bot.settings import PROJECT_ROOT, Settings
+from tests.e2e.conftest import free_port
 from tests.e2e.patients import MRS_C, VARIED, answering
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
@@ -53,25 +54,6 @@ SLOW_MS = 1000.0
 
 def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
-
-
-def free_port(span: int = 0) -> int:
-    import socket
-
-    for _ in range(100):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port + 100 + span > 65535:
-            continue
-        try:
-            for offset in range(100, 100 + span):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port + offset))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port")
 
 
 def percentile(values: list[float], q: float) -> Optional[float]:

@@ -16,10 +16,11 @@ from typing import Any, Optional, Sequence
 
 from sqlalchemy import or_, select
 
-from bot.db.engine import create_engine, session_factory
+from bot.db.engine import in_transaction
 from bot.db.models import Intake, Priority, QueueItem
 from bot.intake import store
 from bot.settings import Settings, load_settings
+from bot.sms import store as sms_store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,16 +60,6 @@ def _command_modules() -> list:
     return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
-async def _with_session(settings: Settings, work):
-    engine = create_engine(settings)
-    try:
-        async with session_factory(engine)() as session:
-            async with session.begin():
-                return await work(session)
-    finally:
-        await engine.dispose()
-
-
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -105,6 +96,7 @@ async def _intake_show(session, ident: str) -> Optional[dict[str, Any]]:
     flags = await store.flag_dicts(session, intake)
     item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake.id))).scalar_one_or_none()
     await store.audit(session, _actor(), "intake.view", intake_id=intake.id, source="cli")
+    sms = await sms_store.status_for_conversation(session, intake.conversation_id)
     return {
         "id": intake.id,
         "reference": intake.reference,
@@ -120,6 +112,8 @@ async def _intake_show(session, ident: str) -> Optional[dict[str, Any]]:
         "answers": answers,
         "summary": intake.summary,
         "summary_text": intake.summary_text,
+        "sms": None if sms is None else sms.as_json(),
+        "sms_line": None if sms is None else sms.line(),
     }
 
 
@@ -127,6 +121,8 @@ def _print_intake(data: dict[str, Any]) -> None:
     print(f"Intake {data['reference']} (#{data['id']}), {data['channel']}, {data['status']}")
     if data["queue"]:
         print(f"Queue: {data['queue']['status']}, {data['queue']['priority']}")
+    if data.get("sms_line"):
+        print(data["sms_line"])
     for flag in data["flags"]:
         print(f"FLAG {flag['kind']} ({flag['category'] or '-'}): {flag['message']}")
     if data["summary_text"]:
@@ -167,10 +163,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         return run_forever(settings)
     if args.command == "queue":
-        rows = asyncio.run(_with_session(settings, lambda s: _queue_list(s, args.all)))
+        rows = asyncio.run(in_transaction(settings, lambda s: _queue_list(s, args.all)))
         print(json.dumps(rows, indent=2)) if args.json else _print_queue(rows)
     if args.command == "intake":
-        data = asyncio.run(_with_session(settings, lambda s: _intake_show(s, args.id)))
+        data = asyncio.run(in_transaction(settings, lambda s: _intake_show(s, args.id)))
         if data is None:
             print(f"No intake {args.id}.", file=sys.stderr)
             return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Awaitable, Callable, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -12,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+T = TypeVar("T")
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # pragma: no cover - called by the driver
@@ -40,3 +42,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> sessionmaker:
     return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, future=True)
+
+
+async def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work(session)` in one transaction on a short-lived engine (command-line tools, scripts)."""
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine)() as session:
+            async with session.begin():
+                return await work(session)
+    finally:
+        await engine.dispose()

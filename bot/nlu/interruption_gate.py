@@ -14,13 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.base import IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
     "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"
@@ -38,7 +36,7 @@ DEFAULT_CUES: Dict[Text, Text] = {
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InterruptionGate(GraphComponent):
+class InterruptionGate(IntentRewriter):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"certain": 0.98, "fallback_intent": "inform", "cues": DEFAULT_CUES}
@@ -48,16 +46,6 @@ class InterruptionGate(GraphComponent):
         self.fallback_intent = config.get("fallback_intent", "inform")
         cues = config.get("cues") or DEFAULT_CUES
         self.cues = {intent: re.compile(pattern, re.IGNORECASE) for intent, pattern in cues.items()}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "InterruptionGate":
-        return cls(config)
 
     def keeps(self, intent: Text, confidence: float, text: Text) -> bool:
         cue = self.cues.get(intent)
@@ -75,6 +63,3 @@ class InterruptionGate(GraphComponent):
                     add_to_output=True,
                 )
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.base import IntentRewriter
 
 from bot.intake.risk import detect_risk
 
@@ -34,23 +32,13 @@ def classifier_score(message: Message, intent: str) -> float:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RiskPhraseClassifier(GraphComponent):
+class RiskPhraseClassifier(IntentRewriter):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"classifier_threshold": 0.3}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.threshold = float(config.get("classifier_threshold", 0.3))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "RiskPhraseClassifier":
-        return cls(config)
 
     def risk_reason(self, message: Message) -> Optional[str]:
         match = detect_risk(message.get(TEXT))
@@ -66,6 +54,3 @@ class RiskPhraseClassifier(GraphComponent):
                 continue
             message.set(INTENT, {INTENT_NAME_KEY: RISK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

@@ -30,10 +30,22 @@ from tests.conftest import fresh_postgres_database
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(instances: int = 0) -> int:
+    """A free port on 127.0.0.1; with `instances`, ports +100, +101, ... are free too (bot.launcher.instance_ports)."""
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port + 100 + instances > 65535:
+            continue
+        try:
+            for offset in range(100, 100 + instances):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port + offset))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port")
 
 
 def is_listening(port: int) -> bool:

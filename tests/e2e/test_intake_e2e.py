@@ -115,3 +115,20 @@ def test_turns_stay_lean(system):
     [(user,)] = query(system, "SELECT COUNT(*) FROM events WHERE sender_id=:s AND type_name='user'", s=patient.sender)
     assert user >= 25
     assert total / user <= 9, f"{total} events for {user} messages"
+
+
+def test_more_than_two_areas_asks_which_matter_most(system):
+    patient = Patient(system.settings)
+    seen = []
+
+    def answer_for(reply: str):
+        seen.append(reply)
+        return answering(MRS_C, {"would you like support with": "1, 4 and 5", "one or two of these matter most": "2"})(reply)
+
+    patient.converse(answer_for)
+    asked = next(r for r in seen if "one or two of these matter most" in r.lower())
+    assert "1 Loneliness and feeling connected" in asked and "3 Housing" in asked
+    [(summary,)] = query(system, "SELECT summary FROM intakes WHERE conversation_id=:s", s=patient.sender)
+    summary = summary if isinstance(summary, dict) else json.loads(summary)
+    assert summary["life_areas"]["top"] == ["money"]
+    assert summary["life_areas"]["chosen"] == ["loneliness", "money", "housing"]

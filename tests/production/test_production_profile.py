@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from bot.db.migrate import upgrade
 from bot.settings import Settings
 from tests.conftest import fresh_postgres_database
-from tests.e2e.conftest import Patient, embedded_settings, query, running_system
+from tests.e2e.conftest import Patient, embedded_settings, free_port, query, running_system
 from tests.e2e.patients import MRS_C, answering
 
 REDIS = ("127.0.0.1", 6379)
@@ -31,24 +31,6 @@ def _redis_up() -> bool:
         return False
 
 
-def _free_block() -> int:
-    """An entry port whose instance ports (entry + 100, + 101) are free too."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port + 101 > 65535:
-            continue
-        try:
-            for offset in (100, 101):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port + offset))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free block of ports")
-
-
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     if not _redis_up():
@@ -59,7 +41,7 @@ def production(tmp_path_factory):
         settings = embedded_settings(
             tmp_path_factory.mktemp("production"),
             database_url=url, redis_url="redis://127.0.0.1:6379/5",
-            rasa_port=_free_block(), actions_port=_free_block(),
+            rasa_port=free_port(2), actions_port=free_port(2),
             rasa_instances=2, actions_instances=2, web_workers=2,
         )
         with running_system(settings, "production-profile") as system:
