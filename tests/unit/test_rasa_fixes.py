@@ -102,3 +102,31 @@ def test_action_calls_carry_only_the_current_turn():
     assert [e["event"] for e in sent] == ["user", "slot"]
     assert "my old answer" not in str(call["tracker"]["events"])
     assert call["tracker"]["latest_message"]["text"] == "Carol"
+
+
+def test_event_classes_are_found_once_and_unknown_types_still_fail():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    rasa_patches.apply()
+    with mock.patch("rasa.shared.utils.common.all_subclasses", wraps=__import__("rasa.shared.utils.common", fromlist=["x"]).all_subclasses) as walk:
+        counts = []
+        for _ in range(3):
+            assert Event.resolve_by_type("user") is UserUttered
+            assert Event.resolve_by_type("slot") is SlotSet
+            assert Event.resolve_by_type("action") is ActionExecuted
+            counts.append(walk.call_count)
+    assert counts[0] == counts[1] == counts[2], "the subclass walk ran again for types already found"
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+
+
+def test_rasa_sqlite_connections_use_wal_and_normal_sync(tmp_path):
+    import sqlalchemy
+
+    rasa_patches.apply()
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    engine.dispose()
