@@ -50,7 +50,7 @@ def train(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
         sys.executable, "-m", "bot.rasa_server", "train",
         "--config", "config.yml", "--domain", "domain.yml",
         "--data", *[p for p in TRAINING_INPUTS if p.startswith("data/")],
-        "--out", str(model_dir), "--fixed-model-name", MODEL_NAME, "--force",
+        "--out", str(model_dir), "--fixed-model-name", MODEL_NAME,
     ]
     subprocess.run(command, cwd=root, check=True)
     (model_dir / f"{MODEL_NAME}.fingerprint").write_text(fingerprint(root) + "\n")

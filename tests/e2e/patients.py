@@ -13,7 +13,7 @@ MRS_C_BARRIERS = (
 MRS_C = [
     ("happy to go on", "yes"),
     ("like us to call you", "Carol"),
-    ("get in touch?", "a phone call is best"),
+    ("like the link worker to get in touch", "a phone call is best"),
     ("phone number should", "07700 900123"),
     ("best time", "weekday mornings"),
     ("which gp practice", "Riverside Medical Centre"),
@@ -42,7 +42,7 @@ MRS_C = [
 VARIED = {
     "happy to go on": ["yes", "Yes, let's start", "ok", "yeah go on", "sure"],
     "like us to call you": ["Carol", "call me Sue", "my name is Priya", "Dave", "it's Margaret"],
-    "get in touch?": ["a phone call is best", "Phone call", "ring me please", "phone"],
+    "like the link worker to get in touch": ["a phone call is best", "Phone call", "ring me please", "phone"],
     "phone number should": ["07700 900123", "+44 7700 900456", "07700900789"],
     "best time": ["weekday mornings", "any time", "after 3pm", "skip"],
     "which gp practice": ["Riverside Medical Centre", "the one on the high street", "none", "skip"],

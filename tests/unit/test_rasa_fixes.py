@@ -84,6 +84,8 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     assert why.get(INTENT)["name"] == "ask_why"
     [gardening] = gate.process([_message("gardening and baking", {"pause": 0.8, "inform": 0.2})])
     assert gardening.get(INTENT)["name"] == "inform"
+    [deaf] = gate.process([_message("I'm a bit deaf", {"pause": 0.999, "inform": 0.001})])
+    assert deaf.get(INTENT)["name"] == "inform", "a confident but cue-less interruption is an answer"
     [risk] = gate.process([_message("everything is pointless", {"disclose_risk": 0.5, "inform": 0.5})])
     assert risk.get(INTENT)["name"] == "disclose_risk"
 
