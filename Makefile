@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || echo python3.10)
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.package-lock.json
 MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -28,7 +29,7 @@ run-production: setup
 
 test: setup validate test-stories pytest
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(NODE_INSTALLED) chromium
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@echo "[make] creating the Python 3.10 virtualenv in $(VENV) (Rasa 3.6 needs Python 3.10)..."
@@ -43,6 +44,19 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@$(PIP) check >/dev/null || { $(PIP) check; exit 1; }
 	@touch $(INSTALLED)
 	@echo "[make] dependencies installed."
+
+# NHS.UK frontend (CSS, JS, icons) for the web app: served from node_modules, never committed.
+$(NODE_INSTALLED): package.json package-lock.json
+	@echo "[make] installing the NHS.UK frontend assets (npm ci)..."
+	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $(NODE_INSTALLED)
+
+# Debian's Chromium for the browser tests (driven by Playwright; `playwright install` is never used).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "[make] installing Debian's chromium for the browser tests (apt-get)..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "[make] could not install chromium: install it (apt-get install chromium) and run again"; exit 1; }; }
 
 setup: install
 	@$(VENV)/bin/whatmatters setup

@@ -39,6 +39,32 @@ class Settings:
     rasa_instances: int = 1
     actions_instances: int = 1
     web_workers: int = 1
+    session_idle_minutes: int = 30
+    # SMS channel (bot/sms); off unless sms_provider is "twilio" or "notify".
+    sms_provider: str = ""
+    sms_public_url: str = ""
+    sms_hash_key: str = ""
+    sms_encryption_key: str = ""
+    sms_twilio_account_sid: str = ""
+    sms_twilio_auth_token: str = ""
+    sms_twilio_from: str = ""
+    sms_twilio_api_url: str = "https://api.twilio.com"
+    sms_notify_api_key: str = ""
+    sms_notify_template_id: str = ""
+    sms_notify_inbound_token: str = ""
+    sms_notify_sender_id: str = ""
+    sms_notify_api_url: str = "https://api.notifications.service.gov.uk"
+    sms_invite_url: str = ""
+    sms_team_name: str = "the social prescribing team at your GP practice"
+    sms_max_segments: int = 6
+    sms_retry_base_seconds: float = 5.0
+    sms_retry_max_seconds: float = 300.0
+    sms_give_up_hours: float = 24.0
+    sms_poll_seconds: float = 2.0
+
+    @property
+    def sms_enabled(self) -> bool:
+        return self.sms_provider in ("twilio", "notify")
 
     @property
     def sync_database_url(self) -> str:
@@ -96,10 +122,22 @@ class Settings:
             "WM_RASA_INSTANCES": str(self.rasa_instances),
             "WM_ACTIONS_INSTANCES": str(self.actions_instances),
             "WM_WEB_WORKERS": str(self.web_workers),
+            "WM_SESSION_IDLE_MINUTES": str(self.session_idle_minutes),
+            **{f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS},
         }
 
     def with_overrides(self, **changes: object) -> "Settings":
         return replace(self, **changes)
+
+
+SMS_FIELDS = (
+    "sms_provider", "sms_public_url", "sms_hash_key", "sms_encryption_key",
+    "sms_twilio_account_sid", "sms_twilio_auth_token", "sms_twilio_from", "sms_twilio_api_url",
+    "sms_notify_api_key", "sms_notify_template_id", "sms_notify_inbound_token", "sms_notify_sender_id",
+    "sms_notify_api_url", "sms_invite_url", "sms_team_name", "sms_max_segments",
+    "sms_retry_base_seconds", "sms_retry_max_seconds", "sms_give_up_hours", "sms_poll_seconds",
+)
+"""Settings of the SMS channel: each is read from WM_SMS_... (or SMS_...), typed like its default."""
 
 
 def _anchor_sqlite(url: str) -> str:
@@ -140,4 +178,6 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         rasa_instances=max(1, int(get("RASA_INSTANCES", 1))),
         actions_instances=max(1, int(get("ACTIONS_INSTANCES", 1))),
         web_workers=max(1, int(get("WEB_WORKERS", 1))),
-    )
+        session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
+        **{name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name))) for name in SMS_FIELDS},
+    ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

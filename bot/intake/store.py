@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -290,3 +290,25 @@ async def queue(session: AsyncSession, statuses: Sequence[str] = (QueueStatus.NE
             )
         )
     return rows
+
+
+async def claim(session: AsyncSession, queue_id: int, who: str) -> bool:
+    """Take an unassigned, open queue item for `who` in one conditional UPDATE.
+
+    Race-free on SQLite and PostgreSQL: when two people claim at once, the
+    database lets exactly one UPDATE match; the other sees no row changed.
+    A new item becomes claimed; a contacted one keeps its status.
+    """
+    now = utcnow()
+    result = await session.execute(
+        update(QueueItem)
+        .where(QueueItem.id == queue_id, QueueItem.assignee.is_(None), QueueItem.status != QueueStatus.CLOSED)
+        .values(
+            assignee=who,
+            status=case((QueueItem.status == QueueStatus.NEW, QueueStatus.CLAIMED), else_=QueueItem.status),
+            claimed_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -1,17 +1,101 @@
-"""`whatmatters` commands of the review app."""
+"""`whatmatters` commands of the review app.
+
+    whatmatters user add EMAIL --role linkworker|admin [--generate-password]
+    whatmatters token create --user EMAIL [--name NAME]
+
+A new account's password is asked for twice on a terminal; with
+--generate-password, or when there is no terminal, a random one is generated
+and printed once. There are no default passwords.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Optional
+import asyncio
+import getpass
+import sys
+from typing import Callable, Optional
 
+from bot.db.engine import create_engine, session_factory
+from bot.review import auth
+from bot.review.models import Role
 from bot.settings import Settings
 
 
 def register(commands: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the `whatmatters` parser."""
+    user = commands.add_parser("user", help="staff accounts of the review app")
+    add = user.add_subparsers(dest="user_command", required=True).add_parser("add", help="create an account")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=Role.ALL)
+    add.add_argument("--generate-password", action="store_true",
+                     help="generate a random password and print it once instead of asking for one")
+
+    token = commands.add_parser("token", help="API bearer tokens")
+    create = token.add_subparsers(dest="token_command", required=True).add_parser(
+        "create", help="create a bearer token for /api/v1 (printed once)")
+    create.add_argument("--user", required=True, help="the e-mail address of the account the token acts as")
+    create.add_argument("--name", default=None, help="what the token is for (shown in the audit log)")
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "cli:unknown"
+
+
+async def _in_transaction(settings: Settings, work: Callable):
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine)() as session:
+            async with session.begin():
+                return await work(session)
+    finally:
+        await engine.dispose()
+
+
+def _ask_password() -> Optional[str]:
+    first = getpass.getpass("Password (at least %d characters): " % auth.MIN_PASSWORD_LENGTH)
+    if getpass.getpass("Same password again: ") != first:
+        print("The passwords differ; no account was created.", file=sys.stderr)
+        return None
+    return first
+
+
+def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
+    generated = generate or not sys.stdin.isatty()
+    password = auth.generate_password() if generated else _ask_password()
+    if password is None:
+        return 1
+    try:
+        staff = asyncio.run(_in_transaction(
+            settings, lambda s: auth.create_user(s, email, role, password, actor=_actor())))
+    except auth.AccountError as error:
+        print(f"No account created: {error}.", file=sys.stderr)
+        return 1
+    print(f"Created {Role.NAMES[staff.role].lower()} account {staff.email}.")
+    if generated:
+        print(f"Password (shown only now; pass it on securely): {password}")
+    return 0
+
+
+def create_token(settings: Settings, email: str, name: Optional[str]) -> int:
+    try:
+        token = asyncio.run(_in_transaction(
+            settings, lambda s: auth.create_api_token(s, email, name, actor=_actor())))
+    except auth.AccountError as error:
+        print(f"No token created: {error}.", file=sys.stderr)
+        return 1
+    print("Bearer token (shown only now; keep it secret):")
+    print(token)
+    return 0
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     """Run the command if it is one of ours and return its exit code; None if it is not ours."""
+    if args.command == "user" and args.user_command == "add":
+        return add_user(settings, args.email, args.role, args.generate_password)
+    if args.command == "token" and args.token_command == "create":
+        return create_token(settings, args.user, args.name)
     return None

@@ -1,65 +1,126 @@
-"""The web app on 127.0.0.1:8080 (the link worker review app grows here).
+"""The web app on 127.0.0.1:8080: the link worker review app and its JSON API.
 
-For now it serves a holding page and a health check, with security headers
-on every response and Jinja2 templates escaped by default.
+`create_app(settings)` builds it: every route is in the one table below,
+handlers live in pages.py (HTML) and api.py (JSON), the rules on who may see
+what in security.py. Templates are Jinja2 with autoescape on, so patient text
+is always shown as text. NHS.UK frontend assets are served from node_modules
+(installed by `npm ci`), never from a CDN.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from datetime import datetime
 from pathlib import Path
+from typing import Optional
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.settings import Settings
+from bot.db.engine import create_engine, session_factory
+from bot.intake.validation import display_value
+from bot.review.work import aware, waiting_text
+from bot.settings import PROJECT_ROOT, Settings
+from bot.web import api, pages
+from bot.web.security import (
+    SECURITY_HEADERS,  # noqa: F401 - re-exported for callers of the old module
+    authenticate,
+    csrf_protect,
+    db_key,
+    security_headers,
+    settings_key,
+)
 
 HERE = Path(__file__).resolve().parent
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
-
-settings_key = web.AppKey("settings", Settings)
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler):
-    response = await handler(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
-@aiohttp_jinja2.template("placeholder.html")
-async def index(request: web.Request) -> dict:
-    return {"rasa_port": request.app[settings_key].rasa_port}
-
-
-async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+NHSUK_FRONTEND = PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+engine_key = web.AppKey("engine", object)
+log = logging.getLogger(__name__)
 
 
 def routes() -> list[web.RouteDef]:
     return [
-        web.get("/", index, name="index"),
-        web.get("/healthz", health, name="health"),
+        web.get("/", pages.index, name="index"),
+        web.get("/healthz", pages.health, name="health"),
+        web.get("/login", pages.login_form, name="login_form"),
+        web.post("/login", pages.login, name="login"),
+        web.post("/logout", pages.logout, name="logout"),
+        web.get("/queue", pages.queue_page, name="queue"),
+        web.get("/queue/live", pages.queue_live, name="queue_live"),
+        web.get("/intakes/{intake_id}", pages.intake_page, name="intake"),
+        web.get("/intakes/{intake_id}/transcript", pages.transcript_page, name="transcript"),
+        web.post("/intakes/{intake_id}/claim", pages.claim, name="claim"),
+        web.post("/intakes/{intake_id}/release", pages.release, name="release"),
+        web.post("/intakes/{intake_id}/assign", pages.assign, name="assign"),
+        web.post("/intakes/{intake_id}/contacted", pages.contacted, name="contacted"),
+        web.post("/intakes/{intake_id}/close", pages.close, name="close"),
+        web.post("/intakes/{intake_id}/notes", pages.add_note, name="add_note"),
+        web.get("/admin/audit", pages.audit_log, name="audit"),
+        web.get("/api/v1/openapi.json", api.openapi, name="api_openapi"),
+        web.get("/api/v1/queue", api.list_queue, name="api_queue"),
+        web.get("/api/v1/intakes/{intake_id}", api.get_intake, name="api_intake"),
+        web.post("/api/v1/intakes/{intake_id}/status", api.change_status, name="api_status"),
+        web.post("/api/v1/intakes/{intake_id}/notes", api.add_note, name="api_note"),
     ]
 
 
+def _when(moment: Optional[datetime]) -> str:
+    """A time as people in England read it: '3 Mar 2026, 14:05' (UTC stored, shown in UTC)."""
+    moment = aware(moment)
+    return moment.strftime("%-d %b %Y, %H:%M UTC") if moment else ""
+
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+
+
+def nhsuk_css() -> str:
+    """The NHS.UK frontend stylesheet without its @font-face rules.
+
+    Those fetch the Frutiger web font from assets.nhs.uk: a CDN, which the
+    Content-Security-Policy blocks. Without them the design system falls back
+    to Arial, as NHS.UK guidance allows.
+    """
+    return _FONT_FACE.sub("", (NHSUK_FRONTEND / "nhsuk-frontend.min.css").read_text(encoding="utf-8"))
+
+
+async def _open_database(app: web.Application) -> None:
+    engine = create_engine(app[settings_key])
+    app[engine_key] = engine
+    app[db_key] = session_factory(engine)
+
+
+async def _close_database(app: web.Application) -> None:
+    await app[engine_key].dispose()
+
+
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[security_headers, authenticate, csrf_protect], client_max_size=64 * 1024)
     app[settings_key] = settings
-    aiohttp_jinja2.setup(
+    environment = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-        autoescape=jinja2.select_autoescape(default=True),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.ChainableUndefined,
     )
+    environment.globals.update(show=display_value, waiting=waiting_text)
+    environment.filters["when"] = _when
+    app.on_startup.append(_open_database)
+    app.on_cleanup.append(_close_database)
     app.add_routes(routes())
+    from bot.web import widget  # the patient chat and embeddable widget (/patient/...)
+    app.add_routes(widget.routes(settings))
+    if NHSUK_FRONTEND.is_dir():
+        stylesheet = nhsuk_css()
+
+        async def serve_nhsuk_css(request: web.Request) -> web.Response:
+            return web.Response(text=stylesheet, content_type="text/css",
+                                headers={"Cache-Control": "public, max-age=3600"})
+
+        app.router.add_get("/static/nhsuk.css", serve_nhsuk_css, name="nhsuk_css")
+        app.router.add_static("/nhsuk", NHSUK_FRONTEND)
+        app.router.add_static("/assets", NHSUK_FRONTEND / "assets")
+    else:
+        log.warning("NHS.UK frontend not found at %s: run `npm ci` (make install does)", NHSUK_FRONTEND)
     app.router.add_static("/static", HERE / "static")
     return app

@@ -1,0 +1,262 @@
+"""The link worker's pages: sign-in, queue, summary, transcript, audit log.
+
+Handlers are small: they read the request, call bot.review (auth, work) in one
+transaction and render a template (Jinja2 autoescape on) or redirect.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from bot.intake import store
+from bot.intake.summary import ONS_LABELS
+from bot.review import auth, work
+from bot.web.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    db_key,
+    require_admin,
+    set_cookie,
+    settings_key,
+    source,
+)
+
+MESSAGES = {
+    "claimed": "You have claimed this item.",
+    "released": "You have released this item: it is back on the queue.",
+    "assigned": "The item has been assigned.",
+    "contacted": "Marked as contacted.",
+    "closed": "The item is closed.",
+    "noted": "Your note has been added.",
+}
+
+
+def _session(request: web.Request):
+    return request.app[db_key]()
+
+
+def _intake_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["intake_id"])
+    except ValueError:
+        raise web.HTTPNotFound()
+
+
+def _safe_next(target: str) -> str:
+    """Only ever redirect within this site after sign-in."""
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
+        return "/queue"
+    return target
+
+
+def page(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    context.setdefault("user", request.get("user"))
+    context.setdefault("csrf_token", request.get("csrf"))
+    context.setdefault("idle_minutes", request.app[settings_key].session_idle_minutes)
+    return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+
+# --- sign-in and sign-out -------------------------------------------------------------
+
+def _login_page(request: web.Request, error: str = "", email: str = "", status: int = 200) -> web.Response:
+    token = secrets.token_urlsafe(32)
+    response = page(request, "login.html", {
+        "csrf_token": token, "error": error, "email": email,
+        "next": _safe_next(request.query.get("next", "/queue")),
+        "expired": request.query.get("expired") == "1",
+        "signed_out": request.query.get("signed_out") == "1",
+    }, status=status)
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+async def login_form(request: web.Request) -> web.StreamResponse:
+    if request.get("user") is not None:
+        raise web.HTTPSeeOther("/queue")
+    return _login_page(request)
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    email = str(form.get("email", "")).strip()[:255]
+    password = str(form.get("password", ""))[:1024]
+    if not email or not password:
+        return _login_page(request, "Enter your email address and password.", email, status=400)
+    async with _session(request) as session, session.begin():
+        result = await auth.sign_in(session, email, password, source=source(request))
+        if result.user is not None:
+            if request.get("session_token"):
+                await auth.end_session(session, request["session_token"], source(request))
+            token, _ = await auth.start_session(session, result.user, source(request))
+    if result.user is None:
+        message = {
+            "locked": f"Too many failed attempts: this account is locked. Try again in {max(1, result.retry_after // 60)} minutes, or ask an admin.",
+            "slow_down": f"Too many failed attempts. Wait {result.retry_after} seconds and try again.",
+        }.get(result.reason, "The email address or password is not right.")
+        return _login_page(request, message, email, status=429 if result.reason in ("locked", "slow_down") else 401)
+    response = web.HTTPSeeOther(_safe_next(str(form.get("next", "/queue"))))
+    set_cookie(request, response, SESSION_COOKIE, token)
+    response.del_cookie(LOGIN_CSRF_COOKIE, path="/")
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    async with _session(request) as session, session.begin():
+        await auth.end_session(session, request["session_token"], source(request))
+    response = web.HTTPSeeOther("/login?signed_out=1")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    """Staff go to their queue; anyone else (a patient following an invitation link, /?ref=CODE) to the chat."""
+    if request.get("user") is not None and "ref" not in request.query:
+        raise web.HTTPSeeOther("/queue")
+    target = "/patient/chat"
+    if request.query_string:
+        target += "?" + request.query_string
+    raise web.HTTPSeeOther(target)
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+# --- the queue --------------------------------------------------------------------------
+
+async def _queue_context(request: web.Request) -> dict[str, Any]:
+    wanted = work.QueueFilter.from_query(request.query)
+    async with _session(request) as session:
+        rows = await work.queue_rows(session, request["user"], wanted)
+        counts = await work.status_counts(session)
+        version = await work.queue_version(session)
+    return {"rows": rows, "counts": counts, "wanted": wanted, "version": version,
+            "query": urlencode(wanted.as_query())}
+
+
+async def queue_page(request: web.Request) -> web.StreamResponse:
+    context = await _queue_context(request)
+    context.update(areas=work.area_choices(), statuses=work.STATUS_NAMES)
+    return page(request, "queue.html", context)
+
+
+async def queue_live(request: web.Request) -> web.StreamResponse:
+    """The queue table alone, for the page to poll: 204 while nothing changed."""
+    async with _session(request) as session:
+        version = await work.queue_version(session)
+    if request.query.get("since") == version:
+        return web.Response(status=204)
+    context = await _queue_context(request)
+    response = page(request, "_queue_live.html", context)
+    response.headers["X-Queue-Version"] = context["version"]
+    return response
+
+
+# --- one intake -------------------------------------------------------------------------
+
+async def intake_page(request: web.Request) -> web.StreamResponse:
+    intake_id = _intake_id(request)
+    async with _session(request) as session, session.begin():
+        detail = await work.intake_detail(session, intake_id, request["user"], source(request))
+        colleagues = await auth.list_users(session) if request["user"].is_admin else []
+    if detail is None:
+        raise web.HTTPNotFound()
+    message = MESSAGES.get(request.query.get("m", ""))
+    error = None
+    if request.query.get("m") == "taken":
+        holder = detail.item.assignee if detail.item else None
+        error = f"{holder} has already claimed this item." if holder else "Someone else changed this item first."
+    elif request.query.get("m") == "error":
+        error = "That change could not be made. The page shows the item as it is now."
+    return page(request, "intake.html", {
+        "d": detail, "s": detail.summary, "message": message, "error": error,
+        "ons_labels": ONS_LABELS, "outcomes": work.OUTCOMES, "statuses": work.STATUS_NAMES,
+        "colleagues": colleagues,
+    })
+
+
+async def transcript_page(request: web.Request) -> web.StreamResponse:
+    intake_id = _intake_id(request)
+    async with _session(request) as session, session.begin():
+        found = await work.transcript(session, intake_id, request["user"], source(request))
+    if found is None:
+        raise web.HTTPNotFound()
+    intake, lines = found
+    return page(request, "transcript.html", {"intake": intake, "lines": lines})
+
+
+async def _change(request: web.Request, action: str) -> web.StreamResponse:
+    """Run one queue change from a form and go back to the summary page with a message."""
+    intake_id = _intake_id(request)
+    form = await request.post()
+    user, where = request["user"], source(request)
+    outcome_code = action
+    try:
+        async with _session(request) as session, session.begin():
+            if action == "claimed":
+                await work.claim(session, intake_id, user, where)
+            elif action == "released":
+                await work.release(session, intake_id, user, where)
+            elif action == "assigned":
+                await work.assign(session, intake_id, user, str(form.get("assignee", "")), where)
+            elif action == "contacted":
+                await work.mark_contacted(session, intake_id, user, where)
+            elif action == "closed":
+                await work.close(session, intake_id, user, str(form.get("outcome", "")), where)
+            elif action == "noted":
+                await work.add_note(session, intake_id, user, str(form.get("note", "")), where)
+    except work.WorkError as error:
+        if error.status == 404:
+            raise web.HTTPNotFound()
+        if error.status == 403:
+            raise web.HTTPForbidden(text=error.message)
+        outcome_code = "taken" if error.holder else "error"
+    target = f"/intakes/{intake_id}?m={outcome_code}"
+    if action == "noted" and outcome_code == "noted":
+        target += "#notes"
+    raise web.HTTPSeeOther(target)
+
+
+async def claim(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "claimed")
+
+
+async def release(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "released")
+
+
+@require_admin
+async def assign(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "assigned")
+
+
+async def contacted(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "contacted")
+
+
+async def close(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "closed")
+
+
+async def add_note(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "noted")
+
+
+# --- admin --------------------------------------------------------------------------------
+
+@require_admin
+async def audit_log(request: web.Request) -> web.StreamResponse:
+    wanted = work.AuditFilter.from_query(request.query)
+    async with _session(request) as session, session.begin():
+        events = await work.audit_events(session, wanted)
+        actions = await work.audit_actions(session)
+        await store.audit(session, request["user"].email, "audit.view", source=source(request),
+                          detail={"actor": wanted.actor, "action": wanted.action, "intake": wanted.intake_id})
+    return page(request, "audit.html", {"events": events, "wanted": wanted, "actions": actions})
+

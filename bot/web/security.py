@@ -1,0 +1,166 @@
+"""Middlewares of the web app: security headers, who is signed in, CSRF.
+
+Only the sign-in page, the health check, static assets and the patient pages
+are public. Staff pages need a signed-in session (cookie); the JSON API needs
+a bearer token. Every state-changing form carries the session's CSRF token
+(the sign-in form a double-submit cookie's), checked before any handler runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Awaitable, Callable, Optional
+from urllib.parse import quote
+
+from aiohttp import web
+from sqlalchemy.orm import sessionmaker
+
+from bot.review import auth
+from bot.settings import Settings
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SESSION_COOKIE = "wm_session"
+LOGIN_CSRF_COOKIE = "wm_login_csrf"
+CSRF_FIELD = "csrf_token"
+
+PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/")
+PUBLIC_PATHS = {"/", "/login", "/healthz", "/favicon.ico"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+settings_key = web.AppKey("settings", Settings)
+db_key = web.AppKey("db", sessionmaker)
+
+
+def is_https(request: web.Request) -> bool:
+    """Served over HTTPS, directly or behind a proxy that says so."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
+def source(request: web.Request) -> str:
+    """Where a request came from, for the audit log."""
+    return (request.remote or "unknown")[:255]
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str,
+               max_age: Optional[int] = None) -> None:
+    response.set_cookie(name, value, httponly=True, samesite="Strict", secure=is_https(request), path="/",
+                        max_age=max_age)
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/queue/live"
+
+
+def _json_error(status: int, message: str, **headers: str) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if is_https(request):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if not request.path.startswith(PUBLIC_PREFIXES):
+        response.headers.setdefault("Cache-Control", "no-store")
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        _add_headers(request, error)
+        raise
+    _add_headers(request, response)
+    return response
+
+
+@web.middleware
+async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Put the signed-in user (request["user"]) on the request, or turn the request away."""
+    request["user"] = None
+    request["csrf"] = None
+    factory = request.app[db_key]
+    if request.path.startswith("/api/"):
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            async with factory() as session, session.begin():
+                request["user"] = await auth.user_for_token(session, header[7:].strip())
+        if request["user"] is None and request.path != "/api/v1/openapi.json":
+            return _json_error(401, "a valid bearer token is required (Authorization: Bearer ...)",
+                               **{"WWW-Authenticate": 'Bearer realm="whatmatters"'})
+        if request["user"] is not None:
+            return await handler(request)
+    token = request.cookies.get(SESSION_COOKIE, "")
+    expired = False
+    if token:
+        idle = timedelta(minutes=request.app[settings_key].session_idle_minutes)
+        async with factory() as session, session.begin():
+            active, expired = await auth.resume_session(session, token, idle)
+        if active is not None:
+            request["user"] = active.user
+            request["csrf"] = active.csrf_token
+            request["session_token"] = token
+    if request["user"] is None and not is_public(request.path):
+        if _wants_json(request):
+            return _json_error(401, "sign in first")
+        target = "/login"
+        if request.method in SAFE_METHODS and request.path not in ("/", "/logout"):
+            target += "?next=" + quote(request.path_qs, safe="")
+        if expired:
+            target += ("&" if "?" in target else "?") + "expired=1"
+        raise web.HTTPSeeOther(target)
+    return await handler(request)
+
+
+def _matches(expected: Optional[str], given: str) -> bool:
+    return bool(expected) and bool(given) and secrets.compare_digest(expected.encode(), given.encode())
+
+
+@web.middleware
+async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every state-changing request from a browser must carry the right CSRF token."""
+    if request.method in SAFE_METHODS or request.path.startswith("/api/"):
+        return await handler(request)
+    form = await request.post() if request.content_type in ("application/x-www-form-urlencoded",
+                                                            "multipart/form-data") else {}
+    given = str(form.get(CSRF_FIELD, "")) or request.headers.get("X-CSRF-Token", "")
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE) if request.path == "/login" else request["csrf"]
+    if not _matches(expected, given):
+        raise web.HTTPForbidden(text="This form has expired or did not come from this site. "
+                                     "Go back, reload the page and try again.")
+    return await handler(request)
+
+
+def require_admin(handler: Handler) -> Handler:
+    """Admin-only handlers: a link worker gets 403."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        user = request.get("user")
+        if user is None or not user.is_admin:
+            if request.path.startswith("/api/"):
+                return _json_error(403, "admins only")
+            raise web.HTTPForbidden(text="This page is for admins only.")
+        return await handler(request)
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
