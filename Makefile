@@ -14,7 +14,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test install setup model validate test-stories pytest nlu-eval bench constraints clean
+.PHONY: run run-production test install chromium setup model validate test-stories pytest nlu-eval bench constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
