@@ -1,0 +1,180 @@
+"""The SMS channel's work, independent of the web framework: webhook in, bot turn, outbox out.
+
+A webhook is checked (signature or token), recorded once per provider message id and
+acknowledged at once; the turn runs in a background task, one message at a time per
+number in arrival order. The bot's replies of one turn are joined into one text (split
+only when too long) and go to the outbox; the sender delivers them.
+
+STOP (and its synonyms) takes effect inside the webhook request itself: the opt-out is
+committed and waiting texts cancelled before the provider gets its answer. A message
+from an opted-out number is still given to the bot, so its answers and any disclosure of
+risk reach the team, but nothing is texted back until the number sends START.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sqlalchemy.orm import sessionmaker
+
+from bot.channels.rest import guard_handler
+from bot.sms import store
+from bot.sms.outbox import Sender
+from bot.sms.phone import InvalidNumber, PhoneVault, normalise_e164
+from bot.sms.providers import Provider, WebhookRequest
+from bot.sms.text import (
+    Choice,
+    choices_of,
+    gsm_friendly,
+    help_text,
+    keyword_of,
+    map_reply,
+    split_for_sms,
+    start_text,
+    with_numbered_options,
+)
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class SmsOutput(CollectingOutputChannel):
+    """Collects the bot's replies of one turn; the channel turns them into texts."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+
+def compose(messages: list[dict[str, Any]]) -> tuple[str, list[Choice]]:
+    """One text from a turn's replies, buttons as numbered options; and the options to read a reply against."""
+    parts: list[str] = []
+    choices: list[Choice] = []
+    for message in messages:
+        text = message.get("text") or ""
+        buttons = choices_of(message.get("buttons"))
+        if buttons:
+            choices = buttons
+            text = with_numbered_options(text, buttons)
+        if message.get("image"):
+            text = f"{text}\n{message['image']}".strip()
+        if text.strip():
+            parts.append(gsm_friendly(text.strip()))
+    return "\n\n".join(parts), choices
+
+
+class SmsService:
+    def __init__(
+        self, settings: Settings, provider: Provider, vault: PhoneVault, sessions: sessionmaker,
+        sender: Optional[Sender] = None,
+    ) -> None:
+        self.settings = settings
+        self.provider = provider
+        self.vault = vault
+        self.sessions = sessions
+        self.sender = sender
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # per number: lock, turns using it
+        self._tasks: set[asyncio.Task] = set()
+
+    async def webhook(self, request: WebhookRequest, handler: Handler) -> tuple[int, str, str]:
+        """(HTTP status, body, content type) for one inbound webhook; the turn itself runs afterwards."""
+        if not self.provider.verify(request):
+            logger.warning("SMS webhook refused: missing or invalid %s credentials", self.provider.name)
+            return 403, "forbidden", "text/plain"
+        inbound = self.provider.parse(request)
+        if inbound is None:
+            logger.warning("SMS webhook refused: not an inbound text")
+            return 400, "not an inbound text message", "text/plain"
+        try:
+            number = normalise_e164(inbound.sender)
+        except InvalidNumber:
+            logger.warning("SMS webhook ignored: the sender is not a phone number")
+            return 400, "the sender is not a phone number", "text/plain"
+        text = _CONTROL.sub("", inbound.text).strip()[: self.settings.max_message_chars]
+        keyword = keyword_of(text)
+
+        async with self.sessions() as session:
+            async with session.begin():
+                contact = await store.contact_for(session, self.vault, number)
+                inbound_id = await store.record_inbound(session, self.provider.name, inbound.message_id, contact.id, keyword)
+                if inbound_id is not None and keyword == "stop":
+                    cancelled = await store.opt_out(session, contact.id)
+                    await store.mark_inbound(session, inbound_id, "handled")
+        if inbound_id is None:
+            logger.info("SMS redelivery ignored (%s)", self.provider.name)
+        elif keyword == "stop":
+            logger.info("SMS opt-out recorded for %s; %d waiting texts cancelled", contact.sender_id, cancelled)
+        else:
+            self._spawn(self._turn(inbound_id, contact.id, contact.sender_id, text, keyword, handler))
+        return 200, self.provider.ack_body, self.provider.ack_content_type
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the turns in progress (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _turn(self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler) -> None:
+        lock, users = self._locks.get(contact_id, (asyncio.Lock(), 0))
+        self._locks[contact_id] = (lock, users + 1)
+        try:
+            async with lock:
+                await self._handle(inbound_id, contact_id, sender_id, text, keyword, handler)
+        except Exception as error:  # noqa: BLE001 - logged without the text; the message stays recorded
+            logger.error("SMS turn failed: %s", type(error).__name__)
+            logger.debug("SMS turn failure detail", exc_info=True)
+            async with self.sessions() as session:
+                async with session.begin():
+                    await store.mark_inbound(session, inbound_id, "failed")
+        finally:
+            lock, users = self._locks[contact_id]
+            if users <= 1:
+                del self._locks[contact_id]
+            else:
+                self._locks[contact_id] = (lock, users - 1)
+        if self.sender is not None:
+            self.sender.wake()
+
+    async def _handle(self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler) -> None:
+        team = self.settings.sms_team_name
+        if keyword in ("start", "help"):
+            async with self.sessions() as session:
+                async with session.begin():
+                    if keyword == "start":
+                        await store.opt_in(session, contact_id)
+                    body = start_text(team) if keyword == "start" else help_text(team)
+                    await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", [body], kind="system")
+                    await store.mark_inbound(session, inbound_id, "handled")
+            return
+        if not text:
+            async with self.sessions() as session:
+                async with session.begin():
+                    await store.mark_inbound(session, inbound_id, "ignored")
+            return
+
+        async with self.sessions() as session:
+            contact = await store.get_contact(session, contact_id)
+            choices = [Choice(o["title"], o["payload"]) for o in (contact.options or [])]
+        output = SmsOutput()
+        message = UserMessage(map_reply(text, choices), output, sender_id, input_channel=CHANNEL)
+        await guard_handler(handler)(message)
+        body, new_choices = compose(output.messages)
+        texts = split_for_sms(body, self.settings.sms_max_segments)
+        async with self.sessions() as session:
+            async with session.begin():
+                await store.set_options(session, contact_id, [{"title": c.title, "payload": c.payload} for c in new_choices])
+                await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", texts)
+                await store.mark_inbound(session, inbound_id, "handled")
