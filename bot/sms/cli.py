@@ -16,17 +16,14 @@ import asyncio
 import getpass
 import json
 import sys
-import uuid
 from typing import Any, Callable, Optional
-from urllib.parse import urlencode
 
 from bot.db.engine import create_engine, session_factory
 from bot.intake import store as intake_store
 from bot.settings import Settings
 from bot.sms import store
 from bot.sms.outbox import Sender
-from bot.sms.phone import InvalidNumber, normalise_e164
-from bot.sms.text import invite_text, split_for_sms
+from bot.sms.invitations import queue_invitation
 
 
 def register(commands: "argparse._SubParsersAction") -> None:
@@ -50,11 +47,6 @@ def _actor() -> str:
         return "cli:unknown"
 
 
-def invite_link(settings: Settings, ref: Optional[str]) -> str:
-    base = settings.sms_invite_url or f"http://{settings.web_host}:{settings.web_port}/"
-    return f"{base}{'&' if '?' in base else '?'}{urlencode({'ref': ref})}" if ref else base
-
-
 async def _run(settings: Settings, work: Callable) -> Any:
     engine = create_engine(settings)
     try:
@@ -69,33 +61,20 @@ async def invite(settings: Settings, phone: str, ref: Optional[str], send_now: b
 
     if not settings.sms_enabled:
         return 2, "The SMS channel is off: set WM_SMS_PROVIDER (and its settings) in .env."
-    try:
-        number = normalise_e164(phone)
-    except InvalidNumber:
-        return 2, "That is not a phone number we can text."
     runtime = SmsRuntime.from_settings(settings)
 
     async def work(sessions) -> tuple[int, str]:
         async with sessions() as session:
             async with session.begin():
-                contact = await store.contact_for(session, runtime.vault, number)
-                if contact.opted_out:
-                    await intake_store.audit(session, _actor(), "sms.invite_refused", source="cli",
-                                             detail={"conversation": contact.sender_id, "reason": "opted out"})
-                    return 1, "Not sent: this number has opted out of texts (STOP)."
-                body = invite_text(settings.sms_team_name, invite_link(settings, ref))
-                key = f"invite:{uuid.uuid4().hex}"
-                await store.enqueue(session, runtime.vault, contact.id, key,
-                                    split_for_sms(body, settings.sms_max_segments), kind="invite")
-                ids = await store.ids_by_key_prefix(session, key)
-                await intake_store.audit(session, _actor(), "sms.invite", source="cli",
-                                         detail={"conversation": contact.sender_id, "ref": ref})
+                invitation = await queue_invitation(session, settings, runtime.vault, phone, ref, _actor(), "cli")
+        if not invitation.queued:
+            return (1 if invitation.outcome == "opted_out" else 2), invitation.message
         if not send_now:
-            return 0, "Invitation queued."
+            return 0, invitation.message
         sender = Sender(settings, sessions, runtime.provider, runtime.vault)
         try:
             sent = 0
-            for row_id in ids:
+            for row_id in invitation.outbox_ids:
                 sent += bool(await sender.deliver(row_id))
         finally:
             await sender.close()

@@ -23,7 +23,7 @@ from bot.db.engine import create_engine, session_factory
 from bot.intake.validation import display_value
 from bot.review.work import aware, waiting_text
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web import api, pages
+from bot.web import api, invitations, pages
 from bot.web.security import (
     SECURITY_HEADERS,  # noqa: F401 - re-exported for callers of the old module
     authenticate,
@@ -57,6 +57,8 @@ def routes() -> list[web.RouteDef]:
         web.post("/intakes/{intake_id}/close", pages.close, name="close"),
         web.post("/intakes/{intake_id}/notes", pages.add_note, name="add_note"),
         web.get("/admin/audit", pages.audit_log, name="audit"),
+        web.get("/invite", invitations.invite_form, name="invite_form"),
+        web.post("/invite", invitations.invite, name="invite"),
         web.get("/api/v1/openapi.json", api.openapi, name="api_openapi"),
         web.get("/api/v1/queue", api.list_queue, name="api_queue"),
         web.get("/api/v1/intakes/{intake_id}", api.get_intake, name="api_intake"),

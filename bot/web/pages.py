@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.intake import store
 from bot.intake.summary import ONS_LABELS
 from bot.review import auth, work
+from bot.sms import store as sms_store
 from bot.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -165,6 +166,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
     async with _session(request) as session, session.begin():
         detail = await work.intake_detail(session, intake_id, request["user"], source(request))
         colleagues = await auth.list_users(session) if request["user"].is_admin else []
+        sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
     if detail is None:
         raise web.HTTPNotFound()
     message = MESSAGES.get(request.query.get("m", ""))
@@ -177,7 +179,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
     return page(request, "intake.html", {
         "d": detail, "s": detail.summary, "message": message, "error": error,
         "ons_labels": ONS_LABELS, "outcomes": work.OUTCOMES, "statuses": work.STATUS_NAMES,
-        "colleagues": colleagues,
+        "colleagues": colleagues, "sms": sms,
     })
 
 

@@ -14,7 +14,7 @@ from bot.review.models import StaffSession
 from bot.settings import PROJECT_ROOT
 from tests.review.conftest import PASSWORD, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
 
-STAFF_PAGES = ["/queue", "/queue?status=closed", "/intakes/1", "/intakes/1/transcript", "/admin/audit"]
+STAFF_PAGES = ["/queue", "/invite", "/queue?status=closed", "/intakes/1", "/intakes/1/transcript", "/admin/audit"]
 
 
 async def test_nothing_but_the_sign_in_page_without_signing_in(client, settings):
