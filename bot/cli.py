@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import getpass
 import json
 import signal
 import sys
@@ -19,6 +18,7 @@ from sqlalchemy import or_, select
 from bot.db.engine import in_transaction
 from bot.db.models import Intake, Priority, QueueItem
 from bot.intake import store
+from bot.cli_support import cli_actor
 from bot.settings import Settings, load_settings
 from bot.sms import store as sms_store
 
@@ -60,17 +60,11 @@ def _command_modules() -> list:
     return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli:unknown"
-
 
 async def _queue_list(session, include_closed: bool) -> list[dict[str, Any]]:
     statuses = ("new", "claimed", "contacted", "closed") if include_closed else ("new", "claimed", "contacted")
     rows = await store.queue(session, statuses)
-    await store.audit(session, _actor(), "queue.list", source="cli", detail={"count": len(rows)})
+    await store.audit(session, cli_actor(), "queue.list", source="cli", detail={"count": len(rows)})
     return [row.as_json() for row in rows]
 
 
@@ -95,7 +89,7 @@ async def _intake_show(session, ident: str) -> Optional[dict[str, Any]]:
     answers = await store.answer_map(session, intake)
     flags = await store.flag_dicts(session, intake)
     item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake.id))).scalar_one_or_none()
-    await store.audit(session, _actor(), "intake.view", intake_id=intake.id, source="cli")
+    await store.audit(session, cli_actor(), "intake.view", intake_id=intake.id, source="cli")
     sms = await sms_store.status_for_conversation(session, intake.conversation_id)
     return {
         "id": intake.id,

@@ -14,11 +14,12 @@ import argparse
 import asyncio
 import getpass
 import sys
-from typing import Callable, Optional
+from typing import Optional
 
-from bot.db.engine import create_engine, session_factory
+from bot.db.engine import in_transaction
 from bot.review import auth
 from bot.review.models import Role
+from bot.cli_support import cli_actor
 from bot.settings import Settings
 
 
@@ -38,21 +39,6 @@ def register(commands: "argparse._SubParsersAction") -> None:
     create.add_argument("--name", default=None, help="what the token is for (shown in the audit log)")
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli:unknown"
-
-
-async def _in_transaction(settings: Settings, work: Callable):
-    engine = create_engine(settings)
-    try:
-        async with session_factory(engine)() as session:
-            async with session.begin():
-                return await work(session)
-    finally:
-        await engine.dispose()
 
 
 def _ask_password() -> Optional[str]:
@@ -69,8 +55,8 @@ def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
     if password is None:
         return 1
     try:
-        staff = asyncio.run(_in_transaction(
-            settings, lambda s: auth.create_user(s, email, role, password, actor=_actor())))
+        staff = asyncio.run(in_transaction(
+            settings, lambda s: auth.create_user(s, email, role, password, actor=cli_actor())))
     except auth.AccountError as error:
         print(f"No account created: {error}.", file=sys.stderr)
         return 1
@@ -82,8 +68,8 @@ def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
 
 def create_token(settings: Settings, email: str, name: Optional[str]) -> int:
     try:
-        token = asyncio.run(_in_transaction(
-            settings, lambda s: auth.create_api_token(s, email, name, actor=_actor())))
+        token = asyncio.run(in_transaction(
+            settings, lambda s: auth.create_api_token(s, email, name, actor=cli_actor())))
     except auth.AccountError as error:
         print(f"No token created: {error}.", file=sys.stderr)
         return 1

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
 from typing import Any, Callable, Optional
 
 from bot.db.engine import create_engine, session_factory
 from bot.intake import store as intake_store
+from bot.cli_support import cli_actor
 from bot.settings import Settings
 from bot.sms import store
 from bot.sms.outbox import Sender
@@ -39,12 +39,6 @@ def register(commands: "argparse._SubParsersAction") -> None:
     retry = sms_commands.add_parser("retry", help="send failed texts again")
     retry.add_argument("ids", nargs="+", type=int, help="outbox ids from `whatmatters sms status`")
 
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "cli:unknown"
 
 
 async def _run(settings: Settings, work: Callable) -> Any:
@@ -66,7 +60,7 @@ async def invite(settings: Settings, phone: str, ref: Optional[str], send_now: b
     async def work(sessions) -> tuple[int, str]:
         async with sessions() as session:
             async with session.begin():
-                invitation = await queue_invitation(session, settings, runtime.vault, phone, ref, _actor(), "cli")
+                invitation = await queue_invitation(session, settings, runtime.vault, phone, ref, cli_actor(), "cli")
         if not invitation.queued:
             return (1 if invitation.outcome == "opted_out" else 2), invitation.message
         if not send_now:
@@ -110,7 +104,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
             async with sessions() as session:
                 async with session.begin():
                     count = await store.retry_failed(session, args.ids)
-                    await intake_store.audit(session, _actor(), "sms.retry", source="cli", detail={"ids": args.ids})
+                    await intake_store.audit(session, cli_actor(), "sms.retry", source="cli", detail={"ids": args.ids})
                     return count
 
         print(f"{asyncio.run(_run(settings, retry))} text(s) put back in the outbox.")

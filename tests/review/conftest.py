@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import pytest
 
-from bot.db.engine import create_engine, session_factory
+from bot.db.engine import in_transaction
 from bot.intake import store
 from bot.intake.summary import build_summary, summary_text
 from bot.review import auth
@@ -21,13 +21,7 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 async def in_db(settings: Settings, work):
     """Run `work(session)` in one committed transaction on the settings' database."""
-    engine = create_engine(settings)
-    try:
-        async with session_factory(engine)() as session:
-            async with session.begin():
-                return await work(session)
-    finally:
-        await engine.dispose()
+    return await in_transaction(settings, work)
 
 
 async def add_user(settings: Settings, email: str, role: str = "linkworker", password: str = PASSWORD):
