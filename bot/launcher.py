@@ -73,6 +73,8 @@ def services(settings: Settings) -> list[Service]:
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
             "--interface", settings.rasa_host, "--port", str(port),
         ]
+        if settings.rasa_cors:
+            command += ["--cors", *settings.rasa_cors.split()]
         if settings.rasa_api_token:
             command += ["--enable-api", "--auth-token", settings.rasa_api_token]
         return Service(name, command, f"http://{settings.rasa_host}:{port}/webhooks/rest/", after=after)

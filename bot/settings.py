@@ -28,6 +28,7 @@ class Settings:
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
     rasa_api_token: str = ""
+    rasa_cors: str = "*"
     actions_host: str = "127.0.0.1"
     actions_port: int = 5055
     web_host: str = "127.0.0.1"
@@ -111,6 +112,7 @@ class Settings:
             "WM_RASA_HOST": self.rasa_host,
             "WM_RASA_PORT": str(self.rasa_port),
             "WM_RASA_API_TOKEN": self.rasa_api_token,
+            "WM_RASA_CORS": self.rasa_cors,
             "WM_ACTIONS_HOST": self.actions_host,
             "WM_ACTIONS_PORT": str(self.actions_port),
             "WM_WEB_HOST": self.web_host,
@@ -167,6 +169,7 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         rasa_host=get("RASA_HOST", defaults.rasa_host),
         rasa_port=int(get("RASA_PORT", defaults.rasa_port)),
         rasa_api_token=get("RASA_API_TOKEN", ""),
+        rasa_cors=get("RASA_CORS", defaults.rasa_cors).strip(),
         actions_host=get("ACTIONS_HOST", defaults.actions_host),
         actions_port=int(get("ACTIONS_PORT", defaults.actions_port)),
         web_host=get("WEB_HOST", defaults.web_host),

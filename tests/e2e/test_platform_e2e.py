@@ -83,3 +83,16 @@ def test_killing_rasa_mid_intake_loses_nothing_and_resumes_at_the_same_question(
     assert {"preferred_name", "what_matters", "life_areas", "ons_life_satisfaction", "ons_worthwhile"} <= keys
     last = patient.converse(answer_for, first="about a 7")
     assert "your reference is" in last.lower()
+
+
+def test_a_browser_chat_client_on_another_site_may_call_the_rest_channel(system):
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{system.settings.rasa_port}/webhooks/rest/webhook", method="OPTIONS",
+        headers={"Origin": "http://chat.example", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        allowed = reply.headers.get("Access-Control-Allow-Origin")
+    assert allowed in ("*", "http://chat.example")
