@@ -15,6 +15,8 @@ from bot.db.migrate import upgrade
 from bot.settings import Settings
 
 POSTGRES_ADMIN_URL = os.environ.get("WM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TEST_DATABASE = os.environ.get("WM_TEST_DATABASE", "sqlite")
+"""The database a pass of the suite runs on: `make test` runs once on SQLite, then again on PostgreSQL."""
 
 
 def postgres_available() -> bool:
@@ -65,6 +67,12 @@ def postgres_settings(tmp_path: Path) -> Settings:
         settings = Settings(database_url=url, model_dir=tmp_path / "models")
         upgrade(settings)
         yield settings
+
+
+@pytest.fixture
+def db_settings(request) -> Settings:
+    """Settings on this pass's database (WM_TEST_DATABASE): SQLite, or a fresh PostgreSQL database."""
+    return request.getfixturevalue("postgres_settings" if TEST_DATABASE == "postgres" else "sqlite_settings")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

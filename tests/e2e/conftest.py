@@ -25,7 +25,7 @@ from bot.launcher import System
 from bot.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
 from bot.db.migrate import upgrade
-from tests.conftest import fresh_postgres_database
+from tests.conftest import TEST_DATABASE, fresh_postgres_database
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -63,7 +63,22 @@ def require_model() -> Path:
 
 @contextmanager
 def running_system(settings: Settings, log_name: str) -> Iterator[System]:
-    """The real servers for these settings, stopped afterwards; their log goes to test-artifacts/."""
+    """The real servers for these settings, stopped afterwards; their log goes to test-artifacts/.
+
+    On the suite's PostgreSQL pass (WM_TEST_DATABASE=postgres) an embedded system gets a fresh
+    PostgreSQL database instead of its SQLite file.
+    """
+    if TEST_DATABASE == "postgres" and settings.is_sqlite:
+        with fresh_postgres_database() as url:
+            with _running(settings.with_overrides(database_url=url), f"{log_name}-postgres") as running:
+                yield running
+        return
+    with _running(settings, log_name) as running:
+        yield running
+
+
+@contextmanager
+def _running(settings: Settings, log_name: str) -> Iterator[System]:
     require_model()
     upgrade(settings)
     ARTIFACTS.mkdir(exist_ok=True)

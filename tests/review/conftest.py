@@ -100,8 +100,8 @@ async def sign_in(client, email: str, password: str = PASSWORD) -> str:
 
 
 @pytest.fixture
-def settings(sqlite_settings: Settings) -> Settings:
-    return sqlite_settings
+def settings(db_settings: Settings) -> Settings:
+    return db_settings
 
 
 @pytest.fixture

@@ -109,8 +109,8 @@ def test_the_validator_follows_the_schemas():
     assert "at most" in problems({"text": "x" * 5001}, SCHEMAS["NewNote"])
 
 
-def test_user_add_generates_a_password_once_and_token_create_prints_a_token(sqlite_settings, monkeypatch, capsys):
-    monkeypatch.setenv("WM_DATABASE_URL", sqlite_settings.database_url)
+def test_user_add_generates_a_password_once_and_token_create_prints_a_token(db_settings, monkeypatch, capsys):
+    monkeypatch.setenv("WM_DATABASE_URL", db_settings.database_url)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert cli.main(["user", "add", "Nia@Example.org", "--role", "admin"]) == 0
     out = capsys.readouterr().out
@@ -129,14 +129,14 @@ def test_user_add_generates_a_password_once_and_token_create_prints_a_token(sqli
         staff = await auth.user_for_token(session, token)
         return signed.user, staff
 
-    signed, staff = asyncio.run(in_db(sqlite_settings, check))
+    signed, staff = asyncio.run(in_db(db_settings, check))
     assert signed is not None and signed.is_admin and staff.email == "nia@example.org"
-    actions = [a for _, a, _ in asyncio.run(audit_actions(sqlite_settings))]
+    actions = [a for _, a, _ in asyncio.run(audit_actions(db_settings))]
     assert actions[:2] == ["user.create", "token.create"]
 
 
-def test_user_add_asks_for_the_password_twice_on_a_terminal(sqlite_settings, monkeypatch, capsys):
-    monkeypatch.setenv("WM_DATABASE_URL", sqlite_settings.database_url)
+def test_user_add_asks_for_the_password_twice_on_a_terminal(db_settings, monkeypatch, capsys):
+    monkeypatch.setenv("WM_DATABASE_URL", db_settings.database_url)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     answers = iter(["a long enough password", "a long enough password"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
