@@ -9,7 +9,6 @@ a second answer, flag or queue item.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Optional
 
 from sqlalchemy import (
     JSON,
@@ -158,6 +157,3 @@ class AuditEvent(Base):
     source = Column(String(255), nullable=True)
     detail = Column(JSON, nullable=True)
 
-
-def as_dict(row: Any, *columns: str) -> dict[str, Optional[Any]]:
-    return {c: getattr(row, c) for c in columns}

@@ -260,14 +260,3 @@ def why_response(slot: Optional[str]) -> str:
         return f"utter_why_{slot}"
     section = section_of(slot)
     return f"utter_why_{section}" if section else "utter_why_general"
-
-
-def progress(slot: Optional[str]) -> tuple[int, int]:
-    """(step, of) through the sections, for "Part 3 of 8" style progress."""
-    order = ["consent"] + [s.key for s in SECTIONS] + ["confirm"]
-    if slot == CONSENT or slot is None:
-        return 1, len(order)
-    if slot == CONFIRMED:
-        return len(order), len(order)
-    section = section_of(slot)
-    return order.index(section) + 1 if section in order else 1, len(order)

@@ -160,6 +160,3 @@ def summary_text(answers: Mapping[str, Mapping[str, Any]], flags: Iterable[Mappi
         lines.append(f"FLAG ({flag.get('kind')}): {flag.get('message') or ''}".rstrip())
     return "\n".join(lines)
 
-
-def ons_lines(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    return [f"{ONS_LABELS[k]}: {display_value(k, _value(answers, k))}" for k in ONS_KEYS]

@@ -17,7 +17,6 @@ from bot.intake.questions import (
     CONSENT,
     LIFE_AREAS,
     QUESTION_BY_KEY,
-    QUESTIONS,
     SECTIONS,
     SKIPPED,
     Question,
@@ -38,10 +37,6 @@ class Outcome:
     status: str = "answered"  # answered | skipped
     responses: list[str] = field(default_factory=list)
     clear: list[str] = field(default_factory=list)
-
-    @property
-    def is_change(self) -> bool:
-        return bool(self.clear)
 
 
 _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
@@ -258,5 +253,3 @@ def display_value(key: str, value: object) -> str:
         return "None"
     return str(value)
 
-
-ALL_KEYS = tuple(q.key for q in QUESTIONS)
