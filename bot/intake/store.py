@@ -268,28 +268,32 @@ async def queue(session: AsyncSession, statuses: Sequence[str] = (QueueStatus.NE
         .where(QueueItem.status.in_(list(statuses)))
         .order_by(QueueItem.priority, QueueItem.created_at, QueueItem.id)
     )
-    rows = []
-    for item, intake in result.all():
-        answers = {a.question_key: a.value for a in await answers_of(session, intake)}
-        summary = intake.summary or {}
-        top = summary.get("life_areas", {}).get("top", []) if summary else []
-        flags = sorted({f.kind for f in await flags_of(session, intake)})
-        rows.append(
-            QueueRow(
-                queue_id=item.id,
-                intake_id=intake.id,
-                reference=intake.reference,
-                status=item.status,
-                priority=item.priority,
-                channel=intake.channel,
-                intake_status=intake.status,
-                first_name=answers.get("preferred_name"),
-                top_areas=top,
-                flags=flags,
-                created_at=item.created_at,
-            )
+    found = result.all()
+    ids = [intake.id for _, intake in found]
+    # Two queries for the whole page, not two per row.
+    names = dict((await session.execute(
+        select(Answer.intake_id, Answer.value).where(Answer.intake_id.in_(ids), Answer.question_key == "preferred_name")
+    )).all()) if ids else {}
+    kinds: dict[int, set[str]] = {}
+    if ids:
+        for intake_id, kind in (await session.execute(select(Flag.intake_id, Flag.kind).where(Flag.intake_id.in_(ids)))).all():
+            kinds.setdefault(intake_id, set()).add(kind)
+    return [
+        QueueRow(
+            queue_id=item.id,
+            intake_id=intake.id,
+            reference=intake.reference,
+            status=item.status,
+            priority=item.priority,
+            channel=intake.channel,
+            intake_status=intake.status,
+            first_name=names.get(intake.id),
+            top_areas=(intake.summary or {}).get("life_areas", {}).get("top", []),
+            flags=sorted(kinds.get(intake.id, ())),
+            created_at=item.created_at,
         )
-    return rows
+        for item, intake in found
+    ]
 
 
 async def claim(session: AsyncSession, queue_id: int, who: str) -> bool:
