@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Mapping, Optional
 
 from dotenv import dotenv_values
@@ -83,16 +82,11 @@ class Settings:
         return f"http://{self.actions_host}:{self.actions_port}/webhook"
 
     def lock_store_env(self) -> dict[str, str]:
-        """Rasa's lock store: in memory for one instance, Redis when several share conversations."""
+        """Rasa's lock store: in memory for one instance; in Redis when several share
+        conversations, through our store whose ticket changes are atomic (bot/lock_store.py)."""
         if not self.redis_url:
-            return {"WM_LOCK_STORE": "in_memory", "WM_REDIS_HOST": "", "WM_REDIS_PORT": "6379", "WM_REDIS_DB": "0"}
-        parsed = urlsplit(self.redis_url)
-        return {
-            "WM_LOCK_STORE": "redis",
-            "WM_REDIS_HOST": parsed.hostname or "127.0.0.1",
-            "WM_REDIS_PORT": str(parsed.port or 6379),
-            "WM_REDIS_DB": (parsed.path or "/0").strip("/") or "0",
-        }
+            return {"WM_LOCK_STORE": "bot.lock_store.PromptInMemoryLockStore", "WM_REDIS_URL": ""}
+        return {"WM_LOCK_STORE": "bot.lock_store.OrderedRedisLockStore", "WM_REDIS_URL": self.redis_url}
 
     def rasa_env(self) -> dict[str, str]:
         """Variables that `endpoints.yml` reads: the action server and the SQL tracker store."""
