@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -36,6 +37,7 @@ from bot.sms.text import (
     split_for_sms,
     start_text,
     with_numbered_options,
+    with_worded_options,
 )
 from bot.settings import Settings
 
@@ -56,15 +58,24 @@ class SmsOutput(CollectingOutputChannel):
 
 
 def compose(messages: list[dict[str, Any]]) -> tuple[str, list[Choice]]:
-    """One text from a turn's replies, buttons as numbered options; and the options to read a reply against."""
+    """One text from a turn's replies, and the options to read the patient's reply against.
+
+    The last message's buttons become numbered options. Buttons on an earlier message
+    (the offer to skip, before the question is asked again) are listed in words, because
+    a number replied then answers the question that closes the text.
+    """
+    with_text = [m for m in messages if (m.get("text") or "").strip() or m.get("buttons") or m.get("image")]
     parts: list[str] = []
     choices: list[Choice] = []
-    for message in messages:
+    for position, message in enumerate(with_text):
         text = message.get("text") or ""
         buttons = choices_of(message.get("buttons"))
-        if buttons:
+        if buttons and position == len(with_text) - 1:
             choices = buttons
             text = with_numbered_options(text, buttons)
+        elif buttons:
+            choices = [replace(choice, numbered=False) for choice in buttons]
+            text = with_worded_options(text, buttons)
         if message.get("image"):
             text = f"{text}\n{message['image']}".strip()
         if text.strip():
@@ -167,7 +178,7 @@ class SmsService:
 
         async with self.sessions() as session:
             contact = await store.get_contact(session, contact_id)
-            choices = [Choice(o["title"], o["payload"]) for o in (contact.options or [])]
+            choices = [Choice(o["title"], o["payload"], o.get("numbered", True)) for o in (contact.options or [])]
         output = SmsOutput()
         message = UserMessage(map_reply(text, choices), output, sender_id, input_channel=CHANNEL)
         await guard_handler(handler)(message)
@@ -175,6 +186,6 @@ class SmsService:
         texts = split_for_sms(body, self.settings.sms_max_segments)
         async with self.sessions() as session:
             async with session.begin():
-                await store.set_options(session, contact_id, [{"title": c.title, "payload": c.payload} for c in new_choices])
+                await store.set_options(session, contact_id, [{"title": c.title, "payload": c.payload, "numbered": c.numbered} for c in new_choices])
                 await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", texts)
                 await store.mark_inbound(session, inbound_id, "handled")

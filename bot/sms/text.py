@@ -160,6 +160,8 @@ _MANY_CHOICES = re.compile(r"^\s*\d{1,2}(?:\s*(?:,|&|and|\+|\s)\s*\d{1,2})+\s*[.
 class Choice:
     title: str
     payload: str
+    numbered: bool = True
+    """False when the options were offered in words only, so a bare number is an answer, not a pick."""
 
 
 def choices_of(buttons: Optional[Iterable[dict[str, Any]]]) -> list[Choice]:
@@ -191,6 +193,14 @@ def with_numbered_options(text: str, choices: Sequence[Choice]) -> str:
     return f"{text}\nReply with a number:\n{lines}"
 
 
+def with_worded_options(text: str, choices: Sequence[Choice]) -> str:
+    """The message followed by its options as words to reply with: used when a question
+    follows in the same text, so that a number replied ("2") stays an answer to that question."""
+    titles = [f'"{gsm_friendly(choice.title)}"' for choice in choices]
+    options = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
+    return f"{text.strip()}\nReply {options}."
+
+
 def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", gsm_friendly(text).lower().replace("'", "")).strip()
 
@@ -203,6 +213,8 @@ def map_reply(reply: str, choices: Sequence[Choice]) -> str:
     """
     if not choices:
         return reply
+    if not all(choice.numbered for choice in choices):
+        return _by_words(reply, choices)
     single = _SINGLE_CHOICE.match(reply)
     if single:
         token = single.group(1).lower()
@@ -214,6 +226,10 @@ def map_reply(reply: str, choices: Sequence[Choice]) -> str:
             picked = list(dict.fromkeys(numbers))
             return ", ".join(choices[n - 1].payload for n in picked)
         return reply
+    return _by_words(reply, choices)
+
+
+def _by_words(reply: str, choices: Sequence[Choice]) -> str:
     plain = _plain(reply)
     for choice in choices:
         if plain and plain in (_plain(choice.title), _plain(choice.payload)):

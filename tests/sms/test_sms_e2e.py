@@ -152,3 +152,28 @@ def test_the_provider_down_for_a_while_then_back_delivers_every_text_once(sms_sy
     assert sms_system.fake.refused > refused_before, "the outage was real"
     assert len(texts) == 3 and len({t.id for t in texts}) == 3
     assert "call you" in texts[1].body.lower() and "get in touch" in texts[2].body.lower(), [t.body for t in texts]
+
+
+def test_a_number_after_the_offer_to_skip_answers_the_scale_question(sms_system):
+    """After two answers it cannot use, the bot offers to skip in words, then asks again:
+    "2" is then a score of 2, not the offer's second option."""
+    number = "+447700900456"
+    texter = Texter(sms_system, number)
+    answer_for = answering(MRS_C, overrides=BY_NUMBER)
+    replies = texter.say("Hello")
+    for _ in range(40):
+        if "satisfied are you with your life" in replies.lower():
+            break
+        replies = texter.say(answer_for(replies))
+    else:
+        raise AssertionError(f"never reached the first wellbeing question: {texter.transcript[-4:]}")
+    texter.say("not sure")
+    replies = texter.say("hmm, it depends")
+    assert 'Reply "Skip this question" or "Ask a person to call me".' in replies
+    assert replies.rstrip().endswith("nowadays?")
+    replies = texter.say("2")
+    assert "worthwhile" in replies.lower()
+    [(score,)] = sms_system.query(
+        "SELECT a.value FROM answers a JOIN intakes i ON i.id=a.intake_id JOIN sms_contacts c ON c.sender_id=i.conversation_id "
+        "WHERE a.question_key='ons_life_satisfaction' AND i.status <> 'submitted'")
+    assert json.loads(score) == 2 if isinstance(score, str) else score == 2

@@ -7,6 +7,7 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 from bot.sms.outbox import backoff_seconds
+from bot.sms.service import compose
 from bot.sms.phone import InvalidNumber, PhoneVault, masked, normalise_e164
 from bot.sms.text import (
     GSM7,
@@ -157,6 +158,26 @@ def test_replies_map_to_payloads_or_pass_through(reply, expected):
 
 def test_without_options_a_number_is_just_an_answer():
     assert map_reply("7", []) == "7"
+
+
+def test_an_offer_before_the_question_is_asked_again_is_in_words_and_a_number_answers_the_question():
+    offer = {"text": "If this question is tricky, that's OK.", "buttons": [
+        {"title": "Skip this question", "payload": "skip"},
+        {"title": "Ask a person to call me", "payload": "I'd like a person to call me"}]}
+    question = {"text": "On a scale of 0 to 10, how satisfied are you with your life nowadays?"}
+    body, choices = compose([{"text": "Sorry, I need a number from 0 to 10."}, offer, question])
+    assert 'Reply "Skip this question" or "Ask a person to call me".' in body
+    assert "1 for" not in body and body.endswith("nowadays?")
+    assert map_reply("2", choices) == "2" and map_reply("1", choices) == "1"
+    assert map_reply("skip this question", choices) == "skip"
+    assert map_reply("Ask a person to call me", choices) == "I'd like a person to call me"
+
+
+def test_options_on_the_last_message_of_a_turn_are_numbered():
+    body, choices = compose([{"text": "Thanks."}, {"text": "Shall we start?", "buttons": [
+        {"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]}, {"text": ""}])
+    assert body.endswith("Reply 1 for Yes or 2 for No.")
+    assert map_reply("2", choices) == "no"
 
 
 # --- keywords ------------------------------------------------------------------------------------
