@@ -373,9 +373,11 @@ async def transcript(session: AsyncSession, intake_id: int, who: Staff,
         said = event.get("text")
         if not said:
             continue
+        buttons = ((event.get("data") or {}).get("buttons") or []) if kind == "bot" else []
         lines.append({
             "who": "patient" if kind == "user" else "assistant",
             "text": said,
+            "options": [str(b.get("title")) for b in buttons if isinstance(b, dict) and b.get("title")],
             "at": datetime.fromtimestamp(stamp, tz=timezone.utc) if stamp else None,
         })
     return intake, lines
