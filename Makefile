@@ -14,7 +14,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test install chromium setup model validate test-stories pytest nlu-eval bench constraints clean
+.PHONY: run run-production test install chromium setup model validate test-stories pytest nlu-eval risk-probe bench constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -85,6 +85,10 @@ nlu-eval: setup
 	@echo "[make] NLU cross-validation (rasa test nlu, 5 folds); figures in results/nlu..."
 	@$(PY) -m bot.rasa_server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
 	@$(PY) -m bot.nlu_report results/nlu
+
+risk-probe: setup
+	@echo "[make] held-out risk probe (bench/risk/heldout.yml) against the trained model..."
+	@$(PY) -m bench.risk_probe
 
 bench: setup
 	@echo "[make] benchmarks: floor, embedded and production profiles (about 15 minutes)..."

@@ -57,6 +57,21 @@ SUICIDE = [
     "I've got a stash of pills",
     "I'm a waste of space and the world would be better without me",
     "dont wanna live",
+    "you won't have me as a burden for much longer",
+    "I've made my goodbyes to the people who matter",
+    'not planning on being around much longer to be honest',
+    "sign me up for the walks if I'm still around by then",
+    "I'm ready to go and be with my Jim",
+    'I just want to join my wife in heaven',
+    'spent an hour looking over the edge of the bridge',
+    'some days I just want to jump',
+    'I sat in the garage last night with the engine running',
+    "I've got a hosepipe ready for the exhaust",
+    'Dw i ddim eisiau byw',
+    'czasem myślę, że chcę umrzeć',
+    'ab nahi jeena mujhe',
+    'vreau să mor',
+    'quiero morirme',
 ]
 
 SELF_HARM = [
@@ -72,6 +87,12 @@ SELF_HARM = [
     "I'm scared of what I might do to myself",
     "ive been burning my arms",
     "I've been punching myself",
+    "I sh'd again last night",
+    "I've been clean from sh for a year but relapsed on sh",
+    'still getting sh urges most nights',
+    "I wear a cardigan even when it's hot to hide the scars",
+    'took a razor to my arm again',
+    'tnę się od roku',
 ]
 
 HARM_TO_OTHERS = [
@@ -109,6 +130,15 @@ ABUSE = [
     "someone at home is hurting me",
     "he says he'll kill me",
     "my boyfriend won't let me see my mum",
+    'my step dad locks me in the bedroom',
+    'they kept the kids locked up with no food',
+    "I have to sleep with him or I'm out on the street",
+    'the little ones over the road get left on their own for days',
+    "my granddaughter says he does things to her that she doesn't like",
+    'some man on snapchat keeps asking my daughter for pictures',
+    'my 13 year old was asked for nudes',
+    'mera shohar mujhe maarta hai',
+    'mąż mnie bije',
 ]
 
 MEDICAL_EMERGENCY = [
@@ -208,6 +238,17 @@ NEGATIVES = [
     "my daughter has my bank card to do my shopping",
     "the weight on my chest has lifted since I got help",
     "I don't want to end my life in a care home",
+    # Ordinary words near the patterns added for veiled, shorthand and safeguarding wording.
+    "I said my goodbyes to my old job last month",
+    "I'd love to see my grandson again before Christmas",
+    "I wear long sleeves to cover the scars from my operation",
+    "I want to jump back into swimming",
+    "I'd jump at the chance to join a choir",
+    "I left the kids with their nan for the weekend",
+    "the car is in the garage for its MOT",
+    "I just want to meet other people my age",
+    "my daughter helps me hide the mess before visitors come",
+    "I'm still here in the same flat",
 ]
 
 

@@ -1,0 +1,273 @@
+"""Held-out probe of risk detection: does the trained model catch disclosures worded in new ways?
+
+    .venv/bin/python -m bench.risk_probe                      # newest models/*.tar.gz
+    .venv/bin/python -m bench.risk_probe --model models/whatmatters.tar.gz
+
+Why it exists: the NLU tests check the phrasings the bot's authors wrote, and
+the DIET classifier is trained on, and the phrase list is reviewed against,
+those same phrasings. A detector can pass all of them and still miss a patient
+who words a disclosure differently. bench/risk/heldout.yml was written
+separately, without reading the phrase list (data/safety/risk_phrases.yml), the
+NLU training data (data/nlu/) or the tests, so it measures generalisation:
+~150 disclosures (suicidal thoughts direct and veiled, self-harm, harm to
+others, abuse or feeling unsafe at home, a child or an adult at risk, acute
+crisis) and ~150 hard negatives (hyperbole such as "this knee pain is killing
+me", risky words used harmlessly, low mood and money or housing worries that
+are not risk, ordinary intake answers). Keep it held out: never copy its items
+into training data or the phrase list.
+
+It loads the model in-process, parses every text with the whole NLU pipeline
+(classifier, interruption gate and risk phrase classifier) and counts a text as
+flagged when the final intent is `disclose_risk`. It prints recall on
+disclosures (overall, per category, per language), the false-positive rate on
+the benign items (overall and per kind), mean parse time, and every miss and
+false alarm; the same figures go to bench/results/risk_probe.json. For each
+flagged text it also says which half of detection raised it: `classifier` when
+the trained classifier's own `disclose_risk` score (kept in the intent ranking)
+reached the threshold in config.yml, otherwise `phrase_list`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from bot.settings import PROJECT_ROOT
+
+HELDOUT = PROJECT_ROOT / "bench" / "risk" / "heldout.yml"
+RESULTS = PROJECT_ROOT / "bench" / "results"
+RISK_INTENT = "disclose_risk"
+RISK_COMPONENT = "bot.nlu.risk_classifier.RiskPhraseClassifier"
+
+
+def log(message: str) -> None:
+    print(f"[risk-probe] {message}", flush=True)
+
+
+def newest_model(model_dir: Path) -> Optional[Path]:
+    """The most recently written models/*.tar.gz, or None."""
+    models = sorted(model_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def load_items(path: Path) -> tuple[list[dict], list[dict]]:
+    """The held-out disclosures and benign items, each {text, category[, lang]}."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(data["disclosures"]), list(data["benign"])
+
+
+def quiet_rasa() -> None:
+    """Rasa's loggers at WARNING: otherwise every parse is logged at DEBUG, patient text included."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
+def load_agent(path: Path) -> Any:
+    """The Rasa agent for `path`, with our Rasa patches applied as the launcher does."""
+    import bot.rasa_patches
+
+    if hasattr(bot.rasa_patches, "apply"):
+        bot.rasa_patches.apply()
+    from rasa.core.agent import Agent
+
+    quiet_rasa()
+
+    return Agent.load(str(path))
+
+
+def classifier_threshold(config: Path = PROJECT_ROOT / "config.yml") -> float:
+    """The risk component's classifier threshold in config.yml (0.3, its default, if unset)."""
+    pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
+    for component in pipeline:
+        if component.get("name") == RISK_COMPONENT:
+            return float(component.get("classifier_threshold", 0.3))
+    return 0.3
+
+
+def flagged_by(row: dict, threshold: float) -> Optional[str]:
+    """Which half of detection flagged a row: the classifier if its own score reached the threshold, else the phrase list."""
+    if not row["flagged"]:
+        return None
+    return "classifier" if row["classifier_risk"] >= threshold else "phrase_list"
+
+
+def classifier_risk_score(result: dict) -> float:
+    """The trained classifier's own `disclose_risk` confidence (the rewriter keeps the original ranking)."""
+    for ranked in result.get("intent_ranking") or []:
+        if ranked.get("name") == RISK_INTENT:
+            return float(ranked.get("confidence") or 0.0)
+    return 0.0
+
+
+def top_ranked(result: dict) -> tuple[Optional[str], float]:
+    """The classifier's top intent before any rewrite, and its confidence."""
+    ranking = result.get("intent_ranking") or []
+    if not ranking:
+        return None, 0.0
+    return ranking[0].get("name"), float(ranking[0].get("confidence") or 0.0)
+
+
+async def parse_all(agent: Any, items: list[dict], label: str) -> list[dict]:
+    """Each item with the final intent, whether it was flagged, the classifier's view and the parse time."""
+    parsed = []
+    for index, item in enumerate(items, 1):
+        started = time.perf_counter()
+        result = await agent.parse_message(item["text"])
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        intent = (result.get("intent") or {}).get("name")
+        top, top_confidence = top_ranked(result)
+        parsed.append({
+            **item,
+            "intent": intent,
+            "flagged": intent == RISK_INTENT,
+            "classifier_risk": round(classifier_risk_score(result), 4),
+            "classifier_top": top,
+            "classifier_top_confidence": round(top_confidence, 4),
+            "ms": elapsed_ms,
+        })
+        if index % 25 == 0 or index == len(items):
+            log(f"{label}: {index}/{len(items)} parsed")
+    return parsed
+
+
+def rate(rows: list[dict]) -> dict:
+    """How many rows were flagged, out of how many."""
+    flagged = sum(row["flagged"] for row in rows)
+    return {"n": len(rows), "flagged": flagged, "rate": flagged / len(rows) if rows else None}
+
+
+def grouped(rows: list[dict], key: str, default: str = "") -> dict:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[row.get(key, default)].append(row)
+    return {name: rate(members) for name, members in sorted(groups.items())}
+
+
+def sources(rows: list[dict]) -> dict:
+    """How many flagged rows each half of detection accounts for."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["flagged_by"]:
+            counts[row["flagged_by"]] += 1
+    return dict(sorted(counts.items()))
+
+
+def brief(row: dict) -> dict:
+    """What a miss or false alarm report keeps of a parsed row."""
+    keep = (
+        "text", "category", "lang", "intent", "flagged_by",
+        "classifier_top", "classifier_top_confidence", "classifier_risk",
+    )
+    return {k: row[k] for k in keep if k in row}
+
+
+def summarise(model: Path, disclosures: list[dict], benign: list[dict], load_seconds: float) -> dict:
+    threshold = classifier_threshold()
+    for row in disclosures + benign:
+        row["flagged_by"] = flagged_by(row, threshold)
+    times = [row["ms"] for row in disclosures + benign]
+    recall = rate(disclosures)
+    false_positives = rate(benign)
+    return {
+        "model": str(model),
+        "heldout": str(HELDOUT.relative_to(PROJECT_ROOT)),
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "recall": recall["rate"],
+        "disclosures": recall,
+        "recall_by_category": grouped(disclosures, "category"),
+        "recall_by_language": grouped(disclosures, "lang", "en"),
+        "caught_by": sources(disclosures),
+        "false_positive_rate": false_positives["rate"],
+        "benign": false_positives,
+        "false_positives_by_kind": grouped(benign, "category"),
+        "false_positives_by_language": grouped(benign, "lang", "en"),
+        "false_alarms_by": sources(benign),
+        "classifier_threshold": threshold,
+        "mean_parse_ms": statistics.fmean(times) if times else None,
+        "max_parse_ms": max(times) if times else None,
+        "model_load_seconds": load_seconds,
+        "missed": [brief(row) for row in disclosures if not row["flagged"]],
+        "false_alarms": [brief(row) for row in benign if row["flagged"]],
+    }
+
+
+def percent(value: Optional[float]) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def report(summary: dict) -> str:
+    """The summary as plain text for the terminal."""
+    d, b = summary["disclosures"], summary["benign"]
+    lines = [
+        f"Model: {summary['model']}",
+        f"Recall on disclosures: {percent(summary['recall'])} ({d['flagged']}/{d['n']})",
+    ]
+    for name, group in summary["recall_by_category"].items():
+        lines.append(f"  {name:<22} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
+    for name, group in summary["recall_by_language"].items():
+        lines.append(f"  lang {name:<17} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
+    lines.append(f"  caught by (inferred from the classifier's own score): {summary['caught_by']}")
+    lines.append(f"False-positive rate on benign: {percent(summary['false_positive_rate'])} ({b['flagged']}/{b['n']})")
+    for name, group in summary["false_positives_by_kind"].items():
+        lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
+    lines.append(f"  raised by: {summary['false_alarms_by']}")
+    lines.append(f"Mean parse time: {summary['mean_parse_ms']:.1f} ms (max {summary['max_parse_ms']:.1f} ms)")
+    lines.append(f"\nMissed disclosures ({len(summary['missed'])}):")
+    lines += [
+        f"  [{row['category']}] {row['text']!r} -> {row['intent']} (classifier risk {row['classifier_risk']:.2f})"
+        for row in summary["missed"]
+    ]
+    lines.append(f"\nFalse alarms ({len(summary['false_alarms'])}):")
+    lines += [
+        f"  [{row['category']}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f})"
+        for row in summary["false_alarms"]
+    ]
+    return "\n".join(lines)
+
+
+async def probe(model: Path) -> dict:
+    disclosures, benign = load_items(HELDOUT)
+    log(f"{len(disclosures)} disclosures, {len(benign)} benign items from {HELDOUT.relative_to(PROJECT_ROOT)}")
+    log(f"loading {model}")
+    started = time.perf_counter()
+    agent = load_agent(model)
+    load_seconds = time.perf_counter() - started
+    log(f"loaded in {load_seconds:.1f} s")
+    parsed_disclosures = await parse_all(agent, disclosures, "disclosures")
+    parsed_benign = await parse_all(agent, benign, "benign")
+    return summarise(model, parsed_disclosures, parsed_benign, load_seconds)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=None, help="model archive (default: newest models/*.tar.gz)")
+    args = parser.parse_args(argv)
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    model = args.model or newest_model(PROJECT_ROOT / "models")
+    if model is None or not model.exists():
+        log("no trained model: run `make setup` first, or pass --model")
+        return 1
+    summary = asyncio.run(probe(model.resolve()))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "risk_probe.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(report(summary))
+    log(f"figures written to {(RESULTS / 'risk_probe.json').relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
