@@ -66,6 +66,15 @@ def test_a_fair_classifier_score_alone_is_enough():
     assert message.get(INTENT)["name"] == "disclose_risk"
 
 
+def test_a_short_answer_needs_the_phrase_list_not_the_classifier():
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
+    [name] = classifier.process([_message("Carol", {"inform": 0.6, "disclose_risk": 0.4})])
+    [two_words] = classifier.process([_message("Mrs Clarke", {"inform": 0.2, "disclose_risk": 0.8})])
+    [said_plainly] = classifier.process([_message("suicidal", {"inform": 0.9, "disclose_risk": 0.1})])
+    assert name.get(INTENT)["name"] == two_words.get(INTENT)["name"] == "inform"
+    assert said_plainly.get(INTENT)["name"] == "disclose_risk"
+
+
 def test_ordinary_answers_are_left_alone():
     classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
     [message] = classifier.process([_message("jogging hurt my knees", {"inform": 0.9, "disclose_risk": 0.02})])
