@@ -72,6 +72,7 @@ SUICIDE = [
     'ab nahi jeena mujhe',
     'vreau să mor',
     'quiero morirme',
+    "I've thought about topping myself more than once",
 ]
 
 SELF_HARM = [
@@ -139,6 +140,8 @@ ABUSE = [
     'my 13 year old was asked for nudes',
     'mera shohar mujhe maarta hai',
     'mąż mnie bije',
+    "her grandson keeps taking her pension and she's frightened of him",
+    "the staff at his home hit him when nobody's looking",
 ]
 
 MEDICAL_EMERGENCY = [
@@ -249,6 +252,10 @@ NEGATIVES = [
     "I just want to meet other people my age",
     "my daughter helps me hide the mess before visitors come",
     "I'm still here in the same flat",
+    "he takes his pension out at the post office on Fridays",
+    "she hit her head on the cupboard door",
+    "the kids kick the ball to him in the park",
+    "I top up my gas meter every week",
 ]
 
 
