@@ -106,6 +106,8 @@ HARM_TO_OTHERS = [
     "I've been hitting my son",
     "I'm scared of what I'll do to him",
     "i have urges to hurt people",
+    "I get urges to hurt other people when I'm angry",
+    'sometimes I think I could hurt other people',
 ]
 
 ABUSE = [
@@ -256,6 +258,8 @@ NEGATIVES = [
     "she hit her head on the cupboard door",
     "the kids kick the ball to him in the park",
     "I top up my gas meter every week",
+    "I get the bus to the shops",
+    "the bus pass has made a big difference",
 ]
 
 

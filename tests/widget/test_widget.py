@@ -335,3 +335,37 @@ def test_bot_stopped_and_started_again_keeps_and_sends_the_message_once(system, 
     assert "happy to go on" in fresh["question"].lower() and page.locator(".wm-me").count() == 0
     assert chat.session_id() != session, "starting again should start a new conversation"
     context.close()
+
+
+def test_embedded_widget_picks_up_where_the_patient_left_off_after_a_reload_and_another_day(system, browser, practice_site):
+    """The practice page reloaded, then the tab closed and the site opened again later in the same
+    browser: the widget shows the conversation so far and the same question, in the same session."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    chat = Chat(page)
+    page.goto(practice_site)
+    page.get_by_role("button", name="What matters to you").click()
+    middle = chat.converse(BUTTONS, until="would you like support with")
+    session = chat.session_id()
+
+    page.reload()
+    page.get_by_role("button", name="What matters to you").click()
+    after_reload = chat.settle()
+    assert after_reload["question"] == middle["question"] and chat.session_id() == session
+    assert after_reload["progress"] == middle["progress"]
+    page.close()
+
+    page = context.new_page()  # the next visit: a new tab, the same browser profile
+    chat = Chat(page)
+    page.goto(practice_site)
+    page.get_by_role("button", name="What matters to you").click()
+    next_day = chat.settle()
+    assert next_day["question"] == middle["question"] and chat.session_id() == session
+    assert next_day["count"] >= middle["count"], "the conversation so far is shown again"
+    chat.click(BUTTONS["would you like support with"])
+    moved_on = chat.settle(after=next_day["count"] + 1)
+    assert "would you like support with" not in moved_on["question"].lower()
+    [(status,)] = query(system, "SELECT status FROM intakes WHERE conversation_id=:c", c=session)
+    assert status == "in_progress"
+    assert not chat.errors, chat.errors
+    context.close()
