@@ -39,6 +39,14 @@ ORDINARY_ANSWERS = [
     "7",
     "Phone call",
     "English",
+    # Names and one-word answers: the classifier alone may not flag these (bot/nlu/risk_classifier.py).
+    "Carol",
+    "Mr Patel",
+    "Zofia",
+    "Kwame",
+    "walking",
+    "no thanks",
+    "I take my tablets in the morning",
 ]
 
 

@@ -144,6 +144,8 @@ ABUSE = [
     'mąż mnie bije',
     "her grandson keeps taking her pension and she's frightened of him",
     "the staff at his home hit him when nobody's looking",
+    "she keeps shouting that she's going to kill me",
+    "they're gonna hurt me if I tell anyone",
 ]
 
 MEDICAL_EMERGENCY = [
