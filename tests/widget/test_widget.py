@@ -5,6 +5,7 @@ Each test is one patient on a phone-sized screen:
 - the full-page chat: Mrs C's intake with buttons and typing, reloaded half-way, to the queue;
 - the widget embedded on a practice website (another origin): the same intake by keyboard only;
 - the Rasa server stopped mid-conversation and started again: the typed message waits and is sent once;
+- the embedded widget reloaded, then opened again in a new tab: the same conversation carries on;
 axe-core checks the full page and the widget. Screenshots: test-artifacts/widget/.
 """
 
@@ -337,6 +338,15 @@ def test_bot_stopped_and_started_again_keeps_and_sends_the_message_once(system, 
     context.close()
 
 
+def open_widget(page) -> None:
+    """Open the embedded chat unless it is open already."""
+    page.wait_for_function("() => { const h = document.querySelector('#whatmatters-chat');"
+                           " return h && h.shadowRoot && h.shadowRoot.querySelector('.wm-panel'); }")
+    launcher = page.get_by_role("button", name="What matters to you")
+    if launcher.count() and launcher.is_visible() and launcher.get_attribute("aria-expanded") != "true":
+        launcher.click()
+
+
 def test_embedded_widget_picks_up_where_the_patient_left_off_after_a_reload_and_another_day(system, browser, practice_site):
     """The practice page reloaded, then the tab closed and the site opened again later in the same
     browser: the widget shows the conversation so far and the same question, in the same session."""
@@ -349,7 +359,7 @@ def test_embedded_widget_picks_up_where_the_patient_left_off_after_a_reload_and_
     session = chat.session_id()
 
     page.reload()
-    page.get_by_role("button", name="What matters to you").click()
+    open_widget(page)  # it remembers it was open, so it may open by itself
     after_reload = chat.settle()
     assert after_reload["question"] == middle["question"] and chat.session_id() == session
     assert after_reload["progress"] == middle["progress"]
@@ -358,7 +368,7 @@ def test_embedded_widget_picks_up_where_the_patient_left_off_after_a_reload_and_
     page = context.new_page()  # the next visit: a new tab, the same browser profile
     chat = Chat(page)
     page.goto(practice_site)
-    page.get_by_role("button", name="What matters to you").click()
+    open_widget(page)
     next_day = chat.settle()
     assert next_day["question"] == middle["question"] and chat.session_id() == session
     assert next_day["count"] >= middle["count"], "the conversation so far is shown again"
