@@ -142,6 +142,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if code is not None:
             return code
 
+    if args.command == "run" and settings.scale_out_problems():
+        for problem in settings.scale_out_problems():
+            print(f"[whatmatters] cannot start: {problem}.", file=sys.stderr)
+        return 2
     if args.command in ("run", "setup") or (args.command == "db"):
         from bot.db.migrate import upgrade
 

@@ -77,6 +77,20 @@ class Settings:
     def is_sqlite(self) -> bool:
         return make_url(self.database_url).get_backend_name() == "sqlite"
 
+    def scale_out_problems(self) -> list[str]:
+        """Why these settings cannot run several Rasa instances safely (empty when they can).
+
+        Instances sharing conversations need a shared lock store and a shared tracker
+        store; without them messages of one conversation can run at once and be lost."""
+        if self.rasa_instances <= 1:
+            return []
+        problems = []
+        if not self.redis_url:
+            problems.append(f"RASA_INSTANCES={self.rasa_instances} needs REDIS_URL (the shared conversation locks)")
+        if self.is_sqlite:
+            problems.append(f"RASA_INSTANCES={self.rasa_instances} needs PostgreSQL in DATABASE_URL, not SQLite")
+        return problems
+
     @property
     def action_endpoint(self) -> str:
         return f"http://{self.actions_host}:{self.actions_port}/webhook"
