@@ -29,5 +29,9 @@ class ActionFinishIntake(Action):
             flags = await store.flag_dicts(session, intake)
             summary = build_summary(answers, flags, intake.reference, intake.channel)
             await store.submit(session, intake, summary, summary_text(answers, flags))
-        dispatcher.utter_message(response="utter_submitted", reference=intake.reference)
+        # After a disclosure of risk the routine "within 5 working days" would be wrong:
+        # the team sees it first, and the patient is reminded where help is now.
+        urgent = any(flag["kind"] == "safeguarding" for flag in flags)
+        dispatcher.utter_message(response="utter_submitted_urgent" if urgent else "utter_submitted",
+                                 reference=intake.reference)
         return []

@@ -59,8 +59,8 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_KEY: Mapping[str, Section] = {s.key: s for s in SECTIONS}
 
 CONTACT_METHODS = (
-    Option("phone", "Phone call", ("phone", "call", "ring", "landline", "mobile")),
-    Option("text", "Text message", ("text", "sms", "message me")),
+    Option("phone", "Phone call", ("phone", "call", "ring", "landline", "mobile", "telephone", "tel")),
+    Option("text", "Text message", ("text", "txt", "texts", "texting", "sms", "message me")),
     Option("email", "Email", ("email", "e-mail", "mail")),
     Option("practice", "Through the practice", ("practice", "surgery", "gp", "doctor", "reception")),
 )

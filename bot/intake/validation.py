@@ -138,7 +138,9 @@ def interpret(
         return _reject("utter_empty_answer", attempts)
     if len(text) > normalise.MAX_ANSWER_CHARS:
         return _reject("utter_too_long", attempts)
-    if normalise.is_skip(text) or intent == "skip":
+    # The classifier's "skip" gives way to an answer that names an option ("txt" for a text message).
+    names_option = bool(question.options) and bool(normalise.match_options(text, question.options, many=True))
+    if normalise.is_skip(text) or (intent == "skip" and not names_option):
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED, status="skipped")
         return _reject("utter_why_needed_skip", attempts)
@@ -152,9 +154,13 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
     return Outcome(accepted=True, value=answer)
 
 
+_AGREEING_CORRECT = re.compile(r"\b(correct|right)\b(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)")
+""""correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
+
+
 def _interpret_confirmation(text: str, intent: Optional[str], attempts: int) -> Outcome:
     answer = normalise.parse_yes_no(text, intent)
-    wants_change = _CHANGE_VERB.search(text.lower()) is not None
+    wants_change = _CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", text.lower())) is not None
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
     change = keys_to_change(text, confirming=True)

@@ -142,7 +142,8 @@ async def test_concurrent_confirmations_make_exactly_one_queue_item(db):
 async def test_submitting_keeps_an_earlier_urgent_priority(db):
     await run(ActionHandleRisk(), tracker({"consent": True}, "I have been self harming", "disclose_risk", None, "urg"))
     done = await _complete("urg", MRS_C)
-    await run(ActionFinishIntake(), done)
+    _, messages = await run(ActionFinishIntake(), done)
+    assert responses(messages) == ["utter_submitted_urgent"]  # not "within 5 working days"
     [item] = await _rows(db, QueueItem)
     assert item.priority == Priority.URGENT
     [intake] = await _rows(db, Intake)

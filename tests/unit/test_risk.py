@@ -73,6 +73,10 @@ SUICIDE = [
     'vreau să mor',
     'quiero morirme',
     "I've thought about topping myself more than once",
+    "no point planning the group, I won't be here in a few weeks",
+    "honestly nobody would miss me at all",
+    "I've been giving away all my things to the charity shop and my neighbours",
+    "it'll all be easier for them when I'm not around any more",
 ]
 
 SELF_HARM = [
@@ -260,6 +264,7 @@ NEGATIVES = [
     "she hit her head on the cupboard door",
     "the kids kick the ball to him in the park",
     "I top up my gas meter every week",
+    "I gave away my old clothes when I lost weight",
     "I get the bus to the shops",
     "the bus pass has made a big difference",
 ]

@@ -116,6 +116,19 @@ def test_confirmation():
     assert not which.accepted and which.responses == ["utter_which_section"] and not which.clear
 
 
+def test_agreeing_with_correct_or_right_sends_it_but_correcting_a_part_is_a_change():
+    for agreeing in ("yes is correct", "that's correct", "correct", "yes that's all right", "all correct thanks"):
+        assert interpret("confirmed", agreeing, "affirm", {}).value is True, agreeing
+    change = interpret("confirmed", "correct my name please", "inform", {})
+    assert not change.accepted and change.clear == ["preferred_name"]
+
+
+def test_an_option_named_in_shorthand_beats_the_classifiers_skip():
+    assert interpret("contact_method", "txt", "skip", {"consent": True}).value == "text"
+    assert interpret("contact_method", "telephone please", "inform", {"consent": True}).value == "phone"
+    assert interpret("contact_method", "skip", "skip", {"consent": True}).accepted is False  # asked once why first
+
+
 def test_question_order_and_conditions():
     assert required_slots({})[0] == "consent"
     assert required_slots({"consent": False}) == ["consent"]
