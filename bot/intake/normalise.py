@@ -200,7 +200,10 @@ _NAME_PREFIX = re.compile(
 )
 
 
-_NOT_NAMES = _YES | _NO | {"thanks", "thank", "you", "hello", "hi", "hey", "skip", "why", "help", "what", "pass"}
+_NOT_NAMES = _YES | _NO | {
+    "thanks", "thank", "you", "hello", "hi", "hey", "skip", "why", "help", "what", "pass",
+    "dunno", "idk", "whatever", "nothing", "none", "nobody", "anything", "unknown", "test",
+}
 
 
 def parse_name(text: str) -> Optional[str]:

@@ -129,6 +129,12 @@ def test_an_option_named_in_shorthand_beats_the_classifiers_skip():
     assert interpret("contact_method", "skip", "skip", {"consent": True}).accepted is False  # asked once why first
 
 
+def test_a_shrug_is_not_a_name():
+    for shrug in ("dunno", "idk", "whatever", "Nothing"):
+        assert not interpret("preferred_name", shrug, "inform", {"consent": True}).accepted, shrug
+    assert interpret("preferred_name", "Reg", "inform", {"consent": True}).value == "Reg"
+
+
 def test_question_order_and_conditions():
     assert required_slots({})[0] == "consent"
     assert required_slots({"consent": False}) == ["consent"]
