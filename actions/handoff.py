@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import intake_of, transaction
+from bot.db.models import FlagKind
 from bot.intake import questions, store
 from bot.intake.summary import build_summary, summary_text
 
@@ -31,7 +32,7 @@ class ActionFinishIntake(Action):
             await store.submit(session, intake, summary, summary_text(answers, flags))
         # After a disclosure of risk the routine "within 5 working days" would be wrong:
         # the team sees it first, and the patient is reminded where help is now.
-        urgent = any(flag["kind"] == "safeguarding" for flag in flags)
+        urgent = any(flag["kind"] == FlagKind.SAFEGUARDING for flag in flags)
         dispatcher.utter_message(response="utter_submitted_urgent" if urgent else "utter_submitted",
                                  reference=intake.reference)
         return []

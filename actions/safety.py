@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import intake_of, latest_text, transaction
+from bot.db.models import FlagKind
 from bot.intake import store
 from bot.intake.risk import detect_risk
 
@@ -35,7 +36,7 @@ class ActionHandleRisk(Action):
         try:
             async with transaction() as session:
                 intake = await intake_of(session, tracker)
-                await store.add_flag(session, intake, "safeguarding", text, category)
+                await store.add_flag(session, intake, FlagKind.SAFEGUARDING, text, category)
             logger.warning("safeguarding flag raised for intake %s (%s)", intake.reference, category)
         finally:
             # The crisis response goes out even if the database is unreachable.
@@ -55,6 +56,6 @@ class ActionRequestPerson(Action):
     ) -> List[EventType]:
         async with transaction() as session:
             intake = await intake_of(session, tracker)
-            await store.add_flag(session, intake, "wants_person", latest_text(tracker))
+            await store.add_flag(session, intake, FlagKind.WANTS_PERSON, latest_text(tracker))
         dispatcher.utter_message(response="utter_person_requested")
         return []

@@ -43,12 +43,13 @@ from typing import Any, Optional
 
 import yaml
 
+from bot.nlu.risk_classifier import RISK_INTENT, RiskPhraseClassifier
 from bot.settings import PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "bench" / "risk" / "heldout.yml"
 RESULTS = PROJECT_ROOT / "bench" / "results"
-RISK_INTENT = "disclose_risk"
-RISK_COMPONENT = "bot.nlu.risk_classifier.RiskPhraseClassifier"
+RISK_COMPONENT = f"{RiskPhraseClassifier.__module__}.{RiskPhraseClassifier.__name__}"
+DEFAULT_THRESHOLD = float(RiskPhraseClassifier.get_default_config()["classifier_threshold"])
 
 
 def log(message: str) -> None:
@@ -80,8 +81,7 @@ def load_agent(path: Path) -> Any:
     """The Rasa agent for `path`, with our Rasa patches applied as the launcher does."""
     import bot.rasa_patches
 
-    if hasattr(bot.rasa_patches, "apply"):
-        bot.rasa_patches.apply()
+    bot.rasa_patches.apply()
     from rasa.core.agent import Agent
 
     quiet_rasa()
@@ -90,12 +90,12 @@ def load_agent(path: Path) -> Any:
 
 
 def classifier_threshold(config: Path = PROJECT_ROOT / "config.yml") -> float:
-    """The risk component's classifier threshold in config.yml (0.3, its default, if unset)."""
+    """The risk component's classifier threshold in config.yml (its default if unset)."""
     pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
     for component in pipeline:
         if component.get("name") == RISK_COMPONENT:
-            return float(component.get("classifier_threshold", 0.3))
-    return 0.3
+            return float(component.get("classifier_threshold", DEFAULT_THRESHOLD))
+    return DEFAULT_THRESHOLD
 
 
 def flagged_by(row: dict, threshold: float) -> Optional[str]:

@@ -142,9 +142,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if code is not None:
             return code
 
-    if args.command == "run" and settings.scale_out_problems():
-        for problem in settings.scale_out_problems():
-            print(f"[whatmatters] cannot start: {problem}.", file=sys.stderr)
+    problems = settings.scale_out_problems() if args.command == "run" else []
+    for problem in problems:
+        print(f"[whatmatters] cannot start: {problem}.", file=sys.stderr)
+    if problems:
         return 2
     if args.command in ("run", "setup") or (args.command == "db"):
         from bot.db.migrate import upgrade

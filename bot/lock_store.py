@@ -89,12 +89,13 @@ class OrderedRedisLockStore(PromptPolling, RedisLockStore):
         return self.key_prefix + "counter:" + conversation_id
 
     def _change(self, conversation_id: str,
-                change: Callable[[Optional[TicketLock], object], tuple[Optional[TicketLock], Result]],
+                change: Callable[[Optional[TicketLock], int], tuple[Optional[TicketLock], Result]],
                 with_counter: bool = False) -> Result:
         """Read a conversation's queue, apply ``change`` and write the result, all or nothing.
 
-        ``change`` receives the current lock (or None) and a pipeline for the
-        counter, and returns the lock to store (None deletes it) and a result.
+        ``change`` receives the current lock (or None) and the conversation's ticket
+        counter (0 unless ``with_counter``), and returns the lock to store (None or
+        empty deletes it) and a result.
         """
         key = self._key(conversation_id)
         watched = (key, self._counter_key(conversation_id)) if with_counter else (key,)
@@ -131,7 +132,13 @@ class OrderedRedisLockStore(PromptPolling, RedisLockStore):
         return self._change(conversation_id, add, with_counter=True)
 
     def update_lock(self, conversation_id: str) -> None:
-        """Drop expired tickets (of instances that died holding them)."""
+        """Drop expired tickets (of instances that died holding them).
+
+        Rasa calls this on every poll of a waiting message: a plain read first, so the
+        transaction (and its write) only happens when a ticket has actually expired."""
+        lock = self.get_lock(conversation_id)
+        if lock is None or not any(ticket.has_expired() for ticket in lock.tickets):
+            return
 
         def prune(lock: Optional[TicketLock], _counter: int) -> tuple[Optional[TicketLock], None]:
             if lock is not None:

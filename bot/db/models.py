@@ -47,6 +47,11 @@ class QueueStatus:
     ALL = (NEW, CLAIMED, CONTACTED, CLOSED)
 
 
+class FlagKind:
+    SAFEGUARDING = "safeguarding"
+    WANTS_PERSON = "wants_person"
+
+
 class Priority:
     """Lower sorts first on the queue."""
 

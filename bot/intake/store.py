@@ -22,6 +22,7 @@ from bot.db.models import (
     Answer,
     AuditEvent,
     Flag,
+    FlagKind,
     Intake,
     IntakeStatus,
     Priority,
@@ -197,7 +198,7 @@ async def add_flag(
         keys=["intake_id", "kind", "dedupe_key"],
         update_cols=[],
     )
-    priority = Priority.URGENT if kind == "safeguarding" else Priority.CALLBACK
+    priority = Priority.URGENT if kind == FlagKind.SAFEGUARDING else Priority.CALLBACK
     await raise_priority(session, intake, priority)
 
 

@@ -139,8 +139,8 @@ def interpret(
     if len(text) > normalise.MAX_ANSWER_CHARS:
         return _reject("utter_too_long", attempts)
     # The classifier's "skip" gives way to an answer that names an option ("txt" for a text message).
-    names_option = bool(question.options) and bool(normalise.match_options(text, question.options, many=True))
-    if normalise.is_skip(text) or (intent == "skip" and not names_option):
+    classifier_skip = intent == "skip" and not normalise.match_options(text, question.options, many=True)
+    if normalise.is_skip(text) or classifier_skip:
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED, status="skipped")
         return _reject("utter_why_needed_skip", attempts)

@@ -10,6 +10,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
+ANSWER_INTENT = "inform"
+"""The intent a message gets when a rewriter decides it is an answer after all."""
+
+
 class IntentRewriter(GraphComponent):
     """Built from its config alone; leaves training data untouched. Subclasses implement `process`."""
 

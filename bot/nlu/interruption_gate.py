@@ -19,7 +19,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.base import IntentRewriter
+from bot.nlu.base import ANSWER_INTENT, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
     "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"
@@ -41,10 +41,10 @@ DEFAULT_CUES: Dict[Text, Text] = {
 class InterruptionGate(IntentRewriter):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"fallback_intent": "inform", "cues": DEFAULT_CUES}
+        return {"fallback_intent": ANSWER_INTENT, "cues": DEFAULT_CUES}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.fallback_intent = config.get("fallback_intent", "inform")
+        self.fallback_intent = config.get("fallback_intent", ANSWER_INTENT)
         cues = config.get("cues") or DEFAULT_CUES
         self.cues = {intent: re.compile(pattern, re.IGNORECASE) for intent, pattern in cues.items()}
 

@@ -15,12 +15,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.base import IntentRewriter
+from bot.nlu.base import ANSWER_INTENT, IntentRewriter
 
 from bot.intake.risk import detect_risk
 
 RISK_INTENT = "disclose_risk"
-ANSWER_INTENT = "inform"
 WORD = re.compile(r"\w+")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -178,7 +178,7 @@ class SmsService:
 
         async with self.sessions() as session:
             contact = await store.get_contact(session, contact_id)
-            choices = [Choice(o["title"], o["payload"], o.get("numbered", True)) for o in (contact.options or [])]
+            choices = [Choice(**option) for option in (contact.options or [])]
         output = SmsOutput()
         message = UserMessage(map_reply(text, choices), output, sender_id, input_channel=CHANNEL)
         await guard_handler(handler)(message)
@@ -186,6 +186,6 @@ class SmsService:
         texts = split_for_sms(body, self.settings.sms_max_segments)
         async with self.sessions() as session:
             async with session.begin():
-                await store.set_options(session, contact_id, [{"title": c.title, "payload": c.payload, "numbered": c.numbered} for c in new_choices])
+                await store.set_options(session, contact_id, [asdict(choice) for choice in new_choices])
                 await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", texts)
                 await store.mark_inbound(session, inbound_id, "handled")

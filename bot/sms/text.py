@@ -179,6 +179,11 @@ def _listed_in_text(text: str, choices: Sequence[Choice]) -> bool:
     return all(re.search(rf"(?m)^{number}[ .)]", text) for number in range(1, len(choices) + 1))
 
 
+def _one_of(items: Sequence[str]) -> str:
+    """ "a", "a or b", "a, b or c". """
+    return ", ".join(items[:-1]) + f" or {items[-1]}" if len(items) > 1 else items[0]
+
+
 def with_numbered_options(text: str, choices: Sequence[Choice]) -> str:
     """The question followed by its options as numbers to reply with."""
     text = text.strip()
@@ -187,8 +192,7 @@ def with_numbered_options(text: str, choices: Sequence[Choice]) -> str:
     titles = [gsm_friendly(choice.title) for choice in choices]
     if len(titles) <= 4 and not any("," in title for title in titles):
         listed = [f"{number} for {title}" for number, title in enumerate(titles, start=1)]
-        options = ", ".join(listed[:-1]) + f" or {listed[-1]}" if len(listed) > 1 else listed[0]
-        return f"{text}\nReply {options}."
+        return f"{text}\nReply {_one_of(listed)}."
     lines = "\n".join(f"{number} {title}" for number, title in enumerate(titles, start=1))
     return f"{text}\nReply with a number:\n{lines}"
 
@@ -196,9 +200,8 @@ def with_numbered_options(text: str, choices: Sequence[Choice]) -> str:
 def with_worded_options(text: str, choices: Sequence[Choice]) -> str:
     """The message followed by its options as words to reply with: used when a question
     follows in the same text, so that a number replied ("2") stays an answer to that question."""
-    titles = [f'"{gsm_friendly(choice.title)}"' for choice in choices]
-    options = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
-    return f"{text.strip()}\nReply {options}."
+    quoted = ['"' + gsm_friendly(choice.title) + '"' for choice in choices]
+    return f"{text.strip()}\nReply {_one_of(quoted)}."
 
 
 def _plain(text: str) -> str:

@@ -82,7 +82,7 @@ def intake_steps() -> list[dict[str, Any]]:
     """The intake's steps for the progress indicator, each with the wording of its questions.
 
     Getting started (consent), the sections of bot/intake/questions.py in
-    order, then checking and sending: consent, the sections of questions.SECTIONS, then confirmation.
+    order, then checking and sending (confirmation).
     """
     responses = _responses()
 
