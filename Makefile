@@ -14,7 +14,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test install chromium setup model validate test-stories pytest nlu-eval risk-probe bench constraints clean
+.PHONY: run run-production test install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe bench constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -86,9 +86,18 @@ nlu-eval: setup
 	@$(PY) -m bot.rasa_server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
 	@$(PY) -m bot.nlu_report results/nlu
 
+# Two held-out sets: heldout.yml (the thresholds were chosen on it: a tuning set now) and
+# fresh.yml (written blind on 2026-12-01 and never tuned on: the unbiased figures).
 risk-probe: setup
-	@echo "[make] held-out risk probe (bench/risk/heldout.yml) against the trained model..."
+	@echo "[make] risk probe on the tuning set (bench/risk/heldout.yml)..."
 	@$(PY) -m bench.risk_probe
+	@echo "[make] risk probe on the fresh held-out set (bench/risk/fresh.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/fresh.yml --out risk_probe_fresh.json
+
+# Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
+converse-probe: setup
+	@echo "[make] held-out conversation probe (bench/converse/personas.yml) against the real system..."
+	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
 
 bench: setup
 	@echo "[make] benchmarks: floor, embedded and production profiles (about 15 minutes)..."

@@ -1,14 +1,15 @@
 """The intake form: which question comes next, and what an answer means.
 
-Rasa fills the requested slot with the patient's text; this action asks
-`bot.intake.validation.interpret` what it means, saves the answer straight
-away, and sets the slots. Question order lives in `bot.intake.questions`.
+Rasa fills the requested slot with the patient's text, disclosures included;
+this action asks `bot.intake.turn.take_turn` what the message means (risk
+first, then the answer), raises any flag, saves the answer straight away, and
+sets the slots. Question order lives in `bot.intake.questions`.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,62 +18,148 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.db import intake_of, latest_intent, transaction
-from bot.db.models import IntakeStatus
-from bot.intake import questions, store
+from bot.db.models import FlagKind, IntakeStatus
+from bot.intake import questions, store, turn
+from bot.intake.risk import CERTAIN, CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, detect_risk
 from bot.intake.summary import summary_text
-from bot.intake.validation import interpret
+from bot.intake.turn import take_turn
+from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
 ATTEMPTS_SLOT = "attempts"
+REQUESTED_SLOT = "requested_slot"
 
 
 class ValidateIntakeForm(FormValidationAction):
+    """Applies `bot.intake.turn.take_turn` to each message and says which slot comes next.
+
+    The next slot is always chosen here (`requested_slot` in the returned
+    events), so the form waits on a hold after a crisis reply instead of asking.
+    """
+
     def name(self) -> Text:
         return "validate_intake_form"
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        return questions.required_slots(tracker.slots)
+        return questions.required_slots(tracker.slots) + list(turn.HOLDS)
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[EventType]:
+        return None  # get_validation_events has already set it
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
+        requested = tracker.get_slot(REQUESTED_SLOT)
         given = tracker.slots_to_validate()
         if requested not in given:
-            return []
+            # Back in the form after an interruption (why, help, a person): ask what is next.
+            return [SlotSet(REQUESTED_SLOT, questions.next_question(tracker.slots))]
         text = given[requested] if isinstance(given[requested], str) else ""
         attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0)
-        outcome = interpret(requested, text, latest_intent(tracker), tracker.slots, attempts)
-        logger.debug("validated %s: accepted=%s", requested, outcome.accepted)
+        risk = risk_of(tracker)
+        outcome = take_turn(requested, text, latest_intent(tracker), tracker.slots, attempts, risk,
+                            tracker.get_slot(turn.PENDING))
+        logger.debug("validated %s: accepted=%s hold=%s", requested, outcome.accepted, outcome.hold)
 
+        if outcome.flag:
+            # The reply goes out even if the database is down; the reconciler records the flag later.
+            await raise_flag_safely(tracker, outcome.flag, outcome.category, text)
+        await self.save(tracker, requested, outcome, text)
+        say(dispatcher, outcome.responses)
+        return changed_slots(tracker, slot_changes(tracker, requested, outcome, attempts))
+
+    async def save(self, tracker: Tracker, requested: str, outcome, text: str) -> None:
+        key = outcome.key or requested
+        if not (outcome.accepted or outcome.clear or outcome.intake_status):
+            return
+        try:
+            async with transaction() as session:
+                intake = await intake_of(session, tracker)
+                if outcome.accepted and key == questions.CONSENT:
+                    status = IntakeStatus.IN_PROGRESS if outcome.value else IntakeStatus.DECLINED
+                    await store.set_status(session, intake, status, consent=bool(outcome.value))
+                elif outcome.accepted and key in questions.QUESTION_BY_KEY:
+                    await store.save_answer(session, intake, key, outcome.value, outcome.verbatim or text)
+                elif outcome.clear:
+                    await store.forget_answers(session, intake, outcome.clear)
+                if outcome.intake_status and intake.status in (IntakeStatus.IN_PROGRESS, IntakeStatus.PAUSED):
+                    await store.set_status(session, intake, outcome.intake_status)
+        except Exception:
+            if not outcome.flag:
+                raise
+            # On the safety path the crisis reply matters more than the answer: it still goes out.
+            logger.exception("could not save the answer given with a disclosure")
+
+
+def risk_of(tracker: Tracker) -> Optional[Risk]:
+    """The latest message's risk tier from the NLU pipeline; certain for a bare `disclose_risk` intent."""
+    latest = tracker.latest_message or {}
+    risk = Risk.from_dict(latest.get(RISK_KEY))
+    if risk is None and latest_intent(tracker) == RISK_INTENT:
+        match = detect_risk(latest.get("text"))
+        risk = Risk(CERTAIN, match.category if match else CLASSIFIER)
+    return risk
+
+
+def say(dispatcher: CollectingDispatcher, responses: List[str]) -> None:
+    """Send response names (``utter_...``) or plain text, filling the settings a response names."""
+    for response in responses:
+        if response.startswith("utter_"):
+            dispatcher.utter_message(response=response, housing_line=load_settings().emergency_housing_line)
+        else:
+            dispatcher.utter_message(text=response)
+
+
+def slot_changes(tracker: Tracker, requested: str, outcome, attempts: int) -> Dict[Text, Any]:
+    """The slots after this outcome, `requested_slot` last: the hold, or the next question."""
+    changes: Dict[Text, Any] = {}
+    key = outcome.key or requested
+    if requested in turn.HOLDS:
+        changes[requested] = None
+    if outcome.accepted:
+        changes.update({key: outcome.value, ATTEMPTS_SLOT: 0})
+    elif outcome.clear:
+        changes.update({requested: None, questions.CONFIRMED: None, ATTEMPTS_SLOT: 0})
+        changes.update({k: None for k in outcome.clear})
+    elif requested not in turn.HOLDS:
+        changes.update({requested: None, ATTEMPTS_SLOT: attempts + 1})
+    if outcome.flag == FlagKind.SAFEGUARDING:
+        changes[turn.RISK_FLAGGED] = True
+    if outcome.hold == turn.CARRY_ON and requested == turn.CARRY_ON:
+        changes[ATTEMPTS_SLOT] = attempts + 1
+    elif outcome.hold and requested not in turn.HOLDS:
+        changes[ATTEMPTS_SLOT] = 0
+    changes[turn.PENDING] = outcome.pending
+    answers = {**tracker.slots, **changes}
+    changes[REQUESTED_SLOT] = outcome.hold or questions.next_question(answers)
+    return changes
+
+
+async def raise_flag_safely(tracker: Tracker, kind: str, category: Optional[str], text: str) -> None:
+    """Record the flag and queue the intake in its own transaction; log (never raise) if that fails."""
+    try:
         async with transaction() as session:
             intake = await intake_of(session, tracker)
-            if outcome.accepted and requested == questions.CONSENT:
-                status = IntakeStatus.IN_PROGRESS if outcome.value else IntakeStatus.DECLINED
-                await store.set_status(session, intake, status, consent=bool(outcome.value))
-            elif outcome.accepted and requested in questions.QUESTION_BY_KEY:
-                await store.save_answer(session, intake, requested, outcome.value, text)
-            elif outcome.clear:
-                await store.forget_answers(session, intake, outcome.clear)
-
-        for response in outcome.responses:
-            dispatcher.utter_message(response=response)
-        if outcome.accepted:
-            changes = {requested: outcome.value, ATTEMPTS_SLOT: 0}
-        elif outcome.clear:
-            changes = {requested: None, questions.CONFIRMED: None, ATTEMPTS_SLOT: 0}
-            changes.update({key: None for key in outcome.clear})
-        else:
-            changes = {requested: None, ATTEMPTS_SLOT: attempts + 1}
-        return changed_slots(tracker, changes)
+            await store.add_flag(session, intake, kind, text, category)
+        logger.warning("%s flag raised for intake %s (%s)", kind, intake.reference, category)
+    except Exception:
+        logger.exception("could not record a %s flag: the reconciler will raise it from the tracker", kind)
 
 
 def changed_slots(tracker: Tracker, changes: Dict[Text, Any]) -> List[EventType]:
-    """SlotSet events for the values that differ from the tracker's: every event lengthens every later turn."""
-    return [SlotSet(name, value) for name, value in changes.items() if tracker.get_slot(name) != value]
+    """SlotSet events for the values that differ from the tracker's: every event lengthens every later turn.
+
+    `requested_slot` is always sent: the form asks for whatever it names.
+    """
+    return [
+        SlotSet(name, value) for name, value in changes.items()
+        if name == REQUESTED_SLOT or tracker.get_slot(name) != value
+    ]
 
 
 class ActionAskConfirmed(Action):

@@ -1,9 +1,10 @@
-"""Risk disclosures: flag the intake as urgent and queue it in the same turn.
+"""Risk disclosures outside the intake form: before it starts, while paused, after it is sent.
 
-The NLU pipeline marks a message `disclose_risk` when the reviewed phrase
-list matches or the classifier thinks so; rules run this action whatever the
-bot was asking. The flag and queue item are committed before the crisis reply
-is sent, so a person sees it even if the patient never says another word.
+Inside the form the validation action handles a disclosure (it may also be the
+answer to the question asked; see `bot.intake.turn`). Out here there is no
+question to hold, so either tier gets the crisis reply. The flag and queue item
+are committed before the reply is sent, so a person sees it even if the patient
+never says another word, and the reply goes out even if the database is down.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import intake_of, latest_text, transaction
+from actions.intake_form import raise_flag_safely, risk_of, say
 from bot.db.models import FlagKind
-from bot.intake import store
-from bot.intake.risk import detect_risk
+from bot.intake import store, turn
+from bot.intake.risk import CLASSIFIER
 
 logger = logging.getLogger(__name__)
 
@@ -30,19 +32,12 @@ class ActionHandleRisk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        text = latest_text(tracker)
-        match = detect_risk(text)
-        category = match.category if match else "classifier"
-        try:
-            async with transaction() as session:
-                intake = await intake_of(session, tracker)
-                await store.add_flag(session, intake, FlagKind.SAFEGUARDING, text, category)
-            logger.warning("safeguarding flag raised for intake %s (%s)", intake.reference, category)
-        finally:
-            # The crisis response goes out even if the database is unreachable.
-            dispatcher.utter_message(response="utter_crisis")
-            dispatcher.utter_message(response="utter_offer_continue")
-        return []
+        risk = risk_of(tracker)
+        category = risk.category if risk else CLASSIFIER
+        flagged = bool(tracker.get_slot(turn.RISK_FLAGGED))
+        await raise_flag_safely(tracker, FlagKind.SAFEGUARDING, category, latest_text(tracker))
+        say(dispatcher, turn.crisis_responses(category, flagged))
+        return [] if flagged else [SlotSet(turn.RISK_FLAGGED, True)]
 
 
 class ActionRequestPerson(Action):

@@ -43,6 +43,7 @@ from typing import Any, Optional
 
 import yaml
 
+from bot.intake.risk import CERTAIN, RISK_KEY, assess
 from bot.nlu.risk_classifier import RISK_INTENT, RiskPhraseClassifier
 from bot.settings import PROJECT_ROOT
 
@@ -65,7 +66,9 @@ def newest_model(model_dir: Path) -> Optional[Path]:
 def load_items(path: Path) -> tuple[list[dict], list[dict]]:
     """The held-out disclosures and benign items, each {text, category[, lang]}."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(data["disclosures"]), list(data["benign"])
+    # The fresh set names a benign item's kind `kind`; the first set called it `category`.
+    benign = [{**item, "category": item.get("category", item.get("kind"))} for item in data["benign"]]
+    return list(data["disclosures"]), benign
 
 
 def quiet_rasa() -> None:
@@ -134,6 +137,7 @@ async def parse_all(agent: Any, items: list[dict], label: str) -> list[dict]:
             **item,
             "intent": intent,
             "flagged": intent == RISK_INTENT,
+            "tier": (result.get(RISK_KEY) or {}).get("tier", "certain" if intent == RISK_INTENT else None),
             "classifier_risk": round(classifier_risk_score(result), 4),
             "classifier_top": top,
             "classifier_top_confidence": round(top_confidence, 4),
@@ -145,9 +149,33 @@ async def parse_all(agent: Any, items: list[dict], label: str) -> list[dict]:
 
 
 def rate(rows: list[dict]) -> dict:
-    """How many rows were flagged, out of how many."""
+    """How many rows were flagged (and how many of those certain), out of how many."""
     flagged = sum(row["flagged"] for row in rows)
-    return {"n": len(rows), "flagged": flagged, "rate": flagged / len(rows) if rows else None}
+    certain = sum(row.get("tier") == CERTAIN for row in rows)
+    return {"n": len(rows), "flagged": flagged, "rate": flagged / len(rows) if rows else None,
+            "certain": certain, "certain_rate": certain / len(rows) if rows else None}
+
+
+SWEEP_CHECK = (0.2, 0.3, 0.4, 0.5, 0.7)
+SWEEP_CERTAIN = (0.5, 0.7, 0.9, 0.95, 0.99, 1.01)
+
+
+def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
+    """Both thresholds over a grid, from each item's own classifier score: how they were chosen (README)."""
+    rows = []
+    for check_at in SWEEP_CHECK:
+        for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
+            def tiers(items: list[dict]) -> tuple[int, int]:
+                found = [assess(i["text"], i["classifier_risk"], certain_at=certain_at, check_at=check_at) for i in items]
+                return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
+            d_any, d_certain = tiers(disclosures)
+            b_any, b_certain = tiers(benign)
+            rows.append({
+                "check_at": check_at, "certain_at": certain_at,
+                "recall": d_any / len(disclosures), "certain_recall": d_certain / len(disclosures),
+                "benign_flagged": b_any / len(benign), "benign_crisis": b_certain / len(benign),
+            })
+    return rows
 
 
 def grouped(rows: list[dict], key: str, default: str = "") -> dict:
@@ -175,7 +203,7 @@ def brief(row: dict) -> dict:
     return {k: row[k] for k in keep if k in row}
 
 
-def summarise(model: Path, disclosures: list[dict], benign: list[dict], load_seconds: float) -> dict:
+def summarise(model: Path, heldout: Path, disclosures: list[dict], benign: list[dict], load_seconds: float) -> dict:
     threshold = classifier_threshold()
     for row in disclosures + benign:
         row["flagged_by"] = flagged_by(row, threshold)
@@ -184,7 +212,7 @@ def summarise(model: Path, disclosures: list[dict], benign: list[dict], load_sec
     false_positives = rate(benign)
     return {
         "model": str(model),
-        "heldout": str(HELDOUT.relative_to(PROJECT_ROOT)),
+        "heldout": str(heldout.relative_to(PROJECT_ROOT)),
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "recall": recall["rate"],
         "disclosures": recall,
@@ -197,6 +225,7 @@ def summarise(model: Path, disclosures: list[dict], benign: list[dict], load_sec
         "false_positives_by_language": grouped(benign, "lang", "en"),
         "false_alarms_by": sources(benign),
         "classifier_threshold": threshold,
+        "threshold_sweep": sweep(disclosures, benign),
         "mean_parse_ms": statistics.fmean(times) if times else None,
         "max_parse_ms": max(times) if times else None,
         "model_load_seconds": load_seconds,
@@ -214,17 +243,25 @@ def report(summary: dict) -> str:
     d, b = summary["disclosures"], summary["benign"]
     lines = [
         f"Model: {summary['model']}",
-        f"Recall on disclosures: {percent(summary['recall'])} ({d['flagged']}/{d['n']})",
+        f"Recall on disclosures: {percent(summary['recall'])} ({d['flagged']}/{d['n']}), "
+        f"certain tier {percent(d.get('certain_rate'))} ({d.get('certain')}/{d['n']})",
     ]
     for name, group in summary["recall_by_category"].items():
         lines.append(f"  {name:<22} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     for name, group in summary["recall_by_language"].items():
         lines.append(f"  lang {name:<17} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  caught by (inferred from the classifier's own score): {summary['caught_by']}")
-    lines.append(f"False-positive rate on benign: {percent(summary['false_positive_rate'])} ({b['flagged']}/{b['n']})")
+    lines.append(f"False-positive rate on benign: {percent(summary['false_positive_rate'])} ({b['flagged']}/{b['n']}), "
+                 f"of which crisis replies (certain) {percent(b.get('certain_rate'))} ({b.get('certain')}/{b['n']})")
     for name, group in summary["false_positives_by_kind"].items():
         lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  raised by: {summary['false_alarms_by']}")
+    lines.append("Threshold sweep (check_at, certain_at: recall, certain recall, benign checked, benign crisis):")
+    lines += [
+        f"  {r['check_at']:.2f} {r['certain_at']:.2f}: {percent(r['recall'])} {percent(r['certain_recall'])} "
+        f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])}"
+        for r in summary["threshold_sweep"]
+    ]
     lines.append(f"Mean parse time: {summary['mean_parse_ms']:.1f} ms (max {summary['max_parse_ms']:.1f} ms)")
     lines.append(f"\nMissed disclosures ({len(summary['missed'])}):")
     lines += [
@@ -239,9 +276,9 @@ def report(summary: dict) -> str:
     return "\n".join(lines)
 
 
-async def probe(model: Path) -> dict:
-    disclosures, benign = load_items(HELDOUT)
-    log(f"{len(disclosures)} disclosures, {len(benign)} benign items from {HELDOUT.relative_to(PROJECT_ROOT)}")
+async def probe(model: Path, heldout: Path = HELDOUT) -> dict:
+    disclosures, benign = load_items(heldout)
+    log(f"{len(disclosures)} disclosures, {len(benign)} benign items from {heldout.relative_to(PROJECT_ROOT)}")
     log(f"loading {model}")
     started = time.perf_counter()
     agent = load_agent(model)
@@ -249,23 +286,25 @@ async def probe(model: Path) -> dict:
     log(f"loaded in {load_seconds:.1f} s")
     parsed_disclosures = await parse_all(agent, disclosures, "disclosures")
     parsed_benign = await parse_all(agent, benign, "benign")
-    return summarise(model, parsed_disclosures, parsed_benign, load_seconds)
+    return summarise(model, heldout, parsed_disclosures, parsed_benign, load_seconds)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=None, help="model archive (default: newest models/*.tar.gz)")
+    parser.add_argument("--set", type=Path, default=HELDOUT, help="held-out set (default: bench/risk/heldout.yml)")
+    parser.add_argument("--out", default="risk_probe.json", help="file name under bench/results")
     args = parser.parse_args(argv)
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     model = args.model or newest_model(PROJECT_ROOT / "models")
     if model is None or not model.exists():
         log("no trained model: run `make setup` first, or pass --model")
         return 1
-    summary = asyncio.run(probe(model.resolve()))
+    summary = asyncio.run(probe(model.resolve(), args.set.resolve()))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "risk_probe.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(report(summary))
-    log(f"figures written to {(RESULTS / 'risk_probe.json').relative_to(PROJECT_ROOT)}")
+    log(f"figures written to {(RESULTS / args.out).relative_to(PROJECT_ROOT)}")
     return 0
 
 

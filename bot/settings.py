@@ -6,6 +6,7 @@ Everything has a safe embedded default: SQLite in `var/`, every server on
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,6 +41,11 @@ class Settings:
     actions_instances: int = 1
     web_workers: int = 1
     session_idle_minutes: int = 30
+    # Safety path: the council's out-of-hours emergency housing line, read to a person
+    # with nowhere safe to stay tonight; a reconciler re-raises flags the database missed.
+    emergency_housing_line: str = "ask NHS 111 or search your council's name and 'emergency housing'"
+    reconcile_seconds: float = 60.0
+    spool_dir: str = ""
     # SMS channel (bot/sms); off unless sms_provider is "twilio" or "notify".
     sms_provider: str = ""
     sms_public_url: str = ""
@@ -72,6 +78,17 @@ class Settings:
         url = make_url(self.database_url)
         driver = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg2"}[url.get_backend_name()]
         return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @property
+    def spool_path(self) -> Path:
+        """Where disclosures wait when the database is down: one folder per database, never shared."""
+        if self.spool_dir:
+            return Path(self.spool_dir)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database:
+            return Path(url.database).parent / "spool"
+        digest = hashlib.sha256(self.database_url.encode("utf-8")).hexdigest()[:12]
+        return PROJECT_ROOT / "var" / "spool" / digest
 
     @property
     def is_sqlite(self) -> bool:
@@ -133,13 +150,14 @@ class Settings:
             "WM_ACTIONS_INSTANCES": str(self.actions_instances),
             "WM_WEB_WORKERS": str(self.web_workers),
             "WM_SESSION_IDLE_MINUTES": str(self.session_idle_minutes),
-            **{f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS},
+            **{f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS + SAFETY_FIELDS},
         }
 
     def with_overrides(self, **changes: object) -> "Settings":
         return replace(self, **changes)
 
 
+SAFETY_FIELDS = ("emergency_housing_line", "reconcile_seconds", "spool_dir")
 SMS_FIELDS = (
     "sms_provider", "sms_public_url", "sms_hash_key", "sms_encryption_key",
     "sms_twilio_account_sid", "sms_twilio_auth_token", "sms_twilio_from", "sms_twilio_api_url",
@@ -190,5 +208,6 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         actions_instances=max(1, int(get("ACTIONS_INSTANCES", 1))),
         web_workers=max(1, int(get("WEB_WORKERS", 1))),
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
-        **{name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name))) for name in SMS_FIELDS},
+        **{name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
+           for name in SMS_FIELDS + SAFETY_FIELDS},
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

@@ -19,6 +19,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 
+from bot.intake.fallback import fallback_reply
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,12 @@ class GuardedRestInput(RestInput):
 
 
 def guard_handler(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
-    """Handle a message; on failure, log no patient text and tell the patient."""
+    """Handle a message; on failure, log no patient text and tell the patient.
+
+    A disclosure that fails (the database or the action server is down) still
+    gets the crisis reply, from the phrase list alone, and is spooled for the
+    reconciler (`bot.intake.fallback`).
+    """
 
     async def handle(message: UserMessage) -> None:
         try:
@@ -99,6 +105,8 @@ def guard_handler(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ca
         except Exception as error:  # noqa: BLE001 - any failure must reach the patient as a reply
             logger.error("handling a message failed: %s", type(error).__name__)
             logger.debug("failure detail", exc_info=True)
-            await message.output_channel.send_text_message(message.sender_id, FAILURE_REPLY)
+            crisis = fallback_reply(load_settings(), message.sender_id, message.input_channel or "rest", message.text)
+            for text in crisis or [FAILURE_REPLY]:
+                await message.output_channel.send_text_message(message.sender_id, text)
 
     return handle

@@ -49,6 +49,8 @@ class QueueStatus:
 
 class FlagKind:
     SAFEGUARDING = "safeguarding"
+    RISK_CHECK = "risk_check"
+    """A possible disclosure the bot checked with the person: a link worker looks whatever they answered."""
     WANTS_PERSON = "wants_person"
 
 

@@ -70,43 +70,113 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
 
 
 _YES = {
-    "yes", "y", "yeah", "yea", "yep", "yup", "ya", "aye", "ok", "okay", "k", "sure",
-    "please", "definitely", "certainly", "absolutely", "course", "fine", "agree",
-    "go", "alright", "right", "correct", "true", "happy", "ready", "consent", "accept",
+    "yes", "y", "yeah", "yea", "yeh", "yep", "yup", "ya", "yh", "ye", "aye", "ok", "okay", "k", "kk",
+    "sure", "please", "definitely", "certainly", "absolutely", "course", "fine", "agree", "go",
+    "alright", "right", "correct", "true", "happy", "ready", "consent", "accept", "yess", "yesss",
+    "probably", "ofc", "deffo", "defo", "tak", "haan", "ha", "da", "sim", "si", "oui",
 }
 _NO = {
-    "no", "n", "nope", "nah", "nay", "never", "not", "don't", "dont", "wouldn't",
-    "won't", "disagree", "false", "refuse", "decline",
+    "no", "n", "nope", "nah", "na", "nay", "never", "not", "don't", "dont", "wouldn't", "won't",
+    "disagree", "false", "refuse", "decline", "nahi", "nie", "nu", "nao", "nein", "non",
 }
 _YES_PHRASES = (
     "i would", "i'd like", "i would like", "that would be", "that'd be", "i do", "i am",
-    "go ahead", "carry on", "let's go", "lets go", "sounds good", "why not", "i think so",
+    "go ahead", "carry on", "let's go", "lets go", "sounds good", "i think so", "think so",
     "that's right", "thats right", "looks good", "all good", "all correct", "send it",
-    "that's fine", "thats fine", "i agree", "i'm happy", "im happy",
+    "that's fine", "thats fine", "i agree", "i'm happy", "im happy", "suppose so", "guess so",
+    "go on then", "would help", "would be nice", "would be good", "would be great",
+    "would be lovely", "would be helpful", "be a help", "maybe yes", "yes maybe", "i'd appreciate",
+    "would appreciate", "if possible", "if you can", "please do", "i need someone", "i'd need",
+    "ok then", "okay then", "alright then", "fine by me", "happy to", "i'll give it a go",
+    "give it a go", "give it a try", "suppose", "i guess", "i reckon",
 )
+_YES_DESPITE_NEGATION = (
+    "why not", "don't mind", "dont mind", "do not mind", "wouldn't mind", "wouldnt mind",
+    "no harm", "don't see the harm", "dont see the harm", "don't see why not", "dont see why not",
+    "no problem", "not a problem", "no bother", "can't hurt", "cant hurt", "wouldn't hurt",
+    "wouldn't say no", "wouldnt say no", "not against", "no objection", "no objections",
+)
+"""Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
-    "not really", "rather not", "no thanks", "no thank", "i don't", "i dont", "i do not",
-    "on my own", "by myself", "i'm fine alone", "not needed", "don't need", "dont need",
-    "no need", "i wouldn't", "not at the moment", "not now", "not for me",
+    "not really", "rather not", "no thanks", "no thank", "i don't think so", "i dont think so",
+    "don't think so", "dont think so", "don't want", "dont want", "do not want", "not needed",
+    "don't need", "dont need", "do not need", "no need", "i wouldn't", "not at the moment",
+    "not now", "not for me", "i'll be fine", "ill be fine", "i will be fine", "i'll be ok",
+    "i'll be okay", "i'll manage", "ill manage", "i can manage", "can manage", "not necessary",
+    "i'm fine alone", "im fine alone", "fine on my own", "fine by myself", "ok on my own",
+    "okay on my own", "prefer to go alone", "prefer to go on my own", "prefer to go by myself",
+    "rather go alone", "rather go on my own", "rather go by myself", "no ta", "not bothered",
+    "not keen", "not fussed",
 )
+_UNDECIDED = (
+    "yes and no", "yes or no", "not sure", "unsure", "don't know", "dont know", "do not know",
+    "dunno", "idk", "depends", "hard to say", "two minds", "maybe", "perhaps", "possibly",
+    "might do", "might be", "could be",
+)
+"""Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
+_CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 
 
-def parse_yes_no(text: str, intent: Optional[str] = None) -> Optional[bool]:
-    """True, False or None (unclear). Phrases beat single words; the NLU intent breaks ties."""
-    lowered = text.lower().strip()
-    tokens = words(lowered)
-    no_phrase = any(p in lowered for p in _NO_PHRASES)
-    yes_phrase = any(p in lowered for p in _YES_PHRASES)
-    if no_phrase and not yes_phrase:
+def _has_phrase(text: str, phrases: Iterable[str]) -> bool:
+    return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
+
+
+def _strip_phrases(text: str, phrases: Iterable[str]) -> str:
+    for phrase in phrases:
+        text = re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", " ", text)
+    return text
+
+
+def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
+    """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
+    yes = _has_phrase(clause, _YES_DESPITE_NEGATION)
+    rest = _strip_phrases(_strip_phrases(clause, _YES_DESPITE_NEGATION), _UNDECIDED)
+    # The question's own words come first: a feeling that asks for company ("nervous",
+    # "I wouldn't go alone") outweighs "on my own" in the same clause, unless it is
+    # negated ("I'm not nervous").
+    if not yes and _has_phrase(rest, yes_cues):
+        cues = "|".join(map(re.escape, yes_cues))
+        negated = re.search(rf"(?<![\w'])(not|never|\w+n't)\s+(\w+\s+)?({cues})(?![\w'])", rest)
+        return negated is None or _has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
+    no = _has_phrase(rest, _NO_PHRASES)
+    if not no and not yes and _has_phrase(rest, no_cues):
         return False
-    if yes_phrase and not no_phrase:
-        return True
-    yes = any(t in _YES for t in tokens) or "👍" in text
-    no = any(t in _NO for t in tokens) or "👎" in text
-    if yes and not no:
-        return True
-    if no and not yes:
-        return False
+    yes = yes or _has_phrase(rest, _YES_PHRASES)
+    if yes != no:
+        return yes
+    if yes and no:
+        return None
+    tokens = words(rest)
+    yes = any(t in _YES for t in tokens) or "👍" in clause
+    no = any(t in _NO for t in tokens) or "👎" in clause
+    return yes if yes != no else None
+
+
+def parse_yes_no(
+    text: str, intent: Optional[str] = None, yes_cues: Sequence[str] = (), no_cues: Sequence[str] = ()
+) -> Optional[bool]:
+    """True, False or None (unclear or mixed), reading the whole sentence.
+
+    Each clause leans yes, no or neither; the first clause that leans decides
+    ("yes, I'd be nervous going on my own" is yes), unless a later clause leans
+    the other way ("yes but I'd rather go alone" is mixed: None, so the bot asks
+    once more). "Maybe", "not sure" lean neither way ("not sure, probably yes" is yes). `yes_cues` / `no_cues` are a question's own words
+    (for "someone to go with you": "nervous" leans yes, "on my own" leans no).
+    The NLU intent only breaks a tie.
+    """
+    lowered = text.lower().replace("\u2019", "'").strip()
+    if not lowered:
+        return None
+    leanings: list[bool] = []
+    for clause in (c for c in _CLAUSE_SPLIT.split(lowered) if c and c.strip()):
+        leaning = _clause_yes_no(clause.strip(), yes_cues, no_cues)
+        if leaning is not None:
+            leanings.append(leaning)
+    if leanings:
+        first = leanings[0]
+        return None if any(leaning != first for leaning in leanings[1:]) else first
+    if _has_phrase(lowered, _UNDECIDED):
+        return None
     if intent == "affirm":
         return True
     if intent == "deny":
@@ -132,19 +202,50 @@ def is_skip(text: str) -> bool:
 
 
 _NOTHING_PATTERNS = (
-    r"^(no|none|nothing|nope|nah|n/?a|not really|no thanks?|no thank you)[.! ]*$",
+    r"^(no|none|nothing|nope|nah|na|nil|n/?a|nahi|nie|not really|not applicable|no thanks?|no thank you|"
+    r"no have|not got|haven'?t|have not|don'?t have)[.! ]*$",
     r"^(i )?(don'?t|do not) have (one|any|a code|a referral code)\b",
     r"^(i have )?no (code|referral|needs|one)\b",
     r"^nothing (really|at all|in particular)\b",
     r"^(none|no) (at all|really)\b",
     r"^not that i know( of)?\b",
 )
+_NOTHING_IN_SHORT_ANSWER = (
+    r"\b(don'?t|do not|didn'?t|did not) (have|get|got|receive|need) (one|any|a code|a referral|it)\b",
+    r"\b(don'?t|do not|didn'?t|did not) have\b",
+    r"\b(haven'?t|have not|has not|hasn'?t|ain'?t) (got|had|been given|received|one|any)\b",
+    r"\bnot (got|given|sent|received) (one|any|a code|a referral)\b",
+    r"\b(wasn'?t|was not) (given|sent) (one|a code|any)\b",
+    r"\bthere (wasn'?t|isn'?t|was no|is no)\b",
+    r"\bno (code|referral code|referral|one|gp|doctor|needs|access needs)\b",
+    r"\bnot (registered|with (one|a gp|any( gp)?|a doctor|a practice))\b",
+    r"\bnone (at all|that i know)\b",
+)
+""""No I don't have one", "I'm not registered": read as nothing only in a short answer with no "but"."""
 
 
 def means_nothing(text: str) -> bool:
-    """"No", "none", "I don't have one": an answer that there is nothing to record."""
-    lowered = text.lower().strip()
-    return any(re.search(p, lowered) for p in _NOTHING_PATTERNS)
+    """"No", "none", "I don't have one": an answer that there is nothing to record.
+
+    A longer answer, or one that goes on ("nobody really, but my son pops in"),
+    is kept in the person's words instead.
+    """
+    lowered = text.lower().replace("\u2019", "'").strip()
+    if any(re.search(p, lowered) for p in _NOTHING_PATTERNS):
+        return True
+    tokens = words(lowered)
+    if len(tokens) > 8 or re.search(r"\b(but|except|apart|although|though|only|sometimes)\b", lowered):
+        return False
+    return any(re.search(p, lowered) for p in _NOTHING_IN_SHORT_ANSWER)
+
+
+_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,19}(?![\w-])")
+
+
+def parse_code(text: str) -> Optional[str]:
+    """A reference code in the text (letters and at least one digit: "WM-4821", "ab12cd"), upper-cased."""
+    found = _CODE.search(text.replace("\u2013", "-"))
+    return found.group(0).upper() if found else None
 
 
 @dataclass(frozen=True)
@@ -177,14 +278,36 @@ def _numbered_choices(text: str, count: int) -> list[int]:
     return [n - 1 for n in picked if 1 <= n <= count]
 
 
+def _match_span(option: Option, text: str) -> Optional[tuple[int, int]]:
+    """Where the option's longest label or keyword match lies in the text, if anywhere."""
+    lowered = f" {text.lower()} "
+    spans = []
+    label = lowered.find(option.label.lower())
+    if label >= 0:
+        spans.append((label, label + len(option.label)))
+    for keyword in option.keywords:
+        found = re.search(rf"\b{keyword}", lowered)
+        if found:
+            spans.append(found.span())
+    return max(spans, key=lambda span: span[1] - span[0]) if spans else None
+
+
 def match_options(text: str, options: Sequence[Option], many: bool) -> list[str]:
-    """Codes of the options the text names, by number, label or keyword, in option order."""
+    """Codes of the options the text names, by number, label or keyword, in option order.
+
+    For a single choice, an option named inside another's longer match gives way
+    ("video call" is online, not a phone call); two separate options are ambiguous.
+    """
     chosen = {options[i].code for i in _numbered_choices(text, len(options))}
     if not chosen:
         chosen = {option.code for option in options if option.matches(text)}
     ordered = [o.code for o in options if o.code in chosen]
     if not many and len(ordered) > 1:
-        return []
+        spans = {o.code: _match_span(o, text) for o in options if o.code in chosen}
+        outer = [code for code, span in spans.items() if span and not any(
+            other != code and o_span and o_span[0] <= span[0] and span[1] <= o_span[1] and o_span != span
+            for other, o_span in spans.items())]
+        return outer if len(outer) == 1 else []
     return ordered
 
 

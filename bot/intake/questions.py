@@ -141,13 +141,35 @@ GROUP_OR_ONE = (
 MEETING_FORMATS = (
     Option("in_person", "In person", ("in person", "face to face", "face-to-face", "meet", "person")),
     Option("phone", "By phone", ("phone", "call", "telephone")),
-    Option("online", "Online", ("online", "video", "zoom", "teams", "internet", "computer")),
+    Option("online", "Online", ("online", "video call", "video", "zoom", "teams", "internet", "computer")),
     Option("any", "Any of these", ("any", "either", "don't mind", "dont mind", "no preference", "whatever", "all")),
 )
 
 LANGUAGES = (
     Option("english", "English", ("english",)),
     Option("other", "Another language", ("another", "other")),
+)
+
+
+COMPANY_YES = (
+    "nervous", "anxious", "scared", "afraid", "worried", "daunting", "frightened", "shy", "wouldn't go alone",
+    "wouldnt go alone", "not on my own", "not by myself", "would help", "with me", "come with", "go with",
+    "the first time", "company", "moral support", "hold my hand",
+)
+COMPANY_NO = (
+    "on my own", "by myself", "alone", "independent", "i'll go myself", "i can go myself", "manage myself",
+)
+"""Words that lean yes or no to "Would you like someone to go with you the first time?"."""
+
+
+INTERPRETER_YES = (
+    "english is not good", "english not good", "english is bad", "bad english", "little english", "no english",
+    "not much english", "don't speak english", "dont speak english", "don't understand", "dont understand",
+    "english is weak", "english is poor", "poor english",
+)
+INTERPRETER_NO = (
+    "ok in english", "okay in english", "fine in english", "english is fine", "english is ok", "english is okay",
+    "english is good", "i speak english", "i understand english", "manage in english",
 )
 
 
@@ -188,6 +210,11 @@ class Question:
     options: tuple[Option, ...] = ()
     applies: Optional[Callable[[Mapping[str, object]], bool]] = field(default=None, compare=False)
     label: str = ""
+    open: bool = False
+    """A question in the person's own words: a disclosure given as its answer is saved as the answer too."""
+    yes_cues: tuple[str, ...] = ()
+    no_cues: tuple[str, ...] = ()
+    """A yes/no question's own words that lean one way ("nervous" means yes to company)."""
 
     def applies_to(self, answers: Mapping[str, object]) -> bool:
         return self.applies is None or self.applies(answers)
@@ -199,27 +226,29 @@ QUESTIONS: tuple[Question, ...] = (
     Question("contact_detail", "about_you", "contact", applies=_wants_contact_detail, label="Contact details"),
     Question("contact_times", "about_you", "text", optional=True, label="Best times"),
     Question("gp_practice", "about_you", "text", optional=True, label="GP practice"),
-    Question("referral_code", "about_you", "text", optional=True, label="Referral code"),
-    Question("what_matters", "what_matters", "text", label="What matters most"),
+    Question("referral_code", "about_you", "code", optional=True, label="Referral code"),
+    Question("what_matters", "what_matters", "text", label="What matters most", open=True),
     Question("life_areas", "what_matters", "multi", options=LIFE_AREAS, label="Life areas"),
-    Question("life_areas_other", "what_matters", "text", applies=_chose_other_area, label="Something else"),
+    Question("life_areas_other", "what_matters", "text", applies=_chose_other_area, label="Something else", open=True),
     Question("top_areas", "what_matters", "top", applies=_many_areas, label="Matter most"),
     Question("ons_life_satisfaction", "wellbeing", "scale", label="Life satisfaction"),
     Question("ons_worthwhile", "wellbeing", "scale", label="Things done are worthwhile"),
     Question("ons_happy", "wellbeing", "scale", label="Happy yesterday"),
     Question("ons_anxious", "wellbeing", "scale", label="Anxious yesterday"),
-    Question("enjoys", "strengths", "text", label="Enjoys"),
-    Question("good_at", "strengths", "text", optional=True, label="Good at"),
-    Question("support_network", "strengths", "text", optional=True, label="Support around them"),
-    Question("barriers_text", "barriers", "text", label="What has made things hard"),
+    Question("enjoys", "strengths", "text", label="What you enjoy", open=True),
+    Question("good_at", "strengths", "text", optional=True, label="What you're good at", open=True),
+    Question("support_network", "strengths", "text", optional=True, label="Support around you", open=True),
+    Question("barriers_text", "barriers", "text", label="What has made things hard", open=True),
     Question("barrier_options", "barriers", "multi", optional=True, options=BARRIERS, label="Barriers"),
     Question("group_or_one_to_one", "preferences", "choice", options=GROUP_OR_ONE, label="Group or one-to-one"),
     Question("meeting_format", "preferences", "choice", options=MEETING_FORMATS, label="How to meet"),
-    Question("wants_company", "preferences", "yes_no", label="Someone to go with them the first time"),
-    Question("accessibility_needs", "preferences", "text", optional=True, label="Accessibility needs"),
+    Question("wants_company", "preferences", "yes_no", label="Someone to go with you the first time",
+             yes_cues=COMPANY_YES, no_cues=COMPANY_NO),
+    Question("accessibility_needs", "preferences", "text", optional=True, label="Accessibility needs", open=True),
     Question("language", "preferences", "language", options=LANGUAGES, label="Preferred language"),
-    Question("interpreter", "preferences", "yes_no", applies=_not_english, label="Interpreter needed"),
-    Question("goal", "goal", "text", label="In three months"),
+    Question("interpreter", "preferences", "yes_no", applies=_not_english, label="Interpreter needed",
+             yes_cues=INTERPRETER_YES, no_cues=INTERPRETER_NO),
+    Question("goal", "goal", "text", label="In three months", open=True),
 )
 QUESTION_BY_KEY: Mapping[str, Question] = {q.key: q for q in QUESTIONS}
 

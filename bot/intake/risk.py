@@ -4,8 +4,16 @@ The phrase list is data (`data/safety/risk_phrases.yml`), reviewed by people
 and covered by tests. Each entry is a regular expression matched against a
 simplified form of the message (lower case, curly quotes straightened,
 repeated spaces folded). A missed disclosure is far worse than a false alarm,
-so negation is deliberately not handled: "I'm not suicidal" still reaches a
-person, and the patient can carry on.
+so a match is never dropped: a negated or past-tense match ("I'm not
+suicidal", "I tried to end it years ago") is *uncertain*, and the bot asks the
+person one direct question instead of assuming (see `assess`).
+
+Two tiers:
+- certain: the phrase list matched plainly, or the classifier's risk score is
+  high. Crisis reply and urgent queue item in that turn.
+- uncertain: a hedged match, or a middling classifier score. A "check" item
+  reaches the queue at once, and the bot asks whether the person is thinking of
+  harming themselves or ending their life, or whether someone is hurting them.
 """
 
 from __future__ import annotations
@@ -20,13 +28,63 @@ import yaml
 
 PHRASES_FILE = Path(__file__).resolve().parents[2] / "data" / "safety" / "risk_phrases.yml"
 
-CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency")
+CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency", "unsafe_now")
+EMERGENCY = "medical_emergency"
+"""Happening now (an overdose taken, chest pain): the reply gives 999 first."""
+UNSAFE_NOW = "unsafe_now"
+"""No food or shelter tonight, a dependent person left alone: 999 if in danger, NHS 111, emergency housing."""
+CLASSIFIER = "classifier"
+"""The category recorded when only the trained classifier raised risk."""
+
+CERTAIN = "certain"
+UNCERTAIN = "uncertain"
+RISK_INTENT = "disclose_risk"
+RISK_KEY = "risk"
+"""The parse-data key the NLU pipeline puts the tier under ({"tier": "certain", "category": "suicide"})."""
+
+_HEDGE_BEFORE = re.compile(
+    r"(?<!\w)(not|never|no longer|nobody|no one|isn't|isnt|wasn't|wasnt|aren't|wouldn't|wouldnt|won't|wont|"
+    r"don't|dont|didn't|didnt|haven't|havent|hasn't|hasnt|stopped|used to|in the past)(?!\w)(\s+\S+){0,2}\s*$"
+)
+"""A negation or a past marker in the three words before a match: "I'm not suicidal", "I never self harm"."""
+_HEDGE_AFTER = re.compile(
+    r"^\s*(\S+\s+){0,4}(years ago|(a )?long time ago|when i was (young|younger|a kid|a child|a teenager|at school)|"
+    r"in the past|back in (19|20)\d\d)(?!\w)"
+)
+"""A past marker soon after a match: "I self harmed years ago"."""
+_HEDGE_ANYWHERE = re.compile(
+    r"(?<!\w)(not|never|no longer|\w+n't|\w+nt|used to|years ago|long time ago|when i was|in the past|"
+    r"once|fine now|ok now|okay now|better now|joking|only joking|figure of speech|at work|my job|nurse|paramedic)(?!\w)"
+)
+"""Words that make a classifier-only flag uncertain: the classifier cannot read negation or tense."""
 
 
 @dataclass(frozen=True)
 class RiskMatch:
     category: str
     pattern: str
+    hedged: bool = False
+
+
+@dataclass(frozen=True)
+class Risk:
+    """How sure we are that a message discloses risk, and of what kind."""
+
+    tier: str
+    category: str
+
+    @property
+    def certain(self) -> bool:
+        return self.tier == CERTAIN
+
+    def as_dict(self) -> dict[str, str]:
+        return {"tier": self.tier, "category": self.category}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Optional["Risk"]:
+        if isinstance(data, dict) and data.get("tier") in (CERTAIN, UNCERTAIN):
+            return cls(str(data["tier"]), str(data.get("category") or CLASSIFIER))
+        return None
 
 
 def simplify(text: str) -> str:
@@ -49,12 +107,41 @@ def load_patterns(path: str = str(PHRASES_FILE)) -> tuple[tuple[str, re.Pattern[
     return tuple(compiled)
 
 
+def _hedged(simple: str, start: int, end: int) -> bool:
+    return _HEDGE_BEFORE.search(simple[:start]) is not None or _HEDGE_AFTER.search(simple[end:]) is not None
+
+
 def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
-    """The first risk category the message discloses, or None."""
+    """The first risk category the message discloses, or None; a plain match beats a hedged one."""
     if not text:
         return None
     simple = simplify(text)
+    hedged: Optional[RiskMatch] = None
     for category, pattern in load_patterns():
-        if pattern.search(simple):
-            return RiskMatch(category, pattern.pattern)
+        for found in pattern.finditer(simple):
+            if not _hedged(simple, found.start(), found.end()):
+                return RiskMatch(category, pattern.pattern)
+            hedged = hedged or RiskMatch(category, pattern.pattern, hedged=True)
+    return hedged
+
+
+def assess(
+    text: Optional[str], classifier_score: float, *, certain_at: float, check_at: float, min_words: int = 3
+) -> Optional[Risk]:
+    """The risk tier of a message from the phrase list and the classifier's `disclose_risk` score.
+
+    The classifier alone never flags a message shorter than `min_words` words: a
+    name or a one-word choice carries nothing the phrase list would not see.
+    """
+    match = detect_risk(text)
+    if match is not None and not match.hedged:
+        return Risk(CERTAIN, match.category)
+    long_enough = len(re.findall(r"\w+", text or "")) >= min_words
+    plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None
+    if long_enough and classifier_score >= certain_at and (plain or match is not None):
+        return Risk(CERTAIN, match.category if match else CLASSIFIER)
+    if match is not None:
+        return Risk(UNCERTAIN, match.category)
+    if long_enough and classifier_score >= check_at:
+        return Risk(UNCERTAIN, CLASSIFIER)
     return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -200,6 +200,20 @@ async def add_flag(
     )
     priority = Priority.URGENT if kind == FlagKind.SAFEGUARDING else Priority.CALLBACK
     await raise_priority(session, intake, priority)
+    if kind == FlagKind.SAFEGUARDING:
+        await reopen_if_closed(session, intake)
+
+
+async def reopen_if_closed(session: AsyncSession, intake: Intake) -> None:
+    """A disclosure after the item was closed puts it back on the queue, urgent and unassigned."""
+    result = await session.execute(
+        update(QueueItem)
+        .where(QueueItem.intake_id == intake.id, QueueItem.status == QueueStatus.CLOSED)
+        .values(status=QueueStatus.NEW, priority=Priority.URGENT, assignee=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        await audit(session, "system", "reopened", intake.id, detail={"reason": "safeguarding flag after closing"})
 
 
 async def submit(session: AsyncSession, intake: Intake, summary: dict[str, Any], summary_text: str) -> None:
@@ -317,3 +331,12 @@ async def claim(session: AsyncSession, queue_id: int, who: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+async def has_tracker_table(session: AsyncSession) -> bool:
+    """Rasa creates its `events` table on start; a database Rasa never used has none."""
+    if session.bind.dialect.name == "postgresql":
+        found = await session.execute(text("SELECT to_regclass('events') IS NOT NULL"))
+    else:
+        found = await session.execute(text("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'events'"))
+    return bool(found.scalar())

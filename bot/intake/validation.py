@@ -25,18 +25,34 @@ from bot.intake.questions import (
 )
 
 ATTEMPTS_BEFORE_OFFER = 2
-"""After this many answers we could not use, the bot offers to skip or have a person call."""
+"""After this many answers we could not use, the bot offers the choices, a skip and a person."""
+ATTEMPTS_BEFORE_MOVING_ON = 3
+"""After this many, it moves on: a question is left for the link worker, never asked a fourth time."""
 
 
 @dataclass
 class Outcome:
-    """What to do with a message. `value` None with `accepted` False means ask again."""
+    """What to do with a message. `value` None with `accepted` False means ask again.
+
+    `responses` are response names (``utter_...``) or plain text. `key` is the
+    question `value` answers when it is not the one being asked (the answer
+    held back while the bot checked on the person's safety). `flag` is a flag
+    kind to raise for this message, `hold` a pseudo-slot to wait on instead of
+    asking the next question (see `bot.intake.turn`).
+    """
 
     accepted: bool
     value: Any = None
     status: str = "answered"  # answered | skipped
     responses: list[str] = field(default_factory=list)
     clear: list[str] = field(default_factory=list)
+    key: Optional[str] = None
+    verbatim: Optional[str] = None
+    flag: Optional[str] = None
+    category: Optional[str] = None
+    hold: Optional[str] = None
+    pending: Optional[dict[str, str]] = None
+    intake_status: Optional[str] = None
 
 
 _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
@@ -105,9 +121,32 @@ def keys_to_change(text: str, confirming: bool) -> list[str]:
     return _named_keys(" ".join(after[:3])) if after else []
 
 
-def _reject(response: str, attempts: int) -> Outcome:
+def choices_in_words(question: Question, answers: Mapping[str, object]) -> Optional[str]:
+    """The options of a closed question as a sentence ("In a group, One-to-one or Either is fine")."""
+    if question.kind == "top":
+        labels = [o.label for o in top_area_options(answers)]
+    elif question.kind == "yes_no":
+        labels = ["yes", "no"]
+    elif question.kind == "scale":
+        return "You can answer with one number: 0 means not at all, 10 means completely, and 5 is in the middle."
+    else:
+        labels = [o.label for o in question.options]
+    if not labels:
+        return None
+    listing = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+    return f"You can answer: {listing}."
+
+
+def _reject(response: str, attempts: int, question: Optional[Question] = None,
+            answers: Mapping[str, object] = {}) -> Outcome:
+    """Ask again; the second time with the choices in words, a skip and a person; the third time move on."""
+    if question is not None and attempts + 1 >= ATTEMPTS_BEFORE_MOVING_ON:
+        return Outcome(accepted=True, value=SKIPPED, status="skipped", responses=["utter_leave_for_link_worker"])
     responses = [response]
     if attempts + 1 >= ATTEMPTS_BEFORE_OFFER:
+        choices = choices_in_words(question, answers) if question is not None else None
+        if choices:
+            responses.append(choices)
         responses.append("utter_offer_skip_or_person")
     return Outcome(accepted=False, responses=responses)
 
@@ -135,23 +174,28 @@ def interpret(
     if change and key not in change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
     if not text:
-        return _reject("utter_empty_answer", attempts)
+        return _reject("utter_empty_answer", attempts, question, answers)
     if len(text) > normalise.MAX_ANSWER_CHARS:
-        return _reject("utter_too_long", attempts)
+        return _reject("utter_too_long", attempts, question, answers)
     # The classifier's "skip" gives way to an answer that names an option ("txt" for a text message).
     classifier_skip = intent == "skip" and not normalise.match_options(text, question.options, many=True)
     if normalise.is_skip(text) or classifier_skip:
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED, status="skipped")
-        return _reject("utter_why_needed_skip", attempts)
+        return _reject("utter_why_needed_skip", attempts, question, answers)
     return _interpret_kind(question, text, intent, answers, attempts)
 
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:
     answer = normalise.parse_yes_no(text, intent)
-    if answer is None:
-        return _reject("utter_invalid_consent", attempts)
-    return Outcome(accepted=True, value=answer)
+    if answer is not None:
+        return Outcome(accepted=True, value=answer)
+    if attempts == 0:
+        return Outcome(accepted=False, responses=["utter_invalid_consent"])
+    if attempts == 1:
+        return Outcome(accepted=False, responses=["utter_consent_choices"])
+    # Never a third time: stop without keeping anything; any message starts again.
+    return Outcome(accepted=True, value=False, responses=["utter_consent_unclear"])
 
 
 _AGREEING_CORRECT = re.compile(r"\b(correct|right)\b(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)")
@@ -168,76 +212,86 @@ def _interpret_confirmation(text: str, intent: Optional[str], attempts: int) -> 
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
     if answer is False or wants_change:
         return Outcome(accepted=False, responses=["utter_which_section"])
-    return _reject("utter_invalid_confirm", attempts)
+    # Three different replies in turn, so the bot never says the same thing three times running.
+    return Outcome(accepted=False, responses=[
+        ("utter_invalid_confirm", "utter_confirm_choices", "utter_offer_person_to_check")[attempts % 3]
+    ])
 
 
 def _interpret_kind(
     question: Question, text: str, intent: Optional[str], answers: Mapping[str, object], attempts: int
 ) -> Outcome:
     kind = question.kind
+    if kind == "code":
+        code = normalise.parse_code(text)
+        if code:
+            return Outcome(accepted=True, value=code)
+        if normalise.means_nothing(text) or attempts >= 1:
+            return Outcome(accepted=True, value="none")
+        return _reject("utter_invalid_code", attempts, question, answers)
     if kind == "text":
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value="none")
         if not _has_words(text):
-            return _reject("utter_invalid_text", attempts)
+            return _reject("utter_invalid_text", attempts, question, answers)
         return Outcome(accepted=True, value=text)
     if kind == "name":
         name = normalise.parse_name(text)
-        return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts)
+        return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
         score = normalise.parse_scale(text)
-        return Outcome(accepted=True, value=score) if score is not None else _reject("utter_invalid_scale", attempts)
+        return Outcome(accepted=True, value=score) if score is not None else _reject("utter_invalid_scale", attempts, question, answers)
     if kind == "yes_no":
-        answer = normalise.parse_yes_no(text, intent)
-        return Outcome(accepted=True, value=answer) if answer is not None else _reject("utter_invalid_yes_no", attempts)
+        answer = normalise.parse_yes_no(text, intent, question.yes_cues, question.no_cues)
+        return Outcome(accepted=True, value=answer) if answer is not None else _reject("utter_invalid_yes_no", attempts, question, answers)
     if kind == "choice":
         codes = normalise.match_options(text, question.options, many=False)
-        return Outcome(accepted=True, value=codes[0]) if codes else _reject("utter_invalid_choice", attempts)
+        return Outcome(accepted=True, value=codes[0]) if codes else _reject("utter_invalid_choice", attempts, question, answers)
     if kind == "multi":
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value=["none"])
         codes = normalise.match_options(text, question.options, many=True)
         if len(codes) > 1 and "none" in codes:
             codes.remove("none")
-        return Outcome(accepted=True, value=codes) if codes else _reject("utter_invalid_multi", attempts)
+        return Outcome(accepted=True, value=codes) if codes else _reject("utter_invalid_multi", attempts, question, answers)
     if kind == "top":
-        return _interpret_top(text, answers, attempts)
+        return _interpret_top(question, text, answers, attempts)
     if kind == "contact":
-        return _interpret_contact(text, answers, attempts)
+        return _interpret_contact(question, text, answers, attempts)
     if kind == "language":
-        return _interpret_language(text, attempts)
+        return _interpret_language(question, text, attempts)
     raise ValueError(f"unknown question kind {kind!r}")
 
 
-def _interpret_top(text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
+def _interpret_top(question: Question, text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
     options = top_area_options(answers)
     codes = normalise.match_options(text, options, many=True)
     if 1 <= len(codes) <= 2:
         return Outcome(accepted=True, value=codes)
     if re.search(r"\b(all|both|equal|same|every)\b", text.lower()):
         return Outcome(accepted=True, value=[o.code for o in options][:2])
-    return _reject("utter_invalid_top", attempts)
+    return _reject("utter_invalid_top", attempts, question, answers)
 
 
-def _interpret_contact(text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
+def _interpret_contact(question: Question, text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
     method = answers.get("contact_method")
     if method == "email":
         email = normalise.parse_email(text)
-        return Outcome(accepted=True, value=email) if email else _reject("utter_invalid_email", attempts)
+        return Outcome(accepted=True, value=email) if email else _reject("utter_invalid_email", attempts, question)
     phone = normalise.parse_uk_phone(text)
-    return Outcome(accepted=True, value=phone) if phone else _reject("utter_invalid_phone", attempts)
+    return Outcome(accepted=True, value=phone) if phone else _reject("utter_invalid_phone", attempts, question)
 
 
-def _interpret_language(text: str, attempts: int) -> Outcome:
+def _interpret_language(question: Question, text: str, attempts: int) -> Outcome:
     lowered = text.lower()
     if re.search(r"\benglish\b", lowered) or normalise.parse_yes_no(text) is True:
         return Outcome(accepted=True, value="english")
     if re.fullmatch(r"(another|other|a different)( one| language)?", lowered.strip(" .!")):
-        return _reject("utter_which_language", attempts)
+        return _reject("utter_which_language", attempts, question)
     language = re.sub(r"^(i speak|i prefer|my language is|it's|its|in)\s+", "", text.strip(), flags=re.I)
     language = language.strip(" .!")
     if not language or len(language) > 40 or not _has_words(language):
-        return _reject("utter_which_language", attempts)
+        return _reject("utter_which_language", attempts, question)
     return Outcome(accepted=True, value=language[:1].upper() + language[1:])
 
 

@@ -5,9 +5,12 @@ Inside the form, a message classified as `help`, `ask_why`, `pause`,
 misclassified answer ("I'm a bit deaf" read as `pause`) would be lost and
 the question asked again. This component, run after the classifier, lets an
 interruption intent stand only when the message carries a cue for it;
-otherwise the message becomes `inform`, an answer. The classifier's own
-confidence is no guide: it is near 1.0 for most messages, right or wrong.
-Risk is never gated.
+otherwise the message becomes `inform`, an answer. A message of one word
+interrupts only if it is one of a few command words ("help", "why"): any other
+word could be an answer ("computers" to "what are you good at?"). A request for
+a person must ask for one ("can someone call me"), not describe a need ("I
+can't hear well on the phone"). The classifier's own confidence is no guide: it
+is near 1.0 for most messages, right or wrong. Risk is never gated.
 """
 
 from __future__ import annotations
@@ -31,10 +34,21 @@ DEFAULT_CUES: Dict[Text, Text] = {
              r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|hang on|wait|brb|need to go|be right back|"
              r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit|exit|busy|can'?t do this now|"
              r"time to go|must go|off now|carry on (later|another)",
-    "speak_to_person": r"person|human|someone|somebody|call me|ring|phone me|talk|speak|link worker|"
-                       r"real|staff|nurse|doctor|team|call back|contact me|get in touch",
-    "bot_challenge": r"bot|robot|computer|automat|real|human|machine|\bai\b|chatgpt|program|alive|person",
+    "speak_to_person": r"(speak|talk|chat) (to|with) (a |an |the |some |my )?(real |actual |proper )?(person|human|someone|somebody|"
+                       r"link worker|staff|nurse|doctor|team|people|you lot)|"
+                       r"(call|ring|phone|contact) me|call ?back|ring ?back|(can|could|would|will) (someone|somebody|a person|you|they) "
+                       r"(call|ring|phone|contact|get in touch)|real person|actual person|a human|\bhuman\b|link worker|"
+                       r"(want|need|like) (a |to see a |to talk to a )?person\b",
+    "bot_challenge": r"\b(bot|robot|chatbot|chat bot|chatgpt|ai|a\.i)\b|(are|r) (you|u|this|it) (a |an )?(real|human|person|computer|"
+                     r"machine|automat\w*|program\w*|alive)|(talking|speaking|chatting) to (a |an )?(computer|machine|human|person|"
+                     r"real|program)",
 }
+
+
+ONE_WORD_INTERRUPTIONS = frozenset({
+    "help", "why", "pause", "stop", "quit", "later", "bye", "brb", "gtg", "human", "bot", "robot", "huh", "eh",
+})
+"""The only single words that interrupt: any other one-word message could be an answer ("computers", "hearing")."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -50,7 +64,12 @@ class InterruptionGate(IntentRewriter):
 
     def keeps(self, intent: Text, text: Text) -> bool:
         cue = self.cues.get(intent)
-        return cue is None or cue.search(text or "") is not None
+        if cue is None:
+            return True
+        tokens = re.findall(r"[\w']+", (text or "").lower())
+        if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
+            return False
+        return cue.search(text or "") is not None
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

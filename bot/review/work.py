@@ -357,7 +357,7 @@ async def transcript(session: AsyncSession, intake_id: int, who: Staff,
         return None
     await store.audit(session, who.email, "intake.view_transcript", intake_id=intake_id, source=source)
     lines: list[dict[str, Any]] = []
-    if not await _has_tracker_table(session):
+    if not await store.has_tracker_table(session):
         return intake, lines
     result = await session.execute(
         text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
@@ -411,15 +411,6 @@ async def audit_events(session: AsyncSession, wanted: AuditFilter, limit: int = 
 async def audit_actions(session: AsyncSession) -> list[str]:
     result = await session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return [a for (a,) in result.all()]
-
-
-async def _has_tracker_table(session: AsyncSession) -> bool:
-    """Rasa creates its `events` table on start; a database Rasa never used has none."""
-    if session.bind.dialect.name == "postgresql":
-        found = await session.execute(text("SELECT to_regclass('events') IS NOT NULL"))
-    else:
-        found = await session.execute(text("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'events'"))
-    return bool(found.scalar())
 
 
 def area_choices() -> list[tuple[str, str]]:

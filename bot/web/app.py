@@ -9,17 +9,20 @@ is always shown as text. NHS.UK frontend assets are served from node_modules
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import AsyncIterator, Optional
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
 from bot.db.engine import create_engine, session_factory
+from bot.intake.reconcile import Reconciler
 from bot.intake.validation import display_value
 from bot.review.work import aware, waiting_text
 from bot.settings import PROJECT_ROOT, Settings
@@ -86,14 +89,32 @@ def nhsuk_css() -> str:
     return _FONT_FACE.sub("", (NHSUK_FRONTEND / "nhsuk-frontend.min.css").read_text(encoding="utf-8"))
 
 
-async def _open_database(app: web.Application) -> None:
+async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[settings_key])
     app[engine_key] = engine
     app[db_key] = session_factory(engine)
+    yield
+    await engine.dispose()
 
 
-async def _close_database(app: web.Application) -> None:
-    await app[engine_key].dispose()
+async def _reconcile_flags(app: web.Application) -> AsyncIterator[None]:
+    """Raise the flag of any disclosure recorded without one, at start-up and then every few seconds."""
+    settings = app[settings_key]
+    reconciler = Reconciler(app[db_key], settings.spool_path)
+
+    async def every_interval() -> None:
+        while True:
+            try:
+                await reconciler.run_once()
+            except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
+                log.error("reconciling flags failed: %s", type(error).__name__)
+            await asyncio.sleep(settings.reconcile_seconds)
+
+    task = asyncio.create_task(every_interval())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -107,8 +128,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     environment.globals.update(show=display_value, waiting=waiting_text)
     environment.filters["when"] = _when
-    app.on_startup.append(_open_database)
-    app.on_cleanup.append(_close_database)
+    app.cleanup_ctx.extend([_database, _reconcile_flags])  # the database first: the reconciler needs it
     app.add_routes(routes())
     from bot.web import widget  # the patient chat and embeddable widget (/patient/...)
     app.add_routes(widget.routes(settings))

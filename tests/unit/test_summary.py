@@ -62,6 +62,7 @@ def test_text_summary_reads_in_words_not_codes():
     text = summary_text(ANSWERS)
     assert "Contact by: Phone call" in text
     assert "Anxious yesterday: 8 out of 10" in text
-    assert "Support around them: Not answered" in text
-    assert "Someone to go with them the first time: Yes" in text
+    assert "Support around you: Not answered" in text  # read back to the patient: second person
+    assert " them" not in text.replace("Support around you", "")
+    assert "Someone to go with you the first time: Yes" in text
     assert "long_term_condition" not in text

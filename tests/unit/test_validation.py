@@ -18,9 +18,13 @@ def test_unclear_scale_answer_is_asked_again_with_the_scale_explained():
     assert outcome.responses == ["utter_invalid_scale"]
 
 
-def test_second_unclear_answer_offers_to_skip_or_have_a_person_call():
+def test_second_unclear_answer_offers_the_choices_in_words_a_skip_and_a_person():
     outcome = interpret("ons_happy", "pretty good really", "inform", {}, attempts=ATTEMPTS_BEFORE_OFFER - 1)
-    assert outcome.responses == ["utter_invalid_scale", "utter_offer_skip_or_person"]
+    assert outcome.responses[0] == "utter_invalid_scale"
+    assert "one number" in outcome.responses[1]
+    assert outcome.responses[-1] == "utter_offer_skip_or_person"
+    choice = interpret("group_or_one_to_one", "hmm", "inform", {}, attempts=ATTEMPTS_BEFORE_OFFER - 1)
+    assert choice.responses[1] == "You can answer: In a group, One-to-one or Either is fine."
 
 
 def test_optional_question_can_be_skipped_at_once():

@@ -1,0 +1,74 @@
+"""The safety path when Rasa or the database fails: crisis reply from the phrase list, disclosure spooled.
+
+A channel that cannot get a message through Rasa (the tracker store is down,
+the action server is down, anything raised) still checks the message against
+the reviewed phrase list, which needs no model and no database, and answers a
+disclosure with the crisis reply instead of "something went wrong". The
+disclosure is written to a spool file on local disk; the reconciler
+(`bot.intake.reconcile`) turns it into a flag and an urgent queue item once the
+database is back. Nothing with patient text is logged above DEBUG.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from bot.intake.risk import detect_risk
+from bot.intake.turn import crisis_responses
+from bot.settings import PROJECT_ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+
+
+@lru_cache(maxsize=1)
+def _responses() -> dict[str, str]:
+    with open(DOMAIN_FILE, encoding="utf-8") as handle:
+        domain = yaml.safe_load(handle)
+    return {name: variants[0].get("text", "") for name, variants in domain["responses"].items() if variants}
+
+
+def crisis_texts(category: str, settings: Settings) -> list[str]:
+    """The words of the crisis reply for this category, as the bot would send them."""
+    return [
+        _responses()[name].replace("{housing_line}", settings.emergency_housing_line)
+        for name in crisis_responses(category, flagged=False)
+    ]
+
+
+def spool_disclosure(settings: Settings, sender_id: str, channel: str, text: str, category: str) -> Path:
+    """Keep a disclosure Rasa could not record, for the reconciler; written whole or not at all."""
+    folder = settings.spool_path
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"sender_id": sender_id, "channel": channel, "text": text, "category": category, "at": time.time()}
+    final = folder / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json"
+    partial = final.with_suffix(".part")
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(record, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, final)  # atomic: the reconciler never reads half a record
+    return final
+
+
+def fallback_reply(settings: Settings, sender_id: str, channel: str, text: Optional[str]) -> Optional[list[str]]:
+    """The crisis reply for a message Rasa failed on, if it discloses risk (the disclosure is spooled)."""
+    match = detect_risk(text)
+    if match is None:
+        return None
+    try:
+        spool_disclosure(settings, sender_id, channel, text or "", match.category)
+    except OSError:
+        logger.exception("could not spool a disclosure made while the system was failing")
+    logger.warning("crisis reply sent by the fallback path (%s) for a message Rasa could not handle", match.category)
+    return crisis_texts(match.category, settings)

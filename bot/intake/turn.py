@@ -1,0 +1,146 @@
+"""One patient message inside the intake: safety first, then the answer.
+
+`take_turn` is pure: given the slot being asked, the message, its NLU intent
+and risk tier, and what the conversation already holds, it returns an
+`Outcome` saying what to store, which flag to raise, what to say and whether
+to wait (`hold`) instead of asking the next question. The form's validation
+action only applies it, so every path here is unit-tested without Rasa.
+
+Why the holds: after a crisis reply the bot must not fire the next question at
+someone who has just said they want to die, and their "ok, carry on" must not
+be saved as an answer. After an uncertain disclosure it asks one direct
+question and must read the reply as a reply to that question. Each hold is a
+pseudo-slot the form requests without asking anything itself (`carry_on`), or
+with the check question (`risk_check`, asked by `utter_ask_risk_check`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Optional
+
+from bot.db.models import FlagKind, IntakeStatus
+from bot.intake import normalise
+from bot.intake.questions import QUESTION_BY_KEY
+from bot.intake.risk import CERTAIN, EMERGENCY, UNSAFE_NOW, Risk
+from bot.intake.validation import Outcome, interpret
+
+CARRY_ON = "carry_on"
+"""Hold after a crisis reply: the next message says whether the person wants to go on."""
+RISK_CHECK = "risk_check"
+"""Hold after an uncertain disclosure: the next message answers the check question."""
+HOLDS = (CARRY_ON, RISK_CHECK)
+RISK_FLAGGED = "risk_flagged"
+"""Slot: a certain disclosure was already answered in this conversation (later ones get a short reply)."""
+PENDING = "pending_answer"
+"""Slot: the message held back while the bot checks ({"key", "text", "category"})."""
+
+
+def take_turn(
+    requested: str,
+    text: str,
+    intent: Optional[str],
+    answers: Mapping[str, object],
+    attempts: int = 0,
+    risk: Optional[Risk] = None,
+    pending: Optional[Mapping[str, str]] = None,
+) -> Outcome:
+    """What this message means where the intake stands (see the module docstring).
+
+    `answers` are the conversation's slots; the slot being asked may already hold
+    this very message (Rasa fills it before validation), which is not an answer yet.
+    """
+    answers = {**answers, requested: None}
+    flagged = bool(answers.get(RISK_FLAGGED))
+    if risk is not None and (risk.certain or requested == RISK_CHECK):
+        # A disclosure while the bot is checking is not a "no": it is certain now.
+        category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
+        return disclosure(requested, text, category, answers, flagged, pending)
+    if risk is not None and not flagged and requested != CARRY_ON:
+        return check(requested, text, risk)
+    if requested == RISK_CHECK:
+        return check_reply(text, intent, answers, pending, flagged)
+    if requested == CARRY_ON:
+        return carry_on(text, intent, attempts)
+    outcome = interpret(requested, text, intent, answers, attempts)
+    if risk is not None:
+        # Uncertain after the team already knows: keep the answer, note it for the link worker.
+        outcome.flag, outcome.category = FlagKind.RISK_CHECK, risk.category
+    return outcome
+
+
+def crisis_responses(category: str, flagged: bool) -> list[str]:
+    """The reply to a certain disclosure: 999 first for an emergency, a short one when the team already knows."""
+    if flagged:
+        return ["utter_crisis_again"]
+    if category == EMERGENCY:
+        return ["utter_emergency", "utter_offer_continue"]
+    if category == UNSAFE_NOW:
+        return ["utter_unsafe_now", "utter_offer_continue"]
+    return ["utter_crisis", "utter_offer_continue"]
+
+
+def disclosure(
+    requested: str,
+    text: str,
+    category: str,
+    answers: Mapping[str, object],
+    flagged: bool,
+    pending: Optional[Mapping[str, str]] = None,
+) -> Outcome:
+    """Urgent flag and crisis reply; an answer to an open question is saved as well, then the bot waits."""
+    key, said = (pending.get("key"), pending.get("text")) if requested == RISK_CHECK and pending else (requested, text)
+    outcome = Outcome(
+        accepted=False, flag=FlagKind.SAFEGUARDING, category=category,
+        responses=crisis_responses(category, flagged), hold=CARRY_ON,
+    )
+    question = QUESTION_BY_KEY.get(key or "")
+    if question is not None and question.open and said and answers.get(key) is None:
+        outcome.accepted, outcome.key, outcome.value, outcome.verbatim = True, key, normalise.clean_text(said), said
+    return outcome
+
+
+def check(requested: str, text: str, risk: Risk) -> Outcome:
+    """An uncertain disclosure: a "check" item on the queue now, and one direct question."""
+    key = requested if requested in QUESTION_BY_KEY else ""
+    return Outcome(
+        accepted=False, flag=FlagKind.RISK_CHECK, category=risk.category, hold=RISK_CHECK,
+        pending={"key": key, "text": text, "category": risk.category},
+    )
+
+
+def check_reply(
+    text: str, intent: Optional[str], answers: Mapping[str, object],
+    pending: Optional[Mapping[str, str]], flagged: bool,
+) -> Outcome:
+    """A clear no: thank them, save what they had said, carry on. Anything else: the crisis reply."""
+    if not is_clear_no(text, intent):
+        category = (pending or {}).get("category") or "check"
+        return disclosure(RISK_CHECK, text, category, answers, flagged, pending)
+    outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"])
+    key, said = (pending or {}).get("key"), (pending or {}).get("text")
+    if key in QUESTION_BY_KEY and said and answers.get(key) is None:
+        answer = interpret(key, said, None, answers)
+        if answer.accepted and not answer.clear:
+            outcome.accepted, outcome.key, outcome.value, outcome.status = True, key, answer.value, answer.status
+            outcome.verbatim = said
+    return outcome
+
+
+_HEDGED_NO = re.compile(
+    r"(?<![\w'])(sure|know|maybe|perhaps|sometimes|some days|kind of|kinda|sort of|a bit|bit of|suppose|might|"
+    r"unsure|idk|dunno|depends|at times|now and then|used to|but|except|though|well|not always|hm+|um+|er+)(?![\w'])"
+)
+
+
+def is_clear_no(text: str, intent: Optional[str] = None) -> bool:
+    """"No", "no I'm not", "god no": a no with nothing that softens it ("not really sure", "no, but sometimes")."""
+    return normalise.parse_yes_no(text, intent) is False and _HEDGED_NO.search(text.lower()) is None
+
+
+def carry_on(text: str, intent: Optional[str], attempts: int) -> Outcome:
+    """After a crisis reply: anything but "no" means go on (nothing saved); "no" keeps it paused."""
+    if normalise.parse_yes_no(text, intent) is False:
+        response = "utter_stopped_after_crisis" if attempts % 2 == 0 else "utter_still_here"
+        return Outcome(accepted=False, responses=[response], hold=CARRY_ON, intake_status=IntakeStatus.PAUSED)
+    return Outcome(accepted=False, intake_status=IntakeStatus.IN_PROGRESS)

@@ -1,0 +1,116 @@
+"""One message inside the intake, safety first (bot.intake.turn): pure, no Rasa, no database."""
+
+import pytest
+
+from bot.db.models import FlagKind, IntakeStatus
+from bot.intake.risk import CERTAIN, UNCERTAIN, Risk
+from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, take_turn
+
+SUICIDE = Risk(CERTAIN, "suicide")
+ABUSE = Risk(CERTAIN, "abuse")
+MAYBE = Risk(UNCERTAIN, "classifier")
+
+
+def test_a_disclosure_answering_an_open_question_is_saved_verbatim_and_flagged():
+    said = "my partner hits me and I'm scared to go home"
+    outcome = take_turn("what_matters", said, "disclose_risk", {}, risk=ABUSE)
+    assert outcome.accepted and outcome.key == "what_matters" and outcome.value == said
+    assert outcome.flag == FlagKind.SAFEGUARDING and outcome.category == "abuse"
+    assert outcome.responses == ["utter_crisis", "utter_offer_continue"]
+    assert outcome.hold == CARRY_ON, "after a crisis reply the bot waits instead of firing the next question"
+
+
+@pytest.mark.parametrize("key", ["ons_happy", "group_or_one_to_one", "wants_company", "consent", "preferred_name"])
+def test_a_disclosure_at_a_number_or_choice_question_is_flagged_and_the_question_kept(key):
+    outcome = take_turn(key, "0, I want to die", "disclose_risk", {}, risk=SUICIDE)
+    assert not outcome.accepted and outcome.flag == FlagKind.SAFEGUARDING
+    assert outcome.hold == CARRY_ON
+
+
+def test_a_later_disclosure_gets_the_short_reply_not_the_whole_script():
+    outcome = take_turn("enjoys", "I still want to end it", "disclose_risk", {RISK_FLAGGED: True}, risk=SUICIDE)
+    assert outcome.responses == ["utter_crisis_again"]
+    assert outcome.accepted, "still the person's answer to 'what do you enjoy'"
+
+
+def test_an_answer_already_saved_is_not_overwritten_by_a_later_disclosure():
+    outcome = take_turn(CARRY_ON, "I want to kill myself", "disclose_risk",
+                        {"what_matters": "my kids", RISK_FLAGGED: True}, risk=SUICIDE)
+    assert not outcome.accepted and outcome.responses == ["utter_crisis_again"] and outcome.hold == CARRY_ON
+
+
+def test_an_emergency_now_gets_999_first():
+    outcome = take_turn("ons_anxious", "I took all my sleeping tablets half an hour ago", "disclose_risk", {},
+                        risk=Risk(CERTAIN, "medical_emergency"))
+    assert outcome.responses[0] == "utter_emergency"
+
+
+def test_unsafe_tonight_gets_its_own_numbers_and_an_urgent_flag():
+    outcome = take_turn("what_matters", "there's no food in for my toddler tonight", "disclose_risk", {},
+                        risk=Risk(CERTAIN, "unsafe_now"))
+    assert outcome.responses[0] == "utter_unsafe_now" and outcome.flag == FlagKind.SAFEGUARDING
+    assert outcome.accepted, "it is also what matters most to them"
+
+
+@pytest.mark.parametrize("reply", ["ok, let's carry on", "yes", "ready", "carry on", "ok", "I'm ok now"])
+def test_carrying_on_after_a_crisis_reply_is_never_saved_as_an_answer(reply):
+    outcome = take_turn(CARRY_ON, reply, "affirm", {"what_matters": "x", RISK_FLAGGED: True})
+    assert not outcome.accepted and outcome.hold is None and not outcome.responses
+    assert outcome.intake_status == IntakeStatus.IN_PROGRESS
+
+
+def test_saying_no_to_carrying_on_pauses_without_repeating_itself():
+    first = take_turn(CARRY_ON, "no", "deny", {RISK_FLAGGED: True}, attempts=0)
+    second = take_turn(CARRY_ON, "no not now", "deny", {RISK_FLAGGED: True}, attempts=1)
+    assert first.hold == second.hold == CARRY_ON
+    assert first.intake_status == IntakeStatus.PAUSED
+    assert first.responses != second.responses
+
+
+def test_an_uncertain_disclosure_raises_a_check_and_asks_one_direct_question():
+    said = "I've been really low since my husband died"
+    outcome = take_turn("what_matters", said, "disclose_risk", {}, risk=MAYBE)
+    assert not outcome.accepted
+    assert outcome.flag == FlagKind.RISK_CHECK
+    assert outcome.hold == RISK_CHECK
+    assert outcome.pending == {"key": "what_matters", "text": said, "category": "classifier"}
+
+
+def test_a_clear_no_to_the_check_saves_the_held_answer_and_carries_on():
+    pending = {"key": "support_network", "text": "my daughter but shes busy", "category": "classifier"}
+    outcome = take_turn(RISK_CHECK, "no, nothing like that", "deny", {}, pending=pending)
+    assert outcome.accepted and outcome.key == "support_network" and outcome.value == "my daughter but shes busy"
+    assert outcome.responses == ["utter_risk_check_thanks"]
+    assert outcome.flag is None and outcome.hold is None
+
+
+def test_a_clear_no_keeps_a_held_number_question_to_be_asked():
+    pending = {"key": "ons_happy", "text": "I'm not suicidal, just fed up", "category": "suicide"}
+    outcome = take_turn(RISK_CHECK, "no", "deny", {}, pending=pending)
+    assert not outcome.accepted and outcome.hold is None
+
+
+@pytest.mark.parametrize("reply", ["yes", "sometimes", "maybe", "I don't know", "kind of", "not really sure", "why"])
+def test_anything_but_a_clear_no_to_the_check_is_a_disclosure(reply):
+    pending = {"key": "goal", "text": "to not be here", "category": "classifier"}
+    outcome = take_turn(RISK_CHECK, reply, "inform", {}, pending=pending)
+    assert outcome.flag == FlagKind.SAFEGUARDING and outcome.responses[0] == "utter_crisis"
+    assert outcome.accepted and outcome.key == "goal" and outcome.value == "to not be here"
+    assert outcome.hold == CARRY_ON
+
+
+def test_a_disclosure_in_reply_to_the_check_is_certain():
+    pending = {"key": "enjoys", "text": "nothing anymore", "category": "classifier"}
+    outcome = take_turn(RISK_CHECK, "no I just want to die", "disclose_risk", {}, risk=MAYBE, pending=pending)
+    assert outcome.flag == FlagKind.SAFEGUARDING
+
+
+def test_uncertain_wording_after_the_team_already_knows_is_kept_as_an_answer_with_a_note():
+    outcome = take_turn("goal", "to feel less low", "disclose_risk", {RISK_FLAGGED: True}, risk=MAYBE)
+    assert outcome.accepted and outcome.value == "to feel less low"
+    assert outcome.flag == FlagKind.RISK_CHECK and not outcome.responses
+
+
+def test_ordinary_answers_are_unchanged():
+    outcome = take_turn("ons_happy", "7", "inform", {})
+    assert outcome.accepted and outcome.value == 7 and outcome.flag is None and outcome.hold is None
