@@ -1,4 +1,4 @@
-"""Starting, pausing and resuming, and explaining why a question is asked."""
+"""Starting, pausing and resuming, and answering questions about the questions (why, help, a bot?)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import transaction
 from bot.db.models import IntakeStatus
-from bot.intake import questions, store
+from bot.intake import questions, repeats, store
 
 
 class ActionStartOrResume(Action):
@@ -51,18 +51,29 @@ class ActionPauseIntake(Action):
                 intake = await store.find_intake(session, tracker.sender_id)
                 if intake is not None:
                     await store.set_status(session, intake, IntakeStatus.PAUSED)
-        dispatcher.utter_message(response="utter_paused")
-        return []
+        return answer_interruption(dispatcher, tracker, "pause")
 
 
-class ActionExplainQuestion(Action):
-    """Say why the current question is asked, in words for its section."""
+class ActionAnswerInterruption(Action):
+    """Why, help, "are you a bot", off-topic: answered, then the question again; never three times the same."""
 
     def name(self) -> Text:
-        return "action_explain_question"
+        return "action_answer_interruption"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(response=questions.why_response(tracker.get_slot("requested_slot")))
-        return []
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "help"
+        return answer_interruption(dispatcher, tracker, intent if intent in INTERRUPTIONS else "help")
+
+
+INTERRUPTIONS = ("ask_why", "help", "bot_challenge", "out_of_scope")
+
+
+def answer_interruption(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+    """Say the reply for this interruption, varied when it is asked again in a row; returns the slot update."""
+    slot = tracker.get_slot("requested_slot")
+    count = repeats.repeat_count(intent, slot, tracker.get_slot(repeats.LAST_INTERRUPTION))
+    in_form = bool((tracker.active_loop or {}).get("name"))
+    dispatcher.utter_message(response=repeats.interruption_reply(intent, slot, int(count["count"]), in_form))
+    return [SlotSet(repeats.LAST_INTERRUPTION, count)]

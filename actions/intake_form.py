@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.db import intake_of, latest_intent, transaction
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import questions, store, turn
+from bot.intake.repeats import LAST_INTERRUPTION
 from bot.intake.risk import CERTAIN, CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, detect_risk
 from bot.intake.summary import summary_text
 from bot.intake.turn import take_turn
@@ -130,11 +131,14 @@ def slot_changes(tracker: Tracker, requested: str, outcome, attempts: int) -> Di
         changes.update({requested: None, ATTEMPTS_SLOT: attempts + 1})
     if outcome.flag == FlagKind.SAFEGUARDING:
         changes[turn.RISK_FLAGGED] = True
+    if outcome.checked:
+        changes[turn.RISK_CHECKED] = True
     if outcome.hold == turn.CARRY_ON and requested == turn.CARRY_ON:
         changes[ATTEMPTS_SLOT] = attempts + 1
     elif outcome.hold and requested not in turn.HOLDS:
         changes[ATTEMPTS_SLOT] = 0
     changes[turn.PENDING] = outcome.pending
+    changes[LAST_INTERRUPTION] = None  # an answer was read: a later "why?" is a first "why?" again
     answers = {**tracker.slots, **changes}
     changes[REQUESTED_SLOT] = outcome.hold or questions.next_question(answers)
     return changes
@@ -171,12 +175,13 @@ class ActionAskConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        async with transaction() as session:
-            intake = await intake_of(session, tracker)
-            answers = await store.answer_map(session, intake)
-        readback = summary_text(answers)
-        dispatcher.utter_message(response="utter_readback_intro")
-        dispatcher.utter_message(text=readback)
+        if int(tracker.get_slot(ATTEMPTS_SLOT) or 0) == 0:
+            # The whole read-back once; asked again after an unclear reply, just the question.
+            async with transaction() as session:
+                intake = await intake_of(session, tracker)
+                answers = await store.answer_map(session, intake)
+            dispatcher.utter_message(response="utter_readback_intro")
+            dispatcher.utter_message(text=summary_text(answers))
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []
 

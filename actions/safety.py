@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import answer_interruption
 from actions.db import intake_of, latest_text, transaction
 from actions.intake_form import raise_flag_safely, risk_of, say
 from bot.db.models import FlagKind
@@ -52,5 +53,4 @@ class ActionRequestPerson(Action):
         async with transaction() as session:
             intake = await intake_of(session, tracker)
             await store.add_flag(session, intake, FlagKind.WANTS_PERSON, latest_text(tracker))
-        dispatcher.utter_message(response="utter_person_requested")
-        return []
+        return answer_interruption(dispatcher, tracker, "speak_to_person")

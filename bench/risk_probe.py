@@ -156,25 +156,31 @@ def rate(rows: list[dict]) -> dict:
             "certain": certain, "certain_rate": certain / len(rows) if rows else None}
 
 
-SWEEP_CHECK = (0.2, 0.3, 0.4, 0.5, 0.7)
-SWEEP_CERTAIN = (0.5, 0.7, 0.9, 0.95, 0.99, 1.01)
+SWEEP_CHECK = (0.3, 0.5, 0.7, 0.9)
+SWEEP_CERTAIN = (0.9, 0.99, 1.01)
 
 
 def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
-    """Both thresholds over a grid, from each item's own classifier score: how they were chosen (README)."""
+    """Both thresholds over a grid, from each item's own classifier score: how they were chosen (README).
+
+    `top` also asks that the classifier ranked `disclose_risk` first for it alone to raise a check.
+    """
     rows = []
-    for check_at in SWEEP_CHECK:
-        for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
-            def tiers(items: list[dict]) -> tuple[int, int]:
-                found = [assess(i["text"], i["classifier_risk"], certain_at=certain_at, check_at=check_at) for i in items]
-                return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
-            d_any, d_certain = tiers(disclosures)
-            b_any, b_certain = tiers(benign)
-            rows.append({
-                "check_at": check_at, "certain_at": certain_at,
-                "recall": d_any / len(disclosures), "certain_recall": d_certain / len(disclosures),
-                "benign_flagged": b_any / len(benign), "benign_crisis": b_certain / len(benign),
-            })
+    for require_top in (False, True):
+        for check_at in SWEEP_CHECK:
+            for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
+                def tiers(items: list[dict]) -> tuple[int, int]:
+                    found = [assess(i["text"], i["classifier_risk"], certain_at=certain_at, check_at=check_at,
+                                    classifier_top=i["classifier_top"] if require_top else RISK_INTENT)
+                             for i in items]
+                    return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
+                d_any, d_certain = tiers(disclosures)
+                b_any, b_certain = tiers(benign)
+                rows.append({
+                    "top": require_top, "check_at": check_at, "certain_at": certain_at,
+                    "recall": d_any / len(disclosures), "certain_recall": d_certain / len(disclosures),
+                    "benign_flagged": b_any / len(benign), "benign_crisis": b_certain / len(benign),
+                })
     return rows
 
 
@@ -256,9 +262,9 @@ def report(summary: dict) -> str:
     for name, group in summary["false_positives_by_kind"].items():
         lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  raised by: {summary['false_alarms_by']}")
-    lines.append("Threshold sweep (check_at, certain_at: recall, certain recall, benign checked, benign crisis):")
+    lines.append("Threshold sweep (top first?, check_at, certain_at: recall, certain recall, benign flagged, benign crisis):")
     lines += [
-        f"  {r['check_at']:.2f} {r['certain_at']:.2f}: {percent(r['recall'])} {percent(r['certain_recall'])} "
+        f"  {'top' if r['top'] else 'any'} {r['check_at']:.2f} {r['certain_at']:.2f}: {percent(r['recall'])} {percent(r['certain_recall'])} "
         f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])}"
         for r in summary["threshold_sweep"]
     ]

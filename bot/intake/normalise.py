@@ -53,6 +53,9 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """
     lowered = text.lower().strip()
     lowered = re.sub(r"\b(out of|outta|of|/)\s*(10|ten)\b", " ", lowered)
+    # Not scores: ordinals and amounts ("his 30th", "2 years", "5 kids", "at 3pm").
+    lowered = re.sub(r"\b\d+\s*(st|nd|rd|th|am|pm|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|"
+                     r"kids?|children|grandchildren|kg|lbs?|stone|miles?|%|o'?clock)\b", " ", lowered)
     lowered = lowered.replace("/", " ")
     if re.search(r"\d+[.,]\d+", lowered):
         return None
@@ -146,9 +149,14 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
         return yes
     if yes and no:
         return None
+    # Single words count when they lead the clause ("no, ...", "yeah go on") or the clause is
+    # short: a "not" inside a statement ("my eyes are not good") is no answer either way.
     tokens = words(rest)
-    yes = any(t in _YES for t in tokens) or "👍" in clause
-    no = any(t in _NO for t in tokens) or "👎" in clause
+    if not tokens:
+        return True if "👍" in clause else False if "👎" in clause else None
+    considered = tokens if len(tokens) <= 4 else tokens[:1]
+    yes = any(t in _YES for t in considered) or "👍" in clause
+    no = any(t in _NO for t in considered) or "👎" in clause
     return yes if yes != no else None
 
 

@@ -57,6 +57,8 @@ _HEDGE_ANYWHERE = re.compile(
     r"once|fine now|ok now|okay now|better now|joking|only joking|figure of speech|at work|my job|nurse|paramedic)(?!\w)"
 )
 """Words that make a classifier-only flag uncertain: the classifier cannot read negation or tense."""
+_JOKING = re.compile(r"(?i)(?<!\w)(lol+|lmf?ao+|rofl|haha+|hehe+|jk|only joking|just joking)(?!\w)|[\U0001F602\U0001F923\U0001F480\U0001F606]")
+"""Laughing words and emoji: "I'd rather die lol" is hyperbole more often than not (asked, never ignored)."""
 
 
 @dataclass(frozen=True)
@@ -126,18 +128,23 @@ def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
 
 
 def assess(
-    text: Optional[str], classifier_score: float, *, certain_at: float, check_at: float, min_words: int = 3
+    text: Optional[str], classifier_score: float, *, certain_at: float, check_at: float, min_words: int = 3,
+    classifier_top: Optional[str] = RISK_INTENT,
 ) -> Optional[Risk]:
     """The risk tier of a message from the phrase list and the classifier's `disclose_risk` score.
 
-    The classifier alone never flags a message shorter than `min_words` words: a
-    name or a one-word choice carries nothing the phrase list would not see.
+    The classifier alone never flags a message shorter than `min_words` words (a
+    name or a one-word choice carries nothing the phrase list would not see), nor
+    one for which it ranked another intent first (`classifier_top`). A joke
+    marker ("lol", "haha", a skull emoji) makes a phrase-list match uncertain:
+    hyperbole is usually meant, and the check question finds out.
     """
     match = detect_risk(text)
-    if match is not None and not match.hedged:
+    joking = _JOKING.search(text or "") is not None
+    if match is not None and not match.hedged and not joking:
         return Risk(CERTAIN, match.category)
-    long_enough = len(re.findall(r"\w+", text or "")) >= min_words
-    plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None
+    long_enough = len(re.findall(r"\w+", text or "")) >= min_words and classifier_top == RISK_INTENT
+    plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None and not joking
     if long_enough and classifier_score >= certain_at and (plain or match is not None):
         return Risk(CERTAIN, match.category if match else CLASSIFIER)
     if match is not None:

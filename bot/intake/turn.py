@@ -32,6 +32,8 @@ RISK_CHECK = "risk_check"
 HOLDS = (CARRY_ON, RISK_CHECK)
 RISK_FLAGGED = "risk_flagged"
 """Slot: a certain disclosure was already answered in this conversation (later ones get a short reply)."""
+RISK_CHECKED = "risk_checked"
+"""Slot: the person said a clear no to the check question; later uncertain wording is noted, not asked again."""
 PENDING = "pending_answer"
 """Slot: the message held back while the bot checks ({"key", "text", "category"})."""
 
@@ -56,7 +58,7 @@ def take_turn(
         # A disclosure while the bot is checking is not a "no": it is certain now.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
         return disclosure(requested, text, category, answers, flagged, pending)
-    if risk is not None and not flagged and requested != CARRY_ON:
+    if risk is not None and not flagged and not answers.get(RISK_CHECKED) and requested != CARRY_ON:
         return check(requested, text, risk)
     if requested == RISK_CHECK:
         return check_reply(text, intent, answers, pending, flagged)
@@ -64,7 +66,8 @@ def take_turn(
         return carry_on(text, intent, attempts)
     outcome = interpret(requested, text, intent, answers, attempts)
     if risk is not None:
-        # Uncertain after the team already knows: keep the answer, note it for the link worker.
+        # Uncertain after the team already knows, or after a clear no to the check question:
+        # keep the answer and note it for the link worker, without asking again.
         outcome.flag, outcome.category = FlagKind.RISK_CHECK, risk.category
     return outcome
 
@@ -117,7 +120,7 @@ def check_reply(
     if not is_clear_no(text, intent):
         category = (pending or {}).get("category") or "check"
         return disclosure(RISK_CHECK, text, category, answers, flagged, pending)
-    outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"])
+    outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"], checked=True)
     key, said = (pending or {}).get("key"), (pending or {}).get("text")
     if key in QUESTION_BY_KEY and said and answers.get(key) is None:
         answer = interpret(key, said, None, answers)

@@ -53,6 +53,7 @@ class Outcome:
     hold: Optional[str] = None
     pending: Optional[dict[str, str]] = None
     intake_status: Optional[str] = None
+    checked: bool = False
 
 
 _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {

@@ -55,7 +55,8 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     reply = Patient.text(patient.say("Some days I don't want to be here any more"))
     for must in ("999", "111", "option 2", "116 123", "85258"):
         assert must in reply, f"{must} missing from the crisis reply: {reply}"
-    assert "satisfied are you with your life" in reply.lower(), "the bot should offer to carry on with the same question"
+    assert "satisfied are you with your life" not in reply.lower(), "no question fired straight after a crisis reply"
+    assert "carry on" in reply.lower(), "the bot offers to carry on when the person is ready"
 
     rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))
     _, reference, *_ = _intake(system, patient.sender)
@@ -66,8 +67,13 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
                            "WHERE conversation_id=:s", s=patient.sender)
     assert flag == ("safeguarding", "Some days I don't want to be here any more")
 
+    reply = Patient.text(patient.say("ok, let's carry on"))
+    assert "satisfied are you with your life" in reply.lower(), "the same question, once the person is ready"
     reply = Patient.text(patient.say("6"))
     assert "worthwhile" in reply.lower(), "the intake carries on after the crisis reply"
+    keys = [k for (k,) in query(system, "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+                                        "WHERE conversation_id=:s", s=patient.sender)]
+    assert "ons_life_satisfaction" in keys and len(keys) == len(set(keys))
 
 
 def test_bad_input_gets_a_clear_answer_and_is_never_stored(system):

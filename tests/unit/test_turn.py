@@ -114,3 +114,15 @@ def test_uncertain_wording_after_the_team_already_knows_is_kept_as_an_answer_wit
 def test_ordinary_answers_are_unchanged():
     outcome = take_turn("ons_happy", "7", "inform", {})
     assert outcome.accepted and outcome.value == 7 and outcome.flag is None and outcome.hold is None
+
+
+def test_after_a_clear_no_later_uncertain_wording_is_noted_not_asked_again():
+    outcome = take_turn("enjoys", "nothing much these days", "disclose_risk", {"risk_checked": True}, risk=MAYBE)
+    assert outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and outcome.hold is None
+    certain = take_turn("goal", "I want to kill myself", "disclose_risk", {"risk_checked": True}, risk=SUICIDE)
+    assert certain.flag == FlagKind.SAFEGUARDING and certain.responses[0] == "utter_crisis"
+
+
+def test_the_check_reply_remembers_the_clear_no():
+    pending = {"key": "enjoys", "text": "nothing much", "category": "classifier"}
+    assert take_turn(RISK_CHECK, "no", "deny", {}, pending=pending).checked

@@ -1,0 +1,48 @@
+"""Never the same thing three times running: what to say when a person asks the same again.
+
+Asking "why?", "help", "are you a bot?" or for a person a second time in a row
+gets the ways forward instead of the same words; a third time the first answer
+again, and so on, so two bot turns in a row can match but never three. The
+count lives in one slot (`last_interruption`), reset whenever an answer is read.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from bot.intake.questions import why_response
+
+LAST_INTERRUPTION = "last_interruption"
+WAYS_FORWARD = "utter_ways_forward"
+
+FIRST_REPLY = {
+    "help": "utter_help",
+    "bot_challenge": "utter_iamabot",
+    "out_of_scope": "utter_out_of_scope",
+    "speak_to_person": "utter_person_requested",
+    "pause": "utter_paused",
+}
+AGAIN_REPLY = {
+    "speak_to_person": "utter_person_already_requested",
+    "pause": "utter_still_paused",
+}
+
+
+def repeat_count(intent: str, slot: Optional[str], previous: Optional[Mapping[str, object]]) -> dict[str, object]:
+    """The new `last_interruption` value: how many times in a row this was asked at this question."""
+    key = f"{intent}:{slot or ''}"
+    same = isinstance(previous, Mapping) and previous.get("key") == key
+    return {"key": key, "count": int(previous.get("count", 0)) + 1 if same else 0}  # type: ignore[union-attr]
+
+
+def interruption_reply(intent: str, slot: Optional[str], count: int, in_form: bool) -> str:
+    """The first reply, then the ways forward and the first reply in turn (a "again" reply where one exists)."""
+    if intent == "ask_why":
+        first = why_response(slot) if in_form else "utter_why_general"
+    else:
+        first = FIRST_REPLY[intent]
+    if count == 0 or count % 2 == 0 and intent not in AGAIN_REPLY:
+        return first
+    if count % 2 == 1 and intent in AGAIN_REPLY:
+        return AGAIN_REPLY[intent]
+    return WAYS_FORWARD

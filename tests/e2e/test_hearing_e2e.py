@@ -1,0 +1,128 @@
+"""Hearing people right, on the real system with the trained model (issue "Hear people right").
+
+The answers here are our own wording: the held-out figures come from
+bench/converse_probe.py and bench/risk_probe.py, never from these tests.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable, Optional
+
+import pytest
+
+from tests.e2e.conftest import Patient, query, whatmatters
+from tests.e2e.patients import MRS_C, answering
+
+ABUSE = "my partner hits me and I'm scared to go home"
+
+
+def _intake_json(system, sender: str) -> dict:
+    [(reference,)] = query(system, "SELECT reference FROM intakes WHERE conversation_id=:s", s=sender)
+    return json.loads(whatmatters(system.settings, "intake", "show", reference, "--json"))
+
+
+def _answers(system, sender: str) -> dict[str, object]:
+    rows = query(system, "SELECT question_key, verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+                         "WHERE conversation_id=:s", s=sender)
+    return dict(rows)
+
+
+def _until(patient: Patient, answer_for: Callable[[str], Optional[str]], asked: str) -> str:
+    """Answer as Mrs C until the bot asks the question containing `asked`; returns that reply."""
+    reply = Patient.text(patient.say("hello"))
+    for _ in range(60):
+        if asked in reply.lower():
+            return reply
+        reply = Patient.text(patient.say(answer_for(reply)))
+    raise AssertionError(f"never asked {asked!r}")
+
+
+def test_mrs_c_nervous_yes_is_saved_as_yes_and_her_link_worker_hears_it(system):
+    patient = Patient(system.settings)
+    patient.converse(answering(MRS_C, {"go with you the first time": "yes, I'd be nervous going on my own the first time"}))
+    shown = _intake_json(system, patient.sender)
+    assert shown["summary"]["preferences"]["wants_someone_to_go_with_them"] is True
+    assert any("go with you the first time" in opener for opener in shown["summary"]["openers"])
+
+
+def test_no_i_dont_have_one_is_not_a_referral_code(system):
+    patient = Patient(system.settings)
+    patient.converse(answering(MRS_C, {"referral code": "no I don't have one"}))
+    shown = _intake_json(system, patient.sender)
+    assert "no I don't have one" not in json.dumps(shown["summary"]["about_you"])
+
+
+def test_a_disclosure_given_as_the_answer_is_saved_flagged_and_never_replayed_in_full(system):
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "what matters most to you")
+    first = Patient.text(patient.say(ABUSE))
+    assert "999" in first and "116 123" in first and "carry on" in first.lower()
+    again = Patient.text(patient.say(ABUSE))
+    assert "already knows" in again and "999" in again and "85258" not in again, "a short reply, not the script"
+    carry_on = Patient.text(patient.say("ok, let's carry on"))
+    assert "would you like support with" in carry_on.lower(), "the next question: what matters is answered"
+    answers = _answers(system, patient.sender)
+    assert answers["what_matters"] == ABUSE
+    assert "ok, let's carry on" not in answers.values()
+    [(kind, urgent)] = query(system, "SELECT f.kind, q.priority FROM flags f JOIN intakes i ON i.id = f.intake_id "
+                                     "JOIN queue_items q ON q.intake_id = i.id WHERE i.conversation_id=:s",
+                             s=patient.sender)
+    assert (kind, urgent) == ("safeguarding", 0)
+
+
+def test_an_overdose_just_taken_gets_999_first(system):
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "how anxious did you feel yesterday")
+    reply = Patient.text(patient.say("10. I swallowed a whole packet of my sleeping tablets about half an hour ago"))
+    assert reply.startswith("Please call 999 now"), reply
+
+
+def _no_three_in_a_row(turns: list[str]) -> bool:
+    return all(not (turns[i] == turns[i + 1] == turns[i + 2]) for i in range(len(turns) - 2))
+
+
+WORST_CASES = [
+    # (question to reach, what the person then keeps saying, times, must the bot move on?)
+    ("happy to go on", "asdfgh", 5, True),
+    ("in a group, or one-to-one", "purple", 5, True),
+    ("how happy did you feel yesterday", "dunno really", 5, True),
+    ("what matters most to you", ABUSE, 5, False),
+    ("how happy did you feel yesterday", "why do you need that?", 5, False),
+    ("how happy did you feel yesterday", "help", 5, False),
+    ("what are you good at", "are you a bot?", 5, False),
+    ("what are you good at", "can someone call me please", 4, False),
+    ("is this right?", "hmm", 6, False),
+]
+
+
+@pytest.mark.parametrize("asked, message, times, moves_on", WORST_CASES, ids=[c[1][:20] for c in WORST_CASES])
+def test_the_bot_never_says_the_same_thing_three_times_in_a_row(system, asked, message, times, moves_on):
+    patient = Patient(system.settings)
+    turns = [_until(patient, answering(MRS_C), asked)]
+    for _ in range(times):
+        turns.append(Patient.text(patient.say(message)))
+    assert _no_three_in_a_row(turns), "\n---\n".join(turns)
+    if moves_on:
+        assert asked not in turns[-1].lower(), f"still asking {asked!r} after {times} tries:\n{turns[-1]}"
+
+
+def test_no_after_a_crisis_reply_pauses_without_looping(system):
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "what matters most to you")
+    turns = [Patient.text(patient.say("I want to end my life"))]
+    turns += [Patient.text(patient.say("no")) for _ in range(4)]
+    assert _no_three_in_a_row(turns)
+    assert "saved" in turns[1]
+    assert "would you like support with" in Patient.text(patient.say("carry on")).lower()
+
+
+def test_one_word_answers_are_answers_not_interruptions(system):
+    patient = Patient(system.settings)
+    reply = _until(patient, answering(MRS_C), "what are you good at")
+    reply = Patient.text(patient.say("computers"))
+    assert "who is around to support you" in reply.lower(), reply
+    reply = Patient.text(patient.say("my son"))
+    reply = Patient.text(patient.say("I'm hard of hearing so phone calls are difficult for me"))
+    assert "I've asked the team to contact you" not in reply
+    assert "hard of hearing" in _answers(system, patient.sender)["barriers_text"]

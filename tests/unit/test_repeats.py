@@ -1,0 +1,27 @@
+"""The same question asked again in a row never gets the same words a third time (bot.intake.repeats)."""
+
+import pytest
+
+from bot.intake.repeats import WAYS_FORWARD, interruption_reply, repeat_count
+
+
+@pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
+def test_asked_five_times_in_a_row_never_three_identical_replies(intent):
+    previous, replies = None, []
+    for _ in range(5):
+        previous = repeat_count(intent, "ons_happy", previous)
+        replies.append(interruption_reply(intent, "ons_happy", previous["count"], in_form=True))
+    assert all(len(set(replies[i:i + 3])) > 1 for i in range(len(replies) - 2)), replies
+    assert WAYS_FORWARD in replies
+
+
+def test_the_count_starts_again_at_another_question_or_after_an_answer():
+    first = repeat_count("ask_why", "ons_happy", None)
+    assert repeat_count("ask_why", "ons_happy", first)["count"] == 1
+    assert repeat_count("ask_why", "enjoys", first)["count"] == 0
+    assert repeat_count("ask_why", "ons_happy", None)["count"] == 0
+
+
+def test_why_explains_the_question_being_asked():
+    assert interruption_reply("ask_why", "ons_happy", 0, in_form=True) == "utter_why_wellbeing"
+    assert interruption_reply("ask_why", None, 0, in_form=False) == "utter_why_general"
