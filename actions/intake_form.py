@@ -17,10 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.db import intake_of, latest_intent, transaction
+from actions.db import channel_of, intake_of, latest_intent, transaction
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import questions, store, turn
 from bot.intake.repeats import LAST_INTERRUPTION
+from bot.intake.fallback import spool_disclosure
 from bot.intake.risk import CERTAIN, CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, detect_risk
 from bot.intake.summary import summary_text
 from bot.intake.turn import take_turn
@@ -152,7 +153,11 @@ async def raise_flag_safely(tracker: Tracker, kind: str, category: Optional[str]
             await store.add_flag(session, intake, kind, text, category)
         logger.warning("%s flag raised for intake %s (%s)", kind, intake.reference, category)
     except Exception:
-        logger.exception("could not record a %s flag: the reconciler will raise it from the tracker", kind)
+        logger.exception("could not record a %s flag: spooled for the reconciler", kind)
+        try:
+            spool_disclosure(load_settings(), tracker.sender_id, channel_of(tracker), text, category, kind)
+        except OSError:
+            logger.exception("could not spool the %s flag either: the reconciler will raise it from the tracker", kind)
 
 
 def changed_slots(tracker: Tracker, changes: Dict[Text, Any]) -> List[EventType]:

@@ -4,7 +4,8 @@ A channel that cannot get a message through Rasa (the tracker store is down,
 the action server is down, anything raised) still checks the message against
 the reviewed phrase list, which needs no model and no database, and answers a
 disclosure with the crisis reply instead of "something went wrong". The
-disclosure is written to a spool file on local disk; the reconciler
+disclosure is written to a spool file on local disk (so is a flag the action
+server could not write); the reconciler
 (`bot.intake.reconcile`) turns it into a flag and an urgent queue item once the
 database is back. Nothing with patient text is logged above DEBUG.
 """
@@ -22,6 +23,7 @@ from typing import Optional
 
 import yaml
 
+from bot.db.models import FlagKind
 from bot.intake.risk import detect_risk
 from bot.intake.turn import crisis_responses
 from bot.settings import PROJECT_ROOT, Settings
@@ -46,11 +48,15 @@ def crisis_texts(category: str, settings: Settings) -> list[str]:
     ]
 
 
-def spool_disclosure(settings: Settings, sender_id: str, channel: str, text: str, category: str) -> Path:
-    """Keep a disclosure Rasa could not record, for the reconciler; written whole or not at all."""
+def spool_disclosure(
+    settings: Settings, sender_id: str, channel: str, text: str, category: Optional[str],
+    kind: str = FlagKind.SAFEGUARDING,
+) -> Path:
+    """Keep a disclosure nobody could record, for the reconciler; written whole or not at all."""
     folder = settings.spool_path
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"sender_id": sender_id, "channel": channel, "text": text, "category": category, "at": time.time()}
+    record = {"sender_id": sender_id, "channel": channel, "text": text, "category": category, "kind": kind,
+              "at": time.time()}
     final = folder / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json"
     partial = final.with_suffix(".part")
     with open(partial, "w", encoding="utf-8") as handle:

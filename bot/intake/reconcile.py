@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 FLAG_FOR_REPLY = {
     "utter_crisis": FlagKind.SAFEGUARDING,
     "utter_crisis_again": FlagKind.SAFEGUARDING,
+    "utter_crisis_again_2": FlagKind.SAFEGUARDING,
     "utter_emergency": FlagKind.SAFEGUARDING,
     "utter_unsafe_now": FlagKind.SAFEGUARDING,
     "utter_ask_risk_check": FlagKind.RISK_CHECK,
@@ -63,7 +64,8 @@ class Reconciler:
                 async with session.begin():
                     intake = await store.ensure_intake(session, record["sender_id"], record.get("channel") or "rest")
                     count += await _raise_if_missing(
-                        session, intake, FlagKind.SAFEGUARDING, record["text"], record.get("category"), "spool"
+                        session, intake, record.get("kind") or FlagKind.SAFEGUARDING, record["text"],
+                        record.get("category"), "spool",
                     )
             path.unlink()  # only after the flag is committed
         return count

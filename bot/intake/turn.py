@@ -57,7 +57,7 @@ def take_turn(
     if risk is not None and (risk.certain or requested == RISK_CHECK):
         # A disclosure while the bot is checking is not a "no": it is certain now.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
-        return disclosure(requested, text, category, answers, flagged, pending)
+        return disclosure(requested, text, category, answers, flagged, pending, attempts)
     if risk is not None and not flagged and not answers.get(RISK_CHECKED) and requested != CARRY_ON:
         return check(requested, text, risk)
     if requested == RISK_CHECK:
@@ -72,10 +72,14 @@ def take_turn(
     return outcome
 
 
-def crisis_responses(category: str, flagged: bool) -> list[str]:
-    """The reply to a certain disclosure: 999 first for an emergency, a short one when the team already knows."""
+def crisis_responses(category: str, flagged: bool, repeat: int = 0) -> list[str]:
+    """The reply to a certain disclosure: 999 first for an emergency, a short one when the team already knows.
+
+    The short one has two wordings, taken in turn, so saying it again and again never
+    gets the same reply three times running.
+    """
     if flagged:
-        return ["utter_crisis_again"]
+        return ["utter_crisis_again" if repeat % 2 == 0 else "utter_crisis_again_2"]
     if category == EMERGENCY:
         return ["utter_emergency", "utter_offer_continue"]
     if category == UNSAFE_NOW:
@@ -90,12 +94,13 @@ def disclosure(
     answers: Mapping[str, object],
     flagged: bool,
     pending: Optional[Mapping[str, str]] = None,
+    repeat: int = 0,
 ) -> Outcome:
     """Urgent flag and crisis reply; an answer to an open question is saved as well, then the bot waits."""
     key, said = (pending.get("key"), pending.get("text")) if requested == RISK_CHECK and pending else (requested, text)
     outcome = Outcome(
         accepted=False, flag=FlagKind.SAFEGUARDING, category=category,
-        responses=crisis_responses(category, flagged), hold=CARRY_ON,
+        responses=crisis_responses(category, flagged, repeat), hold=CARRY_ON,
     )
     question = QUESTION_BY_KEY.get(key or "")
     if question is not None and question.open and said and answers.get(key) is None:

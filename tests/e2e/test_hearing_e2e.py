@@ -50,7 +50,7 @@ def test_no_i_dont_have_one_is_not_a_referral_code(system):
     patient = Patient(system.settings)
     patient.converse(answering(MRS_C, {"referral code": "no I don't have one"}))
     shown = _intake_json(system, patient.sender)
-    assert "no I don't have one" not in json.dumps(shown["summary"]["about_you"])
+    assert shown["summary"]["about"]["referral_code"] == "none"
 
 
 def test_a_disclosure_given_as_the_answer_is_saved_flagged_and_never_replayed_in_full(system):
@@ -84,7 +84,7 @@ def _no_three_in_a_row(turns: list[str]) -> bool:
 
 WORST_CASES = [
     # (question to reach, what the person then keeps saying, times, must the bot move on?)
-    ("happy to go on", "asdfgh", 5, True),
+    ("happy to go on", "asdfgh", 5, False),  # the third time it stops, keeping nothing; a message starts again
     ("in a group, or one-to-one", "purple", 5, True),
     ("how happy did you feel yesterday", "dunno really", 5, True),
     ("what matters most to you", ABUSE, 5, False),
@@ -105,6 +105,8 @@ def test_the_bot_never_says_the_same_thing_three_times_in_a_row(system, asked, m
     assert _no_three_in_a_row(turns), "\n---\n".join(turns)
     if moves_on:
         assert asked not in turns[-1].lower(), f"still asking {asked!r} after {times} tries:\n{turns[-1]}"
+    if asked == "happy to go on":
+        assert "won't keep anything" in turns[3], "no consent after three unclear replies: stop, keep nothing"
 
 
 def test_no_after_a_crisis_reply_pauses_without_looping(system):
