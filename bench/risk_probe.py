@@ -163,7 +163,8 @@ SWEEP_CERTAIN = (0.9, 0.99, 1.01)
 def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
     """Both thresholds over a grid, from each item's own classifier score: how they were chosen (README).
 
-    `top` also asks that the classifier ranked `disclose_risk` first for it alone to raise a check.
+    With `top`, the classifier alone raises nothing when it ranked an interruption
+    first (the deployed rule uses the intent after the interruption gate).
     """
     rows = []
     for require_top in (False, True):
@@ -171,7 +172,7 @@ def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
             for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
                 def tiers(items: list[dict]) -> tuple[int, int]:
                     found = [assess(i["text"], i["classifier_risk"], certain_at=certain_at, check_at=check_at,
-                                    classifier_top=i["classifier_top"] if require_top else RISK_INTENT)
+                                    intent=i["classifier_top"] if require_top else None)
                              for i in items]
                     return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
                 d_any, d_certain = tiers(disclosures)

@@ -127,15 +127,19 @@ def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
     return hedged
 
 
+INTERRUPTION_INTENTS = frozenset({"help", "ask_why", "pause", "speak_to_person", "bot_challenge"})
+
+
 def assess(
     text: Optional[str], classifier_score: float, *, certain_at: float, check_at: float, min_words: int = 3,
-    classifier_top: Optional[str] = RISK_INTENT,
+    intent: Optional[str] = None,
 ) -> Optional[Risk]:
     """The risk tier of a message from the phrase list and the classifier's `disclose_risk` score.
 
     The classifier alone never flags a message shorter than `min_words` words (a
     name or a one-word choice carries nothing the phrase list would not see), nor
-    one for which it ranked another intent first (`classifier_top`). A joke
+    one the pipeline has read as an interruption with its cue ("hang on, brb" is a
+    pause, whatever its risk score; `intent` is the intent before this step). A joke
     marker ("lol", "haha", a skull emoji) makes a phrase-list match uncertain:
     hyperbole is usually meant, and the check question finds out.
     """
@@ -143,7 +147,7 @@ def assess(
     joking = _JOKING.search(text or "") is not None
     if match is not None and not match.hedged and not joking:
         return Risk(CERTAIN, match.category)
-    long_enough = len(re.findall(r"\w+", text or "")) >= min_words and classifier_top == RISK_INTENT
+    long_enough = len(re.findall(r"\w+", text or "")) >= min_words and intent not in INTERRUPTION_INTENTS
     plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None and not joking
     if long_enough and classifier_score >= certain_at and (plain or match is not None):
         return Risk(CERTAIN, match.category if match else CLASSIFIER)

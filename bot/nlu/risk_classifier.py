@@ -32,20 +32,11 @@ def classifier_score(message: Message, intent: str) -> float:
     return 0.0
 
 
-def top_intent(message: Message) -> Optional[str]:
-    """The trained classifier's first choice (the fallback classifier's `nlu_fallback` set aside)."""
-    for ranked in message.get(INTENT_RANKING_KEY) or []:
-        if ranked.get(INTENT_NAME_KEY) != "nlu_fallback":
-            return ranked.get(INTENT_NAME_KEY)
-    return None
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskPhraseClassifier(IntentRewriter):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"classifier_threshold": 0.3, "certain_threshold": 1.01, "classifier_min_words": 3,
-                "classifier_top_only": False}
+        return {"classifier_threshold": 0.3, "certain_threshold": 1.01, "classifier_min_words": 3}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         # At or above `classifier_threshold` the classifier alone raises an uncertain
@@ -55,14 +46,12 @@ class RiskPhraseClassifier(IntentRewriter):
         # A name, a place or a one-word choice carries no disclosure the phrase list
         # would not see, but the classifier can score one highly ("Carol" measured 0.29).
         self.min_words = int(config.get("classifier_min_words", 3))
-        # The classifier alone raises a check only when it ranks `disclose_risk` first.
-        self.require_top = bool(config.get("classifier_top_only", False))
 
     def risk_of(self, message: Message) -> Optional[Risk]:
         return assess(
             message.get(TEXT), classifier_score(message, RISK_INTENT),
             certain_at=self.certain_threshold, check_at=self.threshold, min_words=self.min_words,
-            classifier_top=top_intent(message) if self.require_top else RISK_INTENT,
+            intent=(message.get(INTENT) or {}).get(INTENT_NAME_KEY),
         )
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -176,8 +176,91 @@ MEDICAL_EMERGENCY = [
     "the baby's not breathing",
 ]
 
+# One sentence of our own for each pattern added on 2026-12-01, and the new category.
+SUICIDE += [
+    "i've worked out how i'd do it",
+    "honestly i want too die",
+    "some days i think about driving into a wall",
+    "I can't see the point in carrying on",
+    "whats the point of me",
+    "I won't be around much longer",
+    "I won't be here for christmas",
+    "I won't need them where i'm going",
+    "my family doesn't need me",
+    "the kids would be better off without me",
+    "if I wasn't here anymore",
+    "I've sorted my will so nobody has to deal with it",
+    "it wouldn't be bad if the bus didn't stop",
+    "I keep having thoughts of not wanting to be here",
+    "it would be peaceful to just not wake up",
+    "I've got the tablets laid out in front of me",
+    "i'm on the bridge right now",
+    "I'm typing this from the roof",
+    "tonight's the night",
+    "I'm going to do it tonight",
+    "thinking about unaliving myself",
+    "I've picked a date to do it",
+]
+SELF_HARM += [
+    "I keep a blade hidden for when I need it",
+    "I did it on purpose to feel something",
+    "I take extra paracetamol on purpose",
+    "I pick my skin until it bleeds",
+]
+HARM_TO_OTHERS += [
+    "I'm going to properly hurt him",
+    "gonna smash his face in",
+    "I have thoughts about hurting strangers",
+    "I'm getting hold of a knife to sort him out",
+    "I had my hands round his throat",
+    "I've planned how to hurt him",
+]
+ABUSE += [
+    "I have to ask his permission to go out",
+    "I lock myself in the bedroom when he drinks",
+    "he said he'd take the kids and I'd never see them",
+    "if I tell anyone he will kill me",
+    "he controls my money",
+    "my parents are forcing me to marry",
+    "my ex keeps following me",
+    "she hits me",
+    "if he finds out I'm on here I'll be in trouble",
+    "my stepdad hits the kids",
+    "he keeps coming into my room at night",
+    "she's hanging around with older men",
+    "she's 14 and she has a 22 year old boyfriend",
+    "my son is being made to sell drugs",
+    "he comes home with bruises",
+    "I left the kids on their own overnight",
+    "the kids hide under the bed when he shouts",
+    "the home left him in dirty sheets",
+    "some men moved into my flat and won't leave",
+    "they're pushing my nan into signing her house over",
+    "a man keeps threatening him and wants more money",
+]
+MEDICAL_EMERGENCY += [
+    "I took all my antidepressants an hour ago",
+    "I've swallowed my mum's pills",
+    "I took an od",
+]
+UNSAFE_NOW = [
+    "there's no food for the baby",
+    "I can't feed my kids today",
+    "nothing to eat in the house and the toddler is hungry tonight",
+    "haven't eaten for three days",
+    "I've got nowhere to sleep tonight",
+    "I'm sleeping in my car at the moment",
+    "we got locked out with the kids",
+    "evicted today",
+    "my mum has dementia and she's on her own",
+    "I'm leaving my disabled son on his own overnight",
+    "the carer never turned up and dad can't get out of bed on his own",
+    "no heating with a newborn",
+]
+
 POSITIVES = (
-    [(text, "suicide") for text in SUICIDE]
+    [(text, "unsafe_now") for text in UNSAFE_NOW]
+    + [(text, "suicide") for text in SUICIDE]
     + [(text, "self_harm") for text in SELF_HARM]
     + [(text, "harm_to_others") for text in HARM_TO_OTHERS]
     + [(text, "abuse") for text in ABUSE]
