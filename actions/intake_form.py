@@ -134,7 +134,7 @@ def slot_changes(tracker: Tracker, requested: str, outcome, attempts: int) -> Di
         changes[turn.RISK_FLAGGED] = True
     if outcome.checked:
         changes[turn.RISK_CHECKED] = True
-    if outcome.hold == turn.CARRY_ON and requested == turn.CARRY_ON:
+    if outcome.hold and outcome.hold == requested:  # still waiting on the same hold
         changes[ATTEMPTS_SLOT] = attempts + 1
     elif outcome.hold and requested not in turn.HOLDS:
         changes[ATTEMPTS_SLOT] = 0

@@ -61,6 +61,9 @@ def take_turn(
     if risk is not None and not flagged and not answers.get(RISK_CHECKED) and requested != CARRY_ON:
         return check(requested, text, risk)
     if requested == RISK_CHECK:
+        if intent in ("greet", "resume") and attempts == 0:
+            # "Sorry, back now" after stepping away answers nothing yet: ask the check once more.
+            return Outcome(accepted=False, hold=RISK_CHECK, pending=dict(pending or {}) or None)
         return check_reply(text, intent, answers, pending, flagged)
     if requested == CARRY_ON:
         return carry_on(text, intent, attempts)

@@ -126,3 +126,11 @@ def test_after_a_clear_no_later_uncertain_wording_is_noted_not_asked_again():
 def test_the_check_reply_remembers_the_clear_no():
     pending = {"key": "enjoys", "text": "nothing much", "category": "classifier"}
     assert take_turn(RISK_CHECK, "no", "deny", {}, pending=pending).checked
+
+
+def test_coming_back_to_the_check_question_asks_it_once_more_then_reads_the_reply():
+    pending = {"key": "what_matters", "text": "hang on, brb", "category": "classifier"}
+    again = take_turn(RISK_CHECK, "sorry back now", "resume", {}, attempts=0, pending=pending)
+    assert again.hold == RISK_CHECK and again.pending == pending and not again.flag
+    then = take_turn(RISK_CHECK, "hi again", "greet", {}, attempts=1, pending=pending)
+    assert then.flag == FlagKind.SAFEGUARDING, "not a clear no the second time: crisis reply"
