@@ -9,6 +9,7 @@ sets the slots. Question order lives in `bot.intake.questions`.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -108,11 +109,18 @@ def risk_of(tracker: Tracker) -> Optional[Risk]:
     return risk
 
 
+@lru_cache(maxsize=1)
+def _housing_line() -> str:
+    return load_settings().emergency_housing_line
+
+
 def say(dispatcher: CollectingDispatcher, responses: List[str]) -> None:
-    """Send response names (``utter_...``) or plain text, filling the settings a response names."""
+    """Send response names (``utter_...``) or plain text; the unsafe-now reply gets the housing line setting."""
     for response in responses:
-        if response.startswith("utter_"):
-            dispatcher.utter_message(response=response, housing_line=load_settings().emergency_housing_line)
+        if response == "utter_unsafe_now":
+            dispatcher.utter_message(response=response, housing_line=_housing_line())
+        elif response.startswith("utter_"):
+            dispatcher.utter_message(response=response)
         else:
             dispatcher.utter_message(text=response)
 

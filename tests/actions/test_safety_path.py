@@ -140,3 +140,9 @@ async def test_the_reconciler_raises_flags_missing_from_the_tracker_and_the_spoo
         assert sorted(e.source for e in await _rows(db, AuditEvent, action="flag.reconciled")) == ["spool", "tracker"]
     finally:
         await engine.dispose()
+
+
+async def test_unsafe_tonight_names_the_councils_emergency_housing_line(db):
+    _, messages = await run(ActionHandleRisk(), tracker({}, "I've got nowhere to sleep tonight", "disclose_risk"))
+    assert responses(messages)[0] == "utter_unsafe_now"
+    assert messages[0]["housing_line"] == db.emergency_housing_line
