@@ -78,9 +78,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def save(self, tracker: Tracker, requested: str, outcome, text: str) -> None:
         key = outcome.key or requested
-        if not (outcome.accepted or outcome.clear or outcome.intake_status):
-            return
-        try:
+        try:  # the intake exists from the first message read, answered or not (an opt-out is shown on it)
             async with transaction() as session:
                 intake = await intake_of(session, tracker)
                 if outcome.accepted and key == questions.CONSENT:
