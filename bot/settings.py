@@ -18,10 +18,6 @@ from sqlalchemy.engine import make_url
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'whatmatters.db'}"

@@ -16,7 +16,7 @@ from typing import Optional
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import utcnow
@@ -255,7 +255,3 @@ async def user_for_token(session: AsyncSession, token: str) -> Optional[Staff]:
     await session.execute(update(ApiToken).where(ApiToken.id == row[0].id).values(last_used_at=utcnow()))
     return _staff(row[1])
 
-
-async def count_sessions(session: AsyncSession, user_id: int) -> int:
-    result = await session.execute(select(func.count()).select_from(StaffSession).where(StaffSession.user_id == user_id))
-    return int(result.scalar_one())

@@ -28,7 +28,6 @@ from bot.review.work import aware, waiting_text
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web import api, invitations, pages
 from bot.web.security import (
-    SECURITY_HEADERS,  # noqa: F401 - re-exported for callers of the old module
     authenticate,
     csrf_protect,
     db_key,

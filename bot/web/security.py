@@ -8,6 +8,8 @@ a bearer token. Every state-changing form carries the session's CSRF token
 
 from __future__ import annotations
 
+import functools
+
 import secrets
 from datetime import timedelta
 from typing import Awaitable, Callable, Optional
@@ -153,6 +155,7 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
 def require_admin(handler: Handler) -> Handler:
     """Admin-only handlers: a link worker gets 403."""
 
+    @functools.wraps(handler)
     async def wrapped(request: web.Request) -> web.StreamResponse:
         user = request.get("user")
         if user is None or not user.is_admin:
@@ -161,6 +164,4 @@ def require_admin(handler: Handler) -> Handler:
             raise web.HTTPForbidden(text="This page is for admins only.")
         return await handler(request)
 
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
     return wrapped

@@ -1,4 +1,4 @@
-"""Our fixes for measured faults in Rasa 3.6.21 (shared/notes/stack.md) stay in place."""
+"""Our fixes for measured faults in Rasa 3.6.21 (README: "Fixes for measured Rasa 3.6.21 traps") stay in place."""
 
 from unittest import mock
 
