@@ -17,33 +17,21 @@ import logging
 import os
 import time
 import uuid
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
-
-import yaml
 
 from bot.db.models import FlagKind
 from bot.intake.risk import detect_risk
 from bot.intake.turn import crisis_responses
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
+from bot.wording import response_texts
 
 logger = logging.getLogger(__name__)
-
-DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
-
-
-@lru_cache(maxsize=1)
-def _responses() -> dict[str, str]:
-    with open(DOMAIN_FILE, encoding="utf-8") as handle:
-        domain = yaml.safe_load(handle)
-    return {name: variants[0].get("text", "") for name, variants in domain["responses"].items() if variants}
-
 
 def crisis_texts(category: str, settings: Settings) -> list[str]:
     """The words of the crisis reply for this category, as the bot would send them."""
     return [
-        _responses()[name].replace("{housing_line}", settings.emergency_housing_line)
+        response_texts()[name][0].replace("{housing_line}", settings.emergency_housing_line)
         for name in crisis_responses(category, flagged=False)
     ]
 

@@ -23,17 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Flag, FlagKind
 from bot.intake import store
+from bot.intake.turn import CHECK_QUESTION, CRISIS_REPLIES
 
 logger = logging.getLogger(__name__)
 
-FLAG_FOR_REPLY = {
-    "utter_crisis": FlagKind.SAFEGUARDING,
-    "utter_crisis_again": FlagKind.SAFEGUARDING,
-    "utter_crisis_again_2": FlagKind.SAFEGUARDING,
-    "utter_emergency": FlagKind.SAFEGUARDING,
-    "utter_unsafe_now": FlagKind.SAFEGUARDING,
-    "utter_ask_risk_check": FlagKind.RISK_CHECK,
-}
+FLAG_FOR_REPLY = {**{name: FlagKind.SAFEGUARDING for name in CRISIS_REPLIES}, CHECK_QUESTION: FlagKind.RISK_CHECK}
 """The bot replies that mean a flag must exist for the message they answered."""
 
 
@@ -76,11 +70,11 @@ class Reconciler:
             async with session.begin():
                 if not await store.has_tracker_table(session):
                     return 0
+                mentions = " OR ".join(f"data LIKE :reply{i}" for i in range(len(FLAG_FOR_REPLY)))
                 rows = (await session.execute(
-                    text("SELECT id, sender_id, data FROM events WHERE type_name = 'bot' AND id > :after "
-                         "AND (data LIKE '%utter_crisis%' OR data LIKE '%utter_emergency%' "
-                         "OR data LIKE '%utter_unsafe_now%' OR data LIKE '%utter_ask_risk_check%') ORDER BY id"),
-                    {"after": self.after_event},
+                    text(f"SELECT id, sender_id, data FROM events WHERE type_name = 'bot' AND id > :after "
+                         f"AND ({mentions}) ORDER BY id"),
+                    {"after": self.after_event, **{f"reply{i}": f'%"{name}"%' for i, name in enumerate(FLAG_FOR_REPLY)}},
                 )).all()
                 for event_id, sender_id, data in rows:
                     kind = FLAG_FOR_REPLY.get(_utter_action(data) or "")

@@ -75,6 +75,12 @@ def take_turn(
     return outcome
 
 
+CRISIS_REPLIES = ("utter_crisis", "utter_crisis_again", "utter_crisis_again_2", "utter_emergency", "utter_unsafe_now")
+"""Every reply `crisis_responses` can open with: each means a safeguarding flag must exist."""
+CHECK_QUESTION = "utter_ask_risk_check"
+"""Asked by the form on the `risk_check` hold: means a check flag must exist."""
+
+
 def crisis_responses(category: str, flagged: bool, repeat: int = 0) -> list[str]:
     """The reply to a certain disclosure: 999 first for an emergency, a short one when the team already knows.
 

@@ -27,16 +27,15 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-import yaml
 from aiohttp import web
 
 from bot.intake.questions import QUESTIONS, SECTIONS
 from bot.settings import PROJECT_ROOT, Settings
+from bot.wording import response_texts
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static" / "widget"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
-DOMAIN = PROJECT_ROOT / "domain.yml"
 
 ASSETS: dict[str, tuple[Path, str]] = {
     "widget.css": (STATIC / "widget.css", "text/css"),
@@ -72,19 +71,13 @@ def _marker(text: str) -> str:
     return " ".join(last.lower().split())[:48]
 
 
-@lru_cache(maxsize=1)
-def _responses() -> dict[str, list[str]]:
-    domain = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))
-    return {name: [v["text"] for v in variants if "text" in v] for name, variants in domain["responses"].items()}
-
-
 def intake_steps() -> list[dict[str, Any]]:
     """The intake's steps for the progress indicator, each with the wording of its questions.
 
     Getting started (consent), the sections of bot/intake/questions.py in
     order, then checking and sending (confirmation).
     """
-    responses = _responses()
+    responses = response_texts()
 
     def markers(keys: list[str]) -> list[str]:
         return [_marker(t) for key in keys for t in responses.get(f"utter_ask_{key}", [])]
@@ -99,7 +92,7 @@ def intake_steps() -> list[dict[str, Any]]:
 
 
 def referral_marker() -> str:
-    return next(iter(_marker(t) for t in _responses().get("utter_ask_referral_code", [])), "")
+    return next(iter(_marker(t) for t in response_texts().get("utter_ask_referral_code", [])), "")
 
 
 def client_config(settings: Settings) -> dict[str, Any]:
