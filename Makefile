@@ -63,12 +63,12 @@ setup: install
 
 validate: install
 	@echo "[make] checking the training data (rasa data validate)..."
-	@$(PY) -m bot.rasa_server data validate --domain domain.yml --data data/nlu data/rules
+	@$(PY) -m bot.rasa.server data validate --domain domain.yml --data data/nlu data/rules
 
 test-stories: setup
 	@echo "[make] running the test stories against the trained model (rasa test core)..."
 	@rm -rf results/core
-	@$(PY) -m bot.rasa_server test core --model $(MODEL) --stories tests/stories --out results/core \
+	@$(PY) -m bot.rasa.server test core --model $(MODEL) --stories tests/stories --out results/core \
 	  --fail-on-prediction-errors --no-plot
 
 # Every test runs on SQLite; the tests that are not already run on both databases then run
@@ -83,8 +83,8 @@ pytest: setup
 
 nlu-eval: setup
 	@echo "[make] NLU cross-validation (rasa test nlu, 5 folds); figures in results/nlu..."
-	@$(PY) -m bot.rasa_server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
-	@$(PY) -m bot.nlu_report results/nlu
+	@$(PY) -m bot.rasa.server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
+	@$(PY) -m bot.rasa.nlu_report results/nlu
 
 # Two held-out sets: heldout.yml (the thresholds were chosen on it: a tuning set now) and
 # fresh.yml (written blind on 2026-12-01 and never tuned on: the unbiased figures).

@@ -837,7 +837,7 @@ def started_system(folder: Path) -> Iterator[Settings]:
     """The real system (Rasa, actions, web app) as `make run` starts it, on a fresh SQLite database."""
     from bot.db.migrate import upgrade
     from bot.launcher import System
-    from bot.model import model_path
+    from bot.rasa.model import model_path
 
     model = model_path(PROJECT_ROOT / "models")
     if not model.exists():

@@ -44,7 +44,7 @@ from typing import Any, Optional
 import yaml
 
 from bot.intake.risk import CERTAIN, RISK_KEY, assess
-from bot.nlu.risk_classifier import RISK_INTENT, RiskPhraseClassifier
+from bot.rasa.nlu.risk_classifier import RISK_INTENT, RiskPhraseClassifier
 from bot.settings import PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "bench" / "risk" / "heldout.yml"
@@ -82,9 +82,9 @@ def quiet_rasa() -> None:
 
 def load_agent(path: Path) -> Any:
     """The Rasa agent for `path`, with our Rasa patches applied as the launcher does."""
-    import bot.rasa_patches
+    import bot.rasa.patches
 
-    bot.rasa_patches.apply()
+    bot.rasa.patches.apply()
     from rasa.core.agent import Agent
 
     quiet_rasa()

@@ -41,7 +41,7 @@ from sqlalchemy import create_engine, text
 
 from bot.db.migrate import upgrade
 from bot.launcher import System, is_up
-from bot.model import MODEL_NAME, model_path
+from bot.rasa.model import MODEL_NAME, model_path
 from bot.settings import PROJECT_ROOT, Settings
 from tests.e2e.conftest import free_port
 from tests.e2e.patients import MRS_C, VARIED, answering
@@ -219,13 +219,13 @@ class FloorSystem:
         self.port = free_port()
         model_dir = folder / "floor-model"
         subprocess.run(
-            [sys.executable, "-m", "bot.rasa_server", "train", "--config", str(FLOOR / "config.yml"),
+            [sys.executable, "-m", "bot.rasa.server", "train", "--config", str(FLOOR / "config.yml"),
              "--domain", str(FLOOR / "domain.yml"), "--data", str(FLOOR / "data"), "--out", str(model_dir),
              "--fixed-model-name", "floor"],
             cwd=PROJECT_ROOT, check=True, stdout=log_file, stderr=subprocess.STDOUT,
         )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model_dir / "floor.tar.gz"),
+            [sys.executable, "-m", "bot.rasa.server", "run", "--model", str(model_dir / "floor.tar.gz"),
              "--credentials", str(FLOOR / "credentials.yml"), "--endpoints", str(FLOOR / "endpoints.yml"),
              "--interface", "127.0.0.1", "--port", str(self.port)],
             cwd=PROJECT_ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
@@ -315,7 +315,7 @@ def time_training(folder: Path) -> dict:
     out = folder / "trained"
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "bot.rasa_server", "train", "--config", "config.yml", "--domain", "domain.yml",
+        [sys.executable, "-m", "bot.rasa.server", "train", "--config", "config.yml", "--domain", "domain.yml",
          "--data", "data/nlu", "data/rules", "--out", str(out), "--fixed-model-name", MODEL_NAME, "--force"],
         cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

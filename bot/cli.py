@@ -1,6 +1,8 @@
 """`whatmatters`: run the system and look at intakes from the command line.
 
 Commands that show patient data write an audit event (actor: the OS user, source: cli).
+`queue list --json` and `intake show --json` print the same documents as the API
+(GET /api/v1/queue and GET /api/v1/intakes/{id}): both come from bot.queue.read.
 """
 
 from __future__ import annotations
@@ -13,14 +15,11 @@ import signal
 import sys
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import or_, select
-
-from bot.db.engine import in_transaction
-from bot.db.models import Intake, Priority, QueueItem
-from bot.intake import store
 from bot.cli_support import cli_actor
-from bot.settings import Settings, load_settings
-from bot.sms import store as sms_store
+from bot.db.engine import in_transaction
+from bot.queue import read
+from bot.settings import load_settings
+from bot.sms.store import sms_line
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,14 +60,13 @@ def _command_modules() -> list:
 
 
 
-async def _queue_list(session, include_closed: bool) -> list[dict[str, Any]]:
-    statuses = ("new", "claimed", "contacted", "closed") if include_closed else ("new", "claimed", "contacted")
-    rows = await store.queue(session, statuses)
-    await store.audit(session, cli_actor(), "queue.list", source="cli", detail={"count": len(rows)})
-    return [row.as_json() for row in rows]
+async def _queue_list(session, include_closed: bool) -> dict[str, Any]:
+    wanted = read.QueueFilter(status="all" if include_closed else "open")
+    return await read.listing(session, cli_actor(), wanted, source="cli", via="cli")
 
 
-def _print_queue(rows: list[dict[str, Any]]) -> None:
+def _print_queue(document: dict[str, Any]) -> None:
+    rows = document["items"]
     if not rows:
         print("The queue is empty.")
         return
@@ -76,47 +74,23 @@ def _print_queue(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         mark = "URGENT" if row["urgent"] else row["priority"]
         extras = " | ".join(x for x in (row["first_name"] or "-", ", ".join(row["top_areas"]), ", ".join(row["flags"])) if x)
-        print(f"{mark:<20} {row['reference']:<10} {row['status']:<10} {row['channel']:<8} {row['created_at'][:19]:<20} {extras}")
+        since = (row["waiting_since"] or "")[:19]
+        print(f"{mark:<20} {row['reference']:<10} {row['status']:<10} {row['channel']:<8} {since:<20} {extras}")
 
 
 async def _intake_show(session, ident: str) -> Optional[dict[str, Any]]:
-    condition = Intake.reference == ident.upper()
-    if ident.isdigit():
-        condition = or_(condition, Intake.id == int(ident))
-    intake = (await session.execute(select(Intake).where(condition))).scalar_one_or_none()
-    if intake is None:
+    intake_id = await read.find_intake_id(session, ident)
+    if intake_id is None:
         return None
-    answers = await store.answer_map(session, intake)
-    flags = await store.flag_dicts(session, intake)
-    item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake.id))).scalar_one_or_none()
-    await store.audit(session, cli_actor(), "intake.view", intake_id=intake.id, source="cli")
-    sms = await sms_store.status_for_conversation(session, intake.conversation_id)
-    return {
-        "id": intake.id,
-        "reference": intake.reference,
-        "channel": intake.channel,
-        "status": intake.status,
-        "consent": intake.consent,
-        "created_at": intake.created_at.isoformat(),
-        "submitted_at": intake.submitted_at.isoformat() if intake.submitted_at else None,
-        "queue": None if item is None else {
-            "status": item.status, "priority": Priority.NAMES.get(item.priority), "assignee": item.assignee,
-        },
-        "flags": flags,
-        "answers": answers,
-        "summary": intake.summary,
-        "summary_text": intake.summary_text,
-        "sms": None if sms is None else sms.as_json(),
-        "sms_line": None if sms is None else sms.line(),
-    }
+    return await read.intake_document(session, intake_id, cli_actor(), source="cli", via="cli")
 
 
 def _print_intake(data: dict[str, Any]) -> None:
     print(f"Intake {data['reference']} (#{data['id']}), {data['channel']}, {data['status']}")
     if data["queue"]:
         print(f"Queue: {data['queue']['status']}, {data['queue']['priority']}")
-    if data.get("sms_line"):
-        print(data["sms_line"])
+    if data["sms"]:
+        print(sms_line(data["sms"]))
     for flag in data["flags"]:
         print(f"FLAG {flag['kind']} ({flag['category'] or '-'}): {flag['message']}")
     if data["summary_text"]:
@@ -153,7 +127,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("[whatmatters] migrating the database...", flush=True)
         upgrade(settings)
     if args.command in ("run", "setup") or args.command == "model":
-        from bot.model import ensure_model
+        from bot.rasa.model import ensure_model
 
         ensure_model(settings.model_dir)
     if args.command == "run":
@@ -162,8 +136,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         return run_forever(settings)
     if args.command == "queue":
-        rows = asyncio.run(in_transaction(settings, lambda s: _queue_list(s, args.all)))
-        print(json.dumps(rows, indent=2)) if args.json else _print_queue(rows)
+        document = asyncio.run(in_transaction(settings, lambda s: _queue_list(s, args.all)))
+        print(json.dumps(document, indent=2)) if args.json else _print_queue(document)
     if args.command == "intake":
         data = asyncio.run(in_transaction(settings, lambda s: _intake_show(s, args.id)))
         if data is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Optional
 
-from bot.model import model_path
+from bot.rasa.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
 
 
@@ -63,12 +63,12 @@ def services(settings: Settings) -> list[Service]:
     python = sys.executable
 
     def actions(name: str, port: int, after: Optional[str]) -> Service:
-        return Service(name, [python, "-m", "bot.action_server"],
+        return Service(name, [python, "-m", "bot.rasa.action_server"],
                        f"http://{settings.actions_host}:{port}/health", {"WM_ACTIONS_PORT": str(port)}, after)
 
     def rasa(name: str, port: int, after: Optional[str]) -> Service:
         command = [
-            python, "-m", "bot.rasa_server", "run",
+            python, "-m", "bot.rasa.server", "run",
             "--model", str(model_path(settings.model_dir)),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
             "--interface", settings.rasa_host, "--port", str(port),

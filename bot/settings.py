@@ -110,10 +110,10 @@ class Settings:
 
     def lock_store_env(self) -> dict[str, str]:
         """Rasa's lock store: in memory for one instance; in Redis when several share
-        conversations, through our store whose ticket changes are atomic (bot/lock_store.py)."""
+        conversations, through our store whose ticket changes are atomic (bot/rasa/lock_store.py)."""
         if not self.redis_url:
-            return {"WM_LOCK_STORE": "bot.lock_store.PromptInMemoryLockStore", "WM_REDIS_URL": ""}
-        return {"WM_LOCK_STORE": "bot.lock_store.OrderedRedisLockStore", "WM_REDIS_URL": self.redis_url}
+            return {"WM_LOCK_STORE": "bot.rasa.lock_store.PromptInMemoryLockStore", "WM_REDIS_URL": ""}
+        return {"WM_LOCK_STORE": "bot.rasa.lock_store.OrderedRedisLockStore", "WM_REDIS_URL": self.redis_url}
 
     def rasa_env(self) -> dict[str, str]:
         """Variables that `endpoints.yml` reads: the action server and the SQL tracker store."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -53,3 +53,10 @@ async def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awai
                 return await work(session)
     finally:
         await engine.dispose()
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """INSERT for this session's database, with its own ON CONFLICT clause (SQLite or PostgreSQL)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql if session.bind.dialect.name == "postgresql" else sqlite).insert(table)

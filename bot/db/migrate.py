@@ -26,7 +26,7 @@ def alembic_config(sync_url: str) -> Config:
     return config
 
 
-def upgrade(settings: Settings, revision: str = "heads") -> None:
+def upgrade(settings: Settings, revision: str = "head") -> None:
     url = settings.sync_database_url
     ensure_sqlite_dir(url)
     engine = create_engine(url, future=True)

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Flag, FlagKind
 from bot.intake import store
+from bot.queue import audit
 from bot.intake.turn import CHECK_QUESTION, CRISIS_REPLIES
+from bot.rasa import tracker
 
 logger = logging.getLogger(__name__)
 
@@ -68,43 +70,16 @@ class Reconciler:
         count = 0
         async with self.sessions() as session:
             async with session.begin():
-                if not await store.has_tracker_table(session):
-                    return 0
-                mentions = " OR ".join(f"data LIKE :reply{i}" for i in range(len(FLAG_FOR_REPLY)))
-                rows = (await session.execute(
-                    text(f"SELECT id, sender_id, data FROM events WHERE type_name = 'bot' AND id > :after "
-                         f"AND ({mentions}) ORDER BY id"),
-                    {"after": self.after_event, **{f"reply{i}": f'%"{name}"%' for i, name in enumerate(FLAG_FOR_REPLY)}},
-                )).all()
-                for event_id, sender_id, data in rows:
-                    kind = FLAG_FOR_REPLY.get(_utter_action(data) or "")
-                    if kind is not None:
-                        said, category = await _answered_message(session, sender_id, event_id)
-                        intake = await store.find_intake(session, sender_id)
-                        if intake is None:
-                            intake = await store.ensure_intake(session, sender_id, "rest")
-                        count += await _raise_if_missing(session, intake, kind, said, category, "tracker")
-                    self.after_event = max(self.after_event, event_id)
+                replies, self.after_event = await tracker.replies_uttering(session, FLAG_FOR_REPLY, self.after_event)
+                for reply in replies:
+                    said, category = await tracker.message_before(session, reply.sender_id, reply.event_id)
+                    intake = await store.find_intake(session, reply.sender_id)
+                    if intake is None:
+                        intake = await store.ensure_intake(session, reply.sender_id, "rest")
+                    count += await _raise_if_missing(
+                        session, intake, FLAG_FOR_REPLY[reply.utter_action], said, category, "tracker"
+                    )
         return count
-
-
-def _utter_action(data: Optional[str]) -> Optional[str]:
-    try:
-        return (json.loads(data or "{}").get("metadata") or {}).get("utter_action")
-    except ValueError:
-        return None
-
-
-async def _answered_message(session: AsyncSession, sender_id: str, before: int) -> tuple[str, Optional[str]]:
-    """The patient's message a bot reply answered, and its risk category if the NLU gave one."""
-    row = (await session.execute(
-        text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' AND id < :before "
-             "ORDER BY id DESC LIMIT 1"),
-        {"sender": sender_id, "before": before},
-    )).first()
-    event: dict[str, Any] = json.loads(row[0] or "{}") if row else {}
-    risk = (event.get("parse_data") or {}).get("risk") or {}
-    return event.get("text") or "", risk.get("category")
 
 
 async def _raise_if_missing(
@@ -116,6 +91,6 @@ async def _raise_if_missing(
     if exists:
         return 0
     await store.add_flag(session, intake, kind, said, category)
-    await store.audit(session, "system", "flag.reconciled", intake.id, source=source, detail={"kind": kind})
+    await audit.record(session, audit.SYSTEM, "flag.reconciled", intake.id, source=source, detail={"kind": kind})
     logger.warning("reconciler raised a missing %s flag for intake %s (from the %s)", kind, intake.reference, source)
     return 1

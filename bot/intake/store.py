@@ -3,35 +3,23 @@
 Actions may be retried and channels may deliver a message twice, so each
 write is an upsert on a unique key (one intake per conversation, one answer
 per question, one flag per disclosure, one queue item per intake) using the
-database's own INSERT ... ON CONFLICT, never check-then-insert.
+database's own INSERT ... ON CONFLICT, never check-then-insert. Putting an
+intake on the queue is the queue's business (bot.queue.entry).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import case, delete, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (
-    Answer,
-    AuditEvent,
-    Flag,
-    FlagKind,
-    Intake,
-    IntakeStatus,
-    Priority,
-    QueueItem,
-    QueueStatus,
-    WellbeingScore,
-    utcnow,
-)
+from bot.db.engine import dialect_insert
+from bot.db.models import Answer, Flag, FlagKind, Intake, IntakeStatus, Priority, WellbeingScore, utcnow
 from bot.intake.questions import ONS_KEYS, QUESTION_BY_KEY, SKIPPED
+from bot.queue import entry
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -41,16 +29,10 @@ def new_reference() -> str:
     return "WM-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
 
 
-def _insert(session: AsyncSession, table: Any):
-    dialect = session.bind.dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)
-
-
 async def _upsert(
     session: AsyncSession, table: Any, values: dict[str, Any], keys: Sequence[str], update_cols: Iterable[str]
 ) -> None:
-    statement = _insert(session, table).values(**values)
+    statement = dialect_insert(session, table).values(**values)
     update_cols = list(update_cols)
     if update_cols:
         statement = statement.on_conflict_do_update(
@@ -147,36 +129,18 @@ async def answer_map(session: AsyncSession, intake: Intake) -> dict[str, dict[st
     }
 
 
+def as_flag_dicts(flags: Iterable[Flag]) -> list[dict[str, Any]]:
+    """Flags in the shape the summary builder reads."""
+    return [{"kind": f.kind, "category": f.category, "message": f.message} for f in flags]
+
+
 async def flag_dicts(session: AsyncSession, intake: Intake) -> list[dict[str, Any]]:
-    return [{"kind": f.kind, "category": f.category, "message": f.message} for f in await flags_of(session, intake)]
+    return as_flag_dicts(await flags_of(session, intake))
 
 
 async def flags_of(session: AsyncSession, intake: Intake) -> list[Flag]:
     result = await session.execute(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.id))
     return list(result.scalars())
-
-
-async def raise_priority(session: AsyncSession, intake: Intake, priority: int) -> None:
-    """Put the intake on the queue now, or move it up; never down, never twice."""
-    now = utcnow()
-    await _upsert(
-        session,
-        QueueItem.__table__,
-        {
-            "intake_id": intake.id,
-            "status": QueueStatus.NEW,
-            "priority": priority,
-            "created_at": now,
-            "updated_at": now,
-        },
-        keys=["intake_id"],
-        update_cols=[],
-    )
-    await session.execute(
-        update(QueueItem)
-        .where(QueueItem.intake_id == intake.id, QueueItem.priority > priority)
-        .values(priority=priority, updated_at=now)
-    )
 
 
 async def add_flag(
@@ -199,21 +163,9 @@ async def add_flag(
         update_cols=[],
     )
     priority = Priority.URGENT if kind == FlagKind.SAFEGUARDING else Priority.CALLBACK
-    await raise_priority(session, intake, priority)
+    await entry.raise_priority(session, intake.id, priority)
     if kind == FlagKind.SAFEGUARDING:
-        await reopen_if_closed(session, intake)
-
-
-async def reopen_if_closed(session: AsyncSession, intake: Intake) -> None:
-    """A disclosure after the item was closed puts it back on the queue, urgent and unassigned."""
-    result = await session.execute(
-        update(QueueItem)
-        .where(QueueItem.intake_id == intake.id, QueueItem.status == QueueStatus.CLOSED)
-        .values(status=QueueStatus.NEW, priority=Priority.URGENT, assignee=None, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
-        await audit(session, "system", "reopened", intake.id, detail={"reason": "safeguarding flag after closing"})
+        await entry.reopen_if_closed(session, intake.id, "safeguarding flag after closing")
 
 
 async def submit(session: AsyncSession, intake: Intake, summary: dict[str, Any], summary_text: str) -> None:
@@ -230,113 +182,4 @@ async def submit(session: AsyncSession, intake: Intake, summary: dict[str, Any],
             updated_at=now,
         )
     )
-    await raise_priority(session, intake, Priority.ROUTINE)
-
-
-async def audit(
-    session: AsyncSession,
-    actor: str,
-    action: str,
-    intake_id: Optional[int] = None,
-    source: Optional[str] = None,
-    detail: Optional[dict[str, Any]] = None,
-) -> None:
-    session.add(AuditEvent(actor=actor, action=action, intake_id=intake_id, source=source, detail=detail, at=utcnow()))
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    queue_id: int
-    intake_id: int
-    reference: str
-    status: str
-    priority: int
-    channel: str
-    intake_status: str
-    first_name: Optional[str]
-    top_areas: list[str]
-    flags: list[str]
-    created_at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "queue_id": self.queue_id,
-            "intake_id": self.intake_id,
-            "reference": self.reference,
-            "status": self.status,
-            "priority": Priority.NAMES.get(self.priority, str(self.priority)),
-            "urgent": self.priority == Priority.URGENT,
-            "channel": self.channel,
-            "intake_status": self.intake_status,
-            "first_name": self.first_name,
-            "top_areas": self.top_areas,
-            "flags": self.flags,
-            "created_at": self.created_at.isoformat() if self.created_at else None,
-        }
-
-
-async def queue(session: AsyncSession, statuses: Sequence[str] = (QueueStatus.NEW, QueueStatus.CLAIMED, QueueStatus.CONTACTED)) -> list[QueueRow]:
-    """The queue in working order: urgent first, then the longest waiting."""
-    result = await session.execute(
-        select(QueueItem, Intake)
-        .join(Intake, Intake.id == QueueItem.intake_id)
-        .where(QueueItem.status.in_(list(statuses)))
-        .order_by(QueueItem.priority, QueueItem.created_at, QueueItem.id)
-    )
-    found = result.all()
-    ids = [intake.id for _, intake in found]
-    # Two queries for the whole page, not two per row.
-    names = dict((await session.execute(
-        select(Answer.intake_id, Answer.value).where(Answer.intake_id.in_(ids), Answer.question_key == "preferred_name")
-    )).all()) if ids else {}
-    kinds: dict[int, set[str]] = {}
-    if ids:
-        for intake_id, kind in (await session.execute(select(Flag.intake_id, Flag.kind).where(Flag.intake_id.in_(ids)))).all():
-            kinds.setdefault(intake_id, set()).add(kind)
-    return [
-        QueueRow(
-            queue_id=item.id,
-            intake_id=intake.id,
-            reference=intake.reference,
-            status=item.status,
-            priority=item.priority,
-            channel=intake.channel,
-            intake_status=intake.status,
-            first_name=names.get(intake.id),
-            top_areas=(intake.summary or {}).get("life_areas", {}).get("top", []),
-            flags=sorted(kinds.get(intake.id, ())),
-            created_at=item.created_at,
-        )
-        for item, intake in found
-    ]
-
-
-async def claim(session: AsyncSession, queue_id: int, who: str) -> bool:
-    """Take an unassigned, open queue item for `who` in one conditional UPDATE.
-
-    Race-free on SQLite and PostgreSQL: when two people claim at once, the
-    database lets exactly one UPDATE match; the other sees no row changed.
-    A new item becomes claimed; a contacted one keeps its status.
-    """
-    now = utcnow()
-    result = await session.execute(
-        update(QueueItem)
-        .where(QueueItem.id == queue_id, QueueItem.assignee.is_(None), QueueItem.status != QueueStatus.CLOSED)
-        .values(
-            assignee=who,
-            status=case((QueueItem.status == QueueStatus.NEW, QueueStatus.CLAIMED), else_=QueueItem.status),
-            claimed_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
-
-
-async def has_tracker_table(session: AsyncSession) -> bool:
-    """Rasa creates its `events` table on start; a database Rasa never used has none."""
-    if session.bind.dialect.name == "postgresql":
-        found = await session.execute(text("SELECT to_regclass('events') IS NOT NULL"))
-    else:
-        found = await session.execute(text("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'events'"))
-    return bool(found.scalar())
+    await entry.raise_priority(session, intake.id, Priority.ROUTINE)

@@ -19,7 +19,7 @@ from bot.intake.questions import (
     SECTIONS,
     SKIPPED,
 )
-from bot.intake.validation import display_value
+from bot.intake.display import display_value
 
 SCHEMA_VERSION = 1
 

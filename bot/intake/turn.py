@@ -139,7 +139,7 @@ def check_reply(
     if key in QUESTION_BY_KEY and said and answers.get(key) is None:
         answer = interpret(key, said, None, answers)
         if answer.accepted and not answer.clear:
-            outcome.accepted, outcome.key, outcome.value, outcome.status = True, key, answer.value, answer.status
+            outcome.accepted, outcome.key, outcome.value = True, key, answer.value
             outcome.verbatim = said
     return outcome
 

@@ -15,7 +15,6 @@ from bot.intake import normalise
 from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
-    LIFE_AREAS,
     QUESTION_BY_KEY,
     SECTIONS,
     SKIPPED,
@@ -43,7 +42,6 @@ class Outcome:
 
     accepted: bool
     value: Any = None
-    status: str = "answered"  # answered | skipped
     responses: list[str] = field(default_factory=list)
     clear: list[str] = field(default_factory=list)
     key: Optional[str] = None
@@ -142,7 +140,7 @@ def _reject(response: str, attempts: int, question: Optional[Question] = None,
             answers: Mapping[str, object] = {}) -> Outcome:
     """Ask again; the second time with the choices in words, a skip and a person; the third time move on."""
     if question is not None and attempts + 1 >= ATTEMPTS_BEFORE_MOVING_ON:
-        return Outcome(accepted=True, value=SKIPPED, status="skipped", responses=["utter_leave_for_link_worker"])
+        return Outcome(accepted=True, value=SKIPPED, responses=["utter_leave_for_link_worker"])
     responses = [response]
     if attempts + 1 >= ATTEMPTS_BEFORE_OFFER:
         choices = choices_in_words(question, answers) if question is not None else None
@@ -182,7 +180,7 @@ def interpret(
     classifier_skip = intent == "skip" and not normalise.match_options(text, question.options, many=True)
     if normalise.is_skip(text) or classifier_skip:
         if question.optional or attempts >= 1:
-            return Outcome(accepted=True, value=SKIPPED, status="skipped")
+            return Outcome(accepted=True, value=SKIPPED)
         return _reject("utter_why_needed_skip", attempts, question, answers)
     return _interpret_kind(question, text, intent, answers, attempts)
 
@@ -294,23 +292,3 @@ def _interpret_language(question: Question, text: str, attempts: int) -> Outcome
     if not language or len(language) > 40 or not _has_words(language):
         return _reject("utter_which_language", attempts, question)
     return Outcome(accepted=True, value=language[:1].upper() + language[1:])
-
-
-def display_value(key: str, value: object) -> str:
-    """A stored value as a person reads it (labels, not codes)."""
-    if value == SKIPPED or value is None:
-        return "Not answered"
-    question = QUESTION_BY_KEY.get(key)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if question is not None and question.options:
-        codes = value if isinstance(value, list) else [value]
-        return ", ".join(normalise.labels_for(codes, question.options))
-    if key == "top_areas" and isinstance(value, list):
-        return ", ".join(normalise.labels_for(value, LIFE_AREAS))
-    if isinstance(value, int) and key.startswith("ons_"):
-        return f"{value} out of 10"
-    if value == "none":
-        return "None"
-    return str(value)
-

@@ -2,7 +2,7 @@
 
 Plain async functions over an AsyncSession, so the web app, the command line
 and the tests share them. Every sign-in, failure, lock and sign-out is audited
-(store.audit). Secrets that reach a browser or a script (session cookies, API
+(bot.queue.audit). Secrets that reach a browser or a script (session cookies, API
 tokens) are random, shown once and kept only as SHA-256 digests.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import utcnow
-from bot.intake import store
+from bot.queue import audit
 from bot.review.models import ApiToken, Role, StaffSession, StaffUser
 
 HASHER = PasswordHasher(type=Type.ID)  # argon2id with the library's recommended cost
@@ -110,7 +110,7 @@ async def create_user(session: AsyncSession, email: str, role: str, password: st
                      failed_attempts=0, created_at=utcnow())
     session.add(user)
     await session.flush()
-    await store.audit(session, actor, "user.create", source="cli" if actor.startswith("cli:") else None,
+    await audit.record(session, actor, "user.create", source="cli" if actor.startswith("cli:") else None,
                       detail={"email": email, "role": role})
     return _staff(user)
 
@@ -140,26 +140,26 @@ async def sign_in(session: AsyncSession, email: str, password: str, source: Opti
     user = await find_user(session, email)
     if user is None or not user.active:
         check_password(_DUMMY_HASH, password)
-        await store.audit(session, email or "(blank)", "auth.sign_in_failed", source=source,
+        await audit.record(session, email or "(blank)", "auth.sign_in_failed", source=source,
                           detail={"reason": "unknown account"})
         return SignIn(None, "invalid")
     locked_until = _aware(user.locked_until)
     if locked_until and locked_until > now:
-        await store.audit(session, email, "auth.sign_in_refused", source=source, detail={"reason": "locked"})
+        await audit.record(session, email, "auth.sign_in_refused", source=source, detail={"reason": "locked"})
         return SignIn(None, "locked", int((locked_until - now).total_seconds()) + 1)
     wait = backoff_seconds(user.failed_attempts)
     last_failed = _aware(user.last_failed_at)
     if wait and last_failed and last_failed + timedelta(seconds=wait) > now:
-        await store.audit(session, email, "auth.sign_in_refused", source=source, detail={"reason": "too fast"})
+        await audit.record(session, email, "auth.sign_in_refused", source=source, detail={"reason": "too fast"})
         return SignIn(None, "slow_down", int((last_failed + timedelta(seconds=wait) - now).total_seconds()) + 1)
     if not check_password(user.password_hash, password):
         failures = user.failed_attempts + 1
         values = {"failed_attempts": failures, "last_failed_at": now}
-        await store.audit(session, email, "auth.sign_in_failed", source=source,
+        await audit.record(session, email, "auth.sign_in_failed", source=source,
                           detail={"reason": "wrong password", "failures": failures})
         if failures >= LOCK_AFTER:
             values.update(locked_until=now + LOCK_FOR, failed_attempts=0)
-            await store.audit(session, email, "auth.locked", source=source,
+            await audit.record(session, email, "auth.locked", source=source,
                               detail={"minutes": int(LOCK_FOR.total_seconds() // 60)})
         await session.execute(update(StaffUser).where(StaffUser.id == user.id).values(**values))
         if failures >= LOCK_AFTER:
@@ -169,7 +169,7 @@ async def sign_in(session: AsyncSession, email: str, password: str, source: Opti
     if HASHER.check_needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)
     await session.execute(update(StaffUser).where(StaffUser.id == user.id).values(**values))
-    await store.audit(session, email, "auth.sign_in", source=source)
+    await audit.record(session, email, "auth.sign_in", source=source)
     return SignIn(_staff(user))
 
 
@@ -207,7 +207,7 @@ async def resume_session(session: AsyncSession, token: str, idle: timedelta,
     record, user = row
     if not user.active or _aware(record.last_seen_at) + idle < now:
         await session.execute(delete(StaffSession).where(StaffSession.id == record.id))
-        await store.audit(session, user.email, "auth.session_expired", detail={"reason": "idle timeout"})
+        await audit.record(session, user.email, "auth.session_expired", detail={"reason": "idle timeout"})
         return None, True
     # Write at most once a minute: every page would otherwise be a write.
     if _aware(record.last_seen_at) + timedelta(seconds=60) < now:
@@ -224,7 +224,7 @@ async def end_session(session: AsyncSession, token: str, source: Optional[str] =
     if row is None:
         return
     await session.execute(delete(StaffSession).where(StaffSession.id == row[0].id))
-    await store.audit(session, row[1].email, "auth.sign_out", source=source)
+    await audit.record(session, row[1].email, "auth.sign_out", source=source)
 
 
 async def create_api_token(session: AsyncSession, email: str, name: Optional[str] = None,
@@ -237,7 +237,7 @@ async def create_api_token(session: AsyncSession, email: str, name: Optional[str
     session.add(ApiToken(token_hash=digest(token), user_id=user.id, name=(name or "")[:100] or None,
                          created_at=utcnow(), revoked=False))
     await session.flush()
-    await store.audit(session, actor, "token.create", source="cli" if actor.startswith("cli:") else None,
+    await audit.record(session, actor, "token.create", source="cli" if actor.startswith("cli:") else None,
                       detail={"user": user.email, "name": name})
     return token
 

@@ -18,7 +18,7 @@ import sys
 from typing import Any, Callable, Optional
 
 from bot.db.engine import create_engine, session_factory
-from bot.intake import store as intake_store
+from bot.queue import audit
 from bot.cli_support import cli_actor
 from bot.settings import Settings
 from bot.sms import store
@@ -104,7 +104,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
             async with sessions() as session:
                 async with session.begin():
                     count = await store.retry_failed(session, args.ids)
-                    await intake_store.audit(session, cli_actor(), "sms.retry", source="cli", detail={"ids": args.ids})
+                    await audit.record(session, cli_actor(), "sms.retry", source="cli", detail={"ids": args.ids})
                     return count
 
         print(f"{asyncio.run(_run(settings, retry))} text(s) put back in the outbox.")

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.intake import store as intake_store
+from bot.queue import audit
 from bot.settings import Settings
 from bot.sms import store
 from bot.sms.phone import InvalidNumber, PhoneVault, normalise_e164
@@ -51,13 +51,13 @@ async def queue_invitation(
         return Invitation("invalid_number", "That is not a phone number we can text.")
     contact = await store.contact_for(session, vault, number)
     if contact.opted_out:
-        await intake_store.audit(session, actor, "sms.invite_refused", source=source,
+        await audit.record(session, actor, "sms.invite_refused", source=source,
                                  detail={"conversation": contact.sender_id, "reason": "opted out"})
         return Invitation("opted_out", "Not sent: this number has opted out of texts (STOP).")
     key = f"invite:{uuid.uuid4().hex}"
     body = invite_text(settings.sms_team_name, invite_link(settings, ref))
     await store.enqueue(session, vault, contact.id, key, split_for_sms(body, settings.sms_max_segments), kind="invite")
     ids = await store.ids_by_key_prefix(session, key)
-    await intake_store.audit(session, actor, "sms.invite", source=source,
+    await audit.record(session, actor, "sms.invite", source=source,
                              detail={"conversation": contact.sender_id, "ref": ref})
     return Invitation("queued", "Invitation queued.", tuple(ids))

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import aiohttp
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import utcnow
+from bot.db.models import aware, utcnow
 from bot.sms import store
 from bot.sms.models import OutboxStatus
 from bot.sms.phone import PhoneVault
@@ -144,7 +144,7 @@ class Sender:
                 )
                 logger.info("SMS %s sent (outbox %d, try %d)", row.kind, row_id, row.attempts)
                 return True
-            age = self.clock() - (store.aware(row.created_at) or now)
+            age = self.clock() - (aware(row.created_at) or now)
             give_up = age > timedelta(hours=self.settings.sms_give_up_hours)
             if not result.retry or give_up:
                 await self._finish(row_id, status=OutboxStatus.FAILED, last_error=f"{result.error} after {row.attempts} tries")

@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable, Optional
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels.rest import guard_handler
+from bot.rasa.channels.rest import guard_handler
 from bot.sms import store
 from bot.sms.outbox import Sender
 from bot.sms.phone import InvalidNumber, PhoneVault, normalise_e164

@@ -10,17 +10,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import utcnow
+from bot.db.models import aware, utcnow
 from bot.sms.models import OutboxStatus, SmsContact, SmsInbound, SmsOutbox
 from bot.sms.phone import PhoneVault
 from bot.sms.text import segment_count
-
-
-def aware(moment: Optional[datetime]) -> Optional[datetime]:
-    """SQLite hands datetimes back without their zone; ours are all UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def _insert(session: AsyncSession, table: Any):
@@ -215,17 +208,24 @@ class SmsStatus:
         }
 
     def line(self) -> str:
-        if self.opted_out:
-            state = f"OPTED OUT of texts (STOP) since {self.opted_out_at:%Y-%m-%d %H:%M} UTC: do not text"
-        else:
-            state = "texts on"
-        if self.failed:
-            extra = f"; {self.failed} FAILED ({self.last_error})"
-        elif self.waiting and self.last_error:
-            extra = f" (delivery retrying: {self.last_error})"
-        else:
-            extra = ""
-        return f"SMS: {state}; {self.sent} sent, {self.waiting} waiting{extra}"
+        return sms_line(self.as_json())
+
+
+def sms_line(status: dict[str, Any]) -> str:
+    """One line for staff from an SMS status document (SmsStatus.as_json, as the API and CLI carry it)."""
+    if status["opted_out"]:
+        since = datetime.fromisoformat(status["opted_out_at"]) if status["opted_out_at"] else None
+        state = f"OPTED OUT of texts (STOP) since {since:%Y-%m-%d %H:%M} UTC: do not text" if since else \
+            "OPTED OUT of texts (STOP): do not text"
+    else:
+        state = "texts on"
+    if status["texts_failed"]:
+        extra = f"; {status['texts_failed']} FAILED ({status['last_error']})"
+    elif status["texts_waiting"] and status["last_error"]:
+        extra = f" (delivery retrying: {status['last_error']})"
+    else:
+        extra = ""
+    return f"SMS: {state}; {status['texts_sent']} sent, {status['texts_waiting']} waiting{extra}"
 
 
 async def status_for_conversation(session: AsyncSession, conversation_id: str) -> Optional[SmsStatus]:

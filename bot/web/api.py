@@ -12,10 +12,14 @@ import json
 from typing import Any, Optional
 
 from aiohttp import web
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
 
 from bot.db.models import Priority, QueueStatus
-from bot.intake import store
-from bot.review import work
+from bot.errors import DomainError
+from bot.intake.display import AREA_LABELS
+from bot.queue import change, read
+from bot.web.errors import json_error
 from bot.web.security import db_key, source
 
 VERSION = "1.0.0"
@@ -32,14 +36,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {
             "status": {"type": "string", "enum": list(QueueStatus.ALL),
                        "description": "claimed: claim it; new: release it; contacted; closed (needs outcome)"},
-            "outcome": {"type": "string", "enum": list(work.OUTCOMES), "description": "required when closing"},
+            "outcome": {"type": "string", "enum": list(change.OUTCOMES), "description": "required when closing"},
         },
     },
     "NewNote": {
         "type": "object",
         "additionalProperties": False,
         "required": ["text"],
-        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": work.MAX_NOTE_CHARS}},
+        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": change.MAX_NOTE_CHARS,
+                                "pattern": "\\S", "description": "not blank"}},
     },
     "QueueRow": {
         "type": "object",
@@ -60,18 +65,32 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {"id": {"type": "integer"}, "author": {"type": "string"}, "text": {"type": "string"},
                        "created_at": {"type": "string", "format": "date-time"}},
     },
+    "Flag": {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "category": {"type": "string", "nullable": True},
+                       "message": {"type": "string", "description": "the patient's words that raised it"},
+                       "created_at": {"type": "string", "format": "date-time"}},
+    },
     "Intake": {
         "type": "object",
+        "description": "One intake; `whatmatters intake show ID --json` prints the same document.",
         "properties": {
             "id": {"type": "integer"}, "reference": {"type": "string"}, "channel": {"type": "string"},
-            "status": {"type": "string"}, "complete": {"type": "boolean",
-                                                        "description": "false: summary built from the answers so far"},
-            "queue": {"$ref": "#/components/schemas/QueueRow"},
+            "status": {"type": "string"}, "consent": {"type": "boolean", "nullable": True},
+            "created_at": {"type": "string", "format": "date-time"},
+            "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
+            "complete": {"type": "boolean", "description": "false: summary built from the answers so far"},
+            "queue": {"allOf": [{"$ref": "#/components/schemas/QueueRow"}], "nullable": True},
             "summary": {"type": "object", "description": "the structured summary document (schema_version 1)"},
-            "flags": {"type": "array", "items": {"type": "object"}},
+            "summary_text": {"type": "string", "nullable": True},
+            "answers": {"type": "object", "description": "question key to {value, verbatim, status}",
+                        "additionalProperties": {"type": "object"}},
+            "flags": {"type": "array", "items": {"$ref": "#/components/schemas/Flag"}},
             "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
+            "sms": {"type": "object", "nullable": True, "description": "the SMS contact's state, for SMS intakes"},
         },
     },
+
 }
 
 
@@ -96,7 +115,7 @@ OPENAPI: dict[str, Any] = {
             "parameters": [
                 {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "all", *QueueStatus.ALL]}},
                 {"name": "assignee", "in": "query", "schema": {"type": "string", "enum": ["mine", "unassigned"]}},
-                {"name": "area", "in": "query", "schema": {"type": "string", "enum": sorted(work.AREA_LABELS)}},
+                {"name": "area", "in": "query", "schema": {"type": "string", "enum": sorted(AREA_LABELS)}},
             ],
             "responses": {"200": {"description": "queue rows and counts per status", "content": {"application/json": {
                 "schema": {"type": "object", "properties": {
@@ -127,35 +146,47 @@ OPENAPI: dict[str, Any] = {
     },
 }
 
-_JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list}
 _TYPE_WORDS = {"string": "a string", "integer": "an integer", "boolean": "true or false",
                "object": "an object", "array": "a list"}
+# When a body has several faults, the one reported first: the shape, then the fields.
+_RANK = {"type": 1, "additionalProperties": 2, "required": 3}
+
+
+def _message(error: ValidationError, schema: dict[str, Any]) -> str:
+    """One jsonschema error in the words the API has always used."""
+    if not error.path:
+        if error.validator == "type":
+            return "the request body must be a JSON object"
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(schema.get("properties", {})))
+            return f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(schema.get('properties', {}))}"
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if name not in error.instance]
+            return f"missing field: {missing[0]}"
+    name = error.path[0]
+    if error.validator == "type":
+        return f"field {name} must be {_TYPE_WORDS[error.validator_value]}"
+    if error.validator == "enum":
+        return f"field {name} must be one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator in ("minLength", "pattern"):
+        return f"field {name} must not be empty"
+    if error.validator == "maxLength":
+        return f"field {name} must have at most {error.validator_value} characters"
+    return f"field {name} is not valid"
 
 
 def problems(body: Any, schema: dict[str, Any]) -> Optional[str]:
-    """What is wrong with a request body under one of SCHEMAS (None when it is right)."""
-    if not isinstance(body, dict):
-        return "the request body must be a JSON object"
-    properties = schema.get("properties", {})
-    if schema.get("additionalProperties") is False:
-        unknown = sorted(set(body) - set(properties))
-        if unknown:
-            return f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(properties)}"
-    for name in schema.get("required", []):
-        if name not in body:
-            return f"missing field: {name}"
-    for name, value in body.items():
-        rule = properties[name]
-        expected = _JSON_TYPES[rule["type"]]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            return f"field {name} must be {_TYPE_WORDS[rule['type']]}"
-        if "enum" in rule and value not in rule["enum"]:
-            return f"field {name} must be one of: {', '.join(rule['enum'])}"
-        if isinstance(value, str) and len(value.strip()) < rule.get("minLength", 0):
-            return f"field {name} must not be empty"
-        if isinstance(value, str) and len(value) > rule.get("maxLength", len(value)):
-            return f"field {name} must have at most {rule['maxLength']} characters"
-    return None
+    """What is wrong with a request body under one of SCHEMAS (None when it is right), checked by jsonschema."""
+    errors = list(Draft7Validator(schema).iter_errors(body))
+    if not errors:
+        return None
+    fields = list(body) if isinstance(body, dict) else []
+    first = min(errors, key=lambda e: (
+        0 if not e.path else 1,
+        _RANK.get(str(e.validator), 9),
+        fields.index(e.path[0]) if e.path and e.path[0] in fields else 0,
+    ))
+    return _message(first, schema)
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
@@ -183,16 +214,6 @@ def _intake_id(request: web.Request) -> int:
         raise web.HTTPNotFound(text=json.dumps({"error": "no such intake"}), content_type="application/json")
 
 
-async def _row(session, intake_id: int, user) -> Optional[dict[str, Any]]:
-    rows = await work.queue_rows(session, user, work.QueueFilter(status="all"))
-    return next((r.as_json() for r in rows if r.intake_id == intake_id), None)
-
-
-def _note(note) -> dict[str, Any]:
-    return {"id": note.id, "author": note.author, "text": note.body,
-            "created_at": work.aware(note.created_at).isoformat()}
-
-
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(OPENAPI)
 
@@ -201,46 +222,34 @@ async def list_queue(request: web.Request) -> web.Response:
     unknown = sorted(set(request.query) - {"status", "assignee", "area"})
     if unknown:
         return _error(400, f"unknown query parameter(s): {', '.join(unknown)}")
-    wanted = work.QueueFilter.from_query(request.query)
+    wanted = read.QueueFilter.from_query(request.query)
     async with request.app[db_key]() as session, session.begin():
-        rows = await work.queue_rows(session, request["user"], wanted)
-        counts = await work.status_counts(session)
-        await store.audit(session, request["user"].email, "queue.list", source=source(request),
-                          detail={"count": len(rows), "via": "api"})
-    return web.json_response({"items": [r.as_json() for r in rows], "counts": counts})
+        document = await read.listing(session, request["user"].email, wanted, source(request), via="api")
+    return web.json_response(document)
 
 
 async def get_intake(request: web.Request) -> web.Response:
     intake_id = _intake_id(request)
-    async with request.app[db_key]() as session, session.begin():
-        detail = await work.intake_detail(session, intake_id, request["user"], source(request))
-        row = await _row(session, intake_id, request["user"]) if detail else None
-    if detail is None:
-        return _error(404, "no such intake")
-    intake = detail.intake
-    return web.json_response({
-        "id": intake.id, "reference": intake.reference, "channel": intake.channel, "status": intake.status,
-        "complete": detail.complete, "queue": row, "summary": detail.summary,
-        "flags": [{"kind": f.kind, "category": f.category, "message": f.message,
-                   "created_at": work.aware(f.created_at).isoformat()} for f in detail.flags],
-        "notes": [_note(n) for n in detail.notes],
-    })
+    try:
+        async with request.app[db_key]() as session, session.begin():
+            document = await read.intake_document(session, intake_id, request["user"].email, source(request), "api")
+    except DomainError as error:
+        return json_error(error)
+    return web.json_response(document)
 
 
 async def change_status(request: web.Request) -> web.Response:
     intake_id = _intake_id(request)
     body = await _body(request, "StatusChange")
-    if body["status"] == QueueStatus.CLOSED and "outcome" not in body:
-        return _error(400, f"closing needs an outcome: one of {', '.join(work.OUTCOMES)}")
     try:
         async with request.app[db_key]() as session, session.begin():
-            await work.change_status(session, intake_id, request["user"], body["status"], body.get("outcome"),
-                                     source(request))
-    except work.WorkError as error:
-        extra = {"holder": error.holder} if error.holder else {}
-        return _error(error.status, error.message, **extra)
+            await change.change_status(session, intake_id, request["user"], body["status"], body.get("outcome"),
+                                       source(request))
+    except DomainError as error:
+        return json_error(error)
     async with request.app[db_key]() as session:
-        return web.json_response(await _row(session, intake_id, request["user"]))
+        found = await read.row(session, intake_id)
+    return web.json_response(found.as_json() if found else None)
 
 
 async def add_note(request: web.Request) -> web.Response:
@@ -248,7 +257,7 @@ async def add_note(request: web.Request) -> web.Response:
     body = await _body(request, "NewNote")
     try:
         async with request.app[db_key]() as session, session.begin():
-            note = await work.add_note(session, intake_id, request["user"], body["text"], source(request))
-    except work.WorkError as error:
-        return _error(error.status, error.message)
-    return web.json_response(_note(note), status=201)
+            note = await change.add_note(session, intake_id, request["user"], body["text"], source(request))
+    except DomainError as error:
+        return json_error(error)
+    return web.json_response(read.note_json(note), status=201)

@@ -23,8 +23,7 @@ from aiohttp import web
 
 from bot.db.engine import create_engine, session_factory
 from bot.intake.reconcile import Reconciler
-from bot.intake.validation import display_value
-from bot.review.work import aware, waiting_text
+from bot.intake.display import aware, display_value, waiting_text
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web import api, invitations, pages
 from bot.web.security import (

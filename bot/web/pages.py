@@ -1,6 +1,6 @@
 """The link worker's pages: sign-in, queue, summary, transcript, audit log.
 
-Handlers are small: they read the request, call bot.review (auth, work) in one
+Handlers are small: they read the request, call bot.review.auth or bot.queue in one
 transaction and render a template (Jinja2 autoescape on) or redirect.
 """
 
@@ -13,10 +13,13 @@ from urllib.parse import urlencode, urlsplit
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.intake import store
+from bot.errors import DomainError, Kind
+from bot.intake.display import area_choices
 from bot.intake.summary import ONS_LABELS
-from bot.review import auth, work
+from bot.queue import audit, change, read
+from bot.review import auth
 from bot.sms import store as sms_store
+from bot.web.errors import http_error
 from bot.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -132,25 +135,25 @@ async def health(request: web.Request) -> web.Response:
 # --- the queue --------------------------------------------------------------------------
 
 async def _queue_context(request: web.Request) -> dict[str, Any]:
-    wanted = work.QueueFilter.from_query(request.query)
+    wanted = read.QueueFilter.from_query(request.query)
     async with _session(request) as session:
-        rows = await work.queue_rows(session, request["user"], wanted)
-        counts = await work.status_counts(session)
-        version = await work.queue_version(session)
+        rows = await read.rows(session, request["user"].email, wanted)
+        counts = await read.counts(session)
+        version = await read.version(session)
     return {"rows": rows, "counts": counts, "wanted": wanted, "version": version,
             "query": urlencode(wanted.as_query())}
 
 
 async def queue_page(request: web.Request) -> web.StreamResponse:
     context = await _queue_context(request)
-    context.update(areas=work.area_choices(), statuses=work.STATUS_NAMES)
+    context.update(areas=area_choices(), statuses=read.STATUS_NAMES)
     return page(request, "queue.html", context)
 
 
 async def queue_live(request: web.Request) -> web.StreamResponse:
     """The queue table alone, for the page to poll: 204 while nothing changed."""
     async with _session(request) as session:
-        version = await work.queue_version(session)
+        version = await read.version(session)
     if request.query.get("since") == version:
         return web.Response(status=204)
     context = await _queue_context(request)
@@ -164,7 +167,7 @@ async def queue_live(request: web.Request) -> web.StreamResponse:
 async def intake_page(request: web.Request) -> web.StreamResponse:
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
-        detail = await work.intake_detail(session, intake_id, request["user"], source(request))
+        detail = await read.detail(session, intake_id, request["user"].email, source(request))
         colleagues = await auth.list_users(session) if request["user"].is_admin else []
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
     if detail is None:
@@ -178,7 +181,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
         error = "That change could not be made. The page shows the item as it is now."
     return page(request, "intake.html", {
         "d": detail, "s": detail.summary, "message": message, "error": error,
-        "ons_labels": ONS_LABELS, "outcomes": work.OUTCOMES, "statuses": work.STATUS_NAMES,
+        "ons_labels": ONS_LABELS, "outcomes": change.OUTCOMES, "statuses": read.STATUS_NAMES,
         "colleagues": colleagues, "sms": sms,
     })
 
@@ -186,7 +189,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
 async def transcript_page(request: web.Request) -> web.StreamResponse:
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
-        found = await work.transcript(session, intake_id, request["user"], source(request))
+        found = await read.transcript(session, intake_id, request["user"].email, source(request))
     if found is None:
         raise web.HTTPNotFound()
     intake, lines = found
@@ -202,22 +205,20 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
     try:
         async with _session(request) as session, session.begin():
             if action == "claimed":
-                await work.claim(session, intake_id, user, where)
+                await change.claim(session, intake_id, user, where)
             elif action == "released":
-                await work.release(session, intake_id, user, where)
+                await change.release(session, intake_id, user, where)
             elif action == "assigned":
-                await work.assign(session, intake_id, user, str(form.get("assignee", "")), where)
+                await change.assign(session, intake_id, user, str(form.get("assignee", "")), where)
             elif action == "contacted":
-                await work.mark_contacted(session, intake_id, user, where)
+                await change.mark_contacted(session, intake_id, user, where)
             elif action == "closed":
-                await work.close(session, intake_id, user, str(form.get("outcome", "")), where)
+                await change.close(session, intake_id, user, str(form.get("outcome", "")), where)
             elif action == "noted":
-                await work.add_note(session, intake_id, user, str(form.get("note", "")), where)
-    except work.WorkError as error:
-        if error.status == 404:
-            raise web.HTTPNotFound()
-        if error.status == 403:
-            raise web.HTTPForbidden(text=error.message)
+                await change.add_note(session, intake_id, user, str(form.get("note", "")), where)
+    except DomainError as error:
+        if error.kind in (Kind.NOT_FOUND, Kind.FORBIDDEN):
+            raise http_error(error)
         outcome_code = "taken" if error.holder else "error"
     target = f"/intakes/{intake_id}?m={outcome_code}"
     if action == "noted" and outcome_code == "noted":
@@ -254,11 +255,11 @@ async def add_note(request: web.Request) -> web.StreamResponse:
 
 @require_admin
 async def audit_log(request: web.Request) -> web.StreamResponse:
-    wanted = work.AuditFilter.from_query(request.query)
+    wanted = audit.AuditFilter.from_query(request.query)
     async with _session(request) as session, session.begin():
-        events = await work.audit_events(session, wanted)
-        actions = await work.audit_actions(session)
-        await store.audit(session, request["user"].email, "audit.view", source=source(request),
+        events = await audit.events(session, wanted)
+        actions = await audit.actions(session)
+        await audit.record(session, request["user"].email, "audit.view", source=source(request),
                           detail={"actor": wanted.actor, "action": wanted.action, "intake": wanted.intake_id})
     return page(request, "audit.html", {"events": events, "wanted": wanted, "actions": actions})
 

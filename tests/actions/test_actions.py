@@ -13,6 +13,7 @@ from actions.safety import ActionHandleRisk, ActionRequestPerson
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Answer, Flag, Intake, Priority, QueueItem, WellbeingScore
 from bot.intake import store
+from bot.queue import read
 from bot.intake.questions import QUESTIONS
 from tests.actions.conftest import responses, run, tracker
 
@@ -106,7 +107,7 @@ async def test_urgent_items_come_first_on_the_queue(db):
     await run(ActionHandleRisk(), tracker({"consent": True}, "I want to end it all", "disclose_risk", None, "second"))
     engine = create_engine(db)
     async with session_factory(engine)() as session:
-        rows = await store.queue(session)
+        rows = await read.rows(session, "tests")
     await engine.dispose()
     assert [r.priority for r in rows] == [Priority.URGENT, Priority.CALLBACK]
 

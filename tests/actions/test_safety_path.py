@@ -13,6 +13,7 @@ from actions.safety import ActionHandleRisk
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Answer, AuditEvent, Flag, Priority, QueueItem, QueueStatus
 from bot.intake import store
+from bot.queue import entry
 from bot.intake.fallback import spool_disclosure
 from bot.intake.reconcile import Reconciler
 from tests.actions.conftest import responses, run, tracker
@@ -103,7 +104,7 @@ async def test_a_disclosure_on_a_closed_item_reopens_it_as_urgent(db):
         async with session_factory(engine)() as session:
             async with session.begin():
                 intake = await store.ensure_intake(session, "s4", "rest")
-                await store.raise_priority(session, intake, Priority.ROUTINE)
+                await entry.raise_priority(session, intake.id, Priority.ROUTINE)
                 await session.execute(text("UPDATE queue_items SET status = 'closed', assignee = 'lw@example.org'"))
     finally:
         await engine.dispose()

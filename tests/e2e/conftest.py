@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.launcher import System
-from bot.model import model_path
+from bot.rasa.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
 from bot.db.migrate import upgrade
 from tests.conftest import TEST_DATABASE, fresh_postgres_database

@@ -37,7 +37,7 @@ def test_mrs_c_intake_reaches_the_queue_with_her_barriers_and_wish_for_company(s
     assert summary["wellbeing_ons4"] == {"life_satisfaction": 6, "worthwhile": 7, "happy": 7, "anxious": 4}
     assert "activity" in summary["life_areas"]["chosen"]
 
-    rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))
+    rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))["items"]
     mine = [r for r in rows if r["reference"] == reference]
     assert len(mine) == 1 and mine[0]["first_name"] == "Carol" and not mine[0]["urgent"]
     shown = json.loads(whatmatters(system.settings, "intake", "show", reference, "--json"))
@@ -58,7 +58,7 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     assert "satisfied are you with your life" not in reply.lower(), "no question fired straight after a crisis reply"
     assert "carry on" in reply.lower(), "the bot offers to carry on when the person is ready"
 
-    rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))
+    rows = json.loads(whatmatters(system.settings, "queue", "list", "--json"))["items"]
     _, reference, *_ = _intake(system, patient.sender)
     assert rows[0]["reference"] == reference and rows[0]["urgent"] is True
     text = whatmatters(system.settings, "queue", "list")

@@ -39,7 +39,7 @@ ORDINARY_ANSWERS = [
     "7",
     "Phone call",
     "English",
-    # Names and one-word answers: the classifier alone may not flag these (bot/nlu/risk_classifier.py).
+    # Names and one-word answers: the classifier alone may not flag these (bot/rasa/nlu/risk_classifier.py).
     "Carol",
     "Mr Patel",
     "Zofia",
@@ -54,7 +54,7 @@ ORDINARY_ANSWERS = [
 def parse():
     require_model()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from bot import rasa_patches
+    from bot.rasa import patches as rasa_patches
 
     rasa_patches.apply()
     from rasa.core.agent import Agent

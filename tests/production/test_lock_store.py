@@ -11,7 +11,7 @@ import pytest
 from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import OrderedRedisLockStore, PromptInMemoryLockStore, redis_connection_arguments
+from bot.rasa.lock_store import OrderedRedisLockStore, PromptInMemoryLockStore, redis_connection_arguments
 from bot.settings import Settings
 from tests.production.redis import REDIS_TEST_URL, require_redis
 

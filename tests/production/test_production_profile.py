@@ -75,7 +75,7 @@ def test_simultaneous_messages_of_one_conversation_are_handled_one_at_a_time(pro
     """Two messages of one conversation at the same instant, one to each Rasa instance.
 
     With Rasa's own Redis lock store both could take the same ticket, run at once,
-    and one message vanished from the tracker (bot/lock_store.py). Repeated, as a race."""
+    and one message vanished from the tracker (bot/rasa/lock_store.py). Repeated, as a race."""
     settings = production.settings
     sender = f"race-{uuid.uuid4().hex[:8]}"
     ports = [settings.rasa_port + 100, settings.rasa_port + 101]

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from bot.db.models import QueueItem, utcnow
 from bot.intake import store
+from bot.queue import entry
 from bot.web.app import create_app
 from tests.review.conftest import MRS_C_ANSWERS, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
 
@@ -51,7 +52,7 @@ async def test_urgent_first_then_oldest_with_counts_and_filters(client, settings
     assert _row_ids(await (await client.get("/queue?area=loneliness")).text()) == [newer]
 
     async def claim_for_other(session):
-        assert await store.claim(session, (await _scalar(session, oldest)).id, "other@example.org")
+        assert await entry.take(session, (await _scalar(session, oldest)).id, "other@example.org")
 
     await in_db(settings, claim_for_other)
     assert _row_ids(await (await client.get("/queue?assignee=unassigned")).text()) == [urgent, newer]
@@ -102,12 +103,12 @@ async def test_a_claim_race_has_exactly_one_winner(aiohttp_client, request, data
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
-async def test_store_claim_is_race_free(request, database):
+async def test_taking_an_item_is_race_free(request, database):
     settings = request.getfixturevalue(f"{database}_settings")
     intake_id = await add_intake(settings)
     queue_id = (await _item(settings, intake_id)).id
     results = await asyncio.gather(*[
-        in_db(settings, lambda s, who=f"w{i}": store.claim(s, queue_id, who)) for i in range(8)
+        in_db(settings, lambda s, who=f"w{i}": entry.take(s, queue_id, who)) for i in range(8)
     ])
     assert results.count(True) == 1
 

@@ -63,7 +63,7 @@ def test_mrs_c_completes_her_intake_by_text_and_reaches_the_queue_as_an_sms_inta
     assert "activity" in summary["life_areas"]["chosen"]
     assert summary["wellbeing_ons4"] == {"life_satisfaction": 6, "worthwhile": 7, "happy": 7, "anxious": 4}
 
-    queue = json.loads(whatmatters(sms_system.settings, "queue", "list", "--json"))
+    queue = json.loads(whatmatters(sms_system.settings, "queue", "list", "--json"))["items"]
     [item] = [row for row in queue if row["reference"] == reference]
     assert item["channel"] == "sms" and item["first_name"] == "Carol"
     shown = whatmatters(sms_system.settings, "intake", "show", reference)

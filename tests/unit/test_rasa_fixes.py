@@ -8,8 +8,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import rasa_patches
-from bot.nlu.risk_classifier import RiskPhraseClassifier
+from bot.rasa import patches as rasa_patches
+from bot.rasa.nlu.risk_classifier import RiskPhraseClassifier
 
 
 def test_action_responses_are_validated_by_one_validator_built_once():
@@ -82,7 +82,7 @@ def test_ordinary_answers_are_left_alone():
 
 
 def test_an_answer_misread_as_an_interruption_stays_an_answer():
-    from bot.nlu.interruption_gate import InterruptionGate
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
 
     gate = InterruptionGate(InterruptionGate.get_default_config())
     [answer] = gate.process([_message("organising things", {"help": 0.7, "inform": 0.3})])

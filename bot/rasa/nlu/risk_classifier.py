@@ -17,7 +17,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.base import ANSWER_INTENT, IntentRewriter
+from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
 
 from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, assess
 

@@ -22,7 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.base import ANSWER_INTENT, IntentRewriter
+from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
     "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"

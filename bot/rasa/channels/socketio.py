@@ -6,7 +6,7 @@ digits and . _ : @ + -), a non-empty text message no longer than the setting,
 and optional small metadata; anything else gets a clear reply on the patient's
 socket and never reaches Rasa, so nothing is stored half-way. Failures are
 logged without the patient's text, and a disclosure still gets the crisis reply
-(`bot.channels.rest.guard_handler`).
+(`bot.rasa.channels.rest.guard_handler`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from sanic.exceptions import SanicException
 
-from bot.channels.rest import MAX_METADATA_CHARS, clean_message, clean_sender, guard_handler
+from bot.rasa.channels.rest import MAX_METADATA_CHARS, clean_message, clean_sender, guard_handler
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)

@@ -1,11 +1,11 @@
-"""Run Rasa's command line with our fixes applied: `python -m bot.rasa_server run ...`."""
+"""Run Rasa's command line with our fixes applied: `python -m bot.rasa.server run ...`."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from bot import rasa_patches
+from bot.rasa import patches as rasa_patches
 from bot.settings import load_settings
 
 

@@ -1,4 +1,4 @@
-"""Fixes for measured faults in Rasa 3.6.21, applied by our Rasa launcher (see shared notes).
+"""Fixes for measured faults in Rasa 3.6.21, applied by our Rasa launcher (docs/rasa-traps.md has each with its test).
 
 - Each custom action response was checked with `jsonschema.validate`, which
   re-checks the schema itself on every call: most of a turn's CPU time. We build

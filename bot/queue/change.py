@@ -1,0 +1,154 @@
+"""The link workers' changes to the queue: claim, release, assign, contact, close, notes.
+
+Each is a conditional UPDATE, so two people acting at once never both win;
+each writes its audit event in the caller's transaction. Who may do what is
+decided here; refusals are DomainErrors.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Intake, Priority, QueueItem, QueueStatus, utcnow
+from bot.errors import conflict, forbidden, invalid, not_found
+from bot.queue import audit
+from bot.queue.entry import take
+from bot.review.auth import Staff, find_user
+from bot.review.models import IntakeNote
+
+OUTCOMES = {
+    "plan_agreed": "Plan agreed",
+    "declined": "Declined support",
+    "not_reachable": "Not reachable",
+    "referred_elsewhere": "Referred elsewhere",
+    "other": "Other (see notes)",
+}
+MAX_NOTE_CHARS = 5000
+
+
+# --- the link workers' changes ------------------------------------------------------------------------------------
+
+async def _item(session: AsyncSession, intake_id: int) -> QueueItem:
+    item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one_or_none()
+    if item is None:
+        raise not_found("This intake is not on the queue.")
+    return item
+
+
+def _may_change(item: QueueItem, who: Staff) -> None:
+    if item.assignee == who.email or who.is_admin:
+        return
+    if item.assignee is None:
+        raise conflict("Claim this item before changing it.")
+    raise conflict(f"{item.assignee} has this item.", holder=item.assignee)
+
+
+async def claim(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
+    """Claim an item for `who`; when someone else got it first, the error names them."""
+    item = await _item(session, intake_id)
+    if item.assignee == who.email:
+        return
+    if not await take(session, item.id, who.email):
+        holder = (
+            await session.execute(select(QueueItem.assignee, QueueItem.status).where(QueueItem.id == item.id))
+        ).one()
+        if holder.status == QueueStatus.CLOSED:
+            raise conflict("This item is closed.")
+        raise conflict(f"{holder.assignee} has already claimed this item.", holder=holder.assignee)
+    await audit.record(session, who.email, "queue.claim", intake_id=intake_id, source=source)
+
+
+async def release(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
+    item = await _item(session, intake_id)
+    if item.assignee is None:
+        return
+    _may_change(item, who)
+    status = QueueStatus.NEW if item.status == QueueStatus.CLAIMED else item.status
+    await session.execute(
+        update(QueueItem).where(QueueItem.id == item.id).values(assignee=None, status=status, updated_at=utcnow())
+    )
+    await audit.record(session, who.email, "queue.release", intake_id=intake_id, source=source,
+                       detail={"was": item.assignee})
+
+
+async def assign(session: AsyncSession, intake_id: int, who: Staff, to_email: str, source: Optional[str] = None) -> None:
+    """Give an item to a colleague (admins only)."""
+    if not who.is_admin:
+        raise forbidden("Only an admin can assign items to someone else.")
+    target = await find_user(session, to_email)
+    if target is None or not target.active:
+        raise invalid("There is no active account with that e-mail address.")
+    item = await _item(session, intake_id)
+    if item.status == QueueStatus.CLOSED:
+        raise conflict("This item is closed.")
+    status = QueueStatus.CLAIMED if item.status == QueueStatus.NEW else item.status
+    now = utcnow()
+    await session.execute(
+        update(QueueItem).where(QueueItem.id == item.id)
+        .values(assignee=target.email, status=status, claimed_at=now, updated_at=now)
+    )
+    await audit.record(session, who.email, "queue.assign", intake_id=intake_id, source=source,
+                       detail={"from": item.assignee, "to": target.email})
+
+
+async def mark_contacted(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
+    item = await _item(session, intake_id)
+    _may_change(item, who)
+    if item.status == QueueStatus.CLOSED:
+        raise conflict("This item is closed.")
+    now = utcnow()
+    await session.execute(
+        update(QueueItem).where(QueueItem.id == item.id)
+        .values(status=QueueStatus.CONTACTED, contacted_at=now, updated_at=now)
+    )
+    await audit.record(session, who.email, "queue.contacted", intake_id=intake_id, source=source)
+
+
+async def close(session: AsyncSession, intake_id: int, who: Staff, outcome: str, source: Optional[str] = None) -> None:
+    if outcome not in OUTCOMES:
+        raise invalid("Choose an outcome.")
+    item = await _item(session, intake_id)
+    _may_change(item, who)
+    now = utcnow()
+    await session.execute(
+        update(QueueItem).where(QueueItem.id == item.id)
+        .values(status=QueueStatus.CLOSED, outcome=outcome, closed_at=now, updated_at=now)
+    )
+    await audit.record(session, who.email, "queue.close", intake_id=intake_id, source=source,
+                       detail={"outcome": outcome})
+
+
+async def change_status(session: AsyncSession, intake_id: int, who: Staff, status: str,
+                        outcome: Optional[str] = None, source: Optional[str] = None) -> None:
+    """One entry point for the API: claimed (claim), new (release), contacted, closed (with outcome)."""
+    if status == QueueStatus.CLAIMED:
+        await claim(session, intake_id, who, source)
+    elif status == QueueStatus.NEW:
+        await release(session, intake_id, who, source)
+    elif status == QueueStatus.CONTACTED:
+        await mark_contacted(session, intake_id, who, source)
+    elif status == QueueStatus.CLOSED:
+        if not outcome:
+            raise invalid(f"closing needs an outcome: one of {', '.join(OUTCOMES)}")
+        await close(session, intake_id, who, outcome, source)
+    else:
+        raise invalid(f"status must be one of: {', '.join(QueueStatus.ALL)}")
+
+
+async def add_note(session: AsyncSession, intake_id: int, who: Staff, body: str, source: Optional[str] = None) -> IntakeNote:
+    body = body.strip()
+    if not body:
+        raise invalid("Write the note first.")
+    if len(body) > MAX_NOTE_CHARS:
+        raise invalid(f"A note can have at most {MAX_NOTE_CHARS} characters.")
+    if (await session.execute(select(Intake.id).where(Intake.id == intake_id))).scalar_one_or_none() is None:
+        raise not_found("No such intake.")
+    note = IntakeNote(intake_id=intake_id, author=who.email, body=body, created_at=utcnow())
+    session.add(note)
+    await session.flush()
+    await audit.record(session, who.email, "note.add", intake_id=intake_id, source=source,
+                       detail={"note_id": note.id, "chars": len(body)})
+    return note

@@ -1,0 +1,310 @@
+"""The queue's one read model: rows in working order, one row, counts, and one intake as a document.
+
+Every reader (pages, JSON API, command line) goes through here. A list is read
+with a fixed number of queries whatever its length; one row is read by its
+intake's unique key, never by loading the whole queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.sql import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Answer, Flag, Intake, Priority, QueueItem, QueueStatus, aware
+from bot.errors import not_found
+from bot.intake import store
+from bot.intake.display import AREA_LABELS, area_labels, waiting_text
+from bot.intake.summary import build_summary
+from bot.queue import audit
+from bot.rasa import tracker
+from bot.review.models import IntakeNote
+from bot.sms import store as sms_store
+
+OPEN_STATUSES = (QueueStatus.NEW, QueueStatus.CLAIMED, QueueStatus.CONTACTED)
+STATUS_NAMES = {
+    QueueStatus.NEW: "New",
+    QueueStatus.CLAIMED: "Claimed",
+    QueueStatus.CONTACTED: "Contacted",
+    QueueStatus.CLOSED: "Closed",
+}
+VIEW_SUMMARY = "intake.view_summary"
+VIEW_TRANSCRIPT = "intake.view_transcript"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "open"  # open, all, or one QueueStatus
+    assignee: str = ""  # "", "mine" or "unassigned"
+    area: str = ""  # a life area code
+
+    @classmethod
+    def from_query(cls, query: Any) -> "QueueFilter":
+        status = query.get("status", "open")
+        assignee = query.get("assignee", "")
+        area = query.get("area", "")
+        return cls(
+            status=status if status in ("open", "all", *QueueStatus.ALL) else "open",
+            assignee=assignee if assignee in ("mine", "unassigned") else "",
+            area=area if area in AREA_LABELS else "",
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in (("status", self.status), ("assignee", self.assignee), ("area", self.area)) if v}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One item on the queue, as every reader shows it."""
+
+    queue_id: int
+    intake_id: int
+    reference: str
+    status: str
+    priority: int
+    assignee: Optional[str]
+    channel: str
+    first_name: Optional[str]
+    areas: list[str]
+    top_areas: list[str]
+    flags: list[str]
+    created_at: datetime
+    outcome: Optional[str] = None
+
+    @property
+    def urgent(self) -> bool:
+        return self.priority == Priority.URGENT
+
+    @property
+    def top_area_labels(self) -> list[str]:
+        return area_labels(self.top_areas)
+
+    @property
+    def waiting(self) -> str:
+        return waiting_text(self.created_at)
+
+    def as_json(self) -> dict[str, Any]:
+        since = aware(self.created_at)
+        return {
+            "intake_id": self.intake_id,
+            "reference": self.reference,
+            "status": self.status,
+            "priority": Priority.NAMES.get(self.priority, str(self.priority)),
+            "urgent": self.urgent,
+            "assignee": self.assignee,
+            "channel": self.channel,
+            "first_name": self.first_name,
+            "top_areas": self.top_areas,
+            "flags": self.flags,
+            "outcome": self.outcome,
+            "waiting_since": since.isoformat() if since else None,
+        }
+
+
+async def _rows(session: AsyncSession, query: Select, area: str = "") -> list[Row]:
+    """Rows for (QueueItem, Intake) pairs, with names, areas and flags read in two more queries."""
+    pairs = (await session.execute(query)).all()
+    ids = [intake.id for _, intake in pairs]
+    names: dict[int, Any] = {}
+    flags: dict[int, set[str]] = {}
+    chosen: dict[int, list[str]] = {}
+    if ids:
+        answers = await session.execute(
+            select(Answer.intake_id, Answer.question_key, Answer.value).where(
+                Answer.intake_id.in_(ids), Answer.question_key.in_(["preferred_name", "life_areas"])
+            )
+        )
+        for intake_id, key, value in answers.all():
+            if key == "preferred_name":
+                names[intake_id] = value
+            elif isinstance(value, list):
+                chosen[intake_id] = [str(v) for v in value]
+        kinds = await session.execute(select(Flag.intake_id, Flag.kind).where(Flag.intake_id.in_(ids)))
+        for intake_id, kind in kinds.all():
+            flags.setdefault(intake_id, set()).add(kind)
+    rows = []
+    for item, intake in pairs:
+        summary = intake.summary or {}
+        areas = (summary.get("life_areas") or {}).get("chosen") or chosen.get(intake.id, [])
+        top = (summary.get("life_areas") or {}).get("top") or areas[:2]
+        if area and area not in areas:
+            continue
+        name = names.get(intake.id)
+        rows.append(
+            Row(
+                queue_id=item.id,
+                intake_id=intake.id,
+                reference=intake.reference,
+                status=item.status,
+                priority=item.priority,
+                assignee=item.assignee,
+                channel=intake.channel,
+                first_name=name if isinstance(name, str) else None,
+                areas=list(areas),
+                top_areas=list(top),
+                flags=sorted(flags.get(intake.id, ())),
+                created_at=item.created_at,
+                outcome=item.outcome,
+            )
+        )
+    return rows
+
+
+def _pairs() -> Select:
+    return select(QueueItem, Intake).join(Intake, Intake.id == QueueItem.intake_id)
+
+
+async def rows(session: AsyncSession, viewer: str, wanted: QueueFilter = QueueFilter()) -> list[Row]:
+    """The queue in working order (urgent first, then the longest waiting), filtered; `viewer` is who "mine" means."""
+    query = _pairs()
+    if wanted.status == "open":
+        query = query.where(QueueItem.status.in_(OPEN_STATUSES))
+    elif wanted.status != "all":
+        query = query.where(QueueItem.status == wanted.status)
+    if wanted.assignee == "mine":
+        query = query.where(QueueItem.assignee == viewer)
+    elif wanted.assignee == "unassigned":
+        query = query.where(QueueItem.assignee.is_(None))
+    return await _rows(session, query.order_by(QueueItem.priority, QueueItem.created_at, QueueItem.id), wanted.area)
+
+
+async def row(session: AsyncSession, intake_id: int) -> Optional[Row]:
+    """One intake's queue row (None when it is not on the queue), by the queue's unique intake key."""
+    found = await _rows(session, _pairs().where(QueueItem.intake_id == intake_id))
+    return found[0] if found else None
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    result = await session.execute(select(QueueItem.status, func.count()).group_by(QueueItem.status))
+    by_status = {status: 0 for status in QueueStatus.ALL}
+    by_status.update({status: int(n) for status, n in result.all()})
+    by_status["open"] = sum(by_status[s] for s in OPEN_STATUSES)
+    return by_status
+
+
+async def version(session: AsyncSession) -> str:
+    """Changes whenever anything on the queue changes: lets the page poll cheaply."""
+    result = await session.execute(select(func.count(), func.max(QueueItem.updated_at), func.max(QueueItem.id)))
+    count, latest, top = result.one()
+    latest = aware(latest)
+    return f"{count}-{top}-{latest.timestamp() if latest else 0}"
+
+
+async def listing(
+    session: AsyncSession, viewer: str, wanted: QueueFilter, source: Optional[str], via: str
+) -> dict[str, Any]:
+    """The queue as one document (rows and counts per status); the listing is audited."""
+    found = await rows(session, viewer, wanted)
+    document = {"items": [r.as_json() for r in found], "counts": await counts(session)}
+    await audit.record(session, viewer, "queue.list", source=source, detail={"count": len(found), "via": via})
+    return document
+
+
+async def notes_of(session: AsyncSession, intake_id: int) -> list[IntakeNote]:
+    result = await session.execute(
+        select(IntakeNote).where(IntakeNote.intake_id == intake_id).order_by(IntakeNote.created_at, IntakeNote.id)
+    )
+    return list(result.scalars())
+
+
+def note_json(note: IntakeNote) -> dict[str, Any]:
+    created = aware(note.created_at)
+    return {"id": note.id, "author": note.author, "text": note.body, "created_at": created.isoformat() if created else None}
+
+
+@dataclass
+class Detail:
+    intake: Intake
+    item: Optional[QueueItem]
+    summary: dict[str, Any]
+    complete: bool  # False: built from the answers so far (e.g. risk before the end)
+    flags: list[Flag]
+    answers: dict[str, dict[str, Any]]
+    notes: list[IntakeNote] = field(default_factory=list)
+
+    @property
+    def first_name(self) -> Optional[str]:
+        return (self.summary.get("about") or {}).get("preferred_name")
+
+
+async def find_intake_id(session: AsyncSession, ident: str) -> Optional[int]:
+    """An intake's number from its number or its reference (WM-...), as people type them."""
+    ident = ident.strip()
+    condition = Intake.reference == ident.upper()
+    if ident.isdigit():
+        condition = or_(condition, Intake.id == int(ident))
+    return (await session.execute(select(Intake.id).where(condition))).scalars().first()
+
+
+async def detail(
+    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str] = None, via: Optional[str] = None
+) -> Optional[Detail]:
+    """One intake with its summary, answers, flags, queue item and notes; the view is audited."""
+    intake = (await session.execute(select(Intake).where(Intake.id == intake_id))).scalar_one_or_none()
+    if intake is None:
+        return None
+    item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one_or_none()
+    flags = await store.flags_of(session, intake)
+    answers = await store.answer_map(session, intake)
+    if intake.summary:
+        summary, complete = intake.summary, True
+    else:
+        summary = build_summary(answers, store.as_flag_dicts(flags), intake.reference, intake.channel)
+        complete = False
+    notes = await notes_of(session, intake_id)
+    await audit.record(session, viewer, VIEW_SUMMARY, intake_id=intake_id, source=source,
+                       detail={"via": via} if via else None)
+    return Detail(intake, item, summary, complete, flags, answers, notes)
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    moment = aware(moment)
+    return moment.isoformat() if moment else None
+
+
+async def intake_document(
+    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str], via: str
+) -> dict[str, Any]:
+    """One intake as the single document the API returns and `whatmatters intake show --json` prints."""
+    found = await detail(session, intake_id, viewer, source, via)
+    if found is None:
+        raise not_found("no such intake")
+    intake = found.intake
+    queue_row = await row(session, intake_id)
+    sms = await sms_store.status_for_conversation(session, intake.conversation_id)
+    return {
+        "id": intake.id,
+        "reference": intake.reference,
+        "channel": intake.channel,
+        "status": intake.status,
+        "consent": intake.consent,
+        "created_at": _iso(intake.created_at),
+        "submitted_at": _iso(intake.submitted_at),
+        "complete": found.complete,
+        "queue": queue_row.as_json() if queue_row else None,
+        "summary": found.summary,
+        "summary_text": intake.summary_text,
+        "answers": found.answers,
+        "flags": [
+            {"kind": f.kind, "category": f.category, "message": f.message, "created_at": _iso(f.created_at)}
+            for f in found.flags
+        ],
+        "notes": [note_json(n) for n in found.notes],
+        "sms": sms.as_json() if sms else None,
+    }
+
+
+async def transcript(
+    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str] = None
+) -> Optional[tuple[Intake, list[tracker.Line]]]:
+    """The conversation as the patient saw it, from Rasa's tracker store (same database); audited."""
+    intake = (await session.execute(select(Intake).where(Intake.id == intake_id))).scalar_one_or_none()
+    if intake is None:
+        return None
+    await audit.record(session, viewer, VIEW_TRANSCRIPT, intake_id=intake_id, source=source)
+    return intake, await tracker.conversation(session, intake.conversation_id)
+
