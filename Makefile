@@ -1,6 +1,9 @@
 # What Matters: two commands.
 #   make run   set everything up (virtualenv, dependencies, model, database) and start the system
 #   make test  set up the same way and run every test
+# And two quick ones while working (no model training, no servers, no apt-get):
+#   make unit  the fast tests (pure logic, actions, review app and API, SMS logic)
+#   make lint  ruff (lint and format check) and mypy (strict on the pure core)
 # Each step says what it is doing; steps that are already done are skipped.
 
 SHELL := /bin/bash
@@ -14,7 +17,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe bench constraints clean
+.PHONY: run run-production test unit lint format install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe bench constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -29,6 +32,25 @@ run-production: setup
 
 test: setup validate test-stories pytest
 
+# The fast tests: no trained model, no Rasa or action servers, no browser (real SQLite, PostgreSQL and Redis).
+UNIT_TESTS := tests/unit tests/actions tests/review tests/sms/test_service.py tests/sms/test_text.py tests/production/test_lock_store.py
+
+unit: $(INSTALLED)
+	@echo "[make] running the fast tests (no training, no servers)..."
+	@$(PY) -m pytest -q $(UNIT_TESTS)
+
+lint: $(INSTALLED)
+	@echo "[make] ruff: lint..."
+	@$(VENV)/bin/ruff check .
+	@echo "[make] ruff: formatting (run 'make format' to apply)..."
+	@$(VENV)/bin/ruff format --check .
+	@echo "[make] mypy: types (strict on the pure core)..."
+	@$(VENV)/bin/mypy
+
+format: $(INSTALLED)
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
 install: $(INSTALLED) $(NODE_INSTALLED) chromium
 
 $(INSTALLED): pyproject.toml constraints.txt
@@ -38,7 +60,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	@echo "[make] installing dependencies (Rasa and TensorFlow: about 2 minutes the first time)..."
 	@$(PIP) install --progress-bar off -q --upgrade "pip==24.0"
-	@$(PIP) install --progress-bar off -c constraints.txt -e ".[test]" 2>&1 \
+	@$(PIP) install --progress-bar off -c constraints.txt -e ".[test,lint]" 2>&1 \
 	  | grep -E "^(Collecting|Successfully installed|ERROR)" | sed -e 's/^/[pip] /' | cut -c1-160; \
 	  test $${PIPESTATUS[0]} -eq 0
 	@$(PIP) check >/dev/null || { $(PIP) check; exit 1; }

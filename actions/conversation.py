@@ -19,9 +19,7 @@ class ActionStartOrResume(Action):
     def name(self) -> Text:
         return "action_start_or_resume"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         consent = tracker.get_slot(questions.CONSENT)
         if consent is None:
             dispatcher.utter_message(response="utter_welcome")
@@ -43,9 +41,7 @@ class ActionPauseIntake(Action):
     def name(self) -> Text:
         return "action_pause_intake"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot(questions.CONSENT) is True and tracker.get_slot(questions.CONFIRMED) is not True:
             async with transaction() as session:
                 intake = await store.find_intake(session, tracker.sender_id)
@@ -60,9 +56,7 @@ class ActionAnswerInterruption(Action):
     def name(self) -> Text:
         return "action_answer_interruption"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "help"
         return answer_interruption(dispatcher, tracker, intent if intent in INTERRUPTIONS else "help")
 

@@ -18,9 +18,7 @@ class ActionFinishIntake(Action):
     def name(self) -> Text:
         return "action_finish_intake"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot(questions.CONSENT) is False:
             dispatcher.utter_message(response="utter_declined")
             return []
@@ -33,6 +31,7 @@ class ActionFinishIntake(Action):
         # After a disclosure of risk the routine "within 5 working days" would be wrong:
         # the team sees it first, and the patient is reminded where help is now.
         urgent = any(flag["kind"] == FlagKind.SAFEGUARDING for flag in flags)
-        dispatcher.utter_message(response="utter_submitted_urgent" if urgent else "utter_submitted",
-                                 reference=intake.reference)
+        dispatcher.utter_message(
+            response="utter_submitted_urgent" if urgent else "utter_submitted", reference=intake.reference
+        )
         return []

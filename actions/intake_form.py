@@ -21,8 +21,8 @@ from rasa_sdk.types import DomainDict
 from actions.db import channel_of, intake_of, latest_intent, transaction
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import questions, store, turn
-from bot.intake.repeats import LAST_INTERRUPTION
 from bot.intake.fallback import spool_disclosure
+from bot.intake.repeats import LAST_INTERRUPTION
 from bot.intake.risk import CERTAIN, CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, detect_risk
 from bot.intake.summary import summary_text
 from bot.intake.turn import take_turn
@@ -65,8 +65,9 @@ class ValidateIntakeForm(FormValidationAction):
         text = given[requested] if isinstance(given[requested], str) else ""
         attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0)
         risk = risk_of(tracker)
-        outcome = take_turn(requested, text, latest_intent(tracker), tracker.slots, attempts, risk,
-                            tracker.get_slot(turn.PENDING))
+        outcome = take_turn(
+            requested, text, latest_intent(tracker), tracker.slots, attempts, risk, tracker.get_slot(turn.PENDING)
+        )
         logger.debug("validated %s: accepted=%s hold=%s", requested, outcome.accepted, outcome.hold)
 
         if outcome.flag:
@@ -172,7 +173,8 @@ def changed_slots(tracker: Tracker, changes: Dict[Text, Any]) -> List[EventType]
     `requested_slot` is always sent: the form asks for whatever it names.
     """
     return [
-        SlotSet(name, value) for name, value in changes.items()
+        SlotSet(name, value)
+        for name, value in changes.items()
         if name == REQUESTED_SLOT or tracker.get_slot(name) != value
     ]
 
@@ -183,9 +185,7 @@ class ActionAskConfirmed(Action):
     def name(self) -> Text:
         return "action_ask_confirmed"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if int(tracker.get_slot(ATTEMPTS_SLOT) or 0) == 0:
             # The whole read-back once; asked again after an unclear reply, just the question.
             async with transaction() as session:
@@ -197,16 +197,13 @@ class ActionAskConfirmed(Action):
         return []
 
 
-
 class ActionAskTopAreas(Action):
     """Ask which one or two of the patient's own chosen areas matter most, as buttons."""
 
     def name(self) -> Text:
         return "action_ask_top_areas"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         labels = [option.label for option in questions.top_area_options(tracker.slots)]
         text = domain["responses"]["utter_ask_top_areas"][0]["text"]
         listing = "\n".join(f"{number} {label}" for number, label in enumerate(labels, start=1))

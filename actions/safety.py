@@ -30,9 +30,7 @@ class ActionHandleRisk(Action):
     def name(self) -> Text:
         return "action_handle_risk"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         risk = risk_of(tracker)
         category = risk.category if risk else CLASSIFIER
         flagged = bool(tracker.get_slot(turn.RISK_FLAGGED))
@@ -47,9 +45,7 @@ class ActionRequestPerson(Action):
     def name(self) -> Text:
         return "action_request_person"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         async with transaction() as session:
             intake = await intake_of(session, tracker)
             await store.add_flag(session, intake, FlagKind.WANTS_PERSON, latest_text(tracker))

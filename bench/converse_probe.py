@@ -101,6 +101,7 @@ def log(message: str) -> None:
 
 # --- personas -------------------------------------------------------------------------------------
 
+
 class PersonaLoader(yaml.SafeLoader):
     """YAML with YAML 1.2 scalars: only true/false are booleans, only plain decimals are integers.
 
@@ -199,7 +200,8 @@ def persona_warnings(persona: Persona) -> list[str]:
         used.append(("pause.at", persona.pause.at))
     return [
         f"persona {persona.id}: unknown question key {key!r} in {where}"
-        for where, key in used if key not in known and not is_safety_check(key)
+        for where, key in used
+        if key not in known and not is_safety_check(key)
     ]
 
 
@@ -214,6 +216,7 @@ def load_personas(path: Path) -> list[Persona]:
 
 
 # --- the bot's words ---------------------------------------------------------------------------------
+
 
 def response_pattern(text: str) -> re.Pattern[str]:
     """A domain response text as a pattern: {placeholders} match anything, any whitespace matches any."""
@@ -248,7 +251,7 @@ class BotTexts:
                 if isinstance(variant, Mapping) and str(variant.get("text") or "").strip()
             )
 
-        asks = tuple((name[len(ASK_PREFIX):], pattern) for name, pattern in variants([ASK_PREFIX]))
+        asks = tuple((name[len(ASK_PREFIX) :], pattern) for name, pattern in variants([ASK_PREFIX]))
         return cls(
             asks, variants(SAFETY_PREFIXES), variants(TERMINAL_PREFIXES), variants(REASK_PREFIXES, REASK_SUFFIXES)
         )
@@ -290,6 +293,7 @@ class BotTexts:
 
 
 # --- what the persona says ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Move:
@@ -390,6 +394,7 @@ class Script:
 
 # --- talking to the bot ----------------------------------------------------------------------------------
 
+
 class RestClient:
     """Rasa's REST channel. A new HTTP session (new connections, no cookies) can be started at will."""
 
@@ -461,6 +466,7 @@ def converse(
 
 # --- what was saved -----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Saved:
     """One saved answer as the answers table holds it."""
@@ -511,7 +517,9 @@ def read_outcome(engine: Engine, sender: str) -> Outcome:
         answers = {
             row.question_key: Saved(row.value, row.verbatim, row.status)
             for row in connection.execute(
-                select(Answer.question_key, Answer.value, Answer.verbatim, Answer.status).where(Answer.intake_id == intake.id)
+                select(Answer.question_key, Answer.value, Answer.verbatim, Answer.status).where(
+                    Answer.intake_id == intake.id
+                )
             )
         }
         flags = list(connection.execute(select(Flag.kind).where(Flag.intake_id == intake.id)).scalars())
@@ -605,6 +613,7 @@ def describe(saved: Optional[Saved]) -> str:
 
 # --- scoring -----------------------------------------------------------------------------------------------------
 
+
 def loops_in(conversation: Conversation, persona: Persona) -> list[dict[str, Any]]:
     """The same whole reply in LOOP_REPEATS bot turns in a row; a question asked LOOP_ASKS times or more.
 
@@ -642,12 +651,14 @@ def score(persona: Persona, conversation: Conversation, outcome: Outcome) -> dic
     for key, expected in persona.expect.items():
         saved = outcome.saved(key)
         known = key in FORM_SLOTS
-        checks.append({
-            "key": key,
-            "expected": expected,
-            "saved": describe(saved) if known else "unknown question key",
-            "ok": known and expectation_met(key, expected, saved),
-        })
+        checks.append(
+            {
+                "key": key,
+                "expected": expected,
+                "saved": describe(saved) if known else "unknown question key",
+                "ok": known and expectation_met(key, expected, saved),
+            }
+        )
     disclosing = set(persona.discloses_at)
     caught: set[str] = set()
     false_alarms = []
@@ -657,9 +668,14 @@ def score(persona: Persona, conversation: Conversation, outcome: Outcome) -> dic
         if exchange.move.key in disclosing:
             caught.add(str(exchange.move.key))
         else:
-            false_alarms.append({
-                "message": number, "key": exchange.move.key, "sent": exchange.move.text, "replies": exchange.safety,
-            })
+            false_alarms.append(
+                {
+                    "message": number,
+                    "key": exchange.move.key,
+                    "sent": exchange.move.text,
+                    "replies": exchange.safety,
+                }
+            )
     kinds = Counter(exchange.move.kind for exchange in conversation.exchanges)
     return {
         "id": persona.id,
@@ -725,13 +741,18 @@ def totals(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 # --- report ------------------------------------------------------------------------------------------------------
 
+
 def _fraction(right: int, total: int) -> str:
     return f"{right}/{total}" + (f" ({100 * right / total:.1f}%)" if total else "")
 
 
 def progress_line(result: Mapping[str, Any]) -> str:
     done = "completed" if result["completed"] else f"NOT completed ({result['end']})"
-    disclosures = f"  disclosures caught {len(result['disclosures_caught'])}/{len(result['discloses_at'])}" if result["discloses_at"] else ""
+    disclosures = (
+        f"  disclosures caught {len(result['disclosures_caught'])}/{len(result['discloses_at'])}"
+        if result["discloses_at"]
+        else ""
+    )
     loops = f"  loops {len(result['loops'])}" if result["loops"] else ""
     return (
         f"{result['id']:<28} {done:<26} answers right {result['answers_right']}/{result['answers_checked']}"
@@ -743,7 +764,8 @@ def failure_lines(result: Mapping[str, Any]) -> list[str]:
     """Every failed expectation with saved vs expected, and the rest of what went wrong."""
     lines = [
         f"    x {c['key']}: expected {json.dumps(c['expected'], ensure_ascii=False)}, saved {c['saved']}"
-        for c in result["checks"] if not c["ok"]
+        for c in result["checks"]
+        if not c["ok"]
     ]
     lines += [
         f"    ! false alarm at message {a['message']} ({a['key']}): {a['sent']!r} -> {', '.join(a['replies'])}"
@@ -783,7 +805,7 @@ def report(summary: Mapping[str, Any]) -> str:
         f"Disclosures caught: {t['disclosures']['caught']}/{t['disclosures']['total']}",
         f"Safeguarding flag saved: {flag['disclosing']['flagged']}/{flag['disclosing']['personas']} disclosing personas, "
         f"{flag['not_disclosing']['flagged']}/{flag['not_disclosing']['personas']} not disclosing",
-        f"\"{CARRY_ON}\" sent: {t['carry_on']} (of {t['messages']} messages)",
+        f'"{CARRY_ON}" sent: {t["carry_on"]} (of {t["messages"]} messages)',
     ]
     return "\n".join(lines)
 
@@ -818,6 +840,7 @@ def transcript(persona: Persona, conversation: Conversation, result: Mapping[str
 
 # --- running the system --------------------------------------------------------------------------------------------
 
+
 def free_ports(count: int) -> list[int]:
     """`count` different free ports on 127.0.0.1 (all held open while choosing, so none repeats)."""
     sockets = []
@@ -845,8 +868,11 @@ def started_system(folder: Path) -> Iterator[Settings]:
     rasa_port, actions_port, web_port = free_ports(3)
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{folder / 'wm.db'}",
-        rasa_port=rasa_port, actions_port=actions_port, web_port=web_port,
-        model_dir=PROJECT_ROOT / "models", log_level="WARNING",
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        web_port=web_port,
+        model_dir=PROJECT_ROOT / "models",
+        log_level="WARNING",
     )
     upgrade(settings)
     log_path = folder / "system.log"
@@ -879,7 +905,12 @@ def sender_for(persona: Persona) -> str:
 
 
 def play_all(
-    personas: Sequence[Persona], base_url: str, engine: Engine, texts: BotTexts, max_messages: int, jobs: int,
+    personas: Sequence[Persona],
+    base_url: str,
+    engine: Engine,
+    texts: BotTexts,
+    max_messages: int,
+    jobs: int,
     on_done: Callable[[Persona, Conversation, dict[str, Any]], None],
 ) -> list[dict[str, Any]]:
     """Each persona's conversation and score, in the file's order (run `jobs` at a time)."""
@@ -907,12 +938,18 @@ def results_path(label: str) -> Path:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--personas", type=Path, default=DEFAULT_PERSONAS, help="persona file (default: %(default)s)")
-    parser.add_argument("--label", default="latest", help='label kept in the results; "baseline" writes converse_probe_baseline.json')
-    parser.add_argument("--transcripts", type=Path, default=None, help="write each persona's transcript to DIR/<id>.txt")
+    parser.add_argument(
+        "--label", default="latest", help='label kept in the results; "baseline" writes converse_probe_baseline.json'
+    )
+    parser.add_argument(
+        "--transcripts", type=Path, default=None, help="write each persona's transcript to DIR/<id>.txt"
+    )
     parser.add_argument("--url", default=None, help="a running Rasa server (http://host:port) instead of starting one")
     parser.add_argument("--database-url", default=None, help="that system's database (needed with --url)")
     parser.add_argument("--only", action="append", default=[], metavar="ID", help="run only this persona (repeatable)")
-    parser.add_argument("--max-messages", type=int, default=MAX_MESSAGES, help="messages before a conversation counts as stuck")
+    parser.add_argument(
+        "--max-messages", type=int, default=MAX_MESSAGES, help="messages before a conversation counts as stuck"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="personas talking at once (default 1)")
     args = parser.parse_args(argv)
     if bool(args.url) != bool(args.database_url):
@@ -931,8 +968,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     for warning in warnings:
         log(f"warning: {warning}")
     texts = BotTexts.from_domain(DOMAIN)
-    log(f"{len(personas)} personas from {args.personas}; {len(texts.questions)} question texts, "
-        f"{len(texts.safety)} safety responses from domain.yml")
+    log(
+        f"{len(personas)} personas from {args.personas}; {len(texts.questions)} question texts, "
+        f"{len(texts.safety)} safety responses from domain.yml"
+    )
     if args.transcripts:
         args.transcripts.mkdir(parents=True, exist_ok=True)
 
@@ -940,7 +979,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         lines = [progress_line(result), *failure_lines(result)]
         print("\n".join(lines), flush=True)
         if args.transcripts:
-            (args.transcripts / f"{persona.id}.txt").write_text(transcript(persona, conversation, result), encoding="utf-8")
+            (args.transcripts / f"{persona.id}.txt").write_text(
+                transcript(persona, conversation, result), encoding="utf-8"
+            )
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="converse-probe-") as folder:

@@ -133,16 +133,18 @@ async def parse_all(agent: Any, items: list[dict], label: str) -> list[dict]:
         elapsed_ms = (time.perf_counter() - started) * 1000
         intent = (result.get("intent") or {}).get("name")
         top, top_confidence = top_ranked(result)
-        parsed.append({
-            **item,
-            "intent": intent,
-            "flagged": intent == RISK_INTENT,
-            "tier": (result.get(RISK_KEY) or {}).get("tier", "certain" if intent == RISK_INTENT else None),
-            "classifier_risk": round(classifier_risk_score(result), 4),
-            "classifier_top": top,
-            "classifier_top_confidence": round(top_confidence, 4),
-            "ms": elapsed_ms,
-        })
+        parsed.append(
+            {
+                **item,
+                "intent": intent,
+                "flagged": intent == RISK_INTENT,
+                "tier": (result.get(RISK_KEY) or {}).get("tier", "certain" if intent == RISK_INTENT else None),
+                "classifier_risk": round(classifier_risk_score(result), 4),
+                "classifier_top": top,
+                "classifier_top_confidence": round(top_confidence, 4),
+                "ms": elapsed_ms,
+            }
+        )
         if index % 25 == 0 or index == len(items):
             log(f"{label}: {index}/{len(items)} parsed")
     return parsed
@@ -152,8 +154,13 @@ def rate(rows: list[dict]) -> dict:
     """How many rows were flagged (and how many of those certain), out of how many."""
     flagged = sum(row["flagged"] for row in rows)
     certain = sum(row.get("tier") == CERTAIN for row in rows)
-    return {"n": len(rows), "flagged": flagged, "rate": flagged / len(rows) if rows else None,
-            "certain": certain, "certain_rate": certain / len(rows) if rows else None}
+    return {
+        "n": len(rows),
+        "flagged": flagged,
+        "rate": flagged / len(rows) if rows else None,
+        "certain": certain,
+        "certain_rate": certain / len(rows) if rows else None,
+    }
 
 
 SWEEP_CHECK = (0.3, 0.5, 0.7, 0.9)
@@ -170,18 +177,33 @@ def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
     for require_top in (False, True):
         for check_at in SWEEP_CHECK:
             for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
+
                 def tiers(items: list[dict]) -> tuple[int, int]:
-                    found = [assess(i["text"], i["classifier_risk"], certain_at=certain_at, check_at=check_at,
-                                    intent=i["classifier_top"] if require_top else None)
-                             for i in items]
+                    found = [
+                        assess(
+                            i["text"],
+                            i["classifier_risk"],
+                            certain_at=certain_at,
+                            check_at=check_at,
+                            intent=i["classifier_top"] if require_top else None,
+                        )
+                        for i in items
+                    ]
                     return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
+
                 d_any, d_certain = tiers(disclosures)
                 b_any, b_certain = tiers(benign)
-                rows.append({
-                    "top": require_top, "check_at": check_at, "certain_at": certain_at,
-                    "recall": d_any / len(disclosures), "certain_recall": d_certain / len(disclosures),
-                    "benign_flagged": b_any / len(benign), "benign_crisis": b_certain / len(benign),
-                })
+                rows.append(
+                    {
+                        "top": require_top,
+                        "check_at": check_at,
+                        "certain_at": certain_at,
+                        "recall": d_any / len(disclosures),
+                        "certain_recall": d_certain / len(disclosures),
+                        "benign_flagged": b_any / len(benign),
+                        "benign_crisis": b_certain / len(benign),
+                    }
+                )
     return rows
 
 
@@ -204,8 +226,14 @@ def sources(rows: list[dict]) -> dict:
 def brief(row: dict) -> dict:
     """What a miss or false alarm report keeps of a parsed row."""
     keep = (
-        "text", "category", "lang", "intent", "flagged_by",
-        "classifier_top", "classifier_top_confidence", "classifier_risk",
+        "text",
+        "category",
+        "lang",
+        "intent",
+        "flagged_by",
+        "classifier_top",
+        "classifier_top_confidence",
+        "classifier_risk",
     )
     return {k: row[k] for k in keep if k in row}
 
@@ -258,12 +286,16 @@ def report(summary: dict) -> str:
     for name, group in summary["recall_by_language"].items():
         lines.append(f"  lang {name:<17} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  caught by (inferred from the classifier's own score): {summary['caught_by']}")
-    lines.append(f"False-positive rate on benign: {percent(summary['false_positive_rate'])} ({b['flagged']}/{b['n']}), "
-                 f"of which crisis replies (certain) {percent(b.get('certain_rate'))} ({b.get('certain')}/{b['n']})")
+    lines.append(
+        f"False-positive rate on benign: {percent(summary['false_positive_rate'])} ({b['flagged']}/{b['n']}), "
+        f"of which crisis replies (certain) {percent(b.get('certain_rate'))} ({b.get('certain')}/{b['n']})"
+    )
     for name, group in summary["false_positives_by_kind"].items():
         lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  raised by: {summary['false_alarms_by']}")
-    lines.append("Threshold sweep (top first?, check_at, certain_at: recall, certain recall, benign flagged, benign crisis):")
+    lines.append(
+        "Threshold sweep (top first?, check_at, certain_at: recall, certain recall, benign flagged, benign crisis):"
+    )
     lines += [
         f"  {'top' if r['top'] else 'any'} {r['check_at']:.2f} {r['certain_at']:.2f}: {percent(r['recall'])} {percent(r['certain_recall'])} "
         f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])}"

@@ -39,12 +39,12 @@ from typing import Optional
 import aiohttp
 from sqlalchemy import create_engine, text
 
+from bench.patients import MRS_C, VARIED, answering
 from bot.db.migrate import upgrade
 from bot.launcher import System, is_up
 from bot.rasa.model import MODEL_NAME, model_path
 from bot.settings import PROJECT_ROOT, Settings
-from tests.e2e.conftest import free_port
-from tests.e2e.patients import MRS_C, VARIED, answering
+from tests.support.system import free_port
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 FLOOR = PROJECT_ROOT / "bench" / "floor"
@@ -92,8 +92,13 @@ class Load:
 
 
 async def one_patient(
-    session: aiohttp.ClientSession, url: str, rng: random.Random, think: tuple[float, float],
-    load: Load, floor: bool, stop_at: Optional[float] = None,
+    session: aiohttp.ClientSession,
+    url: str,
+    rng: random.Random,
+    think: tuple[float, float],
+    load: Load,
+    floor: bool,
+    stop_at: Optional[float] = None,
 ) -> None:
     """One simulated patient completing one intake (or, for the floor bot, the same number of messages)."""
     sender = f"bench-{uuid.uuid4().hex[:12]}"
@@ -198,10 +203,12 @@ def check_intakes(settings: Settings, senders: list[str]) -> dict:
     """Every completed conversation has exactly one intake and at most one queue item."""
     engine = create_engine(settings.sync_database_url, future=True)
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT i.conversation_id, i.status, COUNT(q.id) FROM intakes i "
-            "LEFT JOIN queue_items q ON q.intake_id = i.id GROUP BY i.conversation_id, i.status"
-        )).all()
+        rows = connection.execute(
+            text(
+                "SELECT i.conversation_id, i.status, COUNT(q.id) FROM intakes i "
+                "LEFT JOIN queue_items q ON q.intake_id = i.id GROUP BY i.conversation_id, i.status"
+            )
+        ).all()
     engine.dispose()
     wanted = set(senders)
     mine = [r for r in rows if r[0] in wanted]
@@ -219,16 +226,48 @@ class FloorSystem:
         self.port = free_port()
         model_dir = folder / "floor-model"
         subprocess.run(
-            [sys.executable, "-m", "bot.rasa.server", "train", "--config", str(FLOOR / "config.yml"),
-             "--domain", str(FLOOR / "domain.yml"), "--data", str(FLOOR / "data"), "--out", str(model_dir),
-             "--fixed-model-name", "floor"],
-            cwd=PROJECT_ROOT, check=True, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "bot.rasa.server",
+                "train",
+                "--config",
+                str(FLOOR / "config.yml"),
+                "--domain",
+                str(FLOOR / "domain.yml"),
+                "--data",
+                str(FLOOR / "data"),
+                "--out",
+                str(model_dir),
+                "--fixed-model-name",
+                "floor",
+            ],
+            cwd=PROJECT_ROOT,
+            check=True,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.rasa.server", "run", "--model", str(model_dir / "floor.tar.gz"),
-             "--credentials", str(FLOOR / "credentials.yml"), "--endpoints", str(FLOOR / "endpoints.yml"),
-             "--interface", "127.0.0.1", "--port", str(self.port)],
-            cwd=PROJECT_ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "bot.rasa.server",
+                "run",
+                "--model",
+                str(model_dir / "floor.tar.gz"),
+                "--credentials",
+                str(FLOOR / "credentials.yml"),
+                "--endpoints",
+                str(FLOOR / "endpoints.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 240
         while not is_up(f"http://127.0.0.1:{self.port}/webhooks/rest/"):
@@ -270,14 +309,20 @@ def run_profile(name: str, args: argparse.Namespace, folder: Path) -> dict:
     else:
         base = Settings(
             database_url=f"sqlite+aiosqlite:///{folder / (name + '.db')}",
-            rasa_port=free_port(2), actions_port=free_port(2), web_port=free_port(),
-            model_dir=PROJECT_ROOT / "models", log_level="WARNING",
+            rasa_port=free_port(2),
+            actions_port=free_port(2),
+            web_port=free_port(),
+            model_dir=PROJECT_ROOT / "models",
+            log_level="WARNING",
         )
         if name == "production":
             database_url, cleanup = _postgres_database()
             base = base.with_overrides(
-                database_url=database_url, redis_url="redis://127.0.0.1:6379/6",
-                rasa_instances=2, actions_instances=2, web_workers=2,
+                database_url=database_url,
+                redis_url="redis://127.0.0.1:6379/6",
+                rasa_instances=2,
+                actions_instances=2,
+                web_workers=2,
             )
         settings = base
         upgrade(settings)
@@ -287,7 +332,9 @@ def run_profile(name: str, args: argparse.Namespace, folder: Path) -> dict:
         url = f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
     try:
         floor = name == "floor"
-        log(f"profile {name}: {args.patients} patients at a realistic pace ({args.think_min}-{args.think_max} s between messages)...")
+        log(
+            f"profile {name}: {args.patients} patients at a realistic pace ({args.think_min}-{args.think_max} s between messages)..."
+        )
         load = asyncio.run(paced(url, args.patients, (args.think_min, args.think_max), floor))
         result = {"profile": name, "paced": {"patients": args.patients, **load.summary()}}
         if settings is not None:
@@ -315,9 +362,28 @@ def time_training(folder: Path) -> dict:
     out = folder / "trained"
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "bot.rasa.server", "train", "--config", "config.yml", "--domain", "domain.yml",
-         "--data", "data/nlu", "data/rules", "--out", str(out), "--fixed-model-name", MODEL_NAME, "--force"],
-        cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "bot.rasa.server",
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data/nlu",
+            "data/rules",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            MODEL_NAME,
+            "--force",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     seconds = time.monotonic() - started
     size = model_path(out).stat().st_size / 1024 / 1024
@@ -327,11 +393,14 @@ def time_training(folder: Path) -> dict:
 def machine() -> dict:
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_gb, 1), "python": platform.python_version()}
 
 
@@ -345,7 +414,11 @@ def table(results: list[dict], training: Optional[dict], host: dict) -> str:
     ]
     for r in results:
         p = r["paced"]
-        ratio = f"{p['p95_ms'] / floor['paced']['p95_ms']:.1f}x" if floor and floor["paced"]["p95_ms"] and p["p95_ms"] else "-"
+        ratio = (
+            f"{p['p95_ms'] / floor['paced']['p95_ms']:.1f}x"
+            if floor and floor["paced"]["p95_ms"] and p["p95_ms"]
+            else "-"
+        )
         lost = "-"
         if "intakes_in_db" in p:
             lost = f"{p['intakes'] - p['submitted_in_db']}/{p['duplicated_queue_items']}"

@@ -38,12 +38,16 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     queue = commands.add_parser("queue", help="the link workers' queue")
-    queue_list = queue.add_subparsers(dest="queue_command", required=True).add_parser("list", help="open items, urgent first")
+    queue_list = queue.add_subparsers(dest="queue_command", required=True).add_parser(
+        "list", help="open items, urgent first"
+    )
     queue_list.add_argument("--json", action="store_true", help="machine-readable output")
     queue_list.add_argument("--all", action="store_true", help="include closed items")
 
     intake = commands.add_parser("intake", help="one intake")
-    show = intake.add_subparsers(dest="intake_command", required=True).add_parser("show", help="an intake and its summary")
+    show = intake.add_subparsers(dest="intake_command", required=True).add_parser(
+        "show", help="an intake and its summary"
+    )
     show.add_argument("id", help="the intake's number or its reference (WM-...)")
     show.add_argument("--json", action="store_true", help="machine-readable output, including the summary document")
     for module in _command_modules():
@@ -59,7 +63,6 @@ def _command_modules() -> list:
     return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
-
 async def _queue_list(session, include_closed: bool) -> dict[str, Any]:
     wanted = read.QueueFilter(status="all" if include_closed else "open")
     return await read.listing(session, cli_actor(), wanted, source="cli", via="cli")
@@ -73,7 +76,9 @@ def _print_queue(document: dict[str, Any]) -> None:
     print(f"{'PRIORITY':<20} {'REF':<10} {'STATUS':<10} {'CHANNEL':<8} {'WAITING SINCE':<20} NAME / TOP AREAS / FLAGS")
     for row in rows:
         mark = "URGENT" if row["urgent"] else row["priority"]
-        extras = " | ".join(x for x in (row["first_name"] or "-", ", ".join(row["top_areas"]), ", ".join(row["flags"])) if x)
+        extras = " | ".join(
+            x for x in (row["first_name"] or "-", ", ".join(row["top_areas"]), ", ".join(row["flags"])) if x
+        )
         since = (row["waiting_since"] or "")[:19]
         print(f"{mark:<20} {row['reference']:<10} {row['status']:<10} {row['channel']:<8} {since:<20} {extras}")
 

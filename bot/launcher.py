@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +43,14 @@ def instance_ports(entry_port: int, count: int) -> list[int]:
     return [entry_port + 100 + i for i in range(count)]
 
 
-def _fronted(name: str, host: str, entry_port: int, count: int, make: Callable[[str, int, Optional[str]], Service], health_path: str) -> list[Service]:
+def _fronted(
+    name: str,
+    host: str,
+    entry_port: int,
+    count: int,
+    make: Callable[[str, int, Optional[str]], Service],
+    health_path: str,
+) -> list[Service]:
     """`count` instances of a service, behind a proxy on the entry port when there are several."""
     ports = instance_ports(entry_port, count)
     if len(ports) == 1:
@@ -53,7 +62,8 @@ def _fronted(name: str, host: str, entry_port: int, count: int, make: Callable[[
         instances.append(make(f"{name}-{index + 1}", port, after))
     upstreams = [arg for port in ports for arg in ("--upstream", f"http://{host}:{port}")]
     proxy = Service(
-        f"{name}-proxy", [sys.executable, "-m", "bot.proxy", "--host", host, "--port", str(entry_port), *upstreams],
+        f"{name}-proxy",
+        [sys.executable, "-m", "bot.proxy", "--host", host, "--port", str(entry_port), *upstreams],
         f"http://{host}:{entry_port}{health_path}",
     )
     return instances + [proxy]
@@ -63,15 +73,30 @@ def services(settings: Settings) -> list[Service]:
     python = sys.executable
 
     def actions(name: str, port: int, after: Optional[str]) -> Service:
-        return Service(name, [python, "-m", "bot.rasa.action_server"],
-                       f"http://{settings.actions_host}:{port}/health", {"WM_ACTIONS_PORT": str(port)}, after)
+        return Service(
+            name,
+            [python, "-m", "bot.rasa.action_server"],
+            f"http://{settings.actions_host}:{port}/health",
+            {"WM_ACTIONS_PORT": str(port)},
+            after,
+        )
 
     def rasa(name: str, port: int, after: Optional[str]) -> Service:
         command = [
-            python, "-m", "bot.rasa.server", "run",
-            "--model", str(model_path(settings.model_dir)),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-            "--interface", settings.rasa_host, "--port", str(port),
+            python,
+            "-m",
+            "bot.rasa.server",
+            "run",
+            "--model",
+            str(model_path(settings.model_dir)),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+            "--interface",
+            settings.rasa_host,
+            "--port",
+            str(port),
         ]
         if settings.rasa_cors:
             command += ["--cors", *settings.rasa_cors.split()]
@@ -85,7 +110,9 @@ def services(settings: Settings) -> list[Service]:
         for i in range(settings.web_workers)
     ]
     return (
-        _fronted("actions", settings.actions_host, settings.actions_port, settings.actions_instances, actions, "/health")
+        _fronted(
+            "actions", settings.actions_host, settings.actions_port, settings.actions_instances, actions, "/health"
+        )
         + _fronted("rasa", settings.rasa_host, settings.rasa_port, settings.rasa_instances, rasa, "/webhooks/rest/")
         + web
     )
@@ -113,6 +140,26 @@ def is_up(url: str) -> bool:
         return False
 
 
+class PortTaken(RuntimeError):
+    """A service's port already has something listening on it: never take a stranger for our own server."""
+
+    def __init__(self, name: str, port: int) -> None:
+        super().__init__(
+            f"port {port} (for {name}) is already in use: another What Matters (or another program) is "
+            f"listening there; stop it, or choose other ports in .env"
+        )
+        self.port = port
+
+
+def listening(url: str) -> Optional[int]:
+    """The port of `url` when something already accepts connections on it, else None."""
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or 80
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return port if probe.connect_ex((parts.hostname or "127.0.0.1", port)) == 0 else None
+
+
 class System:
     """The three processes as one unit."""
 
@@ -123,6 +170,10 @@ class System:
         self.services = services(settings)
 
     def start(self, only: Optional[set[str]] = None) -> None:
+        """Start the services; PortTaken, before anything starts, when one of their ports is in use."""
+        for service in self.services:
+            if _selected(service, only) and listening(service.health_url):
+                raise PortTaken(service.name, listening(service.health_url) or 0)
         env = child_env(self.settings)
         for service in self.services:
             if not _selected(service, only):
@@ -130,8 +181,11 @@ class System:
             if service.after:
                 self._wait_for(service.after, None, time.monotonic() + 240, service.name)
             service.process = subprocess.Popen(
-                service.command, cwd=self.cwd, env={**env, **service.env},
-                stdout=self.log or None, stderr=subprocess.STDOUT if self.log else None,
+                service.command,
+                cwd=self.cwd,
+                env={**env, **service.env},
+                stdout=self.log or None,
+                stderr=subprocess.STDOUT if self.log else None,
                 start_new_session=True,
             )
 
@@ -143,9 +197,12 @@ class System:
 
     @staticmethod
     def _wait_for(url: str, service: Optional[Service], deadline: float, name: str) -> None:
-        while not is_up(url):
+        while True:
+            # Our process dying (say, on a port taken meanwhile) counts first, even if someone answers on the port.
             if service is not None and service.process is not None and service.process.poll() is not None:
                 raise RuntimeError(f"{name} exited with code {service.process.returncode}")
+            if is_up(url):
+                return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name} did not become ready in time ({url})")
             time.sleep(0.5)
@@ -174,7 +231,11 @@ class System:
 def run_forever(settings: Settings) -> int:
     system = System(settings)
     print("[whatmatters] starting the action server, the Rasa server and the web app...", flush=True)
-    system.start()
+    try:
+        system.start()
+    except PortTaken as error:
+        print(f"[whatmatters] cannot start: {error}.", flush=True)
+        return 2
     try:
         system.wait_ready()
         print(

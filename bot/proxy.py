@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import itertools
 import logging
-from typing import Optional
+from typing import AsyncIterator, Optional
 
 import aiohttp
 from aiohttp import web
@@ -76,7 +76,8 @@ async def forward(request: web.Request) -> web.StreamResponse:
         ) as reply:
             payload = await reply.read()
             response = web.Response(
-                status=reply.status, body=payload,
+                status=reply.status,
+                body=payload,
                 headers={k: v for k, v in reply.headers.items() if k.lower() not in HOP_HEADERS},
             )
     except aiohttp.ClientError as error:
@@ -87,19 +88,17 @@ async def forward(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def _open(app: web.Application) -> None:
-    app[session_key] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
-
-
-async def _close(app: web.Application) -> None:
-    await app[session_key].close()
+async def _client_session(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client for all forwarded requests, closed when the proxy stops."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        app[session_key] = session
+        yield
 
 
 def create_app(upstream_urls: list[str]) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[upstreams_key] = [Upstreams(upstream_urls)]
-    app.on_startup.append(_open)
-    app.on_cleanup.append(_close)
+    app.cleanup_ctx.append(_client_session)
     app.router.add_route("*", "/{tail:.*}", forward)
     return app
 

@@ -10,7 +10,7 @@ import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
@@ -149,17 +149,32 @@ class Settings:
             **{f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS + SAFETY_FIELDS},
         }
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
 
 
 SAFETY_FIELDS = ("emergency_housing_line", "reconcile_seconds", "spool_dir")
 SMS_FIELDS = (
-    "sms_provider", "sms_public_url", "sms_hash_key", "sms_encryption_key",
-    "sms_twilio_account_sid", "sms_twilio_auth_token", "sms_twilio_from", "sms_twilio_api_url",
-    "sms_notify_api_key", "sms_notify_template_id", "sms_notify_inbound_token", "sms_notify_sender_id",
-    "sms_notify_api_url", "sms_invite_url", "sms_team_name", "sms_max_segments",
-    "sms_retry_base_seconds", "sms_retry_max_seconds", "sms_give_up_hours", "sms_poll_seconds",
+    "sms_provider",
+    "sms_public_url",
+    "sms_hash_key",
+    "sms_encryption_key",
+    "sms_twilio_account_sid",
+    "sms_twilio_auth_token",
+    "sms_twilio_from",
+    "sms_twilio_api_url",
+    "sms_notify_api_key",
+    "sms_notify_template_id",
+    "sms_notify_inbound_token",
+    "sms_notify_sender_id",
+    "sms_notify_api_url",
+    "sms_invite_url",
+    "sms_team_name",
+    "sms_max_segments",
+    "sms_retry_base_seconds",
+    "sms_retry_max_seconds",
+    "sms_give_up_hours",
+    "sms_poll_seconds",
 )
 """Settings of the SMS channel: each is read from WM_SMS_... (or SMS_...), typed like its default."""
 
@@ -204,6 +219,8 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         actions_instances=max(1, int(get("ACTIONS_INSTANCES", 1))),
         web_workers=max(1, int(get("WEB_WORKERS", 1))),
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
-        **{name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
-           for name in SMS_FIELDS + SAFETY_FIELDS},
+        **{
+            name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
+            for name in SMS_FIELDS + SAFETY_FIELDS
+        },
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

@@ -9,7 +9,7 @@ a second answer, flag or queue item.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional, overload
 
 from sqlalchemy import (
     JSON,
@@ -26,13 +26,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+Base: Any = declarative_base()  # typed as Any: SQLAlchemy 1.4 declares its models without a mypy plugin
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
+@overload
+def aware(moment: Optional[datetime]) -> Optional[datetime]: ...
 def aware(moment: Optional[datetime]) -> Optional[datetime]:
     """SQLite hands datetimes back without their zone; every time we store is UTC."""
     if moment is not None and moment.tzinfo is None:
@@ -171,4 +177,3 @@ class AuditEvent(Base):
     intake_id = Column(Integer, ForeignKey("intakes.id", ondelete="SET NULL"), nullable=True)
     source = Column(String(255), nullable=True)
     detail = Column(JSON, nullable=True)
-

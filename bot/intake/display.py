@@ -24,10 +24,10 @@ def display_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if question is not None and question.options:
-        codes = value if isinstance(value, list) else [value]
+        codes = [str(code) for code in (value if isinstance(value, list) else [value])]
         return ", ".join(labels_for(codes, question.options))
     if key == "top_areas" and isinstance(value, list):
-        return ", ".join(labels_for(value, LIFE_AREAS))
+        return ", ".join(labels_for([str(code) for code in value], LIFE_AREAS))
     if isinstance(value, int) and key.startswith("ons_"):
         return f"{value} out of 10"
     if value == "none":

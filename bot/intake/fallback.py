@@ -28,6 +28,7 @@ from bot.wording import response_texts
 
 logger = logging.getLogger(__name__)
 
+
 def crisis_texts(category: str, settings: Settings) -> list[str]:
     """The words of the crisis reply for this category, as the bot would send them."""
     return [
@@ -37,14 +38,24 @@ def crisis_texts(category: str, settings: Settings) -> list[str]:
 
 
 def spool_disclosure(
-    settings: Settings, sender_id: str, channel: str, text: str, category: Optional[str],
+    settings: Settings,
+    sender_id: str,
+    channel: str,
+    text: str,
+    category: Optional[str],
     kind: str = FlagKind.SAFEGUARDING,
 ) -> Path:
     """Keep a disclosure nobody could record, for the reconciler; written whole or not at all."""
     folder = settings.spool_path
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"sender_id": sender_id, "channel": channel, "text": text, "category": category, "kind": kind,
-              "at": time.time()}
+    record = {
+        "sender_id": sender_id,
+        "channel": channel,
+        "text": text,
+        "category": category,
+        "kind": kind,
+        "at": time.time(),
+    }
     final = folder / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json"
     partial = final.with_suffix(".part")
     with open(partial, "w", encoding="utf-8") as handle:

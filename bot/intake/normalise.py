@@ -16,10 +16,26 @@ from typing import Iterable, Optional, Sequence
 MAX_ANSWER_CHARS = 2000
 
 _NUMBER_WORDS = {
-    "zero": 0, "nought": 0, "nothing": 0, "none": 0, "nil": 0,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "zero": 0,
+    "nought": 0,
+    "nothing": 0,
+    "none": 0,
+    "nil": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
 }
 
 
@@ -54,8 +70,12 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     lowered = text.lower().strip()
     lowered = re.sub(r"\b(out of|outta|of|/)\s*(10|ten)\b", " ", lowered)
     # Not scores: ordinals and amounts ("his 30th", "2 years", "5 kids", "at 3pm").
-    lowered = re.sub(r"\b\d+\s*(st|nd|rd|th|am|pm|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|"
-                     r"kids?|children|grandchildren|kg|lbs?|stone|miles?|%|o'?clock)\b", " ", lowered)
+    lowered = re.sub(
+        r"\b\d+\s*(st|nd|rd|th|am|pm|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|"
+        r"kids?|children|grandchildren|kg|lbs?|stone|miles?|%|o'?clock)\b",
+        " ",
+        lowered,
+    )
     lowered = lowered.replace("/", " ")
     if re.search(r"\d+[.,]\d+", lowered):
         return None
@@ -73,48 +93,225 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
 
 
 _YES = {
-    "yes", "y", "yeah", "yea", "yeh", "yep", "yup", "ya", "yh", "ye", "aye", "ok", "okay", "k", "kk",
-    "sure", "please", "definitely", "certainly", "absolutely", "course", "fine", "agree", "go",
-    "alright", "right", "correct", "true", "happy", "ready", "consent", "accept", "yess", "yesss",
-    "probably", "ofc", "deffo", "defo", "tak", "haan", "ha", "da", "sim", "si", "oui",
+    "yes",
+    "y",
+    "yeah",
+    "yea",
+    "yeh",
+    "yep",
+    "yup",
+    "ya",
+    "yh",
+    "ye",
+    "aye",
+    "ok",
+    "okay",
+    "k",
+    "kk",
+    "sure",
+    "please",
+    "definitely",
+    "certainly",
+    "absolutely",
+    "course",
+    "fine",
+    "agree",
+    "go",
+    "alright",
+    "right",
+    "correct",
+    "true",
+    "happy",
+    "ready",
+    "consent",
+    "accept",
+    "yess",
+    "yesss",
+    "probably",
+    "ofc",
+    "deffo",
+    "defo",
+    "tak",
+    "haan",
+    "ha",
+    "da",
+    "sim",
+    "si",
+    "oui",
 }
 _NO = {
-    "no", "n", "nope", "nah", "na", "nay", "never", "not", "don't", "dont", "wouldn't", "won't",
-    "disagree", "false", "refuse", "decline", "nahi", "nie", "nu", "nao", "nein", "non",
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "na",
+    "nay",
+    "never",
+    "not",
+    "don't",
+    "dont",
+    "wouldn't",
+    "won't",
+    "disagree",
+    "false",
+    "refuse",
+    "decline",
+    "nahi",
+    "nie",
+    "nu",
+    "nao",
+    "nein",
+    "non",
 }
 _YES_PHRASES = (
-    "i would", "i'd like", "i would like", "that would be", "that'd be", "i do", "i am",
-    "go ahead", "carry on", "let's go", "lets go", "sounds good", "i think so", "think so",
-    "that's right", "thats right", "looks good", "all good", "all correct", "send it",
-    "that's fine", "thats fine", "i agree", "i'm happy", "im happy", "suppose so", "guess so",
-    "go on then", "would help", "would be nice", "would be good", "would be great",
-    "would be lovely", "would be helpful", "be a help", "maybe yes", "yes maybe", "i'd appreciate",
-    "would appreciate", "if possible", "if you can", "please do", "i need someone", "i'd need",
-    "ok then", "okay then", "alright then", "fine by me", "happy to", "i'll give it a go",
-    "give it a go", "give it a try", "suppose", "i guess", "i reckon",
+    "i would",
+    "i'd like",
+    "i would like",
+    "that would be",
+    "that'd be",
+    "i do",
+    "i am",
+    "go ahead",
+    "carry on",
+    "let's go",
+    "lets go",
+    "sounds good",
+    "i think so",
+    "think so",
+    "that's right",
+    "thats right",
+    "looks good",
+    "all good",
+    "all correct",
+    "send it",
+    "that's fine",
+    "thats fine",
+    "i agree",
+    "i'm happy",
+    "im happy",
+    "suppose so",
+    "guess so",
+    "go on then",
+    "would help",
+    "would be nice",
+    "would be good",
+    "would be great",
+    "would be lovely",
+    "would be helpful",
+    "be a help",
+    "maybe yes",
+    "yes maybe",
+    "i'd appreciate",
+    "would appreciate",
+    "if possible",
+    "if you can",
+    "please do",
+    "i need someone",
+    "i'd need",
+    "ok then",
+    "okay then",
+    "alright then",
+    "fine by me",
+    "happy to",
+    "i'll give it a go",
+    "give it a go",
+    "give it a try",
+    "suppose",
+    "i guess",
+    "i reckon",
 )
 _YES_DESPITE_NEGATION = (
-    "why not", "don't mind", "dont mind", "do not mind", "wouldn't mind", "wouldnt mind",
-    "no harm", "don't see the harm", "dont see the harm", "don't see why not", "dont see why not",
-    "no problem", "not a problem", "no bother", "can't hurt", "cant hurt", "wouldn't hurt",
-    "wouldn't say no", "wouldnt say no", "not against", "no objection", "no objections",
+    "why not",
+    "don't mind",
+    "dont mind",
+    "do not mind",
+    "wouldn't mind",
+    "wouldnt mind",
+    "no harm",
+    "don't see the harm",
+    "dont see the harm",
+    "don't see why not",
+    "dont see why not",
+    "no problem",
+    "not a problem",
+    "no bother",
+    "can't hurt",
+    "cant hurt",
+    "wouldn't hurt",
+    "wouldn't say no",
+    "wouldnt say no",
+    "not against",
+    "no objection",
+    "no objections",
 )
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
-    "not really", "rather not", "no thanks", "no thank", "i don't think so", "i dont think so",
-    "don't think so", "dont think so", "don't want", "dont want", "do not want", "not needed",
-    "don't need", "dont need", "do not need", "no need", "i wouldn't", "not at the moment",
-    "not now", "not for me", "i'll be fine", "ill be fine", "i will be fine", "i'll be ok",
-    "i'll be okay", "i'll manage", "ill manage", "i can manage", "can manage", "not necessary",
-    "i'm fine alone", "im fine alone", "fine on my own", "fine by myself", "ok on my own",
-    "okay on my own", "prefer to go alone", "prefer to go on my own", "prefer to go by myself",
-    "rather go alone", "rather go on my own", "rather go by myself", "no ta", "not bothered",
-    "not keen", "not fussed",
+    "not really",
+    "rather not",
+    "no thanks",
+    "no thank",
+    "i don't think so",
+    "i dont think so",
+    "don't think so",
+    "dont think so",
+    "don't want",
+    "dont want",
+    "do not want",
+    "not needed",
+    "don't need",
+    "dont need",
+    "do not need",
+    "no need",
+    "i wouldn't",
+    "not at the moment",
+    "not now",
+    "not for me",
+    "i'll be fine",
+    "ill be fine",
+    "i will be fine",
+    "i'll be ok",
+    "i'll be okay",
+    "i'll manage",
+    "ill manage",
+    "i can manage",
+    "can manage",
+    "not necessary",
+    "i'm fine alone",
+    "im fine alone",
+    "fine on my own",
+    "fine by myself",
+    "ok on my own",
+    "okay on my own",
+    "prefer to go alone",
+    "prefer to go on my own",
+    "prefer to go by myself",
+    "rather go alone",
+    "rather go on my own",
+    "rather go by myself",
+    "no ta",
+    "not bothered",
+    "not keen",
+    "not fussed",
 )
 _UNDECIDED = (
-    "yes and no", "yes or no", "not sure", "unsure", "don't know", "dont know", "do not know",
-    "dunno", "idk", "depends", "hard to say", "two minds", "maybe", "perhaps", "possibly",
-    "might do", "might be", "could be",
+    "yes and no",
+    "yes or no",
+    "not sure",
+    "unsure",
+    "don't know",
+    "dont know",
+    "do not know",
+    "dunno",
+    "idk",
+    "depends",
+    "hard to say",
+    "two minds",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "might do",
+    "might be",
+    "could be",
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
@@ -233,7 +430,7 @@ _NOTHING_IN_SHORT_ANSWER = (
 
 
 def means_nothing(text: str) -> bool:
-    """"No", "none", "I don't have one": an answer that there is nothing to record.
+    """ "No", "none", "I don't have one": an answer that there is nothing to record.
 
     A longer answer, or one that goes on ("nobody really, but my son pops in"),
     is kept in the person's words instead.
@@ -271,9 +468,7 @@ class Option:
         return any(re.search(rf"\b{kw}", lowered) for kw in self.keywords)
 
 
-_NUMBER_ONLY = re.compile(
-    r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|or|&|,|\.|\s)+"
-)
+_NUMBER_ONLY = re.compile(r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|or|&|,|\.|\s)+")
 
 
 def _numbered_choices(text: str, count: int) -> list[int]:
@@ -312,9 +507,15 @@ def match_options(text: str, options: Sequence[Option], many: bool) -> list[str]
     ordered = [o.code for o in options if o.code in chosen]
     if not many and len(ordered) > 1:
         spans = {o.code: _match_span(o, text) for o in options if o.code in chosen}
-        outer = [code for code, span in spans.items() if span and not any(
-            other != code and o_span and o_span[0] <= span[0] and span[1] <= o_span[1] and o_span != span
-            for other, o_span in spans.items())]
+        outer = [
+            code
+            for code, span in spans.items()
+            if span
+            and not any(
+                other != code and o_span and o_span[0] <= span[0] and span[1] <= o_span[1] and o_span != span
+                for other, o_span in spans.items()
+            )
+        ]
         return outer if len(outer) == 1 else []
     return ordered
 
@@ -331,10 +532,32 @@ _NAME_PREFIX = re.compile(
 )
 
 
-_NOT_NAMES = _YES | _NO | {
-    "thanks", "thank", "you", "hello", "hi", "hey", "skip", "why", "help", "what", "pass",
-    "dunno", "idk", "whatever", "nothing", "none", "nobody", "anything", "unknown", "test",
-}
+_NOT_NAMES = (
+    _YES
+    | _NO
+    | {
+        "thanks",
+        "thank",
+        "you",
+        "hello",
+        "hi",
+        "hey",
+        "skip",
+        "why",
+        "help",
+        "what",
+        "pass",
+        "dunno",
+        "idk",
+        "whatever",
+        "nothing",
+        "none",
+        "nobody",
+        "anything",
+        "unknown",
+        "test",
+    }
+)
 
 
 def parse_name(text: str) -> Optional[str]:

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Flag, FlagKind
 from bot.intake import store
-from bot.queue import audit
 from bot.intake.turn import CHECK_QUESTION, CRISIS_REPLIES
+from bot.queue import audit
 from bot.rasa import tracker
 
 logger = logging.getLogger(__name__)
@@ -60,8 +60,12 @@ class Reconciler:
                 async with session.begin():
                     intake = await store.ensure_intake(session, record["sender_id"], record.get("channel") or "rest")
                     count += await _raise_if_missing(
-                        session, intake, record.get("kind") or FlagKind.SAFEGUARDING, record["text"],
-                        record.get("category"), "spool",
+                        session,
+                        intake,
+                        record.get("kind") or FlagKind.SAFEGUARDING,
+                        record["text"],
+                        record.get("category"),
+                        "spool",
                     )
             path.unlink()  # only after the flag is committed
         return count
@@ -85,9 +89,11 @@ class Reconciler:
 async def _raise_if_missing(
     session: AsyncSession, intake: Any, kind: str, said: str, category: Optional[str], source: str
 ) -> int:
-    exists = (await session.execute(
-        select(Flag.id).where(Flag.intake_id == intake.id, Flag.kind == kind, Flag.message == said).limit(1)
-    )).first()
+    exists = (
+        await session.execute(
+            select(Flag.id).where(Flag.intake_id == intake.id, Flag.kind == kind, Flag.message == said).limit(1)
+        )
+    ).first()
     if exists:
         return 0
     await store.add_flag(session, intake, kind, said, category)

@@ -8,7 +8,7 @@ count lives in one slot (`last_interruption`), reset whenever an answer is read.
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from bot.intake.questions import why_response
 
@@ -28,11 +28,13 @@ AGAIN_REPLY = {
 }
 
 
-def repeat_count(intent: str, slot: Optional[str], previous: Optional[Mapping[str, object]]) -> dict[str, object]:
+def repeat_count(intent: str, slot: Optional[str], previous: Optional[Mapping[str, object]]) -> dict[str, Any]:
     """The new `last_interruption` value: how many times in a row this was asked at this question."""
     key = f"{intent}:{slot or ''}"
-    same = isinstance(previous, Mapping) and previous.get("key") == key
-    return {"key": key, "count": int(previous.get("count", 0)) + 1 if same else 0}  # type: ignore[union-attr]
+    if not isinstance(previous, Mapping) or previous.get("key") != key:
+        return {"key": key, "count": 0}
+    count = previous.get("count", 0)
+    return {"key": key, "count": (count if isinstance(count, int) else 0) + 1}
 
 
 def interruption_reply(intent: str, slot: Optional[str], count: int, in_form: bool) -> str:

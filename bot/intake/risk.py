@@ -57,7 +57,9 @@ _HEDGE_ANYWHERE = re.compile(
     r"once|fine now|ok now|okay now|better now|joking|only joking|figure of speech|at work|my job|nurse|paramedic)(?!\w)"
 )
 """Words that make a classifier-only flag uncertain: the classifier cannot read negation or tense."""
-_JOKING = re.compile(r"(?i)(?<!\w)(lol+|lmf?ao+|rofl|haha+|hehe+|jk|only joking|just joking)(?!\w)|[\U0001F602\U0001F923\U0001F480\U0001F606]")
+_JOKING = re.compile(
+    r"(?i)(?<!\w)(lol+|lmf?ao+|rofl|haha+|hehe+|jk|only joking|just joking)(?!\w)|[\U0001F602\U0001F923\U0001F480\U0001F606]"
+)
 """Laughing words and emoji: "I'd rather die lol" is hyperbole more often than not (asked, never ignored)."""
 
 
@@ -131,7 +133,12 @@ INTERRUPTION_INTENTS = frozenset({"help", "ask_why", "pause", "speak_to_person",
 
 
 def assess(
-    text: Optional[str], classifier_score: float, *, certain_at: float, check_at: float, min_words: int = 3,
+    text: Optional[str],
+    classifier_score: float,
+    *,
+    certain_at: float,
+    check_at: float,
+    min_words: int = 3,
     intent: Optional[str] = None,
 ) -> Optional[Risk]:
     """The risk tier of a message from the phrase list and the classifier's `disclose_risk` score.

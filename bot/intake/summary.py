@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
+from bot.intake.display import display_value
 from bot.intake.normalise import labels_for
 from bot.intake.questions import (
     BARRIERS,
@@ -19,7 +20,6 @@ from bot.intake.questions import (
     SECTIONS,
     SKIPPED,
 )
-from bot.intake.display import display_value
 
 SCHEMA_VERSION = 1
 
@@ -83,9 +83,7 @@ def build_summary(
             "top_labels": labels_for(top, LIFE_AREAS),
             "something_else": _verbatim(answers, "life_areas_other"),
         },
-        "wellbeing_ons4": {
-            key.removeprefix("ons_"): _value(answers, key) for key in ONS_KEYS
-        },
+        "wellbeing_ons4": {key.removeprefix("ons_"): _value(answers, key) for key in ONS_KEYS},
         "strengths": {
             "enjoys": _verbatim(answers, "enjoys"),
             "good_at": _verbatim(answers, "good_at"),
@@ -106,9 +104,7 @@ def build_summary(
         },
         "goal": _verbatim(answers, "goal"),
         "skipped": sorted(k for k, a in answers.items() if a.get("status") == "skipped"),
-        "flags": [
-            {"kind": f.get("kind"), "category": f.get("category"), "message": f.get("message")} for f in flags
-        ],
+        "flags": [{"kind": f.get("kind"), "category": f.get("category"), "message": f.get("message")} for f in flags],
     }
     summary["openers"] = conversation_openers(summary)
     return summary
@@ -159,4 +155,3 @@ def summary_text(answers: Mapping[str, Mapping[str, Any]], flags: Iterable[Mappi
     for flag in flags:
         lines.append(f"FLAG ({flag.get('kind')}): {flag.get('message') or ''}".rstrip())
     return "\n".join(lines)
-

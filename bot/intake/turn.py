@@ -22,7 +22,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import QUESTION_BY_KEY
-from bot.intake.risk import CERTAIN, EMERGENCY, UNSAFE_NOW, Risk
+from bot.intake.risk import EMERGENCY, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret
 
 CARRY_ON = "carry_on"
@@ -108,11 +108,14 @@ def disclosure(
     """Urgent flag and crisis reply; an answer to an open question is saved as well, then the bot waits."""
     key, said = (pending.get("key"), pending.get("text")) if requested == RISK_CHECK and pending else (requested, text)
     outcome = Outcome(
-        accepted=False, flag=FlagKind.SAFEGUARDING, category=category,
-        responses=crisis_responses(category, flagged, repeat), hold=CARRY_ON,
+        accepted=False,
+        flag=FlagKind.SAFEGUARDING,
+        category=category,
+        responses=crisis_responses(category, flagged, repeat),
+        hold=CARRY_ON,
     )
     question = QUESTION_BY_KEY.get(key or "")
-    if question is not None and question.open and said and answers.get(key) is None:
+    if question is not None and question.open and said and answers.get(question.key) is None:
         outcome.accepted, outcome.key, outcome.value, outcome.verbatim = True, key, normalise.clean_text(said), said
     return outcome
 
@@ -121,21 +124,27 @@ def check(requested: str, text: str, risk: Risk) -> Outcome:
     """An uncertain disclosure: a "check" item on the queue now, and one direct question."""
     key = requested if requested in QUESTION_BY_KEY else ""
     return Outcome(
-        accepted=False, flag=FlagKind.RISK_CHECK, category=risk.category, hold=RISK_CHECK,
+        accepted=False,
+        flag=FlagKind.RISK_CHECK,
+        category=risk.category,
+        hold=RISK_CHECK,
         pending={"key": key, "text": text, "category": risk.category},
     )
 
 
 def check_reply(
-    text: str, intent: Optional[str], answers: Mapping[str, object],
-    pending: Optional[Mapping[str, str]], flagged: bool,
+    text: str,
+    intent: Optional[str],
+    answers: Mapping[str, object],
+    pending: Optional[Mapping[str, str]],
+    flagged: bool,
 ) -> Outcome:
     """A clear no: thank them, save what they had said, carry on. Anything else: the crisis reply."""
     if not is_clear_no(text, intent):
         category = (pending or {}).get("category") or "check"
         return disclosure(RISK_CHECK, text, category, answers, flagged, pending)
     outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"], checked=True)
-    key, said = (pending or {}).get("key"), (pending or {}).get("text")
+    key, said = (pending or {}).get("key") or "", (pending or {}).get("text")
     if key in QUESTION_BY_KEY and said and answers.get(key) is None:
         answer = interpret(key, said, None, answers)
         if answer.accepted and not answer.clear:
@@ -151,7 +160,7 @@ _HEDGED_NO = re.compile(
 
 
 def is_clear_no(text: str, intent: Optional[str] = None) -> bool:
-    """"No", "no I'm not", "god no": a no with nothing that softens it ("not really sure", "no, but sometimes")."""
+    """ "No", "no I'm not", "god no": a no with nothing that softens it ("not really sure", "no, but sometimes")."""
     return normalise.parse_yes_no(text, intent) is False and _HEDGED_NO.search(text.lower()) is None
 
 

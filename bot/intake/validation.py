@@ -73,9 +73,7 @@ _DEPENDENTS: Mapping[str, tuple[str, ...]] = {
     "language": ("interpreter",),
     "barriers_text": ("barrier_options",),
 }
-_CHANGE_VERB = re.compile(
-    r"\b(change|changing|edit|correct|fix|update|redo|re-do|amend|go back|wrong|mistake)\b"
-)
+_CHANGE_VERB = re.compile(r"\b(change|changing|edit|correct|fix|update|redo|re-do|amend|go back|wrong|mistake)\b")
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
     "please can could we go back change edit correct fix update redo amend want like would".split()
@@ -114,7 +112,7 @@ def keys_to_change(text: str, confirming: bool) -> list[str]:
     verb = _CHANGE_VERB.search(lowered)
     if not verb:
         return []
-    after = normalise.words(lowered[verb.end():])
+    after = normalise.words(lowered[verb.end() :])
     while after and after[0] in _FILLER:
         after = after[1:]
     return _named_keys(" ".join(after[:3])) if after else []
@@ -136,8 +134,9 @@ def choices_in_words(question: Question, answers: Mapping[str, object]) -> Optio
     return f"You can answer: {listing}."
 
 
-def _reject(response: str, attempts: int, question: Optional[Question] = None,
-            answers: Mapping[str, object] = {}) -> Outcome:
+def _reject(
+    response: str, attempts: int, question: Optional[Question] = None, answers: Mapping[str, object] = {}
+) -> Outcome:
     """Ask again; the second time with the choices in words, a skip and a person; the third time move on."""
     if question is not None and attempts + 1 >= ATTEMPTS_BEFORE_MOVING_ON:
         return Outcome(accepted=True, value=SKIPPED, responses=["utter_leave_for_link_worker"])
@@ -197,7 +196,9 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
     return Outcome(accepted=True, value=False, responses=["utter_consent_unclear"])
 
 
-_AGREEING_CORRECT = re.compile(r"\b(correct|right)\b(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)")
+_AGREEING_CORRECT = re.compile(
+    r"\b(correct|right)\b(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
+)
 """"correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
 
 
@@ -212,9 +213,10 @@ def _interpret_confirmation(text: str, intent: Optional[str], attempts: int) -> 
     if answer is False or wants_change:
         return Outcome(accepted=False, responses=["utter_which_section"])
     # Three different replies in turn, so the bot never says the same thing three times running.
-    return Outcome(accepted=False, responses=[
-        ("utter_invalid_confirm", "utter_confirm_choices", "utter_offer_person_to_check")[attempts % 3]
-    ])
+    return Outcome(
+        accepted=False,
+        responses=[("utter_invalid_confirm", "utter_confirm_choices", "utter_offer_person_to_check")[attempts % 3]],
+    )
 
 
 def _interpret_kind(
@@ -239,20 +241,36 @@ def _interpret_kind(
         return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
         score = normalise.parse_scale(text)
-        return Outcome(accepted=True, value=score) if score is not None else _reject("utter_invalid_scale", attempts, question, answers)
+        return (
+            Outcome(accepted=True, value=score)
+            if score is not None
+            else _reject("utter_invalid_scale", attempts, question, answers)
+        )
     if kind == "yes_no":
         answer = normalise.parse_yes_no(text, intent, question.yes_cues, question.no_cues)
-        return Outcome(accepted=True, value=answer) if answer is not None else _reject("utter_invalid_yes_no", attempts, question, answers)
+        return (
+            Outcome(accepted=True, value=answer)
+            if answer is not None
+            else _reject("utter_invalid_yes_no", attempts, question, answers)
+        )
     if kind == "choice":
         codes = normalise.match_options(text, question.options, many=False)
-        return Outcome(accepted=True, value=codes[0]) if codes else _reject("utter_invalid_choice", attempts, question, answers)
+        return (
+            Outcome(accepted=True, value=codes[0])
+            if codes
+            else _reject("utter_invalid_choice", attempts, question, answers)
+        )
     if kind == "multi":
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value=["none"])
         codes = normalise.match_options(text, question.options, many=True)
         if len(codes) > 1 and "none" in codes:
             codes.remove("none")
-        return Outcome(accepted=True, value=codes) if codes else _reject("utter_invalid_multi", attempts, question, answers)
+        return (
+            Outcome(accepted=True, value=codes)
+            if codes
+            else _reject("utter_invalid_multi", attempts, question, answers)
+        )
     if kind == "top":
         return _interpret_top(question, text, answers, attempts)
     if kind == "contact":

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Intake, Priority, QueueItem, QueueStatus, utcnow
+from bot.db.models import Intake, QueueItem, QueueStatus, utcnow
 from bot.errors import conflict, forbidden, invalid, not_found
 from bot.queue import audit
 from bot.queue.entry import take
@@ -30,6 +30,7 @@ MAX_NOTE_CHARS = 5000
 
 
 # --- the link workers' changes ------------------------------------------------------------------------------------
+
 
 async def _item(session: AsyncSession, intake_id: int) -> QueueItem:
     item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one_or_none()
@@ -70,11 +71,14 @@ async def release(session: AsyncSession, intake_id: int, who: Staff, source: Opt
     await session.execute(
         update(QueueItem).where(QueueItem.id == item.id).values(assignee=None, status=status, updated_at=utcnow())
     )
-    await audit.record(session, who.email, "queue.release", intake_id=intake_id, source=source,
-                       detail={"was": item.assignee})
+    await audit.record(
+        session, who.email, "queue.release", intake_id=intake_id, source=source, detail={"was": item.assignee}
+    )
 
 
-async def assign(session: AsyncSession, intake_id: int, who: Staff, to_email: str, source: Optional[str] = None) -> None:
+async def assign(
+    session: AsyncSession, intake_id: int, who: Staff, to_email: str, source: Optional[str] = None
+) -> None:
     """Give an item to a colleague (admins only)."""
     if not who.is_admin:
         raise forbidden("Only an admin can assign items to someone else.")
@@ -87,11 +91,18 @@ async def assign(session: AsyncSession, intake_id: int, who: Staff, to_email: st
     status = QueueStatus.CLAIMED if item.status == QueueStatus.NEW else item.status
     now = utcnow()
     await session.execute(
-        update(QueueItem).where(QueueItem.id == item.id)
+        update(QueueItem)
+        .where(QueueItem.id == item.id)
         .values(assignee=target.email, status=status, claimed_at=now, updated_at=now)
     )
-    await audit.record(session, who.email, "queue.assign", intake_id=intake_id, source=source,
-                       detail={"from": item.assignee, "to": target.email})
+    await audit.record(
+        session,
+        who.email,
+        "queue.assign",
+        intake_id=intake_id,
+        source=source,
+        detail={"from": item.assignee, "to": target.email},
+    )
 
 
 async def mark_contacted(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
@@ -101,7 +112,8 @@ async def mark_contacted(session: AsyncSession, intake_id: int, who: Staff, sour
         raise conflict("This item is closed.")
     now = utcnow()
     await session.execute(
-        update(QueueItem).where(QueueItem.id == item.id)
+        update(QueueItem)
+        .where(QueueItem.id == item.id)
         .values(status=QueueStatus.CONTACTED, contacted_at=now, updated_at=now)
     )
     await audit.record(session, who.email, "queue.contacted", intake_id=intake_id, source=source)
@@ -114,15 +126,23 @@ async def close(session: AsyncSession, intake_id: int, who: Staff, outcome: str,
     _may_change(item, who)
     now = utcnow()
     await session.execute(
-        update(QueueItem).where(QueueItem.id == item.id)
+        update(QueueItem)
+        .where(QueueItem.id == item.id)
         .values(status=QueueStatus.CLOSED, outcome=outcome, closed_at=now, updated_at=now)
     )
-    await audit.record(session, who.email, "queue.close", intake_id=intake_id, source=source,
-                       detail={"outcome": outcome})
+    await audit.record(
+        session, who.email, "queue.close", intake_id=intake_id, source=source, detail={"outcome": outcome}
+    )
 
 
-async def change_status(session: AsyncSession, intake_id: int, who: Staff, status: str,
-                        outcome: Optional[str] = None, source: Optional[str] = None) -> None:
+async def change_status(
+    session: AsyncSession,
+    intake_id: int,
+    who: Staff,
+    status: str,
+    outcome: Optional[str] = None,
+    source: Optional[str] = None,
+) -> None:
     """One entry point for the API: claimed (claim), new (release), contacted, closed (with outcome)."""
     if status == QueueStatus.CLAIMED:
         await claim(session, intake_id, who, source)
@@ -138,7 +158,9 @@ async def change_status(session: AsyncSession, intake_id: int, who: Staff, statu
         raise invalid(f"status must be one of: {', '.join(QueueStatus.ALL)}")
 
 
-async def add_note(session: AsyncSession, intake_id: int, who: Staff, body: str, source: Optional[str] = None) -> IntakeNote:
+async def add_note(
+    session: AsyncSession, intake_id: int, who: Staff, body: str, source: Optional[str] = None
+) -> IntakeNote:
     body = body.strip()
     if not body:
         raise invalid("Write the note first.")
@@ -149,6 +171,12 @@ async def add_note(session: AsyncSession, intake_id: int, who: Staff, body: str,
     note = IntakeNote(intake_id=intake_id, author=who.email, body=body, created_at=utcnow())
     session.add(note)
     await session.flush()
-    await audit.record(session, who.email, "note.add", intake_id=intake_id, source=source,
-                       detail={"note_id": note.id, "chars": len(body)})
+    await audit.record(
+        session,
+        who.email,
+        "note.add",
+        intake_id=intake_id,
+        source=source,
+        detail={"note_id": note.id, "chars": len(body)},
+    )
     return note

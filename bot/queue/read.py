@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.sql import Select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
 
 from bot.db.models import Answer, Flag, Intake, Priority, QueueItem, QueueStatus, aware
 from bot.errors import not_found
@@ -213,7 +213,12 @@ async def notes_of(session: AsyncSession, intake_id: int) -> list[IntakeNote]:
 
 def note_json(note: IntakeNote) -> dict[str, Any]:
     created = aware(note.created_at)
-    return {"id": note.id, "author": note.author, "text": note.body, "created_at": created.isoformat() if created else None}
+    return {
+        "id": note.id,
+        "author": note.author,
+        "text": note.body,
+        "created_at": created.isoformat() if created else None,
+    }
 
 
 @dataclass
@@ -256,8 +261,9 @@ async def detail(
         summary = build_summary(answers, store.as_flag_dicts(flags), intake.reference, intake.channel)
         complete = False
     notes = await notes_of(session, intake_id)
-    await audit.record(session, viewer, VIEW_SUMMARY, intake_id=intake_id, source=source,
-                       detail={"via": via} if via else None)
+    await audit.record(
+        session, viewer, VIEW_SUMMARY, intake_id=intake_id, source=source, detail={"via": via} if via else None
+    )
     return Detail(intake, item, summary, complete, flags, answers, notes)
 
 
@@ -307,4 +313,3 @@ async def transcript(
         return None
     await audit.record(session, viewer, VIEW_TRANSCRIPT, intake_id=intake_id, source=source)
     return intake, await tracker.conversation(session, intake.conversation_id)
-

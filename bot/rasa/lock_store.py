@@ -16,6 +16,7 @@ could still hold an old number. Waiting messages also poll every 50 ms instead
 of every second. ``PromptInMemoryLockStore`` is the one-instance default with
 the same prompt polling.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ from typing import AsyncGenerator, Callable, Optional, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from rasa.core.lock import Ticket, TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 # How often a message waiting for its turn looks again. Rasa's default is one
@@ -37,12 +38,13 @@ COUNTER_SECONDS = 24 * 3600
 Result = TypeVar("Result")
 
 
-class PromptPolling:
-    """Wait for a conversation's lock in short steps rather than whole seconds."""
+class PromptPolling(LockStore):
+    """Wait for a conversation's lock in short steps rather than whole seconds (a mixin over a Rasa lock store)."""
 
     @asynccontextmanager
-    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = POLL_SECONDS) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
+    ) -> AsyncGenerator[TicketLock, None]:
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
             yield await self._acquire_lock(conversation_id, ticket, min(wait_time_in_seconds, POLL_SECONDS))
@@ -75,8 +77,9 @@ def redis_connection_arguments(url: str) -> dict:
 class OrderedRedisLockStore(PromptPolling, RedisLockStore):
     """A Redis lock store whose every queue change is atomic (see module docstring)."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, *, url: str = "",
-                 key_prefix: Optional[str] = None) -> None:
+    def __init__(
+        self, endpoint_config: Optional[EndpointConfig] = None, *, url: str = "", key_prefix: Optional[str] = None
+    ) -> None:
         if endpoint_config is not None:
             url = url or endpoint_config.url or ""
             key_prefix = key_prefix or endpoint_config.kwargs.get("key_prefix")
@@ -88,9 +91,12 @@ class OrderedRedisLockStore(PromptPolling, RedisLockStore):
     def _counter_key(self, conversation_id: str) -> str:
         return self.key_prefix + "counter:" + conversation_id
 
-    def _change(self, conversation_id: str,
-                change: Callable[[Optional[TicketLock], int], tuple[Optional[TicketLock], Result]],
-                with_counter: bool = False) -> Result:
+    def _change(
+        self,
+        conversation_id: str,
+        change: Callable[[Optional[TicketLock], int], tuple[Optional[TicketLock], Result]],
+        with_counter: bool = False,
+    ) -> Result:
         """Read a conversation's queue, apply ``change`` and write the result, all or nothing.
 
         ``change`` receives the current lock (or None) and the conversation's ticket
@@ -98,12 +104,13 @@ class OrderedRedisLockStore(PromptPolling, RedisLockStore):
         empty deletes it) and a result.
         """
         key = self._key(conversation_id)
-        watched = (key, self._counter_key(conversation_id)) if with_counter else (key,)
+        counter_key = self._counter_key(conversation_id)
+        watched = (key, counter_key) if with_counter else (key,)
 
         def attempt(pipe) -> Result:
             stored = pipe.get(key)
             lock = TicketLock.from_dict(json.loads(stored)) if stored else None
-            counter = int(pipe.get(watched[1]) or 0) if with_counter else 0
+            counter = int(pipe.get(counter_key) or 0) if with_counter else 0
             new_lock, result = change(lock, counter)
             pipe.multi()
             if new_lock is None or not new_lock.tickets:
@@ -112,7 +119,7 @@ class OrderedRedisLockStore(PromptPolling, RedisLockStore):
                 expires = max(ticket.expires for ticket in new_lock.tickets)
                 pipe.set(key, new_lock.dumps(), px=max(1, int((expires - time.time() + 1) * 1000)))
             if with_counter:
-                pipe.set(watched[1], counter + 1, ex=COUNTER_SECONDS)
+                pipe.set(counter_key, counter + 1, ex=COUNTER_SECONDS)
             return result
 
         try:

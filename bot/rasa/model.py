@@ -47,10 +47,20 @@ def is_current(model_dir: Path, root: Path = PROJECT_ROOT) -> bool:
 def train(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
     model_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "bot.rasa.server", "train",
-        "--config", "config.yml", "--domain", "domain.yml",
-        "--data", *[p for p in TRAINING_INPUTS if p.startswith("data/")],
-        "--out", str(model_dir), "--fixed-model-name", MODEL_NAME,
+        sys.executable,
+        "-m",
+        "bot.rasa.server",
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        *[p for p in TRAINING_INPUTS if p.startswith("data/")],
+        "--out",
+        str(model_dir),
+        "--fixed-model-name",
+        MODEL_NAME,
     ]
     subprocess.run(command, cwd=root, check=True)
     (model_dir / f"{MODEL_NAME}.fingerprint").write_text(fingerprint(root) + "\n")

@@ -13,11 +13,15 @@ def table(results: Path) -> str:
     for name, figures in sorted(report.items()):
         if not isinstance(figures, dict) or name in ("micro avg", "macro avg", "weighted avg"):
             continue
-        rows.append(f"| {name} | {figures['precision']:.3f} | {figures['recall']:.3f} | {figures['f1-score']:.3f} | {figures['support']} |")
+        rows.append(
+            f"| {name} | {figures['precision']:.3f} | {figures['recall']:.3f} | {figures['f1-score']:.3f} | {figures['support']} |"
+        )
     for name in ("macro avg", "weighted avg"):
         if name in report:
             figures = report[name]
-            rows.append(f"| **{name}** | {figures['precision']:.3f} | {figures['recall']:.3f} | **{figures['f1-score']:.3f}** | {figures['support']} |")
+            rows.append(
+                f"| **{name}** | {figures['precision']:.3f} | {figures['recall']:.3f} | **{figures['f1-score']:.3f}** | {figures['support']} |"
+            )
     return "\n".join(rows)
 
 

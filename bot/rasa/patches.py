@@ -95,9 +95,7 @@ def _tune_sqlite_tracker_store(dbapi_connection: Any, _record: Any) -> None:
 def _dict_tracebacks_without_locals() -> Any:
     import structlog
 
-    return structlog.processors.ExceptionRenderer(
-        structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
-    )
+    return structlog.processors.ExceptionRenderer(structlog.tracebacks.ExceptionDictTransformer(show_locals=False))
 
 
 def apply() -> None:

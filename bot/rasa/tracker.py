@@ -87,9 +87,7 @@ async def conversation(session: AsyncSession, sender_id: str) -> list[Line]:
     return lines
 
 
-async def replies_uttering(
-    session: AsyncSession, names: Iterable[str], after_event: int
-) -> tuple[list[BotReply], int]:
+async def replies_uttering(session: AsyncSession, names: Iterable[str], after_event: int) -> tuple[list[BotReply], int]:
     """Bot events after `after_event` that uttered one of `names`, oldest first, and the last event id read."""
     names = list(names)
     if not names or not await has_events_table(session):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from argon2 import PasswordHasher, Type
@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import utcnow
+from bot.db.models import aware, utcnow
 from bot.queue import audit
 from bot.review.models import ApiToken, Role, StaffSession, StaffUser
 
@@ -61,13 +61,6 @@ class SignIn:
     retry_after: int = 0  # seconds
 
 
-def _aware(moment: Optional[datetime]) -> Optional[datetime]:
-    """SQLite hands back naive datetimes: they were written in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
@@ -106,12 +99,23 @@ async def create_user(session: AsyncSession, email: str, role: str, password: st
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if await find_user(session, email) is not None:
         raise AccountError(f"there is already an account for {email}")
-    user = StaffUser(email=email, role=role, password_hash=hash_password(password), active=True,
-                     failed_attempts=0, created_at=utcnow())
+    user = StaffUser(
+        email=email,
+        role=role,
+        password_hash=hash_password(password),
+        active=True,
+        failed_attempts=0,
+        created_at=utcnow(),
+    )
     session.add(user)
     await session.flush()
-    await audit.record(session, actor, "user.create", source="cli" if actor.startswith("cli:") else None,
-                      detail={"email": email, "role": role})
+    await audit.record(
+        session,
+        actor,
+        "user.create",
+        source="cli" if actor.startswith("cli:") else None,
+        detail={"email": email, "role": role},
+    )
     return _staff(user)
 
 
@@ -132,35 +136,43 @@ def backoff_seconds(failures: int) -> int:
     return min(2 ** (failures - FREE_ATTEMPTS + 1), 60)
 
 
-async def sign_in(session: AsyncSession, email: str, password: str, source: Optional[str] = None,
-                  now: Optional[datetime] = None) -> SignIn:
+async def sign_in(
+    session: AsyncSession, email: str, password: str, source: Optional[str] = None, now: Optional[datetime] = None
+) -> SignIn:
     """Check a password, slowing repeated failures down and then locking the account for a while."""
     now = now or utcnow()
     email = normalise_email(email)[:255]
     user = await find_user(session, email)
     if user is None or not user.active:
         check_password(_DUMMY_HASH, password)
-        await audit.record(session, email or "(blank)", "auth.sign_in_failed", source=source,
-                          detail={"reason": "unknown account"})
+        await audit.record(
+            session, email or "(blank)", "auth.sign_in_failed", source=source, detail={"reason": "unknown account"}
+        )
         return SignIn(None, "invalid")
-    locked_until = _aware(user.locked_until)
+    locked_until = aware(user.locked_until)
     if locked_until and locked_until > now:
         await audit.record(session, email, "auth.sign_in_refused", source=source, detail={"reason": "locked"})
         return SignIn(None, "locked", int((locked_until - now).total_seconds()) + 1)
     wait = backoff_seconds(user.failed_attempts)
-    last_failed = _aware(user.last_failed_at)
+    last_failed = aware(user.last_failed_at)
     if wait and last_failed and last_failed + timedelta(seconds=wait) > now:
         await audit.record(session, email, "auth.sign_in_refused", source=source, detail={"reason": "too fast"})
         return SignIn(None, "slow_down", int((last_failed + timedelta(seconds=wait) - now).total_seconds()) + 1)
     if not check_password(user.password_hash, password):
         failures = user.failed_attempts + 1
         values = {"failed_attempts": failures, "last_failed_at": now}
-        await audit.record(session, email, "auth.sign_in_failed", source=source,
-                          detail={"reason": "wrong password", "failures": failures})
+        await audit.record(
+            session,
+            email,
+            "auth.sign_in_failed",
+            source=source,
+            detail={"reason": "wrong password", "failures": failures},
+        )
         if failures >= LOCK_AFTER:
             values.update(locked_until=now + LOCK_FOR, failed_attempts=0)
-            await audit.record(session, email, "auth.locked", source=source,
-                              detail={"minutes": int(LOCK_FOR.total_seconds() // 60)})
+            await audit.record(
+                session, email, "auth.locked", source=source, detail={"minutes": int(LOCK_FOR.total_seconds() // 60)}
+            )
         await session.execute(update(StaffUser).where(StaffUser.id == user.id).values(**values))
         if failures >= LOCK_AFTER:
             return SignIn(None, "locked", int(LOCK_FOR.total_seconds()))
@@ -178,8 +190,16 @@ async def start_session(session: AsyncSession, user: Staff, source: Optional[str
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(StaffSession(token_hash=digest(token), user_id=user.id, csrf_token=csrf, created_at=now,
-                             last_seen_at=now, source=(source or "")[:255]))
+    session.add(
+        StaffSession(
+            token_hash=digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            source=(source or "")[:255],
+        )
+    )
     await session.flush()
     return token, csrf
 
@@ -191,33 +211,36 @@ class ActiveSession:
     session_id: int
 
 
-async def resume_session(session: AsyncSession, token: str, idle: timedelta,
-                         now: Optional[datetime] = None) -> tuple[Optional[ActiveSession], bool]:
+async def resume_session(
+    session: AsyncSession, token: str, idle: timedelta, now: Optional[datetime] = None
+) -> tuple[Optional[ActiveSession], bool]:
     """The session behind a cookie, kept alive; (None, True) when it existed but had been idle too long."""
     now = now or utcnow()
     if not token:
         return None, False
     result = await session.execute(
-        select(StaffSession, StaffUser).join(StaffUser, StaffUser.id == StaffSession.user_id)
+        select(StaffSession, StaffUser)
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
         .where(StaffSession.token_hash == digest(token))
     )
     row = result.first()
     if row is None:
         return None, False
     record, user = row
-    if not user.active or _aware(record.last_seen_at) + idle < now:
+    if not user.active or aware(record.last_seen_at) + idle < now:
         await session.execute(delete(StaffSession).where(StaffSession.id == record.id))
         await audit.record(session, user.email, "auth.session_expired", detail={"reason": "idle timeout"})
         return None, True
     # Write at most once a minute: every page would otherwise be a write.
-    if _aware(record.last_seen_at) + timedelta(seconds=60) < now:
+    if aware(record.last_seen_at) + timedelta(seconds=60) < now:
         await session.execute(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
     return ActiveSession(_staff(user), record.csrf_token, record.id), False
 
 
 async def end_session(session: AsyncSession, token: str, source: Optional[str] = None) -> None:
     result = await session.execute(
-        select(StaffSession, StaffUser).join(StaffUser, StaffUser.id == StaffSession.user_id)
+        select(StaffSession, StaffUser)
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
         .where(StaffSession.token_hash == digest(token))
     )
     row = result.first()
@@ -227,18 +250,29 @@ async def end_session(session: AsyncSession, token: str, source: Optional[str] =
     await audit.record(session, row[1].email, "auth.sign_out", source=source)
 
 
-async def create_api_token(session: AsyncSession, email: str, name: Optional[str] = None,
-                           actor: str = "system") -> str:
+async def create_api_token(session: AsyncSession, email: str, name: Optional[str] = None, actor: str = "system") -> str:
     """A new bearer token for a user's scripts; the token itself is returned once and never stored."""
     user = await find_user(session, email)
     if user is None or not user.active:
         raise AccountError(f"no active account for {normalise_email(email)}")
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=digest(token), user_id=user.id, name=(name or "")[:100] or None,
-                         created_at=utcnow(), revoked=False))
+    session.add(
+        ApiToken(
+            token_hash=digest(token),
+            user_id=user.id,
+            name=(name or "")[:100] or None,
+            created_at=utcnow(),
+            revoked=False,
+        )
+    )
     await session.flush()
-    await audit.record(session, actor, "token.create", source="cli" if actor.startswith("cli:") else None,
-                      detail={"user": user.email, "name": name})
+    await audit.record(
+        session,
+        actor,
+        "token.create",
+        source="cli" if actor.startswith("cli:") else None,
+        detail={"user": user.email, "name": name},
+    )
     return token
 
 
@@ -246,7 +280,8 @@ async def user_for_token(session: AsyncSession, token: str) -> Optional[Staff]:
     if not token.startswith(API_TOKEN_PREFIX):
         return None
     result = await session.execute(
-        select(ApiToken, StaffUser).join(StaffUser, StaffUser.id == ApiToken.user_id)
+        select(ApiToken, StaffUser)
+        .join(StaffUser, StaffUser.id == ApiToken.user_id)
         .where(ApiToken.token_hash == digest(token), ApiToken.revoked.is_(False), StaffUser.active.is_(True))
     )
     row = result.first()
@@ -254,4 +289,3 @@ async def user_for_token(session: AsyncSession, token: str) -> Optional[Staff]:
         return None
     await session.execute(update(ApiToken).where(ApiToken.id == row[0].id).values(last_used_at=utcnow()))
     return _staff(row[1])
-

@@ -16,10 +16,10 @@ import getpass
 import sys
 from typing import Optional
 
+from bot.cli_support import cli_actor
 from bot.db.engine import in_transaction
 from bot.review import auth
 from bot.review.models import Role
-from bot.cli_support import cli_actor
 from bot.settings import Settings
 
 
@@ -29,16 +29,18 @@ def register(commands: "argparse._SubParsersAction") -> None:
     add = user.add_subparsers(dest="user_command", required=True).add_parser("add", help="create an account")
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=Role.ALL)
-    add.add_argument("--generate-password", action="store_true",
-                     help="generate a random password and print it once instead of asking for one")
+    add.add_argument(
+        "--generate-password",
+        action="store_true",
+        help="generate a random password and print it once instead of asking for one",
+    )
 
     token = commands.add_parser("token", help="API bearer tokens")
     create = token.add_subparsers(dest="token_command", required=True).add_parser(
-        "create", help="create a bearer token for /api/v1 (printed once)")
+        "create", help="create a bearer token for /api/v1 (printed once)"
+    )
     create.add_argument("--user", required=True, help="the e-mail address of the account the token acts as")
     create.add_argument("--name", default=None, help="what the token is for (shown in the audit log)")
-
-
 
 
 def _ask_password() -> Optional[str]:
@@ -55,8 +57,9 @@ def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
     if password is None:
         return 1
     try:
-        staff = asyncio.run(in_transaction(
-            settings, lambda s: auth.create_user(s, email, role, password, actor=cli_actor())))
+        staff = asyncio.run(
+            in_transaction(settings, lambda s: auth.create_user(s, email, role, password, actor=cli_actor()))
+        )
     except auth.AccountError as error:
         print(f"No account created: {error}.", file=sys.stderr)
         return 1
@@ -68,8 +71,9 @@ def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
 
 def create_token(settings: Settings, email: str, name: Optional[str]) -> int:
     try:
-        token = asyncio.run(in_transaction(
-            settings, lambda s: auth.create_api_token(s, email, name, actor=cli_actor())))
+        token = asyncio.run(
+            in_transaction(settings, lambda s: auth.create_api_token(s, email, name, actor=cli_actor()))
+        )
     except auth.AccountError as error:
         print(f"No token created: {error}.", file=sys.stderr)
         return 1

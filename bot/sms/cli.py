@@ -17,13 +17,13 @@ import json
 import sys
 from typing import Any, Callable, Optional
 
+from bot.cli_support import cli_actor
 from bot.db.engine import create_engine, session_factory
 from bot.queue import audit
-from bot.cli_support import cli_actor
 from bot.settings import Settings
 from bot.sms import store
-from bot.sms.outbox import Sender
 from bot.sms.invitations import queue_invitation
+from bot.sms.outbox import Sender
 
 
 def register(commands: "argparse._SubParsersAction") -> None:
@@ -38,7 +38,6 @@ def register(commands: "argparse._SubParsersAction") -> None:
     status.add_argument("--json", action="store_true", help="machine-readable output")
     retry = sms_commands.add_parser("retry", help="send failed texts again")
     retry.add_argument("ids", nargs="+", type=int, help="outbox ids from `whatmatters sms status`")
-
 
 
 async def _run(settings: Settings, work: Callable) -> Any:
@@ -81,8 +80,10 @@ def _print_status(summary: dict[str, Any]) -> None:
     counts = summary["counts"]
     print("Outbox: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "empty"))
     for row in summary["problems"]:
-        print(f"#{row['id']:<6} {row['status']:<9} {row['kind']:<7} tries {row['attempts']:<3} "
-              f"{row['created_at'][:19]}  {row['conversation']}  {row['last_error'] or ''}")
+        print(
+            f"#{row['id']:<6} {row['status']:<9} {row['kind']:<7} tries {row['attempts']:<3} "
+            f"{row['created_at'][:19]}  {row['conversation']}  {row['last_error'] or ''}"
+        )
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
@@ -92,6 +93,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
         print(message, file=sys.stderr if code else sys.stdout)
         return code
     if args.command == "sms" and args.sms_command == "status":
+
         async def work(sessions):
             async with sessions() as session:
                 return await store.outbox_summary(session)
@@ -100,6 +102,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
         print(json.dumps(summary, indent=2)) if args.json else _print_status(summary)
         return 0
     if args.command == "sms" and args.sms_command == "retry":
+
         async def retry(sessions):
             async with sessions() as session:
                 async with session.begin():

@@ -39,11 +39,16 @@ def invite_link(settings: Settings, ref: Optional[str]) -> str:
 
 
 async def queue_invitation(
-    session: AsyncSession, settings: Settings, vault: PhoneVault, phone: str, ref: Optional[str],
-    actor: str, source: str,
+    session: AsyncSession,
+    settings: Settings,
+    vault: Optional[PhoneVault],
+    phone: str,
+    ref: Optional[str],
+    actor: str,
+    source: str,
 ) -> Invitation:
     """Put an invitation in the outbox (inside the caller's transaction), audited either way."""
-    if not settings.sms_enabled:
+    if not settings.sms_enabled or vault is None:
         return Invitation("off", "The SMS channel is off: set WM_SMS_PROVIDER (and its settings) in .env.")
     try:
         number = normalise_e164(phone)
@@ -51,13 +56,19 @@ async def queue_invitation(
         return Invitation("invalid_number", "That is not a phone number we can text.")
     contact = await store.contact_for(session, vault, number)
     if contact.opted_out:
-        await audit.record(session, actor, "sms.invite_refused", source=source,
-                                 detail={"conversation": contact.sender_id, "reason": "opted out"})
+        await audit.record(
+            session,
+            actor,
+            "sms.invite_refused",
+            source=source,
+            detail={"conversation": contact.sender_id, "reason": "opted out"},
+        )
         return Invitation("opted_out", "Not sent: this number has opted out of texts (STOP).")
     key = f"invite:{uuid.uuid4().hex}"
     body = invite_text(settings.sms_team_name, invite_link(settings, ref))
     await store.enqueue(session, vault, contact.id, key, split_for_sms(body, settings.sms_max_segments), kind="invite")
     ids = await store.ids_by_key_prefix(session, key)
-    await audit.record(session, actor, "sms.invite", source=source,
-                             detail={"conversation": contact.sender_id, "ref": ref})
+    await audit.record(
+        session, actor, "sms.invite", source=source, detail={"conversation": contact.sender_id, "ref": ref}
+    )
     return Invitation("queued", "Invitation queued.", tuple(ids))

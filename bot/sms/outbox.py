@@ -24,11 +24,11 @@ import aiohttp
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import aware, utcnow
+from bot.settings import Settings
 from bot.sms import store
 from bot.sms.models import OutboxStatus
 from bot.sms.phone import PhoneVault
 from bot.sms.providers import Provider
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -139,22 +139,30 @@ class Sender:
             result = await self.provider.send(await self._client(), number, body, reference=row.dedupe_key)
             if result.ok:
                 await self._finish(
-                    row_id, status=OutboxStatus.SENT, sent_at=self.clock(), last_error=None,
-                    provider=self.provider.name, provider_message_id=result.provider_message_id,
+                    row_id,
+                    status=OutboxStatus.SENT,
+                    sent_at=self.clock(),
+                    last_error=None,
+                    provider=self.provider.name,
+                    provider_message_id=result.provider_message_id,
                 )
                 logger.info("SMS %s sent (outbox %d, try %d)", row.kind, row_id, row.attempts)
                 return True
             age = self.clock() - (aware(row.created_at) or now)
             give_up = age > timedelta(hours=self.settings.sms_give_up_hours)
             if not result.retry or give_up:
-                await self._finish(row_id, status=OutboxStatus.FAILED, last_error=f"{result.error} after {row.attempts} tries")
+                await self._finish(
+                    row_id, status=OutboxStatus.FAILED, last_error=f"{result.error} after {row.attempts} tries"
+                )
                 logger.error("SMS outbox %d FAILED for good: %s after %d tries", row_id, result.error, row.attempts)
                 return False
             delay = backoff_seconds(
                 row.attempts, self.settings.sms_retry_base_seconds, self.settings.sms_retry_max_seconds, self.jitter
             )
             await self._finish(
-                row_id, status=OutboxStatus.PENDING, next_attempt_at=self.clock() + timedelta(seconds=delay),
+                row_id,
+                status=OutboxStatus.PENDING,
+                next_attempt_at=self.clock() + timedelta(seconds=delay),
                 last_error=f"{result.error} (try {row.attempts})",
             )
             logger.warning("SMS outbox %d not sent (%s), retrying in %.1fs", row_id, result.error, delay)

@@ -40,7 +40,7 @@ def normalise_e164(raw: str, default_country_code: str = "44") -> str:
     elif not digits.startswith("+") and digits.startswith(default_country_code) and len(digits) >= 11:
         digits = "+" + digits
     if digits.startswith(f"+{default_country_code}0"):
-        digits = f"+{default_country_code}" + digits[len(default_country_code) + 2:]
+        digits = f"+{default_country_code}" + digits[len(default_country_code) + 2 :]
     if not _E164.match(digits):
         raise InvalidNumber("not a phone number")
     return digits
@@ -59,7 +59,9 @@ class PhoneVault:
             raise ValueError("WM_SMS_HASH_KEY and WM_SMS_ENCRYPTION_KEY must both be set for the SMS channel")
         self._hash_key = hash_key.encode("utf-8")
         # Several comma-separated keys: the first encrypts, all decrypt (key rotation).
-        self._fernet = MultiFernet([Fernet(key.strip().encode("ascii")) for key in encryption_key.split(",") if key.strip()])
+        self._fernet = MultiFernet(
+            [Fernet(key.strip().encode("ascii")) for key in encryption_key.split(",") if key.strip()]
+        )
 
     def digest(self, number: str) -> str:
         return hmac.new(self._hash_key, number.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -117,7 +117,7 @@ class TwilioProvider(Provider):
         if not self.public_url:
             return request.url
         path = request.url.split("://", 1)[-1]
-        path = path[path.find("/"):] if "/" in path else "/"
+        path = path[path.find("/") :] if "/" in path else "/"
         return self.public_url + path
 
     def verify(self, request: WebhookRequest) -> bool:
@@ -143,8 +143,11 @@ class TwilioProvider(Provider):
         form = {"To": to, "Body": body}
         form["MessagingServiceSid" if self.sender.startswith("MG") else "From"] = self.sender
         return await self._post(
-            http, f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json", "sid",
-            data=form, auth=aiohttp.BasicAuth(self.account_sid, self.auth_token),
+            http,
+            f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json",
+            "sid",
+            data=form,
+            auth=aiohttp.BasicAuth(self.account_sid, self.auth_token),
         )
 
 
@@ -155,7 +158,11 @@ def notify_jwt(service_id: str, secret: str, now: Optional[float] = None) -> str
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
     header = b64(json.dumps({"typ": "JWT", "alg": "HS256"}, separators=(",", ":")).encode())
-    claims = b64(json.dumps({"iss": service_id, "iat": int(now if now is not None else time.time())}, separators=(",", ":")).encode())
+    claims = b64(
+        json.dumps(
+            {"iss": service_id, "iat": int(now if now is not None else time.time())}, separators=(",", ":")
+        ).encode()
+    )
     signature = hmac.new(secret.encode("utf-8"), f"{header}.{claims}".encode("ascii"), hashlib.sha256).digest()
     return f"{header}.{claims}.{b64(signature)}"
 
@@ -172,7 +179,9 @@ class NotifyProvider(Provider):
     ack_body = "{}"
     ack_content_type = "application/json"
 
-    def __init__(self, api_key: str, template_id: str, inbound_token: str, api_url: str, sms_sender_id: str = "") -> None:
+    def __init__(
+        self, api_key: str, template_id: str, inbound_token: str, api_url: str, sms_sender_id: str = ""
+    ) -> None:
         if not (api_key and template_id and inbound_token):
             raise ValueError(
                 "Notify needs WM_SMS_NOTIFY_API_KEY, WM_SMS_NOTIFY_TEMPLATE_ID and WM_SMS_NOTIFY_INBOUND_TOKEN"
@@ -199,8 +208,10 @@ class NotifyProvider(Provider):
 
     async def send(self, http: aiohttp.ClientSession, to: str, body: str, reference: str) -> SendResult:
         payload: dict[str, Any] = {
-            "phone_number": to, "template_id": self.template_id,
-            "personalisation": {"body": body}, "reference": reference,
+            "phone_number": to,
+            "template_id": self.template_id,
+            "personalisation": {"body": body},
+            "reference": reference,
         }
         if self.sms_sender_id:
             payload["sms_sender_id"] = self.sms_sender_id
@@ -211,12 +222,18 @@ class NotifyProvider(Provider):
 def provider_from(settings: Settings) -> Provider:
     if settings.sms_provider == "twilio":
         return TwilioProvider(
-            settings.sms_twilio_account_sid, settings.sms_twilio_auth_token, settings.sms_twilio_from,
-            settings.sms_twilio_api_url, settings.sms_public_url,
+            settings.sms_twilio_account_sid,
+            settings.sms_twilio_auth_token,
+            settings.sms_twilio_from,
+            settings.sms_twilio_api_url,
+            settings.sms_public_url,
         )
     if settings.sms_provider == "notify":
         return NotifyProvider(
-            settings.sms_notify_api_key, settings.sms_notify_template_id, settings.sms_notify_inbound_token,
-            settings.sms_notify_api_url, settings.sms_notify_sender_id,
+            settings.sms_notify_api_key,
+            settings.sms_notify_template_id,
+            settings.sms_notify_inbound_token,
+            settings.sms_notify_api_url,
+            settings.sms_notify_sender_id,
         )
     raise ValueError("WM_SMS_PROVIDER must be 'twilio' or 'notify'")

@@ -23,6 +23,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sqlalchemy.orm import sessionmaker
 
 from bot.rasa.channels.rest import guard_handler
+from bot.settings import Settings
 from bot.sms import store
 from bot.sms.outbox import Sender
 from bot.sms.phone import InvalidNumber, PhoneVault, normalise_e164
@@ -39,7 +40,6 @@ from bot.sms.text import (
     with_numbered_options,
     with_worded_options,
 )
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,11 @@ def compose(messages: list[dict[str, Any]]) -> tuple[str, list[Choice]]:
 
 class SmsService:
     def __init__(
-        self, settings: Settings, provider: Provider, vault: PhoneVault, sessions: sessionmaker,
+        self,
+        settings: Settings,
+        provider: Provider,
+        vault: PhoneVault,
+        sessions: sessionmaker,
         sender: Optional[Sender] = None,
     ) -> None:
         self.settings = settings
@@ -116,7 +120,9 @@ class SmsService:
         async with self.sessions() as session:
             async with session.begin():
                 contact = await store.contact_for(session, self.vault, number)
-                inbound_id = await store.record_inbound(session, self.provider.name, inbound.message_id, contact.id, keyword)
+                inbound_id = await store.record_inbound(
+                    session, self.provider.name, inbound.message_id, contact.id, keyword
+                )
                 if inbound_id is not None and keyword == "stop":
                     cancelled = await store.opt_out(session, contact.id)
                     await store.mark_inbound(session, inbound_id, "handled")
@@ -138,7 +144,9 @@ class SmsService:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _turn(self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler) -> None:
+    async def _turn(
+        self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler
+    ) -> None:
         lock, users = self._locks.get(contact_id, (asyncio.Lock(), 0))
         self._locks[contact_id] = (lock, users + 1)
         try:
@@ -159,7 +167,9 @@ class SmsService:
         if self.sender is not None:
             self.sender.wake()
 
-    async def _handle(self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler) -> None:
+    async def _handle(
+        self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler
+    ) -> None:
         team = self.settings.sms_team_name
         if keyword in ("start", "help"):
             async with self.sessions() as session:

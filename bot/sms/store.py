@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import func, or_, select, update
@@ -27,8 +27,12 @@ async def contact_for(session: AsyncSession, vault: PhoneVault, number: str) -> 
     await session.execute(
         _insert(session, SmsContact.__table__)
         .values(
-            number_hash=digest, number_encrypted=vault.encrypt(number), sender_id=vault.sender_id(number),
-            opted_out=False, created_at=now, updated_at=now,
+            number_hash=digest,
+            number_encrypted=vault.encrypt(number),
+            sender_id=vault.sender_id(number),
+            opted_out=False,
+            created_at=now,
+            updated_at=now,
         )
         # Any conflict: two first messages from one number racing collide on sender_id too.
         .on_conflict_do_nothing()
@@ -51,8 +55,12 @@ async def record_inbound(
     result = await session.execute(
         _insert(session, SmsInbound.__table__)
         .values(
-            provider=provider, provider_message_id=message_id[:128], contact_id=contact_id,
-            keyword=keyword, status="received", received_at=utcnow(),
+            provider=provider,
+            provider_message_id=message_id[:128],
+            contact_id=contact_id,
+            keyword=keyword,
+            status="received",
+            received_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["provider", "provider_message_id"])
     )
@@ -60,7 +68,9 @@ async def record_inbound(
         return None
     return (
         await session.execute(
-            select(SmsInbound.id).where(SmsInbound.provider == provider, SmsInbound.provider_message_id == message_id[:128])
+            select(SmsInbound.id).where(
+                SmsInbound.provider == provider, SmsInbound.provider_message_id == message_id[:128]
+            )
         )
     ).scalar_one()
 
@@ -100,7 +110,12 @@ async def set_options(session: AsyncSession, contact_id: int, options: Optional[
 
 
 async def enqueue(
-    session: AsyncSession, vault: PhoneVault, contact_id: int, key: str, bodies: Sequence[str], kind: str = "reply",
+    session: AsyncSession,
+    vault: PhoneVault,
+    contact_id: int,
+    key: str,
+    bodies: Sequence[str],
+    kind: str = "reply",
 ) -> int:
     """Put texts in the outbox under keys key:0, key:1, ...; nothing for an opted-out number. Returns rows added."""
     opted_out = (await session.execute(select(SmsContact.opted_out).where(SmsContact.id == contact_id))).scalar_one()
@@ -112,9 +127,16 @@ async def enqueue(
         result = await session.execute(
             _insert(session, SmsOutbox.__table__)
             .values(
-                dedupe_key=f"{key}:{index}"[:128], contact_id=contact_id, kind=kind,
-                body_encrypted=vault.encrypt(body), segments=segment_count(body), status=OutboxStatus.PENDING,
-                attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
+                dedupe_key=f"{key}:{index}"[:128],
+                contact_id=contact_id,
+                kind=kind,
+                body_encrypted=vault.encrypt(body),
+                segments=segment_count(body),
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
         )
@@ -123,7 +145,9 @@ async def enqueue(
 
 
 async def ids_by_key_prefix(session: AsyncSession, key: str) -> list[int]:
-    rows = await session.execute(select(SmsOutbox.id).where(SmsOutbox.dedupe_key.like(f"{key}:%")).order_by(SmsOutbox.id))
+    rows = await session.execute(
+        select(SmsOutbox.id).where(SmsOutbox.dedupe_key.like(f"{key}:%")).order_by(SmsOutbox.id)
+    )
     return list(rows.scalars())
 
 
@@ -131,7 +155,9 @@ async def next_due(session: AsyncSession, now: datetime, limit: int = 50) -> lis
     """Ids of texts to try now: per contact only its oldest open text, so texts arrive in order."""
     rows = (
         await session.execute(
-            select(SmsOutbox.id, SmsOutbox.contact_id, SmsOutbox.status, SmsOutbox.next_attempt_at, SmsOutbox.claimed_until)
+            select(
+                SmsOutbox.id, SmsOutbox.contact_id, SmsOutbox.status, SmsOutbox.next_attempt_at, SmsOutbox.claimed_until
+            )
             .where(SmsOutbox.status.in_(OutboxStatus.OPEN))
             .order_by(SmsOutbox.id)
             .limit(limit * 4)
@@ -162,8 +188,10 @@ async def claim(session: AsyncSession, row_id: int, now: datetime, lease_seconds
             ),
         )
         .values(
-            status=OutboxStatus.SENDING, claimed_until=now + timedelta(seconds=lease_seconds),
-            attempts=SmsOutbox.attempts + 1, updated_at=now,
+            status=OutboxStatus.SENDING,
+            claimed_until=now + timedelta(seconds=lease_seconds),
+            attempts=SmsOutbox.attempts + 1,
+            updated_at=now,
         )
         .execution_options(synchronize_session=False)
     )
@@ -171,8 +199,13 @@ async def claim(session: AsyncSession, row_id: int, now: datetime, lease_seconds
 
 
 async def claimed_text(session: AsyncSession, row_id: int) -> tuple[SmsOutbox, SmsContact]:
-    row = (await session.execute(select(SmsOutbox, SmsContact).join(SmsContact, SmsContact.id == SmsOutbox.contact_id)
-                                 .where(SmsOutbox.id == row_id))).one()
+    row = (
+        await session.execute(
+            select(SmsOutbox, SmsContact)
+            .join(SmsContact, SmsContact.id == SmsOutbox.contact_id)
+            .where(SmsOutbox.id == row_id)
+        )
+    ).one()
     return row[0], row[1]
 
 
@@ -203,7 +236,9 @@ class SmsStatus:
             "opted_out": self.opted_out,
             "opted_out_at": self.opted_out_at.isoformat() if self.opted_out_at else None,
             "opted_in_at": self.opted_in_at.isoformat() if self.opted_in_at else None,
-            "texts_sent": self.sent, "texts_waiting": self.waiting, "texts_failed": self.failed,
+            "texts_sent": self.sent,
+            "texts_waiting": self.waiting,
+            "texts_failed": self.failed,
             "last_error": self.last_error,
         }
 
@@ -215,8 +250,11 @@ def sms_line(status: dict[str, Any]) -> str:
     """One line for staff from an SMS status document (SmsStatus.as_json, as the API and CLI carry it)."""
     if status["opted_out"]:
         since = datetime.fromisoformat(status["opted_out_at"]) if status["opted_out_at"] else None
-        state = f"OPTED OUT of texts (STOP) since {since:%Y-%m-%d %H:%M} UTC: do not text" if since else \
-            "OPTED OUT of texts (STOP): do not text"
+        state = (
+            f"OPTED OUT of texts (STOP) since {since:%Y-%m-%d %H:%M} UTC: do not text"
+            if since
+            else "OPTED OUT of texts (STOP): do not text"
+        )
     else:
         state = "texts on"
     if status["texts_failed"]:
@@ -236,23 +274,32 @@ async def status_for_conversation(session: AsyncSession, conversation_id: str) -
     counts = dict(
         (
             await session.execute(
-                select(SmsOutbox.status, func.count()).where(SmsOutbox.contact_id == contact.id).group_by(SmsOutbox.status)
+                select(SmsOutbox.status, func.count())
+                .where(SmsOutbox.contact_id == contact.id)
+                .group_by(SmsOutbox.status)
             )
         ).all()
     )
     last_error = (
         await session.execute(
             select(SmsOutbox.last_error)
-            .where(SmsOutbox.contact_id == contact.id, SmsOutbox.last_error.isnot(None),
-                   SmsOutbox.status.in_((OutboxStatus.FAILED, *OutboxStatus.OPEN)))
-            .order_by(SmsOutbox.id.desc()).limit(1)
+            .where(
+                SmsOutbox.contact_id == contact.id,
+                SmsOutbox.last_error.isnot(None),
+                SmsOutbox.status.in_((OutboxStatus.FAILED, *OutboxStatus.OPEN)),
+            )
+            .order_by(SmsOutbox.id.desc())
+            .limit(1)
         )
     ).scalar_one_or_none()
     return SmsStatus(
-        opted_out=contact.opted_out, opted_out_at=aware(contact.opted_out_at), opted_in_at=aware(contact.opted_in_at),
+        opted_out=contact.opted_out,
+        opted_out_at=aware(contact.opted_out_at),
+        opted_in_at=aware(contact.opted_in_at),
         sent=counts.get(OutboxStatus.SENT, 0),
         waiting=counts.get(OutboxStatus.PENDING, 0) + counts.get(OutboxStatus.SENDING, 0),
-        failed=counts.get(OutboxStatus.FAILED, 0), last_error=last_error,
+        failed=counts.get(OutboxStatus.FAILED, 0),
+        last_error=last_error,
     )
 
 
@@ -261,11 +308,22 @@ async def outbox_summary(session: AsyncSession) -> dict[str, Any]:
     counts = dict((await session.execute(select(SmsOutbox.status, func.count()).group_by(SmsOutbox.status))).all())
     troubled = (
         await session.execute(
-            select(SmsOutbox.id, SmsOutbox.kind, SmsOutbox.status, SmsOutbox.attempts, SmsOutbox.last_error,
-                   SmsOutbox.created_at, SmsContact.sender_id)
+            select(
+                SmsOutbox.id,
+                SmsOutbox.kind,
+                SmsOutbox.status,
+                SmsOutbox.attempts,
+                SmsOutbox.last_error,
+                SmsOutbox.created_at,
+                SmsContact.sender_id,
+            )
             .join(SmsContact, SmsContact.id == SmsOutbox.contact_id)
-            .where(or_(SmsOutbox.status == OutboxStatus.FAILED,
-                       (SmsOutbox.status.in_(OutboxStatus.OPEN)) & (SmsOutbox.attempts > 0)))
+            .where(
+                or_(
+                    SmsOutbox.status == OutboxStatus.FAILED,
+                    (SmsOutbox.status.in_(OutboxStatus.OPEN)) & (SmsOutbox.attempts > 0),
+                )
+            )
             .order_by(SmsOutbox.id)
             .limit(200)
         )
@@ -273,8 +331,15 @@ async def outbox_summary(session: AsyncSession) -> dict[str, Any]:
     return {
         "counts": counts,
         "problems": [
-            {"id": i, "kind": k, "status": s, "attempts": a, "last_error": e,
-             "created_at": aware(c).isoformat() if c else None, "conversation": sid}
+            {
+                "id": i,
+                "kind": k,
+                "status": s,
+                "attempts": a,
+                "last_error": e,
+                "created_at": aware(c).isoformat() if c else None,
+                "conversation": sid,
+            }
             for i, k, s, a, e, c, sid in troubled
         ],
     }

@@ -25,11 +25,29 @@ LIMITS = {GSM7: (160, 153), UCS2: (70, 67)}
 """Per encoding: (characters in a single SMS, characters per part of a concatenated one)."""
 
 _LOOKALIKES = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
-    "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "",
-    "\u2022": "-", "\u00b7": "-", "\t": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2012": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u200b": "",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\t": " ",
 }
 
 
@@ -146,8 +164,21 @@ def _split_at(text: str, capacity: int, encoding: str, separators: tuple[str, ..
 # --- buttons as numbered options -------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1, "second": 2, "third": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "first": 1,
+    "second": 2,
+    "third": 3,
 }
 _SINGLE_CHOICE = re.compile(
     r"^\s*(?:(?:option|number|no\.?)\s*)?\(?\s*(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*[).:!]?\s*(?:please)?\s*$",
@@ -180,7 +211,7 @@ def _listed_in_text(text: str, choices: Sequence[Choice]) -> bool:
 
 
 def _one_of(items: Sequence[str]) -> str:
-    """ "a", "a or b", "a, b or c". """
+    """ "a", "a or b", "a, b or c"."""
     return ", ".join(items[:-1]) + f" or {items[-1]}" if len(items) > 1 else items[0]
 
 
@@ -248,7 +279,7 @@ HELP_WORDS = frozenset({"HELP", "INFO"})
 
 
 def keyword_of(text: str) -> Optional[str]:
-    """"stop", "start" or "help" when the whole text is one of those keywords (any case, stray punctuation)."""
+    """ "stop", "start" or "help" when the whole text is one of those keywords (any case, stray punctuation)."""
     word = re.sub(r"[^A-Za-z]", "", text or "").upper()
     if len(word) > 12 or len(text.split()) > 1:
         return None

@@ -34,8 +34,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
         "required": ["status"],
         "properties": {
-            "status": {"type": "string", "enum": list(QueueStatus.ALL),
-                       "description": "claimed: claim it; new: release it; contacted; closed (needs outcome)"},
+            "status": {
+                "type": "string",
+                "enum": list(QueueStatus.ALL),
+                "description": "claimed: claim it; new: release it; contacted; closed (needs outcome)",
+            },
             "outcome": {"type": "string", "enum": list(change.OUTCOMES), "description": "required when closing"},
         },
     },
@@ -43,16 +46,26 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["text"],
-        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": change.MAX_NOTE_CHARS,
-                                "pattern": "\\S", "description": "not blank"}},
+        "properties": {
+            "text": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": change.MAX_NOTE_CHARS,
+                "pattern": "\\S",
+                "description": "not blank",
+            }
+        },
     },
     "QueueRow": {
         "type": "object",
         "properties": {
-            "intake_id": {"type": "integer"}, "reference": {"type": "string"},
+            "intake_id": {"type": "integer"},
+            "reference": {"type": "string"},
             "status": {"type": "string", "enum": list(QueueStatus.ALL)},
-            "priority": {"type": "string", "enum": list(Priority.NAMES.values())}, "urgent": {"type": "boolean"},
-            "assignee": {"type": "string", "nullable": True}, "channel": {"type": "string"},
+            "priority": {"type": "string", "enum": list(Priority.NAMES.values())},
+            "urgent": {"type": "boolean"},
+            "assignee": {"type": "string", "nullable": True},
+            "channel": {"type": "string"},
             "first_name": {"type": "string", "nullable": True},
             "top_areas": {"type": "array", "items": {"type": "string"}},
             "flags": {"type": "array", "items": {"type": "string"}},
@@ -62,92 +75,149 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Note": {
         "type": "object",
-        "properties": {"id": {"type": "integer"}, "author": {"type": "string"}, "text": {"type": "string"},
-                       "created_at": {"type": "string", "format": "date-time"}},
+        "properties": {
+            "id": {"type": "integer"},
+            "author": {"type": "string"},
+            "text": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
     },
     "Flag": {
         "type": "object",
-        "properties": {"kind": {"type": "string"}, "category": {"type": "string", "nullable": True},
-                       "message": {"type": "string", "description": "the patient's words that raised it"},
-                       "created_at": {"type": "string", "format": "date-time"}},
+        "properties": {
+            "kind": {"type": "string"},
+            "category": {"type": "string", "nullable": True},
+            "message": {"type": "string", "description": "the patient's words that raised it"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
     },
     "Intake": {
         "type": "object",
         "description": "One intake; `whatmatters intake show ID --json` prints the same document.",
         "properties": {
-            "id": {"type": "integer"}, "reference": {"type": "string"}, "channel": {"type": "string"},
-            "status": {"type": "string"}, "consent": {"type": "boolean", "nullable": True},
+            "id": {"type": "integer"},
+            "reference": {"type": "string"},
+            "channel": {"type": "string"},
+            "status": {"type": "string"},
+            "consent": {"type": "boolean", "nullable": True},
             "created_at": {"type": "string", "format": "date-time"},
             "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
             "complete": {"type": "boolean", "description": "false: summary built from the answers so far"},
             "queue": {"allOf": [{"$ref": "#/components/schemas/QueueRow"}], "nullable": True},
             "summary": {"type": "object", "description": "the structured summary document (schema_version 1)"},
             "summary_text": {"type": "string", "nullable": True},
-            "answers": {"type": "object", "description": "question key to {value, verbatim, status}",
-                        "additionalProperties": {"type": "object"}},
+            "answers": {
+                "type": "object",
+                "description": "question key to {value, verbatim, status}",
+                "additionalProperties": {"type": "object"},
+            },
             "flags": {"type": "array", "items": {"$ref": "#/components/schemas/Flag"}},
             "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
             "sms": {"type": "object", "nullable": True, "description": "the SMS contact's state, for SMS intakes"},
         },
     },
-
 }
 
 
 def _response(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
 
 
 _INTAKE_ID = {"name": "intake_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_ERRORS = {"400": _response("invalid request", "Error"), "401": _response("no valid bearer token", "Error"),
-           "404": _response("no such intake", "Error")}
+_ERRORS = {
+    "400": _response("invalid request", "Error"),
+    "401": _response("no valid bearer token", "Error"),
+    "404": _response("no such intake", "Error"),
+}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
-    "info": {"title": "What Matters review API", "version": VERSION,
-             "description": "The link workers' queue and intake summaries. Every call is audited."},
+    "info": {
+        "title": "What Matters review API",
+        "version": VERSION,
+        "description": "The link workers' queue and intake summaries. Every call is audited.",
+    },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": SCHEMAS},
     "paths": {
-        "/queue": {"get": {
-            "summary": "The queue: urgent first, then the longest waiting",
-            "parameters": [
-                {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "all", *QueueStatus.ALL]}},
-                {"name": "assignee", "in": "query", "schema": {"type": "string", "enum": ["mine", "unassigned"]}},
-                {"name": "area", "in": "query", "schema": {"type": "string", "enum": sorted(AREA_LABELS)}},
-            ],
-            "responses": {"200": {"description": "queue rows and counts per status", "content": {"application/json": {
-                "schema": {"type": "object", "properties": {
-                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/QueueRow"}},
-                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}}}},
-                "401": _ERRORS["401"]},
-        }},
-        "/intakes/{intake_id}": {"get": {
-            "summary": "One intake with its summary, flags and notes (audited as a view)",
-            "parameters": [_INTAKE_ID],
-            "responses": {"200": _response("the intake", "Intake"), **_ERRORS},
-        }},
-        "/intakes/{intake_id}/status": {"post": {
-            "summary": "Claim, release, mark contacted or close",
-            "parameters": [_INTAKE_ID],
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/StatusChange"}}}},
-            "responses": {"200": _response("the queue row after the change", "QueueRow"), **_ERRORS,
-                          "409": _response("not possible now (e.g. someone else has claimed it)", "Error")},
-        }},
-        "/intakes/{intake_id}/notes": {"post": {
-            "summary": "Add a private note",
-            "parameters": [_INTAKE_ID],
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/NewNote"}}}},
-            "responses": {"201": _response("the note", "Note"), **_ERRORS},
-        }},
+        "/queue": {
+            "get": {
+                "summary": "The queue: urgent first, then the longest waiting",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["open", "all", *QueueStatus.ALL]},
+                    },
+                    {"name": "assignee", "in": "query", "schema": {"type": "string", "enum": ["mine", "unassigned"]}},
+                    {"name": "area", "in": "query", "schema": {"type": "string", "enum": sorted(AREA_LABELS)}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "queue rows and counts per status",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/QueueRow"}},
+                                        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "401": _ERRORS["401"],
+                },
+            }
+        },
+        "/intakes/{intake_id}": {
+            "get": {
+                "summary": "One intake with its summary, flags and notes (audited as a view)",
+                "parameters": [_INTAKE_ID],
+                "responses": {"200": _response("the intake", "Intake"), **_ERRORS},
+            }
+        },
+        "/intakes/{intake_id}/status": {
+            "post": {
+                "summary": "Claim, release, mark contacted or close",
+                "parameters": [_INTAKE_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StatusChange"}}},
+                },
+                "responses": {
+                    "200": _response("the queue row after the change", "QueueRow"),
+                    **_ERRORS,
+                    "409": _response("not possible now (e.g. someone else has claimed it)", "Error"),
+                },
+            }
+        },
+        "/intakes/{intake_id}/notes": {
+            "post": {
+                "summary": "Add a private note",
+                "parameters": [_INTAKE_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewNote"}}},
+                },
+                "responses": {"201": _response("the note", "Note"), **_ERRORS},
+            }
+        },
     },
 }
 
-_TYPE_WORDS = {"string": "a string", "integer": "an integer", "boolean": "true or false",
-               "object": "an object", "array": "a list"}
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+}
 # When a body has several faults, the one reported first: the shape, then the fields.
 _RANK = {"type": 1, "additionalProperties": 2, "required": 3}
 
@@ -181,11 +251,14 @@ def problems(body: Any, schema: dict[str, Any]) -> Optional[str]:
     if not errors:
         return None
     fields = list(body) if isinstance(body, dict) else []
-    first = min(errors, key=lambda e: (
-        0 if not e.path else 1,
-        _RANK.get(str(e.validator), 9),
-        fields.index(e.path[0]) if e.path and e.path[0] in fields else 0,
-    ))
+    first = min(
+        errors,
+        key=lambda e: (
+            0 if not e.path else 1,
+            _RANK.get(str(e.validator), 9),
+            fields.index(e.path[0]) if e.path and e.path[0] in fields else 0,
+        ),
+    )
     return _message(first, schema)
 
 
@@ -195,12 +268,15 @@ def _error(status: int, message: str, **extra: Any) -> web.Response:
 
 async def _body(request: web.Request, schema: str) -> dict[str, Any]:
     if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise web.HTTPBadRequest(text=json.dumps({"error": "the request body is too large"}), content_type="application/json")
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "the request body is too large"}), content_type="application/json"
+        )
     try:
         body = json.loads(await request.text() or "null")
     except ValueError:
-        raise web.HTTPBadRequest(text=json.dumps({"error": "the request body is not valid JSON"}),
-                                 content_type="application/json")
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "the request body is not valid JSON"}), content_type="application/json"
+        ) from None
     wrong = problems(body, SCHEMAS[schema])
     if wrong:
         raise web.HTTPBadRequest(text=json.dumps({"error": wrong}), content_type="application/json")
@@ -211,7 +287,7 @@ def _intake_id(request: web.Request) -> int:
     try:
         return int(request.match_info["intake_id"])
     except ValueError:
-        raise web.HTTPNotFound(text=json.dumps({"error": "no such intake"}), content_type="application/json")
+        raise web.HTTPNotFound(text=json.dumps({"error": "no such intake"}), content_type="application/json") from None
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -243,8 +319,9 @@ async def change_status(request: web.Request) -> web.Response:
     body = await _body(request, "StatusChange")
     try:
         async with request.app[db_key]() as session, session.begin():
-            await change.change_status(session, intake_id, request["user"], body["status"], body.get("outcome"),
-                                       source(request))
+            await change.change_status(
+                session, intake_id, request["user"], body["status"], body.get("outcome"), source(request)
+            )
     except DomainError as error:
         return json_error(error)
     async with request.app[db_key]() as session:

@@ -22,8 +22,9 @@ import jinja2
 from aiohttp import web
 
 from bot.db.engine import create_engine, session_factory
+from bot.db.models import aware
+from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
-from bot.intake.display import aware, display_value, waiting_text
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web import api, invitations, pages
 from bot.web.security import (
@@ -129,13 +130,15 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.extend([_database, _reconcile_flags])  # the database first: the reconciler needs it
     app.add_routes(routes())
     from bot.web import widget  # the patient chat and embeddable widget (/patient/...)
+
     app.add_routes(widget.routes(settings))
     if NHSUK_FRONTEND.is_dir():
         stylesheet = nhsuk_css()
 
         async def serve_nhsuk_css(request: web.Request) -> web.Response:
-            return web.Response(text=stylesheet, content_type="text/css",
-                                headers={"Cache-Control": "public, max-age=3600"})
+            return web.Response(
+                text=stylesheet, content_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+            )
 
         app.router.add_get("/static/nhsuk.css", serve_nhsuk_css, name="nhsuk_css")
         app.router.add_static("/nhsuk", NHSUK_FRONTEND)

@@ -31,7 +31,14 @@ async def invite(request: web.Request) -> web.Response:
     async with request.app[db_key]() as session, session.begin():
         invitation = await queue_invitation(session, settings, vault, phone, ref, actor, source(request))
     status = 200 if invitation.queued else 400
-    return page(request, "invite.html", {
-        "nav": "invite", "enabled": settings.sms_enabled, "result": invitation,
-        "ref": "" if invitation.queued else (ref or ""),
-    }, status=status)
+    return page(
+        request,
+        "invite.html",
+        {
+            "nav": "invite",
+            "enabled": settings.sms_enabled,
+            "result": invitation,
+            "ref": "" if invitation.queued else (ref or ""),
+        },
+        status=status,
+    )

@@ -48,7 +48,7 @@ def _intake_id(request: web.Request) -> int:
     try:
         return int(request.match_info["intake_id"])
     except ValueError:
-        raise web.HTTPNotFound()
+        raise web.HTTPNotFound() from None
 
 
 def _safe_next(target: str) -> str:
@@ -68,14 +68,22 @@ def page(request: web.Request, template: str, context: dict[str, Any], status: i
 
 # --- sign-in and sign-out -------------------------------------------------------------
 
+
 def _login_page(request: web.Request, error: str = "", email: str = "", status: int = 200) -> web.Response:
     token = secrets.token_urlsafe(32)
-    response = page(request, "login.html", {
-        "csrf_token": token, "error": error, "email": email,
-        "next": _safe_next(request.query.get("next", "/queue")),
-        "expired": request.query.get("expired") == "1",
-        "signed_out": request.query.get("signed_out") == "1",
-    }, status=status)
+    response = page(
+        request,
+        "login.html",
+        {
+            "csrf_token": token,
+            "error": error,
+            "email": email,
+            "next": _safe_next(request.query.get("next", "/queue")),
+            "expired": request.query.get("expired") == "1",
+            "signed_out": request.query.get("signed_out") == "1",
+        },
+        status=status,
+    )
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
     return response
 
@@ -134,14 +142,14 @@ async def health(request: web.Request) -> web.Response:
 
 # --- the queue --------------------------------------------------------------------------
 
+
 async def _queue_context(request: web.Request) -> dict[str, Any]:
     wanted = read.QueueFilter.from_query(request.query)
     async with _session(request) as session:
         rows = await read.rows(session, request["user"].email, wanted)
         counts = await read.counts(session)
         version = await read.version(session)
-    return {"rows": rows, "counts": counts, "wanted": wanted, "version": version,
-            "query": urlencode(wanted.as_query())}
+    return {"rows": rows, "counts": counts, "wanted": wanted, "version": version, "query": urlencode(wanted.as_query())}
 
 
 async def queue_page(request: web.Request) -> web.StreamResponse:
@@ -164,6 +172,7 @@ async def queue_live(request: web.Request) -> web.StreamResponse:
 
 # --- one intake -------------------------------------------------------------------------
 
+
 async def intake_page(request: web.Request) -> web.StreamResponse:
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
@@ -179,11 +188,21 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
         error = f"{holder} has already claimed this item." if holder else "Someone else changed this item first."
     elif request.query.get("m") == "error":
         error = "That change could not be made. The page shows the item as it is now."
-    return page(request, "intake.html", {
-        "d": detail, "s": detail.summary, "message": message, "error": error,
-        "ons_labels": ONS_LABELS, "outcomes": change.OUTCOMES, "statuses": read.STATUS_NAMES,
-        "colleagues": colleagues, "sms": sms,
-    })
+    return page(
+        request,
+        "intake.html",
+        {
+            "d": detail,
+            "s": detail.summary,
+            "message": message,
+            "error": error,
+            "ons_labels": ONS_LABELS,
+            "outcomes": change.OUTCOMES,
+            "statuses": read.STATUS_NAMES,
+            "colleagues": colleagues,
+            "sms": sms,
+        },
+    )
 
 
 async def transcript_page(request: web.Request) -> web.StreamResponse:
@@ -218,7 +237,7 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
                 await change.add_note(session, intake_id, user, str(form.get("note", "")), where)
     except DomainError as error:
         if error.kind in (Kind.NOT_FOUND, Kind.FORBIDDEN):
-            raise http_error(error)
+            raise http_error(error) from error
         outcome_code = "taken" if error.holder else "error"
     target = f"/intakes/{intake_id}?m={outcome_code}"
     if action == "noted" and outcome_code == "noted":
@@ -253,13 +272,18 @@ async def add_note(request: web.Request) -> web.StreamResponse:
 
 # --- admin --------------------------------------------------------------------------------
 
+
 @require_admin
 async def audit_log(request: web.Request) -> web.StreamResponse:
     wanted = audit.AuditFilter.from_query(request.query)
     async with _session(request) as session, session.begin():
         events = await audit.events(session, wanted)
         actions = await audit.actions(session)
-        await audit.record(session, request["user"].email, "audit.view", source=source(request),
-                          detail={"actor": wanted.actor, "action": wanted.action, "intake": wanted.intake_id})
+        await audit.record(
+            session,
+            request["user"].email,
+            "audit.view",
+            source=source(request),
+            detail={"actor": wanted.actor, "action": wanted.action, "intake": wanted.intake_id},
+        )
     return page(request, "audit.html", {"events": events, "wanted": wanted, "actions": actions})
-

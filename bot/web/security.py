@@ -9,7 +9,6 @@ a bearer token. Every state-changing form carries the session's CSRF token
 from __future__ import annotations
 
 import functools
-
 import secrets
 from datetime import timedelta
 from typing import Awaitable, Callable, Optional
@@ -31,8 +30,10 @@ PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/")
 PUBLIC_PATHS = {"/", "/login", "/healthz", "/favicon.ico"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -57,10 +58,12 @@ def source(request: web.Request) -> str:
     return (request.remote or "unknown")[:255]
 
 
-def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str,
-               max_age: Optional[int] = None) -> None:
-    response.set_cookie(name, value, httponly=True, samesite="Strict", secure=is_https(request), path="/",
-                        max_age=max_age)
+def set_cookie(
+    request: web.Request, response: web.StreamResponse, name: str, value: str, max_age: Optional[int] = None
+) -> None:
+    response.set_cookie(
+        name, value, httponly=True, samesite="Strict", secure=is_https(request), path="/", max_age=max_age
+    )
 
 
 def is_public(path: str) -> bool:
@@ -107,8 +110,11 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             async with factory() as session, session.begin():
                 request["user"] = await auth.user_for_token(session, header[7:].strip())
         if request["user"] is None and request.path != "/api/v1/openapi.json":
-            return _json_error(401, "a valid bearer token is required (Authorization: Bearer ...)",
-                               **{"WWW-Authenticate": 'Bearer realm="whatmatters"'})
+            return _json_error(
+                401,
+                "a valid bearer token is required (Authorization: Bearer ...)",
+                **{"WWW-Authenticate": 'Bearer realm="whatmatters"'},
+            )
         if request["user"] is not None:
             return await handler(request)
     token = request.cookies.get(SESSION_COOKIE, "")
@@ -134,7 +140,9 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 def _matches(expected: Optional[str], given: str) -> bool:
-    return bool(expected) and bool(given) and secrets.compare_digest(expected.encode(), given.encode())
+    if not expected or not given:
+        return False
+    return secrets.compare_digest(expected.encode(), given.encode())
 
 
 @web.middleware
@@ -142,13 +150,17 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
     """Every state-changing request from a browser must carry the right CSRF token."""
     if request.method in SAFE_METHODS or request.path.startswith("/api/"):
         return await handler(request)
-    form = await request.post() if request.content_type in ("application/x-www-form-urlencoded",
-                                                            "multipart/form-data") else {}
+    form = (
+        await request.post()
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+        else {}
+    )
     given = str(form.get(CSRF_FIELD, "")) or request.headers.get("X-CSRF-Token", "")
     expected = request.cookies.get(LOGIN_CSRF_COOKIE) if request.path == "/login" else request["csrf"]
     if not _matches(expected, given):
-        raise web.HTTPForbidden(text="This form has expired or did not come from this site. "
-                                     "Go back, reload the page and try again.")
+        raise web.HTTPForbidden(
+            text="This form has expired or did not come from this site. Go back, reload the page and try again."
+        )
     return await handler(request)
 
 

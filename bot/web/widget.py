@@ -117,12 +117,16 @@ def routes(settings: Settings) -> list[web.RouteDef]:
         return path.read_bytes()
 
     async def chat_page(request: web.Request) -> web.Response:
-        response = aiohttp_jinja2.render_template("chat.html", request, {
-            "socket_url": config["socketUrl"],
-            "steps_json": json.dumps(config["steps"]),
-            "referral_marker": config["referralMarker"],
-            "ref": _ref(request) or "",
-        })
+        response = aiohttp_jinja2.render_template(
+            "chat.html",
+            request,
+            {
+                "socket_url": config["socketUrl"],
+                "steps_json": json.dumps(config["steps"]),
+                "referral_marker": config["referralMarker"],
+                "ref": _ref(request) or "",
+            },
+        )
         response.headers.update(_page_headers(settings))
         return response
 
@@ -132,11 +136,15 @@ def routes(settings: Settings) -> list[web.RouteDef]:
         return response
 
     def _shared(body: bytes, content_type: str) -> web.Response:
-        return web.Response(body=body, content_type=content_type, headers={
-            "Cache-Control": "public, max-age=300",
-            "Cross-Origin-Resource-Policy": "cross-origin",
-            "Access-Control-Allow-Origin": "*",
-        })
+        return web.Response(
+            body=body,
+            content_type=content_type,
+            headers={
+                "Cache-Control": "public, max-age=300",
+                "Cross-Origin-Resource-Policy": "cross-origin",
+                "Access-Control-Allow-Origin": "*",
+            },
+        )
 
     async def widget_js(request: web.Request) -> web.Response:
         source = read(STATIC / "widget.js").decode("utf-8")

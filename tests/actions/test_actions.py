@@ -12,10 +12,9 @@ from actions.intake_form import ActionAskConfirmed, ValidateIntakeForm
 from actions.safety import ActionHandleRisk, ActionRequestPerson
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Answer, Flag, Intake, Priority, QueueItem, WellbeingScore
-from bot.intake import store
-from bot.queue import read
 from bot.intake.questions import QUESTIONS
-from tests.actions.conftest import responses, run, tracker
+from bot.queue import read
+from tests.support.actions import responses, rows_of, run, tracker
 
 MRS_C = {
     "consent": True,
@@ -31,18 +30,6 @@ MRS_C = {
 ALL_ANSWERED = {q.key: "x" for q in QUESTIONS}
 
 
-async def _rows(settings, model, **where):
-    engine = create_engine(settings)
-    try:
-        async with session_factory(engine)() as session:
-            query = select(model)
-            for key, value in where.items():
-                query = query.where(getattr(model, key) == value)
-            return list((await session.execute(query)).scalars())
-    finally:
-        await engine.dispose()
-
-
 async def _answer(sender, key, text, slots=None, intent="inform"):
     return await run(ValidateIntakeForm(), tracker(slots or {"consent": True}, text, intent, key, sender))
 
@@ -51,7 +38,7 @@ async def test_consent_creates_the_intake_and_asks_the_first_question(db):
     events, _ = await run(ValidateIntakeForm(), tracker({}, "yes please", "affirm", "consent", "p1"))
     assert {"event": "slot", "timestamp": None, "name": "consent", "value": True} in events
     assert events[-1]["name"] == "requested_slot" and events[-1]["value"] == "preferred_name"
-    [intake] = await _rows(db, Intake, conversation_id="p1")
+    [intake] = await rows_of(db, Intake, conversation_id="p1")
     assert intake.consent is True and intake.status == "in_progress" and intake.channel == "rest"
 
 
@@ -59,10 +46,10 @@ async def test_each_answer_is_saved_when_given_with_the_patients_words(db):
     await _answer("p2", "consent", "yes", {})
     await _answer("p2", "what_matters", MRS_C["what_matters"])
     await _answer("p2", "ons_happy", "about a 7")
-    answers = {a.question_key: a for a in await _rows(db, Answer)}
+    answers = {a.question_key: a for a in await rows_of(db, Answer)}
     assert answers["what_matters"].verbatim == MRS_C["what_matters"]
     assert answers["ons_happy"].value == 7 and answers["ons_happy"].verbatim == "about a 7"
-    [score] = await _rows(db, WellbeingScore)
+    [score] = await rows_of(db, WellbeingScore)
     assert (score.measure, score.score) == ("ons_happy", 7)
 
 
@@ -71,7 +58,7 @@ async def test_a_repeated_answer_replaces_the_first_one(db):
     await _answer("p3", "goal", "walking every day")
     await _answer("p3", "goal", "walking every day")
     await _answer("p3", "goal", "swimming twice a week")
-    [answer] = await _rows(db, Answer)
+    [answer] = await rows_of(db, Answer)
     assert answer.verbatim == "swimming twice a week"
 
 
@@ -81,7 +68,7 @@ async def test_an_unclear_answer_is_not_stored_and_the_question_is_asked_again(d
     assert responses(messages) == ["utter_invalid_scale"]
     values = {e["name"]: e["value"] for e in events}
     assert values["ons_worthwhile"] is None and values["attempts"] == 1
-    assert await _rows(db, Answer) == []
+    assert await rows_of(db, Answer) == []
 
 
 async def test_risk_queues_an_urgent_item_at_once_and_only_once(db):
@@ -89,21 +76,23 @@ async def test_risk_queues_an_urgent_item_at_once_and_only_once(db):
     for _ in range(2):  # a duplicate delivery
         _, messages = await run(ActionHandleRisk(), tr)
         assert responses(messages) == ["utter_crisis", "utter_offer_continue"]
-    [flag] = await _rows(db, Flag)
+    [flag] = await rows_of(db, Flag)
     assert flag.kind == "safeguarding" and flag.category == "suicide"
     assert flag.message == "Some days I don't want to be here any more"
-    [item] = await _rows(db, QueueItem)
+    [item] = await rows_of(db, QueueItem)
     assert item.priority == Priority.URGENT and item.status == "new"
 
 
 async def test_risk_before_consent_still_reaches_a_person(db):
     await run(ActionHandleRisk(), tracker({}, "my partner hits me", "disclose_risk", None, "p6"))
-    [item] = await _rows(db, QueueItem)
+    [item] = await rows_of(db, QueueItem)
     assert item.priority == Priority.URGENT
 
 
 async def test_urgent_items_come_first_on_the_queue(db):
-    await run(ActionRequestPerson(), tracker({"consent": True}, "can someone ring me", "speak_to_person", None, "first"))
+    await run(
+        ActionRequestPerson(), tracker({"consent": True}, "can someone ring me", "speak_to_person", None, "first")
+    )
     await run(ActionHandleRisk(), tracker({"consent": True}, "I want to end it all", "disclose_risk", None, "second"))
     engine = create_engine(db)
     async with session_factory(engine)() as session:
@@ -126,18 +115,18 @@ async def test_confirmation_writes_the_summary_and_one_queue_item(db):
     await run(ActionFinishIntake(), done)  # a retry
     assert responses(messages) == ["utter_submitted"]
     assert messages[0]["reference"].startswith("WM-")
-    [intake] = await _rows(db, Intake, conversation_id="mrs-c")
+    [intake] = await rows_of(db, Intake, conversation_id="mrs-c")
     assert intake.status == "submitted"
     assert intake.summary["barriers"]["in_their_words"] == MRS_C["barriers_text"]
     assert intake.summary["preferences"]["wants_someone_to_go_with_them"] is True
-    [item] = await _rows(db, QueueItem)
+    [item] = await rows_of(db, QueueItem)
     assert item.priority == Priority.ROUTINE
 
 
 async def test_concurrent_confirmations_make_exactly_one_queue_item(db):
     done = await _complete("race", MRS_C)
     await asyncio.gather(*(run(ActionFinishIntake(), done) for _ in range(5)))
-    assert len(await _rows(db, QueueItem)) == 1
+    assert len(await rows_of(db, QueueItem)) == 1
 
 
 async def test_submitting_keeps_an_earlier_urgent_priority(db):
@@ -145,9 +134,9 @@ async def test_submitting_keeps_an_earlier_urgent_priority(db):
     done = await _complete("urg", MRS_C)
     _, messages = await run(ActionFinishIntake(), done)
     assert responses(messages) == ["utter_submitted_urgent"]  # not "within 5 working days"
-    [item] = await _rows(db, QueueItem)
+    [item] = await rows_of(db, QueueItem)
     assert item.priority == Priority.URGENT
-    [intake] = await _rows(db, Intake)
+    [intake] = await rows_of(db, Intake)
     assert intake.summary["flags"][0]["kind"] == "safeguarding"
 
 
@@ -155,9 +144,9 @@ async def test_refusal_keeps_nothing_but_the_refusal(db):
     await _answer("no-1", "consent", "no thanks", {})
     _, messages = await run(ActionFinishIntake(), tracker({"consent": False}, "no thanks", "deny", None, "no-1"))
     assert responses(messages) == ["utter_declined"]
-    [intake] = await _rows(db, Intake)
+    [intake] = await rows_of(db, Intake)
     assert intake.status == "declined" and intake.consent is False and intake.summary is None
-    assert await _rows(db, Answer) == [] and await _rows(db, QueueItem) == []
+    assert await rows_of(db, Answer) == [] and await rows_of(db, QueueItem) == []
 
 
 async def test_changing_a_section_at_confirmation_forgets_the_old_answers(db):
@@ -168,7 +157,7 @@ async def test_changing_a_section_at_confirmation_forgets_the_old_answers(db):
     cleared = {e["name"] for e in events if e["value"] is None}
     assert {"barriers_text", "barrier_options", "confirmed"} <= cleared
     assert next(e for e in events if e["name"] == "requested_slot")["value"] == "barriers_text"
-    keys = {a.question_key for a in await _rows(db, Answer)}
+    keys = {a.question_key for a in await rows_of(db, Answer)}
     assert "barriers_text" not in keys and "what_matters" in keys
 
 
@@ -183,19 +172,21 @@ async def test_readback_shows_what_was_saved(db):
 async def test_pause_and_resume(db):
     await _answer("pz", "consent", "yes", {})
     await run(ActionPauseIntake(), tracker({"consent": True}, "I need to go", "pause", None, "pz"))
-    [intake] = await _rows(db, Intake)
+    [intake] = await rows_of(db, Intake)
     assert intake.status == "paused"
     _, messages = await run(ActionStartOrResume(), tracker({"consent": True}, "I'm back", "resume", None, "pz"))
     assert responses(messages) == ["utter_welcome_back"]
-    [intake] = await _rows(db, Intake)
+    [intake] = await rows_of(db, Intake)
     assert intake.status == "in_progress"
 
 
 async def test_asking_for_a_person_is_flagged_and_queued(db):
-    await run(ActionRequestPerson(), tracker({"consent": True}, "I'd rather talk to a human", "speak_to_person", None, "hp"))
-    [flag] = await _rows(db, Flag)
+    await run(
+        ActionRequestPerson(), tracker({"consent": True}, "I'd rather talk to a human", "speak_to_person", None, "hp")
+    )
+    [flag] = await rows_of(db, Flag)
     assert flag.kind == "wants_person"
-    [item] = await _rows(db, QueueItem)
+    [item] = await rows_of(db, QueueItem)
     assert item.priority == Priority.CALLBACK
 
 
@@ -213,7 +204,11 @@ async def test_top_areas_are_offered_from_the_patients_own_choices(db):
 
     slots = {"consent": True, "life_areas": ["loneliness", "money", "housing", "other"]}
     _, [message] = await run(ActionAskTopAreas(), tracker(slots, "", "inform", None, "top"))
-    assert [b["title"] for b in message["buttons"]] == ["Loneliness and feeling connected", "Money, benefits and debt", "Housing"]
+    assert [b["title"] for b in message["buttons"]] == [
+        "Loneliness and feeling connected",
+        "Money, benefits and debt",
+        "Housing",
+    ]
     assert "2 Money, benefits and debt" in message["text"]
     events, _ = await _answer("top", "top_areas", "2", slots)
     assert {e["name"]: e["value"] for e in events}["top_areas"] == ["money"]

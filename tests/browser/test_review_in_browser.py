@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SHOTS, create_staff, sign_in, wcag_violations
-from tests.e2e.conftest import Patient
-from tests.e2e.patients import MRS_C, MRS_C_BARRIERS, answering
+from bench.patients import MRS_C, MRS_C_BARRIERS, answering
+from tests.support.browser import SHOTS, create_staff, sign_in, wcag_violations
+from tests.support.system import Patient
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import SHOTS, create_staff, sign_in, wcag_violations
-from tests.e2e.conftest import Patient, query
+from tests.support.browser import SHOTS, create_staff, sign_in, wcag_violations
+from tests.support.system import Patient, query
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,10 @@ def test_the_transcript_shows_each_turn_in_order_with_markup_as_text(system, bro
     page.pdf(path=str(SHOTS / "09-transcript.pdf"), format="A4")
     page.emulate_media(media="screen")
 
-    [(actor, action)] = query(system, "SELECT actor, action FROM audit_events WHERE intake_id=:i "
-                                      "AND action='intake.view_transcript'", i=intake_id)
+    [(actor, action)] = query(
+        system,
+        "SELECT actor, action FROM audit_events WHERE intake_id=:i AND action='intake.view_transcript'",
+        i=intake_id,
+    )
     assert actor == "reader@example.org"
     assert not errors, errors

@@ -11,8 +11,8 @@ from typing import Callable, Optional
 
 import pytest
 
-from tests.e2e.conftest import Patient, query, whatmatters
-from tests.e2e.patients import MRS_C, answering
+from bench.patients import MRS_C, answering
+from tests.support.system import Patient, query, whatmatters
 
 ABUSE = "my partner hits me and I'm scared to go home"
 
@@ -23,8 +23,12 @@ def _intake_json(system, sender: str) -> dict:
 
 
 def _answers(system, sender: str) -> dict[str, object]:
-    rows = query(system, "SELECT question_key, verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
-                         "WHERE conversation_id=:s", s=sender)
+    rows = query(
+        system,
+        "SELECT question_key, verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+        "WHERE conversation_id=:s",
+        s=sender,
+    )
     return dict(rows)
 
 
@@ -40,7 +44,9 @@ def _until(patient: Patient, answer_for: Callable[[str], Optional[str]], asked: 
 
 def test_mrs_c_nervous_yes_is_saved_as_yes_and_her_link_worker_hears_it(system):
     patient = Patient(system.settings)
-    patient.converse(answering(MRS_C, {"go with you the first time": "yes, I'd be nervous going on my own the first time"}))
+    patient.converse(
+        answering(MRS_C, {"go with you the first time": "yes, I'd be nervous going on my own the first time"})
+    )
     shown = _intake_json(system, patient.sender)
     assert shown["summary"]["preferences"]["wants_someone_to_go_with_them"] is True
     assert any("go with you the first time" in opener for opener in shown["summary"]["openers"])
@@ -65,9 +71,12 @@ def test_a_disclosure_given_as_the_answer_is_saved_flagged_and_never_replayed_in
     answers = _answers(system, patient.sender)
     assert answers["what_matters"] == ABUSE
     assert "ok, let's carry on" not in answers.values()
-    [(kind, urgent)] = query(system, "SELECT f.kind, q.priority FROM flags f JOIN intakes i ON i.id = f.intake_id "
-                                     "JOIN queue_items q ON q.intake_id = i.id WHERE i.conversation_id=:s",
-                             s=patient.sender)
+    [(kind, urgent)] = query(
+        system,
+        "SELECT f.kind, q.priority FROM flags f JOIN intakes i ON i.id = f.intake_id "
+        "JOIN queue_items q ON q.intake_id = i.id WHERE i.conversation_id=:s",
+        s=patient.sender,
+    )
     assert (kind, urgent) == ("safeguarding", 0)
 
 

@@ -1,16 +1,17 @@
-"""End to end over Rasa's REST channel: the real model, servers and database."""
+"""End to end over Rasa's REST channel: the real model, servers and database.
+
+Each test runs on SQLite and on PostgreSQL (the `db_system` fixture).
+"""
 
 from __future__ import annotations
-
-"""Each test runs on SQLite and on PostgreSQL (the `db_system` fixture)."""
 
 import json
 import re
 
 import pytest
 
-from tests.e2e.conftest import Patient, query, whatmatters
-from tests.e2e.patients import MRS_C, MRS_C_BARRIERS, answering
+from bench.patients import MRS_C, MRS_C_BARRIERS, answering
+from tests.support.system import Patient, query, whatmatters
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,9 @@ def system(db_system):
 
 
 def _intake(system, sender):
-    rows = query(system, "SELECT id, reference, status, summary, channel FROM intakes WHERE conversation_id=:s", s=sender)
+    rows = query(
+        system, "SELECT id, reference, status, summary, channel FROM intakes WHERE conversation_id=:s", s=sender
+    )
     return rows[0] if rows else None
 
 
@@ -63,16 +66,25 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     assert rows[0]["reference"] == reference and rows[0]["urgent"] is True
     text = whatmatters(system.settings, "queue", "list")
     assert text.splitlines()[1].startswith("URGENT") and reference in text.splitlines()[1]
-    [flag] = query(system, "SELECT kind, message FROM flags JOIN intakes ON intakes.id = flags.intake_id "
-                           "WHERE conversation_id=:s", s=patient.sender)
+    [flag] = query(
+        system,
+        "SELECT kind, message FROM flags JOIN intakes ON intakes.id = flags.intake_id WHERE conversation_id=:s",
+        s=patient.sender,
+    )
     assert flag == ("safeguarding", "Some days I don't want to be here any more")
 
     reply = Patient.text(patient.say("ok, let's carry on"))
     assert "satisfied are you with your life" in reply.lower(), "the same question, once the person is ready"
     reply = Patient.text(patient.say("6"))
     assert "worthwhile" in reply.lower(), "the intake carries on after the crisis reply"
-    keys = [k for (k,) in query(system, "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id "
-                                        "WHERE conversation_id=:s", s=patient.sender)]
+    keys = [
+        k
+        for (k,) in query(
+            system,
+            "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id WHERE conversation_id=:s",
+            s=patient.sender,
+        )
+    ]
     assert "ons_life_satisfaction" in keys and len(keys) == len(set(keys))
 
 
@@ -108,7 +120,8 @@ def test_awkward_answers_are_kept_exactly_as_typed(system):
     [(verbatim,)] = query(
         system,
         "SELECT verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
-        "WHERE conversation_id=:s AND question_key='what_matters'", s=patient.sender,
+        "WHERE conversation_id=:s AND question_key='what_matters'",
+        s=patient.sender,
     )
     assert verbatim == awkward
 
@@ -129,7 +142,9 @@ def test_more_than_two_areas_asks_which_matter_most(system):
 
     def answer_for(reply: str):
         seen.append(reply)
-        return answering(MRS_C, {"would you like support with": "1, 4 and 5", "one or two of these matter most": "2"})(reply)
+        return answering(MRS_C, {"would you like support with": "1, 4 and 5", "one or two of these matter most": "2"})(
+            reply
+        )
 
     patient.converse(answer_for)
     asked = next(r for r in seen if "one or two of these matter most" in r.lower())

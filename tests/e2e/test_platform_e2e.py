@@ -7,14 +7,14 @@ import uuid
 
 import socketio
 
-from tests.e2e.conftest import Patient, query
-from tests.e2e.patients import MRS_C, answering
+from bench.patients import MRS_C, answering
+from tests.support.system import Patient, query
 
 
 def _listening_addresses(port: int) -> set[str]:
     """Local addresses of sockets listening on `port`, read from the kernel's tables."""
     found = set()
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = open(table).read().splitlines()[1:]
         except FileNotFoundError:
@@ -49,7 +49,9 @@ def test_a_standard_socketio_client_gets_the_replies(system):
             received.append(data.get("text", ""))
             got_reply.set()
 
-        await client.connect(f"http://127.0.0.1:{system.settings.rasa_port}", socketio_path="/socket.io", transports=["websocket"])
+        await client.connect(
+            f"http://127.0.0.1:{system.settings.rasa_port}", socketio_path="/socket.io", transports=["websocket"]
+        )
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.sleep(0.5)
         await client.emit("user_uttered", {"message": "hello", "session_id": session_id})
@@ -75,11 +77,14 @@ def test_killing_rasa_mid_intake_loses_nothing_and_resumes_at_the_same_question(
 
     reply = Patient.text(patient.say("seven"))
     assert "how happy did you feel yesterday" in reply.lower(), reply
-    keys = {k for (k,) in query(
-        system,
-        "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id WHERE conversation_id=:s",
-        s=patient.sender,
-    )}
+    keys = {
+        k
+        for (k,) in query(
+            system,
+            "SELECT question_key FROM answers JOIN intakes ON intakes.id = answers.intake_id WHERE conversation_id=:s",
+            s=patient.sender,
+        )
+    }
     assert {"preferred_name", "what_matters", "life_areas", "ons_life_satisfaction", "ons_worthwhile"} <= keys
     last = patient.converse(answer_for, first="about a 7")
     assert "your reference is" in last.lower()
@@ -89,9 +94,13 @@ def test_a_browser_chat_client_on_another_site_may_call_the_rest_channel(system)
     import urllib.request
 
     request = urllib.request.Request(
-        f"http://127.0.0.1:{system.settings.rasa_port}/webhooks/rest/webhook", method="OPTIONS",
-        headers={"Origin": "http://chat.example", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
+        f"http://127.0.0.1:{system.settings.rasa_port}/webhooks/rest/webhook",
+        method="OPTIONS",
+        headers={
+            "Origin": "http://chat.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     with urllib.request.urlopen(request, timeout=10) as reply:
         allowed = reply.headers.get("Access-Control-Allow-Origin")

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 from bot.settings import PROJECT_ROOT, Settings
-from tests.e2e.conftest import free_port, is_listening, require_model
+from tests.support.system import embedded_settings, free_port, is_listening, require_model, running_system
 
 
 def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     require_model()
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'wm.db'}",
-        rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=free_port(),
         model_dir=PROJECT_ROOT / "models",
     )
     env = dict(os.environ, **settings.as_env())
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output = []
     try:
@@ -50,3 +58,44 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def _listen_on(port: int) -> socket.socket:
+    """Something else listening on `port`, as another program (or a left-over server) would be."""
+    stranger = socket.socket()
+    stranger.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    stranger.bind(("127.0.0.1", port))
+    stranger.listen()
+    return stranger
+
+
+def test_run_refuses_a_port_something_else_listens_on(tmp_path):
+    require_model()
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'wm.db'}",
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=free_port(),
+        model_dir=PROJECT_ROOT / "models",
+    )
+    with _listen_on(settings.web_port):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "run"],
+            cwd=PROJECT_ROOT,
+            env=dict(os.environ, **settings.as_env()),
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
+    assert f"port {settings.web_port} (for web) is already in use" in done.stdout
+    assert not is_listening(settings.rasa_port) and not is_listening(settings.actions_port), "nothing was started"
+
+
+def test_a_system_in_tests_moves_to_new_ports_when_one_is_taken(tmp_path):
+    settings = embedded_settings(tmp_path)
+    with _listen_on(settings.web_port):
+        with running_system(settings, "run-command-port-taken") as running:
+            assert running.settings.web_port != settings.web_port
+            with urllib.request.urlopen(f"http://127.0.0.1:{running.settings.web_port}/healthz", timeout=10) as reply:
+                assert reply.status == 200

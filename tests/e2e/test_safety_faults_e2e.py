@@ -21,8 +21,8 @@ from typing import Iterator
 import pytest
 import socketio
 
-from tests.e2e.conftest import Patient, embedded_settings, free_port, query, running_system
-from tests.e2e.patients import MRS_C, answering
+from bench.patients import MRS_C, answering
+from tests.support.system import Patient, embedded_settings, free_port, query, running_system
 
 
 def _pg_bin(name: str) -> str:
@@ -49,7 +49,9 @@ class PrivateCluster:
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+        self._as_postgres(
+            _pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
+        )
 
     def stop(self) -> None:
         self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
@@ -59,8 +61,10 @@ class PrivateCluster:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
 
     def remove(self) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", _pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", _pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -95,8 +99,12 @@ def test_the_crisis_reply_goes_out_with_the_database_stopped_and_the_flag_follow
         deadline = time.monotonic() + 60
         rows: list[tuple] = []
         while time.monotonic() < deadline and not rows:
-            rows = query(system, "SELECT f.kind, f.message, q.priority FROM flags f JOIN intakes i ON i.id = f.intake_id "
-                                 "JOIN queue_items q ON q.intake_id = i.id WHERE i.conversation_id = :s", s=patient.sender)
+            rows = query(
+                system,
+                "SELECT f.kind, f.message, q.priority FROM flags f JOIN intakes i ON i.id = f.intake_id "
+                "JOIN queue_items q ON q.intake_id = i.id WHERE i.conversation_id = :s",
+                s=patient.sender,
+            )
             time.sleep(1)
         assert rows == [("safeguarding", "I want to kill myself tonight", 0)], "the reconciler raises the flag once"
         [(source,)] = query(system, "SELECT source FROM audit_events WHERE action = 'flag.reconciled'")
@@ -115,8 +123,9 @@ def test_the_socketio_channel_refuses_bad_input_clearly_and_stores_nothing(syste
         async def on_bot(data):
             received.append(data)
 
-        await client.connect(f"http://127.0.0.1:{system.settings.rasa_port}", socketio_path="/socket.io",
-                             transports=["websocket"])
+        await client.connect(
+            f"http://127.0.0.1:{system.settings.rasa_port}", socketio_path="/socket.io", transports=["websocket"]
+        )
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.sleep(0.5)
         for bad in (

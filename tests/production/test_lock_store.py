@@ -13,7 +13,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa.lock_store import OrderedRedisLockStore, PromptInMemoryLockStore, redis_connection_arguments
 from bot.settings import Settings
-from tests.production.redis import REDIS_TEST_URL, require_redis
+from tests.support.redis import REDIS_TEST_URL, require_redis
 
 
 @pytest.fixture
@@ -125,9 +125,13 @@ def test_a_waiting_message_goes_as_soon_as_the_one_before_finishes(stores):
 
 def test_rasa_builds_our_stores_from_the_settings_endpoints():
     require_redis()
-    redis_store = LockStore.create(EndpointConfig(
-        type=Settings(redis_url=REDIS_TEST_URL).lock_store_env()["WM_LOCK_STORE"], url=REDIS_TEST_URL,
-        key_prefix="whatmatters"))
+    redis_store = LockStore.create(
+        EndpointConfig(
+            type=Settings(redis_url=REDIS_TEST_URL).lock_store_env()["WM_LOCK_STORE"],
+            url=REDIS_TEST_URL,
+            key_prefix="whatmatters",
+        )
+    )
     memory_store = LockStore.create(EndpointConfig(type=Settings(redis_url="").lock_store_env()["WM_LOCK_STORE"]))
     assert isinstance(redis_store, OrderedRedisLockStore) and redis_store.key_prefix == "whatmatters:lock:"
     assert isinstance(memory_store, PromptInMemoryLockStore)
@@ -136,7 +140,13 @@ def test_rasa_builds_our_stores_from_the_settings_endpoints():
 
 def test_redis_urls_are_read_in_full():
     assert redis_connection_arguments("rediss://user:p%40ss@cache.example:6380/3") == {
-        "host": "cache.example", "port": 6380, "db": 3, "username": "user", "password": "p@ss", "use_ssl": True}
+        "host": "cache.example",
+        "port": 6380,
+        "db": 3,
+        "username": "user",
+        "password": "p@ss",
+        "use_ssl": True,
+    }
     assert redis_connection_arguments("redis://127.0.0.1")["db"] == 0
     for bad in ("", "http://127.0.0.1:6379", "redis://"):
         with pytest.raises(ValueError):

@@ -11,12 +11,13 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from bench.patients import MRS_C, answering
 from bot.db.migrate import upgrade
 from bot.settings import Settings
-from tests.conftest import fresh_postgres_database
-from tests.e2e.conftest import Patient, embedded_settings, free_port, query, running_system
-from tests.e2e.patients import MRS_C, answering
-from tests.production.redis import REDIS_TEST_URL, require_redis
+from tests.support.databases import fresh_postgres_database
+from tests.support.redis import REDIS_TEST_URL, require_redis
+from tests.support.system import Patient, embedded_settings, free_port, query, running_system
+
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
@@ -24,9 +25,13 @@ def production(tmp_path_factory):
     with fresh_postgres_database() as url:
         settings = embedded_settings(
             tmp_path_factory.mktemp("production"),
-            database_url=url, redis_url=REDIS_TEST_URL,
-            rasa_port=free_port(2), actions_port=free_port(2),
-            rasa_instances=2, actions_instances=2, web_workers=2,
+            database_url=url,
+            redis_url=REDIS_TEST_URL,
+            rasa_port=free_port(2),
+            actions_port=free_port(2),
+            rasa_instances=2,
+            actions_instances=2,
+            web_workers=2,
         )
         with running_system(settings, "production-profile") as system:
             yield system
@@ -60,7 +65,16 @@ def test_mrs_c_with_two_rasa_instances_alternating(production):
     assert patient.turn >= 26
     [(status, channel)] = query(production, "SELECT status, channel FROM intakes WHERE reference=:r", r=reference)
     assert (status, channel) == ("submitted", "rest")
-    assert len(query(production, "SELECT q.id FROM queue_items q JOIN intakes i ON i.id=q.intake_id WHERE reference=:r", r=reference)) == 1
+    assert (
+        len(
+            query(
+                production,
+                "SELECT q.id FROM queue_items q JOIN intakes i ON i.id=q.intake_id WHERE reference=:r",
+                r=reference,
+            )
+        )
+        == 1
+    )
 
 
 def test_the_entry_point_spreads_load_and_serves_the_same_conversation(production):
@@ -85,8 +99,11 @@ def test_simultaneous_messages_of_one_conversation_are_handled_one_at_a_time(pro
 
     def send(index: int, text_: str) -> None:
         body = json.dumps({"sender": sender, "message": text_}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{ports[index]}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{ports[index]}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
         barrier.wait()
         with urllib.request.urlopen(request, timeout=60) as reply:
             replies[index] = json.loads(reply.read())
@@ -94,14 +111,22 @@ def test_simultaneous_messages_of_one_conversation_are_handled_one_at_a_time(pro
     threads = [threading.Thread(target=send, args=(0, "yes")), threading.Thread(target=send, args=(1, "Carol"))]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    events = [row[0] for row in query(production, "SELECT type_name FROM events WHERE sender_id=:s ORDER BY id", s=sender)]
+    events = [
+        row[0] for row in query(production, "SELECT type_name FROM events WHERE sender_id=:s ORDER BY id", s=sender)
+    ]
     users = [i for i, kind in enumerate(events) if kind == "user"]
     assert len(users) == 3, events
     # each message's turn (its user event up to the next action_listen) is complete before the next begins
-    for start, end in zip(users, users[1:]):
+    for start, end in zip(users, users[1:], strict=False):
         assert "action" in events[start:end], events
-    answers = {k for (k,) in query(production, "SELECT question_key FROM answers a JOIN intakes i ON i.id=a.intake_id "
-                                               "WHERE conversation_id=:s", s=sender)}
+    answers = {
+        k
+        for (k,) in query(
+            production,
+            "SELECT question_key FROM answers a JOIN intakes i ON i.id=a.intake_id WHERE conversation_id=:s",
+            s=sender,
+        )
+    }
     assert len(answers) <= 2 and all(r is not None for r in replies)
 
 

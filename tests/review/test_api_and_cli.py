@@ -8,7 +8,7 @@ import io
 from bot import cli
 from bot.review import auth
 from bot.web.api import OPENAPI, SCHEMAS, problems
-from tests.review.conftest import add_intake, add_user, audit_actions, in_db
+from tests.support.review import add_intake, add_user, audit_actions, in_db
 
 
 async def _token(settings, email: str) -> dict[str, str]:
@@ -29,7 +29,9 @@ async def test_the_api_needs_a_valid_bearer_token(client, settings):
 async def test_list_get_change_and_note_through_the_api(client, settings):
     await add_user(settings, "lw@example.org")
     intake_id = await add_intake(settings)
-    urgent_id = await add_intake(settings, {"preferred_name": ("Sam", "Sam")}, risk="I want to end it all", submit=False)
+    urgent_id = await add_intake(
+        settings, {"preferred_name": ("Sam", "Sam")}, risk="I want to end it all", submit=False
+    )
     auth_header = await _token(settings, "lw@example.org")
     queue = await (await client.get("/api/v1/queue", headers=auth_header)).json()
     assert [row["intake_id"] for row in queue["items"]] == [urgent_id, intake_id]
@@ -44,10 +46,15 @@ async def test_list_get_change_and_note_through_the_api(client, settings):
 
     claimed = await client.post(f"/api/v1/intakes/{intake_id}/status", json={"status": "claimed"}, headers=auth_header)
     assert claimed.status == 200 and (await claimed.json())["assignee"] == "lw@example.org"
-    note = await client.post(f"/api/v1/intakes/{intake_id}/notes", json={"text": "Called, no answer."}, headers=auth_header)
+    note = await client.post(
+        f"/api/v1/intakes/{intake_id}/notes", json={"text": "Called, no answer."}, headers=auth_header
+    )
     assert note.status == 201 and (await note.json())["author"] == "lw@example.org"
-    closed = await client.post(f"/api/v1/intakes/{intake_id}/status", json={"status": "closed", "outcome": "not_reachable"},
-                               headers=auth_header)
+    closed = await client.post(
+        f"/api/v1/intakes/{intake_id}/status",
+        json={"status": "closed", "outcome": "not_reachable"},
+        headers=auth_header,
+    )
     assert (await closed.json())["status"] == "closed"
     actions = [a for _, a, _ in await audit_actions(settings, intake_id)]
     assert actions == ["intake.view_summary", "queue.claim", "note.add", "queue.close"]
@@ -96,8 +103,12 @@ async def test_the_openapi_document_describes_the_api(client, settings):
     reply = await client.get("/api/v1/openapi.json", headers=await _token(settings, "lw@example.org"))
     document = await reply.json()
     assert document["openapi"].startswith("3.") and document == OPENAPI
-    assert set(document["paths"]) == {"/queue", "/intakes/{intake_id}", "/intakes/{intake_id}/status",
-                                      "/intakes/{intake_id}/notes"}
+    assert set(document["paths"]) == {
+        "/queue",
+        "/intakes/{intake_id}",
+        "/intakes/{intake_id}/status",
+        "/intakes/{intake_id}/notes",
+    }
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert (await client.get("/api/v1/openapi.json")).status == 401
 

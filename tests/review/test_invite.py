@@ -11,7 +11,7 @@ from bot.sms import store as sms_store
 from bot.sms.models import SmsOutbox
 from bot.sms.phone import PhoneVault, normalise_e164
 from bot.web.app import create_app
-from tests.review.conftest import add_user, audit_actions, csrf_of, in_db, sign_in
+from tests.support.review import add_user, audit_actions, csrf_of, in_db, sign_in
 
 HASH_KEY = "review-test-hash-key-" + "h" * 20
 ENCRYPTION_KEY = Fernet.generate_key().decode()
@@ -20,9 +20,14 @@ ENCRYPTION_KEY = Fernet.generate_key().decode()
 @pytest.fixture
 def sms_settings(settings):
     return settings.with_overrides(
-        sms_provider="twilio", sms_hash_key=HASH_KEY, sms_encryption_key=ENCRYPTION_KEY,
-        sms_twilio_account_sid="AC" + "0" * 32, sms_twilio_auth_token="t" * 32, sms_twilio_from="+447700900000",
-        sms_twilio_api_url="http://127.0.0.1:9", sms_invite_url="https://whatmatters.example/",
+        sms_provider="twilio",
+        sms_hash_key=HASH_KEY,
+        sms_encryption_key=ENCRYPTION_KEY,
+        sms_twilio_account_sid="AC" + "0" * 32,
+        sms_twilio_auth_token="t" * 32,
+        sms_twilio_from="+447700900000",
+        sms_twilio_api_url="http://127.0.0.1:9",
+        sms_invite_url="https://whatmatters.example/",
     )
 
 

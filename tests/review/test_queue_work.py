@@ -9,15 +9,20 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db.models import QueueItem, utcnow
-from bot.intake import store
 from bot.queue import entry
 from bot.web.app import create_app
-from tests.review.conftest import MRS_C_ANSWERS, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
+from tests.support.review import MRS_C_ANSWERS, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
 
 
 async def _age(settings, intake_id: int, minutes: int) -> None:
-    await in_db(settings, lambda s: s.execute(
-        update(QueueItem).where(QueueItem.intake_id == intake_id).values(created_at=utcnow() - timedelta(minutes=minutes))))
+    await in_db(
+        settings,
+        lambda s: s.execute(
+            update(QueueItem)
+            .where(QueueItem.intake_id == intake_id)
+            .values(created_at=utcnow() - timedelta(minutes=minutes))
+        ),
+    )
 
 
 async def _item(settings, intake_id: int) -> QueueItem:
@@ -38,10 +43,12 @@ async def test_urgent_first_then_oldest_with_counts_and_filters(client, settings
     await add_user(settings, "lw@example.org")
     await add_user(settings, "other@example.org")
     oldest = await add_intake(settings)
-    newer = await add_intake(settings, {**MRS_C_ANSWERS, "life_areas": (["loneliness"], "lonely"),
-                                        "preferred_name": ("Dev", "Dev")})
-    urgent = await add_intake(settings, {"preferred_name": ("Sam", "Sam")},
-                              risk="Some days I don't want to be here any more", submit=False)
+    newer = await add_intake(
+        settings, {**MRS_C_ANSWERS, "life_areas": (["loneliness"], "lonely"), "preferred_name": ("Dev", "Dev")}
+    )
+    urgent = await add_intake(
+        settings, {"preferred_name": ("Sam", "Sam")}, risk="Some days I don't want to be here any more", submit=False
+    )
     await _age(settings, oldest, 300)
     await _age(settings, newer, 60)
     await sign_in(client, "lw@example.org")
@@ -87,10 +94,12 @@ async def test_a_claim_race_has_exactly_one_winner(aiohttp_client, request, data
     for email in workers:
         client = await aiohttp_client(create_app(settings))
         clients.append((client, await sign_in(client, email)))
-    replies = await asyncio.gather(*[
-        client.post(f"/intakes/{intake_id}/claim", data={"csrf_token": csrf}, allow_redirects=False)
-        for client, csrf in clients
-    ])
+    replies = await asyncio.gather(
+        *[
+            client.post(f"/intakes/{intake_id}/claim", data={"csrf_token": csrf}, allow_redirects=False)
+            for client, csrf in clients
+        ]
+    )
     outcomes = [r.headers["Location"].rsplit("m=", 1)[-1] for r in replies]
     assert sorted(outcomes) == ["claimed", "taken", "taken", "taken"]
     winner = workers[outcomes.index("claimed")]
@@ -107,9 +116,9 @@ async def test_taking_an_item_is_race_free(request, database):
     settings = request.getfixturevalue(f"{database}_settings")
     intake_id = await add_intake(settings)
     queue_id = (await _item(settings, intake_id)).id
-    results = await asyncio.gather(*[
-        in_db(settings, lambda s, who=f"w{i}": entry.take(s, queue_id, who)) for i in range(8)
-    ])
+    results = await asyncio.gather(
+        *[in_db(settings, lambda s, who=f"w{i}": entry.take(s, queue_id, who)) for i in range(8)]
+    )
     assert results.count(True) == 1
 
 
@@ -124,7 +133,9 @@ async def test_patient_html_is_shown_as_text(client, settings):
     }
     intake_id = await add_intake(settings, evil, risk="<script>alert('flag')</script>")
     csrf = await sign_in(client, "lw@example.org")
-    await client.post(f"/intakes/{intake_id}/notes", data={"csrf_token": csrf, "note": "<script>alert('note')</script>"})
+    await client.post(
+        f"/intakes/{intake_id}/notes", data={"csrf_token": csrf, "note": "<script>alert('note')</script>"}
+    )
     for path in ["/queue", f"/intakes/{intake_id}", "/queue/live"]:
         html = await (await client.get(path)).text()
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html, path
@@ -141,15 +152,24 @@ async def test_working_an_item_from_claim_to_close(client, settings):
     intake_id = await add_intake(settings)
     csrf = await sign_in(client, "lw@example.org")
     page = await (await client.get(f"/intakes/{intake_id}")).text()
-    for expected in ["I want to lose weight and keep my blood pressure down", "I&#39;m nervous about going on my own.",
-                     "Yes, wants someone to go with them", "07700 900123", "weekday mornings", "4/10",
-                     "lower is better", "Being outdoors, I love the park", "Ways to open the first call",
-                     "Physical activity and weight"]:
+    for expected in [
+        "I want to lose weight and keep my blood pressure down",
+        "I&#39;m nervous about going on my own.",
+        "Yes, wants someone to go with them",
+        "07700 900123",
+        "weekday mornings",
+        "4/10",
+        "lower is better",
+        "Being outdoors, I love the park",
+        "Ways to open the first call",
+        "Physical activity and weight",
+    ]:
         assert expected in page, expected
 
     async def post(action, **data):
-        reply = await client.post(f"/intakes/{intake_id}/{action}", data={"csrf_token": csrf, **data},
-                                  allow_redirects=False)
+        reply = await client.post(
+            f"/intakes/{intake_id}/{action}", data={"csrf_token": csrf, **data}, allow_redirects=False
+        )
         assert reply.status == 303
         return reply.headers["Location"]
 
@@ -169,7 +189,14 @@ async def test_working_an_item_from_claim_to_close(client, settings):
     page = await (await client.get(f"/intakes/{intake_id}")).text()
     assert "Left a voicemail.\nWill try Thursday." in page and "lw@example.org" in page and "Plan agreed" in page
     actions = [a for _, a, _ in await audit_actions(settings, intake_id)]
-    for expected in ["intake.view_summary", "queue.claim", "queue.release", "queue.contacted", "note.add", "queue.close"]:
+    for expected in [
+        "intake.view_summary",
+        "queue.claim",
+        "queue.release",
+        "queue.contacted",
+        "note.add",
+        "queue.close",
+    ]:
         assert expected in actions
     transcript = await client.get(f"/intakes/{intake_id}/transcript")
     assert transcript.status == 200
@@ -181,8 +208,9 @@ async def test_an_admin_assigns_to_a_colleague_and_sees_the_views_in_the_audit_l
     await add_user(settings, "lw@example.org")
     intake_id = await add_intake(settings)
     csrf = await sign_in(client, "admin@example.org")
-    reply = await client.post(f"/intakes/{intake_id}/assign", data={"csrf_token": csrf, "assignee": "lw@example.org"},
-                              allow_redirects=False)
+    reply = await client.post(
+        f"/intakes/{intake_id}/assign", data={"csrf_token": csrf, "assignee": "lw@example.org"}, allow_redirects=False
+    )
     assert reply.headers["Location"].endswith("m=assigned")
     assert (await _item(settings, intake_id)).assignee == "lw@example.org"
     assert (await client.get(f"/intakes/{intake_id}")).status == 200

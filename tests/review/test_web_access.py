@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import update
 
@@ -12,7 +12,7 @@ from bot.db.models import utcnow
 from bot.review import auth
 from bot.review.models import StaffSession
 from bot.settings import PROJECT_ROOT
-from tests.review.conftest import PASSWORD, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
+from tests.support.review import PASSWORD, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
 
 STAFF_PAGES = ["/queue", "/invite", "/queue?status=closed", "/intakes/1", "/intakes/1/transcript", "/admin/audit"]
 
@@ -47,9 +47,11 @@ async def test_sign_in_takes_you_back_where_you_were_going_but_never_off_site(cl
     form = await client.get("/login?next=https://evil.example/")
     html = await form.text()
     assert 'name="next" value="/queue"' in html
-    reply = await client.post("/login", data={"email": "lw@example.org", "password": PASSWORD,
-                                              "csrf_token": csrf_of(html), "next": "//evil.example/"},
-                              allow_redirects=False)
+    reply = await client.post(
+        "/login",
+        data={"email": "lw@example.org", "password": PASSWORD, "csrf_token": csrf_of(html), "next": "//evil.example/"},
+        allow_redirects=False,
+    )
     assert reply.headers["Location"] == "/queue"
 
 
@@ -59,8 +61,11 @@ async def test_a_link_worker_cannot_reach_admin_pages(client, settings):
     intake_id = await add_intake(settings)
     csrf = await sign_in(client, "lw@example.org")
     assert (await client.get("/admin/audit")).status == 403
-    reply = await client.post(f"/intakes/{intake_id}/assign", data={"csrf_token": csrf, "assignee": "other@example.org"},
-                              allow_redirects=False)
+    reply = await client.post(
+        f"/intakes/{intake_id}/assign",
+        data={"csrf_token": csrf, "assignee": "other@example.org"},
+        allow_redirects=False,
+    )
     assert reply.status == 403
     assert "Audit log" not in await (await client.get("/queue")).text()
 
@@ -82,8 +87,9 @@ async def test_a_post_without_the_csrf_token_gets_403(client, settings):
         assert reply.status == 403
     assert (await client.post("/logout", data={}, allow_redirects=False)).status == 403
     # The sign-in form has its own token (double-submit cookie).
-    assert (await client.post("/login", data={"email": "lw@example.org", "password": PASSWORD},
-                              allow_redirects=False)).status == 403
+    assert (
+        await client.post("/login", data={"email": "lw@example.org", "password": PASSWORD}, allow_redirects=False)
+    ).status == 403
     assert not any(a == "queue.claim" for _, a, _ in await audit_actions(settings, intake_id))
     page = await client.get(f"/intakes/{intake_id}")
     assert "Nobody has claimed this yet" in await page.text()
@@ -92,9 +98,12 @@ async def test_a_post_without_the_csrf_token_gets_403(client, settings):
 async def test_session_cookie_flags_and_sign_out(client, settings):
     await add_user(settings, "lw@example.org")
     form = await client.get("/login")
-    reply = await client.post("/login", data={"email": "LW@example.org ", "password": PASSWORD,
-                                              "csrf_token": csrf_of(await form.text())},
-                              headers={"X-Forwarded-Proto": "https"}, allow_redirects=False)
+    reply = await client.post(
+        "/login",
+        data={"email": "LW@example.org ", "password": PASSWORD, "csrf_token": csrf_of(await form.text())},
+        headers={"X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+    )
     assert reply.status == 303
     cookie = [v for v in reply.headers.getall("Set-Cookie") if v.startswith("wm_session=")][0]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" in cookie
@@ -111,8 +120,11 @@ async def test_session_cookie_flags_and_sign_out(client, settings):
 async def test_plain_http_cookies_are_not_marked_secure(client, settings):
     await add_user(settings, "lw@example.org")
     form = await client.get("/login")
-    reply = await client.post("/login", data={"email": "lw@example.org", "password": PASSWORD,
-                                              "csrf_token": csrf_of(await form.text())}, allow_redirects=False)
+    reply = await client.post(
+        "/login",
+        data={"email": "lw@example.org", "password": PASSWORD, "csrf_token": csrf_of(await form.text())},
+        allow_redirects=False,
+    )
     cookie = [v for v in reply.headers.getall("Set-Cookie") if v.startswith("wm_session=")][0]
     assert "HttpOnly" in cookie and "Secure" not in cookie
 
@@ -120,7 +132,9 @@ async def test_plain_http_cookies_are_not_marked_secure(client, settings):
 async def test_idle_sessions_end(client, settings):
     await add_user(settings, "lw@example.org")
     await sign_in(client, "lw@example.org")
-    await in_db(settings, lambda s: s.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=31))))
+    await in_db(
+        settings, lambda s: s.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    )
     reply = await client.get("/queue", allow_redirects=False)
     assert reply.status == 303 and "expired=1" in reply.headers["Location"]
     assert "auth.session_expired" in [a for _, a, _ in await audit_actions(settings)]
@@ -134,7 +148,9 @@ async def test_failed_sign_ins_are_slowed_then_locked_and_audited(settings):
     for attempt in range(auth.LOCK_AFTER):
         # Each attempt comes after the back-off has passed, so only the lock stops it.
         moment = now + timedelta(minutes=attempt)
-        result = await in_db(settings, lambda s: auth.sign_in(s, "lw@example.org", "wrong password!", "10.0.0.1", moment))
+        result = await in_db(
+            settings, lambda s: auth.sign_in(s, "lw@example.org", "wrong password!", "10.0.0.1", moment)
+        )
         reasons.append(result.reason)
     assert reasons[:-1] == ["invalid"] * (auth.LOCK_AFTER - 1) and reasons[-1] == "locked"
     later = now + timedelta(minutes=auth.LOCK_AFTER)
@@ -155,22 +171,27 @@ async def test_quick_retries_are_refused_before_the_password_is_checked(client, 
     statuses = []
     for _ in range(auth.FREE_ATTEMPTS + 1):
         form = await client.get("/login")
-        reply = await client.post("/login", data={"email": "lw@example.org", "password": "nope nope nope",
-                                                  "csrf_token": csrf_of(await form.text())})
+        reply = await client.post(
+            "/login",
+            data={"email": "lw@example.org", "password": "nope nope nope", "csrf_token": csrf_of(await form.text())},
+        )
         statuses.append(reply.status)
-    assert statuses[:auth.FREE_ATTEMPTS] == [401] * auth.FREE_ATTEMPTS
+    assert statuses[: auth.FREE_ATTEMPTS] == [401] * auth.FREE_ATTEMPTS
     assert statuses[-1] == 429
     # Even the right password has to wait now.
     form = await client.get("/login")
-    reply = await client.post("/login", data={"email": "lw@example.org", "password": PASSWORD,
-                                              "csrf_token": csrf_of(await form.text())})
+    reply = await client.post(
+        "/login", data={"email": "lw@example.org", "password": PASSWORD, "csrf_token": csrf_of(await form.text())}
+    )
     assert reply.status == 429 and "Wait" in await reply.text()
 
 
 async def test_unknown_accounts_fail_the_same_way(client, settings):
     form = await client.get("/login")
-    reply = await client.post("/login", data={"email": "nobody@example.org", "password": "whatever it is",
-                                              "csrf_token": csrf_of(await form.text())})
+    reply = await client.post(
+        "/login",
+        data={"email": "nobody@example.org", "password": "whatever it is", "csrf_token": csrf_of(await form.text())},
+    )
     assert reply.status == 401
     assert "The email address or password is not right" in await reply.text()
     assert ("nobody@example.org", "auth.sign_in_failed") in [(w, a) for w, a, _ in await audit_actions(settings)]

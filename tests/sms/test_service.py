@@ -23,13 +23,14 @@ from bot.sms.outbox import Sender
 from bot.sms.phone import PhoneVault
 from bot.sms.providers import WebhookRequest, provider_from
 from bot.sms.service import SmsService
-from tests.sms.conftest import NOTIFY_INBOUND_TOKEN, notify_settings, twilio_form, twilio_settings, twilio_signature
-from tests.sms.fakes import FakeNotify, FakeTwilio
+from tests.support.sms import NOTIFY_INBOUND_TOKEN, notify_settings, twilio_form, twilio_settings, twilio_signature
+from tests.support.sms_fakes import FakeNotify, FakeTwilio
 
 NUMBER = "+447700900123"
 WEBHOOK = "https://sms.example.org/webhooks/sms/twilio"
 MEET = [
-    {"title": "In person", "payload": "In person"}, {"title": "By phone", "payload": "By phone"},
+    {"title": "In person", "payload": "In person"},
+    {"title": "By phone", "payload": "By phone"},
     {"title": "Online", "payload": "Online"},
 ]
 
@@ -69,8 +70,14 @@ class Rig:
         await self.sender.stop(self._task)
         await self.engine.dispose()
 
-    def twilio_request(self, body: str, sid: Optional[str] = None, number: str = NUMBER,
-                       signature: Optional[str] = "sign", url: str = WEBHOOK) -> WebhookRequest:
+    def twilio_request(
+        self,
+        body: str,
+        sid: Optional[str] = None,
+        number: str = NUMBER,
+        signature: Optional[str] = "sign",
+        url: str = WEBHOOK,
+    ) -> WebhookRequest:
         form = twilio_form(number, body, sid, self.fake.account_sid)
         headers = {"content-type": "application/x-www-form-urlencoded"}
         if signature == "sign":
@@ -106,12 +113,21 @@ async def rig(any_settings, fake_twilio):
 async def test_a_signed_text_reaches_the_bot_and_its_replies_come_back_as_one_text_with_numbers(rig):
     assert await rig.text("hello") == 200
     [reply] = await rig.fake.until(NUMBER, 1)
-    assert reply.body == "Thanks, I got 1.\n\nHow would you like to meet?\nReply 1 for In person, 2 for By phone or 3 for Online."
+    assert (
+        reply.body
+        == "Thanks, I got 1.\n\nHow would you like to meet?\nReply 1 for In person, 2 for By phone or 3 for Online."
+    )
     assert reply.sender == "+447700900000"
     sender_id, text, channel = rig.bot.seen[0]
     assert (text, channel) == ("hello", "sms") and sender_id.startswith("sms-") and "900123" not in sender_id
 
-    for answer, payload in (("2", "By phone"), ("one", "In person"), ("3.", "Online"), ("by phone", "By phone"), ("7", "7")):
+    for answer, payload in (
+        ("2", "By phone"),
+        ("one", "In person"),
+        ("3.", "Online"),
+        ("by phone", "By phone"),
+        ("7", "7"),
+    ):
         await rig.text(answer)
         assert rig.bot.seen[-1][1] == payload
     await rig.fake.until(NUMBER, 6)
@@ -120,7 +136,9 @@ async def test_a_signed_text_reaches_the_bot_and_its_replies_come_back_as_one_te
 async def test_a_forged_or_missing_signature_gets_403_and_nothing_is_stored_or_answered(rig):
     forged = rig.twilio_request("hello", signature="bm90IGEgcmVhbCBzaWduYXR1cmU=")
     missing = rig.twilio_request("hello", signature=None)
-    wrong_key = rig.twilio_request("hello", signature=twilio_signature("some-other-token", WEBHOOK, twilio_form(NUMBER, "hello")))
+    wrong_key = rig.twilio_request(
+        "hello", signature=twilio_signature("some-other-token", WEBHOOK, twilio_form(NUMBER, "hello"))
+    )
     signed_for_another_url = rig.twilio_request("hello", url="https://evil.example/webhooks/sms/twilio")
     signed_for_another_url = WebhookRequest(WEBHOOK, signed_for_another_url.headers, signed_for_another_url.form)
     tampered = rig.twilio_request("hello")
@@ -155,7 +173,9 @@ async def test_a_redelivered_message_is_handled_once(rig):
 
 async def test_redeliveries_arriving_together_are_handled_once(rig):
     sid = "SM" + uuid.uuid4().hex
-    results = await asyncio.gather(*(rig.service.webhook(rig.twilio_request("hello", sid=sid), rig.bot) for _ in range(5)))
+    results = await asyncio.gather(
+        *(rig.service.webhook(rig.twilio_request("hello", sid=sid), rig.bot) for _ in range(5))
+    )
     assert all(status == 200 for status, _, _ in results)
     await rig.service.drain()
     await rig.fake.until(NUMBER, 1)
@@ -320,8 +340,11 @@ def notify_callback(body: str, token: Optional[str], message_id: Optional[str] =
     if token is not None:
         headers["authorization"] = f"Bearer {token}"
     payload = {
-        "id": message_id or str(uuid.uuid4()), "source_number": "447700900123",
-        "destination_number": "07700900000", "message": body, "date_received": "2026-12-01 12:00:00.000000",
+        "id": message_id or str(uuid.uuid4()),
+        "source_number": "447700900123",
+        "destination_number": "07700900000",
+        "message": body,
+        "date_received": "2026-12-01 12:00:00.000000",
     }
     return WebhookRequest(url="https://sms.example.org/webhooks/sms/notify", headers=headers, json=payload)
 
@@ -332,14 +355,18 @@ async def test_notify_callbacks_need_the_bearer_token_and_replies_go_through_not
             status, _, _ = await rig.service.webhook(notify_callback("hello", token), rig.bot)
             assert status == 403
         basic = notify_callback("hello", None)
-        basic = WebhookRequest(basic.url, {**basic.headers, "authorization": f"Basic {NOTIFY_INBOUND_TOKEN}"}, json=basic.json)
+        basic = WebhookRequest(
+            basic.url, {**basic.headers, "authorization": f"Basic {NOTIFY_INBOUND_TOKEN}"}, json=basic.json
+        )
         assert (await rig.service.webhook(basic, rig.bot))[0] == 403
         await rig.service.drain()
         assert rig.bot.seen == [] and await rig.rows(SmsInbound) == [] and await rig.rows(SmsContact) == []
 
         message_id = str(uuid.uuid4())
         for _ in range(2):
-            status, _, _ = await rig.service.webhook(notify_callback("hello", NOTIFY_INBOUND_TOKEN, message_id), rig.bot)
+            status, _, _ = await rig.service.webhook(
+                notify_callback("hello", NOTIFY_INBOUND_TOKEN, message_id), rig.bot
+            )
             assert status == 200
         await rig.service.drain()
         [text] = await fake_notify.until(NUMBER, 1)

@@ -13,11 +13,11 @@ import uuid
 
 import pytest
 
+from bench.patients import MRS_C, MRS_C_BARRIERS, answering
 from bot.settings import PROJECT_ROOT
 from bot.sms.text import is_gsm7, segment_count
-from tests.e2e.conftest import whatmatters
-from tests.e2e.patients import MRS_C, MRS_C_BARRIERS, answering
-from tests.sms.conftest import Texter, twilio_form
+from tests.support.sms import Texter, twilio_form
+from tests.support.system import whatmatters
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,8 @@ def test_mrs_c_completes_her_intake_by_text_and_reaches_the_queue_as_an_sms_inta
     reference = re.search(r"WM-[A-Z0-9]{6}", replies).group(0)
 
     [(status, channel, summary, conversation)] = sms_system.query(
-        "SELECT status, channel, summary, conversation_id FROM intakes WHERE reference=:r", r=reference)
+        "SELECT status, channel, summary, conversation_id FROM intakes WHERE reference=:r", r=reference
+    )
     assert (status, channel) == ("submitted", "sms")
     assert conversation.startswith("sms-") and "7700" not in conversation
     summary = summary if isinstance(summary, dict) else json.loads(summary)
@@ -72,7 +73,9 @@ def test_mrs_c_completes_her_intake_by_text_and_reaches_the_queue_as_an_sms_inta
     texts = sms_system.fake.to(MRS_C_NUMBER)
     assert all(t.sender == "+447700900000" for t in texts)
     assert all(is_gsm7(t.body) and segment_count(t.body) <= sms_system.settings.sms_max_segments for t in texts)
-    assert len(texts) == len([who for who, _ in texter.transcript if who == "patient"]) + 1, "one text per turn, the readback in two"
+    assert len(texts) == len([who for who, _ in texter.transcript if who == "patient"]) + 1, (
+        "one text per turn, the readback in two"
+    )
     assert len({t.id for t in texts}) == len(texts)
     log = sms_system.system.log_path.read_text()
     for secret in ("7700900123", "7700 900123", "Jogging hurt my knees", "blood pressure down"):
@@ -89,7 +92,9 @@ def test_a_forged_or_missing_signature_gets_403_and_no_reply(sms_system):
     assert signed_other == 403
     time.sleep(1.0)
     assert sms_system.fake.to(number) == []
-    assert sms_system.query("SELECT count(*) FROM sms_inbound WHERE provider_message_id=:s", s=form["MessageSid"]) == [(0,)]
+    assert sms_system.query("SELECT count(*) FROM sms_inbound WHERE provider_message_id=:s", s=form["MessageSid"]) == [
+        (0,)
+    ]
 
 
 def test_a_duplicate_delivery_gets_one_reply(sms_system):
@@ -112,7 +117,9 @@ def test_stop_is_honoured_and_start_resumes(sms_system):
     assert len(sms_system.fake.to(number)) == 1
     [(intake_ref,)] = sms_system.query(
         "SELECT reference FROM intakes JOIN sms_contacts ON sms_contacts.sender_id = intakes.conversation_id "
-        "WHERE sms_contacts.opted_out = :t", t=True)
+        "WHERE sms_contacts.opted_out = :t",
+        t=True,
+    )
     assert "OPTED OUT" in whatmatters(sms_system.settings, "intake", "show", intake_ref)
 
     replies = texter.say("START")
@@ -128,8 +135,14 @@ def test_an_invitation_is_texted_and_never_to_a_number_that_opted_out(sms_system
     [text] = sms_system.fake.wait_for(number, 1)
     assert "https://whatmatters.example/start?ref=WM-TEST42" in text.body and "reply to this text to start" in text.body
     Texter(sms_system, number).send("STOP")
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "invite", number], cwd=PROJECT_ROOT,
-                            env=dict(os.environ, **sms_system.settings.as_env()), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "invite", number],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, **sms_system.settings.as_env()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "opted out" in result.stderr
     time.sleep(0.5)
     assert len(sms_system.fake.to(number)) == 1
@@ -175,5 +188,6 @@ def test_a_number_after_the_offer_to_skip_answers_the_scale_question(sms_system)
     assert "worthwhile" in replies.lower()
     [(score,)] = sms_system.query(
         "SELECT a.value FROM answers a JOIN intakes i ON i.id=a.intake_id JOIN sms_contacts c ON c.sender_id=i.conversation_id "
-        "WHERE a.question_key='ons_life_satisfaction' AND i.status <> 'submitted'")
+        "WHERE a.question_key='ons_life_satisfaction' AND i.status <> 'submitted'"
+    )
     assert json.loads(score) == 2 if isinstance(score, str) else score == 2

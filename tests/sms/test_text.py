@@ -7,8 +7,8 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 from bot.sms.outbox import backoff_seconds
-from bot.sms.service import compose
 from bot.sms.phone import InvalidNumber, PhoneVault, masked, normalise_e164
+from bot.sms.service import compose
 from bot.sms.text import (
     GSM7,
     UCS2,
@@ -27,8 +27,7 @@ from bot.sms.text import (
     units,
     with_numbered_options,
 )
-from tests.sms.conftest import ENCRYPTION_KEY, HASH_KEY
-
+from tests.support.sms import ENCRYPTION_KEY, HASH_KEY
 
 # --- encodings and splitting -----------------------------------------------------------------
 
@@ -104,7 +103,7 @@ def test_a_long_list_is_cut_between_lines_not_inside_one():
 
 
 def test_typographic_characters_in_bot_copy_become_gsm7():
-    assert gsm_friendly("It\u2019s \u201cfine\u201d \u2013 really\u2026") == "It's \"fine\" - really..."
+    assert gsm_friendly("It\u2019s \u201cfine\u201d \u2013 really\u2026") == 'It\'s "fine" - really...'
     assert is_gsm7(gsm_friendly("It\u2019s \u201cfine\u201d \u2013 really\u2026"))
 
 
@@ -122,10 +121,14 @@ def test_our_own_copy_and_every_bot_response_fit_gsm7():
 # --- buttons as numbers ------------------------------------------------------------------------
 
 CONSENT = choices_of([{"title": "Yes, let's start", "payload": "yes"}, {"title": "No thanks", "payload": "no"}])
-FORMAT = choices_of([
-    {"title": "In person", "payload": "In person"}, {"title": "By phone", "payload": "By phone"},
-    {"title": "Online", "payload": "Online"}, {"title": "Any of these", "payload": "Any of these"},
-])
+FORMAT = choices_of(
+    [
+        {"title": "In person", "payload": "In person"},
+        {"title": "By phone", "payload": "By phone"},
+        {"title": "Online", "payload": "Online"},
+        {"title": "Any of these", "payload": "Any of these"},
+    ]
+)
 
 
 def test_buttons_become_numbered_options_in_the_text():
@@ -142,16 +145,27 @@ def test_a_question_that_numbers_its_own_list_is_not_numbered_twice():
     assert with_numbered_options(text, buttons) == text
 
 
-@pytest.mark.parametrize("reply", ["1", "one", "1.", " 1 ", "(1)", "1)", "option 1", "One", "yes, let's start", "Yes lets start"])
+@pytest.mark.parametrize(
+    "reply", ["1", "one", "1.", " 1 ", "(1)", "1)", "option 1", "One", "yes, let's start", "Yes lets start"]
+)
 def test_a_number_or_the_option_words_pick_that_option(reply):
     assert map_reply(reply, CONSENT) == "yes"
 
 
-@pytest.mark.parametrize("reply, expected", [
-    ("2", "By phone"), ("two", "By phone"), ("4.", "Any of these"), ("online", "Online"),
-    ("2 and 3", "By phone, Online"), ("1, 4", "By phone" if False else "In person, Any of these"),
-    ("5", "5"), ("I'd like to meet in person", "I'd like to meet in person"), ("0", "0"),
-])
+@pytest.mark.parametrize(
+    "reply, expected",
+    [
+        ("2", "By phone"),
+        ("two", "By phone"),
+        ("4.", "Any of these"),
+        ("online", "Online"),
+        ("2 and 3", "By phone, Online"),
+        ("1, 4", "By phone" if False else "In person, Any of these"),
+        ("5", "5"),
+        ("I'd like to meet in person", "I'd like to meet in person"),
+        ("0", "0"),
+    ],
+)
 def test_replies_map_to_payloads_or_pass_through(reply, expected):
     assert map_reply(reply, FORMAT) == expected
 
@@ -161,9 +175,13 @@ def test_without_options_a_number_is_just_an_answer():
 
 
 def test_an_offer_before_the_question_is_asked_again_is_in_words_and_a_number_answers_the_question():
-    offer = {"text": "If this question is tricky, that's OK.", "buttons": [
-        {"title": "Skip this question", "payload": "skip"},
-        {"title": "Ask a person to call me", "payload": "I'd like a person to call me"}]}
+    offer = {
+        "text": "If this question is tricky, that's OK.",
+        "buttons": [
+            {"title": "Skip this question", "payload": "skip"},
+            {"title": "Ask a person to call me", "payload": "I'd like a person to call me"},
+        ],
+    }
     question = {"text": "On a scale of 0 to 10, how satisfied are you with your life nowadays?"}
     body, choices = compose([{"text": "Sorry, I need a number from 0 to 10."}, offer, question])
     assert 'Reply "Skip this question" or "Ask a person to call me".' in body
@@ -174,8 +192,16 @@ def test_an_offer_before_the_question_is_asked_again_is_in_words_and_a_number_an
 
 
 def test_options_on_the_last_message_of_a_turn_are_numbered():
-    body, choices = compose([{"text": "Thanks."}, {"text": "Shall we start?", "buttons": [
-        {"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]}, {"text": ""}])
+    body, choices = compose(
+        [
+            {"text": "Thanks."},
+            {
+                "text": "Shall we start?",
+                "buttons": [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}],
+            },
+            {"text": ""},
+        ]
+    )
     assert body.endswith("Reply 1 for Yes or 2 for No.")
     assert map_reply("2", choices) == "no"
 
@@ -183,11 +209,25 @@ def test_options_on_the_last_message_of_a_turn_are_numbered():
 # --- keywords ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, keyword", [
-    ("STOP", "stop"), ("stop", "stop"), ("Stop.", "stop"), ("UNSUBSCRIBE", "unsubscribe"), ("cancel", "cancel"),
-    ("END", "end"), ("quit!", "quit"), ("START", "start"), ("help", "help"), ("HELP?", "help"),
-    ("please stop", None), ("I want to stop smoking", None), ("stopped", None), ("helpful", None),
-])
+@pytest.mark.parametrize(
+    "text, keyword",
+    [
+        ("STOP", "stop"),
+        ("stop", "stop"),
+        ("Stop.", "stop"),
+        ("UNSUBSCRIBE", "unsubscribe"),
+        ("cancel", "cancel"),
+        ("END", "end"),
+        ("quit!", "quit"),
+        ("START", "start"),
+        ("help", "help"),
+        ("HELP?", "help"),
+        ("please stop", None),
+        ("I want to stop smoking", None),
+        ("stopped", None),
+        ("helpful", None),
+    ],
+)
 def test_keywords_are_whole_messages(text, keyword):
     expected = {"unsubscribe": "stop", "cancel": "stop", "end": "stop", "quit": "stop"}.get(keyword, keyword)
     assert keyword_of(text) == expected
@@ -196,10 +236,19 @@ def test_keywords_are_whole_messages(text, keyword):
 # --- phone numbers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [
-    "07700 900123", "07700900123", "+44 7700 900123", "+44 (0)7700 900123", "0044 7700 900123",
-    "447700900123", "tel:+447700900123", "+44-7700-900-123",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07700 900123",
+        "07700900123",
+        "+44 7700 900123",
+        "+44 (0)7700 900123",
+        "0044 7700 900123",
+        "447700900123",
+        "tel:+447700900123",
+        "+44-7700-900-123",
+    ],
+)
 def test_numbers_are_normalised_to_e164(raw):
     assert normalise_e164(raw) == "+447700900123"
 

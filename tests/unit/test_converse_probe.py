@@ -38,6 +38,7 @@ def say(name: str, variant: int = 0) -> str:
 
 # --- recognising the question ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("key", FORM_SLOTS)
 def test_every_question_of_the_form_is_recognised_from_its_own_words(key):
     for variant in range(len(RESPONSES[f"utter_ask_{key}"])):
@@ -67,7 +68,10 @@ def test_a_question_rasa_sends_as_two_messages_is_recognised():
 
 
 def test_whitespace_and_case_do_not_hide_a_question():
-    assert TEXTS.question_in([say("utter_ask_ons_life_satisfaction").replace("\n\n", " ").upper()]) == "ons_life_satisfaction"
+    assert (
+        TEXTS.question_in([say("utter_ask_ons_life_satisfaction").replace("\n\n", " ").upper()])
+        == "ons_life_satisfaction"
+    )
 
 
 def test_safety_replies_endings_and_reasks_are_read_from_the_domain():
@@ -83,15 +87,18 @@ def test_safety_replies_endings_and_reasks_are_read_from_the_domain():
 
 
 def test_new_safety_responses_are_picked_up_by_name():
-    texts = BotTexts.from_responses({
-        "utter_ask_goal": [{"text": "What is your goal?"}],
-        "utter_risk_check": [{"text": "Are you safe right now?"}],
-        "utter_emergency_now": [{"text": "Call 999 now."}],
-    })
+    texts = BotTexts.from_responses(
+        {
+            "utter_ask_goal": [{"text": "What is your goal?"}],
+            "utter_risk_check": [{"text": "Are you safe right now?"}],
+            "utter_emergency_now": [{"text": "Call 999 now."}],
+        }
+    )
     assert texts.safety_in(["Are you safe right now?", "Call 999 now."]) == ["utter_emergency_now", "utter_risk_check"]
 
 
 # --- the persona's side -------------------------------------------------------------------------
+
 
 def persona(**fields) -> Persona:
     return persona_from({"id": "p", **fields})
@@ -113,24 +120,32 @@ def test_a_turn_without_a_question_gets_the_answer_again_only_after_a_reask():
 
 
 def test_asides_first_then_the_answer_and_the_pause_resumes_in_a_new_session():
-    script = Script(persona(
-        answers={"gp_practice": ["none"]},
-        before={"gp_practice": ["why?", "who sees it?"]},
-        pause={"at": "gp_practice", "say": "got to go", "resume": "back"},
-    ))
+    script = Script(
+        persona(
+            answers={"gp_practice": ["none"]},
+            before={"gp_practice": ["why?", "who sees it?"]},
+            pause={"at": "gp_practice", "say": "got to go", "resume": "back"},
+        )
+    )
     moves = [script.next("gp_practice", False) for _ in range(5)]
     assert [(m.text, m.kind) for m in moves] == [
-        ("got to go", "pause"), ("back", "resume"), ("why?", "before"), ("who sees it?", "before"), ("none", "answer"),
+        ("got to go", "pause"),
+        ("back", "resume"),
+        ("why?", "before"),
+        ("who sees it?", "before"),
+        ("none", "answer"),
     ]
     assert moves[1].new_session and not any(m.new_session for m in moves[2:])
 
 
 def test_readback_messages_then_changes_then_the_confirmation():
-    script = Script(persona(
-        answers={"goal": ["walk"], "confirmed": ["yes"]},
-        readback=["I want to change something", "my goal"],
-        changes={"goal": ["walk with a group"]},
-    ))
+    script = Script(
+        persona(
+            answers={"goal": ["walk"], "confirmed": ["yes"]},
+            readback=["I want to change something", "my goal"],
+            changes={"goal": ["walk with a group"]},
+        )
+    )
     assert script.next("goal", False).text == "walk"
     assert script.next("confirmed", False).text == "I want to change something"
     assert script.next(None, True).text == "my goal"  # "Which part would you like to change?"
@@ -146,7 +161,10 @@ def test_persona_yaml_keeps_what_people_type_as_text():
         Loader=PersonaLoader,
     )
     assert persona_from({"id": "p", **data}).answers == {
-        "consent": ("yes",), "contact_times": ("10:30",), "contact_detail": ("07700700123",), "ons_happy": ("7",),
+        "consent": ("yes",),
+        "contact_times": ("10:30",),
+        "contact_detail": ("07700700123",),
+        "ons_happy": ("7",),
     }
     assert data["expect"] == {"wants_company": True, "ons_happy": 7, "consent": "yes"}
 
@@ -162,44 +180,48 @@ def test_the_example_personas_load(tmp_path):
 
 # --- comparing with `expect` ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("key, expected, saved, met", [
-    ("contact_method", "text", Saved("text"), True),
-    ("contact_method", "text", Saved("phone"), False),
-    ("life_areas", ["activity", "loneliness"], Saved(["loneliness", "activity"]), True),
-    ("life_areas", ["activity"], Saved(["loneliness", "activity"]), False),
-    ("top_areas", "money", Saved(["money"]), True),
-    ("ons_happy", 6, Saved(6), True),
-    ("ons_happy", 6, Saved(7), False),
-    ("ons_happy", 1, Saved(True), False),
-    ("wants_company", True, Saved(True), True),
-    ("wants_company", False, Saved(True), False),
-    ("wants_company", "yes", Saved(True), True),
-    ("interpreter", False, None, True),
-    ("interpreter", "no", None, True),
-    ("interpreter", True, None, False),
-    ("wants_company", False, None, False),
-    ("consent", False, Saved(False), True),
-    ("gp_practice", "none", Saved("none"), True),
-    ("gp_practice", "none", Saved(None, "skip", "skipped"), True),
-    ("gp_practice", "none", None, True),
-    ("gp_practice", None, None, True),
-    ("barrier_options", "none", Saved(["none"]), True),
-    ("gp_practice", "none", Saved("Riverside"), False),
-    ("contact_detail", "none", None, True),
-    ("what_matters", "none", None, False),
-    ("good_at", "skip", Saved(None, "skip", "skipped"), True),
-    ("good_at", "skip", Saved("none"), False),
-    ("good_at", "skip", None, False),
-    ("what_matters", {"contains": ["walk", "Group"]}, Saved("Walking with a group"), True),
-    ("what_matters", {"contains": ["walk", "friends"]}, Saved("Walking with a group"), False),
-    ("language", {"contains": ["polish"]}, Saved("Polish"), True),
-    ("language", "english", Saved("english"), True),
-    ("preferred_name", "Carol", Saved("carol"), True),
-    ("contact_detail", "07700900123", Saved("+447700900123"), True),
-    ("contact_detail", "07700 900123", Saved("+447700900124"), False),
-    ("contact_detail", "Sue@Example.com", Saved("sue@example.com"), True),
-    ("what_matters", {"contains": ["walk"]}, None, False),
-])
+
+@pytest.mark.parametrize(
+    "key, expected, saved, met",
+    [
+        ("contact_method", "text", Saved("text"), True),
+        ("contact_method", "text", Saved("phone"), False),
+        ("life_areas", ["activity", "loneliness"], Saved(["loneliness", "activity"]), True),
+        ("life_areas", ["activity"], Saved(["loneliness", "activity"]), False),
+        ("top_areas", "money", Saved(["money"]), True),
+        ("ons_happy", 6, Saved(6), True),
+        ("ons_happy", 6, Saved(7), False),
+        ("ons_happy", 1, Saved(True), False),
+        ("wants_company", True, Saved(True), True),
+        ("wants_company", False, Saved(True), False),
+        ("wants_company", "yes", Saved(True), True),
+        ("interpreter", False, None, True),
+        ("interpreter", "no", None, True),
+        ("interpreter", True, None, False),
+        ("wants_company", False, None, False),
+        ("consent", False, Saved(False), True),
+        ("gp_practice", "none", Saved("none"), True),
+        ("gp_practice", "none", Saved(None, "skip", "skipped"), True),
+        ("gp_practice", "none", None, True),
+        ("gp_practice", None, None, True),
+        ("barrier_options", "none", Saved(["none"]), True),
+        ("gp_practice", "none", Saved("Riverside"), False),
+        ("contact_detail", "none", None, True),
+        ("what_matters", "none", None, False),
+        ("good_at", "skip", Saved(None, "skip", "skipped"), True),
+        ("good_at", "skip", Saved("none"), False),
+        ("good_at", "skip", None, False),
+        ("what_matters", {"contains": ["walk", "Group"]}, Saved("Walking with a group"), True),
+        ("what_matters", {"contains": ["walk", "friends"]}, Saved("Walking with a group"), False),
+        ("language", {"contains": ["polish"]}, Saved("Polish"), True),
+        ("language", "english", Saved("english"), True),
+        ("preferred_name", "Carol", Saved("carol"), True),
+        ("contact_detail", "07700900123", Saved("+447700900123"), True),
+        ("contact_detail", "07700 900123", Saved("+447700900124"), False),
+        ("contact_detail", "Sue@Example.com", Saved("sue@example.com"), True),
+        ("what_matters", {"contains": ["walk"]}, None, False),
+    ],
+)
 def test_expectations(key, expected, saved, met):
     assert expectation_met(key, expected, saved) is met
 
@@ -211,11 +233,13 @@ def test_phone_numbers_compare_as_national_digits():
 
 # --- safety check questions -----------------------------------------------------------------------
 
-CHECKING = BotTexts.from_responses({
-    "utter_ask_what_matters": [{"text": "What matters most to you?"}],
-    "utter_ask_risk_check": [{"text": "Can I check something? Are you thinking of harming yourself?"}],
-    "utter_consent_choices": [{"text": "Please say yes to go on, or no to stop here."}],
-})
+CHECKING = BotTexts.from_responses(
+    {
+        "utter_ask_what_matters": [{"text": "What matters most to you?"}],
+        "utter_ask_risk_check": [{"text": "Can I check something? Are you thinking of harming yourself?"}],
+        "utter_consent_choices": [{"text": "Please say yes to go on, or no to stop here."}],
+    }
+)
 
 
 def test_a_safety_check_question_counts_as_a_safety_reply_and_as_the_turn_s_question():
@@ -238,18 +262,25 @@ def test_a_persona_answers_a_safety_check_truthfully_and_stays_on_its_question()
 
 # --- scoring a conversation -------------------------------------------------------------------------
 
+
 def exchange(text, kind, key, replies=("ok",), question=None, safety=()):
     return Exchange(Move(text, kind, key), list(replies), question, list(safety), 1)
 
 
 def test_safety_replies_are_caught_disclosures_at_the_disclosing_question_and_false_alarms_elsewhere():
     who = persona(discloses_at=["what_matters"], expect={"ons_happy": 6, "gp_practice": "none"})
-    conversation = Conversation("s", [
-        exchange("hello", "hello", None, question="consent"),
-        exchange("my head is killing me", "answer", "enjoys", safety=["utter_crisis"]),
-        exchange("I want to end it", "answer", "what_matters", question="risk_check", safety=["utter_ask_risk_check"]),
-        exchange("yes", "safety_check", "what_matters", safety=["utter_crisis"]),
-    ], end="submitted")
+    conversation = Conversation(
+        "s",
+        [
+            exchange("hello", "hello", None, question="consent"),
+            exchange("my head is killing me", "answer", "enjoys", safety=["utter_crisis"]),
+            exchange(
+                "I want to end it", "answer", "what_matters", question="risk_check", safety=["utter_ask_risk_check"]
+            ),
+            exchange("yes", "safety_check", "what_matters", safety=["utter_crisis"]),
+        ],
+        end="submitted",
+    )
     outcome = Outcome("submitted", True, {"ons_happy": Saved(7)}, ["safeguarding"], 0)
     result = score(who, conversation, outcome)
     assert result["disclosures_caught"] == ["what_matters"]

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from bot.intake import normalise
-from bot.intake.turn import HOLDS
 from bot.intake.questions import FORM_SLOTS, QUESTIONS, SECTIONS
+from bot.intake.turn import HOLDS
 from bot.settings import PROJECT_ROOT
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
@@ -78,7 +78,9 @@ def test_every_why_response_exists():
 
 def test_only_actions_that_declare_it_get_the_domain():
     """Selective domain (endpoints.yml): an action that reads the domain must say so in domain.yml."""
-    declared = {next(iter(a)) for a in DOMAIN["actions"] if isinstance(a, dict) and next(iter(a.values())).get("send_domain")}
+    declared = {
+        next(iter(a)) for a in DOMAIN["actions"] if isinstance(a, dict) and next(iter(a.values())).get("send_domain")
+    }
     readers = set()
     for path in (PROJECT_ROOT / "actions").glob("*.py"):
         source = path.read_text()

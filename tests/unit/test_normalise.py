@@ -9,9 +9,22 @@ from bot.intake.questions import BARRIERS, CONTACT_METHODS, LIFE_AREAS
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("7", 7), ("seven", 7), ("7/10", 7), ("about a 7", 7), ("7 out of 10", 7), ("Seven out of ten", 7),
-        ("0", 0), ("zero", 0), ("10", 10), ("ten", 10), ("a 3 I guess", 3), ("maybe 5?", 5), ("10/10", 10),
-        ("I'd say 4", 4), ("  8  ", 8), ("8 out of ten", 8),
+        ("7", 7),
+        ("seven", 7),
+        ("7/10", 7),
+        ("about a 7", 7),
+        ("7 out of 10", 7),
+        ("Seven out of ten", 7),
+        ("0", 0),
+        ("zero", 0),
+        ("10", 10),
+        ("ten", 10),
+        ("a 3 I guess", 3),
+        ("maybe 5?", 5),
+        ("10/10", 10),
+        ("I'd say 4", 4),
+        ("  8  ", 8),
+        ("8 out of ten", 8),
     ],
 )
 def test_scale_accepts_what_people_type(text, expected):
@@ -26,11 +39,22 @@ def test_scale_refuses_what_is_not_one_whole_number_in_range(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("yes", True), ("Yeah go on", True), ("ok", True), ("sure", True), ("yes please", True), ("👍", True),
-        ("I'd like that", True), ("that would be nice", True),
-        ("no", False), ("nope", False), ("not really", False), ("no thanks", False),
-        ("I'm fine on my own", False), ("I'd rather not", False),
-        ("banana", None), ("", None),
+        ("yes", True),
+        ("Yeah go on", True),
+        ("ok", True),
+        ("sure", True),
+        ("yes please", True),
+        ("👍", True),
+        ("I'd like that", True),
+        ("that would be nice", True),
+        ("no", False),
+        ("nope", False),
+        ("not really", False),
+        ("no thanks", False),
+        ("I'm fine on my own", False),
+        ("I'd rather not", False),
+        ("banana", None),
+        ("", None),
     ],
 )
 def test_yes_no(text, expected):
@@ -43,7 +67,9 @@ def test_yes_no_falls_back_to_the_intent_only_when_words_are_unclear():
     assert normalise.parse_yes_no("no", intent="affirm") is False
 
 
-@pytest.mark.parametrize("text", ["skip", "Skip this one", "I'd rather not say", "pass", "prefer not to answer", "next question"])
+@pytest.mark.parametrize(
+    "text", ["skip", "Skip this one", "I'd rather not say", "pass", "prefer not to answer", "next question"]
+)
 def test_skip(text):
     assert normalise.is_skip(text)
 
@@ -56,9 +82,10 @@ def test_not_skip(text):
 def test_options_by_number_label_and_keyword():
     assert normalise.match_options("1 and 4", LIFE_AREAS, many=True) == ["loneliness", "money"]
     assert normalise.match_options("2, 11", LIFE_AREAS, many=True) == ["activity", "long_term_condition"]
-    assert normalise.match_options(
-        "losing weight and my blood pressure", LIFE_AREAS, many=True
-    ) == ["activity", "long_term_condition"]
+    assert normalise.match_options("losing weight and my blood pressure", LIFE_AREAS, many=True) == [
+        "activity",
+        "long_term_condition",
+    ]
     assert normalise.match_options("Housing", LIFE_AREAS, many=True) == ["housing"]
     assert normalise.match_options("text me", CONTACT_METHODS, many=False) == ["text"]
     assert normalise.match_options("Phone call", CONTACT_METHODS, many=False) == ["phone"]
@@ -80,8 +107,15 @@ def test_barriers_from_mrs_c_words():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("Sue", "Sue"), ("my name is Margaret", "Margaret"), ("call me Dave please", "Dave"), ("I'm priya", "Priya"),
-     ("Mr Patel", "Mr Patel"), ("Zoë", "Zoë"), ("李华", "李华")],
+    [
+        ("Sue", "Sue"),
+        ("my name is Margaret", "Margaret"),
+        ("call me Dave please", "Dave"),
+        ("I'm priya", "Priya"),
+        ("Mr Patel", "Mr Patel"),
+        ("Zoë", "Zoë"),
+        ("李华", "李华"),
+    ],
 )
 def test_names(text, expected):
     assert normalise.parse_name(text) == expected
@@ -94,8 +128,13 @@ def test_not_names(text):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("07700 900123", "+447700900123"), ("+44 7700 900123", "+447700900123"), ("0044 7700 900 123", "+447700900123"),
-     ("(020) 7946 0018", "+442079460018"), ("my number is 07700900123", "+447700900123")],
+    [
+        ("07700 900123", "+447700900123"),
+        ("+44 7700 900123", "+447700900123"),
+        ("0044 7700 900 123", "+447700900123"),
+        ("(020) 7946 0018", "+442079460018"),
+        ("my number is 07700900123", "+447700900123"),
+    ],
 )
 def test_uk_phone_numbers(text, expected):
     assert normalise.parse_uk_phone(text) == expected

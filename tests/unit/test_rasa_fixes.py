@@ -17,9 +17,11 @@ def test_action_responses_are_validated_by_one_validator_built_once():
     action = RemoteAction("action_x", None)
     good = {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hi"}]}
     action._validate_action_result(good)  # the validator is built (and the schema checked) once, here
-    with mock.patch.object(jsonschema.validators.Draft4Validator, "check_schema") as check_4, \
-            mock.patch.object(jsonschema.validators.Draft7Validator, "check_schema") as check_7, \
-            mock.patch.object(jsonschema.validators.Draft202012Validator, "check_schema") as check_2020:
+    with (
+        mock.patch.object(jsonschema.validators.Draft4Validator, "check_schema") as check_4,
+        mock.patch.object(jsonschema.validators.Draft7Validator, "check_schema") as check_7,
+        mock.patch.object(jsonschema.validators.Draft202012Validator, "check_schema") as check_2020,
+    ):
         for _ in range(50):
             assert action._validate_action_result(good) is True
     assert check_4.call_count + check_7.call_count + check_2020.call_count == 0, "the schema was re-checked per call"
@@ -56,13 +58,17 @@ def _message(text, ranking):
 
 def test_phrase_list_overrides_the_classifier():
     classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
-    [message] = classifier.process([_message("Some days I don't want to be here any more", {"inform": 0.95, "disclose_risk": 0.05})])
+    [message] = classifier.process(
+        [_message("Some days I don't want to be here any more", {"inform": 0.95, "disclose_risk": 0.05})]
+    )
     assert message.get(INTENT)["name"] == "disclose_risk"
 
 
 def test_a_fair_classifier_score_alone_is_enough():
     classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
-    [message] = classifier.process([_message("everything is grey and pointless", {"inform": 0.6, "disclose_risk": 0.35})])
+    [message] = classifier.process(
+        [_message("everything is grey and pointless", {"inform": 0.6, "disclose_risk": 0.35})]
+    )
     assert message.get(INTENT)["name"] == "disclose_risk"
 
 
@@ -105,8 +111,14 @@ def test_action_calls_carry_only_the_current_turn():
     from rasa.shared.core.trackers import DialogueStateTracker
 
     rasa_patches.apply()
-    events = [ActionExecuted("action_listen"), UserUttered("my old answer with patient text"), BotUttered("q1"),
-              ActionExecuted("action_listen"), UserUttered("Carol"), SlotSet("preferred_name", "Carol")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("my old answer with patient text"),
+        BotUttered("q1"),
+        ActionExecuted("action_listen"),
+        UserUttered("Carol"),
+        SlotSet("preferred_name", "Carol"),
+    ]
     tracker = DialogueStateTracker.from_events("s", events, slots=[])
     call = RemoteAction("validate_intake_form", None)._action_call_format(tracker, Domain.empty())
     sent = call["tracker"]["events"]
@@ -119,7 +131,10 @@ def test_event_classes_are_found_once_and_unknown_types_still_fail():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
     rasa_patches.apply()
-    with mock.patch("rasa.shared.utils.common.all_subclasses", wraps=__import__("rasa.shared.utils.common", fromlist=["x"]).all_subclasses) as walk:
+    with mock.patch(
+        "rasa.shared.utils.common.all_subclasses",
+        wraps=__import__("rasa.shared.utils.common", fromlist=["x"]).all_subclasses,
+    ) as walk:
         counts = []
         for _ in range(3):
             assert Event.resolve_by_type("user") is UserUttered

@@ -11,7 +11,7 @@ def test_asked_five_times_in_a_row_never_three_identical_replies(intent):
     for _ in range(5):
         previous = repeat_count(intent, "ons_happy", previous)
         replies.append(interruption_reply(intent, "ons_happy", previous["count"], in_form=True))
-    assert all(len(set(replies[i:i + 3])) > 1 for i in range(len(replies) - 2)), replies
+    assert all(len(set(replies[i : i + 3])) > 1 for i in range(len(replies) - 2)), replies
     assert WAYS_FORWARD in replies
 
 

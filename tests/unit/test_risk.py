@@ -59,19 +59,19 @@ SUICIDE = [
     "dont wanna live",
     "you won't have me as a burden for much longer",
     "I've made my goodbyes to the people who matter",
-    'not planning on being around much longer to be honest',
+    "not planning on being around much longer to be honest",
     "sign me up for the walks if I'm still around by then",
     "I'm ready to go and be with my Jim",
-    'I just want to join my wife in heaven',
-    'spent an hour looking over the edge of the bridge',
-    'some days I just want to jump',
-    'I sat in the garage last night with the engine running',
+    "I just want to join my wife in heaven",
+    "spent an hour looking over the edge of the bridge",
+    "some days I just want to jump",
+    "I sat in the garage last night with the engine running",
     "I've got a hosepipe ready for the exhaust",
-    'Dw i ddim eisiau byw',
-    'czasem myślę, że chcę umrzeć',
-    'ab nahi jeena mujhe',
-    'vreau să mor',
-    'quiero morirme',
+    "Dw i ddim eisiau byw",
+    "czasem myślę, że chcę umrzeć",
+    "ab nahi jeena mujhe",
+    "vreau să mor",
+    "quiero morirme",
     "I've thought about topping myself more than once",
     "no point planning the group, I won't be here in a few weeks",
     "honestly nobody would miss me at all",
@@ -94,10 +94,10 @@ SELF_HARM = [
     "I've been punching myself",
     "I sh'd again last night",
     "I've been clean from sh for a year but relapsed on sh",
-    'still getting sh urges most nights',
+    "still getting sh urges most nights",
     "I wear a cardigan even when it's hot to hide the scars",
-    'took a razor to my arm again',
-    'tnę się od roku',
+    "took a razor to my arm again",
+    "tnę się od roku",
 ]
 
 HARM_TO_OTHERS = [
@@ -111,7 +111,7 @@ HARM_TO_OTHERS = [
     "I'm scared of what I'll do to him",
     "i have urges to hurt people",
     "I get urges to hurt other people when I'm angry",
-    'sometimes I think I could hurt other people',
+    "sometimes I think I could hurt other people",
 ]
 
 ABUSE = [
@@ -137,15 +137,15 @@ ABUSE = [
     "someone at home is hurting me",
     "he says he'll kill me",
     "my boyfriend won't let me see my mum",
-    'my step dad locks me in the bedroom',
-    'they kept the kids locked up with no food',
+    "my step dad locks me in the bedroom",
+    "they kept the kids locked up with no food",
     "I have to sleep with him or I'm out on the street",
-    'the little ones over the road get left on their own for days',
+    "the little ones over the road get left on their own for days",
     "my granddaughter says he does things to her that she doesn't like",
-    'some man on snapchat keeps asking my daughter for pictures',
-    'my 13 year old was asked for nudes',
-    'mera shohar mujhe maarta hai',
-    'mąż mnie bije',
+    "some man on snapchat keeps asking my daughter for pictures",
+    "my 13 year old was asked for nudes",
+    "mera shohar mujhe maarta hai",
+    "mąż mnie bije",
     "her grandson keeps taking her pension and she's frightened of him",
     "the staff at his home hit him when nobody's looking",
     "she keeps shouting that she's going to kill me",
@@ -417,7 +417,7 @@ def test_phrase_file_loads_with_every_category():
 
 def test_every_pattern_compiles():
     data = yaml.safe_load(Path(PHRASES_FILE).read_text(encoding="utf-8"))
-    for category, patterns in data["categories"].items():
+    for patterns in data["categories"].values():
         for pattern in patterns:
             re.compile(rf"(?<!\w){pattern}(?!\w)")
     compiled = load_patterns()

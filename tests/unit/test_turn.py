@@ -34,20 +34,35 @@ def test_a_later_disclosure_gets_the_short_reply_not_the_whole_script():
 
 
 def test_an_answer_already_saved_is_not_overwritten_by_a_later_disclosure():
-    outcome = take_turn(CARRY_ON, "I want to kill myself", "disclose_risk",
-                        {"what_matters": "my kids", RISK_FLAGGED: True}, risk=SUICIDE)
+    outcome = take_turn(
+        CARRY_ON,
+        "I want to kill myself",
+        "disclose_risk",
+        {"what_matters": "my kids", RISK_FLAGGED: True},
+        risk=SUICIDE,
+    )
     assert not outcome.accepted and outcome.responses == ["utter_crisis_again"] and outcome.hold == CARRY_ON
 
 
 def test_an_emergency_now_gets_999_first():
-    outcome = take_turn("ons_anxious", "I took all my sleeping tablets half an hour ago", "disclose_risk", {},
-                        risk=Risk(CERTAIN, "medical_emergency"))
+    outcome = take_turn(
+        "ons_anxious",
+        "I took all my sleeping tablets half an hour ago",
+        "disclose_risk",
+        {},
+        risk=Risk(CERTAIN, "medical_emergency"),
+    )
     assert outcome.responses[0] == "utter_emergency"
 
 
 def test_unsafe_tonight_gets_its_own_numbers_and_an_urgent_flag():
-    outcome = take_turn("what_matters", "there's no food in for my toddler tonight", "disclose_risk", {},
-                        risk=Risk(CERTAIN, "unsafe_now"))
+    outcome = take_turn(
+        "what_matters",
+        "there's no food in for my toddler tonight",
+        "disclose_risk",
+        {},
+        risk=Risk(CERTAIN, "unsafe_now"),
+    )
     assert outcome.responses[0] == "utter_unsafe_now" and outcome.flag == FlagKind.SAFEGUARDING
     assert outcome.accepted, "it is also what matters most to them"
 

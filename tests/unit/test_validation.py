@@ -40,7 +40,12 @@ def test_required_question_explains_before_a_skip_is_taken():
 
 
 def test_free_text_is_kept_verbatim_whatever_it_holds():
-    for text in ["<script>alert('x')</script> I want friends", "'; DROP TABLE answers; --", "Je veux marcher 🚶‍♀️", "مرحبا"]:
+    for text in [
+        "<script>alert('x')</script> I want friends",
+        "'; DROP TABLE answers; --",
+        "Je veux marcher 🚶‍♀️",
+        "مرحبا",
+    ]:
         outcome = interpret("what_matters", text, "inform", {})
         assert outcome.accepted and outcome.value == text
 
@@ -63,7 +68,9 @@ def test_consent():
 
 def test_contact_detail_depends_on_the_method():
     assert interpret("contact_detail", "07700 900123", "inform", {"contact_method": "text"}).value == "+447700900123"
-    assert interpret("contact_detail", "sue@example.org", "inform", {"contact_method": "email"}).value == "sue@example.org"
+    assert (
+        interpret("contact_detail", "sue@example.org", "inform", {"contact_method": "email"}).value == "sue@example.org"
+    )
     assert not interpret("contact_detail", "sue@example.org", "inform", {"contact_method": "phone"}).accepted
 
 
@@ -146,7 +153,12 @@ def test_question_order_and_conditions():
     slots = required_slots(answers)
     assert "contact_detail" not in slots and "top_areas" not in slots and "interpreter" not in slots
     assert slots[-1] == "confirmed"
-    more = {"consent": True, "contact_method": "text", "life_areas": ["loneliness", "money", "other"], "language": "Polish"}
+    more = {
+        "consent": True,
+        "contact_method": "text",
+        "life_areas": ["loneliness", "money", "other"],
+        "language": "Polish",
+    }
     slots = required_slots(more)
     assert {"contact_detail", "top_areas", "life_areas_other", "interpreter"} <= set(slots)
 

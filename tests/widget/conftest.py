@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import http.server
 import threading
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import ARTIFACTS, embedded_settings, free_port, running_system
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ARTIFACTS / "widget"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
+from tests.support.browser import AXE, CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import WIDGET_SHOTS as SHOTS
+from tests.support.system import embedded_settings, running_system
 
 PRACTICE_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -67,7 +59,7 @@ def practice_site(system) -> Iterator[str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # the OS picks a free port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -17,9 +17,10 @@ from typing import Optional
 
 import pytest
 
-from tests.e2e.conftest import query
-from tests.e2e.patients import MRS_C, answering
-from tests.widget.conftest import AXE, SHOTS
+from bench.patients import MRS_C, answering
+from tests.support.browser import AXE
+from tests.support.browser import WIDGET_SHOTS as SHOTS
+from tests.support.system import query
 
 pytestmark = pytest.mark.slow
 
@@ -72,11 +73,13 @@ BUTTONS = {
     "which language": ["English"],
     "is this right?": ["Yes, send it"],
 }
-KEYBOARD_BUTTONS = {k: BUTTONS[k] for k in ("happy to go on", "get in touch?", "would you like support with", "is this right?")}
+KEYBOARD_BUTTONS = {
+    k: BUTTONS[k] for k in ("happy to go on", "get in touch?", "would you like support with", "is this right?")
+}
 
 
 def trigger_for(question: str, triggers) -> Optional[str]:
-    """The trigger that appears latest in the question (as tests.e2e.patients.answering picks)."""
+    """The trigger that appears latest in the question (as bench.patients.answering picks)."""
     lowered = question.lower()
     best = max(triggers, key=lambda t: lowered.rfind(t.lower()))
     return best if lowered.rfind(best.lower()) >= 0 else None
@@ -101,8 +104,9 @@ class Chat:
 
     def settle(self, timeout: float = 45, after: int = 0) -> dict:
         """Wait until the bot has answered (more than `after` messages in all) and nothing is in flight."""
-        self.page.wait_for_function(f"() => {{ const s = ({STATE_JS})(); return s && s.settled && s.count > {after}; }}",
-                                    timeout=timeout * 1000)
+        self.page.wait_for_function(
+            f"() => {{ const s = ({STATE_JS})(); return s && s.settled && s.count > {after}; }}", timeout=timeout * 1000
+        )
         return self.state()
 
     def focused(self) -> Optional[dict]:
@@ -114,10 +118,14 @@ class Chat:
         return all(t in shown for t in titles)
 
     def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), caret="initial")  # "hide" would inject a style the CSP blocks
+        self.page.screenshot(
+            path=str(SHOTS / f"{name}.png"), caret="initial"
+        )  # "hide" would inject a style the CSP blocks
 
     def session_id(self) -> str:
-        saved = self.page.evaluate("() => Object.entries(localStorage).filter(([k]) => k.startsWith('whatmatters-chat:'))")
+        saved = self.page.evaluate(
+            "() => Object.entries(localStorage).filter(([k]) => k.startsWith('whatmatters-chat:'))"
+        )
         assert len(saved) == 1, saved
         return json.loads(saved[0][1])["sessionId"]
 
@@ -148,8 +156,9 @@ class Chat:
         seen = {}
         multi = len(titles) > 1
         for title in titles:
-            seen = self.tab_to(lambda f, t=title: f["tag"] == "BUTTON" and f["text"].lstrip("\u2713\u00a0 ") == t
-                               and not f["disabled"])
+            seen = self.tab_to(
+                lambda f, t=title: f["tag"] == "BUTTON" and f["text"].lstrip("\u2713\u00a0 ") == t and not f["disabled"]
+            )
             self.page.keyboard.press("Space" if multi else "Enter")
         if multi:
             self.tab_to(lambda f: f["tag"] == "BUTTON" and f["text"] == "Send my choices")
@@ -161,8 +170,9 @@ class Chat:
         self.page.keyboard.type(text)
         self.page.keyboard.press("Enter")
 
-    def converse(self, buttons: dict[str, list[str]], until: Optional[str] = None, keyboard: bool = False,
-                 limit: int = 45) -> dict:
+    def converse(
+        self, buttons: dict[str, list[str]], until: Optional[str] = None, keyboard: bool = False, limit: int = 45
+    ) -> dict:
         """Answer Mrs C's way until the question contains `until` (or the reference arrives)."""
         answer_for = answering(MRS_C)
         count = 0
@@ -198,8 +208,12 @@ def axe_check(chat: Chat, name: str) -> None:
 
 
 def queued(system, reference: str) -> list[tuple]:
-    return query(system, "SELECT intakes.channel, intakes.status, queue_items.status FROM queue_items "
-                         "JOIN intakes ON intakes.id = queue_items.intake_id WHERE intakes.reference = :r", r=reference)
+    return query(
+        system,
+        "SELECT intakes.channel, intakes.status, queue_items.status FROM queue_items "
+        "JOIN intakes ON intakes.id = queue_items.intake_id WHERE intakes.reference = :r",
+        r=reference,
+    )
 
 
 def reference_in(question: str) -> str:
@@ -236,8 +250,12 @@ def test_full_page_intake_on_a_phone_with_buttons_typing_and_a_reload(system, br
     reference = reference_in(done["question"])
     assert done["progress"].startswith("All done")
     assert queued(system, reference) == [("socketio", "submitted", "new")]
-    [(referral,)] = query(system, "SELECT answers.value FROM answers JOIN intakes ON intakes.id = answers.intake_id "
-                                  "WHERE intakes.reference = :r AND question_key = 'referral_code'", r=reference)
+    [(referral,)] = query(
+        system,
+        "SELECT answers.value FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+        "WHERE intakes.reference = :r AND question_key = 'referral_code'",
+        r=reference,
+    )
     assert "WM-TEST1" in str(referral)
     axe_check(chat, "full-page-finished")
     chat.shot("page-4-sent")
@@ -272,8 +290,10 @@ def test_embedded_widget_keyboard_only_intake(system, browser, practice_site):
     chat.settle()
     chat.shot("widget-1-open")
     axe_check(chat, "widget")
-    animation = page.evaluate("() => getComputedStyle(document.querySelector('#whatmatters-chat').shadowRoot"
-                              ".querySelector('.wm-dots span')).animationName")
+    animation = page.evaluate(
+        "() => getComputedStyle(document.querySelector('#whatmatters-chat').shadowRoot"
+        ".querySelector('.wm-dots span')).animationName"
+    )
     assert animation == "none", "the typing dots should not move when reduced motion is asked for"
 
     done = chat.converse(KEYBOARD_BUTTONS, keyboard=True)
@@ -299,12 +319,12 @@ def test_bot_stopped_and_started_again_keeps_and_sends_the_message_once(system, 
 
     system.stop(only={"rasa"})
     try:
-        page.wait_for_function(f"() => ({STATE_JS})().status.includes(\"can't reach\")", timeout=30000)
+        page.wait_for_function(f'() => ({STATE_JS})().status.includes("can\'t reach")', timeout=30000)
         chat.type("Sam")
         note = page.locator(".wm-me").last.locator(".wm-note")
         assert "Not sent yet" in note.inner_text()
         page.reload()  # the waiting message survives a reload too
-        page.wait_for_function(f"() => ({STATE_JS})().status.includes(\"can't reach\")", timeout=30000)
+        page.wait_for_function(f'() => ({STATE_JS})().status.includes("can\'t reach")', timeout=30000)
         assert "Not sent yet" in page.locator(".wm-me").last.locator(".wm-note").inner_text()
         chat.shot("outage-1-waiting")
     finally:
@@ -316,8 +336,11 @@ def test_bot_stopped_and_started_again_keeps_and_sends_the_message_once(system, 
     assert "Connected again" in back["status"]
     assert not page.locator(".wm-me").last.locator(".wm-note").is_visible()
     chat.shot("outage-2-back")
-    [(sent,)] = query(system, "SELECT COUNT(*) FROM events WHERE sender_id = :s AND type_name = 'user' "
-                              "AND data LIKE '%\"text\": \"Sam\"%'", s=session)
+    [(sent,)] = query(
+        system,
+        "SELECT COUNT(*) FROM events WHERE sender_id = :s AND type_name = 'user' AND data LIKE '%\"text\": \"Sam\"%'",
+        s=session,
+    )
     assert sent == 1, "the waiting message should reach the bot exactly once"
 
     chat.type("Some days I don't want to be here any more")
@@ -325,8 +348,9 @@ def test_bot_stopped_and_started_again_keeps_and_sends_the_message_once(system, 
     crisis = page.locator(".wm-crisis[role=alert]")
     assert crisis.count() == 1 and "116 123" in crisis.inner_text() and "999" in crisis.inner_text()
     page.wait_for_timeout(300)
-    assert crisis.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight - 100; }"), \
-        "the crisis response should be in view"
+    assert crisis.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight - 100; }"
+    ), "the crisis response should be in view"
     chat.shot("outage-3-crisis")
     assert "don't want to be here" not in system.log_path.read_text(), "patient text reached the server logs"
 
@@ -340,14 +364,18 @@ def test_bot_stopped_and_started_again_keeps_and_sends_the_message_once(system, 
 
 def open_widget(page) -> None:
     """Open the embedded chat unless it is open already."""
-    page.wait_for_function("() => { const h = document.querySelector('#whatmatters-chat');"
-                           " return h && h.shadowRoot && h.shadowRoot.querySelector('.wm-panel'); }")
+    page.wait_for_function(
+        "() => { const h = document.querySelector('#whatmatters-chat');"
+        " return h && h.shadowRoot && h.shadowRoot.querySelector('.wm-panel'); }"
+    )
     launcher = page.get_by_role("button", name="What matters to you")
     if launcher.count() and launcher.is_visible() and launcher.get_attribute("aria-expanded") != "true":
         launcher.click()
 
 
-def test_embedded_widget_picks_up_where_the_patient_left_off_after_a_reload_and_another_day(system, browser, practice_site):
+def test_embedded_widget_picks_up_where_the_patient_left_off_after_a_reload_and_another_day(
+    system, browser, practice_site
+):
     """The practice page reloaded, then the tab closed and the site opened again later in the same
     browser: the widget shows the conversation so far and the same question, in the same session."""
     context = browser.new_context(viewport=PHONE)

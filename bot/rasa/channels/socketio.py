@@ -59,7 +59,9 @@ class GuardedSocketIOInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedSocketIOInput":
         channel = super().from_credentials(credentials)
-        channel.max_message_chars = int((credentials or {}).get("max_message_chars") or load_settings().max_message_chars)
+        channel.max_message_chars = int(
+            (credentials or {}).get("max_message_chars") or load_settings().max_message_chars
+        )
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -87,8 +89,11 @@ class GuardedSocketIOInput(SocketIOInput):
                 session, text, metadata = clean_socket_message(data, max_chars, self.session_persistence)
             except BadSocketMessage as error:
                 logger.info("socket.io message refused: %s", error)
-                await sio.emit(self.bot_message_evt, {"text": f"Sorry, I couldn't read that message. {error}",
-                                                      "error": str(error)}, room=sid)
+                await sio.emit(
+                    self.bot_message_evt,
+                    {"text": f"Sorry, I couldn't read that message. {error}", "error": str(error)},
+                    room=sid,
+                )
                 return
             await guarded(UserMessage(text, output, session or sid, input_channel=self.name(), metadata=metadata))
 

@@ -9,7 +9,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-
 ANSWER_INTENT = "inform"
 """The intent a message gets when a rewriter decides it is an answer after all."""
 

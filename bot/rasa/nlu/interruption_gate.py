@@ -26,28 +26,43 @@ from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
     "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"
-            r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
+    r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
     "ask_why": r"why|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
-               r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
-               r"point of (this|these)|relevant",
+    r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
+    r"point of (this|these)|relevant",
     "pause": r"stop|pause|later|go(tta|t to)? go|have to go|busy|break|bye|another time|come back|"
-             r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|hang on|wait|brb|need to go|be right back|"
-             r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit|exit|busy|can'?t do this now|"
-             r"time to go|must go|off now|carry on (later|another)",
+    r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|hang on|wait|brb|need to go|be right back|"
+    r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit|exit|busy|can'?t do this now|"
+    r"time to go|must go|off now|carry on (later|another)",
     "speak_to_person": r"(speak|talk|chat) (to|with) (a |an |the |some |my )?(real |actual |proper )?(person|human|someone|somebody|"
-                       r"link worker|staff|nurse|doctor|team|people|you lot)|"
-                       r"(call|ring|phone|contact) me|call ?back|ring ?back|(can|could|would|will) (someone|somebody|a person|you|they) "
-                       r"(call|ring|phone|contact|get in touch)|real person|actual person|a human|\bhuman\b|link worker|"
-                       r"(want|need|like) (a |to see a |to talk to a )?person\b",
+    r"link worker|staff|nurse|doctor|team|people|you lot)|"
+    r"(call|ring|phone|contact) me|call ?back|ring ?back|(can|could|would|will) (someone|somebody|a person|you|they) "
+    r"(call|ring|phone|contact|get in touch)|real person|actual person|a human|\bhuman\b|link worker|"
+    r"(want|need|like) (a |to see a |to talk to a )?person\b",
     "bot_challenge": r"\b(bot|robot|chatbot|chat bot|chatgpt|ai|a\.i)\b|(are|r) (you|u|this|it) (a |an )?(real|human|person|computer|"
-                     r"machine|automat\w*|program\w*|alive)|(talking|speaking|chatting) to (a |an )?(computer|machine|human|person|"
-                     r"real|program)",
+    r"machine|automat\w*|program\w*|alive)|(talking|speaking|chatting) to (a |an )?(computer|machine|human|person|"
+    r"real|program)",
 }
 
 
-ONE_WORD_INTERRUPTIONS = frozenset({
-    "help", "why", "pause", "stop", "quit", "later", "bye", "brb", "gtg", "human", "bot", "robot", "huh", "eh",
-})
+ONE_WORD_INTERRUPTIONS = frozenset(
+    {
+        "help",
+        "why",
+        "pause",
+        "stop",
+        "quit",
+        "later",
+        "bye",
+        "brb",
+        "gtg",
+        "human",
+        "bot",
+        "robot",
+        "huh",
+        "eh",
+    }
+)
 """The only single words that interrupt: any other one-word message could be an answer ("computers", "hearing")."""
 
 

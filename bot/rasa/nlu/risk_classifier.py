@@ -17,9 +17,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
-
 from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, assess
+from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
 
 
 def classifier_score(message: Message, intent: str) -> float:
@@ -49,8 +48,11 @@ class RiskPhraseClassifier(IntentRewriter):
 
     def risk_of(self, message: Message) -> Optional[Risk]:
         return assess(
-            message.get(TEXT), classifier_score(message, RISK_INTENT),
-            certain_at=self.certain_threshold, check_at=self.threshold, min_words=self.min_words,
+            message.get(TEXT),
+            classifier_score(message, RISK_INTENT),
+            certain_at=self.certain_threshold,
+            check_at=self.threshold,
+            min_words=self.min_words,
             intent=(message.get(INTENT) or {}).get(INTENT_NAME_KEY),
         )
 
@@ -66,6 +68,7 @@ class RiskPhraseClassifier(IntentRewriter):
             intent = message.get(INTENT) or {}
             if intent.get(INTENT_NAME_KEY) == RISK_INTENT:
                 confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-                message.set(INTENT, {INTENT_NAME_KEY: ANSWER_INTENT, PREDICTED_CONFIDENCE_KEY: confidence},
-                            add_to_output=True)
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: ANSWER_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True
+                )
         return messages

@@ -166,8 +166,15 @@ class FakeTwilio(FakeProvider):
         sid = "SM" + uuid.uuid4().hex
         self._record(Received(to=to, body=body, sender=sender, id=sid))
         return web.json_response(
-            {"sid": sid, "account_sid": self.account_sid, "to": to, "from": sender, "body": body,
-             "status": "queued", "num_segments": "1"},
+            {
+                "sid": sid,
+                "account_sid": self.account_sid,
+                "to": to,
+                "from": sender,
+                "body": body,
+                "status": "queued",
+                "num_segments": "1",
+            },
             status=201,
         )
 
@@ -202,19 +209,29 @@ class FakeNotify(FakeProvider):
     async def _sms(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             self.unauthorised += 1
-            return web.json_response({"status_code": 403, "errors": [{"error": "AuthError", "message": "Invalid token"}]}, status=403)
+            return web.json_response(
+                {"status_code": 403, "errors": [{"error": "AuthError", "message": "Invalid token"}]}, status=403
+            )
         if self.is_down:
             self.refused += 1
-            return web.json_response({"status_code": 500, "errors": [{"error": "Exception", "message": "down"}]}, status=503)
+            return web.json_response(
+                {"status_code": 500, "errors": [{"error": "Exception", "message": "down"}]}, status=503
+            )
         body = await request.json()
         text = (body.get("personalisation") or {}).get("body")
         if body.get("template_id") != self.template_id or not body.get("phone_number") or text is None:
-            return web.json_response({"status_code": 400, "errors": [{"error": "ValidationError", "message": "bad"}]}, status=400)
+            return web.json_response(
+                {"status_code": 400, "errors": [{"error": "ValidationError", "message": "bad"}]}, status=400
+            )
         notification_id = str(uuid.uuid4())
         self._record(Received(to=body["phone_number"], body=text, id=notification_id))
         return web.json_response(
-            {"id": notification_id, "reference": body.get("reference"), "content": {"body": text, "from_number": "WhatMatters"},
-             "uri": f"{self.url}/v2/notifications/{notification_id}",
-             "template": {"id": self.template_id, "version": 1, "uri": ""}},
+            {
+                "id": notification_id,
+                "reference": body.get("reference"),
+                "content": {"body": text, "from_number": "WhatMatters"},
+                "uri": f"{self.url}/v2/notifications/{notification_id}",
+                "template": {"id": self.template_id, "version": 1, "uri": ""},
+            },
             status=201,
         )

@@ -6,8 +6,7 @@ import random
 from typing import Callable, Optional
 
 MRS_C_BARRIERS = (
-    "I felt the gym was for younger, fitter people. Jogging hurt my knees. "
-    "And I'm nervous about going on my own."
+    "I felt the gym was for younger, fitter people. Jogging hurt my knees. And I'm nervous about going on my own."
 )
 
 MRS_C = [
@@ -53,22 +52,41 @@ VARIED = {
         "money is really tight and I'm worried about bills",
         "getting out of the house more",
     ],
-    "would you like support with": ["physical activity and weight, and my blood pressure", "1 and 4", "loneliness", "money and housing"],
+    "would you like support with": [
+        "physical activity and weight, and my blood pressure",
+        "1 and 4",
+        "loneliness",
+        "money and housing",
+    ],
     "satisfied are you with your life": ["6", "about a 5", "seven", "4/10"],
     "worthwhile": ["seven", "6", "8 out of 10", "about 5"],
     "how happy did you feel yesterday": ["about a 7", "5", "three", "6/10"],
     "how anxious did you feel yesterday": ["4/10", "2", "eight", "about a 6"],
-    "what do you enjoy doing": ["Being outdoors, I love the park", "gardening", "I used to play football", "cooking for friends"],
+    "what do you enjoy doing": [
+        "Being outdoors, I love the park",
+        "gardening",
+        "I used to play football",
+        "cooking for friends",
+    ],
     "what are you good at": ["organising things", "listening to people", "skip", "fixing things"],
     "who is around to support you": ["my sister", "nobody really", "my neighbour pops in", "skip"],
-    "what has made things hard so far": [MRS_C_BARRIERS, "I can't afford the bus", "I don't know anyone round here", "my back pain"],
+    "what has made things hard so far": [
+        MRS_C_BARRIERS,
+        "I can't afford the bus",
+        "I don't know anyone round here",
+        "my back pain",
+    ],
     "make things harder for you": ["confidence and the pain in my knees", "cost", "none", "transport and time"],
     "in a group, or one-to-one": ["a group is fine", "one to one", "either is fine"],
     "how would you like to meet": ["in person", "by phone", "online", "any"],
     "go with you the first time": ["yes please", "no thanks", "yes, I'd like that"],
     "access needs": ["none", "I use a walking stick", "no"],
     "which language": ["English", "english please"],
-    "in three months": ["I'd be walking every week with other people and feel fitter", "I'd have some friends", "less worried about money"],
+    "in three months": [
+        "I'd be walking every week with other people and feel fitter",
+        "I'd have some friends",
+        "less worried about money",
+    ],
     "is this right?": ["yes, send it", "yes", "that's right"],
     "one or two of these matter most": ["1", "2", "1 and 2"],
 }
