@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -841,31 +840,19 @@ def transcript(persona: Persona, conversation: Conversation, result: Mapping[str
 # --- running the system --------------------------------------------------------------------------------------------
 
 
-def free_ports(count: int) -> list[int]:
-    """`count` different free ports on 127.0.0.1 (all held open while choosing, so none repeats)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 @contextmanager
 def started_system(folder: Path) -> Iterator[Settings]:
     """The real system (Rasa, actions, web app) as `make run` starts it, on a fresh SQLite database."""
     from bot.db.migrate import upgrade
-    from bot.launcher import System
+    from bot.launcher import System, free_port
     from bot.rasa.model import model_path
 
     model = model_path(PROJECT_ROOT / "models")
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make setup` first")
-    rasa_port, actions_port, web_port = free_ports(3)
+    rasa_port = free_port()
+    actions_port = free_port(avoid={rasa_port})
+    web_port = free_port(avoid={rasa_port, actions_port})
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{folder / 'wm.db'}",
         rasa_port=rasa_port,

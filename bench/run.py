@@ -41,10 +41,9 @@ from sqlalchemy import create_engine, text
 
 from bench.patients import MRS_C, VARIED, answering
 from bot.db.migrate import upgrade
-from bot.launcher import System, is_up
+from bot.launcher import System, free_port, is_up
 from bot.rasa.model import MODEL_NAME, model_path
 from bot.settings import PROJECT_ROOT, Settings
-from tests.support.system import free_port
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 FLOOR = PROJECT_ROOT / "bench" / "floor"

@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Optional
+from typing import IO, Callable, Collection, Optional
 
 from bot.rasa.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
@@ -138,6 +138,30 @@ def is_up(url: str) -> bool:
             return reply.status < 500
     except OSError:
         return False
+
+
+def free_port(instances: int = 0, avoid: Collection[int] = ()) -> int:
+    """A port on 127.0.0.1 free now; with `instances`, ports +100, +101, ... are free too (instance_ports).
+
+    For tests and benchmarks that start several systems side by side. Another process may still
+    take it before a server binds it: `System.start` then refuses it (PortTaken) rather than
+    mistaking a stranger for our server.
+    """
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        wanted = [port, *range(port + 100, port + 100 + instances)]
+        if port + 100 + instances > 65535 or set(wanted) & set(avoid):
+            continue
+        try:
+            for extra in wanted[1:]:
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", extra))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port on 127.0.0.1")
 
 
 class PortTaken(RuntimeError):

@@ -50,7 +50,7 @@ async def _run(settings: Settings, work: Callable) -> Any:
 
 async def invite(settings: Settings, phone: str, ref: Optional[str], send_now: bool = True) -> tuple[int, str]:
     """(exit code, message) for inviting `phone`; the message never contains the number."""
-    from bot.sms.channel import SmsRuntime
+    from bot.sms.service import SmsRuntime
 
     if not settings.sms_enabled:
         return 2, "The SMS channel is off: set WM_SMS_PROVIDER (and its settings) in .env."

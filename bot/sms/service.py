@@ -16,18 +16,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sqlalchemy.orm import sessionmaker
 
-from bot.rasa.channels.rest import guard_handler
 from bot.settings import Settings
 from bot.sms import store
 from bot.sms.outbox import Sender
 from bot.sms.phone import InvalidNumber, PhoneVault, normalise_e164
-from bot.sms.providers import Provider, WebhookRequest
+from bot.sms.providers import Provider, WebhookRequest, provider_from
 from bot.sms.text import (
     Choice,
     choices_of,
@@ -46,15 +44,22 @@ logger = logging.getLogger(__name__)
 CHANNEL = "sms"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-Handler = Callable[[UserMessage], Awaitable[Any]]
+Ask = Callable[[str, str], Awaitable[list[dict[str, Any]]]]
+"""One turn of the bot: (sender id, text) to the bot's replies. The Rasa channel provides it
+(bot.rasa.channels.sms.asker); a turn that fails still answers (the guarded handler's reply)."""
 
 
-class SmsOutput(CollectingOutputChannel):
-    """Collects the bot's replies of one turn; the channel turns them into texts."""
+@dataclass
+class SmsRuntime:
+    """The pieces the channel and the CLI share, built from settings."""
+
+    settings: Settings
+    provider: Provider
+    vault: PhoneVault
 
     @classmethod
-    def name(cls) -> str:
-        return CHANNEL
+    def from_settings(cls, settings: Settings) -> "SmsRuntime":
+        return cls(settings, provider_from(settings), PhoneVault(settings.sms_hash_key, settings.sms_encryption_key))
 
 
 def compose(messages: list[dict[str, Any]]) -> tuple[str, list[Choice]]:
@@ -100,7 +105,7 @@ class SmsService:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # per number: lock, turns using it
         self._tasks: set[asyncio.Task] = set()
 
-    async def webhook(self, request: WebhookRequest, handler: Handler) -> tuple[int, str, str]:
+    async def webhook(self, request: WebhookRequest, ask: Ask) -> tuple[int, str, str]:
         """(HTTP status, body, content type) for one inbound webhook; the turn itself runs afterwards."""
         if not self.provider.verify(request):
             logger.warning("SMS webhook refused: missing or invalid %s credentials", self.provider.name)
@@ -131,7 +136,7 @@ class SmsService:
         elif keyword == "stop":
             logger.info("SMS opt-out recorded for %s; %d waiting texts cancelled", contact.sender_id, cancelled)
         else:
-            self._spawn(self._turn(inbound_id, contact.id, contact.sender_id, text, keyword, handler))
+            self._spawn(self._turn(inbound_id, contact.id, contact.sender_id, text, keyword, ask))
         return 200, self.provider.ack_body, self.provider.ack_content_type
 
     def _spawn(self, work: Awaitable[None]) -> None:
@@ -145,13 +150,13 @@ class SmsService:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _turn(
-        self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler
+        self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], ask: Ask
     ) -> None:
         lock, users = self._locks.get(contact_id, (asyncio.Lock(), 0))
         self._locks[contact_id] = (lock, users + 1)
         try:
             async with lock:
-                await self._handle(inbound_id, contact_id, sender_id, text, keyword, handler)
+                await self._handle(inbound_id, contact_id, sender_id, text, keyword, ask)
         except Exception as error:  # noqa: BLE001 - logged without the text; the message stays recorded
             logger.error("SMS turn failed: %s", type(error).__name__)
             logger.debug("SMS turn failure detail", exc_info=True)
@@ -168,7 +173,7 @@ class SmsService:
             self.sender.wake()
 
     async def _handle(
-        self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], handler: Handler
+        self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], ask: Ask
     ) -> None:
         team = self.settings.sms_team_name
         if keyword in ("start", "help"):
@@ -189,10 +194,8 @@ class SmsService:
         async with self.sessions() as session:
             contact = await store.get_contact(session, contact_id)
             choices = [Choice(**option) for option in (contact.options or [])]
-        output = SmsOutput()
-        message = UserMessage(map_reply(text, choices), output, sender_id, input_channel=CHANNEL)
-        await guard_handler(handler)(message)
-        body, new_choices = compose(output.messages)
+        replies = await ask(sender_id, map_reply(text, choices))
+        body, new_choices = compose(replies)
         texts = split_for_sms(body, self.settings.sms_max_segments)
         async with self.sessions() as session:
             async with session.begin():

@@ -127,7 +127,7 @@ def test_awkward_answers_are_kept_exactly_as_typed(system):
 
 
 def test_turns_stay_lean(system):
-    """Turn cost grows with tracker length (stack note, trap 5): keep events per turn bounded."""
+    """Turn cost grows with tracker length (docs/rasa-traps.md): keep events per turn bounded."""
     patient = Patient(system.settings)
     patient.converse(answering(MRS_C))
     [(total,)] = query(system, "SELECT COUNT(*) FROM events WHERE sender_id=:s", s=patient.sender)

@@ -36,7 +36,7 @@ def test_every_server_listens_on_loopback_only(system):
 
 
 def test_a_standard_socketio_client_gets_the_replies(system):
-    """Rasa 3.6's socket.io channel with python-socketio >= 5.10 emits replies to nobody (stack note, trap 1)."""
+    """Rasa 3.6's socket.io channel with python-socketio >= 5.10 emits replies to nobody (docs/rasa-traps.md)."""
 
     async def chat() -> list[str]:
         client = socketio.AsyncClient()

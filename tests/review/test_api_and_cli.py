@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 
 from bot import cli
 from bot.review import auth
@@ -157,3 +158,31 @@ def test_user_add_asks_for_the_password_twice_on_a_terminal(db_settings, monkeyp
     answers = iter(["short", "short"])
     assert cli.main(["user", "add", "lw2@example.org", "--role", "linkworker"]) == 1
     assert "at least 12 characters" in capsys.readouterr().err
+
+
+async def test_the_command_line_prints_the_same_documents_as_the_api(client, settings, monkeypatch, capsys):
+    """One read model: `queue list --json` is GET /queue's body, `intake show --json` is GET /intakes/{id}'s."""
+    await add_user(settings, "lw@example.org")
+    intake_id = await add_intake(settings)
+    await add_intake(settings, {"preferred_name": ("Sam", "Sam")}, risk="I want to end it all", submit=False)
+    auth_header = await _token(settings, "lw@example.org")
+    monkeypatch.setenv("WM_DATABASE_URL", settings.database_url)
+
+    async def printed(*argv: str) -> object:
+        capsys.readouterr()
+        assert await asyncio.to_thread(cli.main, list(argv)) == 0
+        return json.loads(capsys.readouterr().out)
+
+    api_queue = await (await client.get("/api/v1/queue", headers=auth_header)).json()
+    assert await printed("queue", "list", "--json") == api_queue and len(api_queue["items"]) == 2
+    api_intake = await (await client.get(f"/api/v1/intakes/{intake_id}", headers=auth_header)).json()
+    assert await printed("intake", "show", str(intake_id), "--json") == api_intake
+    assert api_intake["answers"]["preferred_name"]["verbatim"] and api_intake["queue"]["intake_id"] == intake_id
+    reference = api_intake["reference"]
+    assert await printed("intake", "show", reference.lower(), "--json") == api_intake, "a reference as typed"
+    views = [
+        (actor, source)
+        for actor, action, source in await audit_actions(settings, intake_id)
+        if action == "intake.view_summary"
+    ]
+    assert [source for _, source in views] == ["127.0.0.1", "cli", "cli"] and views[1][0].startswith("cli:")

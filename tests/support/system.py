@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, Optional
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot import launcher
 from bot.db.migrate import upgrade
 from bot.launcher import PortTaken, System
 from bot.rasa.model import model_path
@@ -30,27 +31,10 @@ _HANDED_OUT: set[int] = set()
 
 
 def free_port(instances: int = 0) -> int:
-    """A free port on 127.0.0.1; with `instances`, ports +100, +101, ... are free too (bot.launcher.instance_ports).
-
-    Another process may still take it before our server binds it: `running_system` retries on new
-    ports when that happens (the launcher refuses a port something already listens on).
-    """
-    for _ in range(100):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        wanted = [port, *range(port + 100, port + 100 + instances)]
-        if port + 100 + instances > 65535 or _HANDED_OUT.intersection(wanted):
-            continue
-        try:
-            for offset in range(100, 100 + instances):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port + offset))
-        except OSError:
-            continue
-        _HANDED_OUT.update(wanted)
-        return port
-    raise RuntimeError("no free port")
+    """bot.launcher.free_port, never handing out the same port twice in this process."""
+    port = launcher.free_port(instances, avoid=_HANDED_OUT)
+    _HANDED_OUT.update([port, *range(port + 100, port + 100 + instances)])
+    return port
 
 
 def with_fresh_ports(settings: Settings) -> Settings:

@@ -1,4 +1,7 @@
-"""The SMS input channel for Rasa: `bot.sms.channel.SmsInput` in credentials.yml.
+"""The SMS input channel for Rasa: `bot.rasa.channels.sms.SmsInput` in credentials.yml.
+
+The SMS work itself (webhooks, opt-outs, the outbox) is bot.sms and knows nothing of Rasa;
+this module gives it Rasa's routes and one way to ask the bot (`asker`).
 
 Routes, on the Rasa server:
     GET  /webhooks/sms/              health: {"status": "ok", "provider": ...}
@@ -19,37 +22,43 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.db.engine import create_engine, session_factory
+from bot.rasa.channels.rest import guard_handler
 from bot.settings import Settings, load_settings
 from bot.sms.outbox import Sender
-from bot.sms.phone import PhoneVault
-from bot.sms.providers import Provider, WebhookRequest, provider_from
-from bot.sms.service import CHANNEL, SmsService
+from bot.sms.providers import WebhookRequest
+from bot.sms.service import CHANNEL, Ask, SmsRuntime, SmsService
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 
 
-@dataclass
-class SmsRuntime:
-    """The pieces the channel and the CLI share, built from settings."""
-
-    settings: Settings
-    provider: Provider
-    vault: PhoneVault
+class SmsOutput(CollectingOutputChannel):
+    """Collects the bot's replies of one turn; the SMS service turns them into texts."""
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "SmsRuntime":
-        return cls(settings, provider_from(settings), PhoneVault(settings.sms_hash_key, settings.sms_encryption_key))
+    def name(cls) -> str:
+        return CHANNEL
+
+
+def asker(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ask:
+    """How the SMS service asks the bot: one guarded Rasa turn, its replies collected."""
+    handle = guard_handler(on_new_message)
+
+    async def ask(sender_id: str, text: str) -> list[dict[str, Any]]:
+        output = SmsOutput()
+        await handle(UserMessage(text, output, sender_id, input_channel=CHANNEL))
+        return output.messages
+
+    return ask
 
 
 def webhook_request(request: Request) -> WebhookRequest:
@@ -86,6 +95,7 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = Blueprint("whatmatters_sms", __name__)
+        ask = asker(on_new_message)
         state: dict[str, Any] = {}
 
         @blueprint.listener("after_server_start")
@@ -118,7 +128,7 @@ class SmsInput(InputChannel):
                 return response.text("no such SMS provider here", status=404)
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return response.text("too large", status=413)
-            status, body, content_type = await self.service.webhook(webhook_request(request), on_new_message)
+            status, body, content_type = await self.service.webhook(webhook_request(request), ask)
             return response.text(body, status=status, content_type=content_type)
 
         return blueprint
