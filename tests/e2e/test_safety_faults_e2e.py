@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -155,3 +157,29 @@ def test_the_socketio_channel_refuses_bad_input_clearly_and_stores_nothing(syste
     users = query(system, "SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'", s=session_id)
     assert len(users) == 1 and secret not in users[0][0], "only the good message reached the tracker"
     assert secret not in system.log_path.read_text(), "patient text reached the logs"
+
+
+def test_a_patient_who_hangs_up_mid_turn_still_has_the_disclosure_flagged_and_no_text_logged(system):
+    """Sanic cancels a request whose client left; Rasa's REST handler then logs the message text at ERROR
+    and the turn stops where it was. The guarded channel lets the turn finish and logs no text."""
+    sender = f"hangup-{uuid.uuid4().hex[:8]}"
+    said = "I have swallowed every pill in the cupboard just now"
+    url = f"http://127.0.0.1:{system.settings.rasa_port}/webhooks/rest/webhook"
+    for message in ("hello", "yes"):
+        Patient(system.settings, sender).say(message)
+    body = json.dumps({"sender": sender, "message": said}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    with pytest.raises((TimeoutError, OSError)):
+        urllib.request.urlopen(request, timeout=0.05)  # the client gives up long before the reply
+    flags: list[tuple] = []
+    for _ in range(60):
+        flags = query(
+            system,
+            "SELECT f.kind, f.message FROM flags f JOIN intakes i ON i.id = f.intake_id WHERE i.conversation_id = :s",
+            s=sender,
+        )
+        if flags:
+            break
+        time.sleep(0.5)
+    assert ("safeguarding", said) in flags, "the disclosure of a patient who hung up was not flagged"
+    assert said not in system.log_path.read_text(), "patient text reached the log"

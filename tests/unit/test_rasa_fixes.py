@@ -1,5 +1,7 @@
 """Our fixes for measured faults in Rasa 3.6.21 (README: "Fixes for measured Rasa 3.6.21 traps") stay in place."""
 
+import asyncio
+import os
 from unittest import mock
 
 import jsonschema
@@ -156,3 +158,57 @@ def test_rasa_sqlite_connections_use_wal_and_normal_sync(tmp_path):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
     engine.dispose()
+
+
+async def test_a_turn_carries_on_when_its_client_hangs_up(caplog):
+    """The server cancels the request of a client that left: the turn must still finish, quietly."""
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from bot.rasa.channels.rest import guard_handler
+
+    finished: list[str] = []
+
+    async def slow_turn(message: UserMessage) -> None:
+        await asyncio.sleep(0.2)
+        finished.append(message.text)
+
+    said = "I have taken all my tablets"
+    request = asyncio.ensure_future(guard_handler(slow_turn)(UserMessage(said, CollectingOutputChannel(), "s1")))
+    await asyncio.sleep(0.05)
+    request.cancel()
+    await asyncio.gather(request, return_exceptions=True)
+    assert finished == []
+    await asyncio.sleep(0.3)
+    assert finished == [said], "the turn stopped with the request"
+    assert not any(said in record.getMessage() for record in caplog.records)
+
+
+def test_our_rasa_entry_point_applies_the_patches_and_turns_telemetry_off(monkeypatch):
+    """`python -m bot.rasa.server` is how every Rasa process starts: it must patch Rasa and silence telemetry."""
+    import rasa.__main__
+    from rasa.core.actions.action import RemoteAction
+
+    from bot.rasa import server
+
+    seen: dict[str, object] = {}
+
+    def rasa_main() -> None:
+        seen["telemetry"] = os.environ.get("RASA_TELEMETRY_ENABLED")
+        seen["patched"] = getattr(RemoteAction, rasa_patches.PATCHED_FLAG, False)
+
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items() if k != "RASA_TELEMETRY_ENABLED"})
+    monkeypatch.setattr(rasa.__main__, "main", rasa_main)
+    monkeypatch.setattr("sys.argv", ["bot.rasa.server", "--version"])
+    server.main()
+    assert seen == {"telemetry": "false", "patched": True}
+
+
+async def test_the_action_server_answers_a_failure_without_echoing_the_conversation(caplog):
+    """rasa_sdk's own error reply carries the whole request (the patient's words); ours says only what failed."""
+    from bot.rasa.action_server import build_app
+
+    said = "my partner hits me"
+    handler = build_app().error_handler.lookup(RuntimeError(said), None)
+    reply = await handler(mock.Mock(json={"tracker": {"latest_message": {"text": said}}}), RuntimeError(said))
+    assert reply.status == 500 and said not in reply.body.decode()
+    assert not any(said in record.getMessage() for record in caplog.records)

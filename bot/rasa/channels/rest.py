@@ -9,6 +9,7 @@ ERROR) and the patient is told their answers so far are safe.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -94,12 +95,15 @@ class GuardedRestInput(RestInput):
 def guard_handler(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
     """Handle a message; on failure, log no patient text and tell the patient.
 
+    A client that hangs up mid-turn does not stop the turn: its answer is saved and a
+    disclosure still raises its flag, and no patient text reaches the log.
+
     A disclosure that fails (the database or the action server is down) still
     gets the crisis reply, from the phrase list alone, and is spooled for the
     reconciler (`bot.intake.fallback`).
     """
 
-    async def handle(message: UserMessage) -> None:
+    async def turn(message: UserMessage) -> None:
         try:
             await on_new_message(message)
         except Exception as error:  # noqa: BLE001 - any failure must reach the patient as a reply
@@ -108,5 +112,14 @@ def guard_handler(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ca
             crisis = fallback_reply(load_settings(), message.sender_id, message.input_channel or "rest", message.text)
             for text in crisis or [FAILURE_REPLY]:
                 await message.output_channel.send_text_message(message.sender_id, text)
+
+    async def handle(message: UserMessage) -> None:
+        running = asyncio.ensure_future(turn(message))
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            # The client hung up and the server cancelled its request. The turn carries on to the end
+            # (the answer is saved, a disclosure raises its flag); Rasa would log the text at ERROR here.
+            logger.warning("a client left before its reply; the turn carries on without it")
 
     return handle
