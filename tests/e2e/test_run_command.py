@@ -10,19 +10,13 @@ import sys
 import time
 import urllib.request
 
-from bot.settings import PROJECT_ROOT, Settings
-from tests.support.system import embedded_settings, free_port, is_listening, require_model, running_system
+from bot.settings import PROJECT_ROOT
+from tests.support.system import embedded_settings, is_listening, require_model, running_system
 
 
 def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     require_model()
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'wm.db'}",
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=free_port(),
-        model_dir=PROJECT_ROOT / "models",
-    )
+    settings = embedded_settings(tmp_path)
     env = dict(os.environ, **settings.as_env())
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
@@ -71,13 +65,7 @@ def _listen_on(port: int) -> socket.socket:
 
 def test_run_refuses_a_port_something_else_listens_on(tmp_path):
     require_model()
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'wm.db'}",
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=free_port(),
-        model_dir=PROJECT_ROOT / "models",
-    )
+    settings = embedded_settings(tmp_path)
     with _listen_on(settings.web_port):
         done = subprocess.run(
             [sys.executable, "-m", "bot.cli", "run"],
