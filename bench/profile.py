@@ -40,7 +40,7 @@ from bot.rasa.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
-RATE = 250  # samples a second
+RATE = 100  # samples a second (py-spy pauses the process for each: a steady, modest rate)
 EARLY = range(1, 9)  # the messages after "hello" up to the ninth
 LATE_FROM = 20
 
@@ -55,9 +55,10 @@ RASA_PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("action call (HTTP to the action server)", ("actions/action.py:run", "aiohttp/client")),
     ("NLU: our components (risk, interruption gate)", ("bot/rasa/nlu/",)),
     ("NLU: DIET classifier (TensorFlow)", ("diet_classifier", "tensorflow", "keras")),
-    ("NLU: tokenizers and featurizers", ("featurizers/", "tokenizers/")),
-    ("policy (rules)", ("core/policies/",)),
+    ("NLU: tokenizers and featurizers", ("nlu/featurizers/", "nlu/tokenizers/")),
+    ("policy (rules, over the tracker's whole history)", ("core/policies/", "core/featurizers/")),
     ("events and tracker (apply, copy, serialise)", ("shared/core/trackers.py", "shared/core/events.py")),
+    ("processor and graph (the rest of a turn)", ("core/processor.py", "rasa/engine/", "core/agent.py")),
     ("HTTP server (Sanic)", ("sanic/",)),
     ("logging", ("structlog", "logging/__init__.py")),
 ]
@@ -92,6 +93,11 @@ def _frame_key(frame: str) -> str:
     return f"{path}:{function.strip()}"
 
 
+IDLE_LEAVES = {"serve", "_connection_worker_thread", "select", "poll", "_worker", "wait", "get", "sleep"}
+"""Frames a thread waits in (the event loop, aiosqlite's and thread pools' workers). py-spy cannot tell
+waiting from working inside a container, so samples that end in one of these are left out."""
+
+
 def breakdown(raw: Path, parts: list[tuple[str, tuple[str, ...]]]) -> Counter:
     """Samples per part, from py-spy's raw (collapsed) output: 'frame;frame;... count' per line."""
     counts: Counter = Counter()
@@ -99,8 +105,12 @@ def breakdown(raw: Path, parts: list[tuple[str, tuple[str, ...]]]) -> Counter:
         return counts
     for line in raw.read_text(errors="replace").splitlines():
         stack, _, number = line.rpartition(" ")
-        if stack and number.isdigit():
-            counts[part_of(stack, parts)] += int(number)
+        if not stack or not number.isdigit():
+            continue
+        leaf = stack.split(";")[-1].split(" (")[0].strip()
+        if leaf in IDLE_LEAVES:
+            continue
+        counts[part_of(stack, parts)] += int(number)
     return counts
 
 
@@ -121,7 +131,6 @@ class Sampler:
                 "raw",
                 "--output",
                 str(out),
-                "--nonblocking",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
