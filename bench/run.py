@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.run                # every profile (what `make bench` runs)
     .venv/bin/python -m bench.run --profiles embedded --patients 20
 
-For each profile (embedded: SQLite, one Rasa; production: PostgreSQL, Redis
-lock store, two Rasa and two action servers behind the proxy; floor: the same
+For each profile (embedded: SQLite, one Rasa server, as `make run`; production-N:
+PostgreSQL, the Redis lock store, N Rasa and N action servers behind the proxy,
+at N = 1, 2 and 4 to show how throughput grows with instances; floor: the same
 Rasa server with a one-rule bot), it runs
 
 1. a paced load: N patients at once, each completing a full intake with varied
@@ -297,6 +298,11 @@ def _postgres_database() -> tuple[str, callable]:
     return f"{base}/{name}", drop
 
 
+def production_instances(name: str) -> int:
+    """'production' is two Rasa and two action servers; 'production-4' four of each."""
+    return int(name.split("-", 1)[1]) if "-" in name else 2
+
+
 def run_profile(name: str, args: argparse.Namespace, folder: Path) -> dict:
     log(f"profile {name}: starting the servers...")
     log_file = open(RESULTS / f"{name}-servers.log", "w")
@@ -314,14 +320,17 @@ def run_profile(name: str, args: argparse.Namespace, folder: Path) -> dict:
             model_dir=PROJECT_ROOT / "models",
             log_level="WARNING",
         )
-        if name == "production":
+        if name.startswith("production"):
+            instances = production_instances(name)
             database_url, cleanup = _postgres_database()
             base = base.with_overrides(
                 database_url=database_url,
                 redis_url="redis://127.0.0.1:6379/6",
-                rasa_instances=2,
-                actions_instances=2,
+                rasa_instances=instances,
+                actions_instances=instances,
                 web_workers=2,
+                rasa_port=free_port(instances),
+                actions_port=free_port(instances),
             )
         settings = base
         upgrade(settings)
@@ -408,8 +417,8 @@ def table(results: list[dict], training: Optional[dict], host: dict) -> str:
     lines = [
         f"Machine: {host['cores']} cores ({host['cpu']}), {host['memory_gb']} GiB, Python {host['python']}.",
         "",
-        "| profile | patients | p50 ms | p95 ms | p99 ms | late-turn p95 ms | msg/s | intakes/min | errors | lost/dup | saturation msg/s (p95 > 1 s) | p95 / floor | peak memory MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| profile | patients | p50 ms | p95 ms | p99 ms | late-turn p95 ms | msg/s | intakes/min | errors | lost/dup | one patient, no pause: p50 ms | saturation msg/s (p95 > 1 s) | p95 / floor | peak memory MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         p = r["paced"]
@@ -424,10 +433,12 @@ def table(results: list[dict], training: Optional[dict], host: dict) -> str:
         sat = r["saturation"]
         sat_text = f"{sat['messages_per_s']:.0f}" + ("" if sat["reached"] else " (not reached)")
         memory = ", ".join(f"{k} {v:.0f}" for k, v in r["peak_memory_mb"].items() if v)
+        alone = r["saturation_steps"][0]["p50_ms"] if r.get("saturation_steps") else None
+        alone_text = f"{alone:.1f}" if alone is not None else "-"
         lines.append(
             f"| {r['profile']} | {p['patients']} | {p['p50_ms']:.0f} | {p['p95_ms']:.0f} | {p['p99_ms']:.0f} | "
             f"{(p['late_turn_p95_ms'] or 0):.0f} | {p['messages_per_s']:.1f} | {p['intakes_per_min']:.1f} | {p['errors']} | "
-            f"{lost} | {sat_text} | {ratio} | {memory} |"
+            f"{lost} | {alone_text} | {sat_text} | {ratio} | {memory} |"
         )
     if training:
         lines += ["", f"Model training: {training['train_seconds']:.0f} s; model size {training['model_mb']:.1f} MB."]
@@ -436,7 +447,7 @@ def table(results: list[dict], training: Optional[dict], host: dict) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--profiles", default="floor,embedded,production")
+    parser.add_argument("--profiles", default="floor,embedded,production-1,production-2,production-4")
     parser.add_argument("--patients", type=int, default=50)
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=5.0)

@@ -48,20 +48,43 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     return True
 
 
-def current_turn_events(events: list[Dict[Text, Any]]) -> list[Dict[Text, Any]]:
-    """The events from the latest user message on (all of them if there is none)."""
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "user":
-            return events[index:]
-    return events
+def current_turn_events(events: Any) -> list[Any]:
+    """The events from the latest user message on (all of them if there is none), oldest first."""
+    from rasa.shared.core.events import UserUttered
+
+    turn: list[Any] = []
+    for event in reversed(events):
+        turn.append(event)
+        if isinstance(event, UserUttered):
+            break
+    turn.reverse()
+    return turn
+
+
+class _CurrentTurnOnly:
+    """A tracker as Rasa's action call reads it, with only the current turn's events serialised.
+
+    Rasa serialises every event of the conversation for each action call (the slowest part of a
+    late turn's call) and we then sent only the current turn; now only the current turn is serialised.
+    """
+
+    def __init__(self, tracker: Any) -> None:
+        self._tracker = tracker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+    def current_state(self, event_verbosity: Any = None) -> Dict[Text, Any]:
+        from rasa.shared.core.trackers import EventVerbosity
+
+        state: Dict[Text, Any] = self._tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in current_turn_events(self._tracker.events)]
+        return state
 
 
 def _wrap_action_call_format(original: Any) -> Any:
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
-        call = original(self, tracker, domain)
-        state = call.get("tracker") or {}
-        if isinstance(state.get("events"), list):
-            state["events"] = current_turn_events(state["events"])
+        call: Dict[Text, Any] = original(self, _CurrentTurnOnly(tracker), domain)
         return call
 
     _action_call_format.__wrapped__ = original  # type: ignore[attr-defined]
