@@ -17,7 +17,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test unit lint format install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe bench constraints clean
+.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe bench constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -60,7 +60,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	@echo "[make] installing dependencies (Rasa and TensorFlow: about 2 minutes the first time)..."
 	@$(PIP) install --progress-bar off -q --upgrade "pip==24.0"
-	@$(PIP) install --progress-bar off -c constraints.txt -e ".[test,lint]" 2>&1 \
+	@$(PIP) install --progress-bar off -c constraints.txt -e ".[test,lint,profile]" 2>&1 \
 	  | grep -E "^(Collecting|Successfully installed|ERROR)" | sed -e 's/^/[pip] /' | cut -c1-160; \
 	  test $${PIPESTATUS[0]} -eq 0
 	@$(PIP) check >/dev/null || { $(PIP) check; exit 1; }
@@ -122,8 +122,13 @@ converse-probe: setup
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
 
 bench: setup
-	@echo "[make] benchmarks: floor, embedded and production profiles (about 15 minutes)..."
+	@echo "[make] benchmarks: floor, embedded, and production at 1, 2 and 4 instances (about 25 minutes)..."
 	@$(PY) -m bench.run
+
+# Where a turn's time goes: py-spy on the Rasa and action servers, early and late turns (about 2 minutes).
+profile: setup
+	@echo "[make] profiling a turn (bench/profile.py)..."
+	@$(PY) -m bench.profile
 
 constraints:
 	@$(PIP) freeze --exclude-editable | grep -v '^-e' | grep -vi '^whatmatters' > constraints.txt.new
