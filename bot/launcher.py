@@ -6,17 +6,20 @@ so both run the system exactly the same way.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Collection, Optional
+from typing import IO, Callable, Collection, Iterator, Optional
 
 from bot.rasa.model import model_path
 from bot.settings import PROJECT_ROOT, Settings
@@ -164,6 +167,23 @@ def free_port(instances: int = 0, avoid: Collection[int] = ()) -> int:
     raise RuntimeError("no free port on 127.0.0.1")
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> Optional[Callable[[], None]]:
+    """For a child process: stop when the launcher dies, even by SIGKILL (Linux), so no server is left
+    holding its port. Runs in the child between fork and exec."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arrange() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the launcher died before the line above took effect
+            os._exit(1)
+
+    return arrange
+
+
 class PortTaken(RuntimeError):
     """A service's port already has something listening on it: never take a stranger for our own server."""
 
@@ -211,6 +231,7 @@ class System:
                 stdout=self.log or None,
                 stderr=subprocess.STDOUT if self.log else None,
                 start_new_session=True,
+                preexec_fn=_die_with(os.getpid()),
             )
 
     def wait_ready(self, timeout: float = 180.0, only: Optional[set[str]] = None) -> None:
@@ -252,15 +273,28 @@ class System:
         return all(s.process is not None and s.process.poll() is None for s in self.services)
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """While the services stop, a second Ctrl-C or TERM (make and container runtimes send them to the
+    whole process group) must not interrupt the clean-up and leave servers holding their ports."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def run_forever(settings: Settings) -> int:
     system = System(settings)
     print("[whatmatters] starting the action server, the Rasa server and the web app...", flush=True)
+    started = False
     try:
         system.start()
-    except PortTaken as error:
-        print(f"[whatmatters] cannot start: {error}.", flush=True)
-        return 2
-    try:
+        started = True
         system.wait_ready()
         print(
             "[whatmatters] ready:\n"
@@ -275,9 +309,14 @@ def run_forever(settings: Settings) -> int:
             time.sleep(1)
         print("[whatmatters] a service stopped unexpectedly; stopping the rest.", flush=True)
         return 1
+    except PortTaken as error:
+        print(f"[whatmatters] cannot start: {error}.", flush=True)
+        return 2
     except KeyboardInterrupt:
         print("\n[whatmatters] stopping...", flush=True)
         return 0
     finally:
-        system.stop()
-        print("[whatmatters] stopped.", flush=True)
+        with signals_held():
+            system.stop()
+        if started:
+            print("[whatmatters] stopped.", flush=True)

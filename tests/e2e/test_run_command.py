@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from bot.settings import PROJECT_ROOT
 from tests.support.system import embedded_settings, is_listening, require_model, running_system
 
@@ -87,3 +89,54 @@ def test_a_system_in_tests_moves_to_new_ports_when_one_is_taken(tmp_path):
             assert running.settings.web_port != settings.web_port
             with urllib.request.urlopen(f"http://127.0.0.1:{running.settings.web_port}/healthz", timeout=10) as reply:
                 assert reply.status == 200
+
+
+def _run_in_own_group(settings) -> subprocess.Popen:
+    """`whatmatters run` in a process group of its own, as `make run` or a container runtime starts it; ready."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, **settings.as_env()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line)
+        if line.startswith("Press Ctrl-C"):
+            return process
+    process.kill()
+    raise AssertionError("whatmatters run did not start:\n" + "".join(output)[-3000:])
+
+
+@pytest.mark.parametrize("how", ["Ctrl-C twice", "TERM to the whole group twice", "the launcher killed"])
+def test_however_it_is_stopped_no_server_is_left_holding_a_port(tmp_path, how):
+    require_model()
+    settings = embedded_settings(tmp_path)
+    ports = (settings.rasa_port, settings.actions_port, settings.web_port)
+    process = _run_in_own_group(settings)
+    try:
+        if how == "Ctrl-C twice":
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+            process.send_signal(signal.SIGINT)
+        elif how == "TERM to the whole group twice":
+            os.killpg(process.pid, signal.SIGTERM)
+            time.sleep(0.3)
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.kill()
+        process.communicate(timeout=90)
+        deadline = time.monotonic() + 30
+        while any(is_listening(port) for port in ports) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(is_listening(port) for port in ports), f"a server outlived its launcher ({how})"
+    finally:
+        if process.poll() is None:
+            process.kill()
