@@ -25,6 +25,9 @@ class Settings:
     rasa_port: int = 5005
     rasa_api_token: str = ""
     rasa_cors: str = "*"
+    chat_public_url: str = (
+        ""  # how browsers reach the Rasa server (https://chat.example.org); default: its bind address
+    )
     actions_host: str = "127.0.0.1"
     actions_port: int = 5055
     web_host: str = "127.0.0.1"
@@ -134,6 +137,7 @@ class Settings:
             "WM_RASA_PORT": str(self.rasa_port),
             "WM_RASA_API_TOKEN": self.rasa_api_token,
             "WM_RASA_CORS": self.rasa_cors,
+            "WM_CHAT_PUBLIC_URL": self.chat_public_url,
             "WM_ACTIONS_HOST": self.actions_host,
             "WM_ACTIONS_PORT": str(self.actions_port),
             "WM_WEB_HOST": self.web_host,
@@ -207,6 +211,7 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         rasa_port=int(get("RASA_PORT", defaults.rasa_port)),
         rasa_api_token=get("RASA_API_TOKEN", ""),
         rasa_cors=get("RASA_CORS", defaults.rasa_cors).strip(),
+        chat_public_url=get("CHAT_PUBLIC_URL", defaults.chat_public_url).strip().rstrip("/"),
         actions_host=get("ACTIONS_HOST", defaults.actions_host),
         actions_port=int(get("ACTIONS_PORT", defaults.actions_port)),
         web_host=get("WEB_HOST", defaults.web_host),

@@ -47,8 +47,13 @@ log = logging.getLogger(__name__)
 
 
 def socket_url(settings: Settings) -> str:
-    """Where browsers reach the Rasa server's socket.io channel."""
-    return f"http://{settings.rasa_host}:{settings.rasa_port}"
+    """Where browsers reach the Rasa server's socket.io channel: CHAT_PUBLIC_URL behind a proxy or load
+    balancer (https there, so wss in the CSP); else the server's own address, which only works when
+    browsers can reach it directly (a bind address such as 0.0.0.0 is never given to a browser)."""
+    if settings.chat_public_url:
+        return settings.chat_public_url
+    host = "127.0.0.1" if settings.rasa_host in ("0.0.0.0", "::", "") else settings.rasa_host
+    return f"http://{host}:{settings.rasa_port}"
 
 
 def _origin(url: str) -> str:
