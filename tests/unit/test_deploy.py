@@ -80,3 +80,15 @@ def test_browsers_are_given_the_public_address_never_a_bind_address():
     assert "connect-src 'self' https://chat.example.org wss://chat.example.org" in policy
     assert "0.0.0.0" not in socket_url(Settings(rasa_host="0.0.0.0"))
     assert socket_url(Settings(rasa_host="127.0.0.1", rasa_port=5005)) == "http://127.0.0.1:5005"
+
+
+def test_the_rasa_servers_and_the_web_app_share_the_spool_in_compose():
+    """A disclosure spooled by a Rasa server must reach the reconciler in the web app."""
+    document = yaml.safe_load(COMPOSE.read_text())
+    spools = set()
+    for service in ("rasa", "web"):
+        _, settings = _compose_settings(service)
+        mounts = {m.split(":", 1)[1]: m.split(":", 1)[0] for m in document["services"][service].get("volumes", [])}
+        assert str(settings.spool_path) in mounts, f"{service} does not mount its spool directory"
+        spools.add(mounts[str(settings.spool_path)])
+    assert len(spools) == 1 and spools <= set(document["volumes"]), "one named volume, shared"
