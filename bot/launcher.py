@@ -216,8 +216,9 @@ class System:
     def start(self, only: Optional[set[str]] = None) -> None:
         """Start the services; PortTaken, before anything starts, when one of their ports is in use."""
         for service in self.services:
-            if _selected(service, only) and listening(service.health_url):
-                raise PortTaken(service.name, listening(service.health_url) or 0)
+            taken = listening(service.health_url) if _selected(service, only) else None
+            if taken:
+                raise PortTaken(service.name, taken)
         env = child_env(self.settings)
         for service in self.services:
             if not _selected(service, only):

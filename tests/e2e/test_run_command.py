@@ -16,29 +16,37 @@ from bot.settings import PROJECT_ROOT
 from tests.support.system import embedded_settings, is_listening, require_model, running_system
 
 
-def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
-    require_model()
-    settings = embedded_settings(tmp_path)
-    env = dict(os.environ, **settings.as_env())
+def _start_run(settings, own_group: bool = False) -> tuple[subprocess.Popen, str]:
+    """`whatmatters run` started and read up to "Press Ctrl-C" (or until it ends); its output so far.
+
+    `own_group`: in a process group of its own, as `make run` or a container runtime starts it.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=dict(os.environ, **settings.as_env()),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=own_group,
     )
     output = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line)
+        if line.startswith("Press Ctrl-C"):
+            break
+    return process, "".join(output)
+
+
+def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
+    require_model()
+    settings = embedded_settings(tmp_path)
+    process, text = _start_run(settings)
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            output.append(line)
-            if line.startswith("Press Ctrl-C"):
-                break
-        text = "".join(output)
         assert "ready" in text, text[-3000:]
         assert f"http://127.0.0.1:{settings.rasa_port}" in text and f"http://127.0.0.1:{settings.web_port}" in text
         assert "migrating the database" in text and "model is up to date" in text
@@ -91,37 +99,14 @@ def test_a_system_in_tests_moves_to_new_ports_when_one_is_taken(tmp_path):
                 assert reply.status == 200
 
 
-def _run_in_own_group(settings) -> subprocess.Popen:
-    """`whatmatters run` in a process group of its own, as `make run` or a container runtime starts it; ready."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=PROJECT_ROOT,
-        env=dict(os.environ, **settings.as_env()),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output = []
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        output.append(line)
-        if line.startswith("Press Ctrl-C"):
-            return process
-    process.kill()
-    raise AssertionError("whatmatters run did not start:\n" + "".join(output)[-3000:])
-
-
 @pytest.mark.parametrize("how", ["Ctrl-C twice", "TERM to the whole group twice", "the launcher killed"])
 def test_however_it_is_stopped_no_server_is_left_holding_a_port(tmp_path, how):
     require_model()
     settings = embedded_settings(tmp_path)
     ports = (settings.rasa_port, settings.actions_port, settings.web_port)
-    process = _run_in_own_group(settings)
+    process, text = _start_run(settings, own_group=True)
     try:
+        assert "Press Ctrl-C" in text, text[-3000:]
         if how == "Ctrl-C twice":
             process.send_signal(signal.SIGINT)
             time.sleep(0.3)
