@@ -6,7 +6,7 @@ ENV PYTHONUNBUFFERED=1 RASA_TELEMETRY_ENABLED=false
 COPY pyproject.toml constraints.txt README.md ./
 COPY bot ./bot
 COPY actions ./actions
-RUN pip install --no-cache-dir -c constraints.txt .
+RUN pip install --no-cache-dir -c constraints.txt . && python -m bot.language.install
 COPY config.yml domain.yml credentials.yml endpoints.yml ./
 COPY data ./data
 RUN whatmatters model ensure

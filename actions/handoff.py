@@ -1,11 +1,11 @@
-"""The end of an intake: the summary and queue item, or a refusal kept on its own."""
+"""The end of an intake: the summary and queue item, or a refusal that keeps nothing."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import intake_of, transaction
@@ -20,8 +20,14 @@ class ActionFinishIntake(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot(questions.CONSENT) is False:
+            async with transaction() as session:
+                erased = await store.erase_declined(session, tracker.sender_id)
+            if not erased:
+                dispatcher.utter_message(response="utter_declined_kept")
+                return []
+            # Rasa saves the conversation after this turn: the slot tells our tracker store to delete it instead.
             dispatcher.utter_message(response="utter_declined")
-            return []
+            return [SlotSet(store.FORGET_CONVERSATION, True)]
         async with transaction() as session:
             intake = await intake_of(session, tracker)
             answers = await store.answer_map(session, intake)

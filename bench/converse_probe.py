@@ -455,7 +455,7 @@ def converse(
         conversation.exchanges.append(Exchange(move, replies, question, texts.safety_in(replies), client.sessions))
         terminal = texts.terminal_in(replies)
         if terminal is not None:
-            conversation.end = "declined" if terminal == "utter_declined" else "submitted"
+            conversation.end = "declined" if terminal.startswith("utter_declined") else "submitted"
             return conversation
         if len(conversation.exchanges) >= max_messages:
             conversation.end = "stuck"
@@ -504,6 +504,14 @@ class Outcome:
         if key == CONFIRMED:
             return Saved(self.completed) if self.status is not None else None
         return self.answers.get(key)
+
+
+def outcome_of(engine: Engine, conversation: Conversation) -> Outcome:
+    """What is saved; a decline with nothing disclosed erases the intake, which is its consent of no."""
+    outcome = read_outcome(engine, conversation.sender)
+    if conversation.end == "declined" and outcome.status is None:
+        return Outcome(status=IntakeStatus.DECLINED, consent=False)
+    return outcome
 
 
 def read_outcome(engine: Engine, sender: str) -> Outcome:
@@ -908,7 +916,7 @@ def play_all(
             conversation = converse(persona, client, texts, sender_for(persona), max_messages)
         finally:
             client.close()
-        result = score(persona, conversation, read_outcome(engine, conversation.sender))
+        result = score(persona, conversation, outcome_of(engine, conversation))
         on_done(persona, conversation, result)
         return result
 

@@ -6,12 +6,14 @@
 Why it exists: the NLU tests check the phrasings the bot's authors wrote, and
 the DIET classifier is trained on, and the phrase list is reviewed against,
 those same phrasings. A detector can pass all of them and still miss a patient
-who words a disclosure differently. bench/risk/heldout.yml was written
-separately, without reading the phrase list (data/safety/risk_phrases.yml), the
-NLU training data (data/nlu/) or the tests, so it measures generalisation:
-~150 disclosures (suicidal thoughts direct and veiled, self-harm, harm to
+who words a disclosure differently. bench/risk/fresh.yml (the tuning set: the
+thresholds are chosen on it) and bench/risk/fresh2.yml (never tuned on: run it
+with --blind, which prints figures but no sentences) were written separately,
+without reading the phrase list (data/safety/risk_phrases.yml), the NLU training
+data (data/nlu/) or the tests, so they measure generalisation: ~170
+disclosures (suicidal thoughts direct and veiled, self-harm, harm to
 others, abuse or feeling unsafe at home, a child or an adult at risk, acute
-crisis) and ~150 hard negatives (hyperbole such as "this knee pain is killing
+crisis) and ~170 hard negatives (hyperbole such as "this knee pain is killing
 me", risky words used harmlessly, low mood and money or housing worries that
 are not risk, ordinary intake answers). Keep it held out: never copy its items
 into training data or the phrase list.
@@ -21,16 +23,19 @@ It loads the model in-process, parses every text with the whole NLU pipeline
 flagged when the final intent is `disclose_risk`. It prints recall on
 disclosures (overall, per category, per language), the false-positive rate on
 the benign items (overall and per kind), mean parse time, and every miss and
-false alarm; the same figures go to bench/results/risk_probe.json. For each
-flagged text it also says which half of detection raised it: `classifier` when
-the trained classifier's own `disclose_risk` score (kept in the intent ranking)
-reached the threshold in config.yml, otherwise `phrase_list`.
+false alarm; the same figures go to bench/results/risk_probe_fresh.json (or --out). For each
+flagged text it also says which part of detection raised it: `classifier` when
+the intent classifier's own `disclose_risk` score (kept in the intent ranking)
+reached its threshold in config.yml, `meaning` when the meaning classifier's
+score did, otherwise `phrase_list`. The first set (2026-11-24) is spent: it is
+training data now (data/safety/risk_examples/).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -44,13 +49,13 @@ from typing import Any, Optional
 import yaml
 
 from bot.intake.risk import CERTAIN, RISK_KEY, assess
-from bot.rasa.nlu.risk_classifier import RISK_INTENT, RiskPhraseClassifier
+from bot.rasa.nlu.risk_classifier import MEANING_KEY, RISK_INTENT, RiskPhraseClassifier
 from bot.settings import PROJECT_ROOT
 
-HELDOUT = PROJECT_ROOT / "bench" / "risk" / "heldout.yml"
+TUNING_SET = PROJECT_ROOT / "bench" / "risk" / "fresh.yml"
 RESULTS = PROJECT_ROOT / "bench" / "results"
 RISK_COMPONENT = f"{RiskPhraseClassifier.__module__}.{RiskPhraseClassifier.__name__}"
-DEFAULT_THRESHOLD = float(RiskPhraseClassifier.get_default_config()["classifier_threshold"])
+DEFAULT_CONFIG = RiskPhraseClassifier.get_default_config()
 
 
 def log(message: str) -> None:
@@ -92,20 +97,23 @@ def load_agent(path: Path) -> Any:
     return Agent.load(str(path))
 
 
-def classifier_threshold(config: Path = PROJECT_ROOT / "config.yml") -> float:
-    """The risk component's classifier threshold in config.yml (its default if unset)."""
+def thresholds(config: Path = PROJECT_ROOT / "config.yml") -> dict[str, float]:
+    """The risk component's thresholds in config.yml (its defaults where unset)."""
     pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
-    for component in pipeline:
-        if component.get("name") == RISK_COMPONENT:
-            return float(component.get("classifier_threshold", DEFAULT_THRESHOLD))
-    return DEFAULT_THRESHOLD
+    found = next((c for c in pipeline if c.get("name") == RISK_COMPONENT), {})
+    keys = ("classifier_threshold", "certain_threshold", "meaning_threshold", "meaning_certain_threshold")
+    return {key: float(found.get(key, DEFAULT_CONFIG[key])) for key in keys}
 
 
-def flagged_by(row: dict, threshold: float) -> Optional[str]:
-    """Which half of detection flagged a row: the classifier if its own score reached the threshold, else the phrase list."""
+def flagged_by(row: dict, limits: dict[str, float]) -> Optional[str]:
+    """Which part of detection flagged a row: a classifier whose own score reached its threshold, else the phrase list."""
     if not row["flagged"]:
         return None
-    return "classifier" if row["classifier_risk"] >= threshold else "phrase_list"
+    if row["classifier_risk"] >= limits["classifier_threshold"]:
+        return "classifier"
+    if row["meaning"] >= limits["meaning_threshold"]:
+        return "meaning"
+    return "phrase_list"
 
 
 def classifier_risk_score(result: dict) -> float:
@@ -140,6 +148,7 @@ async def parse_all(agent: Any, items: list[dict], label: str) -> list[dict]:
                 "flagged": intent == RISK_INTENT,
                 "tier": (result.get(RISK_KEY) or {}).get("tier", "certain" if intent == RISK_INTENT else None),
                 "classifier_risk": round(classifier_risk_score(result), 4),
+                "meaning": float(result.get(MEANING_KEY) or 0.0),
                 "classifier_top": top,
                 "classifier_top_confidence": round(top_confidence, 4),
                 "ms": elapsed_ms,
@@ -163,47 +172,61 @@ def rate(rows: list[dict]) -> dict:
     }
 
 
-SWEEP_CHECK = (0.3, 0.5, 0.7, 0.9)
-SWEEP_CERTAIN = (0.9, 0.99, 1.01)
+SWEEP_CHECK = (0.3, 0.5, 0.9, 1.01)
+SWEEP_CERTAIN = (0.99, 1.01)
+SWEEP_MEANING = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+SWEEP_MEANING_CERTAIN = (0.9, 0.95, 0.98, 0.99, 1.01)
+
+
+def tiers(
+    items: list[dict], top: bool, check_at: float, certain_at: float, meaning_at: float, meaning_certain_at: float
+) -> tuple[int, int]:
+    """How many items the deployed rule flags with these thresholds, and how many of them as certain."""
+    found = [
+        assess(
+            i["text"],
+            i["classifier_risk"],
+            certain_at=certain_at,
+            check_at=check_at,
+            intent=i["classifier_top"] if top else None,
+            meaning_score=i["meaning"],
+            meaning_at=meaning_at,
+            meaning_certain_at=meaning_certain_at,
+        )
+        for i in items
+    ]
+    return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
 
 
 def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
-    """Both thresholds over a grid, from each item's own classifier score: how they were chosen (README).
+    """Every threshold over a grid, from each item's own scores: how they were chosen (README).
 
-    With `top`, the classifier alone raises nothing when it ranked an interruption
-    first (the deployed rule uses the intent after the interruption gate).
+    With `top`, the classifiers alone raise nothing when the intent classifier
+    ranked an interruption first (the deployed rule uses the intent after the
+    interruption gate). A check_at of 1.01 switches the intent classifier's
+    score off, a meaning_at of 1.01 the meaning classifier's.
     """
     rows = []
-    for require_top in (False, True):
+    for top in (False, True):
         for check_at in SWEEP_CHECK:
             for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
-
-                def tiers(items: list[dict]) -> tuple[int, int]:
-                    found = [
-                        assess(
-                            i["text"],
-                            i["classifier_risk"],
-                            certain_at=certain_at,
-                            check_at=check_at,
-                            intent=i["classifier_top"] if require_top else None,
-                        )
-                        for i in items
-                    ]
-                    return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
-
-                d_any, d_certain = tiers(disclosures)
-                b_any, b_certain = tiers(benign)
-                rows.append(
-                    {
-                        "top": require_top,
-                        "check_at": check_at,
-                        "certain_at": certain_at,
-                        "recall": d_any / len(disclosures),
-                        "certain_recall": d_certain / len(disclosures),
-                        "benign_flagged": b_any / len(benign),
-                        "benign_crisis": b_certain / len(benign),
-                    }
-                )
+                for meaning_at, meaning_certain_at in itertools.product(SWEEP_MEANING, SWEEP_MEANING_CERTAIN):
+                    limits = (check_at, certain_at, meaning_at, meaning_certain_at)
+                    d_any, d_certain = tiers(disclosures, top, *limits)
+                    b_any, b_certain = tiers(benign, top, *limits)
+                    rows.append(
+                        {
+                            "top": top,
+                            "check_at": check_at,
+                            "certain_at": certain_at,
+                            "meaning_at": meaning_at,
+                            "meaning_certain_at": meaning_certain_at,
+                            "recall": d_any / len(disclosures),
+                            "certain_recall": d_certain / len(disclosures),
+                            "benign_flagged": b_any / len(benign),
+                            "benign_crisis": b_certain / len(benign),
+                        }
+                    )
     return rows
 
 
@@ -234,14 +257,15 @@ def brief(row: dict) -> dict:
         "classifier_top",
         "classifier_top_confidence",
         "classifier_risk",
+        "meaning",
     )
     return {k: row[k] for k in keep if k in row}
 
 
 def summarise(model: Path, heldout: Path, disclosures: list[dict], benign: list[dict], load_seconds: float) -> dict:
-    threshold = classifier_threshold()
+    limits = thresholds()
     for row in disclosures + benign:
-        row["flagged_by"] = flagged_by(row, threshold)
+        row["flagged_by"] = flagged_by(row, limits)
     times = [row["ms"] for row in disclosures + benign]
     recall = rate(disclosures)
     false_positives = rate(benign)
@@ -259,7 +283,7 @@ def summarise(model: Path, heldout: Path, disclosures: list[dict], benign: list[
         "false_positives_by_kind": grouped(benign, "category"),
         "false_positives_by_language": grouped(benign, "lang", "en"),
         "false_alarms_by": sources(benign),
-        "classifier_threshold": threshold,
+        **limits,
         "threshold_sweep": sweep(disclosures, benign),
         "mean_parse_ms": statistics.fmean(times) if times else None,
         "max_parse_ms": max(times) if times else None,
@@ -273,7 +297,7 @@ def percent(value: Optional[float]) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
-def report(summary: dict) -> str:
+def report(summary: dict, blind: bool = False) -> str:
     """The summary as plain text for the terminal."""
     d, b = summary["disclosures"], summary["benign"]
     lines = [
@@ -294,28 +318,34 @@ def report(summary: dict) -> str:
         lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  raised by: {summary['false_alarms_by']}")
     lines.append(
-        "Threshold sweep (top first?, check_at, certain_at: recall, certain recall, benign flagged, benign crisis):"
+        "Threshold sweep (top first?, check_at, certain_at, meaning_at, meaning_certain_at: "
+        "recall, certain recall, benign flagged, benign crisis):"
     )
     lines += [
-        f"  {'top' if r['top'] else 'any'} {r['check_at']:.2f} {r['certain_at']:.2f}: {percent(r['recall'])} {percent(r['certain_recall'])} "
+        f"  {'top' if r['top'] else 'any'} {r['check_at']:.2f} {r['certain_at']:.2f} {r['meaning_at']:.2f} "
+        f"{r['meaning_certain_at']:.2f}: "
+        f"{percent(r['recall'])} {percent(r['certain_recall'])} "
         f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])}"
         for r in summary["threshold_sweep"]
     ]
     lines.append(f"Mean parse time: {summary['mean_parse_ms']:.1f} ms (max {summary['max_parse_ms']:.1f} ms)")
+    if blind:
+        lines.append("\n(--blind: the sentences missed and falsely flagged are in the JSON file, not shown)")
+        return "\n".join(lines)
     lines.append(f"\nMissed disclosures ({len(summary['missed'])}):")
     lines += [
-        f"  [{row['category']}] {row['text']!r} -> {row['intent']} (classifier risk {row['classifier_risk']:.2f})"
+        f"  [{row['category']}] {row['text']!r} -> {row['intent']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning']:.2f})"
         for row in summary["missed"]
     ]
     lines.append(f"\nFalse alarms ({len(summary['false_alarms'])}):")
     lines += [
-        f"  [{row['category']}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f})"
+        f"  [{row['category']}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning']:.2f})"
         for row in summary["false_alarms"]
     ]
     return "\n".join(lines)
 
 
-async def probe(model: Path, heldout: Path = HELDOUT) -> dict:
+async def probe(model: Path, heldout: Path = TUNING_SET) -> dict:
     disclosures, benign = load_items(heldout)
     log(f"{len(disclosures)} disclosures, {len(benign)} benign items from {heldout.relative_to(PROJECT_ROOT)}")
     log(f"loading {model}")
@@ -331,8 +361,11 @@ async def probe(model: Path, heldout: Path = HELDOUT) -> dict:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=None, help="model archive (default: newest models/*.tar.gz)")
-    parser.add_argument("--set", type=Path, default=HELDOUT, help="held-out set (default: bench/risk/heldout.yml)")
-    parser.add_argument("--out", default="risk_probe.json", help="file name under bench/results")
+    parser.add_argument("--set", type=Path, default=TUNING_SET, help="held-out set (default: bench/risk/fresh.yml)")
+    parser.add_argument("--out", default="risk_probe_fresh.json", help="file name under bench/results")
+    parser.add_argument(
+        "--blind", action="store_true", help="print figures only, never the sentences (a set not to tune on)"
+    )
     args = parser.parse_args(argv)
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     model = args.model or newest_model(PROJECT_ROOT / "models")
@@ -342,7 +375,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     summary = asyncio.run(probe(model.resolve(), args.set.resolve()))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    print(report(summary))
+    print(report(summary, blind=args.blind))
     log(f"figures written to {(RESULTS / args.out).relative_to(PROJECT_ROOT)}")
     return 0
 

@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli")
+COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli", "bot.retention.cli")
 """Modules that add their own subcommands (register) and run them (handle)."""
 
 

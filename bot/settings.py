@@ -45,6 +45,13 @@ class Settings:
     emergency_housing_line: str = "ask NHS 111 or search your council's name and 'emergency housing'"
     reconcile_seconds: float = 60.0
     spool_dir: str = ""
+    # Retention (bot/retention): days each kind of record is kept, and how often the purge runs.
+    retain_abandoned_days: int = 90
+    retain_closed_days: int = 2922
+    retain_transcript_days: int = 365
+    retain_sms_days: int = 30
+    retain_audit_days: int = 2190
+    purge_hours: float = 24.0
     # SMS channel (bot/sms); off unless sms_provider is "twilio" or "notify".
     sms_provider: str = ""
     sms_public_url: str = ""
@@ -150,7 +157,9 @@ class Settings:
             "WM_ACTIONS_INSTANCES": str(self.actions_instances),
             "WM_WEB_WORKERS": str(self.web_workers),
             "WM_SESSION_IDLE_MINUTES": str(self.session_idle_minutes),
-            **{f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS + SAFETY_FIELDS},
+            **{
+                f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS
+            },
         }
 
     def with_overrides(self, **changes: Any) -> "Settings":
@@ -158,6 +167,14 @@ class Settings:
 
 
 SAFETY_FIELDS = ("emergency_housing_line", "reconcile_seconds", "spool_dir")
+RETENTION_FIELDS = (
+    "retain_abandoned_days",
+    "retain_closed_days",
+    "retain_transcript_days",
+    "retain_sms_days",
+    "retain_audit_days",
+    "purge_hours",
+)
 SMS_FIELDS = (
     "sms_provider",
     "sms_public_url",
@@ -226,6 +243,6 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
         **{
             name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
-            for name in SMS_FIELDS + SAFETY_FIELDS
+            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS
         },
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

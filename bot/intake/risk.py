@@ -52,8 +52,18 @@ _HEDGE_AFTER = re.compile(
     r"in the past|back in (19|20)\d\d)(?!\w)"
 )
 """A past marker soon after a match: "I self harmed years ago"."""
+_RESOLVED = re.compile(
+    r"(?<!\w)(years ago|(a )?long time ago|when i was (a )?(young|younger|kid|child|teen|teenager|student|\d+)|"
+    r"back in (19|20)\d\d|that was (in )?(19|20)\d\d|(fine|ok|okay|better|good|well|safe|happy) now|"
+    r"doing (really |very |so )?well( now)?|(much|a lot|loads|lot) better|one[- ]off|\d+ years clean|clean for \d+|"
+    r"my job|in my job|i'?m an? (\w+ )?(nurse|paramedic|carer|worker|officer|doctor|teacher|pharmacist)|"
+    r"i work (as|in|at|with|for)|no thoughts? of|i said no|no (plans?|intention) (to|of))(?!\w)"
+)
+"""Anywhere in a message, words that put a phrase-list match in the past, in someone's job or in a
+denial: "I overdosed when I was 19, I'm 52 now and life's good", "I'm a paramedic so I see a lot of
+overdoses". Such a match is hedged: the bot asks its direct question instead of assuming."""
 _HEDGE_ANYWHERE = re.compile(
-    r"(?<!\w)(not|never|no longer|\w+n't|\w+nt|used to|years ago|long time ago|when i was|in the past|"
+    r"(?<!\w)(not|never|no longer|\w+n't|(do|ca|wo|did|does|is|was|are|were|have|has|had|could|should|would|ai)nt|used to|years ago|long time ago|when i was|in the past|"
     r"once|fine now|ok now|okay now|better now|joking|only joking|figure of speech|at work|my job|nurse|paramedic)(?!\w)"
 )
 """Words that make a classifier-only flag uncertain: the classifier cannot read negation or tense."""
@@ -112,7 +122,11 @@ def load_patterns(path: str = str(PHRASES_FILE)) -> tuple[tuple[str, re.Pattern[
 
 
 def _hedged(simple: str, start: int, end: int) -> bool:
-    return _HEDGE_BEFORE.search(simple[:start]) is not None or _HEDGE_AFTER.search(simple[end:]) is not None
+    return (
+        _HEDGE_BEFORE.search(simple[:start]) is not None
+        or _HEDGE_AFTER.search(simple[end:]) is not None
+        or _RESOLVED.search(simple) is not None
+    )
 
 
 def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
@@ -129,6 +143,10 @@ def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
     return hedged
 
 
+def word_count(text: Optional[str]) -> int:
+    return len(re.findall(r"\w+", text or ""))
+
+
 INTERRUPTION_INTENTS = frozenset({"help", "ask_why", "pause", "speak_to_person", "bot_challenge"})
 
 
@@ -140,8 +158,17 @@ def assess(
     check_at: float,
     min_words: int = 3,
     intent: Optional[str] = None,
+    meaning_score: float = 0.0,
+    meaning_at: float = 1.01,
+    meaning_certain_at: float = 1.01,
 ) -> Optional[Risk]:
-    """The risk tier of a message from the phrase list and the classifier's `disclose_risk` score.
+    """The risk tier of a message from the phrase list, the intent classifier's `disclose_risk`
+    score and the meaning classifier's score (`bot.language.risk_meaning`).
+
+    A classifier's score raises the uncertain tier at `check_at` (the intent
+    classifier) or `meaning_at` (the meaning classifier), and the certain tier at
+    `certain_at` or `meaning_certain_at`, and then only on plain wording (no
+    negation, past, job or joke marker anywhere): neither classifier reads those.
 
     The classifier alone never flags a message shorter than `min_words` words (a
     name or a one-word choice carries nothing the phrase list would not see), nor
@@ -154,12 +181,13 @@ def assess(
     joking = _JOKING.search(text or "") is not None
     if match is not None and not match.hedged and not joking:
         return Risk(CERTAIN, match.category)
-    long_enough = len(re.findall(r"\w+", text or "")) >= min_words and intent not in INTERRUPTION_INTENTS
+    long_enough = word_count(text) >= min_words and intent not in INTERRUPTION_INTENTS
     plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None and not joking
-    if long_enough and classifier_score >= certain_at and (plain or match is not None):
+    sure = classifier_score >= certain_at or meaning_score >= meaning_certain_at
+    if long_enough and plain and sure:
         return Risk(CERTAIN, match.category if match else CLASSIFIER)
     if match is not None:
         return Risk(UNCERTAIN, match.category)
-    if long_enough and classifier_score >= check_at:
+    if long_enough and (classifier_score >= check_at or meaning_score >= meaning_at):
         return Risk(UNCERTAIN, CLASSIFIER)
     return None

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.engine import dialect_insert
 from bot.db.models import Answer, Flag, FlagKind, Intake, IntakeStatus, Priority, WellbeingScore, utcnow
 from bot.intake.questions import ONS_KEYS, QUESTION_BY_KEY, SKIPPED
-from bot.queue import entry
+from bot.queue import audit, entry
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -166,6 +166,27 @@ async def add_flag(
     await entry.raise_priority(session, intake.id, priority)
     if kind == FlagKind.SAFEGUARDING:
         await entry.reopen_if_closed(session, intake.id, "safeguarding flag after closing")
+
+
+FORGET_CONVERSATION = "forget_conversation"
+"""The slot that tells the tracker store to delete a declined conversation rather than save it."""
+DECLINED_ERASED = "declined_erased"
+"""The audit action that counts an erased declined intake: channel only, no reference, nothing said."""
+
+
+async def erase_declined(session: AsyncSession, conversation_id: str) -> bool:
+    """A decline keeps nothing: the intake and all that hangs off it (answers, scores, flags,
+    queue item, notes: ON DELETE CASCADE) are deleted, and an anonymous count stays in the audit
+    trail. Unless the person disclosed risk first: then the team must still see it, everything is
+    kept, and False says so (the bot tells them)."""
+    intake = await find_intake(session, conversation_id)
+    if intake is None:
+        return True
+    if await flags_of(session, intake):
+        return False
+    await session.execute(delete(Intake).where(Intake.id == intake.id))
+    await audit.record(session, audit.SYSTEM, DECLINED_ERASED, detail={"channel": intake.channel})
+    return True
 
 
 async def submit(session: AsyncSession, intake: Intake, summary: dict[str, Any], summary_text: str) -> None:

@@ -22,7 +22,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import QUESTION_BY_KEY
-from bot.intake.risk import EMERGENCY, UNSAFE_NOW, Risk
+from bot.intake.risk import CLASSIFIER, EMERGENCY, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret
 
 CARRY_ON = "carry_on"
@@ -33,7 +33,7 @@ HOLDS = (CARRY_ON, RISK_CHECK)
 RISK_FLAGGED = "risk_flagged"
 """Slot: a certain disclosure was already answered in this conversation (later ones get a short reply)."""
 RISK_CHECKED = "risk_checked"
-"""Slot: the person said a clear no to the check question; later uncertain wording is noted, not asked again."""
+"""Slot: the person said a clear no to the check question; later classifier-only doubt is noted, not asked again."""
 PENDING = "pending_answer"
 """Slot: the message held back while the bot checks ({"key", "text", "category"})."""
 
@@ -58,7 +58,7 @@ def take_turn(
         # A disclosure while the bot is checking is not a "no": it is certain now.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
         return disclosure(requested, text, category, answers, flagged, pending, attempts)
-    if risk is not None and not flagged and not answers.get(RISK_CHECKED) and requested != CARRY_ON:
+    if risk is not None and not flagged and requested != CARRY_ON and asks_again(risk, answers):
         return check(requested, text, risk)
     if requested == RISK_CHECK:
         if intent in ("greet", "resume") and attempts == 0:
@@ -73,6 +73,14 @@ def take_turn(
         # keep the answer and note it for the link worker, without asking again.
         outcome.flag, outcome.category = FlagKind.RISK_CHECK, risk.category
     return outcome
+
+
+def asks_again(risk: Risk, answers: Mapping[str, object]) -> bool:
+    """Whether uncertain wording gets the check question. Once a person has said a clear no, a
+    classifier's doubt about a later answer is only noted for the link worker (asking at every
+    answer would be a wall), but words of risk themselves ("tbh i wanna kms lol") are always
+    asked about: a no to one question is not a no to everything said after it."""
+    return not answers.get(RISK_CHECKED) or risk.category != CLASSIFIER
 
 
 CRISIS_REPLIES = ("utter_crisis", "utter_crisis_again", "utter_crisis_again_2", "utter_emergency", "utter_unsafe_now")

@@ -16,7 +16,10 @@ from typing import Iterable
 from bot.settings import PROJECT_ROOT
 
 MODEL_NAME = "whatmatters"
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules")
+TRAINING_DATA = ("data/nlu", "data/rules")
+"""What `rasa train` reads as training data."""
+TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "data/safety/risk_examples")
+"""Everything training reads: the risk component also learns from the reviewed risk examples."""
 
 
 def _files(root: Path, inputs: Iterable[str]) -> list[Path]:
@@ -56,7 +59,7 @@ def train(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
         "--domain",
         "domain.yml",
         "--data",
-        *[p for p in TRAINING_INPUTS if p.startswith("data/")],
+        *TRAINING_DATA,
         "--out",
         str(model_dir),
         "--fixed-model-name",

@@ -3,7 +3,8 @@
 Rasa owns the table and its layout: one row per event, with `sender_id`,
 `type_name`, `timestamp` and the event as JSON in `data`. Only this module
 reads it, so a Rasa upgrade that changes the layout changes this file. The
-tracker store is written by Rasa alone; we only read it.
+tracker store is written by Rasa alone; beyond reading, the only thing done to
+it here is deleting whole conversations whose time is up (`bot.retention`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -48,6 +49,47 @@ async def has_events_table(session: AsyncSession) -> bool:
             text("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
         )
     return bool(found.scalar())
+
+
+_CHUNK = 500
+"""Conversations per statement: well inside every database's limit on bound parameters."""
+
+
+async def idle_conversations(session: AsyncSession, before_epoch: float) -> list[str]:
+    """Conversations whose last event is older than `before_epoch` (Rasa stores Unix timestamps)."""
+    if not await has_events_table(session):
+        return []
+    rows = await session.execute(
+        text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :before"),
+        {"before": before_epoch},
+    )
+    return [row[0] for row in rows.all()]
+
+
+def _chunks(senders: Sequence[str]) -> Iterable[list[str]]:
+    for start in range(0, len(senders), _CHUNK):
+        yield list(senders[start : start + _CHUNK])
+
+
+async def count_events(session: AsyncSession, senders: Sequence[str]) -> int:
+    if not senders or not await has_events_table(session):
+        return 0
+    query = text("SELECT COUNT(*) FROM events WHERE sender_id IN :senders").bindparams(
+        bindparam("senders", expanding=True)
+    )
+    total = 0
+    for chunk in _chunks(senders):
+        total += int((await session.execute(query, {"senders": chunk})).scalar() or 0)
+    return total
+
+
+async def delete_conversations(session: AsyncSession, senders: Sequence[str]) -> None:
+    """Delete every event of these conversations, in the caller's transaction."""
+    if not senders or not await has_events_table(session):
+        return
+    statement = text("DELETE FROM events WHERE sender_id IN :senders").bindparams(bindparam("senders", expanding=True))
+    for chunk in _chunks(senders):
+        await session.execute(statement, {"senders": chunk})
 
 
 def _event(data: Optional[str]) -> dict[str, Any]:

@@ -19,6 +19,9 @@ events. Correctness rests on three checks, each falling back to Rasa's way:
 - the lock store serialises the turns of one conversation across instances,
   so the rows read at the start of a turn are all there are.
 
+A conversation whose `forget_conversation` slot is set (a person declined
+and disclosed nothing) is deleted instead of saved, in the same turn.
+
 Registered in endpoints.yml as `type: bot.rasa.tracker_store.CachedSQLTrackerStore`.
 Beware: when Rasa cannot import a tracker store class named there, it silently
 uses an in-memory store instead; `tests/e2e` read the `events` table, so they
@@ -39,6 +42,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.intake.store import FORGET_CONVERSATION
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +123,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # --- writing ---------------------------------------------------------------------------------------------
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if tracker.get_slot(FORGET_CONVERSATION):
+            self.forget(tracker.sender_id)
+            return
         await self.stream_events(tracker)
         cached = self._cache.get(tracker.sender_id)
         known = cached is not None and cached.tracker is tracker and cached.stored <= len(tracker.events)
@@ -140,6 +148,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._cache.pop(tracker.sender_id, None)  # a new session: the next turn loads it Rasa's way
             return
         self._remember(tracker.sender_id, _Cached(tracker, stored=len(tracker.events), last_id=last_id))
+
+    def forget(self, sender_id: str) -> None:
+        """Delete every stored event of a conversation (a person declined: nothing is kept)."""
+        self._cache.pop(sender_id, None)
+        with self.session_scope() as session:
+            session.execute(sa.delete(self.SQLEvent.__table__).where(self.SQLEvent.__table__.c.sender_id == sender_id))
+            session.commit()
+        logger.debug("Deleted the stored events of a declined conversation.")
 
     @staticmethod
     def _rows(sender_id: str, events: Iterable[Event]) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from bot.db.engine import create_engine, session_factory
 from bot.db.models import aware
 from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
+from bot.retention.purge import Retention, purge
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web import api, invitations, pages
 from bot.web.security import (
@@ -116,6 +117,29 @@ async def _reconcile_flags(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
+    """Apply the retention periods a minute after start-up and then every PURGE_HOURS."""
+    settings = app[settings_key]
+    retention = Retention.from_settings(settings)
+
+    async def every_interval() -> None:
+        await asyncio.sleep(min(60.0, settings.purge_hours * 3600))
+        while True:
+            try:
+                async with app[db_key]() as session, session.begin():
+                    counts = await purge(session, retention)
+                log.info("retention purge: %d records deleted", counts.total)
+            except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
+                log.error("retention purge failed: %s", type(error).__name__)
+            await asyncio.sleep(settings.purge_hours * 3600)
+
+    task = asyncio.create_task(every_interval())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, authenticate, csrf_protect], client_max_size=64 * 1024)
     app[settings_key] = settings
@@ -127,7 +151,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     environment.globals.update(show=display_value, waiting=waiting_text)
     environment.filters["when"] = _when
-    app.cleanup_ctx.extend([_database, _reconcile_flags])  # the database first: the reconciler needs it
+    app.cleanup_ctx.extend([_database, _reconcile_flags, _purge_daily])  # the database first: the others need it
     app.add_routes(routes())
     from bot.web import widget  # the patient chat and embeddable widget (/patient/...)
 

@@ -11,7 +11,7 @@ from actions.handoff import ActionFinishIntake
 from actions.intake_form import ActionAskConfirmed, ValidateIntakeForm
 from actions.safety import ActionHandleRisk, ActionRequestPerson
 from bot.db.engine import create_engine, session_factory
-from bot.db.models import Answer, Flag, Intake, Priority, QueueItem, WellbeingScore
+from bot.db.models import Answer, AuditEvent, Flag, Intake, Priority, QueueItem, WellbeingScore
 from bot.intake.questions import QUESTIONS
 from bot.queue import read
 from tests.support.actions import responses, rows_of, run, tracker
@@ -140,13 +140,31 @@ async def test_submitting_keeps_an_earlier_urgent_priority(db):
     assert intake.summary["flags"][0]["kind"] == "safeguarding"
 
 
-async def test_refusal_keeps_nothing_but_the_refusal(db):
+async def test_a_refusal_keeps_nothing_but_an_anonymous_count(db):
     await _answer("no-1", "consent", "no thanks", {})
-    _, messages = await run(ActionFinishIntake(), tracker({"consent": False}, "no thanks", "deny", None, "no-1"))
+    await _answer("keep-1", "consent", "yes", {})
+    events, messages = await run(ActionFinishIntake(), tracker({"consent": False}, "no thanks", "deny", None, "no-1"))
     assert responses(messages) == ["utter_declined"]
-    [intake] = await rows_of(db, Intake)
-    assert intake.status == "declined" and intake.consent is False and intake.summary is None
+    assert {"event": "slot", "name": "forget_conversation", "value": True} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    [kept] = await rows_of(db, Intake)
+    assert kept.conversation_id == "keep-1"
     assert await rows_of(db, Answer) == [] and await rows_of(db, QueueItem) == []
+    [count] = [e for e in await rows_of(db, AuditEvent) if e.action == "declined_erased"]
+    assert count.intake_id is None and count.detail == {"channel": "rest"}
+
+
+async def test_a_refusal_after_a_disclosure_keeps_it_for_the_team(db):
+    await run(ActionHandleRisk(), tracker({}, "I want to end my life", "disclose_risk", None, "no-2"))
+    await _answer("no-2", "consent", "no", {})
+    events, messages = await run(ActionFinishIntake(), tracker({"consent": False}, "no", "deny", None, "no-2"))
+    assert responses(messages) == ["utter_declined_kept"]
+    assert not any(e.get("name") == "forget_conversation" for e in events)
+    [intake] = await rows_of(db, Intake)
+    assert intake.status == "declined"
+    [item] = await rows_of(db, QueueItem)
+    assert item.priority == Priority.URGENT
 
 
 async def test_changing_a_section_at_confirmation_forgets_the_old_answers(db):

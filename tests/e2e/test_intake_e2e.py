@@ -153,3 +153,16 @@ def test_more_than_two_areas_asks_which_matter_most(system):
     summary = summary if isinstance(summary, dict) else json.loads(summary)
     assert summary["life_areas"]["top"] == ["money"]
     assert summary["life_areas"]["chosen"] == ["loneliness", "money", "housing"]
+
+
+def test_a_decline_deletes_the_conversation_and_the_intake_in_that_turn(system):
+    patient = Patient(system.settings)
+    patient.say("hello")
+    reply = Patient.text(patient.say("no thanks, I'd rather not"))
+    assert "deleted this conversation" in reply
+    assert _intake(system, patient.sender) is None
+    assert query(system, "SELECT COUNT(*) FROM events WHERE sender_id=:s", s=patient.sender) == [(0,)]
+    [(counted,)] = query(system, "SELECT COUNT(*) FROM audit_events WHERE action='declined_erased'")
+    assert counted >= 1
+    again = Patient.text(patient.say("hello"))  # a fresh start, not the end of the old conversation
+    assert "happy to go on and share your answers" in again

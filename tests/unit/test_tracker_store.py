@@ -109,3 +109,18 @@ async def test_the_cache_is_bounded(url):
         await store.retrieve(sender)
     assert list(store._cache) == ["b", "c"]
     assert (await store.retrieve("a")) is not None, "a forgotten conversation is loaded again"
+
+
+async def test_a_declined_conversation_is_deleted_not_saved(url):
+    store, rasas = _store(url), _store(url, SQLTrackerStore)
+    await _start(store, "declines")
+    await _start(store, "stays")
+    tracker = await store.retrieve("declines")
+    _turn(tracker, "no thanks", "unused")
+    tracker.update(SlotSet("forget_conversation", True))
+    await store.save(tracker)
+    assert await store.retrieve("declines") is None
+    assert await rasas.retrieve("declines") is None  # nothing in the table, not just out of the cache
+    assert await rasas.retrieve("stays") is not None
+    again = await store.get_or_create_tracker("declines")
+    assert again.get_slot("forget_conversation") is None and again.get_slot("preferred_name") is None

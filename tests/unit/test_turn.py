@@ -131,7 +131,20 @@ def test_ordinary_answers_are_unchanged():
     assert outcome.accepted and outcome.value == 7 and outcome.flag is None and outcome.hold is None
 
 
-def test_after_a_clear_no_later_uncertain_wording_is_noted_not_asked_again():
+def test_after_a_clear_no_words_of_risk_are_still_asked_about():
+    hedged = Risk(UNCERTAIN, "suicide")
+    outcome = take_turn(
+        "ons_life_satisfaction",
+        "0 lol. tbh i wanna end it most days",
+        "disclose_risk",
+        {"risk_checked": True},
+        risk=hedged,
+    )
+    assert outcome.hold == RISK_CHECK and not outcome.accepted
+    assert outcome.flag == FlagKind.RISK_CHECK
+
+
+def test_after_a_clear_no_a_classifiers_doubt_is_noted_not_asked_again():
     outcome = take_turn("enjoys", "nothing much these days", "disclose_risk", {"risk_checked": True}, risk=MAYBE)
     assert outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and outcome.hold is None
     certain = take_turn("goal", "I want to kill myself", "disclose_risk", {"risk_checked": True}, risk=SUICIDE)

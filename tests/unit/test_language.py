@@ -1,0 +1,122 @@
+"""The sentence encoder run with NumPy, its tokenizer, its install step and the meaning classifier.
+
+The encoder's vectors were checked once against the reference implementation
+(sentence-transformers on PyTorch: cosine 1.0000 on six sentences, identical
+token ids); these tests keep what that check showed from drifting.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.language import install
+from bot.language.encoder import MODEL_DIR, EncoderMissing, SentenceEncoder, read_safetensors, shared_encoder
+from bot.language.risk_meaning import MeaningClassifier, reviewed_examples
+from bot.language.wordpiece import WordPiece, basic_words
+
+needs_model = pytest.mark.skipif(not install.installed(), reason="the sentence encoder is installed by `make install`")
+
+
+def test_basic_words_split_punctuation_strip_accents_and_space_cjk():
+    assert basic_words("Ça va? I'm FINE!!") == ["ca", "va", "?", "i", "'", "m", "fine", "!", "!"]
+    assert basic_words("naïve\tcafé\u200b") == ["naive", "cafe"]
+    assert basic_words("我很好") == ["我", "很", "好"]
+
+
+def test_wordpiece_takes_the_longest_pieces_and_unknown_words_whole(tmp_path: Path):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "walk", "##ing", "##s", "group", "w"]))
+    pieces = WordPiece(vocab)
+    assert pieces.word_ids("walking") == [4, 5]
+    assert pieces.word_ids("walks") == [4, 6]
+    assert pieces.word_ids("wxyz") == [1]
+    assert pieces.word_ids("w" * 101) == [1]
+    assert pieces.encode("Walking group", max_tokens=8) == [2, 4, 5, 7, 3]
+    assert pieces.encode("walking group walking group", max_tokens=4) == [2, 4, 5, 3]
+
+
+def test_safetensors_reader_reads_shapes_and_types(tmp_path: Path):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    b = np.array([1.5, -2.0], dtype=np.float16)
+    body = a.tobytes() + b.tobytes()
+    header = {
+        "__metadata__": {"format": "pt"},
+        "a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+        "b": {"dtype": "F16", "shape": [2], "data_offsets": [24, 28]},
+    }
+    raw = json.dumps(header).encode()
+    path = tmp_path / "t.safetensors"
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + body)
+    tensors = read_safetensors(path)
+    assert np.array_equal(tensors["a"], a)
+    assert tensors["b"].dtype == np.float32 and list(tensors["b"]) == [1.5, -2.0]
+
+
+def test_a_missing_model_says_how_to_install_it(tmp_path: Path):
+    with pytest.raises(EncoderMissing, match="make install"):
+        SentenceEncoder(tmp_path)
+    assert not install.installed(tmp_path)
+
+
+@needs_model
+def test_vectors_are_unit_length_and_the_same_alone_or_batched():
+    encoder = shared_encoder()
+    texts = ["gardening and my grandchildren", "I'd be nervous going on my own", "ok"]
+    batched = encoder.encode(texts)
+    assert batched.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+    for text, vector in zip(texts, batched, strict=True):
+        assert np.allclose(encoder.encode_one(text), vector, atol=1e-5)
+
+
+@needs_model
+def test_meaning_is_closer_than_shared_words():
+    """What the encoder is for: alike in meaning beats alike in words."""
+    encoder = shared_encoder()
+    anchor, same_meaning, same_words = encoder.encode(
+        [
+            "I want to end my life",
+            "I do not want to be alive any more",
+            "I want to end my phone contract",
+        ]
+    )
+    assert anchor @ same_meaning > anchor @ same_words
+
+
+@needs_model
+def test_the_installed_weights_are_the_pinned_ones():
+    assert install.sha256(MODEL_DIR / "model.safetensors") == install.WEIGHTS_SHA256
+    assert "apache-2.0" in (MODEL_DIR / "README.md").read_text().lower()
+
+
+def test_reviewed_examples_hold_both_kinds():
+    examples = reviewed_examples()
+    assert sum(label for _, label in examples) > 100
+    assert sum(not label for _, label in examples) > 100
+
+
+@needs_model
+def test_meaning_classifier_learns_saves_and_loads(tmp_path: Path):
+    examples = [
+        ("I want to end my life", True),
+        ("I have been cutting myself again", True),
+        ("he hits me when he drinks", True),
+        ("nobody would miss me if I was gone", True),
+        ("I like walking the dog", False),
+        ("my knees ache when I climb stairs", False),
+        ("weekday mornings are best", False),
+        ("I enjoy baking with my granddaughter", False),
+        ("I am good at fixing bikes", False),
+    ]
+    classifier = MeaningClassifier.fit(examples)
+    classifier.save(tmp_path)
+    loaded = MeaningClassifier.load(tmp_path)
+    texts = ["I want to kill myself", "I like cooking"]
+    assert np.allclose(classifier.scores(texts), loaded.scores(texts))
+    with pytest.raises(ValueError, match="both"):
+        MeaningClassifier.fit([("a", True), ("b", True)])

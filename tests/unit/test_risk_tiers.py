@@ -1,0 +1,100 @@
+"""Which tier a message gets: certain (crisis reply) or uncertain (one direct question).
+
+`assess` combines the phrase list, the intent classifier's score and the meaning
+classifier's score. The thresholds are passed in here, so these tests pin the rule,
+not the numbers chosen on the tuning set (config.yml says which and why).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake.risk import CERTAIN, UNCERTAIN, assess
+
+RULE = {"certain_at": 1.01, "check_at": 0.3, "meaning_at": 0.5}
+
+
+def tier(text: str, classifier: float = 0.0, meaning: float = 0.0, **rule: float):
+    risk = assess(text, classifier, meaning_score=meaning, **{**RULE, **rule})
+    return None if risk is None else risk.tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself",
+        "I've just taken an overdose",
+        "he hits me and I'm scared to go home",
+        "I keep cutting myself",
+        "I took an overdose an hour ago and feel sick",
+    ],
+)
+def test_a_plain_phrase_list_match_is_certain(text):
+    assert tier(text) == CERTAIN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I overdosed when I was 19, I'm 52 now and life's good",
+        "I self harmed years ago",
+        "I cut myself once at college but it was a one-off",
+        "I tried to kill myself back in 2008, I'm doing well now",
+        "I had suicidal thoughts last winter but I'm much better",
+        "I'm a nurse so I deal with overdoses every shift",
+        "I'm a support worker in a refuge for domestic abuse",
+        "in my job I see a lot of self harm",
+        "no thoughts of killing myself, just tired",
+        "the GP asked if I wanted to kill myself and I said no",
+        "I'm not suicidal",
+        "I would never kill myself",
+        "I used to self harm",
+        "I'd rather die lol",
+        "I took an overdose a long time ago",
+    ],
+)
+def test_a_match_in_the_past_in_a_job_or_denied_asks_instead_of_assuming(text):
+    assert tier(text) == UNCERTAIN
+
+
+def test_the_meaning_classifier_alone_only_ever_asks():
+    text = "I've put every tablet in the house in a bowl by the bed"
+    assert tier(text, meaning=0.99) == UNCERTAIN
+    assert tier(text, meaning=0.49) is None
+
+
+def test_the_meaning_classifier_needs_a_sentence_not_a_word_or_two():
+    assert tier("Carol", meaning=0.99) is None
+    assert tier("my sister", meaning=0.99) is None
+    assert tier("my sister mostly", meaning=0.99) == UNCERTAIN
+
+
+def test_the_meaning_classifier_is_switched_off_at_one_point_zero_one():
+    assert tier("everything feels pointless lately", meaning=1.0, meaning_at=1.01) is None
+
+
+def test_an_interruption_the_gate_kept_is_not_flagged_by_a_classifier():
+    risk = assess(
+        "hang on brb one sec", 0.9, certain_at=1.01, check_at=0.3, intent="pause", meaning_score=0.9, meaning_at=0.5
+    )
+    assert risk is None
+
+
+def test_a_very_sure_classifier_makes_plain_wording_certain():
+    text = "there is no point to any of it and I have a way to finish it"
+    assert tier(text, meaning=0.995, meaning_certain_at=0.99) == CERTAIN
+    assert tier(text, meaning=0.98, meaning_certain_at=0.99) == UNCERTAIN
+    assert tier(text, classifier=1.0, certain_at=0.99) == CERTAIN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used to feel there was no point to any of it",
+        "this week has finished me off haha",
+        "years ago I felt I had a way to finish it",
+        "it's not like I have a way to finish it",
+    ],
+)
+def test_a_very_sure_classifier_on_hedged_or_joking_wording_still_only_asks(text):
+    assert tier(text, classifier=1.0, meaning=1.0, certain_at=0.99, meaning_certain_at=0.99) == UNCERTAIN
