@@ -27,7 +27,7 @@ from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
 from bot.retention.purge import Retention, purge
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web import api, invitations, pages
+from bot.web import api, invitations, pages, rights
 from bot.web.security import (
     authenticate,
     csrf_protect,
@@ -60,6 +60,9 @@ def routes() -> list[web.RouteDef]:
         web.post("/intakes/{intake_id}/close", pages.close, name="close"),
         web.post("/intakes/{intake_id}/notes", pages.add_note, name="add_note"),
         web.get("/admin/audit", pages.audit_log, name="audit"),
+        web.get("/admin/person", rights.person_form, name="person"),
+        web.post("/admin/person/export", rights.export, name="person_export"),
+        web.post("/admin/person/erase", rights.erase, name="person_erase"),
         web.get("/invite", invitations.invite_form, name="invite_form"),
         web.post("/invite", invitations.invite, name="invite"),
         web.get("/api/v1/openapi.json", api.openapi, name="api_openapi"),
