@@ -868,6 +868,8 @@ def started_system(folder: Path) -> Iterator[Settings]:
         web_port=web_port,
         model_dir=PROJECT_ROOT / "models",
         log_level="WARNING",
+        rate_sender_per_minute=0,  # a load test from one address: no rate limit
+        rate_address_per_minute=0,
     )
     upgrade(settings)
     log_path = folder / "system.log"

@@ -183,6 +183,8 @@ def run(args: argparse.Namespace) -> dict:
             web_port=free_port(),
             model_dir=PROJECT_ROOT / "models",
             log_level="WARNING",
+            rate_sender_per_minute=0,  # a load test from one address: no rate limit
+            rate_address_per_minute=0,
         )
         upgrade(settings)
         with open(RESULTS / "profile-servers.log", "w") as server_log:

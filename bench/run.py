@@ -319,6 +319,8 @@ def run_profile(name: str, args: argparse.Namespace, folder: Path) -> dict:
             web_port=free_port(),
             model_dir=PROJECT_ROOT / "models",
             log_level="WARNING",
+            rate_sender_per_minute=0,  # a load test from one address: no rate limit
+            rate_address_per_minute=0,
         )
         if name.startswith("production"):
             instances = production_instances(name)

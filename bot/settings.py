@@ -52,6 +52,9 @@ class Settings:
     retain_sms_days: int = 30
     retain_audit_days: int = 2190
     purge_hours: float = 24.0
+    # Patient channels: messages a minute from one sender and from one address (0: no limit).
+    rate_sender_per_minute: int = 60
+    rate_address_per_minute: int = 600
     # SMS channel (bot/sms); off unless sms_provider is "twilio" or "notify".
     sms_provider: str = ""
     sms_public_url: str = ""
@@ -158,7 +161,8 @@ class Settings:
             "WM_WEB_WORKERS": str(self.web_workers),
             "WM_SESSION_IDLE_MINUTES": str(self.session_idle_minutes),
             **{
-                f"WM_{name.upper()}": str(getattr(self, name)) for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS
+                f"WM_{name.upper()}": str(getattr(self, name))
+                for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS
             },
         }
 
@@ -175,6 +179,7 @@ RETENTION_FIELDS = (
     "retain_audit_days",
     "purge_hours",
 )
+LIMIT_FIELDS = ("rate_sender_per_minute", "rate_address_per_minute")
 SMS_FIELDS = (
     "sms_provider",
     "sms_public_url",
@@ -243,6 +248,6 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
         **{
             name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
-            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS
+            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS
         },
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

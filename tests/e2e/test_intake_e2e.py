@@ -166,3 +166,22 @@ def test_a_decline_deletes_the_conversation_and_the_intake_in_that_turn(system):
     assert counted >= 1
     again = Patient.text(patient.say("hello"))  # a fresh start, not the end of the old conversation
     assert "happy to go on and share your answers" in again
+
+
+def test_too_many_messages_a_minute_get_429_and_nothing_of_them_is_stored_but_a_disclosure_gets_through(system):
+    patient, limit = Patient(system.settings), system.settings.rate_sender_per_minute
+    statuses = []
+    for number in range(2 * limit + 1):  # the window is a clock minute: a burst may straddle two
+        status, body = patient.post({"sender": patient.sender, "message": f"hello number {number}"})
+        statuses.append(status)
+        if status == 429:
+            break
+    assert statuses[-1] == 429 and limit <= statuses.count(200) < 2 * limit, statuses
+    assert "Please wait a minute" in json.loads(body)["error"]
+    # (Sixty unusable answers to the consent question end the conversation, which then keeps nothing:
+    # so look for the refused message itself.)
+    refused = f"hello number {len(statuses) - 1}"
+    [(stored,)] = query(system, "SELECT COUNT(*) FROM events WHERE data LIKE :t", t=f"%{refused}%")
+    assert stored == 0  # the refused message reached nothing
+    status, replies = patient.post({"sender": patient.sender, "message": "I want to end my life"})
+    assert status == 200 and "999" in Patient.text(replies)

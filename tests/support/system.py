@@ -128,6 +128,9 @@ def embedded_settings(folder: Path, **changes: object) -> Settings:
         web_port=free_port(),
         model_dir=PROJECT_ROOT / "models",
         log_level="INFO",
+        # Every simulated patient comes from 127.0.0.1: the per-address limit would throttle the suite.
+        # The per-sender limit stays as deployed (tests/e2e/test_intake_e2e.py checks it).
+        rate_address_per_minute=0,
     ).with_overrides(**changes)
 
 

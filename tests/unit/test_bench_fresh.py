@@ -17,6 +17,8 @@ HOT_PATH = [
     "bot/rasa",
     "actions",
     "bot/intake",
+    "bot/language",
+    "bot/rate_limit.py",
     "bot/queue/entry.py",
     "bot/db/engine.py",
     "bot/db/models.py",

@@ -4,7 +4,8 @@ Same URL and protocol as Rasa's `rest` channel (POST /webhooks/rest/webhook
 with {"sender", "message"}), so any client written for Rasa works. Bad input
 gets a 400 with a clear reason and never reaches the tracker. A failure inside
 Rasa is logged without the patient's text (Rasa's own handler logs it at
-ERROR) and the patient is told their answers so far are safe.
+ERROR) and the patient is told their answers so far are safe. Too many messages
+a minute from one sender or address get a 429 (`bot.rate_limit`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
-from sanic.exceptions import InvalidUsage, PayloadTooLarge
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage, PayloadTooLarge, SanicException
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.intake.fallback import fallback_reply
+from bot.rate_limit import WINDOW_SECONDS, RateLimiter, client_address
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -89,7 +92,27 @@ class GuardedRestInput(RestInput):
         return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guard_handler(on_new_message))
+        blueprint = super().blueprint(guard_handler(on_new_message))
+        limiter = RateLimiter.from_settings(load_settings())
+
+        @blueprint.middleware("request")
+        async def limit(request: Request) -> Optional[HTTPResponse]:
+            """Over the rate limit: 429 before Rasa sees the message (bad input is left to the handler's 400)."""
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            try:
+                body = _body(request)
+                sender = clean_sender(body.get("sender"))
+            except SanicException:
+                return None
+            address = client_address(request.ip, request.headers.get("x-forwarded-for"))
+            message = body.get("message") if isinstance(body.get("message"), str) else None
+            refusal = await limiter.refusal(sender, address, message)
+            if refusal is None:
+                return None
+            return response.json({"error": refusal}, status=429, headers={"Retry-After": str(WINDOW_SECONDS)})
+
+        return blueprint
 
 
 def guard_handler(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:

@@ -22,6 +22,7 @@ from sanic import Blueprint
 from sanic.exceptions import SanicException
 
 from bot.rasa.channels.rest import MAX_METADATA_CHARS, clean_message, clean_sender, guard_handler
+from bot.rate_limit import RateLimiter, client_address
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class GuardedSocketIOInput(SocketIOInput):
         webhook = super().blueprint(guarded)
         sio = self.sio
         max_chars = getattr(self, "max_message_chars", load_settings().max_message_chars)
+        limiter = RateLimiter.from_settings(load_settings())
 
         # Registered after Rasa's own handlers, so these replace them for the same events.
         @sio.on("session_request", namespace=self.namespace)
@@ -94,6 +96,14 @@ class GuardedSocketIOInput(SocketIOInput):
                     {"text": f"Sorry, I couldn't read that message. {error}", "error": str(error)},
                     room=sid,
                 )
+                return
+            environ = sio.get_environ(sid, namespace=self.namespace) or {}
+            opened_by = environ.get("sanic.request")  # engineio's Sanic driver fakes REMOTE_ADDR
+            peer = getattr(opened_by, "ip", None) or environ.get("REMOTE_ADDR")
+            address = client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+            refusal = await limiter.refusal(session or sid, address, text)
+            if refusal is not None:
+                await sio.emit(self.bot_message_evt, {"text": refusal, "error": "rate limited"}, room=sid)
                 return
             await guarded(UserMessage(text, output, session or sid, input_channel=self.name(), metadata=metadata))
 
