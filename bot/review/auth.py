@@ -29,6 +29,8 @@ MIN_PASSWORD_LENGTH = 12
 FREE_ATTEMPTS = 3  # failures before each further attempt must wait
 LOCK_AFTER = 6  # failures in a row that lock the account
 LOCK_FOR = timedelta(minutes=15)
+SECOND_FACTOR_ROLES = (Role.ADMIN,)
+"""Roles that sign in with a password and an authenticator's code (`whatmatters user totp EMAIL`)."""
 API_TOKEN_PREFIX = "wm_"
 
 # Checked when the e-mail is unknown, so an unknown account costs the same time as a known one.
@@ -57,8 +59,9 @@ class SignIn:
     """The result of a sign-in attempt. `user` is set only on success."""
 
     user: Optional[Staff]
-    reason: str = ""  # "", "invalid", "slow_down", "locked"
+    reason: str = ""  # "", "invalid", "slow_down", "locked", "no_second_factor"
     retry_after: int = 0  # seconds
+    second_factor: bool = False  # the password was right; the session waits for the authenticator's code
 
 
 def digest(secret: str) -> str:
@@ -72,6 +75,11 @@ def normalise_email(email: str) -> str:
 def generate_password() -> str:
     """A random password for a new account, printed once by the command line."""
     return secrets.token_urlsafe(15)
+
+
+def check_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def hash_password(password: str) -> str:
@@ -95,8 +103,7 @@ async def create_user(session: AsyncSession, email: str, role: str, password: st
         raise AccountError(f"role must be one of: {', '.join(Role.ALL)}")
     if "@" not in email or len(email) > 255 or email.startswith("@") or email.endswith("@"):
         raise AccountError(f"not an e-mail address: {email!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    check_strength(password)
     if await find_user(session, email) is not None:
         raise AccountError(f"there is already an account for {email}")
     user = StaffUser(
@@ -177,16 +184,24 @@ async def sign_in(
         if failures >= LOCK_AFTER:
             return SignIn(None, "locked", int(LOCK_FOR.total_seconds()))
         return SignIn(None, "invalid")
+    if user.role in SECOND_FACTOR_ROLES and not user.totp_secret:
+        await audit.record(session, email, "auth.sign_in_refused", source=source, detail={"reason": "no second factor"})
+        return SignIn(None, "no_second_factor")
     values = {"failed_attempts": 0, "last_failed_at": None, "locked_until": None, "last_sign_in_at": now}
     if HASHER.check_needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)
     await session.execute(update(StaffUser).where(StaffUser.id == user.id).values(**values))
-    await audit.record(session, email, "auth.sign_in", source=source)
-    return SignIn(_staff(user))
+    await audit.record(
+        session, email, "auth.sign_in" if not user.totp_secret else "auth.password_checked", source=source
+    )
+    return SignIn(_staff(user), second_factor=bool(user.totp_secret))
 
 
-async def start_session(session: AsyncSession, user: Staff, source: Optional[str] = None) -> tuple[str, str]:
-    """A new session for a signed-in user: returns (cookie value, CSRF token)."""
+async def start_session(
+    session: AsyncSession, user: Staff, source: Optional[str] = None, second_factor_pending: bool = False
+) -> tuple[str, str]:
+    """A new session for a signed-in user: returns (cookie value, CSRF token). A session waiting for
+    the second factor opens nothing but the page that asks for the code."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = utcnow()
@@ -198,6 +213,7 @@ async def start_session(session: AsyncSession, user: Staff, source: Optional[str
             created_at=now,
             last_seen_at=now,
             source=(source or "")[:255],
+            second_factor_pending=second_factor_pending,
         )
     )
     await session.flush()
@@ -209,6 +225,7 @@ class ActiveSession:
     user: Staff
     csrf_token: str
     session_id: int
+    second_factor_pending: bool = False
 
 
 async def resume_session(
@@ -234,7 +251,7 @@ async def resume_session(
     # Write at most once a minute: every page would otherwise be a write.
     if aware(record.last_seen_at) + timedelta(seconds=60) < now:
         await session.execute(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
-    return ActiveSession(_staff(user), record.csrf_token, record.id), False
+    return ActiveSession(_staff(user), record.csrf_token, record.id, bool(record.second_factor_pending)), False
 
 
 async def end_session(session: AsyncSession, token: str, source: Optional[str] = None) -> None:
@@ -289,3 +306,37 @@ async def user_for_token(session: AsyncSession, token: str) -> Optional[Staff]:
         return None
     await session.execute(update(ApiToken).where(ApiToken.id == row[0].id).values(last_used_at=utcnow()))
     return _staff(row[1])
+
+
+async def end_all_sessions(session: AsyncSession, user_id: int) -> int:
+    result = await session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+    return int(result.rowcount or 0)
+
+
+async def _user_or_error(session: AsyncSession, email: str) -> StaffUser:
+    user = await find_user(session, normalise_email(email))
+    if user is None:
+        raise AccountError(f"no account {email!r}")
+    return user
+
+
+async def change_password(session: AsyncSession, email: str, password: str, actor: str = "system") -> int:
+    """Set a new password and end every session of the account (returns how many)."""
+    user = await _user_or_error(session, email)
+    check_strength(password)
+    await session.execute(
+        update(StaffUser).where(StaffUser.id == user.id).values(password_hash=hash_password(password))
+    )
+    ended = await end_all_sessions(session, user.id)
+    await audit.record(session, actor, "auth.password_changed", detail={"account": user.email, "sessions_ended": ended})
+    return ended
+
+
+async def set_active(session: AsyncSession, email: str, active: bool, actor: str = "system") -> int:
+    """Enable or disable an account; disabling ends its sessions at once (returns how many)."""
+    user = await _user_or_error(session, email)
+    await session.execute(update(StaffUser).where(StaffUser.id == user.id).values(active=active))
+    ended = 0 if active else await end_all_sessions(session, user.id)
+    action = "auth.account_enabled" if active else "auth.account_disabled"
+    await audit.record(session, actor, action, detail={"account": user.email, "sessions_ended": ended})
+    return ended

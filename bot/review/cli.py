@@ -1,6 +1,9 @@
 """`whatmatters` commands of the review app.
 
     whatmatters user add EMAIL --role linkworker|admin [--generate-password]
+    whatmatters user totp EMAIL                  a new authenticator secret (admins need one to sign in)
+    whatmatters user password EMAIL [--generate-password]   a new password; every session ends
+    whatmatters user disable|enable EMAIL         disabling ends every session at once
     whatmatters token create --user EMAIL [--name NAME]
 
 A new account's password is asked for twice on a terminal; with
@@ -18,7 +21,7 @@ from typing import Optional
 
 from bot.cli_support import cli_actor
 from bot.db.engine import in_transaction
-from bot.review import auth
+from bot.review import auth, second_factor
 from bot.review.models import Role
 from bot.settings import Settings
 
@@ -26,8 +29,16 @@ from bot.settings import Settings
 def register(commands: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the `whatmatters` parser."""
     user = commands.add_parser("user", help="staff accounts of the review app")
-    add = user.add_subparsers(dest="user_command", required=True).add_parser("add", help="create an account")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="create an account")
     add.add_argument("email")
+    totp = user_commands.add_parser("totp", help="set up (or replace) the account's authenticator app")
+    totp.add_argument("email")
+    password = user_commands.add_parser("password", help="set a new password; every session of the account ends")
+    password.add_argument("email")
+    password.add_argument("--generate-password", action="store_true", help="generate one and print it once")
+    for name, text in (("disable", "stop an account signing in; its sessions end at once"), ("enable", "let it again")):
+        user_commands.add_parser(name, help=text).add_argument("email")
     add.add_argument("--role", required=True, choices=Role.ALL)
     add.add_argument(
         "--generate-password",
@@ -51,9 +62,14 @@ def _ask_password() -> Optional[str]:
     return first
 
 
-def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
+def _new_password(generate: bool) -> tuple[Optional[str], bool]:
+    """(password, generated): asked twice on a terminal, else (or when asked) generated."""
     generated = generate or not sys.stdin.isatty()
-    password = auth.generate_password() if generated else _ask_password()
+    return (auth.generate_password() if generated else _ask_password()), generated
+
+
+def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
+    password, generated = _new_password(generate)
     if password is None:
         return 1
     try:
@@ -82,10 +98,56 @@ def create_token(settings: Settings, email: str, name: Optional[str]) -> int:
     return 0
 
 
+def enrol_totp(settings: Settings, email: str) -> int:
+    try:
+        enrolment = asyncio.run(in_transaction(settings, lambda s: second_factor.enrol(s, email, actor=cli_actor())))
+    except auth.AccountError as error:
+        print(f"No authenticator set up: {error}.", file=sys.stderr)
+        return 1
+    print(f"Authenticator set up for {email}; any earlier one no longer works and its sessions have ended.")
+    print("Add it to the authenticator app (shown only now; pass it on securely):")
+    print(f"  key: {enrolment.secret}")
+    print(f"  link: {enrolment.uri}")
+    return 0
+
+
+def new_password(settings: Settings, email: str, generate: bool) -> int:
+    password, generated = _new_password(generate)
+    if password is None:
+        return 1
+    try:
+        ended = asyncio.run(
+            in_transaction(settings, lambda s: auth.change_password(s, email, password, actor=cli_actor()))
+        )
+    except auth.AccountError as error:
+        print(f"Password not changed: {error}.", file=sys.stderr)
+        return 1
+    print(f"Password changed for {email}; {ended} session(s) ended.")
+    if generated:
+        print(f"Password (shown only now; pass it on securely): {password}")
+    return 0
+
+
+def set_active(settings: Settings, email: str, active: bool) -> int:
+    try:
+        ended = asyncio.run(in_transaction(settings, lambda s: auth.set_active(s, email, active, actor=cli_actor())))
+    except auth.AccountError as error:
+        print(f"Not changed: {error}.", file=sys.stderr)
+        return 1
+    print(f"{email} can sign in again." if active else f"{email} is disabled; {ended} session(s) ended.")
+    return 0
+
+
 def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     """Run the command if it is one of ours and return its exit code; None if it is not ours."""
     if args.command == "user" and args.user_command == "add":
         return add_user(settings, args.email, args.role, args.generate_password)
+    if args.command == "user" and args.user_command == "totp":
+        return enrol_totp(settings, args.email)
+    if args.command == "user" and args.user_command == "password":
+        return new_password(settings, args.email, args.generate_password)
+    if args.command == "user" and args.user_command in ("disable", "enable"):
+        return set_active(settings, args.email, args.user_command == "enable")
     if args.command == "token" and args.token_command == "create":
         return create_token(settings, args.user, args.name)
     return None

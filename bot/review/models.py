@@ -33,6 +33,8 @@ class StaffUser(Base):
     locked_until = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_sign_in_at = Column(DateTime(timezone=True), nullable=True)
+    # The shared secret of the authenticator app (RFC 6238); required for admins.
+    totp_secret = Column(String(64), nullable=True)
 
 
 class StaffSession(Base):
@@ -45,6 +47,8 @@ class StaffSession(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     source = Column(String(255), nullable=True)
+    # The password was right; the session opens only when the authenticator's code is too.
+    second_factor_pending = Column(Boolean, nullable=False, default=False)
 
 
 class ApiToken(Base):

@@ -48,6 +48,8 @@ def routes() -> list[web.RouteDef]:
         web.get("/healthz", pages.health, name="health"),
         web.get("/login", pages.login_form, name="login_form"),
         web.post("/login", pages.login, name="login"),
+        web.get("/login/code", pages.code_form, name="login_code_form"),
+        web.post("/login/code", pages.code, name="login_code"),
         web.post("/logout", pages.logout, name="logout"),
         web.get("/queue", pages.queue_page, name="queue"),
         web.get("/queue/live", pages.queue_live, name="queue_live"),

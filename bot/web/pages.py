@@ -17,7 +17,7 @@ from bot.errors import DomainError, Kind
 from bot.intake.display import area_choices
 from bot.intake.summary import ONS_LABELS
 from bot.queue import audit, change, read
-from bot.review import auth
+from bot.review import auth, second_factor
 from bot.sms import store as sms_store
 from bot.web.errors import http_error
 from bot.web.security import (
@@ -105,17 +105,56 @@ async def login(request: web.Request) -> web.StreamResponse:
         if result.user is not None:
             if request.get("session_token"):
                 await auth.end_session(session, request["session_token"], source(request))
-            token, _ = await auth.start_session(session, result.user, source(request))
+            token, _ = await auth.start_session(session, result.user, source(request), result.second_factor)
     if result.user is None:
         message = {
             "locked": f"Too many failed attempts: this account is locked. Try again in {max(1, result.retry_after // 60)} minutes, or ask an admin.",
             "slow_down": f"Too many failed attempts. Wait {result.retry_after} seconds and try again.",
+            "no_second_factor": "Admin accounts sign in with a code from an authenticator app, and this one has none "
+            "set up yet. Ask whoever runs What Matters to run: whatmatters user totp YOUR-EMAIL",
         }.get(result.reason, "The email address or password is not right.")
-        return _login_page(request, message, email, status=429 if result.reason in ("locked", "slow_down") else 401)
-    response = web.HTTPSeeOther(_safe_next(str(form.get("next", "/queue"))))
+        status = {"locked": 429, "slow_down": 429, "no_second_factor": 403}.get(result.reason, 401)
+        return _login_page(request, message, email, status=status)
+    following = _safe_next(str(form.get("next", "/queue")))
+    if result.second_factor:
+        following = "/login/code?" + urlencode({"next": following})
+    response = web.HTTPSeeOther(following)
     set_cookie(request, response, SESSION_COOKIE, token)
     response.del_cookie(LOGIN_CSRF_COOKIE, path="/")
     raise response
+
+
+def _code_page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
+    return page(
+        request,
+        "login_code.html",
+        {"error": error, "next": _safe_next(request.query.get("next", "/queue"))},
+        status=status,
+    )
+
+
+async def code_form(request: web.Request) -> web.StreamResponse:
+    if request.get("pending") is None:
+        raise web.HTTPSeeOther("/queue" if request.get("user") else "/login")
+    return _code_page(request)
+
+
+async def code(request: web.Request) -> web.StreamResponse:
+    pending = request.get("pending")
+    if pending is None:
+        raise web.HTTPSeeOther("/queue" if request.get("user") else "/login")
+    form = await request.post()
+    async with _session(request) as session, session.begin():
+        outcome = await second_factor.confirm(
+            session, pending.session_id, str(form.get("code", ""))[:20], source(request)
+        )
+    if outcome == "ok":
+        raise web.HTTPSeeOther(_safe_next(str(form.get("next", "/queue"))))
+    if outcome == "locked":
+        response = web.HTTPSeeOther("/login?locked=1")
+        response.del_cookie(SESSION_COOKIE, path="/")
+        raise response
+    return _code_page(request, "That code is not right. Type the six digits your authenticator app shows now.", 401)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:

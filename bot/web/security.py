@@ -66,6 +66,10 @@ def set_cookie(
     )
 
 
+SECOND_FACTOR_PATHS = ("/login/code", "/logout")
+"""All a session waiting for its authenticator code may reach."""
+
+
 def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
@@ -123,6 +127,14 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         idle = timedelta(minutes=request.app[settings_key].session_idle_minutes)
         async with factory() as session, session.begin():
             active, expired = await auth.resume_session(session, token, idle)
+        if active is not None and active.second_factor_pending:
+            # The password was right; only the code page (and signing out) opens until the code is.
+            request["pending"] = active
+            request["csrf"] = active.csrf_token
+            request["session_token"] = token
+            if request.path in SECOND_FACTOR_PATHS or is_public(request.path):
+                return await handler(request)
+            raise web.HTTPSeeOther("/login/code")
         if active is not None:
             request["user"] = active.user
             request["csrf"] = active.csrf_token

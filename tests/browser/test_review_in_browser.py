@@ -94,8 +94,12 @@ def test_a_link_worker_works_mrs_c_and_sees_risk_on_top(system, browser_context)
     page.set_viewport_size({"width": 1200, "height": 900})
 
     # The admin sees the link worker's view of Mrs C's summary in the audit log.
+    # An admin signs in with a password and the code of their authenticator app.
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, base, "admin@example.org")
+    sign_in(page, base, "admin@example.org", settings)
+    assert "auth.second_factor" not in page.content()
+    page.goto(f"{base}/admin/audit?action=auth.sign_in")
+    assert "second_factor: True" in page.locator(".wm-audit").inner_text()
     page.goto(f"{base}/admin/audit?action=intake.view_summary&intake={intake_id}")
     rows = page.locator(".wm-audit tbody tr")
     assert rows.count() >= 1

@@ -135,14 +135,17 @@ def test_user_add_generates_a_password_once_and_token_create_prints_a_token(db_s
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token.startswith("wm_")
     assert cli.main(["token", "create", "--user", "nobody@example.org"]) == 1
+    assert cli.main(["user", "totp", "nia@example.org"]) == 0  # an admin signs in with an authenticator too
+    assert "otpauth://totp/" in capsys.readouterr().out
 
     async def check(session):
         signed = await auth.sign_in(session, "nia@example.org", password)
         staff = await auth.user_for_token(session, token)
-        return signed.user, staff
+        return signed, staff
 
     signed, staff = asyncio.run(in_db(db_settings, check))
-    assert signed is not None and signed.is_admin and staff.email == "nia@example.org"
+    assert signed.user is not None and signed.user.is_admin and staff.email == "nia@example.org"
+    assert signed.second_factor is True  # the password alone opens a session waiting for the code
     actions = [a for _, a, _ in asyncio.run(audit_actions(db_settings))]
     assert actions[:2] == ["user.create", "token.create"]
 

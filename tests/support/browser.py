@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from bot.review import auth
 from bot.settings import PROJECT_ROOT
-from tests.support.review import PASSWORD, in_db
+from tests.support.review import PASSWORD, add_user, current_code
 from tests.support.system import ARTIFACTS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,17 +30,27 @@ SHOTS = ARTIFACTS / "browser"
 WIDGET_SHOTS = ARTIFACTS / "widget"
 
 
-def create_staff(settings, email: str, role: str = "linkworker") -> None:
-    """Create an account with the review app's own function (in a thread: Playwright owns this one's loop)."""
+def _in_thread(work):
+    """Run a coroutine to the end in a thread of its own: Playwright owns this thread's loop."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, in_db(settings, lambda s: auth.create_user(s, email, role, PASSWORD))).result()
+        return pool.submit(asyncio.run, work).result()
 
 
-def sign_in(page, base: str, email: str) -> None:
+def create_staff(settings, email: str, role: str = "linkworker") -> None:
+    """Create an account the way the review app's tests do (an admin gets an authenticator)."""
+    _in_thread(add_user(settings, email, role))
+
+
+def sign_in(page, base: str, email: str, settings=None) -> None:
+    """Sign in through the form; an admin types the code their authenticator shows (from `settings`)."""
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/(queue|login/code)(\?.*)?$"))
+    if "/login/code" in page.url:
+        page.fill("#code", _in_thread(current_code(settings, email)))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/queue")
 
 

@@ -6,11 +6,14 @@ import re
 import uuid
 from typing import Any, Optional
 
+import pyotp
+
 from bot.db.engine import in_transaction
 from bot.intake import store
 from bot.intake.summary import build_summary, summary_text
-from bot.review import auth
+from bot.review import auth, second_factor
 from bot.settings import Settings
+from bot.web.security import settings_key
 
 PASSWORD = "correct horse battery staple"
 
@@ -24,7 +27,27 @@ async def in_db(settings: Settings, work):
 
 
 async def add_user(settings: Settings, email: str, role: str = "linkworker", password: str = PASSWORD):
-    return await in_db(settings, lambda s: auth.create_user(s, email, role, password))
+    """An account as `whatmatters user add` makes one; an admin also gets an authenticator, as they must."""
+    staff = await in_db(settings, lambda s: auth.create_user(s, email, role, password))
+    if role in auth.SECOND_FACTOR_ROLES:
+        await in_db(settings, lambda s: second_factor.enrol(s, email))
+    return staff
+
+
+async def current_code(settings: Settings, email: str) -> str:
+    """What the account's authenticator app shows now."""
+    from sqlalchemy import select
+
+    from bot.review.models import StaffUser
+
+    secret = await in_db(
+        settings, lambda s: _scalar(s, select(StaffUser.totp_secret).where(StaffUser.email == email.lower()))
+    )
+    return pyotp.TOTP(secret).now()
+
+
+async def _scalar(session, query):
+    return (await session.execute(query)).scalar_one()
 
 
 MRS_C_ANSWERS: dict[str, tuple[Any, str]] = {
@@ -95,13 +118,22 @@ def csrf_of(html: str) -> str:
 
 
 async def sign_in(client, email: str, password: str = PASSWORD) -> str:
-    """Sign a test client in; returns the session's CSRF token."""
+    """Sign a test client in (with the authenticator's code when the account has one); returns the CSRF token."""
     page = await client.get("/login")
     token = csrf_of(await page.text())
     reply = await client.post(
         "/login", data={"email": email, "password": password, "csrf_token": token}, allow_redirects=False
     )
     assert reply.status == 303, await reply.text()
+    if reply.headers["Location"].startswith("/login/code"):
+        code_page = await client.get(reply.headers["Location"])
+        settings = client.server.app[settings_key]
+        reply = await client.post(
+            "/login/code",
+            data={"code": await current_code(settings, email), "csrf_token": csrf_of(await code_page.text())},
+            allow_redirects=False,
+        )
+        assert reply.status == 303, await reply.text()
     queue = await client.get("/queue")
     assert queue.status == 200
     return csrf_of(await queue.text())
