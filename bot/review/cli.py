@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import getpass
 import sys
-from typing import Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from bot.cli_support import cli_actor
 from bot.db.engine import in_transaction
@@ -68,16 +68,25 @@ def _new_password(generate: bool) -> tuple[Optional[str], bool]:
     return (auth.generate_password() if generated else _ask_password()), generated
 
 
+_FAILED = object()
+
+
+def _account_change(settings: Settings, work: Callable[[Any], Awaitable[Any]], refusal: str) -> Any:
+    """Run one account change in a transaction; on an AccountError print `refusal: why` and return _FAILED."""
+    try:
+        return asyncio.run(in_transaction(settings, work))
+    except auth.AccountError as error:
+        print(f"{refusal}: {error}.", file=sys.stderr)
+        return _FAILED
+
+
 def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
     password, generated = _new_password(generate)
     if password is None:
         return 1
-    try:
-        staff = asyncio.run(
-            in_transaction(settings, lambda s: auth.create_user(s, email, role, password, actor=cli_actor()))
-        )
-    except auth.AccountError as error:
-        print(f"No account created: {error}.", file=sys.stderr)
+    work = lambda s: auth.create_user(s, email, role, password, actor=cli_actor())  # noqa: E731
+    staff = _account_change(settings, work, "No account created")
+    if staff is _FAILED:
         return 1
     print(f"Created {Role.NAMES[staff.role].lower()} account {staff.email}.")
     if generated:
@@ -86,12 +95,10 @@ def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
 
 
 def create_token(settings: Settings, email: str, name: Optional[str]) -> int:
-    try:
-        token = asyncio.run(
-            in_transaction(settings, lambda s: auth.create_api_token(s, email, name, actor=cli_actor()))
-        )
-    except auth.AccountError as error:
-        print(f"No token created: {error}.", file=sys.stderr)
+    token = _account_change(
+        settings, lambda s: auth.create_api_token(s, email, name, actor=cli_actor()), "No token created"
+    )
+    if token is _FAILED:
         return 1
     print("Bearer token (shown only now; keep it secret):")
     print(token)
@@ -99,10 +106,10 @@ def create_token(settings: Settings, email: str, name: Optional[str]) -> int:
 
 
 def enrol_totp(settings: Settings, email: str) -> int:
-    try:
-        enrolment = asyncio.run(in_transaction(settings, lambda s: second_factor.enrol(s, email, actor=cli_actor())))
-    except auth.AccountError as error:
-        print(f"No authenticator set up: {error}.", file=sys.stderr)
+    enrolment = _account_change(
+        settings, lambda s: second_factor.enrol(s, email, actor=cli_actor()), "No authenticator set up"
+    )
+    if enrolment is _FAILED:
         return 1
     print(f"Authenticator set up for {email}; any earlier one no longer works and its sessions have ended.")
     print("Add it to the authenticator app (shown only now; pass it on securely):")
@@ -115,12 +122,9 @@ def new_password(settings: Settings, email: str, generate: bool) -> int:
     password, generated = _new_password(generate)
     if password is None:
         return 1
-    try:
-        ended = asyncio.run(
-            in_transaction(settings, lambda s: auth.change_password(s, email, password, actor=cli_actor()))
-        )
-    except auth.AccountError as error:
-        print(f"Password not changed: {error}.", file=sys.stderr)
+    work = lambda s: auth.change_password(s, email, password, actor=cli_actor())  # noqa: E731
+    ended = _account_change(settings, work, "Password not changed")
+    if ended is _FAILED:
         return 1
     print(f"Password changed for {email}; {ended} session(s) ended.")
     if generated:
@@ -129,10 +133,8 @@ def new_password(settings: Settings, email: str, generate: bool) -> int:
 
 
 def set_active(settings: Settings, email: str, active: bool) -> int:
-    try:
-        ended = asyncio.run(in_transaction(settings, lambda s: auth.set_active(s, email, active, actor=cli_actor())))
-    except auth.AccountError as error:
-        print(f"Not changed: {error}.", file=sys.stderr)
+    ended = _account_change(settings, lambda s: auth.set_active(s, email, active, actor=cli_actor()), "Not changed")
+    if ended is _FAILED:
         return 1
     print(f"{email} can sign in again." if active else f"{email} is disabled; {ended} session(s) ended.")
     return 0
