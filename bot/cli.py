@@ -45,11 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     queue_list.add_argument("--all", action="store_true", help="include closed items")
 
     intake = commands.add_parser("intake", help="one intake")
-    show = intake.add_subparsers(dest="intake_command", required=True).add_parser(
-        "show", help="an intake and its summary"
-    )
+    intake_commands = intake.add_subparsers(dest="intake_command", required=True)
+    show = intake_commands.add_parser("show", help="an intake and its summary")
     show.add_argument("id", help="the intake's number or its reference (WM-...)")
     show.add_argument("--json", action="store_true", help="machine-readable output, including the summary document")
+    export = intake_commands.add_parser("export", help="an intake as a FHIR R4 Bundle (application/fhir+json)")
+    export.add_argument("id", help="the intake's number or its reference (WM-...)")
+    export.add_argument("--fhir", action="store_true", required=True, help="as FHIR R4 (the only format so far)")
     for module in _command_modules():
         module.register(commands)
     return parser
@@ -83,11 +85,13 @@ def _print_queue(document: dict[str, Any]) -> None:
         print(f"{mark:<20} {row['reference']:<10} {row['status']:<10} {row['channel']:<8} {since:<20} {extras}")
 
 
-async def _intake_show(session, ident: str) -> Optional[dict[str, Any]]:
+async def _intake_show(session, ident: str, via: str = "show") -> Optional[dict[str, Any]]:
     intake_id = await read.find_intake_id(session, ident)
     if intake_id is None:
         return None
-    return await read.intake_document(session, intake_id, cli_actor(), source="cli", via="cli")
+    return await read.intake_document(
+        session, intake_id, cli_actor(), source="cli", via="cli" if via == "show" else "cli fhir"
+    )
 
 
 def _print_intake(data: dict[str, Any]) -> None:
@@ -144,11 +148,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         document = asyncio.run(in_transaction(settings, lambda s: _queue_list(s, args.all)))
         print(json.dumps(document, indent=2)) if args.json else _print_queue(document)
     if args.command == "intake":
-        data = asyncio.run(in_transaction(settings, lambda s: _intake_show(s, args.id)))
+        data = asyncio.run(in_transaction(settings, lambda s: _intake_show(s, args.id, args.intake_command)))
         if data is None:
             print(f"No intake {args.id}.", file=sys.stderr)
             return 1
-        print(json.dumps(data, indent=2, default=str)) if args.json else _print_intake(data)
+        if args.intake_command == "export":
+            from bot.fhir.bundle import export_bundle
+
+            print(json.dumps(export_bundle(data), indent=2, default=str))
+        elif args.json:
+            print(json.dumps(data, indent=2, default=str))
+        else:
+            _print_intake(data)
     return 0
 
 

@@ -17,6 +17,8 @@ from jsonschema.exceptions import ValidationError
 
 from bot.db.models import Priority, QueueStatus
 from bot.errors import DomainError
+from bot.fhir.bundle import export_bundle
+from bot.fhir.questionnaire import questionnaire
 from bot.intake.display import AREA_LABELS
 from bot.queue import change, read
 from bot.web.errors import json_error
@@ -304,14 +306,36 @@ async def list_queue(request: web.Request) -> web.Response:
     return web.json_response(document)
 
 
-async def get_intake(request: web.Request) -> web.Response:
+FHIR_JSON = "application/fhir+json"
+
+
+def _fhir(resource: dict[str, Any]) -> web.Response:
+    return web.Response(text=json.dumps(resource, default=str), content_type=FHIR_JSON)
+
+
+async def _intake_reply(request: web.Request, via: str, render: Any) -> web.Response:
+    """The intake document (its view audited) rendered by `render`, or the domain error as JSON."""
     intake_id = _intake_id(request)
     try:
         async with request.app[db_key]() as session, session.begin():
-            document = await read.intake_document(session, intake_id, request["user"].email, source(request), "api")
+            document = await read.intake_document(session, intake_id, request["user"].email, source(request), via)
     except DomainError as error:
         return json_error(error)
-    return web.json_response(document)
+    return render(document)
+
+
+async def get_intake(request: web.Request) -> web.Response:
+    return await _intake_reply(request, "api", web.json_response)
+
+
+async def get_intake_fhir(request: web.Request) -> web.Response:
+    """One intake as a FHIR R4 Bundle; the view is audited like any other."""
+    return await _intake_reply(request, "fhir", lambda document: _fhir(export_bundle(document)))
+
+
+async def get_questionnaire(request: web.Request) -> web.Response:
+    """The intake's questions as a FHIR Questionnaire: a definition, no patient data, so public."""
+    return _fhir(questionnaire())
 
 
 async def change_status(request: web.Request) -> web.Response:

@@ -70,6 +70,8 @@ def routes() -> list[web.RouteDef]:
         web.get("/api/v1/openapi.json", api.openapi, name="api_openapi"),
         web.get("/api/v1/queue", api.list_queue, name="api_queue"),
         web.get("/api/v1/intakes/{intake_id}", api.get_intake, name="api_intake"),
+        web.get("/api/v1/intakes/{intake_id}/fhir", api.get_intake_fhir, name="api_intake_fhir"),
+        web.get("/fhir/Questionnaire/what-matters-intake", api.get_questionnaire, name="fhir_questionnaire"),
         web.post("/api/v1/intakes/{intake_id}/status", api.change_status, name="api_status"),
         web.post("/api/v1/intakes/{intake_id}/notes", api.add_note, name="api_note"),
     ]

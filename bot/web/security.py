@@ -27,7 +27,7 @@ LOGIN_CSRF_COOKIE = "wm_login_csrf"
 CSRF_FIELD = "csrf_token"
 
 PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/")
-PUBLIC_PATHS = {"/", "/login", "/healthz", "/favicon.ico"}
+PUBLIC_PATHS = {"/", "/login", "/healthz", "/favicon.ico", "/fhir/Questionnaire/what-matters-intake"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 CSP = (
