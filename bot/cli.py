@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     export = intake_commands.add_parser("export", help="an intake as a FHIR R4 Bundle (application/fhir+json)")
     export.add_argument("id", help="the intake's number or its reference (WM-...)")
     export.add_argument("--fhir", action="store_true", required=True, help="as FHIR R4 (the only format so far)")
+    export.add_argument("--transaction", action="store_true", help="a transaction Bundle, to store on a FHIR server")
     for module in _command_modules():
         module.register(commands)
     return parser
@@ -155,7 +156,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.intake_command == "export":
             from bot.fhir.bundle import export_bundle
 
-            print(json.dumps(export_bundle(data), indent=2, default=str))
+            print(json.dumps(export_bundle(data, args.transaction), indent=2, default=str))
         elif args.json:
             print(json.dumps(data, indent=2, default=str))
         else:

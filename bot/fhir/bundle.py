@@ -12,6 +12,8 @@
   prescribing declined" as an Observation instead of the referral.
 
 Entries are linked by `urn:uuid:` full URLs derived from the intake, so an export is the same each time.
+As a transaction (for a FHIR server to store), each entry also says how: POST to its resource type,
+the server replacing the `urn:uuid:` references with the ids it gives.
 """
 
 from __future__ import annotations
@@ -116,8 +118,9 @@ def _observation(code: dict[str, Any], patient_url: str, when: Optional[str], **
     return observation
 
 
-def export_bundle(document: dict[str, Any]) -> dict[str, Any]:
-    """The intake document (`bot.queue.read.intake_document`) as a FHIR R4 collection Bundle."""
+def export_bundle(document: dict[str, Any], transaction: bool = False) -> dict[str, Any]:
+    """The intake document (`bot.queue.read.intake_document`) as a FHIR R4 Bundle: a collection, or a
+    transaction to store it."""
     reference = document["reference"]
     when = document.get("submitted_at") or document.get("created_at")
     patient_url, response_url = _full_url(reference, "patient"), _full_url(reference, "response")
@@ -163,9 +166,12 @@ def export_bundle(document: dict[str, Any]) -> dict[str, Any]:
         if flag.get("created_at"):
             resource["period"] = {"start": flag["created_at"]}
         entries.append(_entry(_full_url(reference, f"flag-{index}"), resource))
+    if transaction:
+        for entry in entries:
+            entry["request"] = {"method": "POST", "url": entry["resource"]["resourceType"]}
     return {
         "resourceType": "Bundle",
-        "type": "collection",
+        "type": "transaction" if transaction else "collection",
         "identifier": {"system": f"{CANONICAL_BASE}/intake-reference", "value": reference},
         "entry": entries,
     }

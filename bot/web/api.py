@@ -329,8 +329,12 @@ async def get_intake(request: web.Request) -> web.Response:
 
 
 async def get_intake_fhir(request: web.Request) -> web.Response:
-    """One intake as a FHIR R4 Bundle; the view is audited like any other."""
-    return await _intake_reply(request, "fhir", lambda document: _fhir(export_bundle(document)))
+    """One intake as a FHIR R4 Bundle (?type=transaction for one to store); the view is audited like any other."""
+    kind = request.query.get("type", "collection")
+    if kind not in ("collection", "transaction"):
+        return _error(400, "type must be collection or transaction")
+    transaction = kind == "transaction"
+    return await _intake_reply(request, "fhir", lambda document: _fhir(export_bundle(document, transaction)))
 
 
 async def get_questionnaire(request: web.Request) -> web.Response:

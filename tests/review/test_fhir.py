@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import fhirpathpy
+import pytest
 from fhir.resources.bundle import Bundle
 from fhir.resources.questionnaire import Questionnaire
 
@@ -32,6 +34,7 @@ async def test_the_questionnaire_has_one_item_per_question_and_parses_as_r4(clie
     assert reply.status == 200 and reply.content_type == "application/fhir+json"
     body = json.loads(await reply.text())
     Questionnaire.parse_obj(body)
+    assert _holds(body, QUESTIONNAIRE_INVARIANTS) == []
     links = _link_ids(body["item"])
     assert len(links) == len(set(links))  # linkIds are unique (sections are "section-...")
     assert [link for link in links if not link.startswith("section-")] == [q.key for q in QUESTIONS]
@@ -44,11 +47,34 @@ def _resources(bundle: dict, kind: str) -> list[dict]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
-async def _bundle(client, settings, intake_id: int) -> dict:
-    reply = await client.get(f"/api/v1/intakes/{intake_id}/fhir", headers=await _token(settings, "lw@example.org"))
+# FHIR R4 invariants the models do not check, as FHIRPath (evaluated by fhirpathpy).
+BUNDLE_INVARIANTS = {
+    "bdl-3": "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' "
+    "or %resource.type = 'history'))",
+    "bdl-7": "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl).isDistinct()",
+    "obs-6": "entry.resource.where($this is Observation).all(dataAbsentReason.empty() or value.empty())",
+    "qrs-1": "entry.resource.where($this is QuestionnaireResponse).item.all((answer.exists() and item.exists()).not())",
+}
+QUESTIONNAIRE_INVARIANTS = {"que-2": "descendants().linkId.isDistinct()"}
+
+
+def _holds(resource: dict, invariants: dict[str, str]) -> list[str]:
+    """The invariants that do not hold (empty when all do)."""
+    return [
+        name
+        for name, rule in invariants.items()
+        if fhirpathpy.evaluate(resource, rule, {"resource": resource}) != [True]
+    ]
+
+
+async def _bundle(client, settings, intake_id: int, kind: str = "collection") -> dict:
+    reply = await client.get(
+        f"/api/v1/intakes/{intake_id}/fhir?type={kind}", headers=await _token(settings, "lw@example.org")
+    )
     assert reply.status == 200 and reply.content_type == "application/fhir+json"
     body = json.loads(await reply.text())
     Bundle.parse_obj(body)
+    assert body["type"] == kind and _holds(body, BUNDLE_INVARIANTS) == []
     full_urls = {entry["fullUrl"] for entry in body["entry"]}
     references = [r for r in _all_references(body)]
     assert references and set(references) <= full_urls  # every reference resolves inside the bundle
@@ -135,3 +161,32 @@ async def test_the_command_line_exports_the_same_bundle(settings):
         "QuestionnaireResponse",
         "ServiceRequest",
     }
+
+
+@pytest.mark.parametrize("kind", ["collection", "transaction"])
+async def test_a_transaction_says_how_to_store_each_entry(client, settings, kind):
+    await add_user(settings, "lw@example.org")
+    intake_id = await add_intake(settings, risk="I have been cutting myself")
+    bundle = await _bundle(client, settings, intake_id, kind)
+    requests = [entry.get("request") for entry in bundle["entry"]]
+    if kind == "transaction":
+        assert all(
+            r["method"] == "POST" and r["url"] == e["resource"]["resourceType"]
+            for r, e in zip(requests, bundle["entry"], strict=True)
+        )
+    else:
+        assert requests == [None] * len(requests)
+    wrong = await client.get(
+        f"/api/v1/intakes/{intake_id}/fhir?type=batch", headers=await _token(settings, "lw@example.org")
+    )
+    assert wrong.status == 400
+
+
+def test_the_invariant_checks_can_fail():
+    """A bundle with a repeated fullUrl, and one with a request in a collection, break bdl-7 and bdl-3."""
+    entry = {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient"}}
+    assert _holds({"resourceType": "Bundle", "type": "collection", "entry": [entry, entry]}, BUNDLE_INVARIANTS) == [
+        "bdl-7"
+    ]
+    stray = {**entry, "request": {"method": "POST", "url": "Patient"}}
+    assert _holds({"resourceType": "Bundle", "type": "collection", "entry": [stray]}, BUNDLE_INVARIANTS) == ["bdl-3"]
