@@ -23,7 +23,7 @@ from bot.errors import DomainError
 from bot.retention import rights
 from bot.retention.purge import Retention, purge
 from bot.settings import Settings
-from bot.sms.phone import PhoneVault
+from bot.sms.phone import vault_for
 
 LABELS = {
     "intakes_abandoned": "unfinished intakes never queued",
@@ -52,16 +52,12 @@ def register(commands: "argparse._SubParsersAction") -> None:
     erase.add_argument("--yes", action="store_true", help="really delete (without it, nothing is done)")
 
 
-def _vault(settings: Settings) -> Optional[PhoneVault]:
-    return PhoneVault(settings.sms_hash_key, settings.sms_encryption_key) if settings.sms_enabled else None
-
-
 def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     if args.command == "purge":
         return _purge(args, settings)
     if args.command != "person":
         return None
-    vault = _vault(settings)
+    vault = vault_for(settings)
 
     async def work(session: Any) -> Any:
         person = await rights.find_person(session, args.who, vault)

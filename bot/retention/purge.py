@@ -18,7 +18,7 @@ old: an open queue item keeps its intake and its conversation.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Optional
 
@@ -49,13 +49,8 @@ class Retention:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Retention":
-        return cls(
-            abandoned_days=settings.retain_abandoned_days,
-            closed_days=settings.retain_closed_days,
-            transcript_days=settings.retain_transcript_days,
-            sms_days=settings.retain_sms_days,
-            audit_days=settings.retain_audit_days,
-        )
+        """Each period from the setting of the same name (`retain_<field>`)."""
+        return cls(**{period.name: getattr(settings, f"retain_{period.name}") for period in fields(cls)})
 
 
 @dataclass

@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from cryptography.fernet import Fernet, MultiFernet
 
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 class InvalidNumber(ValueError):
@@ -75,3 +79,8 @@ class PhoneVault:
 
     def decrypt(self, token: Optional[str]) -> str:
         return self._fernet.decrypt(token.encode("ascii")).decode("utf-8") if token else ""
+
+
+def vault_for(settings: "Settings") -> Optional[PhoneVault]:
+    """The phone vault when the SMS channel is on (its keys are then required), else None."""
+    return PhoneVault(settings.sms_hash_key, settings.sms_encryption_key) if settings.sms_enabled else None

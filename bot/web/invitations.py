@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.sms.invitations import queue_invitation
-from bot.sms.phone import PhoneVault
+from bot.sms.phone import vault_for
 from bot.web.pages import page
 from bot.web.security import db_key, settings_key, source
 
@@ -26,7 +26,7 @@ async def invite(request: web.Request) -> web.Response:
     form = await request.post()
     phone = str(form.get("phone", ""))[:40]
     ref = str(form.get("ref", "")).strip()[:MAX_REF_CHARS] or None
-    vault = PhoneVault(settings.sms_hash_key, settings.sms_encryption_key) if settings.sms_enabled else None
+    vault = vault_for(settings)
     actor = request["user"].email
     async with request.app[db_key]() as session, session.begin():
         invitation = await queue_invitation(session, settings, vault, phone, ref, actor, source(request))

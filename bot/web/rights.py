@@ -16,17 +16,12 @@ from aiohttp import web
 
 from bot.errors import DomainError
 from bot.retention import rights
-from bot.sms.phone import PhoneVault
+from bot.sms.phone import vault_for
 from bot.web.errors import status_of
 from bot.web.pages import page
 from bot.web.security import db_key, require_admin, settings_key, source
 
 MAX_WHO_CHARS = 40
-
-
-def _vault(request: web.Request) -> PhoneVault | None:
-    settings = request.app[settings_key]
-    return PhoneVault(settings.sms_hash_key, settings.sms_encryption_key) if settings.sms_enabled else None
 
 
 def _form(request: web.Request, status: int = 200, **context: Any) -> web.Response:
@@ -43,7 +38,7 @@ async def export(request: web.Request) -> web.Response:
     form = await request.post()
     who = str(form.get("who", "")).strip()[:MAX_WHO_CHARS]
     as_json = form.get("format") == "json"
-    vault = _vault(request)
+    vault = vault_for(request.app[settings_key])
     try:
         async with request.app[db_key]() as session, session.begin():
             person = await rights.find_person(session, who, vault)
@@ -67,7 +62,7 @@ async def erase(request: web.Request) -> web.Response:
         return _form(request, 400, who=who, error="Tick the box to confirm: erasing cannot be undone.")
     try:
         async with request.app[db_key]() as session, session.begin():
-            person = await rights.find_person(session, who, _vault(request))
+            person = await rights.find_person(session, who, vault_for(request.app[settings_key]))
             counts = await rights.erase(
                 session,
                 person,
