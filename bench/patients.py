@@ -16,6 +16,7 @@ MRS_C = [
     ("phone number should", "07700 900123"),
     ("best time", "weekday mornings"),
     ("which gp practice", "Riverside Medical Centre"),
+    ("nhs number", "skip"),
     ("referral code", "no"),
     ("what matters most to you at the moment", "I want to lose weight and keep my blood pressure down"),
     ("would you like support with", "physical activity and weight, and my blood pressure"),
@@ -45,6 +46,7 @@ VARIED = {
     "phone number should": ["07700 900123", "+44 7700 900456", "07700900789"],
     "best time": ["weekday mornings", "any time", "after 3pm", "skip"],
     "which gp practice": ["Riverside Medical Centre", "the one on the high street", "none", "skip"],
+    "nhs number": ["skip", "943 476 5919", "I don't know it"],
     "referral code": ["no", "WM-4821", "I don't have one"],
     "what matters most to you at the moment": [
         "I want to lose weight and keep my blood pressure down",

@@ -48,7 +48,7 @@ from typing import Any, Optional
 
 import yaml
 
-from bot.intake.risk import CERTAIN, RISK_KEY, assess
+from bot.intake.risk import CERTAIN, RISK_KEY, assess, detect_risk
 from bot.rasa.nlu.risk_classifier import MEANING_KEY, RISK_INTENT, RiskPhraseClassifier
 from bot.settings import PROJECT_ROOT
 
@@ -101,7 +101,14 @@ def thresholds(config: Path = PROJECT_ROOT / "config.yml") -> dict[str, float]:
     """The risk component's thresholds in config.yml (its defaults where unset)."""
     pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
     found = next((c for c in pipeline if c.get("name") == RISK_COMPONENT), {})
-    keys = ("classifier_threshold", "certain_threshold", "meaning_threshold", "meaning_certain_threshold")
+    keys = (
+        "classifier_threshold",
+        "certain_threshold",
+        "meaning_threshold",
+        "meaning_certain_threshold",
+        "meaning_certain_hedged_threshold",
+        "meaning_veto_threshold",
+    )
     return {key: float(found.get(key, DEFAULT_CONFIG[key])) for key in keys}
 
 
@@ -111,7 +118,7 @@ def flagged_by(row: dict, limits: dict[str, float]) -> Optional[str]:
         return None
     if row["classifier_risk"] >= limits["classifier_threshold"]:
         return "classifier"
-    if row["meaning"] >= limits["meaning_threshold"]:
+    if (row["meaning"] or 0.0) >= limits["meaning_threshold"]:
         return "meaning"
     return "phrase_list"
 
@@ -148,7 +155,7 @@ async def parse_all(agent: Any, items: list[dict], label: str) -> list[dict]:
                 "flagged": intent == RISK_INTENT,
                 "tier": (result.get(RISK_KEY) or {}).get("tier", "certain" if intent == RISK_INTENT else None),
                 "classifier_risk": round(classifier_risk_score(result), 4),
-                "meaning": float(result.get(MEANING_KEY) or 0.0),
+                "meaning": None if result.get(MEANING_KEY) is None else float(result[MEANING_KEY]),
                 "classifier_top": top,
                 "classifier_top_confidence": round(top_confidence, 4),
                 "ms": elapsed_ms,
@@ -172,26 +179,32 @@ def rate(rows: list[dict]) -> dict:
     }
 
 
-SWEEP_CHECK = (0.3, 0.5, 0.9, 1.01)
+SWEEP_CHECK = (0.5, 0.9, 1.01)
 SWEEP_CERTAIN = (0.99, 1.01)
-SWEEP_MEANING = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-SWEEP_MEANING_CERTAIN = (0.9, 0.95, 0.98, 0.99, 1.01)
+SWEEP_MEANING = (0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
+SWEEP_MEANING_CERTAIN = (0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
+SWEEP_MEANING_HEDGED = (0.9, 0.95, 0.99, 1.01)
+SWEEP_MEANING_VETO = (0.0, 0.1, 0.2)
+SWEEP_NAMES = (
+    "check_at",
+    "certain_at",
+    "meaning_at",
+    "meaning_certain_at",
+    "meaning_certain_hedged_at",
+    "meaning_veto_at",
+)
 
 
-def tiers(
-    items: list[dict], top: bool, check_at: float, certain_at: float, meaning_at: float, meaning_certain_at: float
-) -> tuple[int, int]:
+def tiers(items: list[dict], top: bool, limits: dict[str, float], matches: dict[int, Any]) -> tuple[int, int]:
     """How many items the deployed rule flags with these thresholds, and how many of them as certain."""
     found = [
         assess(
             i["text"],
             i["classifier_risk"],
-            certain_at=certain_at,
-            check_at=check_at,
             intent=i["classifier_top"] if top else None,
             meaning_score=i["meaning"],
-            meaning_at=meaning_at,
-            meaning_certain_at=meaning_certain_at,
+            match=matches[id(i)],
+            **limits,
         )
         for i in items
     ]
@@ -203,31 +216,42 @@ def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
 
     With `top`, the classifiers alone raise nothing when the intent classifier
     ranked an interruption first (the deployed rule uses the intent after the
-    interruption gate). A check_at of 1.01 switches the intent classifier's
-    score off, a meaning_at of 1.01 the meaning classifier's.
+    interruption gate). A threshold of 1.01 switches that part off.
     """
+    matches = {id(item): detect_risk(item["text"]) for item in (*disclosures, *benign)}  # the slow part: once
     rows = []
-    for top in (False, True):
-        for check_at in SWEEP_CHECK:
-            for certain_at in (c for c in SWEEP_CERTAIN if c >= check_at):
-                for meaning_at, meaning_certain_at in itertools.product(SWEEP_MEANING, SWEEP_MEANING_CERTAIN):
-                    limits = (check_at, certain_at, meaning_at, meaning_certain_at)
-                    d_any, d_certain = tiers(disclosures, top, *limits)
-                    b_any, b_certain = tiers(benign, top, *limits)
-                    rows.append(
-                        {
-                            "top": top,
-                            "check_at": check_at,
-                            "certain_at": certain_at,
-                            "meaning_at": meaning_at,
-                            "meaning_certain_at": meaning_certain_at,
-                            "recall": d_any / len(disclosures),
-                            "certain_recall": d_certain / len(disclosures),
-                            "benign_flagged": b_any / len(benign),
-                            "benign_crisis": b_certain / len(benign),
-                        }
-                    )
+    grid = itertools.product(
+        SWEEP_CHECK, SWEEP_CERTAIN, SWEEP_MEANING, SWEEP_MEANING_CERTAIN, SWEEP_MEANING_HEDGED, SWEEP_MEANING_VETO
+    )
+    for values in grid:
+        limits = dict(zip(SWEEP_NAMES, values, strict=True))
+        if (
+            limits["certain_at"] < limits["check_at"]
+            or limits["meaning_certain_hedged_at"] < limits["meaning_certain_at"]
+        ):
+            continue
+        for top in (False, True):
+            d_any, d_certain = tiers(disclosures, top, limits, matches)
+            b_any, b_certain = tiers(benign, top, limits, matches)
+            rows.append(
+                {
+                    "top": top,
+                    **limits,
+                    "recall": d_any / len(disclosures),
+                    "certain_recall": d_certain / len(disclosures),
+                    "benign_flagged": b_any / len(benign),
+                    "benign_crisis": b_certain / len(benign),
+                }
+            )
     return rows
+
+
+def best_rules(rows: list[dict], keep: int = 40) -> list[dict]:
+    """The rules worth choosing from: crisis replies to hard negatives at most 1%, then most certain,
+    most caught and fewest hard negatives asked (the whole grid is thousands of rows)."""
+    allowed = [r for r in rows if r["benign_crisis"] <= 0.01]
+    allowed.sort(key=lambda r: (-r["certain_recall"], -r["recall"], r["benign_flagged"]))
+    return allowed[:keep]
 
 
 def grouped(rows: list[dict], key: str, default: str = "") -> dict:
@@ -284,7 +308,7 @@ def summarise(model: Path, heldout: Path, disclosures: list[dict], benign: list[
         "false_positives_by_language": grouped(benign, "lang", "en"),
         "false_alarms_by": sources(benign),
         **limits,
-        "threshold_sweep": sweep(disclosures, benign),
+        "threshold_sweep": best_rules(sweep(disclosures, benign)),
         "mean_parse_ms": statistics.fmean(times) if times else None,
         "max_parse_ms": max(times) if times else None,
         "model_load_seconds": load_seconds,
@@ -318,15 +342,15 @@ def report(summary: dict, blind: bool = False) -> str:
         lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  raised by: {summary['false_alarms_by']}")
     lines.append(
-        "Threshold sweep (top first?, check_at, certain_at, meaning_at, meaning_certain_at: "
-        "recall, certain recall, benign flagged, benign crisis):"
+        "Threshold sweep, best rules with crisis replies to hard negatives at most 1% (top first?, "
+        + ", ".join(SWEEP_NAMES)
+        + ": recall, certain recall, benign flagged, benign crisis):"
     )
     lines += [
-        f"  {'top' if r['top'] else 'any'} {r['check_at']:.2f} {r['certain_at']:.2f} {r['meaning_at']:.2f} "
-        f"{r['meaning_certain_at']:.2f}: "
+        f"  {'top' if r['top'] else 'any'} " + " ".join(f"{r[name]:.2f}" for name in SWEEP_NAMES) + ": "
         f"{percent(r['recall'])} {percent(r['certain_recall'])} "
         f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])}"
-        for r in summary["threshold_sweep"]
+        for r in summary["threshold_sweep"][:15]
     ]
     lines.append(f"Mean parse time: {summary['mean_parse_ms']:.1f} ms (max {summary['max_parse_ms']:.1f} ms)")
     if blind:
@@ -334,12 +358,12 @@ def report(summary: dict, blind: bool = False) -> str:
         return "\n".join(lines)
     lines.append(f"\nMissed disclosures ({len(summary['missed'])}):")
     lines += [
-        f"  [{row['category']}] {row['text']!r} -> {row['intent']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning']:.2f})"
+        f"  [{row['category']}] {row['text']!r} -> {row['intent']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning'] or 0.0:.2f})"
         for row in summary["missed"]
     ]
     lines.append(f"\nFalse alarms ({len(summary['false_alarms'])}):")
     lines += [
-        f"  [{row['category']}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning']:.2f})"
+        f"  [{row['category']}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning'] or 0.0:.2f})"
         for row in summary["false_alarms"]
     ]
     return "\n".join(lines)

@@ -13,11 +13,14 @@ import importlib
 import json
 import signal
 import sys
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from bot.cli_support import cli_actor
+from bot.cli_support import cli_actor, cli_staff
 from bot.db.engine import in_transaction
-from bot.queue import read
+from bot.errors import DomainError, not_found
+from bot.queue import change, read
+from bot.queue.change import OUTCOMES
 from bot.settings import load_settings
 from bot.sms.store import sms_line
 
@@ -38,11 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     queue = commands.add_parser("queue", help="the link workers' queue")
-    queue_list = queue.add_subparsers(dest="queue_command", required=True).add_parser(
-        "list", help="open items, urgent first"
-    )
+    queue_commands = queue.add_subparsers(dest="queue_command", required=True)
+    queue_list = queue_commands.add_parser("list", help="open items, urgent first")
     queue_list.add_argument("--json", action="store_true", help="machine-readable output")
     queue_list.add_argument("--all", action="store_true", help="include closed items")
+    close = queue_commands.add_parser("close", help="close an item with its outcome (as an admin can)")
+    close.add_argument("id", help="the intake's number or its reference (WM-...)")
+    close.add_argument("--outcome", required=True, choices=list(OUTCOMES))
+    close.add_argument("--offered", help="what was offered, for the letter to the GP practice")
+    close.add_argument("--taken-up", help="what the person took up, for the letter")
 
     intake = commands.add_parser("intake", help="one intake")
     intake_commands = intake.add_subparsers(dest="intake_command", required=True)
@@ -53,12 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("id", help="the intake's number or its reference (WM-...)")
     export.add_argument("--fhir", action="store_true", required=True, help="as FHIR R4 (the only format so far)")
     export.add_argument("--transaction", action="store_true", help="a transaction Bundle, to store on a FHIR server")
+    letter = intake_commands.add_parser("letter", help="the letter to the GP practice about a closed item")
+    letter.add_argument("id", help="the intake's number or its reference (WM-...)")
+    letter.add_argument("--pdf", type=Path, metavar="FILE", help="write it as a PDF to FILE instead of printing it")
     for module in _command_modules():
         module.register(commands)
     return parser
 
 
-COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli", "bot.retention.cli")
+COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli", "bot.retention.cli", "bot.fhir.cli")
 """Modules that add their own subcommands (register) and run them (handle)."""
 
 
@@ -114,6 +124,57 @@ def _print_intake(data: dict[str, Any]) -> None:
             print(f"- {opener}")
 
 
+async def _find(session: Any, ident: str) -> int:
+    intake_id = await read.find_intake_id(session, ident)
+    if intake_id is None:
+        raise not_found(f"No intake {ident}.")
+    return intake_id
+
+
+def _refusal_or(settings: Any, work: Any, command: str) -> tuple[bool, Any]:
+    """Run `work(session)` in one transaction: (True, its result), or (False, None) with the refusal printed."""
+    try:
+        return True, asyncio.run(in_transaction(settings, work))
+    except DomainError as error:
+        print(f"whatmatters {command}: {error}", file=sys.stderr)
+        return False, None
+
+
+def _queue_close(settings: Any, args: argparse.Namespace) -> int:
+    """Close an item from the command line: its operator can read the database, so acts as an admin, audited as cli."""
+
+    async def work(session: Any) -> None:
+        intake_id = await _find(session, args.id)
+        await change.close(session, intake_id, cli_staff(), args.outcome, "cli", args.offered, args.taken_up)
+
+    done, _ = _refusal_or(settings, work, "queue close")
+    if done:
+        print(f"Closed {args.id}: {OUTCOMES[args.outcome]}.")
+    return 0 if done else 1
+
+
+def _intake_letter(settings: Any, args: argparse.Namespace) -> int:
+    """The letter about a closed item, as text or written to a PDF file; audited as a letter view."""
+    from bot.letter.content import build_letter, letter_text
+
+    async def work(session: Any) -> dict[str, Any]:
+        intake_id = await _find(session, args.id)
+        return await read.letter_document(session, intake_id, cli_actor(), "cli", "cli pdf" if args.pdf else "cli")
+
+    done, document = _refusal_or(settings, work, "intake letter")
+    if not done:
+        return 1
+    letter = build_letter(document)
+    if args.pdf:
+        from bot.letter.pdf import render_pdf
+
+        args.pdf.write_bytes(render_pdf(letter))
+        print(f"Wrote {args.pdf}.")
+    else:
+        print(letter_text(letter), end="")
+    return 0
+
+
 def _stop_on_sigterm(*_: object) -> None:
     raise KeyboardInterrupt
 
@@ -145,6 +206,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         return run_forever(settings)
+    if args.command == "queue" and args.queue_command == "close":
+        return _queue_close(settings, args)
+    if args.command == "intake" and args.intake_command == "letter":
+        return _intake_letter(settings, args)
     if args.command == "queue":
         document = asyncio.run(in_transaction(settings, lambda s: _queue_list(s, args.all)))
         print(json.dumps(document, indent=2)) if args.json else _print_queue(document)

@@ -55,6 +55,13 @@ class Settings:
     # Patient channels: messages a minute from one sender and from one address (0: no limit).
     rate_sender_per_minute: int = 60
     rate_address_per_minute: int = 600
+    # FHIR push (bot/fhir/push.py): off unless fhir_endpoint is set (a FHIR R4 server's base URL).
+    fhir_endpoint: str = ""
+    fhir_token: str = ""  # sent as "Authorization: Bearer ..." when set
+    fhir_retry_base_seconds: float = 10.0
+    fhir_retry_max_seconds: float = 900.0
+    fhir_give_up_hours: float = 72.0
+    fhir_poll_seconds: float = 15.0
     # SMS channel (bot/sms); off unless sms_provider is "twilio" or "notify".
     sms_provider: str = ""
     sms_public_url: str = ""
@@ -162,7 +169,7 @@ class Settings:
             "WM_SESSION_IDLE_MINUTES": str(self.session_idle_minutes),
             **{
                 f"WM_{name.upper()}": str(getattr(self, name))
-                for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS
+                for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS + FHIR_FIELDS
             },
         }
 
@@ -180,6 +187,14 @@ RETENTION_FIELDS = (
     "purge_hours",
 )
 LIMIT_FIELDS = ("rate_sender_per_minute", "rate_address_per_minute")
+FHIR_FIELDS = (
+    "fhir_endpoint",
+    "fhir_token",
+    "fhir_retry_base_seconds",
+    "fhir_retry_max_seconds",
+    "fhir_give_up_hours",
+    "fhir_poll_seconds",
+)
 SMS_FIELDS = (
     "sms_provider",
     "sms_public_url",
@@ -248,6 +263,6 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
         **{
             name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
-            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS
+            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS + FHIR_FIELDS
         },
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

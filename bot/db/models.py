@@ -156,6 +156,9 @@ class QueueItem(Base):
     priority = Column(Integer, nullable=False, default=Priority.ROUTINE)
     assignee = Column(String(255), nullable=True)
     outcome = Column(String(64), nullable=True)
+    # Recorded by the link worker on closing, for the letter back to the GP: in their words.
+    offered = Column(Text, nullable=True)
+    taken_up = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     claimed_at = Column(DateTime(timezone=True), nullable=True)

@@ -12,8 +12,11 @@
   prescribing declined" as an Observation instead of the referral.
 
 Entries are linked by `urn:uuid:` full URLs derived from the intake, so an export is the same each time.
-As a transaction (for a FHIR server to store), each entry also says how: POST to its resource type,
-the server replacing the `urn:uuid:` references with the ids it gives.
+Each resource also carries an identifier of ours (the intake's reference and the part), and the
+Patient the NHS number when the person gave it. As a transaction (for a FHIR server to store), each
+entry says how: a *conditional* POST to its resource type (`ifNoneExist` on that identifier, or on
+the NHS number for the Patient), so sending the same intake twice (a retry after a lost reply)
+stores nothing twice; the server replaces the `urn:uuid:` references with the ids it gives.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ REFERRAL = ("871731000000106", "Referral to social prescribing service")
 DECLINED = ("871711000000103", "Social prescribing declined")
 VERBATIM = f"{CANONICAL_BASE}/StructureDefinition/verbatim"
 ONS4_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/ons4"
+RESOURCE_SYSTEM = f"{CANONICAL_BASE}/intake-resource"
+"""Our identifier of each exported resource: `{reference}/{part}`."""
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 _CONTACT_SYSTEMS = {"phone": "phone", "text": "sms", "email": "email"}
 _NAMESPACE = uuid.UUID("0f8e5b8a-3c1d-4c1e-9a55-3f0d6a1b2c77")
 
@@ -39,8 +45,21 @@ def _full_url(reference: str, part: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{reference}/{part}')}"
 
 
-def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
-    return {"fullUrl": full_url, "resource": resource}
+def _entry(reference: str, part: str, resource: dict[str, Any]) -> dict[str, Any]:
+    """An entry with our identifier on its resource, after any it has (a QuestionnaireResponse has just one)."""
+    ours = {"system": RESOURCE_SYSTEM, "value": f"{reference}/{part}"}
+    if resource["resourceType"] == "QuestionnaireResponse":
+        resource = {**resource, "identifier": ours}
+    else:
+        resource = {**resource, "identifier": [*resource.get("identifier", []), ours]}
+    return {"fullUrl": _full_url(reference, part), "resource": resource}
+
+
+def _conditional(resource: dict[str, Any]) -> str:
+    """The search that finds this resource if a server already stored it: the NHS number, else our identifier."""
+    identifiers = resource["identifier"]
+    first = identifiers[0] if isinstance(identifiers, list) else identifiers
+    return f"identifier={first['system']}|{first['value']}"
 
 
 def _value(answers: dict[str, Any], key: str) -> Any:
@@ -51,6 +70,9 @@ def _value(answers: dict[str, Any], key: str) -> Any:
 def _patient(document: dict[str, Any]) -> dict[str, Any]:
     answers = document["answers"]
     patient: dict[str, Any] = {"resourceType": "Patient"}
+    nhs_number = _value(answers, "nhs_number")
+    if nhs_number:
+        patient["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": str(nhs_number)}]
     name = _value(answers, "preferred_name")
     if name:
         patient["name"] = [{"use": "usual", "text": str(name)}]
@@ -125,8 +147,8 @@ def export_bundle(document: dict[str, Any], transaction: bool = False) -> dict[s
     when = document.get("submitted_at") or document.get("created_at")
     patient_url, response_url = _full_url(reference, "patient"), _full_url(reference, "response")
     entries = [
-        _entry(patient_url, _patient(document)),
-        _entry(response_url, _response(document, patient_url, when)),
+        _entry(reference, "patient", _patient(document)),
+        _entry(reference, "response", _response(document, patient_url, when)),
     ]
     for key in ONS_KEYS:
         score = _value(document["answers"], key)
@@ -134,11 +156,11 @@ def export_bundle(document: dict[str, Any], transaction: bool = False) -> dict[s
             code = {"coding": [{"system": ONS4_SYSTEM, "code": key.removeprefix("ons_"), "display": ONS_LABELS[key]}]}
             observation = _observation(code, patient_url, when, valueInteger=score)
             observation["derivedFrom"] = [{"reference": response_url}]
-            entries.append(_entry(_full_url(reference, key), observation))
+            entries.append(_entry(reference, key, observation))
     safeguarding = any(flag["kind"] == FlagKind.SAFEGUARDING for flag in document["flags"])
     if document["status"] == IntakeStatus.DECLINED:
         code = {"coding": [{"system": SNOMED, "code": DECLINED[0], "display": DECLINED[1]}]}
-        entries.append(_entry(_full_url(reference, "declined"), _observation(code, patient_url, when)))
+        entries.append(_entry(reference, "declined", _observation(code, patient_url, when)))
     else:
         areas = (document.get("summary") or {}).get("life_areas") or {}
         request = {
@@ -155,7 +177,7 @@ def export_bundle(document: dict[str, Any], transaction: bool = False) -> dict[s
             request["reasonCode"] = reasons
         if when:
             request["authoredOn"] = when
-        entries.append(_entry(_full_url(reference, "referral"), request))
+        entries.append(_entry(reference, "referral", request))
     for index, flag in enumerate(document["flags"]):
         resource: dict[str, Any] = {
             "resourceType": "Flag",
@@ -165,10 +187,15 @@ def export_bundle(document: dict[str, Any], transaction: bool = False) -> dict[s
         }
         if flag.get("created_at"):
             resource["period"] = {"start": flag["created_at"]}
-        entries.append(_entry(_full_url(reference, f"flag-{index}"), resource))
+        entries.append(_entry(reference, f"flag-{index}", resource))
     if transaction:
         for entry in entries:
-            entry["request"] = {"method": "POST", "url": entry["resource"]["resourceType"]}
+            resource = entry["resource"]
+            entry["request"] = {
+                "method": "POST",
+                "url": resource["resourceType"],
+                "ifNoneExist": _conditional(resource),
+            }
     return {
         "resourceType": "Bundle",
         "type": "transaction" if transaction else "collection",

@@ -27,6 +27,7 @@ _TYPES = {
     "name": "string",
     "contact": "string",
     "code": "string",
+    "nhs_number": "string",
     "text": "string",
     "scale": "integer",
     "yes_no": "boolean",

@@ -453,6 +453,34 @@ def parse_code(text: str) -> Optional[str]:
     return found.group(0).upper() if found else None
 
 
+_TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[ -]?\d){9}(?![\d-])")
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """The NHS number's modulus 11 check: weights 10 down to 2 on the first nine digits; 11 less the
+    remainder of their sum by 11 is the check digit (11 means 0; 10 means no valid number)."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    check = 11 - remainder
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def parse_nhs_number(text: str) -> Optional[str]:
+    """An NHS number as people type it ("943 476 5919", "943-476-5919", "9434765919"): its ten
+    digits, or None when there is no ten-digit number or it fails the modulus 11 check."""
+    found = _TEN_DIGITS.search(text)
+    if not found:
+        return None
+    digits = re.sub(r"\D", "", found.group(0))
+    return digits if nhs_number_valid(digits) else None
+
+
+def has_digits(text: str) -> bool:
+    return re.search(r"\d", text) is not None
+
+
 @dataclass(frozen=True)
 class Option:
     """One closed answer: a stored code, the label people see and the words that mean it."""

@@ -549,6 +549,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("contact_detail", "about_you", "contact", applies=_wants_contact_detail, label="Contact details"),
     Question("contact_times", "about_you", "text", optional=True, label="Best times"),
     Question("gp_practice", "about_you", "text", optional=True, label="GP practice"),
+    Question("nhs_number", "about_you", "nhs_number", optional=True, label="NHS number"),
     Question("referral_code", "about_you", "code", optional=True, label="Referral code"),
     Question("what_matters", "what_matters", "text", label="What matters most", open=True),
     Question("life_areas", "what_matters", "multi", options=LIFE_AREAS, label="Life areas"),

@@ -150,6 +150,10 @@ def word_count(text: Optional[str]) -> int:
 INTERRUPTION_INTENTS = frozenset({"help", "ask_why", "pause", "speak_to_person", "bot_challenge"})
 
 
+_UNREAD = RiskMatch("", "")
+"""`assess` reads the phrase list itself unless the caller already did (and passes the match, or None)."""
+
+
 def assess(
     text: Optional[str],
     classifier_score: float,
@@ -158,36 +162,47 @@ def assess(
     check_at: float,
     min_words: int = 3,
     intent: Optional[str] = None,
-    meaning_score: float = 0.0,
+    meaning_score: Optional[float] = None,
     meaning_at: float = 1.01,
     meaning_certain_at: float = 1.01,
+    meaning_certain_hedged_at: float = 1.01,
+    meaning_veto_at: float = 0.0,
+    match: Optional[RiskMatch] = _UNREAD,
 ) -> Optional[Risk]:
     """The risk tier of a message from the phrase list, the intent classifier's `disclose_risk`
-    score and the meaning classifier's score (`bot.language.risk_meaning`).
+    score and the meaning classifier's score (`bot.language.risk_meaning`; None when not read).
 
-    A classifier's score raises the uncertain tier at `check_at` (the intent
-    classifier) or `meaning_at` (the meaning classifier), and the certain tier at
-    `certain_at` or `meaning_certain_at`, and then only on plain wording (no
-    negation, past, job or joke marker anywhere): neither classifier reads those.
+    - Certain: a plain phrase-list match (no negation, past, job or joke marker near it) that the
+      meaning classifier does not contradict (its score at least `meaning_veto_at`); or, on a
+      message of `min_words` or more, a meaning score of `meaning_certain_at` on plainly worded
+      text, or of `meaning_certain_hedged_at` on text with a negation, past or job marker
+      somewhere (the classifier was trained on such near-pairs, but it is trusted there only when
+      very sure); or an intent-classifier score of `certain_at` on plain text. Never on a joke
+      marker ("lol", "haha", a skull emoji): hyperbole is usually meant, and the check question
+      finds out.
+    - Uncertain: any other phrase-list match, or, on a message long enough, a classifier score
+      of `check_at` (intent) or `meaning_at` (meaning).
 
-    The classifier alone never flags a message shorter than `min_words` words (a
-    name or a one-word choice carries nothing the phrase list would not see), nor
-    one the pipeline has read as an interruption with its cue ("hang on, brb" is a
-    pause, whatever its risk score; `intent` is the intent before this step). A joke
-    marker ("lol", "haha", a skull emoji) makes a phrase-list match uncertain:
-    hyperbole is usually meant, and the check question finds out.
+    The classifiers alone never flag a message shorter than `min_words` words (a name or a
+    one-word choice carries nothing the phrase list would not see), nor one the pipeline has
+    read as an interruption with its cue ("hang on, brb" is a pause, whatever its risk score;
+    `intent` is the intent before this step).
     """
-    match = detect_risk(text)
+    if match is _UNREAD:
+        match = detect_risk(text)
+    meaning = meaning_score or 0.0
     joking = _JOKING.search(text or "") is not None
-    if match is not None and not match.hedged and not joking:
+    contradicted = meaning_score is not None and meaning < meaning_veto_at
+    if match is not None and not match.hedged and not joking and not contradicted:
         return Risk(CERTAIN, match.category)
     long_enough = word_count(text) >= min_words and intent not in INTERRUPTION_INTENTS
-    plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None and not joking
-    sure = classifier_score >= certain_at or meaning_score >= meaning_certain_at
-    if long_enough and plain and sure:
-        return Risk(CERTAIN, match.category if match else CLASSIFIER)
+    plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None
+    if long_enough and not joking:
+        sure = meaning >= (meaning_certain_at if plain else meaning_certain_hedged_at)
+        if sure or (plain and classifier_score >= certain_at):
+            return Risk(CERTAIN, match.category if match else CLASSIFIER)
     if match is not None:
         return Risk(UNCERTAIN, match.category)
-    if long_enough and (classifier_score >= check_at or meaning_score >= meaning_at):
+    if long_enough and (classifier_score >= check_at or meaning >= meaning_at):
         return Risk(UNCERTAIN, CLASSIFIER)
     return None

@@ -73,6 +73,7 @@ def build_summary(
             "contact_detail": _value(answers, "contact_detail"),
             "contact_times": _value(answers, "contact_times"),
             "gp_practice": _value(answers, "gp_practice"),
+            "nhs_number": _value(answers, "nhs_number"),
             "referral_code": _value(answers, "referral_code"),
         },
         "what_matters": _verbatim(answers, "what_matters"),

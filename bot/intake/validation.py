@@ -59,6 +59,7 @@ _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
     "contact_method": ("contact", "phone", "number", "email", "e-mail", "text me", "how to reach"),
     "contact_times": ("times", "time", "best time", "when to call"),
     "gp_practice": ("gp practice", "practice", "gp", "surgery"),
+    "nhs_number": ("nhs number", "nhs no"),
     "referral_code": ("referral", "code"),
     "what_matters": ("what matters", "matters most"),
     "life_areas": ("life areas", "areas", "topics"),
@@ -230,6 +231,15 @@ def _interpret_kind(
         if normalise.means_nothing(text) or attempts >= 1:
             return Outcome(accepted=True, value="none")
         return _reject("utter_invalid_code", attempts, question, answers)
+    if kind == "nhs_number":
+        number = normalise.parse_nhs_number(text)
+        if number:
+            return Outcome(accepted=True, value=number)
+        # No digits ("not sure", "don't know it") or a second wrong number: nothing is saved,
+        # never a number that could be someone else's. The person's words stay in the verbatim.
+        if not normalise.has_digits(text) or attempts >= 1:
+            return Outcome(accepted=True, value="none")
+        return _reject("utter_invalid_nhs_number", attempts, question, answers)
     if kind == "text":
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value="none")

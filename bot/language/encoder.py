@@ -18,7 +18,7 @@ import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 from scipy.special import erf
@@ -40,7 +40,10 @@ class EncoderMissing(RuntimeError):
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Tensors from a .safetensors file: an 8-byte header length, a JSON header, then raw little-endian data."""
+    """Tensors from a .safetensors file: an 8-byte header length, a JSON header, then raw little-endian data.
+
+    Each tensor is copied out of the file's bytes, so that the 90 MB of them are
+    freed when this returns rather than held for as long as any tensor lives."""
     raw = path.read_bytes()
     (header_length,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8 : 8 + header_length])
@@ -51,7 +54,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
             continue
         begin, end = spec["data_offsets"]
         array = np.frombuffer(body[begin:end], dtype=_DTYPES[spec["dtype"]]).reshape(spec["shape"])
-        tensors[name] = array.astype(np.float32) if array.dtype == np.float16 else array
+        tensors[name] = array.astype(np.float32) if array.dtype == np.float16 else array.copy()
     return tensors
 
 
@@ -162,7 +165,3 @@ def shared_encoder(model_dir: Path = MODEL_DIR) -> SentenceEncoder:
     """One encoder per process (its weights are 90 MB); loading is serialised."""
     with _lock:
         return _load(str(model_dir))
-
-
-def similarities(vectors: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:
-    return vectors @ np.stack(list(others)).T

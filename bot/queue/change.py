@@ -119,20 +119,48 @@ async def mark_contacted(session: AsyncSession, intake_id: int, who: Staff, sour
     await audit.record(session, who.email, "queue.contacted", intake_id=intake_id, source=source)
 
 
-async def close(session: AsyncSession, intake_id: int, who: Staff, outcome: str, source: Optional[str] = None) -> None:
+def _staff_text(text: Optional[str], what: str) -> str:
+    """A link worker's words (a note, what was offered or taken up), trimmed, and no longer than a note may be."""
+    text = (text or "").strip()
+    if len(text) > MAX_NOTE_CHARS:
+        raise invalid(f"{what} can have at most {MAX_NOTE_CHARS} characters.")
+    return text
+
+
+async def close(
+    session: AsyncSession,
+    intake_id: int,
+    who: Staff,
+    outcome: str,
+    source: Optional[str] = None,
+    offered: Optional[str] = None,
+    taken_up: Optional[str] = None,
+) -> None:
+    """Close with an outcome and, for the letter to the GP practice, what was offered and what they took up.
+
+    The audit event counts the characters of those two; their words stay out of the audit trail.
+    """
     if outcome not in OUTCOMES:
         raise invalid("Choose an outcome.")
+    offered = _staff_text(offered, "What was offered") or None
+    taken_up = _staff_text(taken_up, "What they took up") or None
     item = await _item(session, intake_id)
     _may_change(item, who)
     now = utcnow()
     await session.execute(
         update(QueueItem)
         .where(QueueItem.id == item.id)
-        .values(status=QueueStatus.CLOSED, outcome=outcome, closed_at=now, updated_at=now)
+        .values(
+            status=QueueStatus.CLOSED,
+            outcome=outcome,
+            offered=offered,
+            taken_up=taken_up,
+            closed_at=now,
+            updated_at=now,
+        )
     )
-    await audit.record(
-        session, who.email, "queue.close", intake_id=intake_id, source=source, detail={"outcome": outcome}
-    )
+    detail = {"outcome": outcome, "offered_chars": len(offered or ""), "taken_up_chars": len(taken_up or "")}
+    await audit.record(session, who.email, "queue.close", intake_id=intake_id, source=source, detail=detail)
 
 
 async def change_status(
@@ -142,8 +170,13 @@ async def change_status(
     status: str,
     outcome: Optional[str] = None,
     source: Optional[str] = None,
+    offered: Optional[str] = None,
+    taken_up: Optional[str] = None,
 ) -> None:
-    """One entry point for the API: claimed (claim), new (release), contacted, closed (with outcome)."""
+    """One entry point for the API: claimed (claim), new (release), contacted, closed (with outcome, and
+    optionally what was offered and what they took up)."""
+    if status != QueueStatus.CLOSED and (offered is not None or taken_up is not None):
+        raise invalid("offered and taken_up are recorded when closing (status closed)")
     if status == QueueStatus.CLAIMED:
         await claim(session, intake_id, who, source)
     elif status == QueueStatus.NEW:
@@ -153,7 +186,7 @@ async def change_status(
     elif status == QueueStatus.CLOSED:
         if not outcome:
             raise invalid(f"closing needs an outcome: one of {', '.join(OUTCOMES)}")
-        await close(session, intake_id, who, outcome, source)
+        await close(session, intake_id, who, outcome, source, offered, taken_up)
     else:
         raise invalid(f"status must be one of: {', '.join(QueueStatus.ALL)}")
 
@@ -161,11 +194,9 @@ async def change_status(
 async def add_note(
     session: AsyncSession, intake_id: int, who: Staff, body: str, source: Optional[str] = None
 ) -> IntakeNote:
-    body = body.strip()
+    body = _staff_text(body, "A note")
     if not body:
         raise invalid("Write the note first.")
-    if len(body) > MAX_NOTE_CHARS:
-        raise invalid(f"A note can have at most {MAX_NOTE_CHARS} characters.")
     if (await session.execute(select(Intake.id).where(Intake.id == intake_id))).scalar_one_or_none() is None:
         raise not_found("No such intake.")
     note = IntakeNote(intake_id=intake_id, author=who.email, body=body, created_at=utcnow())

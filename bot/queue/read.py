@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from bot.db.models import Answer, Flag, Intake, Priority, QueueItem, QueueStatus, aware
-from bot.errors import not_found
+from bot.errors import conflict, not_found
 from bot.intake import store
 from bot.intake.display import AREA_LABELS, area_labels, waiting_text
 from bot.intake.summary import build_summary
@@ -34,6 +34,7 @@ STATUS_NAMES = {
 }
 VIEW_SUMMARY = "intake.view_summary"
 VIEW_TRANSCRIPT = "intake.view_transcript"
+VIEW_LETTER = "intake.view_letter"
 
 
 @dataclass(frozen=True)
@@ -246,9 +247,14 @@ async def find_intake_id(session: AsyncSession, ident: str) -> Optional[int]:
 
 
 async def detail(
-    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str] = None, via: Optional[str] = None
+    session: AsyncSession,
+    intake_id: int,
+    viewer: str,
+    source: Optional[str] = None,
+    via: Optional[str] = None,
+    view: str = VIEW_SUMMARY,
 ) -> Optional[Detail]:
-    """One intake with its summary, answers, flags, queue item and notes; the view is audited."""
+    """One intake with its summary, answers, flags, queue item and notes; the view is audited (as `view`)."""
     intake = (await session.execute(select(Intake).where(Intake.id == intake_id))).scalar_one_or_none()
     if intake is None:
         return None
@@ -261,9 +267,7 @@ async def detail(
         summary = build_summary(answers, store.as_flag_dicts(flags), intake.reference, intake.channel)
         complete = False
     notes = await notes_of(session, intake_id)
-    await audit.record(
-        session, viewer, VIEW_SUMMARY, intake_id=intake_id, source=source, detail={"via": via} if via else None
-    )
+    await audit.record(session, viewer, view, intake_id=intake_id, source=source, detail={"via": via} if via else None)
     return Detail(intake, item, summary, complete, flags, answers, notes)
 
 
@@ -272,11 +276,24 @@ def _iso(moment: Optional[datetime]) -> Optional[str]:
     return moment.isoformat() if moment else None
 
 
+def _closing(item: Optional[QueueItem]) -> Optional[dict[str, Any]]:
+    """What the link worker recorded on closing the item (None while it is open): the letter's facts."""
+    if item is None or item.status != QueueStatus.CLOSED:
+        return None
+    return {
+        "outcome": item.outcome,
+        "offered": item.offered,
+        "taken_up": item.taken_up,
+        "closed_at": _iso(item.closed_at),
+        "link_worker": item.assignee,
+    }
+
+
 async def intake_document(
-    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str], via: str
+    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str], via: str, view: str = VIEW_SUMMARY
 ) -> dict[str, Any]:
     """One intake as the single document the API returns and `whatmatters intake show --json` prints."""
-    found = await detail(session, intake_id, viewer, source, via)
+    found = await detail(session, intake_id, viewer, source, via, view)
     if found is None:
         raise not_found("no such intake")
     intake = found.intake
@@ -301,7 +318,26 @@ async def intake_document(
         ],
         "notes": [note_json(n) for n in found.notes],
         "sms": sms.as_json() if sms else None,
+        "closing": _closing(found.item),
     }
+
+
+async def letter_document(
+    session: AsyncSession, intake_id: int, viewer: str, source: Optional[str], via: str
+) -> dict[str, Any]:
+    """The intake document for the letter back to the GP practice, audited as a letter view.
+
+    Only a closed item has a letter (its outcome is what the letter tells): before that this is a
+    conflict, and nothing is shown or audited.
+    """
+    status = (
+        await session.execute(select(QueueItem.status).where(QueueItem.intake_id == intake_id))
+    ).scalar_one_or_none()
+    if status is None and (await session.get(Intake, intake_id)) is None:
+        raise not_found("no such intake")
+    if status != QueueStatus.CLOSED:
+        raise conflict("The letter to the GP practice is written once the item is closed: close it first.")
+    return await intake_document(session, intake_id, viewer, source, via, VIEW_LETTER)
 
 
 async def transcript(

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 
+from bot import outbox
 from bot.db.models import Base, utcnow
 
 
 class OutboxStatus:
-    PENDING = "pending"  # waiting for its first try or its next retry
-    SENDING = "sending"  # claimed by a sender until claimed_until
-    SENT = "sent"
-    FAILED = "failed"  # given up: staff must act
+    PENDING = outbox.PENDING
+    SENDING = outbox.SENDING
+    SENT = outbox.SENT
+    FAILED = outbox.FAILED
     CANCELLED = "cancelled"  # the number opted out before it went
     OPEN = (PENDING, SENDING)
 

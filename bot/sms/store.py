@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
+from bot.db.engine import dialect_insert
 from bot.db.models import aware, utcnow
 from bot.sms.models import OutboxStatus, SmsContact, SmsInbound, SmsOutbox
 from bot.sms.phone import PhoneVault
 from bot.sms.text import segment_count
-
-
-def _insert(session: AsyncSession, table: Any):
-    return (postgresql if session.bind.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 async def contact_for(session: AsyncSession, vault: PhoneVault, number: str) -> SmsContact:
@@ -25,7 +22,7 @@ async def contact_for(session: AsyncSession, vault: PhoneVault, number: str) -> 
     digest = vault.digest(number)
     now = utcnow()
     await session.execute(
-        _insert(session, SmsContact.__table__)
+        dialect_insert(session, SmsContact.__table__)
         .values(
             number_hash=digest,
             number_encrypted=vault.encrypt(number),
@@ -53,7 +50,7 @@ async def record_inbound(
 ) -> Optional[int]:
     """The new inbound row's id, or None when this provider message was seen before."""
     result = await session.execute(
-        _insert(session, SmsInbound.__table__)
+        dialect_insert(session, SmsInbound.__table__)
         .values(
             provider=provider,
             provider_message_id=message_id[:128],
@@ -125,7 +122,7 @@ async def enqueue(
     now = utcnow()
     for index, body in enumerate(bodies):
         result = await session.execute(
-            _insert(session, SmsOutbox.__table__)
+            dialect_insert(session, SmsOutbox.__table__)
             .values(
                 dedupe_key=f"{key}:{index}"[:128],
                 contact_id=contact_id,
@@ -177,25 +174,8 @@ async def next_due(session: AsyncSession, now: datetime, limit: int = 50) -> lis
 
 
 async def claim(session: AsyncSession, row_id: int, now: datetime, lease_seconds: float) -> bool:
-    """Take one text for sending, in one conditional UPDATE: of several senders, exactly one wins."""
-    result = await session.execute(
-        update(SmsOutbox)
-        .where(
-            SmsOutbox.id == row_id,
-            or_(
-                (SmsOutbox.status == OutboxStatus.PENDING) & (SmsOutbox.next_attempt_at <= now),
-                (SmsOutbox.status == OutboxStatus.SENDING) & (SmsOutbox.claimed_until < now),
-            ),
-        )
-        .values(
-            status=OutboxStatus.SENDING,
-            claimed_until=now + timedelta(seconds=lease_seconds),
-            attempts=SmsOutbox.attempts + 1,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    """Take one text for sending: of several senders, exactly one wins."""
+    return await outbox.claim(session, SmsOutbox, row_id, now, lease_seconds)
 
 
 async def claimed_text(session: AsyncSession, row_id: int) -> tuple[SmsOutbox, SmsContact]:
@@ -210,13 +190,7 @@ async def claimed_text(session: AsyncSession, row_id: int) -> tuple[SmsOutbox, S
 
 
 async def finish(session: AsyncSession, row_id: int, **values: Any) -> None:
-    values.setdefault("updated_at", utcnow())
-    await session.execute(
-        update(SmsOutbox)
-        .where(SmsOutbox.id == row_id, SmsOutbox.status == OutboxStatus.SENDING)
-        .values(claimed_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
+    await outbox.finish(session, SmsOutbox, row_id, **values)
 
 
 @dataclass(frozen=True)

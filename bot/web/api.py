@@ -21,11 +21,13 @@ from bot.fhir.bundle import export_bundle
 from bot.fhir.questionnaire import questionnaire
 from bot.intake.display import AREA_LABELS
 from bot.queue import change, read
+from bot.web import letters
 from bot.web.errors import json_error
 from bot.web.security import db_key, source
 
 VERSION = "1.0.0"
 MAX_BODY_BYTES = 16 * 1024
+LETTER_FORMATS = ("pdf", "html")
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 
@@ -42,6 +44,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "description": "claimed: claim it; new: release it; contacted; closed (needs outcome)",
             },
             "outcome": {"type": "string", "enum": list(change.OUTCOMES), "description": "required when closing"},
+            "offered": {
+                "type": "string",
+                "maxLength": change.MAX_NOTE_CHARS,
+                "description": "when closing, optional: what was offered (for the letter to the GP practice)",
+            },
+            "taken_up": {
+                "type": "string",
+                "maxLength": change.MAX_NOTE_CHARS,
+                "description": "when closing, optional: what the person took up (for the letter)",
+            },
         },
     },
     "NewNote": {
@@ -116,6 +128,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "flags": {"type": "array", "items": {"$ref": "#/components/schemas/Flag"}},
             "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
             "sms": {"type": "object", "nullable": True, "description": "the SMS contact's state, for SMS intakes"},
+            "closing": {
+                "type": "object",
+                "nullable": True,
+                "description": "what was recorded on closing (null while the item is open)",
+                "properties": {
+                    "outcome": {"type": "string", "enum": list(change.OUTCOMES)},
+                    "offered": {"type": "string", "nullable": True},
+                    "taken_up": {"type": "string", "nullable": True},
+                    "closed_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "link_worker": {"type": "string", "nullable": True},
+                },
+            },
         },
     },
 }
@@ -208,6 +232,26 @@ OPENAPI: dict[str, Any] = {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewNote"}}},
                 },
                 "responses": {"201": _response("the note", "Note"), **_ERRORS},
+            }
+        },
+        "/intakes/{intake_id}/letter": {
+            "get": {
+                "summary": "The letter to the GP practice about a closed item, as PDF or HTML (audited as a view)",
+                "parameters": [
+                    _INTAKE_ID,
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(LETTER_FORMATS)}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the letter (format=pdf, the default: application/pdf; format=html: a page)",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    },
+                    **_ERRORS,
+                    "409": _response("the item is not closed yet: there is no letter", "Error"),
+                },
             }
         },
     },
@@ -337,6 +381,18 @@ async def get_intake_fhir(request: web.Request) -> web.Response:
     return await _intake_reply(request, "fhir", lambda document: _fhir(export_bundle(document, transaction)))
 
 
+async def get_intake_letter(request: web.Request) -> web.Response:
+    """The letter to the GP practice about a closed item (?format=pdf, the default, or html); 409 while it is open."""
+    wanted = request.query.get("format", "pdf")
+    if wanted not in LETTER_FORMATS:
+        return _error(400, "format must be pdf or html")
+    try:
+        letter = await letters.read_letter(request, _intake_id(request), f"api {wanted}")
+    except DomainError as error:
+        return json_error(error)
+    return await (letters.pdf_response(letter) if wanted == "pdf" else letters.html_document(request, letter))
+
+
 async def get_questionnaire(request: web.Request) -> web.Response:
     """The intake's questions as a FHIR Questionnaire: a definition, no patient data, so public."""
     return _fhir(questionnaire())
@@ -348,7 +404,14 @@ async def change_status(request: web.Request) -> web.Response:
     try:
         async with request.app[db_key]() as session, session.begin():
             await change.change_status(
-                session, intake_id, request["user"], body["status"], body.get("outcome"), source(request)
+                session,
+                intake_id,
+                request["user"],
+                body["status"],
+                body.get("outcome"),
+                source(request),
+                offered=body.get("offered"),
+                taken_up=body.get("taken_up"),
             )
     except DomainError as error:
         return json_error(error)

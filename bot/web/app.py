@@ -23,11 +23,12 @@ from aiohttp import web
 
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import aware
+from bot.fhir.push import Pusher
 from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
 from bot.retention.purge import Retention, purge
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web import api, invitations, pages, rights
+from bot.web import api, invitations, letters, pages, rights
 from bot.web.security import (
     authenticate,
     csrf_protect,
@@ -55,6 +56,8 @@ def routes() -> list[web.RouteDef]:
         web.get("/queue/live", pages.queue_live, name="queue_live"),
         web.get("/intakes/{intake_id}", pages.intake_page, name="intake"),
         web.get("/intakes/{intake_id}/transcript", pages.transcript_page, name="transcript"),
+        web.get("/intakes/{intake_id}/letter", letters.letter_page, name="letter"),
+        web.get("/intakes/{intake_id}/letter.pdf", letters.letter_pdf, name="letter_pdf"),
         web.post("/intakes/{intake_id}/claim", pages.claim, name="claim"),
         web.post("/intakes/{intake_id}/release", pages.release, name="release"),
         web.post("/intakes/{intake_id}/assign", pages.assign, name="assign"),
@@ -71,6 +74,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/api/v1/queue", api.list_queue, name="api_queue"),
         web.get("/api/v1/intakes/{intake_id}", api.get_intake, name="api_intake"),
         web.get("/api/v1/intakes/{intake_id}/fhir", api.get_intake_fhir, name="api_intake_fhir"),
+        web.get("/api/v1/intakes/{intake_id}/letter", api.get_intake_letter, name="api_intake_letter"),
         web.get("/fhir/Questionnaire/what-matters-intake", api.get_questionnaire, name="fhir_questionnaire"),
         web.post("/api/v1/intakes/{intake_id}/status", api.change_status, name="api_status"),
         web.post("/api/v1/intakes/{intake_id}/notes", api.add_note, name="api_note"),
@@ -147,6 +151,18 @@ async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _push_fhir(app: web.Application) -> AsyncIterator[None]:
+    """Send submitted intakes to the FHIR server, when FHIR_ENDPOINT is set."""
+    settings = app[settings_key]
+    if not settings.fhir_endpoint:
+        yield
+        return
+    pusher = Pusher(settings, app[db_key])
+    task = asyncio.create_task(pusher.run_forever())
+    yield
+    await pusher.stop(task)
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, authenticate, csrf_protect], client_max_size=64 * 1024)
     app[settings_key] = settings
@@ -158,7 +174,9 @@ def create_app(settings: Settings) -> web.Application:
     )
     environment.globals.update(show=display_value, waiting=waiting_text)
     environment.filters["when"] = _when
-    app.cleanup_ctx.extend([_database, _reconcile_flags, _purge_daily])  # the database first: the others need it
+    app.cleanup_ctx.extend(
+        [_database, _reconcile_flags, _purge_daily, _push_fhir]
+    )  # the database first: the others need it
     app.add_routes(routes())
     from bot.web import widget  # the patient chat and embeddable widget (/patient/...)
 

@@ -14,6 +14,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.errors import DomainError, Kind
+from bot.fhir import push
 from bot.intake.display import area_choices
 from bot.intake.summary import ONS_LABELS
 from bot.queue import audit, change, read
@@ -193,7 +194,9 @@ async def _queue_context(request: web.Request) -> dict[str, Any]:
 
 async def queue_page(request: web.Request) -> web.StreamResponse:
     context = await _queue_context(request)
-    context.update(areas=area_choices(), statuses=read.STATUS_NAMES)
+    async with _session(request) as session:
+        pushes = await push.state(session, request.app[settings_key])
+    context.update(areas=area_choices(), statuses=read.STATUS_NAMES, failed_pushes=pushes.failed)
     return page(request, "queue.html", context)
 
 
@@ -218,6 +221,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
         detail = await read.detail(session, intake_id, request["user"].email, source(request))
         colleagues = await auth.list_users(session) if request["user"].is_admin else []
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
+        fhir_push = await push.of_intake(session, intake_id)
     if detail is None:
         raise web.HTTPNotFound()
     message = MESSAGES.get(request.query.get("m", ""))
@@ -237,9 +241,11 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
             "error": error,
             "ons_labels": ONS_LABELS,
             "outcomes": change.OUTCOMES,
+            "max_note_chars": change.MAX_NOTE_CHARS,
             "statuses": read.STATUS_NAMES,
             "colleagues": colleagues,
             "sms": sms,
+            "fhir_push": fhir_push,
         },
     )
 
@@ -271,7 +277,15 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
             elif action == "contacted":
                 await change.mark_contacted(session, intake_id, user, where)
             elif action == "closed":
-                await change.close(session, intake_id, user, str(form.get("outcome", "")), where)
+                await change.close(
+                    session,
+                    intake_id,
+                    user,
+                    str(form.get("outcome", "")),
+                    where,
+                    offered=str(form.get("offered", "")),
+                    taken_up=str(form.get("taken_up", "")),
+                )
             elif action == "noted":
                 await change.add_note(session, intake_id, user, str(form.get("note", "")), where)
     except DomainError as error:

@@ -26,6 +26,7 @@ ABOUT = {
     "contact_method": "practice",
     "contact_times": "any",
     "gp_practice": "none",
+    "nhs_number": "none",
     "referral_code": "none",
 }
 """Everything before "What matters most to you?"."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from tests.support.review import PASSWORD, add_user, current_code
+from tests.support.review import PASSWORD, add_intake, add_user, current_code
 from tests.support.system import ARTIFACTS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,6 +39,11 @@ def _in_thread(work):
 def create_staff(settings, email: str, role: str = "linkworker") -> None:
     """Create an account the way the review app's tests do (an admin gets an authenticator)."""
     _in_thread(add_user(settings, email, role))
+
+
+def create_intake(settings, answers=None) -> int:
+    """A submitted intake saved as the actions save one (Mrs C's unless other answers are given)."""
+    return _in_thread(add_intake(settings, answers))
 
 
 def sign_in(page, base: str, email: str, settings=None) -> None:

@@ -241,6 +241,24 @@ TABLES = {
         ("skip", SKIPPED),
         ("dont have one", "none"),
     ],
+    "nhs_number": [
+        ("943 476 5919", "9434765919"),
+        ("9434765919", "9434765919"),
+        ("943-476-5919", "9434765919"),
+        ("it's 401 023 2137", "4010232137"),
+        ("my nhs number is 4010232137 I think", "4010232137"),
+        ("NHS no. 943 476 5919 thanks", "9434765919"),
+        ("943 476 5918", None),  # fails the modulus 11 check: asked once more
+        ("123 456 7890", None),  # fails it too
+        ("07700 900123", None),  # a phone number, not an NHS number
+        ("I don't know it", "none"),
+        ("not sure", "none"),
+        ("no idea sorry", "none"),
+        ("haven't got it with me", "none"),
+        ("no", "none"),
+        ("skip", SKIPPED),
+        ("dont have one", "none"),
+    ],
     CONFIRMED: [
         ("yes", True),
         ("yes, send it", True),

@@ -98,3 +98,18 @@ def test_a_very_sure_classifier_makes_plain_wording_certain():
 )
 def test_a_very_sure_classifier_on_hedged_or_joking_wording_still_only_asks(text):
     assert tier(text, classifier=1.0, meaning=1.0, certain_at=0.99, meaning_certain_at=0.99) == UNCERTAIN
+
+
+def test_a_plain_match_the_meaning_classifier_contradicts_only_asks():
+    plain = "I want to kill myself"
+    assert tier(plain) == CERTAIN  # the meaning score was not read: the match stands
+    assert tier(plain, meaning=0.5, meaning_veto_at=0.1) == CERTAIN
+    assert tier(plain, meaning=0.05, meaning_veto_at=0.1) == UNCERTAIN  # contradicted: asked, never ignored
+
+
+def test_a_very_sure_meaning_score_makes_hedged_wording_certain_only_past_its_own_threshold():
+    text = "can't see myself being here next week"  # "can't" is a negation marker, yet this is a disclosure
+    rule = {"meaning_certain_at": 0.8, "meaning_certain_hedged_at": 0.95}
+    assert tier(text, meaning=0.97, **rule) == CERTAIN
+    assert tier(text, meaning=0.9, **rule) == UNCERTAIN
+    assert tier("I'd rather not be here lol", meaning=1.0, **rule) == UNCERTAIN  # a joke marker never is

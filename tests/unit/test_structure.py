@@ -55,6 +55,16 @@ def test_the_core_speaks_no_http():
     assert speaking == []
 
 
+def test_the_letter_is_values_in_and_words_out():
+    """The letter to the GP practice touches no database, HTTP or Rasa: every door hands it the intake document."""
+    touching = [
+        _relative(p)
+        for p in _python_files("bot/letter")
+        if _roots(_imports(p)) & (RASA_MODULES | HTTP_MODULES | {"sqlalchemy"}) or "bot.db.engine" in _imports(p)
+    ]
+    assert _python_files("bot/letter") and touching == []
+
+
 def test_only_the_tracker_reader_reads_rasas_events_table():
     readers = [
         _relative(p) for p in _python_files("bot", "actions") if "from events" in p.read_text(encoding="utf-8").lower()

@@ -173,3 +173,11 @@ def test_next_question_walks_the_sections_in_order():
     order = [s.key for s in questions.SECTIONS]
     assert sections == sorted(sections, key=order.index)
     assert seen[-1] == "confirmed"
+
+
+def test_a_wrong_nhs_number_is_asked_once_more_then_never_saved():
+    first = interpret("nhs_number", "943 476 5918", "inform", {}, attempts=0)
+    assert not first.accepted and first.responses == ["utter_invalid_nhs_number"]
+    second = interpret("nhs_number", "943 476 5917", "inform", {}, attempts=1)
+    assert second.accepted and second.value == "none"  # never a number that could be someone else's
+    assert interpret("nhs_number", "943 476 5919", "inform", {}, attempts=1).value == "9434765919"

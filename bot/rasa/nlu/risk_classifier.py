@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, assess, detect_risk, word_count
+from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, RiskMatch, assess, detect_risk, word_count
 from bot.language.install import WEIGHTS_SHA256
 from bot.language.risk_meaning import MeaningClassifier, example_files, reviewed_examples
 from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
@@ -60,6 +60,8 @@ class RiskPhraseClassifier(IntentRewriter):
             "classifier_min_words": 3,
             "meaning_threshold": 1.01,
             "meaning_certain_threshold": 1.01,
+            "meaning_certain_hedged_threshold": 1.01,
+            "meaning_veto_threshold": 0.0,
         }
 
     @classmethod
@@ -107,6 +109,10 @@ class RiskPhraseClassifier(IntentRewriter):
         self.meaning_threshold = float(config.get("meaning_threshold", 1.01))
         # At or above `meaning_certain_threshold`, a plainly worded message is certain.
         self.meaning_certain_threshold = float(config.get("meaning_certain_threshold", 1.01))
+        # ... and a message with a negation, past or job marker at `meaning_certain_hedged_threshold`.
+        self.meaning_certain_hedged_threshold = float(config.get("meaning_certain_hedged_threshold", 1.01))
+        # Below `meaning_veto_threshold` a plain phrase-list match is only asked about, not assumed.
+        self.meaning_veto_threshold = float(config.get("meaning_veto_threshold", 0.0))
         # At or above `classifier_threshold` the classifier alone raises an uncertain
         # flag (the bot checks with the person); at or above `certain_threshold` a certain one.
         self.threshold = float(config.get("classifier_threshold", 0.3))
@@ -131,30 +137,33 @@ class RiskPhraseClassifier(IntentRewriter):
             meaning.save(Path(directory))
         return self._resource
 
-    def meaning_score(self, message: Message) -> float:
-        """The meaning classifier's score, read only where it could change the outcome: a message
-        long enough for a classifier to flag that the phrase list does not already flag for certain."""
+    def meaning_score(self, message: Message, match: Optional[RiskMatch]) -> Optional[float]:
+        """The meaning classifier's score, read where it could change the outcome: a message long
+        enough for a classifier to flag, or one the phrase list matches (the score may confirm or
+        contradict the match). None where it was not read."""
         text = message.get(TEXT)
-        if self.meaning is None or word_count(text) < self.min_words:
-            return 0.0
-        match = detect_risk(text)
-        if match is not None and not match.hedged:
-            return 0.0
+        if self.meaning is None or (match is None and word_count(text) < self.min_words):
+            return None
         score = self.meaning.score(text)
         message.set(MEANING_KEY, round(score, 4), add_to_output=True)
         return score
 
     def risk_of(self, message: Message) -> Optional[Risk]:
+        text = message.get(TEXT)
+        match = detect_risk(text)
         return assess(
-            message.get(TEXT),
+            text,
             classifier_score(message, RISK_INTENT),
             certain_at=self.certain_threshold,
             check_at=self.threshold,
             min_words=self.min_words,
             intent=(message.get(INTENT) or {}).get(INTENT_NAME_KEY),
-            meaning_score=self.meaning_score(message),
+            meaning_score=self.meaning_score(message, match),
             meaning_at=self.meaning_threshold,
             meaning_certain_at=self.meaning_certain_threshold,
+            meaning_certain_hedged_at=self.meaning_certain_hedged_threshold,
+            meaning_veto_at=self.meaning_veto_threshold,
+            match=match,
         )
 
     def process(self, messages: List[Message]) -> List[Message]:
