@@ -108,6 +108,7 @@ def thresholds(config: Path = PROJECT_ROOT / "config.yml") -> dict[str, float]:
         "meaning_certain_threshold",
         "meaning_certain_hedged_threshold",
         "meaning_veto_threshold",
+        "classifier_corroboration_threshold",
     )
     return {key: float(found.get(key, DEFAULT_CONFIG[key])) for key in keys}
 
@@ -179,12 +180,13 @@ def rate(rows: list[dict]) -> dict:
     }
 
 
-SWEEP_CHECK = (0.5, 0.9, 1.01)
-SWEEP_CERTAIN = (0.99, 1.01)
-SWEEP_MEANING = (0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
-SWEEP_MEANING_CERTAIN = (0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
-SWEEP_MEANING_HEDGED = (0.9, 0.95, 0.99, 1.01)
+SWEEP_CHECK = (0.9, 1.01)
+SWEEP_CERTAIN = (1.01,)  # the intent classifier is never trusted to be certain: it is sure of nonsense
+SWEEP_MEANING = (0.1, 0.15, 0.2, 0.3)
+SWEEP_MEANING_CERTAIN = (0.7, 0.8, 0.9, 0.99)
+SWEEP_MEANING_HEDGED = (0.95, 0.99, 1.01)
 SWEEP_MEANING_VETO = (0.0, 0.1, 0.2)
+SWEEP_CORROBORATION = (0.0, 0.05, 0.1)
 SWEEP_NAMES = (
     "check_at",
     "certain_at",
@@ -192,6 +194,7 @@ SWEEP_NAMES = (
     "meaning_certain_at",
     "meaning_certain_hedged_at",
     "meaning_veto_at",
+    "classifier_corroborated_at",
 )
 
 
@@ -221,7 +224,13 @@ def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
     matches = {id(item): detect_risk(item["text"]) for item in (*disclosures, *benign)}  # the slow part: once
     rows = []
     grid = itertools.product(
-        SWEEP_CHECK, SWEEP_CERTAIN, SWEEP_MEANING, SWEEP_MEANING_CERTAIN, SWEEP_MEANING_HEDGED, SWEEP_MEANING_VETO
+        SWEEP_CHECK,
+        SWEEP_CERTAIN,
+        SWEEP_MEANING,
+        SWEEP_MEANING_CERTAIN,
+        SWEEP_MEANING_HEDGED,
+        SWEEP_MEANING_VETO,
+        SWEEP_CORROBORATION,
     )
     for values in grid:
         limits = dict(zip(SWEEP_NAMES, values, strict=True))

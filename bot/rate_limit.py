@@ -3,8 +3,9 @@
 A person types a message every few seconds at most; a script posting hundreds a
 minute fills the queue, the database and (by text) the bill. Each message is
 counted in a one-minute window per sender and per address; over the limit, the
-channel answers 429 (REST) or a message (socket.io) saying to wait, and nothing
-of the refused message is stored. What was accepted before is handled as usual.
+channel answers 429 (REST), a message (socket.io) or one text a minute (SMS, where
+only the number is counted: every text comes from the provider's addresses) saying
+to wait, and nothing of the refused message is stored. What was accepted before is handled as usual.
 
 A message the reviewed phrase list reads as a disclosure of risk is never
 refused, whatever the count: risk reaches a person at once.

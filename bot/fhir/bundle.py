@@ -1,6 +1,6 @@
 """One intake as a FHIR R4 Bundle (type collection), built from the intake document the API returns.
 
-- Patient: the name the person gave and how to contact them (no NHS number is asked yet).
+- Patient: the name the person gave, how to contact them, and their NHS number when they gave one.
 - QuestionnaireResponse: every answer against the Questionnaire (`bot.fhir.questionnaire`), coded
   where the question is closed, with the person's own words on each answer (extension `verbatim`).
 - Observation x4: ONS4, category survey, valueInteger, each its own measure (never summed); no
@@ -10,6 +10,11 @@
 - Flag: one per flag on the intake (safeguarding, a checked possible disclosure, a call-back).
 - A declined intake (kept only because of a disclosure) carries SNOMED CT 871711000000103 "Social
   prescribing declined" as an Observation instead of the referral.
+
+Each resource claims its UK Core profile (`meta.profile`: UKCore-Patient and so on, the NHS's FHIR R4
+profiles). What those add to base R4 that applies here is UKCore-Patient's `nhsNumber` identifier
+slice: its system fixed, at most one. The slice's verification-status extension is optional and left
+out: the number is the one the person typed, checked by its modulus 11 check digit, never traced.
 
 Entries are linked by `urn:uuid:` full URLs derived from the intake, so an export is the same each time.
 Each resource also carries an identifier of ours (the intake's reference and the part), and the
@@ -37,6 +42,8 @@ ONS4_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/ons4"
 RESOURCE_SYSTEM = f"{CANONICAL_BASE}/intake-resource"
 """Our identifier of each exported resource: `{reference}/{part}`."""
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+UKCORE_PROFILE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
+"""The UK Core profile of each resource we export is this followed by its type (UKCore-Patient, ...)."""
 _CONTACT_SYSTEMS = {"phone": "phone", "text": "sms", "email": "email"}
 _NAMESPACE = uuid.UUID("0f8e5b8a-3c1d-4c1e-9a55-3f0d6a1b2c77")
 
@@ -46,12 +53,16 @@ def _full_url(reference: str, part: str) -> str:
 
 
 def _entry(reference: str, part: str, resource: dict[str, Any]) -> dict[str, Any]:
-    """An entry with our identifier on its resource, after any it has (a QuestionnaireResponse has just one)."""
+    """An entry whose resource claims its UK Core profile and carries our identifier, after any it has (a
+    QuestionnaireResponse has just one). Every resource passes through here, so none can miss either."""
+    kind = resource["resourceType"]
     ours = {"system": RESOURCE_SYSTEM, "value": f"{reference}/{part}"}
-    if resource["resourceType"] == "QuestionnaireResponse":
-        resource = {**resource, "identifier": ours}
-    else:
-        resource = {**resource, "identifier": [*resource.get("identifier", []), ours]}
+    resource = {
+        "resourceType": kind,
+        "meta": {"profile": [f"{UKCORE_PROFILE}{kind}"]},
+        **resource,
+        "identifier": ours if kind == "QuestionnaireResponse" else [*resource.get("identifier", []), ours],
+    }
     return {"fullUrl": _full_url(reference, part), "resource": resource}
 
 

@@ -167,6 +167,7 @@ def assess(
     meaning_certain_at: float = 1.01,
     meaning_certain_hedged_at: float = 1.01,
     meaning_veto_at: float = 0.0,
+    classifier_corroborated_at: float = 0.0,
     match: Optional[RiskMatch] = _UNREAD,
 ) -> Optional[Risk]:
     """The risk tier of a message from the phrase list, the intent classifier's `disclose_risk`
@@ -181,7 +182,9 @@ def assess(
       marker ("lol", "haha", a skull emoji): hyperbole is usually meant, and the check question
       finds out.
     - Uncertain: any other phrase-list match, or, on a message long enough, a classifier score
-      of `check_at` (intent) or `meaning_at` (meaning).
+      of `check_at` (intent) or `meaning_at` (meaning). The intent classifier's score counts only
+      where the meaning classifier, when read, gives at least `classifier_corroborated_at`: a
+      bag-of-words classifier is sure of nonsense ("garden, grow vegetables" scored 1.00).
 
     The classifiers alone never flag a message shorter than `min_words` words (a name or a
     one-word choice carries nothing the phrase list would not see), nor one the pipeline has
@@ -191,6 +194,8 @@ def assess(
     if match is _UNREAD:
         match = detect_risk(text)
     meaning = meaning_score or 0.0
+    if meaning_score is not None and meaning < classifier_corroborated_at:
+        classifier_score = 0.0
     joking = _JOKING.search(text or "") is not None
     contradicted = meaning_score is not None and meaning < meaning_veto_at
     if match is not None and not match.hedged and not joking and not contradicted:

@@ -123,9 +123,23 @@ def disclosure(
         hold=CARRY_ON,
     )
     question = QUESTION_BY_KEY.get(key or "")
-    if question is not None and question.open and said and answers.get(question.key) is None:
+    if question is None or not said or answers.get(question.key) is not None:
+        return outcome
+    if question.open:
         outcome.accepted, outcome.key, outcome.value, outcome.verbatim = True, key, normalise.clean_text(said), said
-    return outcome
+        return outcome
+    if not flagged or requested == RISK_CHECK:
+        return outcome  # a closed question is asked again once the person is ready
+    # The team already knows, and the person answers the question again with the same words of
+    # risk ("Three. Nobody came yesterday."): the short reply, and no hold. The answer in it is
+    # saved; if there is none, the question's own way forward follows (the choices in words, a
+    # skip, a person), so the same message can never loop.
+    reading = interpret(question.key, said, None, answers, repeat)
+    reading.responses = outcome.responses + reading.responses
+    reading.flag, reading.category = FlagKind.SAFEGUARDING, category
+    if reading.accepted:
+        reading.key, reading.verbatim = question.key, said
+    return reading
 
 
 def check(requested: str, text: str, risk: Risk) -> Outcome:

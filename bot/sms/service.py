@@ -16,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Awaitable, Callable, Optional
 
 from sqlalchemy.orm import sessionmaker
 
+from bot.rate_limit import REFUSAL, WINDOW_SECONDS, RateLimiter
 from bot.settings import Settings
 from bot.sms import store
 from bot.sms.outbox import Sender
@@ -102,6 +104,8 @@ class SmsService:
         self.vault = vault
         self.sessions = sessions
         self.sender = sender
+        # Per number only: every text arrives from the provider's own addresses.
+        self.limiter = RateLimiter.from_settings(settings.with_overrides(rate_address_per_minute=0))
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # per number: lock, turns using it
         self._tasks: set[asyncio.Task] = set()
 
@@ -135,9 +139,22 @@ class SmsService:
             logger.info("SMS redelivery ignored (%s)", self.provider.name)
         elif keyword == "stop":
             logger.info("SMS opt-out recorded for %s; %d waiting texts cancelled", contact.sender_id, cancelled)
+        elif keyword is None and await self.limiter.refusal(contact.sender_id, None, text):
+            await self._refuse(inbound_id, contact.id)
         else:
             self._spawn(self._turn(inbound_id, contact.id, contact.sender_id, text, keyword, ask))
         return 200, self.provider.ack_body, self.provider.ack_content_type
+
+    async def _refuse(self, inbound_id: int, contact_id: int) -> None:
+        """Over the rate limit: the text is not read (nothing of it is stored), and the person is told
+        to wait, in one text a minute at most (its key is the minute), so a flood costs no flood back."""
+        minute = int(time.time() // WINDOW_SECONDS)
+        async with self.sessions() as session:
+            async with session.begin():
+                await store.enqueue(session, self.vault, contact_id, f"rate:{contact_id}:{minute}", [REFUSAL], "system")
+                await store.mark_inbound(session, inbound_id, "refused")
+        if self.sender is not None:
+            self.sender.wake()
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)

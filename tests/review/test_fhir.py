@@ -14,11 +14,10 @@ from fhir.resources.questionnaire import Questionnaire
 
 from bot.fhir.bundle import DECLINED, REFERRAL, VERBATIM
 from bot.fhir.questionnaire import CANONICAL, catalogue_version
-from bot.intake import store
 from bot.intake.questions import QUESTIONS
 from bot.settings import PROJECT_ROOT
 from tests.review.test_api_and_cli import _token
-from tests.support.review import MRS_C_ANSWERS, add_intake, add_user, audit_actions, in_db
+from tests.support.review import MRS_C_ANSWERS, add_declined_intake, add_intake, add_user, audit_actions
 
 
 def _link_ids(items) -> list[str]:
@@ -129,14 +128,7 @@ async def test_a_disclosure_makes_the_referral_urgent_with_a_flag(client, settin
 
 async def test_a_declined_intake_kept_for_a_disclosure_exports_the_decline(client, settings):
     await add_user(settings, "lw@example.org")
-
-    async def declined(session):
-        intake = await store.ensure_intake(session, "declined-after-risk", "rest")
-        await store.add_flag(session, intake, "safeguarding", "I want to die", "suicide")
-        await store.set_status(session, intake, "declined", consent=False)
-        return intake.id
-
-    bundle = await _bundle(client, settings, await in_db(settings, declined))
+    bundle = await _bundle(client, settings, await add_declined_intake(settings))
     assert _resources(bundle, "ServiceRequest") == []
     codes = [o["code"]["coding"][0]["code"] for o in _resources(bundle, "Observation")]
     assert codes == [DECLINED[0]]

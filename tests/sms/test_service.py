@@ -381,3 +381,22 @@ async def test_notify_callbacks_need_the_bearer_token_and_replies_go_through_not
         assert rig.bot.seen[-1][1] == "By phone"
         await asyncio.sleep(0.3)
         assert len(fake_notify.received) == 2
+
+
+async def test_a_number_texting_faster_than_the_limit_is_told_once_a_minute_and_stop_and_risk_still_get_through(
+    any_settings, fake_twilio
+):
+    settings = twilio_settings(any_settings, fake_twilio).with_overrides(rate_sender_per_minute=2)
+    async with Rig(settings, fake_twilio) as rig:
+        for n in range(4):
+            assert await rig.text(f"message {n}") == 200  # the provider is always answered
+        assert [text for _, text, _ in rig.bot.seen] == ["message 0", "message 1"]
+        statuses = [row.status for row in await rig.rows(SmsInbound)]
+        assert statuses.count("refused") == 2
+        refusals = [t for t in await rig.fake.until(NUMBER, 3) if "faster than we can read" in t.body]
+        assert len(refusals) == 1  # one "please wait" text a minute, however many came in
+        assert await rig.text("I took all my tablets an hour ago") == 200
+        assert rig.bot.seen[-1][1] == "I took all my tablets an hour ago"  # a disclosure is never refused
+        assert await rig.text("STOP") == 200
+        [contact] = await rig.rows(SmsContact)
+        assert contact.opted_out

@@ -97,6 +97,18 @@ async def add_intake(
     return await in_db(settings, work)
 
 
+async def add_declined_intake(settings: Settings) -> int:
+    """An intake the person declined after a disclosure: kept (and exported) only because of the flag."""
+
+    async def work(session):
+        intake = await store.ensure_intake(session, f"test-{uuid.uuid4().hex}", "rest")
+        await store.add_flag(session, intake, "safeguarding", "I want to die", "suicide")
+        await store.set_status(session, intake, "declined", consent=False)
+        return intake.id
+
+    return await in_db(settings, work)
+
+
 async def audit_actions(settings: Settings, intake_id: Optional[int] = None) -> list[tuple[str, str, Optional[str]]]:
     from sqlalchemy import select
 

@@ -7,6 +7,8 @@ not the numbers chosen on the tuning set (config.yml says which and why).
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pytest
 
 from bot.intake.risk import CERTAIN, UNCERTAIN, assess
@@ -14,7 +16,7 @@ from bot.intake.risk import CERTAIN, UNCERTAIN, assess
 RULE = {"certain_at": 1.01, "check_at": 0.3, "meaning_at": 0.5}
 
 
-def tier(text: str, classifier: float = 0.0, meaning: float = 0.0, **rule: float):
+def tier(text: str, classifier: float = 0.0, meaning: Optional[float] = 0.0, **rule: float):
     risk = assess(text, classifier, meaning_score=meaning, **{**RULE, **rule})
     return None if risk is None else risk.tier
 
@@ -102,7 +104,7 @@ def test_a_very_sure_classifier_on_hedged_or_joking_wording_still_only_asks(text
 
 def test_a_plain_match_the_meaning_classifier_contradicts_only_asks():
     plain = "I want to kill myself"
-    assert tier(plain) == CERTAIN  # the meaning score was not read: the match stands
+    assert tier(plain, meaning=None) == CERTAIN  # the meaning score was not read: the match stands
     assert tier(plain, meaning=0.5, meaning_veto_at=0.1) == CERTAIN
     assert tier(plain, meaning=0.05, meaning_veto_at=0.1) == UNCERTAIN  # contradicted: asked, never ignored
 
@@ -113,3 +115,10 @@ def test_a_very_sure_meaning_score_makes_hedged_wording_certain_only_past_its_ow
     assert tier(text, meaning=0.97, **rule) == CERTAIN
     assert tier(text, meaning=0.9, **rule) == UNCERTAIN
     assert tier("I'd rather not be here lol", meaning=1.0, **rule) == UNCERTAIN  # a joke marker never is
+
+
+def test_the_intent_classifier_asks_only_where_the_meaning_classifier_does_not_flatly_disagree():
+    text = "garden, grow vegetables"  # the bag-of-words classifier scored this 1.00
+    assert tier(text, classifier=1.0, meaning=0.01, classifier_corroborated_at=0.05) is None
+    assert tier(text, classifier=1.0, meaning=0.06, classifier_corroborated_at=0.05) == UNCERTAIN
+    assert tier(text, classifier=1.0, meaning=None, classifier_corroborated_at=0.05) == UNCERTAIN  # not read

@@ -162,3 +162,14 @@ def test_coming_back_to_the_check_question_asks_it_once_more_then_reads_the_repl
     assert again.hold == RISK_CHECK and again.pending == pending and not again.flag
     then = take_turn(RISK_CHECK, "hi again", "greet", {}, attempts=1, pending=pending)
     assert then.flag == FlagKind.SAFEGUARDING, "not a clear no the second time: crisis reply"
+
+
+def test_the_same_words_of_risk_again_with_a_number_save_the_number_and_never_loop():
+    slots = {RISK_FLAGGED: True}
+    again = take_turn("ons_happy", "Three. Nobody came yesterday.", "disclose_risk", slots, risk=SUICIDE)
+    assert again.accepted and again.value == 3 and again.key == "ons_happy"
+    assert again.responses == ["utter_crisis_again"] and again.hold is None
+    assert again.flag == FlagKind.SAFEGUARDING
+    unusable = take_turn("ons_happy", "Nobody came yesterday.", "disclose_risk", slots, attempts=1, risk=SUICIDE)
+    assert not unusable.accepted and unusable.hold is None
+    assert unusable.responses[0] == "utter_crisis_again_2" and len(unusable.responses) > 1  # then a way forward

@@ -62,6 +62,7 @@ class RiskPhraseClassifier(IntentRewriter):
             "meaning_certain_threshold": 1.01,
             "meaning_certain_hedged_threshold": 1.01,
             "meaning_veto_threshold": 0.0,
+            "classifier_corroboration_threshold": 0.0,
         }
 
     @classmethod
@@ -113,6 +114,8 @@ class RiskPhraseClassifier(IntentRewriter):
         self.meaning_certain_hedged_threshold = float(config.get("meaning_certain_hedged_threshold", 1.01))
         # Below `meaning_veto_threshold` a plain phrase-list match is only asked about, not assumed.
         self.meaning_veto_threshold = float(config.get("meaning_veto_threshold", 0.0))
+        # Below `classifier_corroboration_threshold` of the meaning score, the intent classifier's score is ignored.
+        self.corroboration_threshold = float(config.get("classifier_corroboration_threshold", 0.0))
         # At or above `classifier_threshold` the classifier alone raises an uncertain
         # flag (the bot checks with the person); at or above `certain_threshold` a certain one.
         self.threshold = float(config.get("classifier_threshold", 0.3))
@@ -163,6 +166,7 @@ class RiskPhraseClassifier(IntentRewriter):
             meaning_certain_at=self.meaning_certain_threshold,
             meaning_certain_hedged_at=self.meaning_certain_hedged_threshold,
             meaning_veto_at=self.meaning_veto_threshold,
+            classifier_corroborated_at=self.corroboration_threshold,
             match=match,
         )
 
