@@ -53,7 +53,7 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     patient = Patient(system.settings)
     patient.say("hello")
     patient.say("yes")
-    for answer in ("Jo", "Through the practice", "skip", "skip", "skip", "I feel very alone", "1"):
+    for answer in ("Jo", "Through the practice", "skip", "skip", "skip", "skip", "I feel very alone", "1"):
         patient.say(answer)
     reply = Patient.text(patient.say("Some days I don't want to be here any more"))
     for must in ("999", "111", "option 2", "116 123", "85258"):
