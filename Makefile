@@ -74,12 +74,13 @@ $(NODE_INSTALLED): package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $(NODE_INSTALLED)
 
-# Debian's Chromium for the browser tests (driven by Playwright; `playwright install` is never used).
+# Debian's Chromium for the browser tests (driven by Playwright; `playwright install` is never used),
+# and zbar-tools, whose zbarimg decodes the posters' QR codes in the tests.
 chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "[make] installing Debian's chromium for the browser tests (apt-get)..."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || { echo "[make] could not install chromium: install it (apt-get install chromium) and run again"; exit 1; }; }
+	@command -v chromium >/dev/null && command -v zbarimg >/dev/null || { \
+	  echo "[make] installing Debian's chromium and zbar-tools for the browser and poster tests (apt-get)..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium zbar-tools >/dev/null) \
+	  || { echo "[make] could not install them: apt-get install chromium zbar-tools, and run again"; exit 1; }; }
 
 setup: install
 	@$(VENV)/bin/whatmatters setup

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Optional
+from typing import Any, AsyncIterator, Optional
 
 from rasa_sdk import Tracker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -45,8 +45,20 @@ def channel_of(tracker: Tracker) -> str:
     return (tracker.get_latest_input_channel() or "rest")[:32]
 
 
+def start_of(tracker: Tracker) -> dict[str, Any]:
+    """Where the person came from, as their channel told us in the message's metadata (see ensure_intake)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    if not isinstance(metadata, dict):
+        return {}
+    entry = metadata.get("entry")
+    return {
+        "entry": entry if isinstance(entry, str) else None,
+        "invited": bool(metadata.get("invited") or metadata.get("ref")),
+    }
+
+
 async def intake_of(session: AsyncSession, tracker: Tracker) -> Intake:
-    return await store.ensure_intake(session, tracker.sender_id, channel_of(tracker))
+    return await store.ensure_intake(session, tracker.sender_id, channel_of(tracker), start_of(tracker))
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -40,4 +40,6 @@ class ActionFinishIntake(Action):
         dispatcher.utter_message(
             response="utter_submitted_urgent" if urgent else "utter_submitted", reference=intake.reference
         )
+        if (answers.get("gp_practice") or {}).get("value") == questions.NOT_REGISTERED:
+            dispatcher.utter_message(response="utter_how_to_register_gp")
         return []

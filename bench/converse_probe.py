@@ -56,7 +56,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
 from bot.db.models import Answer, Flag, FlagKind, Intake, IntakeStatus, Priority, QueueItem
-from bot.intake.questions import CONFIRMED, CONSENT, FORM_SLOTS, QUESTION_BY_KEY
+from bot.intake.questions import CONFIRMED, CONSENT, FORM_SLOTS, NOT_REGISTERED, QUESTION_BY_KEY
 from bot.settings import PROJECT_ROOT, Settings
 
 DEFAULT_PERSONAS = PROJECT_ROOT / "bench" / "converse" / "personas.yml"
@@ -553,10 +553,14 @@ def phone_digits(text: str) -> str:
     return digits
 
 
+_NOTHING = ("none", _norm(NOT_REGISTERED))
+"""What "nothing to record" is saved as: "none", or for the GP practice, that the person has none."""
+
+
 def _is_none(value: Any) -> bool:
     if isinstance(value, list):
         return [_norm(v) for v in value] == ["none"]
-    return isinstance(value, str) and _norm(value) == "none"
+    return isinstance(value, str) and _norm(value) in _NOTHING
 
 
 def _may_be_unanswered(key: str) -> bool:

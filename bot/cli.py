@@ -16,13 +16,15 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from bot.cli_support import cli_actor, cli_staff
+from bot.cli_support import cli_staff
 from bot.db.engine import in_transaction
 from bot.errors import DomainError, not_found
 from bot.queue import change, read
 from bot.queue.change import OUTCOMES
 from bot.settings import load_settings
 from bot.sms.store import sms_line
+from bot.teams import store as team_store
+from bot.teams.models import ReferralSource
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     queue_list = queue_commands.add_parser("list", help="open items, urgent first")
     queue_list.add_argument("--json", action="store_true", help="machine-readable output")
     queue_list.add_argument("--all", action="store_true", help="include closed items")
+    queue_list.add_argument("--team", metavar="CODE", help="one team's items (every team's without it)")
+    queue_list.add_argument("--source", choices=list(ReferralSource.NAMES), help="items by where the person came from")
+    queue_list.add_argument("--search", metavar="TEXT", help="part of a reference (WM-...) or of a first name")
     close = queue_commands.add_parser("close", help="close an item with its outcome (as an admin can)")
     close.add_argument("id", help="the intake's number or its reference (WM-...)")
     close.add_argument("--outcome", required=True, choices=list(OUTCOMES))
@@ -68,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli", "bot.retention.cli", "bot.fhir.cli")
+COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli", "bot.retention.cli", "bot.fhir.cli", "bot.teams.cli")
 """Modules that add their own subcommands (register) and run them (handle)."""
 
 
@@ -76,9 +81,17 @@ def _command_modules() -> list:
     return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
-async def _queue_list(session, include_closed: bool) -> dict[str, Any]:
-    wanted = read.QueueFilter(status="all" if include_closed else "open")
-    return await read.listing(session, cli_actor(), wanted, source="cli", via="cli")
+def _queue_filter(args: argparse.Namespace) -> read.QueueFilter:
+    """The queue list's options, read as the page and the API read their query (?team=, ?source=, ?q=)."""
+    query = {"status": "all" if args.all else "open", "team": args.team or "", "source": args.source or ""}
+    return read.QueueFilter.from_query({**query, "q": args.search or ""})
+
+
+async def _queue_list(session: Any, wanted: read.QueueFilter, team: Optional[str]) -> dict[str, Any]:
+    """The queue document of every team (the command line is an admin's), or of the one team asked for."""
+    if team is not None:
+        await team_store.team_by_code(session, team)  # a team that does not exist is an error, not an empty list
+    return await read.listing(session, cli_staff(), wanted, source="cli", via="cli")
 
 
 def _print_queue(document: dict[str, Any]) -> None:
@@ -86,14 +99,21 @@ def _print_queue(document: dict[str, Any]) -> None:
     if not rows:
         print("The queue is empty.")
         return
-    print(f"{'PRIORITY':<20} {'REF':<10} {'STATUS':<10} {'CHANNEL':<8} {'WAITING SINCE':<20} NAME / TOP AREAS / FLAGS")
+    print(
+        f"{'PRIORITY':<20} {'REF':<10} {'STATUS':<10} {'CHANNEL':<8} {'TEAM':<16} {'FROM':<10} {'WAITING SINCE':<20} "
+        "NAME / TOP AREAS / FLAGS"
+    )
     for row in rows:
         mark = "URGENT" if row["urgent"] else row["priority"]
         extras = " | ".join(
             x for x in (row["first_name"] or "-", ", ".join(row["top_areas"]), ", ".join(row["flags"])) if x
         )
         since = (row["waiting_since"] or "")[:19]
-        print(f"{mark:<20} {row['reference']:<10} {row['status']:<10} {row['channel']:<8} {since:<20} {extras}")
+        team = row["team"]["code"] if row["team"] else "-"
+        print(
+            f"{mark:<20} {row['reference']:<10} {row['status']:<10} {row['channel']:<8} {team:<16} "
+            f"{row['referral_source'] or '-':<10} {since:<20} {extras}"
+        )
 
 
 async def _intake_show(session, ident: str, via: str = "show") -> Optional[dict[str, Any]]:
@@ -101,7 +121,7 @@ async def _intake_show(session, ident: str, via: str = "show") -> Optional[dict[
     if intake_id is None:
         return None
     return await read.intake_document(
-        session, intake_id, cli_actor(), source="cli", via="cli" if via == "show" else "cli fhir"
+        session, intake_id, cli_staff(), source="cli", via="cli" if via == "show" else "cli fhir"
     )
 
 
@@ -159,7 +179,7 @@ def _intake_letter(settings: Any, args: argparse.Namespace) -> int:
 
     async def work(session: Any) -> dict[str, Any]:
         intake_id = await _find(session, args.id)
-        return await read.letter_document(session, intake_id, cli_actor(), "cli", "cli pdf" if args.pdf else "cli")
+        return await read.letter_document(session, intake_id, cli_staff(), "cli", "cli pdf" if args.pdf else "cli")
 
     done, document = _refusal_or(settings, work, "intake letter")
     if not done:
@@ -211,7 +231,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "intake" and args.intake_command == "letter":
         return _intake_letter(settings, args)
     if args.command == "queue":
-        document = asyncio.run(in_transaction(settings, lambda s: _queue_list(s, args.all)))
+        done, document = _refusal_or(settings, lambda s: _queue_list(s, _queue_filter(args), args.team), "queue list")
+        if not done:
+            return 1
         print(json.dumps(document, indent=2)) if args.json else _print_queue(document)
     if args.command == "intake":
         data = asyncio.run(in_transaction(settings, lambda s: _intake_show(s, args.id, args.intake_command)))

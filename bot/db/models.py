@@ -91,6 +91,11 @@ class Intake(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = Column(DateTime(timezone=True), nullable=True)
+    # Who the intake belongs to (bot.teams): only that team's link workers see it. Set when the
+    # conversation starts and moved when the person names their practice or says they have none.
+    team_id = Column(Integer, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True, index=True)
+    entry_point_id = Column(Integer, ForeignKey("entry_points.id", ondelete="SET NULL"), nullable=True)
+    referral_source = Column(String(16), nullable=True)
 
     answers = relationship("Answer", back_populates="intake", cascade="all, delete-orphan")
     flags = relationship("Flag", back_populates="intake", cascade="all, delete-orphan")

@@ -4,5 +4,6 @@ from bot.db import models  # noqa: F401  intakes, answers, flags, queue, audit
 from bot.fhir import models as fhir_models  # noqa: F401  the FHIR push outbox
 from bot.review import models as review_models  # noqa: F401  link worker accounts, notes, tokens
 from bot.sms import models as sms_models  # noqa: F401  SMS numbers, messages, outbox
+from bot.teams import models as team_models  # noqa: F401  teams, members, entry points
 
 Base = models.Base

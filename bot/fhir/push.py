@@ -37,6 +37,7 @@ from bot.errors import DomainError
 from bot.fhir.bundle import export_bundle
 from bot.fhir.models import FhirPush, PushStatus
 from bot.queue import audit, read
+from bot.review.auth import Staff
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,9 @@ class Pusher(outbox.OutboxWorker):
                     return None
                 row = await session.get(FhirPush, row_id)
                 try:
-                    document = await read.intake_document(session, row.intake_id, ACTOR, source=None, via="fhir push")
+                    document = await read.intake_document(
+                        session, row.intake_id, Staff.system(ACTOR), source=None, via="fhir push"
+                    )
                 except DomainError:
                     document = None
         if document is None:  # erased between the claim and now: nothing to send

@@ -28,6 +28,7 @@ _TYPES = {
     "contact": "string",
     "code": "string",
     "nhs_number": "string",
+    "gp_practice": "string",
     "text": "string",
     "scale": "integer",
     "yes_no": "boolean",

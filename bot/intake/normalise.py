@@ -444,6 +444,38 @@ def means_nothing(text: str) -> bool:
     return any(re.search(p, lowered) for p in _NOTHING_IN_SHORT_ANSWER)
 
 
+_NOT_REGISTERED = (
+    r"\bnot (registered|signed up)\b",
+    r"\bnot on (the|any|a|an)( [\w']+)? (list|books|register)\b",
+    r"\b(not|never) (been )?(with|at|registered with|registered at|signed up (with|to|at)) (a|any|one|the)\b",
+    r"\b(not|never) (with|got|had) (one|a gp|a doctor|any gp|a practice|a surgery)\b",
+    r"\b(no |haven'?t (got )?|have not (got )?|don'?t (have|got) |do not have |dont have |without |not got )"
+    r"(a |any |an |my own )?(gp|g\.p\.?|doctor|doctors|practice|surgery)\b",
+    r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
+    r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
+    r"\bhaven'?t (registered|signed up|got round to registering)\b",
+    r"\b(never|not yet) registered\b",
+    r"\b(don'?t|do not) think (i'?m|i am|i was ever) registered\b",
+    r"\bnot with (anyone|anybody|any of them)\b",
+    r"\b(with|at) (no one|nobody|none|no-one)\b",
+    r"\b(not any ?more|no longer)\b",
+    r"^(none|nowhere|not yet|not currently|not at the moment|not right now|no one|nobody)\b",
+)
+_STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
+_NOW_WITH = re.compile(r"\b(i'?m|i am|now|changed|switched) (at|with|to) (?!(no|none|nobody|anyone|any|one)\b)\w+")
+""""I'm not with them any more, I'm at Riverside now": a practice after all."""
+
+
+def says_not_registered(text: str) -> bool:
+    """ "Not with one", "I'm not registered", "no GP": the person has no GP practice (not: doesn't know its name)."""
+    lowered = text.lower().replace("\u2019", "'").strip()
+    if _STILL_REGISTERED.search(lowered) and not re.search(r"\bnot registered\b", lowered):
+        return False
+    if _NOW_WITH.search(lowered):
+        return False
+    return any(re.search(p, lowered) for p in _NOT_REGISTERED)
+
+
 _CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,19}(?![\w-])")
 
 

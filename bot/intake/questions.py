@@ -15,6 +15,8 @@ from typing import Callable, Mapping, Optional
 from bot.intake.normalise import Option
 
 SKIPPED = "__skipped__"
+NOT_REGISTERED = "Not registered with a GP"
+"""The GP practice answer of a person with no practice: routes them, and tells them how to register."""
 """Slot value of a question the patient chose not to answer (kept apart from an empty answer)."""
 
 
@@ -548,7 +550,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("contact_method", "about_you", "choice", options=CONTACT_METHODS, label="Contact by"),
     Question("contact_detail", "about_you", "contact", applies=_wants_contact_detail, label="Contact details"),
     Question("contact_times", "about_you", "text", optional=True, label="Best times"),
-    Question("gp_practice", "about_you", "text", optional=True, label="GP practice"),
+    Question("gp_practice", "about_you", "gp_practice", optional=True, label="GP practice"),
     Question("nhs_number", "about_you", "nhs_number", optional=True, label="NHS number"),
     Question("referral_code", "about_you", "code", optional=True, label="Referral code"),
     Question("what_matters", "what_matters", "text", label="What matters most", open=True),

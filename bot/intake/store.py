@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,10 @@ from bot.db.engine import dialect_insert
 from bot.db.models import Answer, Flag, FlagKind, Intake, IntakeStatus, Priority, WellbeingScore, utcnow
 from bot.intake.questions import ONS_KEYS, QUESTION_BY_KEY, SKIPPED
 from bot.queue import audit, entry
+from bot.teams import store as team_store
+
+ROUTING_KEY = "gp_practice"
+"""The answer that can move an intake to another team (its practice's, or the one for people with none)."""
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -43,8 +47,20 @@ async def _upsert(
     await session.execute(statement)
 
 
-async def ensure_intake(session: AsyncSession, conversation_id: str, channel: str) -> Intake:
-    """The intake of this conversation, created on first need."""
+async def ensure_intake(
+    session: AsyncSession, conversation_id: str, channel: str, start: Optional[Mapping[str, Any]] = None
+) -> Intake:
+    """The intake of this conversation, created on first need.
+
+    `start` is what the channel knows of where the person came from (the metadata of their message:
+    an entry point's code, whether they were invited): read only when the intake is created, to give it
+    its team, entry point and referral source.
+    """
+    found = await find_intake(session, conversation_id)
+    if found is not None:
+        return found
+    start = start or {}
+    origin = await team_store.starting_values(session, start.get("entry"), bool(start.get("invited")))
     await _upsert(
         session,
         Intake.__table__,
@@ -55,6 +71,7 @@ async def ensure_intake(session: AsyncSession, conversation_id: str, channel: st
             "status": IntakeStatus.IN_PROGRESS,
             "created_at": utcnow(),
             "updated_at": utcnow(),
+            **origin,
         },
         keys=["conversation_id"],
         update_cols=[],
@@ -106,6 +123,8 @@ async def save_answer(session: AsyncSession, intake: Intake, key: str, value: An
                 keys=["intake_id", "measure"],
                 update_cols=["score", "recorded_at"],
             )
+    if key == ROUTING_KEY:
+        await team_store.route_intake(session, intake.id)
 
 
 async def forget_answers(session: AsyncSession, intake: Intake, keys: Sequence[str]) -> None:

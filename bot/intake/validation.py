@@ -15,6 +15,7 @@ from bot.intake import normalise
 from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
+    NOT_REGISTERED,
     QUESTION_BY_KEY,
     SECTIONS,
     SKIPPED,
@@ -240,6 +241,11 @@ def _interpret_kind(
         if not normalise.has_digits(text) or attempts >= 1:
             return Outcome(accepted=True, value="none")
         return _reject("utter_invalid_nhs_number", attempts, question, answers)
+    if kind == "gp_practice":
+        # "If you're not with one, just say none": so "none" too means no practice.
+        if normalise.says_not_registered(text) or normalise.means_nothing(text):
+            return Outcome(accepted=True, value=NOT_REGISTERED)
+        kind = "text"
     if kind == "text":
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value="none")

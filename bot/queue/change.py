@@ -17,7 +17,8 @@ from bot.errors import conflict, forbidden, invalid, not_found
 from bot.queue import audit
 from bot.queue.entry import take
 from bot.review.auth import Staff, find_user
-from bot.review.models import IntakeNote
+from bot.review.models import IntakeNote, Role
+from bot.teams import store as team_store
 
 OUTCOMES = {
     "plan_agreed": "Plan agreed",
@@ -32,7 +33,16 @@ MAX_NOTE_CHARS = 5000
 # --- the link workers' changes ------------------------------------------------------------------------------------
 
 
-async def _item(session: AsyncSession, intake_id: int) -> QueueItem:
+async def _team_of(session: AsyncSession, intake_id: int, who: Staff) -> Optional[int]:
+    """The intake's team; an intake that does not exist or is another team's is not found, alike."""
+    found = (await session.execute(select(Intake.id, Intake.team_id).where(Intake.id == intake_id))).first()
+    if found is None or not who.may_see(found.team_id):
+        raise not_found("No such intake.")
+    return found.team_id
+
+
+async def _item(session: AsyncSession, intake_id: int, who: Staff) -> QueueItem:
+    await _team_of(session, intake_id, who)
     item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one_or_none()
     if item is None:
         raise not_found("This intake is not on the queue.")
@@ -49,7 +59,7 @@ def _may_change(item: QueueItem, who: Staff) -> None:
 
 async def claim(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
     """Claim an item for `who`; when someone else got it first, the error names them."""
-    item = await _item(session, intake_id)
+    item = await _item(session, intake_id, who)
     if item.assignee == who.email:
         return
     if not await take(session, item.id, who.email):
@@ -63,7 +73,7 @@ async def claim(session: AsyncSession, intake_id: int, who: Staff, source: Optio
 
 
 async def release(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
-    item = await _item(session, intake_id)
+    item = await _item(session, intake_id, who)
     if item.assignee is None:
         return
     _may_change(item, who)
@@ -85,9 +95,12 @@ async def assign(
     target = await find_user(session, to_email)
     if target is None or not target.active:
         raise invalid("There is no active account with that e-mail address.")
-    item = await _item(session, intake_id)
+    item = await _item(session, intake_id, who)
     if item.status == QueueStatus.CLOSED:
         raise conflict("This item is closed.")
+    team_id = await _team_of(session, intake_id, who)
+    if target.role != Role.ADMIN and team_id not in await team_store.team_ids_of(session, target.id):
+        raise invalid(f"{target.email} is not in this item's team: add them to the team first.")
     status = QueueStatus.CLAIMED if item.status == QueueStatus.NEW else item.status
     now = utcnow()
     await session.execute(
@@ -106,7 +119,7 @@ async def assign(
 
 
 async def mark_contacted(session: AsyncSession, intake_id: int, who: Staff, source: Optional[str] = None) -> None:
-    item = await _item(session, intake_id)
+    item = await _item(session, intake_id, who)
     _may_change(item, who)
     if item.status == QueueStatus.CLOSED:
         raise conflict("This item is closed.")
@@ -144,7 +157,7 @@ async def close(
         raise invalid("Choose an outcome.")
     offered = _staff_text(offered, "What was offered") or None
     taken_up = _staff_text(taken_up, "What they took up") or None
-    item = await _item(session, intake_id)
+    item = await _item(session, intake_id, who)
     _may_change(item, who)
     now = utcnow()
     await session.execute(
@@ -197,8 +210,7 @@ async def add_note(
     body = _staff_text(body, "A note")
     if not body:
         raise invalid("Write the note first.")
-    if (await session.execute(select(Intake.id).where(Intake.id == intake_id))).scalar_one_or_none() is None:
-        raise not_found("No such intake.")
+    await _team_of(session, intake_id, who)
     note = IntakeNote(intake_id=intake_id, author=who.email, body=body, created_at=utcnow())
     session.add(note)
     await session.flush()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import Optional, Sequence
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import aware, utcnow
 from bot.queue import audit
 from bot.review.models import ApiToken, Role, StaffSession, StaffUser
+from bot.teams import store as team_store
 
 HASHER = PasswordHasher(type=Type.ID)  # argon2id with the library's recommended cost
 MIN_PASSWORD_LENGTH = 12
@@ -48,10 +49,25 @@ class Staff:
     id: int
     email: str
     role: str
+    teams: Optional[frozenset[int]] = frozenset()
+    """The teams whose intakes this person may see; None for every team (admins, the system).
+    Read when a session or token is resumed (`with_teams`); a Staff made elsewhere sees nothing."""
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def sees_every_team(self) -> bool:
+        return self.teams is None or self.is_admin
+
+    def may_see(self, team_id: Optional[int]) -> bool:
+        return self.sees_every_team or (team_id is not None and team_id in (self.teams or ()))
+
+    @classmethod
+    def system(cls, name: str) -> "Staff":
+        """The system itself, or whoever runs it from the server (the command line): sees every team."""
+        return cls(id=0, email=name, role=Role.ADMIN, teams=None)
 
 
 @dataclass(frozen=True)
@@ -97,7 +113,20 @@ def _staff(user: StaffUser) -> Staff:
     return Staff(id=user.id, email=user.email, role=user.role)
 
 
-async def create_user(session: AsyncSession, email: str, role: str, password: str, actor: str = "system") -> Staff:
+async def with_teams(session: AsyncSession, staff: Staff) -> Staff:
+    """The person with the teams they may see filled in (admins: every team)."""
+    return replace(staff, teams=await team_store.visible_team_ids(session, staff.id, staff.role))
+
+
+async def create_user(
+    session: AsyncSession,
+    email: str,
+    role: str,
+    password: str,
+    actor: str = "system",
+    teams: Optional[Sequence[str]] = None,
+) -> Staff:
+    """A new account; a link worker joins `teams` (codes), or the default team when none are named."""
     email = normalise_email(email)
     if role not in Role.ALL:
         raise AccountError(f"role must be one of: {', '.join(Role.ALL)}")
@@ -116,13 +145,10 @@ async def create_user(session: AsyncSession, email: str, role: str, password: st
     )
     session.add(user)
     await session.flush()
-    await audit.record(
-        session,
-        actor,
-        "user.create",
-        source="cli" if actor.startswith("cli:") else None,
-        detail={"email": email, "role": role},
-    )
+    where = "cli" if actor.startswith("cli:") else None
+    await audit.record(session, actor, "user.create", source=where, detail={"email": email, "role": role})
+    if role == Role.LINK_WORKER:
+        await team_store.join_on_creation(session, actor, email, teams, where)
     return _staff(user)
 
 
@@ -251,7 +277,9 @@ async def resume_session(
     # Write at most once a minute: every page would otherwise be a write.
     if aware(record.last_seen_at) + timedelta(seconds=60) < now:
         await session.execute(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
-    return ActiveSession(_staff(user), record.csrf_token, record.id, bool(record.second_factor_pending)), False
+    return ActiveSession(
+        await with_teams(session, _staff(user)), record.csrf_token, record.id, bool(record.second_factor_pending)
+    ), False
 
 
 async def end_session(session: AsyncSession, token: str, source: Optional[str] = None) -> None:
@@ -305,7 +333,7 @@ async def user_for_token(session: AsyncSession, token: str) -> Optional[Staff]:
     if row is None:
         return None
     await session.execute(update(ApiToken).where(ApiToken.id == row[0].id).values(last_used_at=utcnow()))
-    return _staff(row[1])
+    return await with_teams(session, _staff(row[1]))
 
 
 async def end_all_sessions(session: AsyncSession, user_id: int) -> int:

@@ -21,6 +21,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from bot.cli_support import cli_actor
 from bot.db.engine import in_transaction
+from bot.errors import DomainError
 from bot.review import auth, second_factor
 from bot.review.models import Role
 from bot.settings import Settings
@@ -44,6 +45,12 @@ def register(commands: "argparse._SubParsersAction") -> None:
         "--generate-password",
         action="store_true",
         help="generate a random password and print it once instead of asking for one",
+    )
+    add.add_argument(
+        "--team",
+        action="append",
+        metavar="CODE",
+        help="a team the link worker joins (repeat for several); without it, the default team",
     )
 
     token = commands.add_parser("token", help="API bearer tokens")
@@ -78,13 +85,16 @@ def _account_change(settings: Settings, work: Callable[[Any], Awaitable[Any]], r
     except auth.AccountError as error:
         print(f"{refusal}: {error}.", file=sys.stderr)
         return _FAILED
+    except DomainError as error:  # e.g. no such team
+        print(f"{refusal}: {error.message}", file=sys.stderr)
+        return _FAILED
 
 
-def add_user(settings: Settings, email: str, role: str, generate: bool) -> int:
+def add_user(settings: Settings, email: str, role: str, generate: bool, teams: Optional[list[str]] = None) -> int:
     password, generated = _new_password(generate)
     if password is None:
         return 1
-    work = lambda s: auth.create_user(s, email, role, password, actor=cli_actor())  # noqa: E731
+    work = lambda s: auth.create_user(s, email, role, password, actor=cli_actor(), teams=teams)  # noqa: E731
     staff = _account_change(settings, work, "No account created")
     if staff is _FAILED:
         return 1
@@ -143,7 +153,7 @@ def set_active(settings: Settings, email: str, active: bool) -> int:
 def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     """Run the command if it is one of ours and return its exit code; None if it is not ours."""
     if args.command == "user" and args.user_command == "add":
-        return add_user(settings, args.email, args.role, args.generate_password)
+        return add_user(settings, args.email, args.role, args.generate_password, args.team)
     if args.command == "user" and args.user_command == "totp":
         return enrol_totp(settings, args.email)
     if args.command == "user" and args.user_command == "password":

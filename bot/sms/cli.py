@@ -1,6 +1,6 @@
 """`whatmatters` commands of the SMS channel.
 
-    whatmatters invite PHONE [--ref CODE]   text an invitation (web link, or reply to start)
+    whatmatters invite PHONE [--ref CODE] [--team CODE]   text an invitation from a team (web link, or reply)
     whatmatters sms status [--json]         the outbox: counts, and texts failing or given up
     whatmatters sms retry ID...             put failed texts back in the outbox
 
@@ -31,6 +31,7 @@ def register(commands: "argparse._SubParsersAction") -> None:
     invite = commands.add_parser("invite", help="text someone an invitation to the intake")
     invite.add_argument("phone", help="the mobile number, e.g. 07700 900123 or +447700900123")
     invite.add_argument("--ref", default=None, help="a referral code to put in the web link")
+    invite.add_argument("--team", default=None, help="the team's code the text comes from (default: the default team)")
 
     sms = commands.add_parser("sms", help="the SMS channel's outbox")
     sms_commands = sms.add_subparsers(dest="sms_command", required=True)
@@ -48,7 +49,9 @@ async def _run(settings: Settings, work: Callable) -> Any:
         await engine.dispose()
 
 
-async def invite(settings: Settings, phone: str, ref: Optional[str], send_now: bool = True) -> tuple[int, str]:
+async def invite(
+    settings: Settings, phone: str, ref: Optional[str], send_now: bool = True, team: Optional[str] = None
+) -> tuple[int, str]:
     """(exit code, message) for inviting `phone`; the message never contains the number."""
     from bot.sms.service import SmsRuntime
 
@@ -59,7 +62,9 @@ async def invite(settings: Settings, phone: str, ref: Optional[str], send_now: b
     async def work(sessions) -> tuple[int, str]:
         async with sessions() as session:
             async with session.begin():
-                invitation = await queue_invitation(session, settings, runtime.vault, phone, ref, cli_actor(), "cli")
+                invitation = await queue_invitation(
+                    session, settings, runtime.vault, phone, ref, cli_actor(), "cli", team
+                )
         if not invitation.queued:
             return (1 if invitation.outcome == "opted_out" else 2), invitation.message
         if not send_now:
@@ -89,7 +94,7 @@ def _print_status(summary: dict[str, Any]) -> None:
 def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     """Run the command if it is one of ours and return its exit code; None if it is not ours."""
     if args.command == "invite":
-        code, message = asyncio.run(invite(settings, args.phone, args.ref))
+        code, message = asyncio.run(invite(settings, args.phone, args.ref, team=args.team))
         print(message, file=sys.stderr if code else sys.stdout)
         return code
     if args.command == "sms" and args.sms_command == "status":

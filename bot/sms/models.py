@@ -37,6 +37,9 @@ class SmsContact(Base):
     opted_out_at = Column(DateTime(timezone=True), nullable=True)
     opted_in_at = Column(DateTime(timezone=True), nullable=True)
     options = Column(JSON, nullable=True)
+    # The entry point of the last invitation texted to this number: a conversation by text starts there
+    # (its team, "invited"), as the web link in the same text does.
+    entry_code = Column(String(16), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 

@@ -20,6 +20,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Awaitable, Callable, Optional
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot.rate_limit import REFUSAL, WINDOW_SECONDS, RateLimiter
@@ -40,13 +41,15 @@ from bot.sms.text import (
     with_numbered_options,
     with_worded_options,
 )
+from bot.teams import store as team_store
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "sms"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-Ask = Callable[[str, str], Awaitable[list[dict[str, Any]]]]
+Ask = Callable[[str, str, Optional[dict[str, Any]]], Awaitable[list[dict[str, Any]]]]
+"""One Rasa turn: (conversation, text, metadata: where the person started) -> the bot's replies."""
 """One turn of the bot: (sender id, text) to the bot's replies. The Rasa channel provides it
 (bot.rasa.channels.sms.asker); a turn that fails still answers (the guarded handler's reply)."""
 
@@ -189,13 +192,19 @@ class SmsService:
         if self.sender is not None:
             self.sender.wake()
 
+    async def _team_name(self, session: AsyncSession, contact_id: int) -> str:
+        """The team that invited this number, by name; else the name set for texts (SMS_TEAM_NAME)."""
+        contact = await store.get_contact(session, contact_id)
+        team = await team_store.team_of_entry(session, contact.entry_code)
+        return team.name if team else self.settings.sms_team_name
+
     async def _handle(
         self, inbound_id: int, contact_id: int, sender_id: str, text: str, keyword: Optional[str], ask: Ask
     ) -> None:
-        team = self.settings.sms_team_name
         if keyword in ("start", "help"):
             async with self.sessions() as session:
                 async with session.begin():
+                    team = await self._team_name(session, contact_id)
                     if keyword == "start":
                         await store.opt_in(session, contact_id)
                     body = start_text(team) if keyword == "start" else help_text(team)
@@ -211,7 +220,9 @@ class SmsService:
         async with self.sessions() as session:
             contact = await store.get_contact(session, contact_id)
             choices = [Choice(**option) for option in (contact.options or [])]
-        replies = await ask(sender_id, map_reply(text, choices))
+        # Invited by a team: the intake starts at that team's entry point, as the text's link would.
+        start = {"entry": contact.entry_code, "invited": True} if contact.entry_code else None
+        replies = await ask(sender_id, map_reply(text, choices), start)
         body, new_choices = compose(replies)
         texts = split_for_sms(body, self.settings.sms_max_segments)
         async with self.sessions() as session:

@@ -102,6 +102,11 @@ async def opt_in(session: AsyncSession, contact_id: int) -> None:
     )
 
 
+async def set_entry(session: AsyncSession, contact_id: int, entry_code: str) -> None:
+    """Remember the entry point this number was invited to: a reply by text starts the intake there."""
+    await session.execute(update(SmsContact).where(SmsContact.id == contact_id).values(entry_code=entry_code))
+
+
 async def set_options(session: AsyncSession, contact_id: int, options: Optional[list[dict[str, str]]]) -> None:
     await session.execute(update(SmsContact).where(SmsContact.id == contact_id).values(options=options or None))
 

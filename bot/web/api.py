@@ -21,15 +21,20 @@ from bot.fhir.bundle import export_bundle
 from bot.fhir.questionnaire import questionnaire
 from bot.intake.display import AREA_LABELS
 from bot.queue import change, read
+from bot.teams.documents import teams_document
+from bot.teams.models import ReferralSource, TeamKind
+from bot.teams.store import CODE_PATTERN as TEAM_CODE_PATTERN
 from bot.web import letters
 from bot.web.errors import json_error
-from bot.web.security import db_key, source
+from bot.web.security import db_key, settings_key, source
 
 VERSION = "1.0.0"
 MAX_BODY_BYTES = 16 * 1024
 LETTER_FORMATS = ("pdf", "html")
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+_SOURCE_WORDS = ", ".join(f"{code} ({name})" for code, name in ReferralSource.NAMES.items())
+QUEUE_PARAMETERS = ("status", "assignee", "area", "team", "source", "q")
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": _ERROR,
@@ -85,6 +90,70 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "flags": {"type": "array", "items": {"type": "string"}},
             "outcome": {"type": "string", "nullable": True},
             "waiting_since": {"type": "string", "format": "date-time"},
+            "team": {
+                "type": "object",
+                "nullable": True,
+                "description": "the team whose queue it is on",
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "referral_source": {
+                "type": "string",
+                "nullable": True,
+                "enum": [*ReferralSource.NAMES, None],
+                "description": "where the person came from: " + _SOURCE_WORDS,
+            },
+            "entry_point": {
+                "type": "string",
+                "nullable": True,
+                "description": "the place of the entry point they started from (null: none)",
+            },
+        },
+    },
+    "Origin": {
+        "type": "object",
+        "description": "whose intake it is and where the person came from",
+        "properties": {
+            "team": {
+                "type": "object",
+                "nullable": True,
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "referral_source": {"type": "string", "nullable": True, "enum": [*ReferralSource.NAMES, None]},
+            "referral_source_name": {"type": "string", "description": "the referral source in words"},
+            "entry_point": {
+                "type": "object",
+                "nullable": True,
+                "description": "the entry point they started from (null: none)",
+                "properties": {"code": {"type": "string"}, "place": {"type": "string"}},
+            },
+        },
+    },
+    "EntryPoint": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "place": {"type": "string"},
+            "source": {"type": "string", "enum": list(ReferralSource.NAMES)},
+            "active": {"type": "boolean"},
+            "link": {"type": "string", "description": "the short link people open (and the poster's QR code)"},
+        },
+    },
+    "Team": {
+        "type": "object",
+        "description": "A team; practices, flags and entry points are shown to admins only.",
+        "required": ["code", "name", "kind"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": list(TeamKind.NAMES)},
+            "practices": {"type": "array", "items": {"type": "string"}, "description": "admins only"},
+            "takes_unregistered": {"type": "boolean", "description": "admins only"},
+            "is_default": {"type": "boolean", "description": "admins only"},
+            "entry_points": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/EntryPoint"},
+                "description": "admins only",
+            },
         },
     },
     "Note": {
@@ -117,6 +186,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "created_at": {"type": "string", "format": "date-time"},
             "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
             "complete": {"type": "boolean", "description": "false: summary built from the answers so far"},
+            "origin": {"$ref": "#/components/schemas/Origin"},
             "queue": {"allOf": [{"$ref": "#/components/schemas/QueueRow"}], "nullable": True},
             "summary": {"type": "object", "description": "the structured summary document (schema_version 1)"},
             "summary_text": {"type": "string", "nullable": True},
@@ -156,7 +226,7 @@ _INTAKE_ID = {"name": "intake_id", "in": "path", "required": True, "schema": {"t
 _ERRORS = {
     "400": _response("invalid request", "Error"),
     "401": _response("no valid bearer token", "Error"),
-    "404": _response("no such intake", "Error"),
+    "404": _response("no such intake (or not one of the caller's teams': the same answer)", "Error"),
 }
 
 OPENAPI: dict[str, Any] = {
@@ -181,6 +251,24 @@ OPENAPI: dict[str, Any] = {
                     },
                     {"name": "assignee", "in": "query", "schema": {"type": "string", "enum": ["mine", "unassigned"]}},
                     {"name": "area", "in": "query", "schema": {"type": "string", "enum": sorted(AREA_LABELS)}},
+                    {
+                        "name": "team",
+                        "in": "query",
+                        "description": "one team's items (a team's code); only ever the caller's teams",
+                        "schema": {"type": "string", "pattern": TEAM_CODE_PATTERN.pattern},
+                    },
+                    {
+                        "name": "source",
+                        "in": "query",
+                        "description": "items by where the person came from: " + _SOURCE_WORDS,
+                        "schema": {"type": "string", "enum": list(ReferralSource.NAMES)},
+                    },
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "description": "search: part of a reference (WM-...) or of a first name, any case",
+                        "schema": {"type": "string", "maxLength": read.MAX_SEARCH_CHARS},
+                    },
                 ],
                 "responses": {
                     "200": {
@@ -192,6 +280,27 @@ OPENAPI: dict[str, Any] = {
                                     "properties": {
                                         "items": {"type": "array", "items": {"$ref": "#/components/schemas/QueueRow"}},
                                         "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "401": _ERRORS["401"],
+                },
+            }
+        },
+        "/teams": {
+            "get": {
+                "summary": "The caller's teams (an admin's: every team, with practices, flags and entry points)",
+                "responses": {
+                    "200": {
+                        "description": "the teams",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "teams": {"type": "array", "items": {"$ref": "#/components/schemas/Team"}}
                                     },
                                 }
                             }
@@ -341,12 +450,19 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def list_queue(request: web.Request) -> web.Response:
-    unknown = sorted(set(request.query) - {"status", "assignee", "area"})
+    unknown = sorted(set(request.query) - set(QUEUE_PARAMETERS))
     if unknown:
         return _error(400, f"unknown query parameter(s): {', '.join(unknown)}")
     wanted = read.QueueFilter.from_query(request.query)
     async with request.app[db_key]() as session, session.begin():
-        document = await read.listing(session, request["user"].email, wanted, source(request), via="api")
+        document = await read.listing(session, request["user"], wanted, source(request), via="api")
+    return web.json_response(document)
+
+
+async def list_teams(request: web.Request) -> web.Response:
+    """The teams the caller works in; an admin, who manages them, gets every team and how it is set up."""
+    async with request.app[db_key]() as session:
+        document = await teams_document(session, request.app[settings_key], request["user"])
     return web.json_response(document)
 
 
@@ -362,7 +478,7 @@ async def _intake_reply(request: web.Request, via: str, render: Any) -> web.Resp
     intake_id = _intake_id(request)
     try:
         async with request.app[db_key]() as session, session.begin():
-            document = await read.intake_document(session, intake_id, request["user"].email, source(request), via)
+            document = await read.intake_document(session, intake_id, request["user"], source(request), via)
     except DomainError as error:
         return json_error(error)
     return render(document)
@@ -416,7 +532,7 @@ async def change_status(request: web.Request) -> web.Response:
     except DomainError as error:
         return json_error(error)
     async with request.app[db_key]() as session:
-        found = await read.row(session, intake_id)
+        found = await read.row(session, intake_id, request["user"])
     return web.json_response(found.as_json() if found else None)
 
 

@@ -28,7 +28,7 @@ from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
 from bot.retention.purge import Retention, purge
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web import api, invitations, letters, pages, rights
+from bot.web import api, invitations, letters, pages, rights, teams
 from bot.web.security import (
     authenticate,
     csrf_protect,
@@ -68,10 +68,22 @@ def routes() -> list[web.RouteDef]:
         web.get("/admin/person", rights.person_form, name="person"),
         web.post("/admin/person/export", rights.export, name="person_export"),
         web.post("/admin/person/erase", rights.erase, name="person_erase"),
+        web.get("/admin/teams", teams.teams_page, name="teams"),
+        web.post("/admin/teams", teams.create_team, name="team_create"),
+        web.get("/admin/teams/{code}", teams.team_page, name="team"),
+        web.post("/admin/teams/{code}", teams.update_team, name="team_update"),
+        web.post("/admin/teams/{code}/members", teams.add_member, name="team_add_member"),
+        web.post("/admin/teams/{code}/members/remove", teams.remove_member, name="team_remove_member"),
+        web.post("/admin/teams/{code}/entry-points", teams.create_entry_point, name="entry_point_create"),
+        web.post("/admin/entry-points/{code}/active", teams.set_entry_active, name="entry_point_active"),
+        web.get("/admin/entry-points/{code}/poster", teams.poster, name="entry_point_poster"),
+        web.get("/admin/entry-points/{code}/qr.svg", teams.qr_svg, name="entry_point_qr_svg"),
+        web.get("/admin/entry-points/{code}/qr.png", teams.qr_png, name="entry_point_qr_png"),
         web.get("/invite", invitations.invite_form, name="invite_form"),
         web.post("/invite", invitations.invite, name="invite"),
         web.get("/api/v1/openapi.json", api.openapi, name="api_openapi"),
         web.get("/api/v1/queue", api.list_queue, name="api_queue"),
+        web.get("/api/v1/teams", api.list_teams, name="api_teams"),
         web.get("/api/v1/intakes/{intake_id}", api.get_intake, name="api_intake"),
         web.get("/api/v1/intakes/{intake_id}/fhir", api.get_intake_fhir, name="api_intake_fhir"),
         web.get("/api/v1/intakes/{intake_id}/letter", api.get_intake_letter, name="api_intake_letter"),

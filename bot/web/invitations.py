@@ -8,17 +8,28 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sms.invitations import queue_invitation
+from bot.sms.invitations import Invitation, queue_invitation
 from bot.sms.phone import vault_for
+from bot.teams import store as team_store
+from bot.teams.models import Team
 from bot.web.pages import page
 from bot.web.security import db_key, settings_key, source
 
 MAX_REF_CHARS = 32
 
 
+async def _teams(request: web.Request) -> list[Team]:
+    """The teams this person may invite for: their own (an admin: every team)."""
+    async with request.app[db_key]() as session:
+        if request["user"].is_admin:
+            return await team_store.teams(session)
+        return await team_store.teams_of(session, request["user"].id)
+
+
 async def invite_form(request: web.Request) -> web.Response:
     settings = request.app[settings_key]
-    return page(request, "invite.html", {"nav": "invite", "enabled": settings.sms_enabled})
+    teams = await _teams(request)
+    return page(request, "invite.html", {"nav": "invite", "enabled": settings.sms_enabled, "teams": teams})
 
 
 async def invite(request: web.Request) -> web.Response:
@@ -28,8 +39,13 @@ async def invite(request: web.Request) -> web.Response:
     ref = str(form.get("ref", "")).strip()[:MAX_REF_CHARS] or None
     vault = vault_for(settings)
     actor = request["user"].email
-    async with request.app[db_key]() as session, session.begin():
-        invitation = await queue_invitation(session, settings, vault, phone, ref, actor, source(request))
+    teams = await _teams(request)
+    chosen = str(form.get("team", "")).strip().lower() or (teams[0].code if len(teams) == 1 else "")
+    if chosen not in {t.code for t in teams}:
+        invitation = Invitation("no_team", "Choose the team the invitation comes from.")
+    else:
+        async with request.app[db_key]() as session, session.begin():
+            invitation = await queue_invitation(session, settings, vault, phone, ref, actor, source(request), chosen)
     status = 200 if invitation.queued else 400
     return page(
         request,
@@ -37,6 +53,8 @@ async def invite(request: web.Request) -> web.Response:
         {
             "nav": "invite",
             "enabled": settings.sms_enabled,
+            "teams": teams,
+            "team": chosen,
             "result": invitation,
             "ref": "" if invitation.queued else (ref or ""),
         },

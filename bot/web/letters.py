@@ -29,7 +29,7 @@ Render = Callable[[Letter], Awaitable[web.StreamResponse]]
 async def read_letter(request: web.Request, intake_id: int, via: str) -> Letter:
     """A closed item's letter, its view audited; DomainError when there is none (yet)."""
     async with request.app[db_key]() as session, session.begin():
-        document = await read.letter_document(session, intake_id, request["user"].email, source(request), via)
+        document = await read.letter_document(session, intake_id, request["user"], source(request), via)
     return build_letter(document)
 
 

@@ -20,6 +20,8 @@ from bot.intake.summary import ONS_LABELS
 from bot.queue import audit, change, read
 from bot.review import auth, second_factor
 from bot.sms import store as sms_store
+from bot.teams import store as team_store
+from bot.teams.models import ReferralSource
 from bot.web.errors import http_error
 from bot.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -184,26 +186,43 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def _queue_context(request: web.Request) -> dict[str, Any]:
+    """The queue's rows and counts; the teams the viewer may filter by, and whether rows name their team.
+
+    A link worker in one team sees only that team's items, so the column would say the same on every row:
+    it shows for admins and for whoever is in several teams.
+    """
+    viewer = request["user"]
     wanted = read.QueueFilter.from_query(request.query)
     async with _session(request) as session:
-        rows = await read.rows(session, request["user"].email, wanted)
-        counts = await read.counts(session)
-        version = await read.version(session)
-    return {"rows": rows, "counts": counts, "wanted": wanted, "version": version, "query": urlencode(wanted.as_query())}
+        rows = await read.rows(session, viewer, wanted)
+        counts = await read.counts(session, viewer)
+        version = await read.version(session, viewer)
+        teams = [t for t in await team_store.teams(session) if viewer.may_see(t.id)]
+    return {
+        "rows": rows,
+        "counts": counts,
+        "wanted": wanted,
+        "version": version,
+        "query": urlencode(wanted.as_query()),
+        "teams": teams,
+        "show_team": viewer.teams is None or len(viewer.teams) > 1,
+    }
 
 
 async def queue_page(request: web.Request) -> web.StreamResponse:
     context = await _queue_context(request)
     async with _session(request) as session:
         pushes = await push.state(session, request.app[settings_key])
-    context.update(areas=area_choices(), statuses=read.STATUS_NAMES, failed_pushes=pushes.failed)
+    context.update(
+        areas=area_choices(), statuses=read.STATUS_NAMES, sources=ReferralSource.NAMES, failed_pushes=pushes.failed
+    )
     return page(request, "queue.html", context)
 
 
 async def queue_live(request: web.Request) -> web.StreamResponse:
     """The queue table alone, for the page to poll: 204 while nothing changed."""
     async with _session(request) as session:
-        version = await read.version(session)
+        version = await read.version(session, request["user"])
     if request.query.get("since") == version:
         return web.Response(status=204)
     context = await _queue_context(request)
@@ -218,7 +237,7 @@ async def queue_live(request: web.Request) -> web.StreamResponse:
 async def intake_page(request: web.Request) -> web.StreamResponse:
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
-        detail = await read.detail(session, intake_id, request["user"].email, source(request))
+        detail = await read.detail(session, intake_id, request["user"], source(request))
         colleagues = await auth.list_users(session) if request["user"].is_admin else []
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
         fhir_push = await push.of_intake(session, intake_id)
@@ -253,7 +272,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
 async def transcript_page(request: web.Request) -> web.StreamResponse:
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
-        found = await read.transcript(session, intake_id, request["user"].email, source(request))
+        found = await read.transcript(session, intake_id, request["user"], source(request))
     if found is None:
         raise web.HTTPNotFound()
     intake, lines = found

@@ -26,7 +26,7 @@ SESSION_COOKIE = "wm_session"
 LOGIN_CSRF_COOKIE = "wm_login_csrf"
 CSRF_FIELD = "csrf_token"
 
-PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/")
+PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/", "/start/")
 PUBLIC_PATHS = {"/", "/login", "/healthz", "/favicon.ico", "/fhir/Questionnaire/what-matters-intake"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

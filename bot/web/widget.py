@@ -31,6 +31,9 @@ from aiohttp import web
 
 from bot.intake.questions import QUESTIONS, SECTIONS
 from bot.settings import PROJECT_ROOT, Settings
+from bot.teams import store as team_store
+from bot.teams.models import EntryPoint, Team
+from bot.web.security import db_key
 from bot.wording import response_texts
 
 HERE = Path(__file__).resolve().parent
@@ -121,7 +124,7 @@ def routes(settings: Settings) -> list[web.RouteDef]:
     def read(path: Path) -> bytes:
         return path.read_bytes()
 
-    async def chat_page(request: web.Request) -> web.Response:
+    def _chat(request: web.Request, entry: Optional[EntryPoint] = None, team: Optional[Team] = None) -> web.Response:
         response = aiohttp_jinja2.render_template(
             "chat.html",
             request,
@@ -130,10 +133,26 @@ def routes(settings: Settings) -> list[web.RouteDef]:
                 "steps_json": json.dumps(config["steps"]),
                 "referral_marker": config["referralMarker"],
                 "ref": _ref(request) or "",
+                "entry": entry.code if entry else "",
+                "team_name": team.name if team else "",
             },
         )
         response.headers.update(_page_headers(settings))
         return response
+
+    async def chat_page(request: web.Request) -> web.Response:
+        return _chat(request)
+
+    async def start_page(request: web.Request) -> web.Response:
+        """`/start/CODE`, the link on an entry point's poster: the chat, remembering where the person started."""
+        async with request.app[db_key]() as session:
+            entry = await team_store.entry_point(session, request.match_info["code"])
+            team = await session.get(Team, entry.team_id) if entry else None
+        if entry is None:
+            response = aiohttp_jinja2.render_template("chat_start_unknown.html", request, {}, status=404)
+            response.headers.update(_page_headers(settings))
+            return response
+        return _chat(request, entry, team)
 
     async def privacy_page(request: web.Request) -> web.Response:
         response = aiohttp_jinja2.render_template("chat_privacy.html", request, {})
@@ -165,6 +184,7 @@ def routes(settings: Settings) -> list[web.RouteDef]:
 
     return [
         web.get("/patient/chat", chat_page, name="patient_chat"),
+        web.get("/start/{code}", start_page, name="patient_start"),
         web.get("/patient/privacy", privacy_page, name="patient_privacy"),
         web.get("/patient/widget.js", widget_js, name="patient_widget_js"),
         web.get("/patient/widget/{name}", asset, name="patient_widget_asset"),

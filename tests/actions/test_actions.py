@@ -14,6 +14,7 @@ from bot.db.engine import create_engine, session_factory
 from bot.db.models import Answer, AuditEvent, Flag, Intake, Priority, QueueItem, WellbeingScore
 from bot.intake.questions import QUESTIONS
 from bot.queue import read
+from bot.review.auth import Staff
 from tests.support.actions import responses, rows_of, run, tracker
 
 MRS_C = {
@@ -96,7 +97,7 @@ async def test_urgent_items_come_first_on_the_queue(db):
     await run(ActionHandleRisk(), tracker({"consent": True}, "I want to end it all", "disclose_risk", None, "second"))
     engine = create_engine(db)
     async with session_factory(engine)() as session:
-        rows = await read.rows(session, "tests")
+        rows = await read.rows(session, Staff.system("tests"))
     await engine.dispose()
     assert [r.priority for r in rows] == [Priority.URGENT, Priority.CALLBACK]
 

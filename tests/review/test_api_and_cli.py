@@ -110,6 +110,7 @@ async def test_the_openapi_document_describes_the_api(client, settings):
         "/intakes/{intake_id}/status",
         "/intakes/{intake_id}/notes",
         "/intakes/{intake_id}/letter",
+        "/teams",
     }
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert (await client.get("/api/v1/openapi.json")).status == 401

@@ -186,8 +186,9 @@ async def test_the_transaction_bundle_creates_conditionally_on_the_nhs_number_or
     answers = dict(MRS_C_ANSWERS, nhs_number=("9434765919", "943 476 5919"))
     intake_id = await add_intake(settings, answers)
     from bot.queue import read
+    from bot.review.auth import Staff
 
-    document = await in_db(settings, lambda s: read.intake_document(s, intake_id, "test", None, "test"))
+    document = await in_db(settings, lambda s: read.intake_document(s, intake_id, Staff.system("test"), None, "test"))
     bundle = export_bundle(document, transaction=True)
     Bundle.parse_obj(bundle)
     patient = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")

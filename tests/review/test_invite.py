@@ -10,6 +10,7 @@ from bot.intake import store
 from bot.sms import store as sms_store
 from bot.sms.models import SmsOutbox
 from bot.sms.phone import PhoneVault, normalise_e164
+from bot.teams import store as team_store
 from bot.web.app import create_app
 from tests.support.review import add_user, audit_actions, csrf_of, in_db, sign_in
 
@@ -36,9 +37,42 @@ async def sms_client(aiohttp_client, sms_settings):
     return await aiohttp_client(create_app(sms_settings))
 
 
-async def _send(client, phone: str, ref: str = ""):
+async def _send(client, phone: str, ref: str = "", team: str = ""):
     token = csrf_of(await (await client.get("/invite")).text())
-    return await client.post("/invite", data={"phone": phone, "ref": ref, "csrf_token": token})
+    data = {"phone": phone, "ref": ref, "csrf_token": token}
+    if team:
+        data["team"] = team
+    return await client.post("/invite", data=data)
+
+
+async def test_a_link_worker_in_two_teams_chooses_one_of_theirs_and_the_text_names_it(sms_client, sms_settings):
+    async def teams(session):
+        for code, name in (("oakfield", "Oakfield Surgery team"), ("library", "Central Library hub"), ("other", "X")):
+            await team_store.create_team(session, "test", code, name, "hub")
+
+    await in_db(sms_settings, teams)
+    await add_user(sms_settings, "lw@example.org")
+    await in_db(sms_settings, lambda s: team_store.add_member(s, "test", "oakfield", "lw@example.org"))
+    await in_db(sms_settings, lambda s: team_store.add_member(s, "test", "library", "lw@example.org"))
+    await sign_in(sms_client, "lw@example.org")
+
+    form = await (await sms_client.get("/invite")).text()
+    assert "Oakfield Surgery team" in form and "Central Library hub" in form and ">X<" not in form
+    unchosen = await _send(sms_client, "07700 900321")
+    assert unchosen.status == 400 and "Choose the team" in await unchosen.text()
+    not_theirs = await _send(sms_client, "07700 900321", team="other")
+    assert not_theirs.status == 400
+
+    chosen = await _send(sms_client, "07700 900321", team="library")
+    assert chosen.status == 200 and "Invitation on its way" in await chosen.text()
+
+    async def bodies(session):
+        vault = PhoneVault(HASH_KEY, ENCRYPTION_KEY)
+        rows = (await session.execute(select(SmsOutbox))).scalars()
+        return [vault.decrypt(r.body_encrypted) for r in rows]
+
+    [body] = await in_db(sms_settings, bodies)
+    assert "this is Central Library hub" in body and "https://whatmatters.example/start/" in body
 
 
 async def test_invite_needs_sign_in_and_csrf(sms_client, sms_settings):

@@ -24,6 +24,8 @@ from bot.sms.outbox import Sender
 from bot.sms.phone import PhoneVault
 from bot.sms.providers import WebhookRequest, provider_from
 from bot.sms.service import SmsService
+from bot.teams import store as team_store
+from bot.teams.models import EntryPoint
 from tests.support.sms import NOTIFY_INBOUND_TOKEN, notify_settings, twilio_form, twilio_settings, twilio_signature
 from tests.support.sms_fakes import FakeNotify, FakeTwilio
 
@@ -41,9 +43,11 @@ class StandInBot:
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, Optional[str]]] = []
+        self.metadata: list[Any] = []
 
     async def __call__(self, message: Any) -> None:
         self.seen.append((message.sender_id, message.text, message.input_channel))
+        self.metadata.append(message.metadata)
         out = message.output_channel
         await out.send_response(message.sender_id, {"text": f"Thanks, I got {len(self.seen)}."})
         await out.send_response(message.sender_id, {"text": "How would you like to meet?", "buttons": MEET})
@@ -288,10 +292,31 @@ async def test_an_invitation_carries_the_link_and_the_offer_to_reply(rig):
     code, message = await sms_cli.invite(rig.settings, "07700 900456", "WM-ABC123")
     assert code == 0, message
     [text] = await rig.fake.until("+447700900456", 1)
-    assert "https://whatmatters.example/start?ref=WM-ABC123" in text.body
+    [entry] = await rig.rows(EntryPoint)  # the default team had none: one is made for its invitations
+    assert f"https://whatmatters.example/start/{entry.code}?ref=WM-ABC123" in text.body
     assert "or reply to this text to start" in text.body
     [row] = await rig.rows(SmsOutbox)
     assert row.kind == "invite" and row.status == OutboxStatus.SENT
+
+
+async def test_an_invitation_names_its_team_and_a_reply_by_text_starts_at_its_entry_point(rig):
+    async with rig.sessions() as session, session.begin():
+        await team_store.create_team(session, "test", "oakfield", "Oakfield Surgery social prescribing", "practice")
+        entry = await team_store.create_entry_point(session, "test", "oakfield", "Oakfield Surgery", "gp")
+    code, message = await sms_cli.invite(rig.settings, NUMBER, None, team="oakfield")
+    assert code == 0, message
+    [text] = await rig.fake.until(NUMBER, 1)
+    assert "this is Oakfield Surgery social prescribing" in text.body
+    assert f"https://whatmatters.example/start/{entry.code} " in text.body
+
+    assert await rig.text("hello") == 200
+    assert rig.bot.metadata == [{"entry": entry.code, "invited": True}]
+    await rig.text("HELP")
+    help_text = (await rig.fake.until(NUMBER, 3))[-1].body
+    assert "Oakfield Surgery social prescribing" in help_text
+
+    refused = await sms_cli.invite(rig.settings, "07700 900456", None, team="no-such-team")
+    assert refused[0] != 0 and "No team" in refused[1]
 
 
 async def test_a_rejected_text_fails_at_once_and_staff_can_see_it(rig):

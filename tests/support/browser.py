@@ -30,7 +30,7 @@ SHOTS = ARTIFACTS / "browser"
 WIDGET_SHOTS = ARTIFACTS / "widget"
 
 
-def _in_thread(work):
+def in_thread(work):
     """Run a coroutine to the end in a thread of its own: Playwright owns this thread's loop."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, work).result()
@@ -38,12 +38,12 @@ def _in_thread(work):
 
 def create_staff(settings, email: str, role: str = "linkworker") -> None:
     """Create an account the way the review app's tests do (an admin gets an authenticator)."""
-    _in_thread(add_user(settings, email, role))
+    in_thread(add_user(settings, email, role))
 
 
 def create_intake(settings, answers=None) -> int:
     """A submitted intake saved as the actions save one (Mrs C's unless other answers are given)."""
-    return _in_thread(add_intake(settings, answers))
+    return in_thread(add_intake(settings, answers))
 
 
 def sign_in(page, base: str, email: str, settings=None) -> None:
@@ -54,7 +54,7 @@ def sign_in(page, base: str, email: str, settings=None) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/(queue|login/code)(\?.*)?$"))
     if "/login/code" in page.url:
-        page.fill("#code", _in_thread(current_code(settings, email)))
+        page.fill("#code", in_thread(current_code(settings, email)))
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/queue")
 

@@ -147,10 +147,11 @@ def query(system: System, sql: str, **params: Any) -> list[tuple]:
 class Patient:
     """One person talking to the bot over Rasa's REST channel."""
 
-    def __init__(self, settings: Settings, sender: Optional[str] = None) -> None:
+    def __init__(self, settings: Settings, sender: Optional[str] = None, metadata: Optional[dict] = None) -> None:
         self.settings = settings
         self.sender = sender or f"patient-{uuid.uuid4().hex[:12]}"
         self.transcript: list[tuple[str, str]] = []
+        self.metadata = metadata  # sent with every message, as the web chat sends its entry point
 
     def post(self, body: Any, raw: Optional[bytes] = None) -> tuple[int, Any]:
         data = raw if raw is not None else json.dumps(body).encode()
@@ -167,7 +168,10 @@ class Patient:
             return error.code, error.read().decode(errors="replace")
 
     def say(self, text: str) -> list[dict[str, Any]]:
-        status, replies = self.post({"sender": self.sender, "message": text})
+        body: dict[str, Any] = {"sender": self.sender, "message": text}
+        if self.metadata:
+            body["metadata"] = self.metadata
+        status, replies = self.post(body)
         assert status == 200, replies
         self.transcript.append(("patient", text))
         for reply in replies:

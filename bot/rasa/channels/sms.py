@@ -53,9 +53,9 @@ def asker(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ask:
     """How the SMS service asks the bot: one guarded Rasa turn, its replies collected."""
     handle = guard_handler(on_new_message)
 
-    async def ask(sender_id: str, text: str) -> list[dict[str, Any]]:
+    async def ask(sender_id: str, text: str, metadata: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         output = SmsOutput()
-        await handle(UserMessage(text, output, sender_id, input_channel=CHANNEL))
+        await handle(UserMessage(text, output, sender_id, input_channel=CHANNEL, metadata=metadata or None))
         return output.messages
 
     return ask

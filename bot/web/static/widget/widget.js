@@ -43,6 +43,7 @@
     privacyUrl: data.privacyUrl || new URL("privacy", here).href,
     practice: clean(data.practice, /^[A-Za-z0-9 _-]{1,40}$/),
     ref: clean(data.ref, /^[A-Za-z0-9-]{1,24}$/),
+    entry: clean(data.entry, /^[A-Za-z0-9]{4,16}$/),
     colour: readableColour(data.colour),
     startOpen: data.open === "true",
     title: (data.title || "What matters to you").slice(0, 60)
@@ -483,6 +484,7 @@
     var meta = {};
     if (options.practice) { meta.practice = options.practice; }
     if (options.ref) { meta.ref = options.ref; }
+    if (options.entry) { meta.entry = options.entry; }  /* the poster or link they started from: their team */
     return meta;
   }
 
