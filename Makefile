@@ -118,6 +118,8 @@ risk-probe: setup
 	@$(PY) -m bench.risk_probe
 	@echo "[make] risk probe on the blind set (bench/risk/fresh2.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh2.yml --out risk_probe_fresh2.json --blind
+	@echo "[make] risk probe on the third blind set (bench/risk/fresh3.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/fresh3.yml --out risk_probe_fresh3.json --blind
 
 # Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
 converse-probe: setup

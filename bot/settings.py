@@ -78,6 +78,8 @@ class Settings:
     sms_notify_api_url: str = "https://api.notifications.service.gov.uk"
     sms_invite_url: str = ""
     sms_team_name: str = "the social prescribing team at your GP practice"
+    # The number people text (shown on posters: "no smartphone? text CODE to ..."); empty: not shown.
+    sms_poster_number: str = ""
     sms_max_segments: int = 6
     sms_retry_base_seconds: float = 5.0
     sms_retry_max_seconds: float = 300.0
@@ -211,6 +213,7 @@ SMS_FIELDS = (
     "sms_notify_api_url",
     "sms_invite_url",
     "sms_team_name",
+    "sms_poster_number",
     "sms_max_segments",
     "sms_retry_base_seconds",
     "sms_retry_max_seconds",

@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Optional
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
+from bot.intake import store as intake_store
 from bot.rate_limit import REFUSAL, WINDOW_SECONDS, RateLimiter
 from bot.settings import Settings
 from bot.sms import store
@@ -192,6 +193,22 @@ class SmsService:
         if self.sender is not None:
             self.sender.wake()
 
+    async def _poster_code(self, session: AsyncSession, contact: Any, text: str) -> tuple[Optional[str], str]:
+        """(the entry point this number starts from, the text for the bot).
+
+        A poster says "no smartphone? text CODE to ...": a first text that is exactly an active entry
+        point's code, from a number with no intake yet, starts the intake there (the bot hears a greeting).
+        """
+        if (
+            team_store.ENTRY_CODE_PATTERN.match(text.strip())
+            and await intake_store.find_intake(session, contact.sender_id) is None
+        ):
+            entry = await team_store.entry_point(session, text.strip())
+            if entry is not None:
+                await store.set_entry(session, contact.id, entry.code)
+                return entry.code, "hello"
+        return contact.entry_code, text
+
     async def _team_name(self, session: AsyncSession, contact_id: int) -> str:
         """The team that invited this number, by name; else the name set for texts (SMS_TEAM_NAME)."""
         contact = await store.get_contact(session, contact_id)
@@ -218,10 +235,12 @@ class SmsService:
             return
 
         async with self.sessions() as session:
-            contact = await store.get_contact(session, contact_id)
-            choices = [Choice(**option) for option in (contact.options or [])]
-        # Invited by a team: the intake starts at that team's entry point, as the text's link would.
-        start = {"entry": contact.entry_code, "invited": True} if contact.entry_code else None
+            async with session.begin():
+                contact = await store.get_contact(session, contact_id)
+                choices = [Choice(**option) for option in (contact.options or [])]
+                entry_code, text = await self._poster_code(session, contact, text)
+        # Invited by a team, or texted a poster's code: the intake starts at that entry point, as its link would.
+        start = {"entry": entry_code, "invited": True} if entry_code else None
         replies = await ask(sender_id, map_reply(text, choices), start)
         body, new_choices = compose(replies)
         texts = split_for_sms(body, self.settings.sms_max_segments)

@@ -295,6 +295,7 @@ async def poster(request: web.Request) -> web.StreamResponse:
             "entry": entry,
             "team": team,
             "link": link,
+            "text_number": settings.sms_poster_number if settings.sms_enabled else "",
             "qr_svg": Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)),
         },
     )

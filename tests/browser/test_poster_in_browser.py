@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 from pypdf import PdfReader
 
 from bot.db.migrate import upgrade
@@ -25,12 +26,25 @@ pytestmark = pytest.mark.slow
 
 ADMIN = "posters@example.org"
 A4_POINTS = (595, 842)
+TEXT_NUMBER = "07700 900000"
 
 
 @pytest.fixture(scope="module")
 def web_app(tmp_path_factory):
     """The web app alone (the poster needs no Rasa), as `make run` starts it, on a free port, with an admin."""
-    settings = embedded_settings(tmp_path_factory.mktemp("poster"), sms_invite_url="https://whatmatters.example/")
+    settings = embedded_settings(
+        tmp_path_factory.mktemp("poster"),
+        sms_invite_url="https://whatmatters.example/",
+        # Texts on: the poster also says which number to text its code to, and must still fit.
+        sms_provider="twilio",
+        sms_hash_key="poster-test-hash-key-" + "h" * 20,
+        sms_encryption_key=Fernet.generate_key().decode(),
+        sms_twilio_account_sid="AC" + "0" * 32,
+        sms_twilio_auth_token="t" * 32,
+        sms_twilio_from="+447700900000",
+        sms_twilio_api_url="http://127.0.0.1:9",
+        sms_poster_number=TEXT_NUMBER,
+    )
     ARTIFACTS.mkdir(exist_ok=True)
 
     def serve(settings):
@@ -153,6 +167,7 @@ def test_the_longest_names_still_print_on_one_page(web_app, browser_context, tmp
     reader, text = _print(page, "24-poster-long")
     assert len(reader.pages) == 1, text
     flat = " ".join(text.split())
+    assert f"Text {code} to {TEXT_NUMBER}" in flat, "people without a smartphone are told what to text"
     assert re.sub(r"\s", "", long_place) in re.sub(r"\s", "", flat) and start_link(settings, code) in flat.replace(
         " ", ""
     )

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db.engine import create_engine, session_factory
+from bot.intake import store as intake_store
 from bot.rasa.channels.sms import asker
 from bot.sms import cli as sms_cli
 from bot.sms import store
@@ -425,3 +426,21 @@ async def test_a_number_texting_faster_than_the_limit_is_told_once_a_minute_and_
         assert await rig.text("STOP") == 200
         [contact] = await rig.rows(SmsContact)
         assert contact.opted_out
+
+
+async def test_a_first_text_of_a_posters_code_starts_the_intake_at_that_entry_point(rig):
+    """No smartphone: "text CODE to ..." on the poster. Later texts that look like a code are answers."""
+    async with rig.sessions() as session, session.begin():
+        await team_store.create_team(session, "test", "food-bank", "Eastside Food Bank hub", "hub")
+        entry = await team_store.create_entry_point(session, "test", "food-bank", "Eastside Food Bank", "community")
+    assert await rig.text(f" {entry.code.lower()} ") == 200
+    assert rig.bot.seen[-1][1] == "hello" and rig.bot.metadata[-1] == {"entry": entry.code, "invited": True}
+
+    async with rig.sessions() as session, session.begin():
+        await intake_store.ensure_intake(session, rig.bot.seen[-1][0], "sms", rig.bot.metadata[-1])
+    assert await rig.text(entry.code) == 200
+    assert rig.bot.seen[-1][1] == entry.code, "once the intake has begun, the code is just an answer"
+
+    other = "+447700900999"
+    assert await rig.text("ZZZZZZ", number=other) == 200
+    assert rig.bot.seen[-1][1] == "ZZZZZZ" and rig.bot.metadata[-1] is None, "not a code of ours: an answer"

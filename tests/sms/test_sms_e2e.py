@@ -133,7 +133,12 @@ def test_an_invitation_is_texted_and_never_to_a_number_that_opted_out(sms_system
     printed = whatmatters(sms_system.settings, "invite", "07700 900204", "--ref", "WM-TEST42")
     assert "Invitation sent" in printed and "900204" not in printed
     [text] = sms_system.fake.wait_for(number, 1)
-    assert "https://whatmatters.example/start?ref=WM-TEST42" in text.body and "reply to this text to start" in text.body
+    link = re.search(r"https://whatmatters\.example/start/([A-Z0-9]{6})\?ref=WM-TEST42", text.body)
+    assert link and "reply to this text to start" in text.body, text.body
+    [(team,)] = sms_system.query(
+        "SELECT t.name FROM entry_points e JOIN teams t ON t.id = e.team_id WHERE e.code = :c", c=link.group(1)
+    )
+    assert f"this is {team}" in text.body, "the text names the team whose entry point it links to"
     Texter(sms_system, number).send("STOP")
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "invite", number],
