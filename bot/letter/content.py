@@ -20,7 +20,7 @@ from typing import Any, Mapping, Optional
 
 from bot.db.models import IntakeStatus
 from bot.fhir.bundle import DECLINED, REFERRAL
-from bot.intake.questions import ONS_KEYS
+from bot.intake.questions import NOT_REGISTERED, ONS_KEYS
 from bot.intake.summary import ONS_LABELS
 from bot.queue.change import OUTCOMES
 
@@ -128,6 +128,13 @@ def _scores(summary: Mapping[str, Any], follow_up: Mapping[str, Any]) -> tuple[S
     return tuple(scores)
 
 
+def _addressee(practice: Optional[str]) -> str:
+    if practice == NOT_REGISTERED:
+        # No practice to send it to yet: the link worker keeps it for the one the person registers with.
+        return "Not registered with a GP when referred: for the practice they register with"
+    return f"The GP practice: {practice}" if practice else "The person's GP practice (practice not given)"
+
+
 def build_letter(document: Mapping[str, Any], follow_up: Optional[Mapping[str, Any]] = None) -> Letter:
     """The letter about one closed item, from its intake document.
 
@@ -185,7 +192,7 @@ def build_letter(document: Mapping[str, Any], follow_up: Optional[Mapping[str, A
         letterhead="What Matters \u00b7 social prescribing link worker service",
         title="Social prescribing: what happened after the referral",
         details=(
-            ("To", f"The GP practice: {practice}" if practice else "The person's GP practice (practice not given)"),
+            ("To", _addressee(practice)),
             ("About", name or "Name not given"),
             ("Reference", reference),
             ("Referral received", submitted or "Not completed"),

@@ -200,3 +200,10 @@ def test_a_long_letter_takes_two_pages_at_most():
     document["closing"] = {**document["closing"], "offered": offers, "taken_up": offers[:500]}
     pages, text = _pdf_text(render_pdf(build_letter(document)))
     assert 1 <= pages <= 2 and "Offer 9" in text
+
+
+def test_a_person_with_no_gp_gets_a_letter_for_the_practice_they_register_with():
+    document = _document()
+    document["summary"]["about"]["gp_practice"] = "Not registered with a GP"
+    to = dict(build_letter(document).details)["To"]
+    assert to.startswith("Not registered with a GP") and "register with" in to and "The GP practice:" not in to

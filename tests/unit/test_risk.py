@@ -36,6 +36,8 @@ SUICIDE = [
     "ive thought about ending my own life",
     "I've got tablets stockpiled in the drawer",
     "been saving up my sleeping pills",
+    "I've been putting my tablets by for a while now",
+    "keeping a few of my sleeping pills aside",
     "I keep thinking about jumping in front of a lorry",
     "thought about jumping off the multi storey",
     "i feel suicidal again",
@@ -268,6 +270,9 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "I put my tablets away in the cupboard out of reach of the grandkids",
+    "I keep my tablets by the kettle so I remember them",
+    "I'm putting my tablets back for the morning",
     # The ones the brief names: part of a normal intake.
     "jogging hurt my knees",
     "my knees hurt",
