@@ -42,11 +42,16 @@ async def _team_of(session: AsyncSession, intake_id: int, who: Staff) -> Optiona
 
 
 async def _item(session: AsyncSession, intake_id: int, who: Staff) -> QueueItem:
-    await _team_of(session, intake_id, who)
+    return (await _item_and_team(session, intake_id, who))[0]
+
+
+async def _item_and_team(session: AsyncSession, intake_id: int, who: Staff) -> tuple[QueueItem, Optional[int]]:
+    """The intake's queue item and its team, when `who` may see it."""
+    team_id = await _team_of(session, intake_id, who)
     item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one_or_none()
     if item is None:
         raise not_found("This intake is not on the queue.")
-    return item
+    return item, team_id
 
 
 def _may_change(item: QueueItem, who: Staff) -> None:
@@ -95,10 +100,9 @@ async def assign(
     target = await find_user(session, to_email)
     if target is None or not target.active:
         raise invalid("There is no active account with that e-mail address.")
-    item = await _item(session, intake_id, who)
+    item, team_id = await _item_and_team(session, intake_id, who)
     if item.status == QueueStatus.CLOSED:
         raise conflict("This item is closed.")
-    team_id = await _team_of(session, intake_id, who)
     if target.role != Role.ADMIN and team_id not in await team_store.team_ids_of(session, target.id):
         raise invalid(f"{target.email} is not in this item's team: add them to the team first.")
     status = QueueStatus.CLAIMED if item.status == QueueStatus.NEW else item.status
