@@ -111,8 +111,8 @@ nlu-eval: setup
 	@$(PY) -m bot.rasa.nlu_report results/nlu
 
 # Two held-out sets: fresh.yml (the thresholds were chosen on it: the tuning set) and
-# fresh2.yml (written blind on 2026-12-01 and never tuned on: --blind prints figures, never
-# its sentences). The first set (2026-11-24) is spent: training data in data/safety/risk_examples/.
+# three blind sets, fresh2.yml, fresh3.yml and fresh4.yml (written blind on 2026-12-01 and
+# 2026-12-02 and never tuned on: --blind prints figures, never their sentences). The first set (2026-11-24) is spent: training data in data/safety/risk_examples/.
 risk-probe: setup
 	@echo "[make] risk probe on the tuning set (bench/risk/fresh.yml)..."
 	@$(PY) -m bench.risk_probe
@@ -120,6 +120,8 @@ risk-probe: setup
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh2.yml --out risk_probe_fresh2.json --blind
 	@echo "[make] risk probe on the third blind set (bench/risk/fresh3.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh3.yml --out risk_probe_fresh3.json --blind
+	@echo "[make] risk probe on the fourth blind set (bench/risk/fresh4.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/fresh4.yml --out risk_probe_fresh4.json --blind
 
 # Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
 converse-probe: setup

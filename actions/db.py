@@ -12,6 +12,7 @@ from bot.db.engine import create_engine, session_factory
 from bot.db.models import Intake
 from bot.intake import store
 from bot.settings import load_settings
+from bot.teams.routing import start_from
 
 _engine: Optional[AsyncEngine] = None
 _sessions = None
@@ -47,14 +48,7 @@ def channel_of(tracker: Tracker) -> str:
 
 def start_of(tracker: Tracker) -> dict[str, Any]:
     """Where the person came from, as their channel told us in the message's metadata (see ensure_intake)."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    if not isinstance(metadata, dict):
-        return {}
-    entry = metadata.get("entry")
-    return {
-        "entry": entry if isinstance(entry, str) else None,
-        "invited": bool(metadata.get("invited") or metadata.get("ref")),
-    }
+    return start_from((tracker.latest_message or {}).get("metadata"))
 
 
 async def intake_of(session: AsyncSession, tracker: Tracker) -> Intake:

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.db import channel_of, intake_of, latest_intent, transaction
+from actions.db import channel_of, intake_of, latest_intent, start_of, transaction
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import questions, store, turn
 from bot.intake.fallback import spool_disclosure
@@ -162,7 +162,9 @@ async def raise_flag_safely(tracker: Tracker, kind: str, category: Optional[str]
     except Exception:
         logger.exception("could not record a %s flag: spooled for the reconciler", kind)
         try:
-            spool_disclosure(load_settings(), tracker.sender_id, channel_of(tracker), text, category, kind)
+            spool_disclosure(
+                load_settings(), tracker.sender_id, channel_of(tracker), text, category, kind, start_of(tracker)
+            )
         except OSError:
             logger.exception("could not spool the %s flag either: the reconciler will raise it from the tracker", kind)
 

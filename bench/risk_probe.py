@@ -53,6 +53,9 @@ from bot.rasa.nlu.risk_classifier import MEANING_KEY, RISK_INTENT, RiskPhraseCla
 from bot.settings import PROJECT_ROOT
 
 TUNING_SET = PROJECT_ROOT / "bench" / "risk" / "fresh.yml"
+ORDINARY_SET = PROJECT_ROOT / "bench" / "risk" / "ordinary.yml"
+"""300 plain answers (carers, bereaved, lonely, in pain, in debt, terse), written blind, none a
+disclosure: the thresholds must keep crisis replies to them at or under 1% too. Never trained on."""
 RESULTS = PROJECT_ROOT / "bench" / "results"
 RISK_COMPONENT = f"{RiskPhraseClassifier.__module__}.{RiskPhraseClassifier.__name__}"
 DEFAULT_CONFIG = RiskPhraseClassifier.get_default_config()
@@ -182,10 +185,11 @@ def rate(rows: list[dict]) -> dict:
 
 SWEEP_CHECK = (0.9, 1.01)
 SWEEP_CERTAIN = (1.01,)  # the intent classifier is never trusted to be certain: it is sure of nonsense
-SWEEP_MEANING = (0.1, 0.15, 0.2, 0.3)
-SWEEP_MEANING_CERTAIN = (0.7, 0.8, 0.9, 0.99)
-SWEEP_MEANING_HEDGED = (0.95, 0.99, 1.01)
-SWEEP_MEANING_VETO = (0.0, 0.1, 0.2)
+# The fine-tuned reader's scores crowd near 0 and 1, so the grid is finer at both ends.
+SWEEP_MEANING = (0.02, 0.05, 0.1, 0.2)
+SWEEP_MEANING_CERTAIN = (0.8, 0.9, 0.97, 0.99, 0.995)
+SWEEP_MEANING_HEDGED = (0.99, 0.995, 0.999, 1.01)
+SWEEP_MEANING_VETO = (0.0, 0.02, 0.1)
 SWEEP_CORROBORATION = (0.0, 0.05, 0.1)
 SWEEP_NAMES = (
     "check_at",
@@ -214,14 +218,15 @@ def tiers(items: list[dict], top: bool, limits: dict[str, float], matches: dict[
     return sum(r is not None for r in found), sum(r is not None and r.certain for r in found)
 
 
-def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
+def sweep(disclosures: list[dict], benign: list[dict], ordinary: Optional[list[dict]] = None) -> list[dict]:
     """Every threshold over a grid, from each item's own scores: how they were chosen (README).
 
     With `top`, the classifiers alone raise nothing when the intent classifier
     ranked an interruption first (the deployed rule uses the intent after the
     interruption gate). A threshold of 1.01 switches that part off.
     """
-    matches = {id(item): detect_risk(item["text"]) for item in (*disclosures, *benign)}  # the slow part: once
+    ordinary = ordinary or []
+    matches = {id(item): detect_risk(item["text"]) for item in (*disclosures, *benign, *ordinary)}  # once
     rows = []
     grid = itertools.product(
         SWEEP_CHECK,
@@ -242,6 +247,7 @@ def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
         for top in (False, True):
             d_any, d_certain = tiers(disclosures, top, limits, matches)
             b_any, b_certain = tiers(benign, top, limits, matches)
+            o_any, o_certain = tiers(ordinary, top, limits, matches) if ordinary else (0, 0)
             rows.append(
                 {
                     "top": top,
@@ -250,16 +256,18 @@ def sweep(disclosures: list[dict], benign: list[dict]) -> list[dict]:
                     "certain_recall": d_certain / len(disclosures),
                     "benign_flagged": b_any / len(benign),
                     "benign_crisis": b_certain / len(benign),
+                    "ordinary_flagged": o_any / len(ordinary) if ordinary else 0.0,
+                    "ordinary_crisis": o_certain / len(ordinary) if ordinary else 0.0,
                 }
             )
     return rows
 
 
 def best_rules(rows: list[dict], keep: int = 40) -> list[dict]:
-    """The rules worth choosing from: crisis replies to hard negatives at most 1%, then most certain,
-    most caught and fewest hard negatives asked (the whole grid is thousands of rows)."""
-    allowed = [r for r in rows if r["benign_crisis"] <= 0.01]
-    allowed.sort(key=lambda r: (-r["certain_recall"], -r["recall"], r["benign_flagged"]))
+    """The rules worth choosing from: crisis replies to hard negatives and to ordinary answers at most
+    1% each, then most certain, most caught and fewest asked (the whole grid is thousands of rows)."""
+    allowed = [r for r in rows if r["benign_crisis"] <= 0.01 and r["ordinary_crisis"] <= 0.01]
+    allowed.sort(key=lambda r: (-r["certain_recall"], -r["recall"], r["benign_flagged"] + r["ordinary_flagged"]))
     return allowed[:keep]
 
 
@@ -295,7 +303,14 @@ def brief(row: dict) -> dict:
     return {k: row[k] for k in keep if k in row}
 
 
-def summarise(model: Path, heldout: Path, disclosures: list[dict], benign: list[dict], load_seconds: float) -> dict:
+def summarise(
+    model: Path,
+    heldout: Path,
+    disclosures: list[dict],
+    benign: list[dict],
+    load_seconds: float,
+    ordinary: Optional[list[dict]] = None,
+) -> dict:
     limits = thresholds()
     for row in disclosures + benign:
         row["flagged_by"] = flagged_by(row, limits)
@@ -317,12 +332,14 @@ def summarise(model: Path, heldout: Path, disclosures: list[dict], benign: list[
         "false_positives_by_language": grouped(benign, "lang", "en"),
         "false_alarms_by": sources(benign),
         **limits,
-        "threshold_sweep": best_rules(sweep(disclosures, benign)),
+        "ordinary": rate(ordinary) if ordinary else None,
+        "threshold_sweep": best_rules(sweep(disclosures, benign, ordinary)),
         "mean_parse_ms": statistics.fmean(times) if times else None,
         "max_parse_ms": max(times) if times else None,
         "model_load_seconds": load_seconds,
         "missed": [brief(row) for row in disclosures if not row["flagged"]],
         "false_alarms": [brief(row) for row in benign if row["flagged"]],
+        "ordinary_alarms": [brief(row) for row in ordinary or [] if row["flagged"]],
     }
 
 
@@ -350,15 +367,22 @@ def report(summary: dict, blind: bool = False) -> str:
     for name, group in summary["false_positives_by_kind"].items():
         lines.append(f"  {name:<34} {percent(group['rate']):>7} ({group['flagged']}/{group['n']})")
     lines.append(f"  raised by: {summary['false_alarms_by']}")
+    ordinary = summary.get("ordinary")
+    if ordinary:
+        lines.append(
+            f"Ordinary answers flagged: {percent(ordinary['rate'])} ({ordinary['flagged']}/{ordinary['n']}), "
+            f"of which crisis replies {percent(ordinary['certain_rate'])} ({ordinary['certain']}/{ordinary['n']})"
+        )
     lines.append(
-        "Threshold sweep, best rules with crisis replies to hard negatives at most 1% (top first?, "
-        + ", ".join(SWEEP_NAMES)
-        + ": recall, certain recall, benign flagged, benign crisis):"
+        "Threshold sweep, best rules with crisis replies to hard negatives and ordinary answers at most 1% "
+        "(top first?, " + ", ".join(SWEEP_NAMES) + ": recall, certain recall, benign flagged, benign crisis, "
+        "ordinary flagged, ordinary crisis):"
     )
     lines += [
-        f"  {'top' if r['top'] else 'any'} " + " ".join(f"{r[name]:.2f}" for name in SWEEP_NAMES) + ": "
+        f"  {'top' if r['top'] else 'any'} " + " ".join(f"{r[name]:.3f}" for name in SWEEP_NAMES) + ": "
         f"{percent(r['recall'])} {percent(r['certain_recall'])} "
-        f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])}"
+        f"{percent(r['benign_flagged'])} {percent(r['benign_crisis'])} "
+        f"{percent(r['ordinary_flagged'])} {percent(r['ordinary_crisis'])}"
         for r in summary["threshold_sweep"][:15]
     ]
     lines.append(f"Mean parse time: {summary['mean_parse_ms']:.1f} ms (max {summary['max_parse_ms']:.1f} ms)")
@@ -370,15 +394,16 @@ def report(summary: dict, blind: bool = False) -> str:
         f"  [{row['category']}] {row['text']!r} -> {row['intent']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning'] or 0.0:.2f})"
         for row in summary["missed"]
     ]
-    lines.append(f"\nFalse alarms ({len(summary['false_alarms'])}):")
-    lines += [
-        f"  [{row['category']}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning'] or 0.0:.2f})"
-        for row in summary["false_alarms"]
-    ]
+    for title, key in (("False alarms", "false_alarms"), ("Ordinary answers flagged", "ordinary_alarms")):
+        lines.append(f"\n{title} ({len(summary[key])}):")
+        lines += [
+            f"  [{row.get('category')}] {row['text']!r} <- {row['flagged_by']} (classifier risk {row['classifier_risk']:.2f}, meaning {row['meaning'] or 0.0:.2f})"
+            for row in summary[key]
+        ]
     return "\n".join(lines)
 
 
-async def probe(model: Path, heldout: Path = TUNING_SET) -> dict:
+async def probe(model: Path, heldout: Path = TUNING_SET, ordinary_set: Optional[Path] = None) -> dict:
     disclosures, benign = load_items(heldout)
     log(f"{len(disclosures)} disclosures, {len(benign)} benign items from {heldout.relative_to(PROJECT_ROOT)}")
     log(f"loading {model}")
@@ -388,7 +413,13 @@ async def probe(model: Path, heldout: Path = TUNING_SET) -> dict:
     log(f"loaded in {load_seconds:.1f} s")
     parsed_disclosures = await parse_all(agent, disclosures, "disclosures")
     parsed_benign = await parse_all(agent, benign, "benign")
-    return summarise(model, heldout, parsed_disclosures, parsed_benign, load_seconds)
+    ordinary = None
+    if ordinary_set is not None:
+        answers = yaml.safe_load(ordinary_set.read_text(encoding="utf-8"))["answers"]
+        ordinary = await parse_all(agent, [{**a, "category": a.get("at")} for a in answers], "ordinary answers")
+    for row in ordinary or []:
+        row["flagged_by"] = flagged_by(row, thresholds())
+    return summarise(model, heldout, parsed_disclosures, parsed_benign, load_seconds, ordinary)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -399,13 +430,20 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument(
         "--blind", action="store_true", help="print figures only, never the sentences (a set not to tune on)"
     )
+    parser.add_argument(
+        "--ordinary",
+        type=Path,
+        default=None,
+        help="plain answers the thresholds must not alarm (default with the tuning set: bench/risk/ordinary.yml)",
+    )
     args = parser.parse_args(argv)
+    ordinary = args.ordinary or (ORDINARY_SET if args.set.resolve() == TUNING_SET and not args.blind else None)
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     model = args.model or newest_model(PROJECT_ROOT / "models")
     if model is None or not model.exists():
         log("no trained model: run `make setup` first, or pass --model")
         return 1
-    summary = asyncio.run(probe(model.resolve(), args.set.resolve()))
+    summary = asyncio.run(probe(model.resolve(), args.set.resolve(), ordinary))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(report(summary, blind=args.blind))

@@ -18,7 +18,7 @@ import os
 import time
 import uuid
 from pathlib import Path
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 from bot.db.models import FlagKind
 from bot.intake.risk import detect_risk
@@ -44,8 +44,12 @@ def spool_disclosure(
     text: str,
     category: Optional[str],
     kind: str = FlagKind.SAFEGUARDING,
+    start: Optional[Mapping[str, Any]] = None,
 ) -> Path:
-    """Keep a disclosure nobody could record, for the reconciler; written whole or not at all."""
+    """Keep a disclosure nobody could record, for the reconciler; written whole or not at all.
+
+    `start` (see `bot.teams.routing.start_from`) goes with it, so that an intake the reconciler has
+    to create belongs to the team of the entry point the person came through."""
     folder = settings.spool_path
     folder.mkdir(parents=True, exist_ok=True)
     record = {
@@ -54,6 +58,7 @@ def spool_disclosure(
         "text": text,
         "category": category,
         "kind": kind,
+        "start": dict(start or {}),
         "at": time.time(),
     }
     final = folder / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json"
@@ -66,13 +71,20 @@ def spool_disclosure(
     return final
 
 
-def fallback_reply(settings: Settings, sender_id: str, channel: str, text: Optional[str]) -> Optional[list[str]]:
-    """The crisis reply for a message Rasa failed on, if it discloses risk (the disclosure is spooled)."""
+def fallback_reply(
+    settings: Settings,
+    sender_id: str,
+    channel: str,
+    text: Optional[str],
+    start: Optional[Mapping[str, Any]] = None,
+) -> Optional[list[str]]:
+    """The crisis reply for a message Rasa failed on, if it discloses risk (the disclosure is spooled
+    with `start`, where the person came from)."""
     match = detect_risk(text)
     if match is None:
         return None
     try:
-        spool_disclosure(settings, sender_id, channel, text or "", match.category)
+        spool_disclosure(settings, sender_id, channel, text or "", match.category, start=start)
     except OSError:
         logger.exception("could not spool a disclosure made while the system was failing")
     logger.warning("crisis reply sent by the fallback path (%s) for a message Rasa could not handle", match.category)

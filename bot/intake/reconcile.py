@@ -58,7 +58,9 @@ class Reconciler:
                 continue
             async with self.sessions() as session:
                 async with session.begin():
-                    intake = await store.ensure_intake(session, record["sender_id"], record.get("channel") or "rest")
+                    intake = await store.ensure_intake(
+                        session, record["sender_id"], record.get("channel") or "rest", record.get("start")
+                    )
                     count += await _raise_if_missing(
                         session,
                         intake,

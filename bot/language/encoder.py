@@ -16,9 +16,9 @@ import json
 import struct
 import sys
 import threading
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from scipy.special import erf
@@ -34,27 +34,37 @@ DIMENSIONS = 384
 
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
+Block = tuple
+"""One transformer layer's weights, in the order `SentenceEncoder._forward` reads them: the query,
+key and value matrix and bias, the attention output matrix and bias, its layer norm (weight, bias),
+the feed-forward in and out matrices and biases, and its layer norm. Matrices are (in, out)."""
+BLOCK_PARTS = ("qkv_w", "qkv_b", "out_w", "out_b", "norm1", "in_w", "in_b", "ff_w", "ff_b", "norm2")
+
 
 class EncoderMissing(RuntimeError):
     """The model files are not where the install step puts them."""
 
 
-def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Tensors from a .safetensors file: an 8-byte header length, a JSON header, then raw little-endian data.
+def read_safetensors(path: Path, wanted: Callable[[str], bool] = lambda name: True) -> dict[str, np.ndarray]:
+    """The `wanted` tensors of a .safetensors file: an 8-byte header length, a JSON header, then
+    raw little-endian data.
 
-    Each tensor is copied out of the file's bytes, so that the 90 MB of them are
-    freed when this returns rather than held for as long as any tensor lives."""
-    raw = path.read_bytes()
-    (header_length,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + header_length])
-    body = memoryview(raw)[8 + header_length :]
+    Each tensor is read from the file straight into its own array: nothing else is held, not
+    even for a moment, so a process's peak memory is what it keeps (reading the whole 90 MB
+    file first, as this once did, added 90 MB to every Rasa process's peak)."""
     tensors = {}
-    for name, spec in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = spec["data_offsets"]
-        array = np.frombuffer(body[begin:end], dtype=_DTYPES[spec["dtype"]]).reshape(spec["shape"])
-        tensors[name] = array.astype(np.float32) if array.dtype == np.float16 else array.copy()
+    with path.open("rb") as handle:
+        (header_length,) = struct.unpack("<Q", handle.read(8))
+        header = json.loads(handle.read(header_length))
+        for name, spec in header.items():
+            if name == "__metadata__" or not wanted(name):
+                continue
+            begin, end = spec["data_offsets"]
+            dtype = np.dtype(_DTYPES[spec["dtype"]]).newbyteorder("<")
+            handle.seek(8 + header_length + begin)
+            array = np.fromfile(handle, dtype=dtype, count=(end - begin) // dtype.itemsize).reshape(spec["shape"])
+            # Native byte order, float16 widened; on a little-endian machine a float32 is kept as read.
+            tensors[name] = array.astype(np.float32 if dtype.kind == "f" else np.int64, copy=False)
     return tensors
 
 
@@ -83,18 +93,26 @@ class SentenceEncoder:
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
         self.tokenizer = WordPiece(model_dir / "vocab.txt")
-        w = read_safetensors(weights_file)
+        # Only the embeddings here: the layers are read when first used (see `blocks`).
+        w = read_safetensors(weights_file, lambda name: name.startswith("embeddings."))
         self.word = w["embeddings.word_embeddings.weight"]
         self.position = w["embeddings.position_embeddings.weight"]
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
         self.embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        self.blocks = []
+        self._weights_file = weights_file
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """The model's own six layers, read on first use: a process that only runs fine-tuned
+        layers (the risk reader) never holds these 42 MB."""
+        w = read_safetensors(self._weights_file, lambda name: name.startswith("encoder.layer."))
+        blocks = []
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             # Query, key and value in one product: one (384, 1152) matrix.
             qkv_w = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
             qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
-            self.blocks.append(
+            blocks.append(
                 (
                     np.ascontiguousarray(qkv_w),
                     qkv_b,
@@ -108,16 +126,17 @@ class SentenceEncoder:
                     (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
                 )
             )
+        return blocks
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, blocks: Sequence[Block]) -> np.ndarray:
+        """The mean of the last layer over each sentence's tokens (padding left out)."""
         batch, length = ids.shape
-        x = self.word[ids] + self.position[:length] + self.token_type
-        x = _layer_norm(x, *self.embed_norm, self.eps)
+        x = self.embed(ids)
         width = x.shape[-1]
         head = width // self.heads
         # Padding positions get -inf-like scores so no token attends to them.
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        for qkv_w, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2 in self.blocks:
+        for qkv_w, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2 in blocks:
             qkv = x @ qkv_w + qkv_b
             q, k, v = (
                 part.reshape(batch, length, self.heads, head).transpose(0, 2, 1, 3)
@@ -130,12 +149,26 @@ class SentenceEncoder:
             x = _layer_norm(context @ out_w + out_b + x, *norm1, self.eps)
             x = _layer_norm(_gelu(x @ in_w + in_b) @ ff_w + ff_b + x, *norm2, self.eps)
         summed = (x * mask[:, :, None]).sum(axis=1)
-        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """One unit vector (384 floats) per text, in order. Similar lengths are batched together."""
-        tokens = [self.tokenizer.encode(text or "", MAX_TOKENS) for text in texts]
+    def embed(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Token vectors with their positions, before the first layer: the input of the layers,
+        the model's own or fine-tuned ones (`bot.language.fine_tune`)."""
+        ids = np.asarray(ids)
+        x = self.word[ids] + self.position[: ids.shape[-1]] + self.token_type
+        return _layer_norm(x, *self.embed_norm, self.eps)
+
+    def token_ids(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text or "", MAX_TOKENS)
+
+    def mean_states(
+        self, texts: Sequence[str], blocks: Optional[Sequence[Block]] = None, batch_size: int = 32
+    ) -> np.ndarray:
+        """Each text's mean last-layer state (384 floats), in order, through `blocks` (a fine-tuned
+        copy of the layers, see `bot.language.fine_tune`) or the model's own. Similar lengths are
+        batched together."""
+        blocks = self.blocks if blocks is None else blocks
+        tokens = [self.token_ids(text) for text in texts]
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
         out = np.zeros((len(tokens), DIMENSIONS), dtype=np.float32)
         for begin in range(0, len(order), batch_size):
@@ -146,8 +179,13 @@ class SentenceEncoder:
             for row, i in enumerate(chosen):
                 ids[row, : len(tokens[i])] = tokens[i]
                 mask[row, : len(tokens[i])] = 1.0
-            out[chosen] = self._forward(ids, mask)
+            out[chosen] = self._forward(ids, mask, blocks)
         return out
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """One unit vector (384 floats) per text, in order: what the model was trained to give."""
+        pooled = self.mean_states(texts, batch_size=batch_size)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

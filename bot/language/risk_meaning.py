@@ -8,28 +8,28 @@ sentence lies near the disclosures we did write, and it is trained with hard
 negatives (hyperbole, past and negated risk, work talk) so that "this commute is
 killing me" lies on the other side.
 
-An RBF support-vector machine with Platt-scaled probabilities: on the tuning
-set it kept half the false alarms of a logistic regression at the same recall
-(`make risk-probe` prints the sweep). Trained in `rasa train`, in seconds, on
-the NLU examples (`disclose_risk` against every other intent) and the reviewed
-examples in `data/safety/risk_examples/`.
+The reader is the encoder itself, fine-tuned (`bot.language.fine_tune`) in
+`rasa train` on the NLU examples (`disclose_risk` against every other intent)
+and the reviewed examples in `data/safety/risk_examples/`, with a logistic unit
+on its output: fine-tuning the layers is what lets it tell near-pairs apart
+that differ by a negation, a tense or a job. It replaced an RBF SVM on the fixed
+sentence vectors (`make risk-probe` and the README compare them).
 """
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import yaml
-from sklearn.svm import SVC
 
 from bot.language.encoder import SentenceEncoder, shared_encoder
+from bot.language.fine_tune import TunedReader, fine_tune
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "safety" / "risk_examples"
 """Reviewed examples, one YAML file per batch, each with `disclosures` and `benign` lists."""
-MODEL_FILE = "risk_meaning.pkl"
+MODEL_FILE = "risk_reader.npz"
 
 
 def example_files(directory: Path = EXAMPLES_DIR) -> list[Path]:
@@ -49,37 +49,35 @@ def reviewed_examples(directory: Path = EXAMPLES_DIR) -> list[tuple[str, bool]]:
 class MeaningClassifier:
     """A probability that a message discloses risk, from what it means rather than the words it uses."""
 
-    def __init__(self, model: SVC, encoder: SentenceEncoder | None = None) -> None:
-        self.model = model
+    def __init__(self, reader: TunedReader, encoder: SentenceEncoder | None = None) -> None:
+        self.reader = reader
         self.encoder = encoder or shared_encoder()
 
     @classmethod
-    def fit(cls, examples: Iterable[tuple[str, bool]], encoder: SentenceEncoder | None = None) -> "MeaningClassifier":
-        texts, labels = zip(*examples, strict=True)
+    def fit(
+        cls,
+        examples: Iterable[tuple[str, bool]],
+        encoder: SentenceEncoder | None = None,
+        **tuning: Any,
+    ) -> "MeaningClassifier":
+        """Fine-tune the encoder on (text, is a disclosure); `tuning` goes to `fine_tune` (epochs,
+        learning_rate, seed, progress)."""
         encoder = encoder or shared_encoder()
-        vectors = encoder.encode(list(texts))
-        if len(set(labels)) < 2:
-            raise ValueError("the risk meaning classifier needs both disclosures and other messages to learn from")
-        # Balanced: disclosures are about one example in eight. Seeded: a retrain gives the same model.
-        model = SVC(C=3.0, kernel="rbf", probability=True, class_weight="balanced", random_state=42)
-        model.fit(vectors, np.array(labels, dtype=bool))
-        return cls(model, encoder)
+        return cls(fine_tune(encoder, list(examples), **tuning), encoder)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros(0)
-        positive = list(self.model.classes_).index(True)
-        return self.model.predict_proba(self.encoder.encode(list(texts)))[:, positive]
+        states = self.encoder.mean_states(list(texts), self.reader.blocks)
+        return 1.0 / (1.0 + np.exp(-(states @ self.reader.head_w + self.reader.head_b)))
 
     def score(self, text: str) -> float:
         return float(self.scores([text])[0])
 
     def save(self, directory: Path) -> None:
-        with (directory / MODEL_FILE).open("wb") as handle:
-            pickle.dump(self.model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        np.savez_compressed(directory / MODEL_FILE, **self.reader.as_arrays())
 
     @classmethod
     def load(cls, directory: Path) -> "MeaningClassifier":
-        # The file is one this project's training wrote into its own model archive.
-        with (directory / MODEL_FILE).open("rb") as handle:
-            return cls(pickle.load(handle))  # noqa: S301
+        with np.load(directory / MODEL_FILE) as arrays:
+            return cls(TunedReader.from_arrays(dict(arrays)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from bot.teams.models import ReferralSource
 
@@ -102,3 +102,16 @@ def referral_source(entry_source: Optional[str], invited: bool) -> str:
     if invited:
         return ReferralSource.GP
     return ReferralSource.SELF
+
+
+def start_from(metadata: Any) -> dict[str, Any]:
+    """Where the person came from, as their channel told us in a message's metadata: the entry
+    point's code and whether they were invited (read by `ensure_intake` when the intake is made).
+    Anything else in the metadata, or metadata of the wrong shape, is ignored."""
+    if not isinstance(metadata, dict):
+        return {}
+    entry = metadata.get("entry")
+    return {
+        "entry": entry if isinstance(entry, str) else None,
+        "invited": bool(metadata.get("invited") or metadata.get("ref")),
+    }

@@ -12,11 +12,13 @@ import actions.db
 from actions.intake_form import ValidateIntakeForm
 from actions.safety import ActionHandleRisk
 from bot.db.engine import create_engine, session_factory
-from bot.db.models import Answer, AuditEvent, Flag, Priority, QueueItem, QueueStatus
+from bot.db.models import Answer, AuditEvent, Flag, Intake, Priority, QueueItem, QueueStatus
 from bot.intake import store
 from bot.intake.fallback import spool_disclosure
 from bot.intake.reconcile import Reconciler
 from bot.queue import entry
+from bot.teams import store as team_store
+from bot.teams.routing import start_from
 from tests.support.actions import responses, rows_of, run, tracker
 
 ABUSE = "my partner hits me and I'm scared to go home"
@@ -154,6 +156,28 @@ async def test_the_reconciler_raises_flags_missing_from_the_tracker_and_the_spoo
         assert flags == [("I took all my tablets", "medical_emergency"), ("I want to die", "suicide")]
         assert {i.priority for i in await rows_of(db, QueueItem)} == {Priority.URGENT}
         assert sorted(e.source for e in await rows_of(db, AuditEvent, action="flag.reconciled")) == ["spool", "tracker"]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_spooled_disclosure_reaches_the_team_of_the_entry_point_it_came_through(db, tmp_path):
+    """Rasa failed on the person's first message (so no intake exists yet): the reconciler makes
+    the intake in the team whose poster they used, not in the default team."""
+    engine = create_engine(db)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as session:
+            async with session.begin():
+                team = await team_store.create_team(session, "test", "ae-north", "A&E North", "hub")
+                place = await team_store.create_entry_point(session, "test", "ae-north", "Northgate A&E", "ae")
+        start = start_from({"entry": place.code, "text": "ignored"})
+        spool_disclosure(
+            db.with_overrides(spool_dir=str(tmp_path)), "r9", "rest", "I want to die", "suicide", start=start
+        )
+        assert await Reconciler(sessions, tmp_path).run_once() == 1
+        [intake] = await rows_of(db, Intake)
+        assert (intake.team_id, intake.entry_point_id) == (team.id, place.id)
+        assert [f.message for f in await rows_of(db, Flag)] == ["I want to die"]
     finally:
         await engine.dispose()
 

@@ -15,7 +15,7 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 
-HELD_OUT = ("fresh2.yml", "fresh3.yml")
+HELD_OUT = ("fresh2.yml", "fresh3.yml", "fresh4.yml")
 """The blind sets (fresh.yml is the tuning set: its thresholds were chosen on it, its words still never trained on)."""
 
 
@@ -39,10 +39,10 @@ def _training_texts() -> set[str]:
     return texts
 
 
-@pytest.mark.parametrize("name", ["fresh.yml", *HELD_OUT])
+@pytest.mark.parametrize("name", ["fresh.yml", *HELD_OUT, "ordinary.yml"])
 def test_no_held_out_sentence_is_training_data(name):
     held = yaml.safe_load((PROJECT_ROOT / "bench" / "risk" / name).read_text(encoding="utf-8"))
-    items = [i["text"] for part in ("disclosures", "benign") for i in held[part]]
+    items = [i["text"] for part in ("disclosures", "benign", "answers") for i in held.get(part, [])]
     assert len(items) >= 200
     training = _training_texts()
     # Short everyday answers ("4", "None", "my mum") are everyone's words: only sentences count.

@@ -55,6 +55,7 @@ def test_safetensors_reader_reads_shapes_and_types(tmp_path: Path):
     tensors = read_safetensors(path)
     assert np.array_equal(tensors["a"], a)
     assert tensors["b"].dtype == np.float32 and list(tensors["b"]) == [1.5, -2.0]
+    assert list(read_safetensors(path, lambda name: name == "b")) == ["b"], "only the tensors asked for"
 
 
 def test_a_missing_model_says_how_to_install_it(tmp_path: Path):
@@ -113,10 +114,12 @@ def test_meaning_classifier_learns_saves_and_loads(tmp_path: Path):
         ("I enjoy baking with my granddaughter", False),
         ("I am good at fixing bikes", False),
     ]
-    classifier = MeaningClassifier.fit(examples)
+    classifier = MeaningClassifier.fit(examples, epochs=3, learning_rate=1e-4)
     classifier.save(tmp_path)
     loaded = MeaningClassifier.load(tmp_path)
     texts = ["I want to kill myself", "I like cooking"]
     assert np.allclose(classifier.scores(texts), loaded.scores(texts))
+    risky, ordinary = loaded.scores(texts)
+    assert risky > 0.5 > ordinary
     with pytest.raises(ValueError, match="both"):
         MeaningClassifier.fit([("a", True), ("b", True)])

@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 from bot.intake.fallback import fallback_reply
 from bot.rate_limit import WINDOW_SECONDS, RateLimiter, client_address
 from bot.settings import load_settings
+from bot.teams.routing import start_from
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,13 @@ def guard_handler(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ca
         except Exception as error:  # noqa: BLE001 - any failure must reach the patient as a reply
             logger.error("handling a message failed: %s", type(error).__name__)
             logger.debug("failure detail", exc_info=True)
-            crisis = fallback_reply(load_settings(), message.sender_id, message.input_channel or "rest", message.text)
+            crisis = fallback_reply(
+                load_settings(),
+                message.sender_id,
+                message.input_channel or "rest",
+                message.text,
+                start_from(message.metadata),
+            )
             for text in crisis or [FAILURE_REPLY]:
                 await message.output_channel.send_text_message(message.sender_id, text)
 

@@ -63,6 +63,8 @@ class RiskPhraseClassifier(IntentRewriter):
             "meaning_certain_hedged_threshold": 1.01,
             "meaning_veto_threshold": 0.0,
             "classifier_corroboration_threshold": 0.0,
+            "meaning_epochs": 6,
+            "meaning_learning_rate": 4e-5,
         }
 
     @classmethod
@@ -123,6 +125,11 @@ class RiskPhraseClassifier(IntentRewriter):
         # A name, a place or a one-word choice carries no disclosure the phrase list
         # would not see, but the classifier can score one highly ("Carol" measured 0.29).
         self.min_words = int(config.get("classifier_min_words", 3))
+        # How the meaning reader is fine-tuned in `rasa train` (bot.language.fine_tune).
+        self.tuning = {
+            "epochs": int(config.get("meaning_epochs", 6)),
+            "learning_rate": float(config.get("meaning_learning_rate", 4e-5)),
+        }
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the meaning classifier on every NLU example and the reviewed risk examples."""
@@ -134,8 +141,8 @@ class RiskPhraseClassifier(IntentRewriter):
             if example.get(TEXT)
         ]
         examples += reviewed_examples()
-        logger.info("Training the risk meaning classifier on %d examples.", len(examples))
-        meaning = MeaningClassifier.fit(examples)
+        logger.info("Fine-tuning the risk meaning reader on %d examples.", len(examples))
+        meaning = MeaningClassifier.fit(examples, **self.tuning)
         with self._model_storage.write_to(self._resource) as directory:
             meaning.save(Path(directory))
         return self._resource
