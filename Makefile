@@ -110,11 +110,13 @@ nlu-eval: setup
 	@$(PY) -m bot.rasa.server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
 	@$(PY) -m bot.rasa.nlu_report results/nlu
 
-# Two held-out sets: fresh.yml (the thresholds were chosen on it: the tuning set) and
-# three blind sets, fresh2.yml, fresh3.yml and fresh4.yml (written blind on 2026-12-01 and
-# 2026-12-02 and never tuned on: --blind prints figures, never their sentences). The first set (2026-11-24) is spent: training data in data/safety/risk_examples/.
+# The tuning set fresh.yml (the thresholds were chosen on it, with ordinary.yml, 685 plain
+# answers that must not get the crisis reply either) and three blind sets, fresh2.yml,
+# fresh3.yml and fresh4.yml (written blind on 2026-12-01 and 2026-12-02, never tuned on:
+# --blind prints figures, never their sentences). The first set (2026-11-24) is spent: it is
+# training data in data/safety/risk_examples/.
 risk-probe: setup
-	@echo "[make] risk probe on the tuning set (bench/risk/fresh.yml)..."
+	@echo "[make] risk probe on the tuning set (bench/risk/fresh.yml and bench/risk/ordinary.yml)..."
 	@$(PY) -m bench.risk_probe
 	@echo "[make] risk probe on the blind set (bench/risk/fresh2.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh2.yml --out risk_probe_fresh2.json --blind

@@ -54,7 +54,7 @@ from bot.settings import PROJECT_ROOT
 
 TUNING_SET = PROJECT_ROOT / "bench" / "risk" / "fresh.yml"
 ORDINARY_SET = PROJECT_ROOT / "bench" / "risk" / "ordinary.yml"
-"""300 plain answers (carers, bereaved, lonely, in pain, in debt, terse), written blind, none a
+"""685 plain answers (carers, bereaved, lonely, in pain, in debt, terse), written blind, none a
 disclosure: the thresholds must keep crisis replies to them at or under 1% too. Never trained on."""
 RESULTS = PROJECT_ROOT / "bench" / "results"
 RISK_COMPONENT = f"{RiskPhraseClassifier.__module__}.{RiskPhraseClassifier.__name__}"
@@ -187,8 +187,8 @@ SWEEP_CHECK = (0.9, 1.01)
 SWEEP_CERTAIN = (1.01,)  # the intent classifier is never trusted to be certain: it is sure of nonsense
 # The fine-tuned reader's scores crowd near 0 and 1, so the grid is finer at both ends.
 SWEEP_MEANING = (0.02, 0.05, 0.1, 0.2)
-SWEEP_MEANING_CERTAIN = (0.8, 0.9, 0.97, 0.99, 0.995)
-SWEEP_MEANING_HEDGED = (0.99, 0.995, 0.999, 1.01)
+SWEEP_MEANING_CERTAIN = (0.9, 0.97, 0.99, 0.995, 0.999, 0.9995)
+SWEEP_MEANING_HEDGED = (0.995, 0.999, 0.9995, 1.01)
 SWEEP_MEANING_VETO = (0.0, 0.02, 0.1)
 SWEEP_CORROBORATION = (0.0, 0.05, 0.1)
 SWEEP_NAMES = (

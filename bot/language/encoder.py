@@ -146,8 +146,8 @@ class SentenceEncoder:
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
             scores /= scores.sum(axis=-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
-            x = _layer_norm(context @ out_w + out_b + x, *norm1, self.eps)
-            x = _layer_norm(_gelu(x @ in_w + in_b) @ ff_w + ff_b + x, *norm2, self.eps)
+            x = _layer_norm(context @ out_w + out_b + x, norm1[0], norm1[1], self.eps)
+            x = _layer_norm(_gelu(x @ in_w + in_b) @ ff_w + ff_b + x, norm2[0], norm2[1], self.eps)
         summed = (x * mask[:, :, None]).sum(axis=1)
         return summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
 

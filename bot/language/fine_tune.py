@@ -96,7 +96,6 @@ def fine_tune(
     *,
     epochs: int = 6,
     learning_rate: float = 4e-5,
-    label_smoothing: float = 0.0,
     seed: int = 42,
     progress: Callable[[str], None] = logger.info,
 ) -> TunedReader:
@@ -109,8 +108,6 @@ def fine_tune(
     labels = np.array([label for _, label in examples], dtype=np.float32)
     if len(set(labels.tolist())) < 2:
         raise ValueError("the risk reader needs both disclosures and other messages to learn from")
-    # Smoothed targets (0.05 and 0.95 at 0.1) keep the reader from growing sure of every word of its examples.
-    targets = labels * (1.0 - label_smoothing) + label_smoothing / 2.0
     random.seed(seed)
     tf.random.set_seed(seed)
     tokens = [encoder.token_ids(text) for text, _ in examples]
@@ -155,10 +152,10 @@ def fine_tune(
     weight_yes, weight_no = 0.5 / share, 0.5 / (1.0 - share)
 
     @tf.function(reduce_retracing=True)
-    def step(x, mask, y, target):
+    def step(x, mask, y):
         with tf.GradientTape() as tape:
             weights = y * weight_yes + (1.0 - y) * weight_no
-            loss = tf.reduce_mean(weights * tf.nn.sigmoid_cross_entropy_with_logits(target, logits(x, mask, True)))
+            loss = tf.reduce_mean(weights * tf.nn.sigmoid_cross_entropy_with_logits(y, logits(x, mask, True)))
         grads = tape.gradient(loss, layer_vars + [head_w, head_b])
         # TensorFlow's autograph rewrites zip() and its version takes no `strict`; the lengths match by construction.
         layer_opt.apply_gradients(zip(grads[: len(layer_vars)], layer_vars))  # noqa: B905
@@ -186,9 +183,7 @@ def fine_tune(
         total = 0.0
         for chosen in batches:
             x, mask = embedded(chosen)
-            total += float(
-                step(tf.constant(x), tf.constant(mask), tf.constant(labels[chosen]), tf.constant(targets[chosen]))
-            )
+            total += float(step(tf.constant(x), tf.constant(mask), tf.constant(labels[chosen])))
         progress(
             f"Fine-tuning the risk reader: epoch {epoch + 1} of {epochs}, "
             f"loss {total / len(batches):.4f}, {time.monotonic() - began:.0f} s."

@@ -126,10 +126,8 @@ class RiskPhraseClassifier(IntentRewriter):
         # would not see, but the classifier can score one highly ("Carol" measured 0.29).
         self.min_words = int(config.get("classifier_min_words", 3))
         # How the meaning reader is fine-tuned in `rasa train` (bot.language.fine_tune).
-        self.tuning = {
-            "epochs": int(config.get("meaning_epochs", 6)),
-            "learning_rate": float(config.get("meaning_learning_rate", 4e-5)),
-        }
+        self.epochs = int(config.get("meaning_epochs", 6))
+        self.learning_rate = float(config.get("meaning_learning_rate", 4e-5))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the meaning classifier on every NLU example and the reviewed risk examples."""
@@ -142,7 +140,7 @@ class RiskPhraseClassifier(IntentRewriter):
         ]
         examples += reviewed_examples()
         logger.info("Fine-tuning the risk meaning reader on %d examples.", len(examples))
-        meaning = MeaningClassifier.fit(examples, **self.tuning)
+        meaning = MeaningClassifier.fit(examples, epochs=self.epochs, learning_rate=self.learning_rate)
         with self._model_storage.write_to(self._resource) as directory:
             meaning.save(Path(directory))
         return self._resource
