@@ -7,7 +7,8 @@ step unpacks just the weights, vocabulary and config (see
 `bot.language.install`). Running it needs no PyTorch: the forward pass is a few
 matrix products, about 5 ms a sentence on one core. The output is the mean of
 the last layer over the sentence's tokens, normalised to length 1, as the model
-was trained to give.
+was trained to give. `mean_states` runs fine-tuned copies of the layers in their
+place (the risk reader: `bot.language.fine_tune`).
 """
 
 from __future__ import annotations

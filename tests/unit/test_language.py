@@ -121,5 +121,9 @@ def test_meaning_classifier_learns_saves_and_loads(tmp_path: Path):
     assert np.allclose(classifier.scores(texts), loaded.scores(texts))
     risky, ordinary = loaded.scores(texts)
     assert risky > 0.5 > ordinary
+    # Serving runs only the tuned layers: the encoder's own 42 MB of layers are never read.
+    serving = SentenceEncoder()
+    assert np.allclose(MeaningClassifier(loaded.reader, serving).scores(texts), loaded.scores(texts))
+    assert "blocks" not in vars(serving)
     with pytest.raises(ValueError, match="both"):
         MeaningClassifier.fit([("a", True), ("b", True)])
