@@ -116,7 +116,11 @@ def test_bad_input_gets_a_clear_answer_and_is_never_stored(system):
 def test_awkward_answers_are_kept_exactly_as_typed(system):
     patient = Patient(system.settings)
     awkward = "<b>Bold</b> '; DROP TABLE answers; -- 😀 Je veux marcher, مرحبا"
-    patient.converse(answering(MRS_C, {"what matters most to you at the moment": awkward}))
+    # The risk reader may ask its check question about text this odd; after a clear no the answer it
+    # held back is saved, and must be saved exactly as typed too.
+    patient.converse(
+        answering(MRS_C, {"what matters most to you at the moment": awkward, "are you thinking of harming": "no"})
+    )
     [(verbatim,)] = query(
         system,
         "SELECT verbatim FROM answers JOIN intakes ON intakes.id = answers.intake_id "
