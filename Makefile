@@ -124,11 +124,15 @@ risk-probe: setup
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh3.yml --out risk_probe_fresh3.json --blind
 	@echo "[make] risk probe on the fourth blind set (bench/risk/fresh4.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh4.yml --out risk_probe_fresh4.json --blind
+	@echo "[make] risk probe on the fifth blind set (bench/risk/fresh5.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/fresh5.yml --out risk_probe_fresh5.json --blind
 
 # Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
 converse-probe: setup
 	@echo "[make] held-out conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
+	@echo "[make] second held-out conversation probe (bench/converse/personas2.yml)..."
+	@$(PY) -m bench.converse_probe --personas bench/converse/personas2.yml --out converse_probe2.json $(CONVERSE_ARGS)
 
 bench: setup
 	@echo "[make] benchmarks: floor, embedded, and production at 1, 2 and 4 instances (about 25 minutes)..."

@@ -207,8 +207,10 @@ class ActionAskTopAreas(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         labels = [option.label for option in questions.top_area_options(tracker.slots)]
+        numbers = questions.top_area_numbers(tracker.slots)
         text = domain["responses"]["utter_ask_top_areas"][0]["text"]
-        listing = "\n".join(f"{number} {label}" for number, label in enumerate(labels, start=1))
+        # Each area keeps the number it had in the first list, so "7 and 3" means the same in both.
+        listing = "\n".join(f"{number} {label}" for number, label in zip(numbers, labels, strict=True))
         buttons = [{"title": label, "payload": label} for label in labels]
         dispatcher.utter_message(text=f"{text}\n{listing}", buttons=buttons)
         return []

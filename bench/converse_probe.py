@@ -3,13 +3,14 @@
     .venv/bin/python -m bench.converse_probe                          # bench/converse/personas.yml
     .venv/bin/python -m bench.converse_probe --personas bench/converse/example.yml --transcripts /tmp/t
     .venv/bin/python -m bench.converse_probe --label baseline         # -> converse_probe_baseline.json
+    .venv/bin/python -m bench.converse_probe --personas bench/converse/personas2.yml --out converse_probe2.json
     .venv/bin/python -m bench.converse_probe --url http://127.0.0.1:5005 --database-url sqlite:///var/whatmatters.db
 
 Why it exists: the end-to-end tests and the benchmark drive the bot with answers
 its authors wrote, keyed by the bot's own wording, so they cannot show how the
 whole conversation fares with people who word things differently, ask why,
 pause, change their mind or disclose risk. bench/converse/personas.yml is
-written blind by someone else, following /work/brief/persona_schema.md (each
+written blind by someone else, following bench/converse/SCHEMA.md (each
 persona: answers per question, optional asides, pause, read-back changes, what
 a link worker should find saved, and where a disclosure happens). Keep it held
 out: never tune the bot on its wording.
@@ -932,7 +933,9 @@ def play_all(
         return list(pool.map(one, personas))
 
 
-def results_path(label: str) -> Path:
+def results_path(label: str, name: Optional[str] = None) -> Path:
+    if name:
+        return RESULTS / name
     return RESULTS / ("converse_probe_baseline.json" if label == "baseline" else "converse_probe.json")
 
 
@@ -952,6 +955,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "--max-messages", type=int, default=MAX_MESSAGES, help="messages before a conversation counts as stuck"
     )
     parser.add_argument("--jobs", type=int, default=1, help="personas talking at once (default 1)")
+    parser.add_argument("--out", default=None, help="file name under bench/results (default from --label)")
     args = parser.parse_args(argv)
     if bool(args.url) != bool(args.database_url):
         parser.error("--url and --database-url go together")
@@ -1006,7 +1010,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "personas": results,
     }
     print(report(summary))
-    out = results_path(args.label)
+    out = results_path(args.label, args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"figures written to {out.relative_to(PROJECT_ROOT) if out.is_relative_to(PROJECT_ROOT) else out}")

@@ -31,6 +31,8 @@ _NUMBER_WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
     "first": 1,
     "second": 2,
     "third": 3,
@@ -314,6 +316,8 @@ _UNDECIDED = (
     "could be",
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
+_AGREEING = re.compile(r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|by)\b")
+"""Agreement that holds a declining word ("I'm fine with that"): the question's no-words do not count."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 
 
@@ -339,7 +343,7 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
         negated = re.search(rf"(?<![\w'])(not|never|\w+n't)\s+(\w+\s+)?({cues})(?![\w'])", rest)
         return negated is None or _has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
     no = _has_phrase(rest, _NO_PHRASES)
-    if not no and not yes and _has_phrase(rest, no_cues):
+    if not no and not yes and not _AGREEING.search(rest) and _has_phrase(rest, no_cues):
         return False
     yes = yes or _has_phrase(rest, _YES_PHRASES)
     if yes != no:
@@ -407,14 +411,21 @@ def is_skip(text: str) -> bool:
 
 
 _NOTHING_PATTERNS = (
-    r"^(no|none|nothing|nope|nah|na|nil|n/?a|nahi|nie|not really|not applicable|no thanks?|no thank you|"
-    r"no have|not got|haven'?t|have not|don'?t have)[.! ]*$",
+    r"^(no thank you|no thanks?|no have|not applicable|not really|not got|have not|haven'?t|don'?t have|"
+    r"nothing|none|nope|nahi|nah|nil|nie|n/?a|na|no)(?![\w'/])",  # longest first: the rest must add nothing
     r"^(i )?(don'?t|do not) have (one|any|a code|a referral code)\b",
     r"^(i have )?no (code|referral|needs|one)\b",
     r"^nothing (really|at all|in particular)\b",
     r"^(none|no) (at all|really)\b",
     r"^not that i know( of)?\b",
 )
+"""The start of an answer that there is nothing to record; what follows it must add nothing (below)."""
+_ADDS_NOTHING = re.compile(
+    r"(?:[\s,.!?;:-]|\b(?:no|none|nothing|not really|really|at all|thanks?|thank you|ta|cheers|sorry|for me|"
+    r"i'?m (?:fine|ok|okay|good|alright)|all (?:fine|good|ok)|that i know(?: of)?|as far as i know|in particular|"
+    r"to be honest|tbh|i think|i don'?t think so|not at the moment|at the moment|right now|x+)\b)*"
+)
+"""What may follow "none" without adding a need: "none for me", "not really, no", "no, I'm fine thanks"."""
 _NOTHING_IN_SHORT_ANSWER = (
     r"\b(don'?t|do not|didn'?t|did not) (have|get|got|receive|need) (one|any|a code|a referral|it)\b",
     r"\b(don'?t|do not|didn'?t|did not) have\b",
@@ -436,8 +447,10 @@ def means_nothing(text: str) -> bool:
     is kept in the person's words instead.
     """
     lowered = text.lower().replace("\u2019", "'").strip()
-    if any(re.search(p, lowered) for p in _NOTHING_PATTERNS):
-        return True
+    for pattern in _NOTHING_PATTERNS:
+        start = re.search(pattern, lowered)
+        if start and _ADDS_NOTHING.fullmatch(lowered[start.end() :]):
+            return True
     tokens = words(lowered)
     if len(tokens) > 8 or re.search(r"\b(but|except|apart|although|though|only|sometimes)\b", lowered):
         return False
@@ -528,17 +541,74 @@ class Option:
         return any(re.search(rf"\b{kw}", lowered) for kw in self.keywords)
 
 
-_NUMBER_ONLY = re.compile(r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|or|&|,|\.|\s)+")
+_NUMBER_ONLY = re.compile(
+    r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|n|an|or|also|plus|\+|&|,|\.|\?|!|-|/|\s|"
+    r"maybe|probably|perhaps|possibly|i think|think|i suppose|suppose|i guess|guess|mainly|mostly|definitely|"
+    r"please|pls|both|too|as well|the|ones?)+"
+)
+"""A reply of numbers alone, with the words people put round them: "3 maybe, and 2", "1 n 6", "7 and 3 please"."""
+_ORDINAL_ONE = re.compile(r"\b(first|second|third|fourth|fifth) ones?\b")
+_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|to)\s*(\d{1,2})\b")
 
 
-def _numbered_choices(text: str, count: int) -> list[int]:
-    """Indices picked by number, when the reply is only numbers: "1", "1 and 4", "number two"."""
-    lowered = text.lower().strip()
+def _expand_ranges(lowered: str) -> str:
+    """ "1-4" is 1, 2, 3 and 4 ("1-1" and "1 to 1" are left alone: a phrase of their own)."""
+
+    def spread(found: re.Match[str]) -> str:
+        low, high = int(found.group(1)), int(found.group(2))
+        return " ".join(str(n) for n in range(low, high + 1)) if low < high <= 12 else found.group(0)
+
+    return _RANGE.sub(spread, lowered)
+
+
+def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
+    """Indices of the options picked by number, when the reply is only numbers: "1", "1 and 4", "number two";
+    None when it is not only numbers.
+
+    `numbers` are the numbers the options were shown with, in order.
+    """
+    lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(text.lower().strip()))
     if not _NUMBER_ONLY.fullmatch(lowered):
-        return []
+        return None
     picked = [int(n) for n in re.findall(r"\d{1,2}", lowered)]
     picked += [_NUMBER_WORDS[t] for t in words(lowered) if t in _NUMBER_WORDS]
-    return [n - 1 for n in picked if 1 <= n <= count]
+    if any(n not in numbers for n in picked if n):
+        return []  # a number that was not offered: the reply is not understood, so it is asked again
+    return list(dict.fromkeys(numbers.index(n) for n in picked if n))
+
+
+_NOT_A_PICK_AFTER = re.compile(
+    r"\s*(%|k\b|grand|years?|yrs?|y/?o\b|weeks?|wks?|days?|months?|hours?|hrs?|mins?|minutes?|stone|st\b|lbs?|kgs?|"
+    r"kids?|children|grandchildren|of (us|them)|bed|times|am\b|pm\b|o'?clock|nights?|pounds?|quid|miles?|th\b|nd\b|"
+    r"rd\b|out of|x\b|a (day|week|month|year)|[/:.]\d)"
+)
+_NOT_A_PICK_BEFORE = re.compile(r"(type|£|\$|aged?|age|i'?m|i am|covid|since|over|under|[/:.])\s*$")
+_REFUSING = r"(not|never|don'?t want|do not want|don'?t need|do not need|no need for|except|apart from|other than|but not|without|rather than|instead of)"
+_REFUSED_NUMBER = re.compile(_REFUSING + r"\s+(number\s+|the\s+)?$")
+
+
+def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
+    """Indices picked by number in a reply that also has words: "8 - my dad. and 4 because the funeral cost a
+    fortune", "Lost my job in January so 6 and 4", "1. I don't want 2". A number with a unit ("3 days", "10
+    grand", "I'm 78", "type 2") or turned down ("not 7") is no pick; numbers not offered are passed over."""
+    lowered = _expand_ranges(text.lower())
+    picked = []
+    for found in re.finditer(r"(?<![\d£$])\b(\d{1,2})\b", lowered):
+        before, after = lowered[: found.start()], lowered[found.end() :]
+        if _NOT_A_PICK_AFTER.match(after) or _NOT_A_PICK_BEFORE.search(before):
+            continue
+        if _REFUSED_NUMBER.search(before):
+            continue
+        number = int(found.group(1))
+        if number in numbers:
+            picked.append(numbers.index(number))
+    return list(dict.fromkeys(picked))
+
+
+_ALL_OF_THEM = re.compile(
+    r"^\W*(all|everything|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
+)
+"""Every option ("all of them tbh"), less any named after "except", "apart from" or "not"."""
 
 
 def _match_span(option: Option, text: str) -> Optional[tuple[int, int]]:
@@ -555,18 +625,106 @@ def _match_span(option: Option, text: str) -> Optional[tuple[int, int]]:
     return max(spans, key=lambda span: span[1] - span[0]) if spans else None
 
 
-def match_options(text: str, options: Sequence[Option], many: bool) -> list[str]:
+_REFUSED_OPTION = re.compile(_REFUSING + r"\s+((the|any|my|really|about|that)\s+)*(\w+\s+(or|and|nor|,)\s+)*$")
+"""Right before an option named in a several-choice answer: "not money", "I don't need housing", "not the money
+or housing". Narrow on purpose: "not coping with money" and "can't afford" name a problem, not a refusal."""
+
+
+def _refused(text: str, option: Option) -> bool:
+    """True when every mention of the option is refused."""
+    lowered = f" {text.lower()} "
+    spans = [found.span() for kw in option.keywords for found in re.finditer(rf"\b{kw}", lowered)]
+    label = lowered.find(option.label.lower())
+    if label >= 0:
+        spans.append((label, label + len(option.label)))
+    if not spans:
+        return False
+    return all(_REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start])) for start, _ in spans)
+
+
+_TURNING_DOWN = re.compile(
+    r"\b(no|not|never|don'?t|do not|can'?t|cannot|won'?t|rather not|instead of|without|hate|"
+    r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
+    r"not (keen|a fan))\b"
+)
+_CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
+_TURNED_DOWN_AFTER = re.compile(
+    r"^\w*\s+(make me|makes me|are (hard|difficult|too much|not for me|scary)|is (hard|difficult|not for me)|"
+    r"aren'?t for me|isn'?t for me|scare me|freak me|stress me)"
+)
+
+
+def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
+    """True when the option is named in a clause that turns it down ("not much good with the texting")."""
+    if span is None:
+        return False
+    padded = f" {text.lower()} "
+    clause = _CLAUSE_START.sub("", padded[: span[0]])
+    return _TURNING_DOWN.search(clause) is not None or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
+
+
+_NOT_A_CHOICE = frozenset({"other", "none", "either", "any"})
+"""Codes that are not a choice of their own: "all of them" never ticks them."""
+
+
+def _by_code(options: Sequence[Option], code: str) -> Option:
+    return next(o for o in options if o.code == code)
+
+
+def _numbers_refused(text: str, numbers: Sequence[int]) -> list[int]:
+    """Indices named by number after "except", "apart from" or "not": "everything apart from 5, 7 and 12"."""
+    lowered = text.lower()
+    cue = re.search(_REFUSING + r"\b", lowered)
+    if not cue:
+        return []
+    tail = lowered[cue.end() :]
+    return [numbers.index(int(n)) for n in re.findall(r"\b\d{1,2}\b", tail) if int(n) in numbers]
+
+
+def _the_other_one(options: Sequence[Option], turned_down: Sequence[str]) -> list[str]:
+    """Of two real choices, turning one down picks the other; of more, nothing is picked."""
+    real = [o.code for o in options if o.code not in _NOT_A_CHOICE]
+    rest = [code for code in real if code not in turned_down]
+    return rest if len(real) == 2 and len(rest) == 1 else []
+
+
+def match_options(
+    text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]] = None
+) -> list[str]:
     """Codes of the options the text names, by number, label or keyword, in option order.
+
+    Options are numbered 1, 2, 3... unless `numbers` says how they were shown.
 
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
-    chosen = {options[i].code for i in _numbered_choices(text, len(options))}
+    shown = list(numbers or range(1, len(options) + 1))
+    # An option whose own words hold a number ("1-1", "1 to 1") is read as words, not as picks.
+    by_digit_words = any(
+        option.matches(text) for option in options if any(c.isdigit() for c in "".join(option.keywords))
+    )
+    only_numbers = None if by_digit_words else _numbered_choices(text, shown)
+    picked = only_numbers or []
+    if only_numbers is None and many and not by_digit_words:
+        picked = _numbers_among_words(text, shown)
+    chosen = {options[i].code for i in picked}
+    if not chosen and many and _ALL_OF_THEM.search(text.lower()):
+        chosen = {o.code for o in options if o.code not in _NOT_A_CHOICE and not _refused(text, o)}
+        chosen -= {options[i].code for i in _numbers_refused(text, shown)}
+        return [o.code for o in options if o.code in chosen]
     if not chosen:
         chosen = {option.code for option in options if option.matches(text)}
+        if many:
+            chosen = {code for code in chosen if not _refused(text, _by_code(options, code))}
     ordered = [o.code for o in options if o.code in chosen]
-    if not many and len(ordered) > 1:
+    if not many and ordered:
         spans = {o.code: _match_span(o, text) for o in options if o.code in chosen}
+        wanted = [code for code in ordered if not _turned_down(text, spans[code])]
+        if not wanted:
+            return _the_other_one(options, ordered)  # "no groups": one-to-one
+        if len(wanted) == 1:
+            return wanted  # "Text message - I'm Deaf, please no phone calls"
+        spans = {code: spans[code] for code in wanted}
         outer = [
             code
             for code, span in spans.items()
@@ -583,6 +741,34 @@ def match_options(text: str, options: Sequence[Option], many: bool) -> list[str]
 def labels_for(codes: Iterable[str], options: Sequence[Option]) -> list[str]:
     by_code = {o.code: o.label for o in options}
     return [by_code.get(code, code) for code in codes]
+
+
+_NEED_WORDS = re.compile(
+    r"\b(wheelchair|scooter|deaf|hard of hearing|hearing|bsl|sign|blind|sight|partially|glasses|large print|read|"
+    r"dyslex|interpret|translat|stick|frame|crutch|walk|stairs|steps|lift|ramp|toilet|loo|seat|autis|adhd|anxi|"
+    r"guide dog|carer|mobility|breath|oxygen)"
+)
+_ALL_FINE = re.compile(
+    r"\b(fine|ok|okay|good|alright|all right|no problem|fit as|get about|get around|just old|thanks?|thank you)\b"
+)
+_NO_NEEDS = re.compile(
+    r"^\W*(not that i can think of|nothing like that|none needed|no need|not really|nothing|none|nope|nah|n/?a|no)\b"
+)
+
+
+def means_no_needs(text: str) -> bool:
+    """No access needs, in the ways people say it: "no, my hearing and eyes are fine", "None, thanks for asking",
+    "no need". A need named after the no is kept in their words: "none really, well I can't walk far"."""
+    if means_nothing(text):
+        return True
+    lowered = text.lower().replace("\u2019", "'").strip()
+    start = _NO_NEEDS.search(lowered)
+    if not start:
+        return False
+    rest = lowered[start.end() :]
+    if re.search(r"\b(but|except|apart|although|only|need|needs|use|bring)\b", rest):
+        return False
+    return not _NEED_WORDS.search(rest) or _ALL_FINE.search(rest) is not None
 
 
 _NAME_PREFIX = re.compile(
@@ -623,6 +809,9 @@ _NOT_NAMES = (
 def parse_name(text: str) -> Optional[str]:
     """A short name to call the patient by; None if it doesn't look like one."""
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!,")
+    first, *rest = re.split(r"\s*[,;(]\s*|\s+-\s+", name, maxsplit=1)
+    if rest and parse_name(first):
+        name = first  # "Dot, everybody does", "Sue (Susan on my notes)"
     name = re.sub(r"\s+(please|thanks|thank you)$", "", name, flags=re.IGNORECASE).strip(" .!,")
     if not name or len(name) > 60 or len(name.split()) > 4:
         return None

@@ -150,9 +150,23 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_KEY: Mapping[str, Section] = {s.key: s for s in SECTIONS}
 
 CONTACT_METHODS = (
-    Option("phone", "Phone call", ("phone", "call", "ring", "landline", "mobile", "telephone", "tel")),
-    Option("text", "Text message", ("text", "txt", "texts", "texting", "sms", "message me")),
-    Option("email", "Email", ("email", "e-mail", "mail")),
+    Option(
+        "phone",
+        "Phone call",
+        (
+            "(?<!to my )(?<!on my )phone",
+            "call",
+            "ring",
+            "landline",
+            "(?<!to my )(?<!on my )mobile",
+            "telephone",
+            "tel\\b",
+            "bell",
+            "fone",
+        ),
+    ),
+    Option("text", "Text message", ("text", "txt", "texts", "texting", "tx\\b", "sms", "message")),
+    Option("email", "Email", ("email", "e-mail", "mail", "emial", "gmail", "hotmail", "outlook")),
     Option("practice", "Through the practice", ("practice", "surgery", "gp", "doctor", "reception")),
 )
 
@@ -173,6 +187,10 @@ LIFE_AREAS = (
             "no one to talk",
             "meet people",
             "meeting people",
+            "meet new people",
+            "people to talk to",
+            "get out more",
+            "getting out more",
         ),
     ),
     Option(
@@ -212,6 +230,13 @@ LIFE_AREAS = (
             "panic",
             "wellbeing",
             "feel better",
+            "crying",
+            "getting me down",
+            "gets me down",
+            "down\\b",
+            "can'?t cope",
+            "overwhelm",
+            "head\\b",
         ),
     ),
     Option(
@@ -231,6 +256,22 @@ LIFE_AREAS = (
             "cost of living",
             "skint",
             "broke",
+            "council tax",
+            "catalogue",
+            "ends meet",
+            "arrears",
+            "overdraft",
+            "loans?\\b",
+            "credit card",
+            "bailiff",
+            "can'?t pay",
+            "struggling to pay",
+            "short of money",
+            "always short",
+            "we'?re short",
+            "cost",
+            "grand\\b",
+            "£",
         ),
     ),
     Option(
@@ -246,7 +287,14 @@ LIFE_AREAS = (
             "evict",
             "homeless",
             "flat\\b",
-            "council",
+            "council (house|flat|list|housing)",
+            "housing list",
+            "sofa",
+            "somewhere (to live|of my own)",
+            "place of my own",
+            "temporary accommodation",
+            "overcrowd",
+            "repairs",
         ),
     ),
     Option(
@@ -286,10 +334,13 @@ LIFE_AREAS = (
             "grief",
             "griev",
             "died",
+            "die\\b",
             "passed away",
+            "passed\\b",
             "death",
+            "funeral",
             "loss of",
-            "lost my",
+            "lost my (wife|husband|partner|mum|mother|dad|father|son|daughter|brother|sister|friend|baby|child|nan|gran)",
         ),
     ),
     Option(
@@ -297,13 +348,17 @@ LIFE_AREAS = (
         "Relationships",
         (
             "relationship",
-            "partner",
             "marriage",
-            "husband",
-            "wife",
-            "family",
             "divorce",
             "separat",
+            "split up",
+            "break ?up",
+            "my ex\\b",
+            "(problems?|trouble|issues?|arguing|arguments?|rows|fighting|falling out|fell out|fallen out) with",
+            "arguing",
+            "fightin",
+            "not (talking|speaking) to",
+            "(me|us) not (talking|speaking)",
         ),
     ),
     Option("food", "Food", ("food", "eat", "meal", "cook", "hungry", "food bank", "nutrition")),
@@ -325,6 +380,22 @@ LIFE_AREAS = (
             "chronic",
             "hypertension",
             "cholesterol",
+            "\\bms\\b",
+            "multiple sclerosis",
+            "fibro",
+            "long covid",
+            "stroke",
+            "parkinson",
+            "epilep",
+            "osteo",
+            "sugar",
+            "kidney",
+            "cancer",
+            "crohn",
+            "lupus",
+            "(bad|my) back",
+            "breathing",
+            "lung",
         ),
     ),
     Option("other", "Something else", ("something else", "other", "else")),
@@ -408,24 +479,102 @@ BARRIERS = (
 )
 
 GROUP_OR_ONE = (
-    Option("group", "In a group", ("group", "with others", "other people", "class")),
+    Option("group", "In a group", ("group", "grp", "with others", "other people", "class")),
     Option(
         "one_to_one",
         "One-to-one",
-        ("one-to-one", "one to one", "1:1", "1-1", "1 to 1", "just me", "individual", "on my own", "alone", "private"),
+        (
+            "one-to-one",
+            "one to one",
+            "one on one",
+            "1:1",
+            "1-1",
+            "1 to 1",
+            "1 2 1",
+            "1-2-1",
+            "just me",
+            "two of us",
+            "individual",
+            "on my own",
+            "alone",
+            "private",
+        ),
     ),
     Option(
         "either",
         "Either is fine",
-        ("either", "both", "don't mind", "dont mind", "no preference", "not bothered", "whatever", "any"),
+        (
+            "either\\b",
+            "both",
+            "don'?t mind",
+            "no preference",
+            "not bothered",
+            "whatever",
+            "whichever",
+            "any\\b",
+            "doesn'?t matter",
+            "up to you",
+        ),
     ),
 )
 
 MEETING_FORMATS = (
-    Option("in_person", "In person", ("in person", "face to face", "face-to-face", "meet", "person")),
-    Option("phone", "By phone", ("phone", "call", "telephone")),
-    Option("online", "Online", ("online", "video call", "video", "zoom", "teams", "internet", "computer")),
-    Option("any", "Any of these", ("any", "either", "don't mind", "dont mind", "no preference", "whatever", "all")),
+    Option(
+        "in_person",
+        "In person",
+        (
+            "in person",
+            "in persn",
+            "face to face",
+            "face-to-face",
+            "f2f",
+            "meet",
+            "person",
+            "home visit",
+            "come (to|round)",
+            "visit me",
+            "see someone",
+            "surgery",
+            "cafe",
+            "somewhere local",
+        ),
+    ),
+    Option("phone", "By phone", ("phone", "call", "telephone", "ring", "fone", "landline")),
+    Option(
+        "online",
+        "Online",
+        (
+            "online",
+            "on line",
+            "video call",
+            "zoom call",
+            "teams call",
+            "whatsapp call",
+            "video",
+            "zoom",
+            "teams",
+            "internet",
+            "computer",
+            "facetime",
+            "skype",
+            "whatsapp",
+        ),
+    ),
+    Option(
+        "any",
+        "Any of these",
+        (
+            "any\\b",
+            "either",
+            "don'?t mind",
+            "no preference",
+            "whatever",
+            "whichever",
+            "all\\b",
+            "doesn'?t matter",
+            "up to you",
+        ),
+    ),
 )
 
 LANGUAGES = (
@@ -464,6 +613,17 @@ COMPANY_NO = (
     "i'll go myself",
     "i can go myself",
     "manage myself",
+    # Declining an offer: "No, I'm fine" (not "I'm fine with that", which agrees).
+    "i'm fine",
+    "im fine",
+    "i am fine",
+    "i'm ok",
+    "im ok",
+    "i'm okay",
+    "i'm good",
+    "im good",
+    "i'm alright",
+    "i'll be alright",
 )
 """Words that lean yes or no to "Would you like someone to go with you the first time?"."""
 
@@ -495,6 +655,11 @@ INTERPRETER_NO = (
     "i speak english",
     "i understand english",
     "manage in english",
+    "i'm fine",
+    "im fine",
+    "i'm ok",
+    "i'm okay",
+    "i'm good",
 )
 
 
@@ -516,7 +681,12 @@ def top_area_options(answers: Mapping[str, object]) -> tuple[Option, ...]:
     """The areas a patient chose, offered back when they pick the one or two that matter most."""
     chosen = answers.get("life_areas")
     chosen = chosen if isinstance(chosen, list) else []
-    return tuple(o for o in LIFE_AREAS if o.code in chosen and o.code != "other")
+    return tuple(o for o in LIFE_AREAS if o.code in chosen)
+
+
+def top_area_numbers(answers: Mapping[str, object]) -> tuple[int, ...]:
+    """The numbers those areas had in the first list: people answer "7 and 3" with the numbers they just used."""
+    return tuple(LIFE_AREAS.index(o) + 1 for o in top_area_options(answers))
 
 
 def _not_english(a: Mapping[str, object]) -> bool:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 from bot.intake import normalise
+from bot.intake.normalise import Option
 from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
@@ -21,6 +22,7 @@ from bot.intake.questions import (
     SKIPPED,
     Question,
     section_keys,
+    top_area_numbers,
     top_area_options,
 )
 
@@ -66,7 +68,16 @@ _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
     "life_areas": ("life areas", "areas", "topics"),
     "barriers_text": ("barriers", "barrier", "what made things hard", "what's been hard"),
     "language": ("language", "interpreter"),
-    "wants_company": ("go with me", "someone with me", "come with me", "someone to go", "company"),
+    "wants_company": (
+        "go with me",
+        "someone with me",
+        "come with me",
+        "coming with me",
+        "going with me",
+        "someone to go",
+        "someone coming",
+        "company",
+    ),
     "goal": ("goal", "goals", "three months", "3 months"),
 }
 _DEPENDENTS: Mapping[str, tuple[str, ...]] = {
@@ -107,9 +118,9 @@ def keys_to_change(text: str, confirming: bool) -> list[str]:
     """
     lowered = text.lower().strip()
     tokens = normalise.words(lowered)
-    if confirming:
-        return _named_keys(lowered) if len(tokens) <= 14 else []
-    if len(tokens) > 12:
+    if confirming and len(tokens) <= 14:
+        return _named_keys(lowered)
+    if len(tokens) > 12 and not confirming:
         return []
     verb = _CHANGE_VERB.search(lowered)
     if not verb:
@@ -117,7 +128,9 @@ def keys_to_change(text: str, confirming: bool) -> list[str]:
     after = normalise.words(lowered[verb.end() :])
     while after and after[0] in _FILLER:
         after = after[1:]
-    return _named_keys(" ".join(after[:3])) if after else []
+    # At the read-back a longer request still names the part right after its verb
+    # ("can I change the bit about someone coming with me? I think I'd like that after all").
+    return _named_keys(" ".join(after[: 8 if confirming else 3])) if after else []
 
 
 def choices_in_words(question: Question, answers: Mapping[str, object]) -> Optional[str]:
@@ -178,7 +191,12 @@ def interpret(
     if len(text) > normalise.MAX_ANSWER_CHARS:
         return _reject("utter_too_long", attempts, question, answers)
     # The classifier's "skip" gives way to an answer that names an option ("txt" for a text message).
-    classifier_skip = intent == "skip" and not normalise.match_options(text, question.options, many=True)
+    # One word is a skip only when it says so ("skint" is an answer to "what has made things hard?").
+    classifier_skip = (
+        intent == "skip"
+        and len(normalise.words(text)) > 1
+        and not normalise.match_options(text, question.options, many=True)
+    )
     if normalise.is_skip(text) or classifier_skip:
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED)
@@ -247,7 +265,8 @@ def _interpret_kind(
             return Outcome(accepted=True, value=NOT_REGISTERED)
         kind = "text"
     if kind == "text":
-        if question.optional and normalise.means_nothing(text):
+        nothing = normalise.means_no_needs if question.key == "accessibility_needs" else normalise.means_nothing
+        if question.optional and nothing(text):
             return Outcome(accepted=True, value="none")
         if not _has_words(text):
             return _reject("utter_invalid_text", attempts, question, answers)
@@ -296,13 +315,33 @@ def _interpret_kind(
     raise ValueError(f"unknown question kind {kind!r}")
 
 
+_ORDINALS = {"first": 0, "top": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}
+
+
+def _by_place(text: str, options: Sequence[Option]) -> list[str]:
+    """Areas picked by their place in the list shown: "the first one", "second and fourth", "the last 2"."""
+    lowered = text.lower()
+    if len(normalise.words(lowered)) > 6:
+        return []
+    places = [_ORDINALS[w] for w in normalise.words(lowered) if w in _ORDINALS]
+    last = re.search(r"\blast (two|2)\b", lowered)
+    if last:
+        places += [len(options) - 2, len(options) - 1]
+    elif re.search(r"\b(last|bottom)\b", lowered):
+        places.append(len(options) - 1)
+    return [options[p].code for p in dict.fromkeys(places) if 0 <= p < len(options)]
+
+
 def _interpret_top(question: Question, text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
     options = top_area_options(answers)
-    codes = normalise.match_options(text, options, many=True)
+    codes = normalise.match_options(text, options, many=True, numbers=top_area_numbers(answers))
+    if not codes:
+        codes = _by_place(text, options)
+    rest = re.search(r"\bthe (other|rest)\b", text.lower())
+    if rest and codes and len(options) - len(codes) <= 2:
+        codes = [o.code for o in options if o.code not in codes]  # "not the weight, the other two"
     if 1 <= len(codes) <= 2:
         return Outcome(accepted=True, value=codes)
-    if re.search(r"\b(all|both|equal|same|every)\b", text.lower()):
-        return Outcome(accepted=True, value=[o.code for o in options][:2])
     return _reject("utter_invalid_top", attempts, question, answers)
 
 

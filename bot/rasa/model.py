@@ -65,8 +65,10 @@ def train(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
         "--fixed-model-name",
         MODEL_NAME,
     ]
+    # Taken before training: an input edited while it trains must make the next setup train again.
+    trained_from = fingerprint(root)
     subprocess.run(command, cwd=root, check=True)
-    (model_dir / f"{MODEL_NAME}.fingerprint").write_text(fingerprint(root) + "\n")
+    (model_dir / f"{MODEL_NAME}.fingerprint").write_text(trained_from + "\n")
     return model_path(model_dir)
 
 

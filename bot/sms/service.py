@@ -36,6 +36,7 @@ from bot.sms.text import (
     gsm_friendly,
     help_text,
     keyword_of,
+    listed_numbers,
     map_reply,
     split_for_sms,
     start_text,
@@ -82,7 +83,7 @@ def compose(messages: list[dict[str, Any]]) -> tuple[str, list[Choice]]:
         text = message.get("text") or ""
         buttons = choices_of(message.get("buttons"))
         if buttons and position == len(with_text) - 1:
-            choices = buttons
+            choices = listed_numbers(text, buttons) or buttons
             text = with_numbered_options(text, buttons)
         elif buttons:
             choices = [replace(choice, numbered=False) for choice in buttons]

@@ -9,7 +9,7 @@ through `gsm_friendly`, which swaps typographic quotes, dashes and the like for 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional, Sequence
 
 # GSM 03.38 default alphabet (one unit each) and its extension table (two units each: escape + char).
@@ -193,6 +193,8 @@ class Choice:
     payload: str
     numbered: bool = True
     """False when the options were offered in words only, so a bare number is an answer, not a pick."""
+    number: Optional[int] = None
+    """The number the question itself showed it with, when that is not its place in the list."""
 
 
 def choices_of(buttons: Optional[Iterable[dict[str, Any]]]) -> list[Choice]:
@@ -207,7 +209,21 @@ def choices_of(buttons: Optional[Iterable[dict[str, Any]]]) -> list[Choice]:
 
 def _listed_in_text(text: str, choices: Sequence[Choice]) -> bool:
     """True when the question already numbers its options itself (like the life areas list)."""
-    return all(re.search(rf"(?m)^{number}[ .)]", text) for number in range(1, len(choices) + 1))
+    return bool(listed_numbers(text, choices)) or all(
+        re.search(rf"(?m)^{number}[ .)]", text) for number in range(1, len(choices) + 1)
+    )
+
+
+def listed_numbers(text: str, choices: Sequence[Choice]) -> list[Choice]:
+    """The choices with the numbers the question's own list gave them ("1 Loneliness", "7 Caring"), or []
+    when it has no such list: a reply of "7" must pick what the person saw as 7."""
+    numbered = []
+    for choice in choices:
+        line = re.search(rf"(?m)^(\d{{1,2}})[ .)]\s*{re.escape(choice.title)}\s*$", text)
+        if not line:
+            return []
+        numbered.append(replace(choice, number=int(line.group(1))))
+    return numbered
 
 
 def _one_of(items: Sequence[str]) -> str:
@@ -249,16 +265,16 @@ def map_reply(reply: str, choices: Sequence[Choice]) -> str:
         return reply
     if not all(choice.numbered for choice in choices):
         return _by_words(reply, choices)
+    by_number = {choice.number or place: choice for place, choice in enumerate(choices, start=1)}
     single = _SINGLE_CHOICE.match(reply)
     if single:
         token = single.group(1).lower()
-        number = int(token) if token.isdigit() else _NUMBER_WORDS[token]
-        return choices[number - 1].payload if 1 <= number <= len(choices) else reply
+        picked = by_number.get(int(token) if token.isdigit() else _NUMBER_WORDS[token])
+        return picked.payload if picked else reply
     if _MANY_CHOICES.match(reply):
-        numbers = [int(n) for n in re.findall(r"\d{1,2}", reply)]
-        if numbers and all(1 <= n <= len(choices) for n in numbers):
-            picked = list(dict.fromkeys(numbers))
-            return ", ".join(choices[n - 1].payload for n in picked)
+        numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d{1,2}", reply)))
+        if numbers and all(n in by_number for n in numbers):
+            return ", ".join(by_number[n].payload for n in numbers)
         return reply
     return _by_words(reply, choices)
 

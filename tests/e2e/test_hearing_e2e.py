@@ -12,6 +12,7 @@ from typing import Callable, Optional
 import pytest
 
 from bench.patients import MRS_C, answering
+from bot.db.models import Priority
 from tests.support.system import Patient, query, whatmatters
 
 ABUSE = "my partner hits me and I'm scared to go home"
@@ -126,6 +127,31 @@ def test_no_after_a_crisis_reply_pauses_without_looping(system):
     assert _no_three_in_a_row(turns)
     assert "saved" in turns[1]
     assert "would you like support with" in Patient.text(patient.say("carry on")).lower()
+
+
+@pytest.mark.parametrize(
+    "reply_to_check",
+    ["yes, that's what I meant, I don't understand why I feel like this", "why are you asking me that?"],
+)
+def test_any_reply_to_the_safety_check_but_a_clear_no_gets_the_crisis_reply_even_one_that_sounds_like_help(
+    system, reply_to_check
+):
+    """A reply to the check that the classifier reads as help or why is still the reply to the check:
+    it once got the help text and the question again, so the person's yes was lost and the same
+    answer brought the same check back, over and over."""
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "what has made things hard so far")
+    check = Patient.text(patient.say("I'm not suicidal or anything, I just feel like a burden to everyone"))
+    assert "are you thinking of harming yourself" in check.lower(), check
+    reply = Patient.text(patient.say(reply_to_check))
+    assert "116 123" in reply or "999" in reply, reply
+    [(priority,)] = query(
+        system,
+        "SELECT queue_items.priority FROM queue_items JOIN intakes ON intakes.id = queue_items.intake_id "
+        "WHERE conversation_id=:s",
+        s=patient.sender,
+    )
+    assert priority == Priority.URGENT
 
 
 def test_one_word_answers_are_answers_not_interruptions(system):

@@ -53,7 +53,8 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     patient = Patient(system.settings)
     patient.say("hello")
     patient.say("yes")
-    for answer in ("Jo", "Through the practice", "skip", "skip", "skip", "skip", "I feel very alone", "1"):
+    # An answer the reader is sure is ordinary, so the only risk here is the one under test.
+    for answer in ("Jo", "Through the practice", "skip", "skip", "skip", "skip", "getting out a bit more", "1"):
         patient.say(answer)
     reply = Patient.text(patient.say("Some days I don't want to be here any more"))
     for must in ("999", "111", "option 2", "116 123", "85258"):
@@ -146,13 +147,15 @@ def test_more_than_two_areas_asks_which_matter_most(system):
 
     def answer_for(reply: str):
         seen.append(reply)
-        return answering(MRS_C, {"would you like support with": "1, 4 and 5", "one or two of these matter most": "2"})(
+        return answering(MRS_C, {"would you like support with": "1, 4 and 5", "one or two of these matter most": "4"})(
             reply
         )
 
     patient.converse(answer_for)
     asked = next(r for r in seen if "one or two of these matter most" in r.lower())
-    assert "1 Loneliness and feeling connected" in asked and "3 Housing" in asked
+    # Each area keeps its number from the first list: 4 is money in both questions.
+    assert "1 Loneliness and feeling connected" in asked and "4 Money, benefits and debt" in asked
+    assert "5 Housing" in asked
     [(summary,)] = query(system, "SELECT summary FROM intakes WHERE conversation_id=:s", s=patient.sender)
     summary = summary if isinstance(summary, dict) else json.loads(summary)
     assert summary["life_areas"]["top"] == ["money"]

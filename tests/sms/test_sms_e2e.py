@@ -28,8 +28,8 @@ BY_NUMBER = {
     "happy to go on": "1",
     "link worker to get in touch": "1.",
     "for example, weekday mornings": "weekday mornings",
-    "would you like support with": "2 and 11",
-    "one or two of these matter most": "one",
+    "would you like support with": "2, 11 and 1",
+    "one or two of these matter most": "11",  # the number long-term condition had in the first list
     "make things harder for you": "3 and 4",
     "in a group, or one-to-one": "1",
     "how would you like to meet": "One",
@@ -62,6 +62,7 @@ def test_mrs_c_completes_her_intake_by_text_and_reaches_the_queue_as_an_sms_inta
     assert summary["barriers"]["in_their_words"] == MRS_C_BARRIERS
     assert summary["preferences"]["wants_someone_to_go_with_them"] is True
     assert "activity" in summary["life_areas"]["chosen"]
+    assert summary["life_areas"]["top"] == ["long_term_condition"]
     assert summary["wellbeing_ons4"] == {"life_satisfaction": 6, "worthwhile": 7, "happy": 7, "anxious": 4}
 
     queue = json.loads(whatmatters(sms_system.settings, "queue", "list", "--json"))["items"]

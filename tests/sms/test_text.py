@@ -145,6 +145,24 @@ def test_a_question_that_numbers_its_own_list_is_not_numbered_twice():
     assert with_numbered_options(text, buttons) == text
 
 
+def test_a_list_with_its_own_numbers_is_read_by_those_numbers():
+    """The areas that matter most keep the numbers they had in the first list: "7 and 3" means what it said."""
+    text = "Which one or two of these matter most?\n3 Mental wellbeing\n7 Caring for someone\n11 Long-term condition"
+    buttons = choices_of(
+        [{"title": t, "payload": t} for t in ("Mental wellbeing", "Caring for someone", "Long-term condition")]
+    )
+    body, choices = compose([{"text": text, "buttons": buttons_as_dicts(buttons)}])
+    assert body == text, "not numbered a second time"
+    assert [c.number for c in choices] == [3, 7, 11]
+    assert map_reply("7 and 3", choices) == "Caring for someone, Mental wellbeing"
+    assert map_reply("11", choices) == "Long-term condition"
+    assert map_reply("2", choices) == "2", "not a number it was shown with: left for the intake to read"
+
+
+def buttons_as_dicts(choices):
+    return [{"title": c.title, "payload": c.payload} for c in choices]
+
+
 @pytest.mark.parametrize(
     "reply", ["1", "one", "1.", " 1 ", "(1)", "1)", "option 1", "One", "yes, let's start", "Yes lets start"]
 )

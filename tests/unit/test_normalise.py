@@ -115,6 +115,9 @@ def test_barriers_from_mrs_c_words():
         ("Mr Patel", "Mr Patel"),
         ("Zoë", "Zoë"),
         ("李华", "李华"),
+        ("Bob, that's what everyone calls me", "Bob"),
+        ("Pat (Patricia on my letters)", "Pat"),
+        ("my name is Ann, thanks", "Ann"),
     ],
 )
 def test_names(text, expected):
@@ -154,6 +157,49 @@ def test_clean_text_keeps_every_script_and_emoji_but_drops_control_characters():
     assert normalise.clean_text("  hello\x00 world \u202e 😀 مرحبا\n") == "hello world \u202e 😀 مرحبا"
 
 
-@pytest.mark.parametrize("text", ["no", "None", "nothing really", "I don't have one", "no code", "n/a"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no",
+        "None",
+        "nothing really",
+        "I don't have one",
+        "no code",
+        "n/a",
+        "nope, none for me",
+        "not really, no",
+        "No, I'm ok thanks",
+        "nothing at all thank you",
+    ],
+)
 def test_means_nothing(text):
     assert normalise.means_nothing(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nothing really, just can't manage stairs",
+        "none, but I use a walking stick",
+        "no, I need large print",
+        "not really, only that I'm deaf in one ear",
+    ],
+)
+def test_nothing_that_goes_on_is_kept_in_the_persons_words(text):
+    assert not normalise.means_nothing(text)
+
+
+@pytest.mark.parametrize(
+    "text, none",
+    [
+        ("no, I get around fine", True),
+        ("None, thank you for checking", True),
+        ("nope, eyes and ears both fine", True),
+        ("no need", True),
+        ("none really, I just can't manage steps", False),
+        ("no, but I'd need somewhere with a lift", False),
+        ("I use a wheelchair", False),
+    ],
+)
+def test_no_access_needs_in_their_own_words(text, none):
+    assert normalise.means_no_needs(text) is none

@@ -107,6 +107,37 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     assert risk.get(INTENT)["name"] == "disclose_risk"
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("hang on she's woke up, brb", "pause"),
+        ("sorry gotta go, back in a bit", "pause"),
+        ("give me a minute, someone's at the door", "pause"),
+        ("Hold on, the baby's crying", "pause"),
+        ("I just try to hang on for my kids", "inform"),
+        ("being able to hold on to my job", "inform"),
+        ("my son is the one I talk to, he's always got to go to work early though", "inform"),
+    ],
+)
+def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, intent):
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [message] = gate.process([_message(text, {"inform": 0.9, "pause": 0.1})])
+    assert message.get(INTENT)["name"] == intent
+
+
+def test_a_disclosure_with_words_of_stepping_away_is_still_read_for_risk():
+    """The gate runs before risk; a pause it made from an answer is read for risk as that answer was."""
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3})
+    text = "hang on, it all feels too heavy to carry"  # no phrase-list match: only the classifier sees it
+    [message] = classifier.process(gate.process([_message(text, {"inform": 0.5, "disclose_risk": 0.5})]))
+    assert message.get(INTENT)["name"] == "disclose_risk"
+
+
 def test_action_calls_carry_only_the_current_turn():
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered

@@ -118,6 +118,23 @@ def test_a_change_request_mid_intake_clears_the_earlier_answer_and_keeps_the_cur
     assert not outcome.accepted and outcome.clear == ["preferred_name"]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Oh wait, before you send it, could I change the part about someone going with me? I've had a think "
+            "and I would like that",
+            ["wants_company"],
+        ),
+        ("Sorry, can we go back to my phone number, I gave you my old one by mistake earlier on", None),
+        ("yes that's all lovely, thank you, I hope someone can help me get back to work soon", []),
+    ],
+)
+def test_a_long_change_request_at_the_read_back_names_the_part_after_its_verb(text, expected):
+    found = keys_to_change(text, confirming=True)
+    assert found == expected if expected is not None else found[:1] == ["contact_method"]
+
+
 def test_confirmation():
     assert interpret("confirmed", "yes, send it", "affirm", {}).value is True
     assert interpret("confirmed", "yes, happy with that", "affirm", {}).value is True

@@ -12,6 +12,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 ANSWER_INTENT = "inform"
 """The intent a message gets when a rewriter decides it is an answer after all."""
 
+STEPPING_AWAY_KEY = "stepping_away"
+"""Set on a message the classifier read as an answer and the interruption gate made a pause ("hang on,
+brb"): risk is still read on it as on an answer, so "hang on, I've taken all my pills" is never lost."""
+
 
 class IntentRewriter(GraphComponent):
     """Built from its config alone; leaves training data untouched. Subclasses implement `process`."""

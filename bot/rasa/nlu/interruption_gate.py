@@ -22,7 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
+from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
     "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"
@@ -65,6 +65,15 @@ ONE_WORD_INTERRUPTIONS = frozenset(
 )
 """The only single words that interrupt: any other one-word message could be an answer ("computers", "hearing")."""
 
+STEPPING_AWAY = re.compile(
+    r"\b(brb|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
+    r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min))\b|^\W*(hang on|hold on)\b",
+    re.IGNORECASE,
+)
+"""Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
+classifier read it as an answer ("hang on she's woke up, brb" is not what matters most)."""
+STEPPING_AWAY_MAX_WORDS = 10
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InterruptionGate(IntentRewriter):
@@ -86,15 +95,22 @@ class InterruptionGate(IntentRewriter):
             return False
         return cue.search(text or "") is not None
 
+    @staticmethod
+    def steps_away(text: Text) -> bool:
+        words = re.findall(r"[\w']+", text or "")
+        return len(words) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if name and not self.keeps(name, message.get(TEXT)):
-                message.set(
-                    INTENT,
-                    {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
-                    add_to_output=True,
-                )
+                name = self.fallback_intent
+            elif name == self.fallback_intent and self.steps_away(message.get(TEXT)):
+                name = "pause"
+                message.set(STEPPING_AWAY_KEY, True, add_to_output=True)
+            else:
+                continue
+            message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
         return messages

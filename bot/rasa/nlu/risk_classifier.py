@@ -32,7 +32,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, RiskMatch, assess, detect_risk, word_count
 from bot.language.install import WEIGHTS_SHA256
 from bot.language.risk_meaning import MeaningClassifier, example_files, reviewed_examples
-from bot.rasa.nlu.base import ANSWER_INTENT, IntentRewriter
+from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,9 @@ class RiskPhraseClassifier(IntentRewriter):
             certain_at=self.certain_threshold,
             check_at=self.threshold,
             min_words=self.min_words,
-            intent=(message.get(INTENT) or {}).get(INTENT_NAME_KEY),
+            intent=ANSWER_INTENT
+            if message.get(STEPPING_AWAY_KEY)
+            else (message.get(INTENT) or {}).get(INTENT_NAME_KEY),
             meaning_score=self.meaning_score(message, match),
             meaning_at=self.meaning_threshold,
             meaning_certain_at=self.meaning_certain_threshold,

@@ -1,0 +1,96 @@
+"""Answer readers on wordings nobody here wrote: how often is a closed question's answer read right?
+
+    .venv/bin/python -m bench.readers_probe                                  # bench/readers/dev.yml
+    .venv/bin/python -m bench.readers_probe --set bench/readers/other.yml --quiet
+
+Why it exists: the readers' own tables (tests/unit/test_readers.py) hold wordings we wrote, so they
+cannot show how the readers fare with people who word things their own way. bench/readers/dev.yml
+was written blind by a helper who saw only the bot's questions and option codes, each answer with
+what a careful link worker would record from it. It is a development set: the readers were improved
+on it (like bench/risk/fresh.yml for the risk thresholds), so its figures are optimistic; the
+unbiased measure is the persona probes (`make converse-probe`), run once after.
+
+Each answer is read by `bot.intake.validation.interpret` exactly as the intake reads a first reply
+(no intent from the classifier). Right means: the codes expected (any order), `unclear` when the
+reader asks again, `none` when it records nothing, `keep` when it keeps the person's words.
+Figures go to bench/results/readers_probe.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from bot.intake.validation import interpret
+from bot.settings import PROJECT_ROOT
+
+DEV_SET = PROJECT_ROOT / "bench" / "readers" / "dev.yml"
+RESULTS = PROJECT_ROOT / "bench" / "results"
+
+
+def log(message: str) -> None:
+    print(f"[readers-probe] {message}", flush=True)
+
+
+def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
+    """(right, what the reader made of it) for one answer of the set."""
+    answers = {"life_areas": item.get("chosen", [])} if key == "top_areas" else {}
+    outcome = interpret(key, str(item["text"]), None, answers)
+    expected = item["expect"]
+    got = outcome.value if outcome.accepted else "unclear"
+    if expected == "unclear":
+        return not outcome.accepted, got
+    if not outcome.accepted:
+        return False, got
+    if expected == "none":
+        return got in ("none", ["none"]), got
+    if expected == "keep":
+        return got not in ("none", ["none"]) and isinstance(got, str), got
+    if isinstance(expected, list):
+        return isinstance(got, list) and set(got) == set(expected), got
+    return got == expected, got
+
+
+def probe(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    results: dict[str, Any] = {"set": str(path.relative_to(PROJECT_ROOT)), "questions": {}}
+    right_all = total_all = 0
+    for key, items in data.items():
+        misread = []
+        right = 0
+        for item in items or []:
+            ok, got = read(key, item)
+            right += ok
+            if not ok:
+                misread.append({"text": item["text"], "expected": item["expect"], "read": got})
+        results["questions"][key] = {"n": len(items or []), "right": right, "misread": misread}
+        right_all += right
+        total_all += len(items or [])
+    results["right"], results["n"] = right_all, total_all
+    return results
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, default=DEV_SET, help="answer set (default: %(default)s)")
+    parser.add_argument("--out", default="readers_probe.json", help="file name under bench/results")
+    parser.add_argument("--quiet", action="store_true", help="figures only, not the answers misread")
+    args = parser.parse_args(argv)
+    results = probe(args.set.resolve())
+    for key, figures in results["questions"].items():
+        log(f"{key}: {figures['right']}/{figures['n']} read right ({figures['right'] / max(figures['n'], 1):.1%})")
+        if not args.quiet:
+            for miss in figures["misread"]:
+                log(f"    {miss['text']!r}: expected {miss['expected']}, read {miss['read']}")
+    log(f"all: {results['right']}/{results['n']} ({results['right'] / max(results['n'], 1):.1%})")
+    (RESULTS / args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"figures written to bench/results/{args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
