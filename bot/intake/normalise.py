@@ -585,6 +585,12 @@ _NOT_A_PICK_AFTER = re.compile(
 _NOT_A_PICK_BEFORE = re.compile(r"(type|£|\$|aged?|age|i'?m|i am|covid|since|over|under|[/:.])\s*$")
 _REFUSING = r"(not|never|don'?t want|do not want|don'?t need|do not need|no need for|except|apart from|other than|but not|without|rather than|instead of)"
 _REFUSED_NUMBER = re.compile(_REFUSING + r"\s+(number\s+|the\s+)?$")
+_PICK_LEAD = re.compile(
+    r"(^|[.,;:!?(&+\-]|\b(and|n|or|so|just|only|number|no|also|maybe|probably|perhaps|mostly|mainly|definitely|"
+    r"plus|then|um+|er+|erm))\W*$"
+)
+"""What comes right before a number that is a pick: the start, a comma, "and", "so", "number"... ("so 6 and 4");
+not a verb or a noun ("I work 2 jobs", "got 2 buses": no picks)."""
 
 
 def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
@@ -597,7 +603,7 @@ def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
         before, after = lowered[: found.start()], lowered[found.end() :]
         if _NOT_A_PICK_AFTER.match(after) or _NOT_A_PICK_BEFORE.search(before):
             continue
-        if _REFUSED_NUMBER.search(before):
+        if _REFUSED_NUMBER.search(before) or not _PICK_LEAD.search(before):
             continue
         number = int(found.group(1))
         if number in numbers:

@@ -212,6 +212,7 @@ TABLES = {
         ("I don't need housing, just 1", ["loneliness"]),
         ("my fibro", ["long_term_condition"]),
         ("1-3", ["loneliness", "activity", "mental_wellbeing"]),
+        ("money mostly, I work 2 jobs and still can't pay the rent", ["money", "housing", "work"]),
         ("I work 3 days a week and we're always short", ["money", "work"]),
         ("asdfgh", None),
     ],
