@@ -334,12 +334,12 @@ def _by_place(text: str, options: Sequence[Option]) -> list[str]:
 
 def _interpret_top(question: Question, text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
     options = top_area_options(answers)
-    codes = normalise.match_options(text, options, many=True, numbers=top_area_numbers(answers))
-    if not codes:
-        codes = _by_place(text, options)
-    rest = re.search(r"\bthe (other|rest)\b", text.lower())
-    if rest and codes and len(options) - len(codes) <= 2:
-        codes = [o.code for o in options if o.code not in codes]  # "not the weight, the other two"
+    if re.search(r"\bthe (other|rest)\b", text.lower()):
+        named = [o.code for o in options if o.matches(text)]  # "not the weight, the other two"
+        codes = [o.code for o in options if o.code not in named] if named else []
+    else:
+        codes = normalise.match_options(text, options, many=True, numbers=top_area_numbers(answers))
+        codes = codes or _by_place(text, options)
     if 1 <= len(codes) <= 2:
         return Outcome(accepted=True, value=codes)
     return _reject("utter_invalid_top", attempts, question, answers)

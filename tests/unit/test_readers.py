@@ -245,6 +245,8 @@ TABLES = {
         ("1 and 4", ["loneliness", "money"]),
         ("5 and 2", ["activity", "housing"]),
         ("5, the damp is awful", ["housing"]),
+        ("not the money, the other two", None),  # three others: asked again
+        ("not the money or housing, the other two", ["loneliness", "activity"]),
         ("number 4", ["money"]),
         ("all of them", None),  # more than two: asked again, never guessed
         ("both", None),
