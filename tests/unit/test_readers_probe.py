@@ -1,0 +1,33 @@
+"""The readers probe scores an answer the way its set says: codes, unclear, none, or kept as said."""
+
+from __future__ import annotations
+
+from bench.readers_probe import DEV_SET, probe, read
+
+
+def test_codes_in_any_order_are_right_and_a_wrong_code_is_not():
+    assert read("life_areas", {"text": "money and housing", "expect": ["housing", "money"]})[0]
+    assert not read("life_areas", {"text": "money and housing", "expect": ["money"]})[0]
+
+
+def test_unclear_is_right_only_when_the_reader_asks_again():
+    assert read("meeting_format", {"text": "phone or online", "expect": "unclear"})[0]
+    assert not read("meeting_format", {"text": "online", "expect": "unclear"})[0]
+
+
+def test_none_and_keep_for_a_free_text_answer():
+    assert read("accessibility_needs", {"text": "none", "expect": "none"})[0]
+    assert not read("accessibility_needs", {"text": "I use a wheelchair", "expect": "none"})[0]
+    assert read("accessibility_needs", {"text": "I use a wheelchair", "expect": "keep"})[0]
+
+
+def test_the_top_question_is_read_against_the_areas_chosen():
+    item = {"text": "4", "chosen": ["loneliness", "money", "caring"], "expect": ["money"]}
+    assert read("top_areas", item) == (True, ["money"])
+
+
+def test_the_development_set_runs_and_counts_every_answer():
+    results = probe(DEV_SET)
+    assert results["n"] >= 400
+    assert results["n"] == sum(q["n"] for q in results["questions"].values())
+    assert 0 < results["right"] <= results["n"]
