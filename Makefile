@@ -17,7 +17,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe bench constraints clean
+.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe readers-probe bench constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -128,6 +128,10 @@ risk-probe: setup
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh5.yml --out risk_probe_fresh5.json --blind
 
 # Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
+readers-probe: $(INSTALLED)
+	@echo "[make] answer readers on the blind development set (bench/readers/dev.yml)..."
+	@$(PY) -m bench.readers_probe --quiet
+
 converse-probe: setup
 	@echo "[make] held-out conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
