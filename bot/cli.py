@@ -73,7 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES = ("bot.review.cli", "bot.sms.cli", "bot.retention.cli", "bot.fhir.cli", "bot.teams.cli")
+COMMAND_MODULES = (
+    "bot.review.cli",
+    "bot.sms.cli",
+    "bot.retention.cli",
+    "bot.fhir.cli",
+    "bot.teams.cli",
+    "bot.directory.cli",
+)
 """Modules that add their own subcommands (register) and run them (handle)."""
 
 
@@ -217,6 +224,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         print("[whatmatters] migrating the database...", flush=True)
         upgrade(settings)
+    if args.command in ("run", "setup") and not settings.directory_sync_url:
+        from bot.directory.cli import load_sample
+
+        load_sample(settings)
     if args.command in ("run", "setup") or args.command == "model":
         from bot.rasa.model import ensure_model
 

@@ -85,6 +85,11 @@ class Settings:
     sms_retry_max_seconds: float = 300.0
     sms_give_up_hours: float = 24.0
     sms_poll_seconds: float = 2.0
+    # Directory of community offers (bot/directory): an ORUK 3.0 API read every DIRECTORY_SYNC_HOURS
+    # by the review app when DIRECTORY_SYNC_URL is set; otherwise the fictional sample is loaded once.
+    directory_sync_url: str = ""
+    directory_sync_token: str = ""  # sent as "Authorization: Bearer ..." when set
+    directory_sync_hours: float = 24.0
 
     @property
     def sms_enabled(self) -> bool:
@@ -171,7 +176,12 @@ class Settings:
             "WM_SESSION_IDLE_MINUTES": str(self.session_idle_minutes),
             **{
                 f"WM_{name.upper()}": str(getattr(self, name))
-                for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS + FHIR_FIELDS
+                for name in SMS_FIELDS
+                + SAFETY_FIELDS
+                + RETENTION_FIELDS
+                + LIMIT_FIELDS
+                + FHIR_FIELDS
+                + DIRECTORY_FIELDS
             },
         }
 
@@ -197,6 +207,7 @@ FHIR_FIELDS = (
     "fhir_give_up_hours",
     "fhir_poll_seconds",
 )
+DIRECTORY_FIELDS = ("directory_sync_url", "directory_sync_token", "directory_sync_hours")
 SMS_FIELDS = (
     "sms_provider",
     "sms_public_url",
@@ -266,6 +277,6 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
         **{
             name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
-            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS + FHIR_FIELDS
+            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS + FHIR_FIELDS + DIRECTORY_FIELDS
         },
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

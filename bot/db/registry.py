@@ -1,6 +1,7 @@
 """Every module that declares tables, imported together so Alembic sees the whole schema."""
 
 from bot.db import models  # noqa: F401  intakes, answers, flags, queue, audit
+from bot.directory import models as directory_models  # noqa: F401  community offers
 from bot.fhir import models as fhir_models  # noqa: F401  the FHIR push outbox
 from bot.review import models as review_models  # noqa: F401  link worker accounts, notes, tokens
 from bot.sms import models as sms_models  # noqa: F401  SMS numbers, messages, outbox

@@ -312,7 +312,7 @@ async def find_intake_id(session: AsyncSession, ident: str) -> Optional[int]:
     return (await session.execute(select(Intake.id).where(condition))).scalars().first()
 
 
-async def _intake_seen_by(session: AsyncSession, intake_id: int, viewer: Staff) -> Optional[Intake]:
+async def intake_seen_by(session: AsyncSession, intake_id: int, viewer: Staff) -> Optional[Intake]:
     """The intake, when it exists and is one of the viewer's teams'; else None (one answer for both: 404)."""
     intake = (await session.execute(select(Intake).where(Intake.id == intake_id))).scalar_one_or_none()
     return intake if intake is not None and viewer.may_see(intake.team_id) else None
@@ -327,7 +327,7 @@ async def detail(
     view: str = VIEW_SUMMARY,
 ) -> Optional[Detail]:
     """One intake with its summary, answers, flags, queue item and notes; the view is audited (as `view`)."""
-    intake = await _intake_seen_by(session, intake_id, viewer)
+    intake = await intake_seen_by(session, intake_id, viewer)
     if intake is None:
         return None
     item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one_or_none()
@@ -418,7 +418,7 @@ async def letter_document(
     Only a closed item has a letter (its outcome is what the letter tells): before that this is a
     conflict, and nothing is shown or audited.
     """
-    if await _intake_seen_by(session, intake_id, viewer) is None:
+    if await intake_seen_by(session, intake_id, viewer) is None:
         raise not_found("no such intake")
     status = (
         await session.execute(select(QueueItem.status).where(QueueItem.intake_id == intake_id))
@@ -432,7 +432,7 @@ async def transcript(
     session: AsyncSession, intake_id: int, viewer: Staff, source: Optional[str] = None
 ) -> Optional[tuple[Intake, list[tracker.Line]]]:
     """The conversation as the patient saw it, from Rasa's tracker store (same database); audited."""
-    intake = await _intake_seen_by(session, intake_id, viewer)
+    intake = await intake_seen_by(session, intake_id, viewer)
     if intake is None:
         return None
     await audit.record(session, viewer.email, VIEW_TRANSCRIPT, intake_id=intake_id, source=source)

@@ -24,7 +24,7 @@ from bot.queue import change, read
 from bot.teams.documents import teams_document
 from bot.teams.models import ReferralSource, TeamKind
 from bot.teams.store import CODE_PATTERN as TEAM_CODE_PATTERN
-from bot.web import letters
+from bot.web import directory, directory_openapi, letters
 from bot.web.errors import json_error
 from bot.web.security import db_key, settings_key, source
 
@@ -366,6 +366,12 @@ OPENAPI: dict[str, Any] = {
     },
 }
 
+SCHEMAS.update(directory_openapi.SCHEMAS)
+for _path, _operations in directory_openapi.PATHS.items():
+    for _operation in _operations.values():
+        _operation["responses"].update({k: v for k, v in _ERRORS.items() if k not in _operation["responses"]})
+    OPENAPI["paths"][_path] = _operations
+
 _TYPE_WORDS = {
     "string": "a string",
     "integer": "an integer",
@@ -545,3 +551,51 @@ async def add_note(request: web.Request) -> web.Response:
     except DomainError as error:
         return json_error(error)
     return web.json_response(read.note_json(note), status=201)
+
+
+async def get_offers(request: web.Request) -> web.Response:
+    """An intake's possible offers with why each, and the decisions made; the view is audited."""
+    intake_id = _intake_id(request)
+    unknown = sorted(set(request.query) - {"near"})
+    if unknown:
+        return _error(400, f"unknown query parameter(s): {', '.join(unknown)}")
+    async with request.app[db_key]() as session, session.begin():
+        found = await read.detail(session, intake_id, request["user"], source(request), via="api offers")
+        if found is None:
+            return _error(404, "no such intake")
+        offers = await directory.intake_offers(request, session, intake_id, found.summary)
+    return web.json_response(offers.as_json())
+
+
+async def decide_offer(request: web.Request) -> web.Response:
+    intake_id = _intake_id(request)
+    try:
+        service_id = int(request.match_info["service_id"])
+    except ValueError:
+        return _error(404, "no such service")
+    body = await _body(request, "OfferDecisionChange")
+    try:
+        async with request.app[db_key]() as session, session.begin():
+            decided = await directory.decide_offer(session, intake_id, service_id, body["status"], request)
+    except DomainError as error:
+        return json_error(error)
+    return web.json_response(decided.as_json())
+
+
+async def list_services(request: web.Request) -> web.Response:
+    unknown = sorted(set(request.query) - set(directory_openapi.SERVICE_PARAMETERS))
+    if unknown:
+        return _error(400, f"unknown query parameter(s): {', '.join(unknown)}")
+    return web.json_response(await directory.listing(request, directory.DirectoryQuery.from_query(request.query)))
+
+
+async def get_service(request: web.Request) -> web.Response:
+    try:
+        service_id = int(request.match_info["service_id"])
+    except ValueError:
+        return _error(404, "no such service")
+    try:
+        document = await directory.service_document(request, service_id)
+    except DomainError as error:
+        return json_error(error)
+    return web.json_response(document)

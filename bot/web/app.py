@@ -23,12 +23,15 @@ from aiohttp import web
 
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import aware
+from bot.directory.offers import IndexCache
+from bot.directory.sync import Fetch
+from bot.directory.sync import sync as sync_directory
 from bot.fhir.push import Pusher
 from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
 from bot.retention.purge import Retention, purge
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web import api, invitations, letters, pages, rights, teams
+from bot.web import api, directory, invitations, letters, pages, rights, teams
 from bot.web.security import (
     authenticate,
     csrf_protect,
@@ -64,6 +67,9 @@ def routes() -> list[web.RouteDef]:
         web.post("/intakes/{intake_id}/contacted", pages.contacted, name="contacted"),
         web.post("/intakes/{intake_id}/close", pages.close, name="close"),
         web.post("/intakes/{intake_id}/notes", pages.add_note, name="add_note"),
+        web.post("/intakes/{intake_id}/offers/{service_id}", directory.decide, name="offer_decide"),
+        web.get("/directory", directory.directory_page, name="directory"),
+        web.get("/directory/{service_id}", directory.service_page, name="directory_service"),
         web.get("/admin/audit", pages.audit_log, name="audit"),
         web.get("/admin/person", rights.person_form, name="person"),
         web.post("/admin/person/export", rights.export, name="person_export"),
@@ -90,6 +96,10 @@ def routes() -> list[web.RouteDef]:
         web.get("/fhir/Questionnaire/what-matters-intake", api.get_questionnaire, name="fhir_questionnaire"),
         web.post("/api/v1/intakes/{intake_id}/status", api.change_status, name="api_status"),
         web.post("/api/v1/intakes/{intake_id}/notes", api.add_note, name="api_note"),
+        web.get("/api/v1/intakes/{intake_id}/offers", api.get_offers, name="api_offers"),
+        web.post("/api/v1/intakes/{intake_id}/offers/{service_id}", api.decide_offer, name="api_offer_decide"),
+        web.get("/api/v1/directory/services", api.list_services, name="api_services"),
+        web.get("/api/v1/directory/services/{service_id}", api.get_service, name="api_service"),
     ]
 
 
@@ -175,6 +185,32 @@ async def _push_fhir(app: web.Application) -> AsyncIterator[None]:
     await pusher.stop(task)
 
 
+async def _directory(app: web.Application) -> AsyncIterator[None]:
+    """The offers' matching index, and the directory source (DIRECTORY_SYNC_URL) synced now and every few hours."""
+    settings = app[settings_key]
+    app[directory.index_key] = IndexCache()
+    if not settings.directory_sync_url:
+        yield
+        return
+    how = Fetch(token=settings.directory_sync_token)
+
+    async def every_interval() -> None:
+        while True:
+            try:
+                outcome = await sync_directory(app[db_key], settings.directory_sync_url, how)
+                if not outcome.ok:
+                    log.error("directory sync failed, nothing changed: %s", outcome.error)
+            except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
+                log.error("directory sync failed: %s", type(error).__name__)
+            await asyncio.sleep(settings.directory_sync_hours * 3600)
+
+    task = asyncio.create_task(every_interval())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, authenticate, csrf_protect], client_max_size=64 * 1024)
     app[settings_key] = settings
@@ -187,7 +223,7 @@ def create_app(settings: Settings) -> web.Application:
     environment.globals.update(show=display_value, waiting=waiting_text)
     environment.filters["when"] = _when
     app.cleanup_ctx.extend(
-        [_database, _reconcile_flags, _purge_daily, _push_fhir]
+        [_database, _reconcile_flags, _purge_daily, _push_fhir, _directory]
     )  # the database first: the others need it
     app.add_routes(routes())
     from bot.web import widget  # the patient chat and embeddable widget (/patient/...)

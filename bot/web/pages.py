@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.directory.models import OfferStatus
 from bot.errors import DomainError, Kind
 from bot.fhir import push
 from bot.intake.display import area_choices
@@ -22,6 +23,7 @@ from bot.review import auth, second_factor
 from bot.sms import store as sms_store
 from bot.teams import store as team_store
 from bot.teams.models import ReferralSource
+from bot.web import directory
 from bot.web.errors import http_error
 from bot.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -40,6 +42,7 @@ MESSAGES = {
     "contacted": "Marked as contacted.",
     "closed": "The item is closed.",
     "noted": "Your note has been added.",
+    "offer": "Your decision on the offer has been recorded.",
 }
 
 
@@ -241,6 +244,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
         colleagues = await auth.list_users(session) if request["user"].is_admin else []
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
         fhir_push = await push.of_intake(session, intake_id)
+        offers = await directory.intake_offers(request, session, intake_id, detail.summary) if detail else None
     if detail is None:
         raise web.HTTPNotFound()
     message = MESSAGES.get(request.query.get("m", ""))
@@ -265,6 +269,8 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
             "colleagues": colleagues,
             "sms": sms,
             "fhir_push": fhir_push,
+            "offers": offers,
+            "offer_statuses": OfferStatus.NAMES,
         },
     )
 
