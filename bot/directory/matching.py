@@ -35,6 +35,7 @@ class Weight:
 
     TOP_AREA = 4.0
     OTHER_AREA = 2.0
+    ANOTHER_AREA = 1.0  # for each further area a service serves, beyond its best
     MENTION = 0.5  # an area shown only by a word in the description counts half of one in its taxonomy
     ENJOYS_FIRST = 1.5
     ENJOYS_MORE = 0.5
@@ -54,6 +55,7 @@ class Weight:
     NEAR_KM, NEAR = 2.0, 1.5
     CLOSE_KM, CLOSE = 5.0, 0.75
     FAR_KM, FAR = 15.0, -1.0
+    NOT_THEIR_CONDITION = -5.0  # a stroke club (or a carers' group) for someone who never spoke of one
 
 
 MAX_PER_ORGANISATION = 2
@@ -110,6 +112,7 @@ class Need:
     wants_company: Optional[bool] = None
     access_words: str = ""
     enjoys: str = ""
+    own_words: str = ""
     near: str = ""
 
     @classmethod
@@ -131,6 +134,17 @@ class Need:
             enjoys=" ".join(
                 str(x or "") for x in (strengths.get("enjoys"), strengths.get("good_at"), summary.get("what_matters"))
             ),
+            own_words=" ".join(
+                str(x or "")
+                for x in (
+                    summary.get("what_matters"),
+                    areas.get("something_else"),
+                    (summary.get("barriers") or {}).get("in_their_words"),
+                    preferences.get("accessibility_needs"),
+                    summary.get("goal"),
+                    strengths.get("enjoys"),
+                )
+            ).lower(),
             near=near.strip(),
         )
 
@@ -170,6 +184,7 @@ class _Indexed:
     areas: dict[str, str]  # area -> what showed it ('listed as "walking"' or 'mentions "walk"')
     listed: set[str]  # the areas shown by a taxonomy term (the rest only by a word)
     eases: set[str]  # barriers whose words the service carries
+    specific: dict[str, re.Pattern[str]]  # the people it is for alone -> the words that name them
     stems: set[str]
 
 
@@ -188,6 +203,8 @@ class DirectoryIndex:
         area_terms = {a: {t.lower() for t in (spec.get("terms") or ())} for a, spec in mapping["life_areas"].items()}
         area_words = {a: _word_starts(spec.get("words") or ()) for a, spec in mapping["life_areas"].items()}
         not_meant = _word_starts(mapping.get("not_meant") or ())
+        self._audiences = dict(mapping.get("specific_to") or {})
+        conditions = {name: _word_starts(spec.get("words") or ()) for name, spec in self._audiences.items()}
         self._barrier_specs = dict(mapping.get("barriers") or {})
         barrier_words = {b: _word_starts(spec.get("words") or ()) for b, spec in self._barrier_specs.items()}
         self.services: dict[int, _Indexed] = {}
@@ -211,9 +228,10 @@ class DirectoryIndex:
                 if found:
                     areas[area] = f'mentions "{found.group(0)}"'
             eases = {b for b, pattern in barrier_words.items() if pattern is not None and pattern.search(text)}
-            indexed = _Indexed(
-                service_id, features, areas, listed, eases, stems(text + " " + " ".join(terms), self._stopwords)
-            )
+            label = " ".join([str(features.get("name") or "").lower(), *terms])
+            specific = {name: p for name, p in conditions.items() if p is not None and p.search(label)}
+            words = stems(text + " " + " ".join(terms), self._stopwords)
+            indexed = _Indexed(service_id, features, areas, listed, eases, specific, words)
             self.services[service_id] = indexed
             for area in areas:
                 self.by_area[area].append(service_id)
@@ -294,15 +312,25 @@ class DirectoryIndex:
         score = 0.0
         reasons: list[str] = []
         cautions: list[str] = []
+        served = []
         for area, weight in weights.items():
             if area in service.areas:
-                score += weight if area in service.listed else weight * Weight.MENTION
+                served.append(weight if area in service.listed else weight * Weight.MENTION)
                 most = " (matters most)" if area in need.top_areas else ""
                 reasons.append(f"For {AREA_LABELS[area].lower()}{most}: {service.areas[area]}")
+        if served:  # what it does best counts; each other area it also serves, a little
+            score += max(served) + Weight.ANOTHER_AREA * (len(served) - 1)
         shared = sorted(liked & service.stems)
         if shared:
             score += min(Weight.ENJOYS_MAX, Weight.ENJOYS_FIRST + Weight.ENJOYS_MORE * (len(shared) - 1))
             reasons.append("Shares words with what they enjoy or said matters: " + ", ".join(shared[:3]))
+        for audience, words in service.specific.items():
+            spec = self._audiences[audience]
+            chosen = spec.get("or_area") in weights or spec.get("or_barrier") in need.barriers
+            if not chosen and not words.search(need.own_words):
+                score += Weight.NOT_THEIR_CONDITION
+                cautions.append(f"For {audience}; they did not mention it")
+                break
         score += self._preferences(f, need, reasons, cautions)
         score += self._barriers(service, need, reasons, cautions)
         score += self._distance(f, place, reasons, cautions)

@@ -202,7 +202,13 @@ async def test_a_link_worker_never_sees_another_teams_item_in_the_pages(client, 
         for path in ("", "/transcript", "/letter", "/letter.pdf"):
             reply = await client.get(f"/intakes/{intake_id}{path}")
             assert reply.status == 404, (intake_id, path)
-        for action, data in (("claim", {}), ("notes", {"note": "Called"}), ("contacted", {}), ("release", {})):
+        for action, data in (
+            ("claim", {}),
+            ("notes", {"note": "Called"}),
+            ("contacted", {}),
+            ("release", {}),
+            ("offers/1", {"status": "suggested"}),
+        ):
             reply = await client.post(
                 f"/intakes/{intake_id}/{action}", data={"csrf_token": csrf, **data}, allow_redirects=False
             )
@@ -255,6 +261,10 @@ async def test_a_link_worker_never_sees_another_teams_item_in_the_api(client, se
             assert reply.status == 404, (item, status)
         reply = await client.post(f"{base}/notes", json={"text": "Called, no answer."}, headers=headers)
         assert reply.status == 404, item
+        reply = await client.get(f"{base}/offers", headers=headers)
+        assert reply.status == 404 and await reply.json() == not_found, "nor its offers"
+        reply = await client.post(f"{base}/offers/1", json={"status": "suggested"}, headers=headers)
+        assert reply.status == 404 and await reply.json() == not_found, "nor a decision on them"
     assert await _queue_item(settings, world.bethan.id) == ("new", None, 0)
     assert await _queue_item(settings, world.bronwen.id) == ("closed", None, 0)
 
