@@ -17,7 +17,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe readers-probe bench constraints clean
+.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe readers-probe bench bench-directory constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -141,6 +141,12 @@ converse-probe: setup
 bench: setup
 	@echo "[make] benchmarks: floor, embedded, and production at 1, 2 and 4 instances (about 25 minutes)..."
 	@$(PY) -m bench.run
+
+# The directory of community offers: a sync of 10,000 services from an ORUK API, and matching one
+# intake against them, on SQLite and PostgreSQL (about 3 minutes).
+bench-directory: $(INSTALLED)
+	@echo "[make] directory benchmark (bench/directory.py)..."
+	@$(PY) -m bench.directory
 
 # Where a turn's time goes: py-spy on the Rasa and action servers, early and late turns (about 2 minutes).
 profile: setup

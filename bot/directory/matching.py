@@ -18,8 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
+import numpy as np
 import yaml
 
 from bot.directory.oruk_records import outward_code
@@ -58,6 +59,7 @@ class Weight:
     NOT_THEIR_CONDITION = -5.0  # a stroke club (or a carers' group) for someone who never spoke of one
 
 
+MODE_WORDS = {"in_person": "in person", "phone": "by phone", "online": "online"}
 MAX_PER_ORGANISATION = 2
 DEFAULT_LIMIT = 5
 
@@ -91,13 +93,6 @@ def stem(word: str) -> str:
 
 def stems(text: str, stopwords: frozenset[str] = frozenset()) -> set[str]:
     return {stem(w) for w in _TOKEN.findall(text.lower()) if len(w) >= 4 and w not in stopwords}
-
-
-def distance_km(a: Sequence[float], b: Sequence[float]) -> float:
-    """Great-circle distance (haversine) in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True)
@@ -194,8 +189,21 @@ _ACCESS_NEED = re.compile(
 )
 
 
+class _Part:
+    """One rule's points for every service at once, and what it says of one service when it counted."""
+
+    def __init__(self, points: np.ndarray, say: Callable[[int], tuple[list[str], list[str]]]) -> None:
+        self.points = points
+        self.say = say
+
+
 class DirectoryIndex:
-    """The active services, read once for matching; rebuilt when the directory changes."""
+    """The active services, read once for matching; rebuilt when the directory changes.
+
+    Each rule's points are computed for every service at once (numpy arrays over the services'
+    positions), so one intake costs a few milliseconds against ten thousand services; the reasons
+    are then written out for the few services chosen, from the same rules.
+    """
 
     def __init__(self, services: Iterable[tuple[int, Mapping[str, Any]]], mapping: Optional[Mapping[str, Any]] = None):
         mapping = mapping or offer_map()
@@ -204,13 +212,15 @@ class DirectoryIndex:
         area_words = {a: _word_starts(spec.get("words") or ()) for a, spec in mapping["life_areas"].items()}
         not_meant = _word_starts(mapping.get("not_meant") or ())
         self._audiences = dict(mapping.get("specific_to") or {})
-        conditions = {name: _word_starts(spec.get("words") or ()) for name, spec in self._audiences.items()}
+        self._audience_words = {
+            name: pattern
+            for name, spec in self._audiences.items()
+            if (pattern := _word_starts(spec.get("words") or ())) is not None
+        }
         self._barrier_specs = dict(mapping.get("barriers") or {})
         barrier_words = {b: _word_starts(spec.get("words") or ()) for b, spec in self._barrier_specs.items()}
         self.services: dict[int, _Indexed] = {}
         self.by_area: dict[str, list[int]] = defaultdict(list)
-        self.by_stem: dict[str, list[int]] = defaultdict(list)
-        self._district_points: dict[str, list[Sequence[float]]] = defaultdict(list)
         for service_id, features in services:
             terms = set(features.get("terms") or ())
             text = str(features.get("text") or "")
@@ -229,16 +239,67 @@ class DirectoryIndex:
                     areas[area] = f'mentions "{found.group(0)}"'
             eases = {b for b, pattern in barrier_words.items() if pattern is not None and pattern.search(text)}
             label = " ".join([str(features.get("name") or "").lower(), *terms])
-            specific = {name: p for name, p in conditions.items() if p is not None and p.search(label)}
+            specific = {name: p for name, p in self._audience_words.items() if p.search(label)}
             words = stems(text + " " + " ".join(terms), self._stopwords)
-            indexed = _Indexed(service_id, features, areas, listed, eases, specific, words)
-            self.services[service_id] = indexed
+            self.services[service_id] = _Indexed(service_id, features, areas, listed, eases, specific, words)
             for area in areas:
                 self.by_area[area].append(service_id)
-            for s in indexed.stems:
-                self.by_stem[s].append(service_id)
-            for code in features.get("outward_codes") or ():
-                self._district_points[code].extend(features.get("points") or ())
+        self._arrays()
+
+    def _arrays(self) -> None:
+        """The services as columns: one array a feature, indexed by position."""
+        rows = list(self.services.values())
+        n = len(rows)
+        self._rows = rows
+        self.ids = np.array([r.id for r in rows], dtype=np.int64)
+        names = [str(r.features.get("name") or "").lower() for r in rows]
+        self._name_rank = np.empty(n, dtype=np.int64)
+        self._name_rank[sorted(range(n), key=names.__getitem__)] = np.arange(n)
+        self._position = {r.id: p for p, r in enumerate(rows)}
+
+        def column(values: Iterable[bool]) -> np.ndarray:
+            return np.fromiter(values, dtype=bool, count=n)
+
+        self._active = column(r.features.get("status") == "active" for r in rows)
+        self._strength = {
+            area: np.fromiter(
+                (1.0 if area in r.listed else Weight.MENTION if area in r.areas else 0.0 for r in rows), float, n
+            )
+            for area in AREA_LABELS
+        }
+        self._listed = {area: self._strength[area] == 1.0 for area in AREA_LABELS}
+        self._flag = {
+            key: column(r.features.get(key) is True for r in rows)
+            for key in ("group", "one_to_one", "accompany", "step_free", "evening", "weekend")
+        }
+        self._free = np.fromiter(
+            ((1 if r.features.get("free") is True else -1 if r.features.get("free") is False else 0) for r in rows),
+            np.int8,
+            n,
+        )
+        self._mode = {m: column(m in (r.features.get("modes") or ()) for r in rows) for m in MODE_WORDS}
+        self._modes_known = column(bool(r.features.get("modes")) for r in rows)
+        self._barrier_words = {b: column(b in r.eases for r in rows) for b in self._barrier_specs}
+        self._audience = {a: column(a in r.specific for r in rows) for a in self._audiences}
+        self._by_stem: dict[str, list[int]] = defaultdict(list)
+        self._by_district: dict[str, list[int]] = defaultdict(list)
+        self._by_town: dict[str, list[int]] = defaultdict(list)
+        self._district_points: dict[str, list[Sequence[float]]] = defaultdict(list)
+        lat, lon, owner = [], [], []
+        for p, r in enumerate(rows):
+            for s in r.stems:
+                self._by_stem[s].append(p)
+            for code in r.features.get("outward_codes") or ():
+                self._by_district[code].append(p)
+                self._district_points[code].extend(r.features.get("points") or ())
+            for town in {*(r.features.get("areas") or ()), *(r.features.get("places") or ())}:
+                self._by_town[town].append(p)
+            for point in r.features.get("points") or ():
+                lat.append(point[0])
+                lon.append(point[1])
+                owner.append(p)
+        self._lat, self._lon = np.radians(np.array(lat, float)), np.radians(np.array(lon, float))
+        self._owner = np.array(owner, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.services)
@@ -252,90 +313,40 @@ class DirectoryIndex:
         return code, town, point
 
     def suggest(self, need: Need, limit: int = DEFAULT_LIMIT, exclude: Iterable[int] = ()) -> list[Suggestion]:
-        excluded = set(exclude)
-        weights = {a: Weight.TOP_AREA for a in need.top_areas}
-        weights.update({a: Weight.OTHER_AREA for a in need.other_areas if a not in weights})
+        n = len(self._rows)
+        if not n:
+            return []
+        weights = {a: Weight.TOP_AREA for a in need.top_areas if a in AREA_LABELS}
+        weights.update({a: Weight.OTHER_AREA for a in need.other_areas if a in AREA_LABELS and a not in weights})
         liked = stems(need.enjoys, self._stopwords)
-        candidates: set[int] = set()
-        for area in weights:
-            candidates.update(self.by_area.get(area, ()))
-        if not weights:
-            for s in liked:
-                candidates.update(self.by_stem.get(s, ()))
-        place = self._place(need.near) if need.near else (None, None, None)
-        scored = [
-            self._score(self.services[i], need, weights, liked, place)
-            for i in candidates - excluded
-            if self.services[i].features.get("status") == "active"
-        ]
-        scored.sort(key=lambda s: (-s.score, s.name.lower(), s.service_id))
-        return self._pick(scored, need, limit)
+        parts, eligible = self._areas_and_words(need, weights, liked)
+        parts += self._audience_part(need, weights)
+        parts += self._preferences(need)
+        parts += self._barriers(need)
+        parts += self._distance(need.near)
+        score = np.sum([part.points for part in parts], axis=0) if parts else np.zeros(n)
+        allowed = eligible & self._active
+        for service_id in exclude:
+            if service_id in self._position:
+                allowed[self._position[service_id]] = False
+        positive = np.flatnonzero(allowed & (score > 0))
+        order = positive[np.lexsort((self.ids[positive], self._name_rank[positive], -score[positive]))]
+        chosen = self._pick(order, need, limit)
+        chosen.sort(key=lambda p: (-score[p], self._name_rank[p], self.ids[p]))
+        return [self._suggestion(p, float(score[p]), parts) for p in chosen]
 
-    def _pick(self, scored: list[Suggestion], need: Need, limit: int) -> list[Suggestion]:
-        """The best first, but each area that matters most gets its own best offer before any area gets a second."""
-        chosen: list[Suggestion] = []
-        per_organisation: dict[str, int] = defaultdict(int)
-
-        def take(suggestion: Suggestion) -> bool:
-            key = suggestion.organisation.lower()
-            if suggestion in chosen or suggestion.score <= 0 or key and per_organisation[key] >= MAX_PER_ORGANISATION:
-                return False
-            per_organisation[key] += 1
-            chosen.append(suggestion)
-            return True
-
-        for area in need.top_areas:
-            if len(chosen) == limit:
-                break
-            if any(area in self.services[c.service_id].listed for c in chosen):
-                continue
-            listed = [c for c in scored if area in self.services[c.service_id].listed]
-            for suggestion in listed or [c for c in scored if area in self.services[c.service_id].areas]:
-                if take(suggestion):
-                    break
-        for suggestion in scored:
-            if len(chosen) == limit:
-                break
-            take(suggestion)
-        chosen.sort(key=lambda s: (-s.score, s.name.lower(), s.service_id))
-        return chosen
-
-    def _score(
-        self,
-        service: _Indexed,
-        need: Need,
-        weights: Mapping[str, float],
-        liked: set[str],
-        place: tuple[Optional[str], Optional[str], Optional[Sequence[float]]],
-    ) -> Suggestion:
-        f = service.features
-        score = 0.0
+    def _suggestion(self, p: int, score: float, parts: list[_Part]) -> Suggestion:
         reasons: list[str] = []
         cautions: list[str] = []
-        served = []
-        for area, weight in weights.items():
-            if area in service.areas:
-                served.append(weight if area in service.listed else weight * Weight.MENTION)
-                most = " (matters most)" if area in need.top_areas else ""
-                reasons.append(f"For {AREA_LABELS[area].lower()}{most}: {service.areas[area]}")
-        if served:  # what it does best counts; each other area it also serves, a little
-            score += max(served) + Weight.ANOTHER_AREA * (len(served) - 1)
-        shared = sorted(liked & service.stems)
-        if shared:
-            score += min(Weight.ENJOYS_MAX, Weight.ENJOYS_FIRST + Weight.ENJOYS_MORE * (len(shared) - 1))
-            reasons.append("Shares words with what they enjoy or said matters: " + ", ".join(shared[:3]))
-        for audience, words in service.specific.items():
-            spec = self._audiences[audience]
-            chosen = spec.get("or_area") in weights or spec.get("or_barrier") in need.barriers
-            if not chosen and not words.search(need.own_words):
-                score += Weight.NOT_THEIR_CONDITION
-                cautions.append(f"For {audience}; they did not mention it")
-                break
-        score += self._preferences(f, need, reasons, cautions)
-        score += self._barriers(service, need, reasons, cautions)
-        score += self._distance(f, place, reasons, cautions)
+        for part in parts:
+            if part.points[p]:
+                said, warned = part.say(p)
+                reasons += said
+                cautions += warned
+        row = self._rows[p]
+        f = row.features
         return Suggestion(
-            service.id,
+            row.id,
             str(f.get("name") or ""),
             str(f.get("organisation") or ""),
             score,
@@ -344,104 +355,216 @@ class DirectoryIndex:
             f,
         )
 
-    @staticmethod
-    def _preferences(f: Mapping[str, Any], need: Need, reasons: list[str], cautions: list[str]) -> float:
-        score = 0.0
-        group, one = f.get("group"), f.get("one_to_one")
-        if need.group_or_one_to_one == "group":
-            if group:
-                score += Weight.PREFERENCE_MET
-                reasons.append("A group, as they prefer")
-            elif one:
-                score += Weight.PREFERENCE_MISSED
-                cautions.append("One-to-one; they prefer a group")
-        elif need.group_or_one_to_one == "one_to_one":
-            if one:
-                score += Weight.PREFERENCE_MET
-                reasons.append("One-to-one, as they prefer")
-            elif group:
-                score += Weight.PREFERENCE_MISSED
-                cautions.append("A group; they prefer one-to-one")
-        modes = set(f.get("modes") or ())
-        wanted = need.meeting_format
-        if wanted in ("in_person", "phone", "online") and modes:
-            words = {"in_person": "in person", "phone": "by phone", "online": "online"}
-            if wanted in modes:
-                score += Weight.FORMAT_MET
-                reasons.append(f"Offered {words[wanted]}, as they prefer")
-            else:
-                remote = {"phone", "online"}
-                near_miss = wanted in remote and modes & remote
-                score += Weight.FORMAT_NEAR_MISS if near_miss else Weight.FORMAT_MISSED
-                cautions.append(f"Not offered {words[wanted]} ({', '.join(words[m] for m in sorted(modes))} only)")
-        if need.wants_company and f.get("accompany"):
-            score += Weight.COMPANY
-            reasons.append("Someone can go with them the first time")
-        return score
+    def _pick(self, order: np.ndarray, need: Need, limit: int) -> list[int]:
+        """The best first, but each area that matters most gets its own best offer before any area gets a second."""
+        chosen: list[int] = []
+        per_organisation: dict[str, int] = defaultdict(int)
 
-    def _barriers(self, service: _Indexed, need: Need, reasons: list[str], cautions: list[str]) -> float:
-        f = service.features
-        score = 0.0
-        modes = set(f.get("modes") or ())
+        def take(p: int) -> bool:
+            key = str(self._rows[p].features.get("organisation") or "").lower()
+            if p in chosen or key and per_organisation[key] >= MAX_PER_ORGANISATION:
+                return False
+            per_organisation[key] += 1
+            chosen.append(p)
+            return True
+
+        for area in need.top_areas:
+            if len(chosen) == limit:
+                break
+            if area not in self._listed:
+                continue
+            if any(self._listed[area][p] for p in chosen):
+                continue
+            listed = order[self._listed[area][order]]
+            for p in listed if len(listed) else order[self._strength[area][order] > 0]:
+                if take(int(p)):
+                    break
+        for p in order:
+            if len(chosen) == limit:
+                break
+            take(int(p))
+        return chosen
+
+    # --- the rules, each as points for every service and the words it says of one ---------------------
+
+    def _areas_and_words(
+        self, need: Need, weights: Mapping[str, float], liked: set[str]
+    ) -> tuple[list[_Part], np.ndarray]:
+        n = len(self._rows)
+        parts: list[_Part] = []
+        if weights:
+            served = np.stack([self._strength[a] * w for a, w in weights.items()])
+            count = (served > 0).sum(axis=0)
+            eligible = count > 0
+            area_points = np.where(eligible, served.max(axis=0) + Weight.ANOTHER_AREA * (count - 1), 0.0)
+
+            def say_areas(p: int) -> tuple[list[str], list[str]]:
+                areas = self._rows[p].areas
+                return [
+                    f"For {AREA_LABELS[a].lower()}{' (matters most)' if a in need.top_areas else ''}: {areas[a]}"
+                    for a in weights
+                    if a in areas
+                ], []
+
+            parts.append(_Part(area_points, say_areas))
+        shared = np.zeros(n, dtype=np.int64)
+        for s in liked:
+            where = self._by_stem.get(s)
+            if where:
+                shared[where] += 1
+        if not weights:
+            eligible = shared > 0
+        enjoyed = np.where(
+            shared > 0, np.minimum(Weight.ENJOYS_MAX, Weight.ENJOYS_FIRST + Weight.ENJOYS_MORE * (shared - 1)), 0.0
+        )
+
+        def say_enjoys(p: int) -> tuple[list[str], list[str]]:
+            words = sorted(liked & self._rows[p].stems)[:3]
+            return ["Shares words with what they enjoy or said matters: " + ", ".join(words)], []
+
+        parts.append(_Part(enjoyed, say_enjoys))
+        return parts, eligible
+
+    def _audience_part(self, need: Need, weights: Mapping[str, float]) -> list[_Part]:
+        """A service for one group of people alone (carers, a condition...), when nothing says they are among them."""
+        unmentioned = [
+            name
+            for name, spec in self._audiences.items()
+            if name in self._audience_words
+            and not (spec.get("or_area") in weights or spec.get("or_barrier") in need.barriers)
+            and not self._audience_words[name].search(need.own_words)
+        ]
+        if not unmentioned:
+            return []
+        hit = np.any([self._audience[a] for a in unmentioned], axis=0)
+
+        def say(p: int) -> tuple[list[str], list[str]]:
+            audience = next(a for a in self._rows[p].specific if a in unmentioned)
+            return [], [f"For {audience}; they did not mention it"]
+
+        return [_Part(np.where(hit, Weight.NOT_THEIR_CONDITION, 0.0), say)]
+
+    def _preferences(self, need: Need) -> list[_Part]:
+        parts: list[_Part] = []
+        flag = self._flag
+        wanted = need.group_or_one_to_one
+        if wanted in ("group", "one_to_one"):
+            other = "one_to_one" if wanted == "group" else "group"
+            met, missed = flag[wanted], flag[other] & ~flag[wanted]
+            points = np.where(met, Weight.PREFERENCE_MET, np.where(missed, Weight.PREFERENCE_MISSED, 0.0))
+            words = {"group": "A group", "one_to_one": "One-to-one"}
+            prefer = {"group": "a group", "one_to_one": "one-to-one"}
+
+            def say_kind(p: int) -> tuple[list[str], list[str]]:
+                if met[p]:
+                    return [f"{words[wanted]}, as they prefer"], []
+                return [], [f"{words[other]}; they prefer {prefer[wanted]}"]
+
+            parts.append(_Part(points, say_kind))
+        fmt = need.meeting_format
+        if fmt in MODE_WORDS:
+            has = self._mode[fmt]
+            remote = self._mode["phone"] | self._mode["online"]
+            near_miss = remote if fmt in ("phone", "online") else np.zeros(len(self._rows), dtype=bool)
+            points = np.where(
+                ~self._modes_known,
+                0.0,
+                np.where(has, Weight.FORMAT_MET, np.where(near_miss, Weight.FORMAT_NEAR_MISS, Weight.FORMAT_MISSED)),
+            )
+
+            def say_format(p: int) -> tuple[list[str], list[str]]:
+                if has[p]:
+                    return [f"Offered {MODE_WORDS[fmt]}, as they prefer"], []
+                offered = ", ".join(MODE_WORDS[m] for m in sorted(self._rows[p].features.get("modes") or ()))
+                return [], [f"Not offered {MODE_WORDS[fmt]} ({offered} only)"]
+
+            parts.append(_Part(points, say_format))
+        if need.wants_company:
+            parts.append(
+                _Part(
+                    np.where(flag["accompany"], Weight.COMPANY, 0.0),
+                    lambda p: (["Someone can go with them the first time"], []),
+                )
+            )
+        return parts
+
+    def _barriers(self, need: Need) -> list[_Part]:
+        parts: list[_Part] = []
+        flag = self._flag
+        remote = self._mode["phone"] | self._mode["online"]
+        eased_by = {
+            "accompany": flag["accompany"],
+            "step_free": flag["step_free"],
+            "remote": remote,
+            "near_or_remote": remote,
+            "evening_or_weekend": flag["evening"] | flag["weekend"],
+        }
         for barrier in need.barriers:
             spec = self._barrier_specs.get(barrier) or {}
-            eases = spec.get("eases")
             label = BARRIER_LABELS.get(barrier, barrier).lower()
-            met = False
-            if eases == "free":
-                if f.get("free") is True:
-                    score += Weight.FREE
-                    reasons.append("Free (cost is a barrier)")
-                elif f.get("free") is False:
-                    score += Weight.NOT_FREE
-                    cautions.append(f"Costs {f.get('cost') or 'money'} (cost is a barrier)")
-                continue
-            if eases == "accompany" and f.get("accompany"):
-                met = True
-            elif eases == "step_free" and f.get("step_free"):
-                met = True
-            elif eases in ("remote", "near_or_remote") and modes & {"phone", "online"}:
-                met = True
-            elif eases == "evening_or_weekend" and (f.get("evening") or f.get("weekend")):
-                met = True
-            if met:
-                score += Weight.EASES_BARRIER
-                reasons.append(f"Eases {label}")
-            elif barrier in service.eases:
-                score += Weight.SUITS_BARRIER
-                reasons.append(f"Suited to {label}")
-        if _ACCESS_NEED.search(need.access_words.lower()) and f.get("step_free"):
-            score += Weight.SUITS_BARRIER
-            reasons.append("Step-free or seated, for their access needs")
-        return score
+            if spec.get("eases") == "free":
+                free = self._free
 
-    @staticmethod
-    def _distance(
-        f: Mapping[str, Any],
-        place: tuple[Optional[str], Optional[str], Optional[Sequence[float]]],
-        reasons: list[str],
-        cautions: list[str],
-    ) -> float:
-        code, town, point = place
-        if not (code or town):
-            return 0.0
-        score = 0.0
-        points = f.get("points") or ()
-        if code and code in (f.get("outward_codes") or ()) and not (point and points):
-            score += Weight.SAME_DISTRICT
-            reasons.append(f"In {code}")
-        elif town and (town in (f.get("areas") or ()) or town in (f.get("places") or ())):
-            score += Weight.SAME_TOWN
-            reasons.append(f"Serves {town.title()}")
-        if point and points:
-            km = min(distance_km(point, p) for p in points)
-            if km <= Weight.NEAR_KM:
-                score += Weight.NEAR
-                reasons.append(f"About {km:.1f} km from {code}")
-            elif km <= Weight.CLOSE_KM:
-                score += Weight.CLOSE
-                reasons.append(f"About {km:.1f} km from {code}")
-            elif km > Weight.FAR_KM:
-                score += Weight.FAR
-                cautions.append(f"About {km:.0f} km from {code}")
-        return score
+                def say_cost(p: int, free: np.ndarray = free) -> tuple[list[str], list[str]]:
+                    if free[p] > 0:
+                        return ["Free (cost is a barrier)"], []
+                    return [], [f"Costs {self._rows[p].features.get('cost') or 'money'} (cost is a barrier)"]
+
+                points = np.where(free > 0, Weight.FREE, np.where(free < 0, Weight.NOT_FREE, 0.0))
+                parts.append(_Part(points, say_cost))
+                continue
+            eases = eased_by.get(str(spec.get("eases")), np.zeros(len(self._rows), dtype=bool))
+            suits = self._barrier_words.get(barrier, np.zeros(len(self._rows), dtype=bool))
+            points = np.where(eases, Weight.EASES_BARRIER, np.where(suits, Weight.SUITS_BARRIER, 0.0))
+
+            def say_barrier(p: int, eases: np.ndarray = eases, label: str = label) -> tuple[list[str], list[str]]:
+                return [f"Eases {label}" if eases[p] else f"Suited to {label}"], []
+
+            parts.append(_Part(points, say_barrier))
+        if _ACCESS_NEED.search(need.access_words.lower()):
+            parts.append(
+                _Part(
+                    np.where(flag["step_free"], Weight.SUITS_BARRIER, 0.0),
+                    lambda p: (["Step-free or seated, for their access needs"], []),
+                )
+            )
+        return parts
+
+    def _distance(self, near: str) -> list[_Part]:
+        if not near:
+            return []
+        code, town, point = self._place(near)
+        n = len(self._rows)
+        parts: list[_Part] = []
+        if point is not None and len(self._owner):
+            lat, lon = math.radians(point[0]), math.radians(point[1])
+            h = (
+                np.sin((self._lat - lat) / 2) ** 2
+                + math.cos(lat) * np.cos(self._lat) * np.sin((self._lon - lon) / 2) ** 2
+            )
+            km = np.full(n, np.inf)
+            np.minimum.at(km, self._owner, 2 * 6371.0 * np.arcsin(np.sqrt(h)))
+            points = np.select(
+                [km <= Weight.NEAR_KM, km <= Weight.CLOSE_KM, np.isfinite(km) & (km > Weight.FAR_KM)],
+                [Weight.NEAR, Weight.CLOSE, Weight.FAR],
+                0.0,
+            )
+
+            def say_km(p: int) -> tuple[list[str], list[str]]:
+                if km[p] > Weight.FAR_KM:
+                    return [], [f"About {km[p]:.0f} km from {code}"]
+                return [f"About {km[p]:.1f} km from {code}"], []
+
+            parts.append(_Part(points, say_km))
+            measured = np.isfinite(km)
+        else:
+            measured = np.zeros(n, dtype=bool)
+        if code:
+            inside = np.zeros(n, dtype=bool)
+            inside[self._by_district.get(code, [])] = True
+            parts.append(_Part(np.where(inside & ~measured, Weight.SAME_DISTRICT, 0.0), lambda p: ([f"In {code}"], [])))
+        elif town:
+            serves = np.zeros(n, dtype=bool)
+            serves[self._by_town.get(town, [])] = True
+            parts.append(_Part(np.where(serves, Weight.SAME_TOWN, 0.0), lambda p: ([f"Serves {town.title()}"], [])))
+        return parts

@@ -10,10 +10,10 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from bench.oruk_server import FakeOrukServer
 from bot.db.engine import create_engine, session_factory
 from bot.directory import store, sync
 from bot.directory.models import DirectoryService, DirectorySync, OfferDecision
-from tests.support.oruk_server import FakeOrukServer
 from tests.support.review import add_intake, add_user, in_db
 
 FAST = sync.Fetch(per_page=7, concurrency=4, attempts=3, first_pause=0.01, timeout=10)

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from bench.oruk_server import FakeOrukServer
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Intake
 from bot.directory import store, sync
@@ -16,7 +17,6 @@ from bot.directory.models import DirectoryService, OfferDecision
 from bot.retention import rights
 from bot.web.api import OPENAPI
 from tests.review.test_api_and_cli import _token
-from tests.support.oruk_server import FakeOrukServer
 from tests.support.review import add_intake, add_user, audit_actions, in_db, sign_in
 from tests.support.system import whatmatters
 

@@ -176,4 +176,6 @@ def test_matching_one_intake_against_ten_thousand_services_is_quick(sample):
     for _ in range(5):
         offers = many.suggest(need)
     took = (time.perf_counter() - started) / 5
-    assert offers and took < 0.5  # bench/directory.py measures it; this only catches a blow-up
+    assert (
+        offers and took < 0.1
+    )  # bench/directory.py measures it (a few ms); this catches a return to per-service Python
