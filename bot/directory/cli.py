@@ -31,6 +31,13 @@ def register(commands: "argparse._SubParsersAction") -> None:
     run = sub.add_parser("sync", help="read an ORUK 3.0 API (base URL) or JSON file into the directory")
     run.add_argument("source", help="https://... (the API's base URL, before /services) or a path to a JSON file")
     run.add_argument("--name", help="the source's name in the directory (default: the URL, or file:NAME)")
+    run.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an ORUK list filter, e.g. taxonomy_term_id=... (repeatable): only what it lists is kept",
+    )
     run.add_argument("--json", action="store_true", help="print the outcome as JSON")
     sub.add_parser("sample", help="load the fictional sample directory (Wyvernbury)")
     status = sub.add_parser("status", help="services by source and the last syncs")
@@ -45,10 +52,12 @@ def _progress(line: str) -> None:
     print(f"[directory] {line}", file=sys.stderr, flush=True)
 
 
-async def _sync(settings: Settings, location: str, name: Optional[str]) -> sync.Outcome:
+async def _sync(
+    settings: Settings, location: str, name: Optional[str], filters: tuple[tuple[str, str], ...] = ()
+) -> sync.Outcome:
     engine = create_engine(settings)
     try:
-        how = sync.Fetch(token=settings.directory_sync_token)
+        how = sync.Fetch(token=settings.directory_sync_token, filters=filters)
         return await sync.sync(session_factory(engine), location, how, _progress, name)
     finally:
         await engine.dispose()
@@ -149,7 +158,12 @@ def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     if args.directory_command in ("sync", "sample"):
         location = args.source if args.directory_command == "sync" else str(sync.SAMPLE)
         name = args.name if args.directory_command == "sync" else sync.SAMPLE_SOURCE
-        outcome = asyncio.run(_sync(settings, location, name))
+        pairs = [f.split("=", 1) for f in getattr(args, "filter", [])]
+        if any(len(pair) != 2 or not pair[0].strip() for pair in pairs):
+            print("whatmatters directory sync: a filter is KEY=VALUE, e.g. taxonomy_term_id=...", file=sys.stderr)
+            return 2
+        filters = tuple((key.strip(), value.strip()) for key, value in pairs)
+        outcome = asyncio.run(_sync(settings, location, name, filters))
         _print_outcome(outcome, getattr(args, "json", False))
         return 0 if outcome.ok else 1
     if args.directory_command == "status":

@@ -65,6 +65,9 @@ class Fetch:
     first_pause: float = 0.5
     timeout: float = 30.0
     token: str = ""
+    # ORUK list filters sent with every page (e.g. ("taxonomy_term_id", "...")): the source is then
+    # what the filtered listing returns, and services it no longer lists become inactive.
+    filters: tuple[tuple[str, str], ...] = ()
 
 
 def source_name(location: str) -> str:
@@ -113,7 +116,8 @@ async def read_api(base_url: str, how: Fetch = Fetch(), progress: Progress = lam
         ids: list[str] = []
         page, total_pages = 1, None
         while page <= MAX_PAGES:
-            body = await _get_json(http, f"{base}/services", how, {"page": page, "per_page": how.per_page})
+            query = {**dict(how.filters), "page": page, "per_page": how.per_page}
+            body = await _get_json(http, f"{base}/services", how, query)
             if not isinstance(body, Mapping) or not isinstance(body.get("contents"), list):
                 raise SyncFailed(f"page {page} of {base}/services is not an ORUK list page (no 'contents')")
             total_pages = body.get("total_pages") if isinstance(body.get("total_pages"), int) else total_pages

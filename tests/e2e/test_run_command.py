@@ -50,6 +50,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         assert "ready" in text, text[-3000:]
         assert f"http://127.0.0.1:{settings.rasa_port}" in text and f"http://127.0.0.1:{settings.web_port}" in text
         assert "migrating the database" in text and "model is up to date" in text
+        assert "loaded the sample directory (fictional town of Wyvernbury): 79 services" in text, "offers at once"
         ports = (settings.rasa_port, settings.actions_port, settings.web_port)
         assert all(is_listening(port) for port in ports)
 

@@ -3,6 +3,7 @@ bad records skipped and reported, a failed read writing nothing, a re-sync updat
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import uuid
@@ -14,6 +15,7 @@ from bench.oruk_server import FakeOrukServer
 from bot.db.engine import create_engine, session_factory
 from bot.directory import store, sync
 from bot.directory.models import DirectoryService, DirectorySync, OfferDecision
+from bot.web.app import create_app
 from tests.support.review import add_intake, add_user, in_db
 
 FAST = sync.Fetch(per_page=7, concurrency=4, attempts=3, first_pause=0.01, timeout=10)
@@ -194,3 +196,32 @@ async def test_the_sample_loads_once_on_a_new_install(db_settings):
         await engine.dispose()
     assert first is not None and first.ok and first.skipped == 0 and first.counts.added >= 60
     assert second is None
+
+
+async def test_a_filtered_sync_keeps_only_what_the_filter_lists(oruk, db_settings):
+    services = sample_services(30)
+    term = next(a["taxonomy_term_id"] for a in services[0]["attributes"])
+    wanted = {s["id"] for s in services if any(a.get("taxonomy_term_id") == term for a in s.get("attributes") or [])}
+    assert 0 < len(wanted) < 30
+    server = await oruk(services)
+    everything = await _sync(db_settings, server.url)
+    assert everything.counts.added == 30
+    filtered = sync.Fetch(per_page=4, first_pause=0.01, filters=(("taxonomy_term_id", term),))
+    outcome = await _sync(db_settings, server.url, filtered)
+    assert outcome.counts.seen == len(wanted) and outcome.counts.deactivated == 30 - len(wanted)
+    assert {r.source_id for r in await _rows(db_settings) if r.active} == wanted
+
+
+async def test_the_review_app_syncs_the_source_set_in_settings_at_start_and_then_on_schedule(
+    oruk, db_settings, aiohttp_client
+):
+    server = await oruk(sample_services(6))
+    settings = db_settings.with_overrides(directory_sync_url=server.url, directory_sync_hours=1 / 3600)
+    await aiohttp_client(create_app(settings))
+    for _ in range(100):
+        if await _count(db_settings, DirectorySync) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    syncs = await in_db(db_settings, lambda s: store.last_syncs(s, 5))
+    assert len(syncs) >= 2 and all(s.ok for s in syncs), "synced at start, then again a second later"
+    assert syncs[0].unchanged == 6 and await _count(db_settings, DirectoryService) == 6
