@@ -48,3 +48,18 @@ def test_the_benchmark_results_are_newer_than_the_hot_path():
         "a change to a turn's hot path landed after the last benchmark run: run `make bench`, "
         f"commit {RESULTS} (and the other results) and quote them in the README"
     )
+
+
+DIRECTORY_PATH = ["bot/directory/matching.py", "bot/directory/sync.py", "bot/directory/store.py", "bench/directory.py"]
+DIRECTORY_RESULTS = "bench/results/directory.md"
+
+
+def test_the_directory_figures_are_newer_than_the_code_they_time():
+    """The README's sync and matching figures (`make bench-directory`) follow the code they measure."""
+    if not (PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout: no history to compare")
+    code, figures = _last_commit_time(*DIRECTORY_PATH), _last_commit_time(DIRECTORY_RESULTS)
+    assert figures >= code, (
+        f"the directory's sync or matching changed after its last benchmark: run `make bench-directory`, commit "
+        f"{DIRECTORY_RESULTS} and quote it in the README"
+    )
