@@ -110,6 +110,10 @@ async def test_the_openapi_document_describes_the_api(client, settings):
         "/intakes/{intake_id}/status",
         "/intakes/{intake_id}/notes",
         "/intakes/{intake_id}/letter",
+        "/intakes/{intake_id}/offers",
+        "/intakes/{intake_id}/offers/{service_id}",
+        "/directory/services",
+        "/directory/services/{service_id}",
         "/teams",
     }
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
