@@ -35,6 +35,7 @@ from bot.db.engine import create_engine, session_factory
 from bot.db.migrate import upgrade
 from bot.directory import offers, store, sync
 from bot.directory.matching import Need
+from bot.intake.questions import LIFE_AREAS
 from bot.intake.summary import build_summary
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -70,19 +71,7 @@ PEOPLE: dict[str, dict[str, Any]] = {
         "wants_company": True,
     },
     "every area": {
-        "life_areas": [
-            "loneliness",
-            "activity",
-            "mental_wellbeing",
-            "money",
-            "housing",
-            "work",
-            "caring",
-            "bereavement",
-            "relationships",
-            "food",
-            "long_term_condition",
-        ],
+        "life_areas": [option.code for option in LIFE_AREAS if option.code != "other"],
         "top_areas": ["activity", "money", "loneliness"],
         "barrier_options": ["cost", "transport", "confidence", "pain_mobility", "caring_duties", "time"],
         "group_or_one_to_one": "group",

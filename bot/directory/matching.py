@@ -46,6 +46,7 @@ class Weight:
     FORMAT_MET = 1.5
     FORMAT_MISSED = -3.0  # e.g. in person only, for someone who wants phone: they may not be able to go
     FORMAT_NEAR_MISS = -1.0  # online for someone who asked for phone (or the other way): still from home
+    SUITS_THEIR_TIMES = 0.5  # runs at a time their "best times" name; never held against one that does not
     COMPANY = 3.0  # they said yes to "would you like someone to go with you the first time?"
     FREE = 2.0
     NOT_FREE = -2.0
@@ -77,6 +78,7 @@ def _word_starts(words: Iterable[str]) -> Optional[re.Pattern[str]]:
 
 
 _TOKEN = re.compile(r"[a-z][a-z']+")
+_DISTRICT_IN_TEXT = re.compile(r"\b([A-Za-z]{1,2}\d[A-Za-z\d]?)(?:\s*\d[A-Za-z]{2})?\b")
 
 
 def stem(word: str) -> str:
@@ -95,6 +97,22 @@ def stems(text: str, stopwords: frozenset[str] = frozenset()) -> set[str]:
     return {stem(w) for w in _TOKEN.findall(text.lower()) if len(w) >= 4 and w not in stopwords}
 
 
+_TIMES = {
+    "morning": re.compile(r"\bmorning|\bam\b|\bbefore (lunch|noon|12)|\bearly\b"),
+    "afternoon": re.compile(r"\bafternoon|\bpm\b|\bafter lunch|\blunch ?time"),
+    "evening": re.compile(r"\bevening|\bnight|\bafter (work|5|6|five|six)|\bteatime|\btea time"),
+    "weekend": re.compile(r"\bweekend|\bsaturday|\bsunday|\bsat\b|\bsun\b"),
+    "weekday": re.compile(r"\bweekday|\bmonday|\btuesday|\bwednesday|\bthursday|\bfriday|\bweek ?days?\b"),
+}
+_WEEKDAYS = {"MO", "TU", "WE", "TH", "FR"}
+
+
+def times_in(text: str) -> tuple[str, ...]:
+    """The times of day and week someone's words name ("weekday mornings" -> morning, weekday)."""
+    lowered = text.lower()
+    return tuple(name for name, pattern in _TIMES.items() if pattern.search(lowered))
+
+
 @dataclass(frozen=True)
 class Need:
     """What an intake says that matching reads."""
@@ -108,6 +126,7 @@ class Need:
     access_words: str = ""
     enjoys: str = ""
     own_words: str = ""
+    times: tuple[str, ...] = ()  # from their best times: morning, afternoon, evening, weekday, weekend
     near: str = ""
 
     @classmethod
@@ -140,7 +159,8 @@ class Need:
                     strengths.get("enjoys"),
                 )
             ).lower(),
-            near=near.strip(),
+            times=times_in(str((summary.get("about") or {}).get("contact_times") or "")),
+            near=near.strip() or str(preferences.get("home_area") or "").strip(),
         )
 
 
@@ -279,6 +299,11 @@ class DirectoryIndex:
         )
         self._mode = {m: column(m in (r.features.get("modes") or ()) for r in rows) for m in MODE_WORDS}
         self._modes_known = column(bool(r.features.get("modes")) for r in rows)
+        self._time = {
+            t: column(t in (r.features.get("times") or ()) for r in rows) for t in ("morning", "afternoon", "evening")
+        }
+        self._time["weekend"] = column(bool({"SA", "SU"} & set(r.features.get("days") or ())) for r in rows)
+        self._time["weekday"] = column(bool(_WEEKDAYS & set(r.features.get("days") or ())) for r in rows)
         self._barrier_words = {b: column(b in r.eases for r in rows) for b in self._barrier_specs}
         self._audience = {a: column(a in r.specific for r in rows) for a in self._audiences}
         self._by_stem: dict[str, list[int]] = defaultdict(list)
@@ -305,9 +330,21 @@ class DirectoryIndex:
         return len(self.services)
 
     def _place(self, near: str) -> tuple[Optional[str], Optional[str], Optional[Sequence[float]]]:
-        """The person's district, town and a point for it (the middle of the directory's venues there)."""
+        """The person's district, town and a point for it (the middle of the directory's venues there).
+
+        `near` is what the link worker typed or what the person answered ("QW3", "QW3 4HT", "I live in
+        Hollins, QW3"): a postcode district is looked for anywhere in it (one the directory knows, in
+        a sentence), else a town or area the directory serves, else the words as they are.
+        """
         code = outward_code(near)
-        town = None if code else (near.lower() or None)
+        if code is None:
+            known = [c.upper() for c in _DISTRICT_IN_TEXT.findall(near) if c.upper() in self._by_district]
+            code = known[0] if known else None
+        town = None
+        if code is None:
+            lowered = f" {' '.join(_TOKEN.findall(near.lower()))} "
+            served = [t for t in self._by_town if t and f" {t} " in lowered]
+            town = max(served, key=len) if served else (near.lower().strip() or None)
         points = self._district_points.get(code or "") or []
         point = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) if points else None
         return code, town, point
@@ -479,6 +516,14 @@ class DirectoryIndex:
                 return [], [f"Not offered {MODE_WORDS[fmt]} ({offered} only)"]
 
             parts.append(_Part(points, say_format))
+        if need.times:
+            suits = np.any([self._time[t] for t in need.times], axis=0)
+
+            def say_times(p: int) -> tuple[list[str], list[str]]:
+                when = [t for t in need.times if self._time[t][p]]
+                return [f"At a time they said suits them ({', '.join(when)})"], []
+
+            parts.append(_Part(np.where(suits, Weight.SUITS_THEIR_TIMES, 0.0), say_times))
         if need.wants_company:
             parts.append(
                 _Part(

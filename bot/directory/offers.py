@@ -107,5 +107,6 @@ async def offers_for(
     rows = await store.services(session, (d.service_id for d in decisions))
     decided = [Decided.of(d, rows[d.service_id]) for d in decisions]
     unsuitable = [d.service_id for d in decisions if d.status == OfferStatus.NOT_SUITABLE]
-    suggestions = index.suggest(Need.from_summary(summary, clean_near(near)), exclude=unsuitable)
-    return Offers(clean_near(near), suggestions, decided, len(index))
+    need = Need.from_summary(summary, clean_near(near))  # what the link worker typed, else the person's answer
+    suggestions = index.suggest(need, exclude=unsuitable)
+    return Offers(clean_near(need.near), suggestions, decided, len(index))

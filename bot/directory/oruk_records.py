@@ -151,10 +151,14 @@ def _locations(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     ]
 
 
-def _schedule(record: Mapping[str, Any]) -> tuple[list[str], bool, bool, list[str], str]:
-    """Days, evening?, weekend?, attending types and the schedules' own words."""
+def _hour(text: str) -> Optional[int]:
+    return int(text[:2]) if text[:2].isdigit() else None
+
+
+def _schedule(record: Mapping[str, Any]) -> tuple[list[str], list[str], list[str], str]:
+    """Days, parts of the day (morning, afternoon, evening), attending types and the schedules' own words."""
     days: set[str] = set()
-    evening = weekend = False
+    parts: set[str] = set()
     attending: list[str] = []
     words: list[str] = []
     for item in _items(record, "schedules"):
@@ -162,13 +166,16 @@ def _schedule(record: Mapping[str, Any]) -> tuple[list[str], bool, bool, list[st
             day = day[-2:]
             if day in _DAYS:
                 days.add(day)
-        closes, opens = str(item.get("closes_at") or ""), str(item.get("opens_at") or "")
-        if closes[:2].isdigit() and int(closes[:2]) >= 18 or opens[:2].isdigit() and int(opens[:2]) >= 17:
-            evening = True
+        opens, closes = _hour(str(item.get("opens_at") or "")), _hour(str(item.get("closes_at") or ""))
+        if opens is not None:
+            until = closes if closes is not None and closes > opens else opens + 1
+            parts.update(name for name, (start, end) in _PARTS.items() if opens < end and until > start)
         attending.append(str(item.get("attending_type") or ""))
         words.append(str(item.get("description") or ""))
-    weekend = bool(days & {"SA", "SU"})
-    return [d for d in _DAYS if d in days], evening, weekend, attending, " ".join(words)
+    return [d for d in _DAYS if d in days], [p for p in _PARTS if p in parts], attending, " ".join(words)
+
+
+_PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
 
 
 def features(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -176,7 +183,7 @@ def features(record: Mapping[str, Any]) -> dict[str, Any]:
     given = record.get("organization")
     organisation: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
     locations = _locations(record)
-    days, evening, weekend, attending, schedule_words = _schedule(record)
+    days, parts, attending, schedule_words = _schedule(record)
     accessibility = [
         str(a.get("description") or a.get("details") or a.get("accessibility") or "").strip()
         for location in locations
@@ -216,8 +223,9 @@ def features(record: Mapping[str, Any]) -> dict[str, Any]:
         "step_free": _has(_STEP_FREE, _words(text, *accessibility)) or None,
         "accessibility": [a for a in accessibility if a],
         "days": days,
-        "evening": evening,
-        "weekend": weekend,
+        "times": parts,
+        "evening": "evening" in parts,
+        "weekend": bool(set(days) & {"SA", "SU"}),
         "areas": sorted({str(a.get("name") or "").strip().lower() for a in _items(record, "service_areas")} - {""}),
         "places": sorted(
             ({str(a.get("city") or "").strip().lower() for a in addresses} - {""})

@@ -689,6 +689,11 @@ def top_area_numbers(answers: Mapping[str, object]) -> tuple[int, ...]:
     return tuple(LIFE_AREAS.index(o) + 1 for o in top_area_options(answers))
 
 
+def _may_meet_in_person(a: Mapping[str, object]) -> bool:
+    """Where they live matters for offers they would go to: not asked of someone meeting by phone or online only."""
+    return a.get("meeting_format") not in ("phone", "online")
+
+
 def _not_english(a: Mapping[str, object]) -> bool:
     language = a.get("language")
     return isinstance(language, str) and language not in ("english", SKIPPED)
@@ -738,6 +743,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("barrier_options", "barriers", "multi", optional=True, options=BARRIERS, label="Barriers"),
     Question("group_or_one_to_one", "preferences", "choice", options=GROUP_OR_ONE, label="Group or one-to-one"),
     Question("meeting_format", "preferences", "choice", options=MEETING_FORMATS, label="How to meet"),
+    Question("home_area", "preferences", "text", optional=True, applies=_may_meet_in_person, label="Town or area"),
     Question(
         "wants_company",
         "preferences",

@@ -98,6 +98,7 @@ def build_summary(
         "preferences": {
             "group_or_one_to_one": _value(answers, "group_or_one_to_one"),
             "meeting_format": _value(answers, "meeting_format"),
+            "home_area": _verbatim(answers, "home_area"),
             "wants_someone_to_go_with_them": _value(answers, "wants_company"),
             "accessibility_needs": _verbatim(answers, "accessibility_needs"),
             "language": _value(answers, "language"),

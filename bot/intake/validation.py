@@ -61,6 +61,7 @@ _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
     "preferred_name": ("name",),
     "contact_method": ("contact", "phone", "number", "email", "e-mail", "text me", "how to reach"),
     "contact_times": ("times", "time", "best time", "when to call"),
+    "home_area": ("town", "postcode", "where i live", "my area"),
     "gp_practice": ("gp practice", "practice", "gp", "surgery"),
     "nhs_number": ("nhs number", "nhs no"),
     "referral_code": ("referral", "code"),

@@ -15,7 +15,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import AsyncIterator, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Optional
 
 import aiohttp_jinja2
 import jinja2
@@ -130,24 +130,35 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
+async def _every(seconds: float, work: Callable[[], Awaitable[object]], what: str, first_wait: float = 0.0) -> None:
+    """Run `work` (after `first_wait`) and then every `seconds`; a failure is logged by its kind, and tried again."""
+    await asyncio.sleep(first_wait)
+    while True:
+        try:
+            await work()
+        except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
+            log.error("%s failed: %s", what, type(error).__name__)
+        await asyncio.sleep(seconds)
+
+
+@contextlib.asynccontextmanager
+async def _in_background(job: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """`job` runs while the app does, and is cancelled when it stops."""
+    task = asyncio.create_task(job)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def _reconcile_flags(app: web.Application) -> AsyncIterator[None]:
     """Raise the flag of any disclosure recorded without one, at start-up and then every few seconds."""
     settings = app[settings_key]
     reconciler = Reconciler(app[db_key], settings.spool_path)
-
-    async def every_interval() -> None:
-        while True:
-            try:
-                await reconciler.run_once()
-            except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
-                log.error("reconciling flags failed: %s", type(error).__name__)
-            await asyncio.sleep(settings.reconcile_seconds)
-
-    task = asyncio.create_task(every_interval())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    async with _in_background(_every(settings.reconcile_seconds, reconciler.run_once, "reconciling flags")):
+        yield
 
 
 async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
@@ -155,22 +166,14 @@ async def _purge_daily(app: web.Application) -> AsyncIterator[None]:
     settings = app[settings_key]
     retention = Retention.from_settings(settings)
 
-    async def every_interval() -> None:
-        await asyncio.sleep(min(60.0, settings.purge_hours * 3600))
-        while True:
-            try:
-                async with app[db_key]() as session, session.begin():
-                    counts = await purge(session, retention)
-                log.info("retention purge: %d records deleted", counts.total)
-            except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
-                log.error("retention purge failed: %s", type(error).__name__)
-            await asyncio.sleep(settings.purge_hours * 3600)
+    async def purge_once() -> None:
+        async with app[db_key]() as session, session.begin():
+            counts = await purge(session, retention)
+        log.info("retention purge: %d records deleted", counts.total)
 
-    task = asyncio.create_task(every_interval())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    every = settings.purge_hours * 3600
+    async with _in_background(_every(every, purge_once, "retention purge", first_wait=min(60.0, every))):
+        yield
 
 
 async def _push_fhir(app: web.Application) -> AsyncIterator[None]:
@@ -194,21 +197,13 @@ async def _directory(app: web.Application) -> AsyncIterator[None]:
         return
     how = Fetch(token=settings.directory_sync_token)
 
-    async def every_interval() -> None:
-        while True:
-            try:
-                outcome = await sync_directory(app[db_key], settings.directory_sync_url, how)
-                if not outcome.ok:
-                    log.error("directory sync failed, nothing changed: %s", outcome.error)
-            except Exception as error:  # noqa: BLE001 - the database may be down: try again next time
-                log.error("directory sync failed: %s", type(error).__name__)
-            await asyncio.sleep(settings.directory_sync_hours * 3600)
+    async def sync_once() -> None:
+        outcome = await sync_directory(app[db_key], settings.directory_sync_url, how)
+        if not outcome.ok:
+            log.error("directory sync failed, nothing changed: %s", outcome.error)
 
-    task = asyncio.create_task(every_interval())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    async with _in_background(_every(settings.directory_sync_hours * 3600, sync_once, "directory sync")):
+        yield
 
 
 def create_app(settings: Settings) -> web.Application:

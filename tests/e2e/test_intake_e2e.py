@@ -36,6 +36,7 @@ def test_mrs_c_intake_reaches_the_queue_with_her_barriers_and_wish_for_company(s
     summary = summary if isinstance(summary, dict) else json.loads(summary)
     assert summary["barriers"]["in_their_words"] == MRS_C_BARRIERS
     assert summary["preferences"]["wants_someone_to_go_with_them"] is True
+    assert summary["preferences"]["home_area"] == "QW3", "where she lives, for offers near her"
     assert summary["what_matters"] == "I want to lose weight and keep my blood pressure down"
     assert summary["wellbeing_ons4"] == {"life_satisfaction": 6, "worthwhile": 7, "happy": 7, "anxious": 4}
     assert "activity" in summary["life_areas"]["chosen"]

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.directory.matching import DirectoryIndex, Need, Weight, stem
+from bot.directory.matching import DirectoryIndex, Need, Weight, stem, times_in
 from bot.directory.oruk_records import features
 from bot.directory.sync import SAMPLE
+from bot.intake.questions import next_question, required_slots
 from bot.intake.summary import build_summary
 
 
@@ -179,3 +180,69 @@ def test_matching_one_intake_against_ten_thousand_services_is_quick(sample):
     assert (
         offers and took < 0.1
     )  # bench/directory.py measures it (a few ms); this catches a return to per-service Python
+
+
+def test_the_town_or_area_they_gave_is_used_when_the_link_worker_types_none(sample):
+    answered = _summary(
+        life_areas=["activity"], top_areas=["activity"], meeting_format="in_person", home_area="I live in QW3, Hollins"
+    )
+    need = Need.from_summary(answered)
+    assert need.near == "I live in QW3, Hollins"
+    offers = sample.suggest(need)
+    assert any("km from QW3" in " ".join(o.reasons + o.cautions) for o in offers)
+    typed = Need.from_summary(answered, "QW1")
+    assert typed.near == "QW1", "what the link worker types wins"
+
+
+@pytest.mark.parametrize(
+    "said, district, town",
+    [
+        ("QW3 4HT", "QW3", None),
+        ("qw3", "QW3", None),
+        ("I'm in QW5 near the park", "QW5", None),
+        ("Hollins", None, "hollins"),
+        ("I live in Wyvernbury town centre", None, "wyvernbury"),
+        ("somewhere else", None, "somewhere else"),
+    ],
+)
+def test_a_place_is_read_from_what_people_say(sample, said, district, town):
+    code, found_town, point = sample._place(said)
+    assert (code, found_town) == (district, town)
+    assert (point is not None) == (district is not None)
+
+
+@pytest.mark.parametrize("how, asked", [("in_person", True), ("any", True), ("phone", False), ("online", False)])
+def test_the_intake_asks_where_they_live_only_of_people_who_may_go_somewhere(how, asked):
+    slots = required_slots({"meeting_format": how})
+    assert ("home_area" in slots) is asked
+    if asked:
+        assert slots.index("home_area") == slots.index("meeting_format") + 1
+        before = {key: "x" for key in slots[: slots.index("home_area")]}
+        assert next_question({**before, "meeting_format": how}) == "home_area"
+
+
+@pytest.mark.parametrize(
+    "said, times",
+    [
+        ("weekday mornings", ("morning", "weekday")),
+        ("after work, or Saturdays", ("evening", "weekend")),
+        ("any time", ()),
+        ("afternoons are best", ("afternoon",)),
+    ],
+)
+def test_their_best_times_are_read(said, times):
+    assert times_in(said) == times
+
+
+def test_a_service_at_a_time_that_suits_them_is_preferred_and_says_so():
+    index = DirectoryIndex(
+        [
+            (1, _service("Morning walk", terms=["walking"], times=["morning"], days=["TU"])),
+            (2, _service("Evening walk", terms=["walking"], times=["evening"], days=["TU"])),
+            (3, _service("Walk, times not given", terms=["walking"])),
+        ]
+    )
+    offers = index.suggest(Need(top_areas=("activity",), times=("evening",)))
+    assert [o.service_id for o in offers] == [2, 1, 3]
+    assert "At a time they said suits them (evening)" in offers[0].reasons
+    assert offers[1].score == offers[2].score == Weight.TOP_AREA, "never held against one that does not"

@@ -11,6 +11,7 @@ import pytest
 from bot.directory.matching import DirectoryIndex
 from bot.directory.oruk_records import features, outward_code, problems, services_in
 from bot.directory.sync import SAMPLE
+from bot.intake.questions import LIFE_AREAS
 
 MINIMAL = {"id": "0b7b2b5e-7d1c-4d43-9a5c-3f1f1f4b2a10", "name": "Advice", "status": "active"}
 
@@ -124,19 +125,7 @@ def test_the_sample_directory_is_valid_fictional_and_covers_every_life_area():
     assert len({s["id"] for s in services}) == len(services)
     index = DirectoryIndex((i, features(s)) for i, s in enumerate(services))
     per_area = Counter(area for s in index.services.values() for area in s.listed)
-    wanted = [
-        "loneliness",
-        "activity",
-        "mental_wellbeing",
-        "money",
-        "housing",
-        "work",
-        "caring",
-        "bereavement",
-        "relationships",
-        "food",
-        "long_term_condition",
-    ]
+    wanted = [option.code for option in LIFE_AREAS if option.code != "other"]
     assert all(per_area[area] >= 4 for area in wanted), per_area
     text = json.dumps(services)
     assert "(fictional)" in text and "example.org" in text
