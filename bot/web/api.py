@@ -561,9 +561,11 @@ async def get_offers(request: web.Request) -> web.Response:
         return _error(400, f"unknown query parameter(s): {', '.join(unknown)}")
     async with request.app[db_key]() as session, session.begin():
         found = await read.detail(session, intake_id, request["user"], source(request), via="api offers")
-        if found is None:
-            return _error(404, "no such intake")
-        offers = await directory.intake_offers(request, session, intake_id, found.summary)
+    if found is None:
+        return _error(404, "no such intake")
+    offers = await directory.summary_offers(request, intake_id, found.summary)
+    if offers is None:
+        return _error(503, "the offers could not be worked out just now: try again in a minute")
     return web.json_response(offers.as_json())
 
 

@@ -7,8 +7,9 @@ every signed-in member of staff and are not audited; a decision on an intake's o
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from bot.web.errors import http_error
 from bot.web.security import db_key, source
 
 index_key = web.AppKey("directory_index", offers.IndexCache)
+log = logging.getLogger(__name__)
 MODES = {"in_person": "In person", "phone": "By phone", "online": "Online"}
 PER_PAGE = 25
 MAX_QUERY_CHARS = 100
@@ -173,6 +175,16 @@ def _number(request: web.Request, name: str) -> int:
         return int(request.match_info[name])
     except ValueError:
         raise web.HTTPNotFound() from None
+
+
+async def summary_offers(request: web.Request, intake_id: int, summary: Mapping[str, Any]) -> Optional[offers.Offers]:
+    """The summary page's offers, in a transaction of their own: a fault here never costs the page its summary."""
+    try:
+        async with _session(request) as session:
+            return await intake_offers(request, session, intake_id, summary)
+    except Exception as error:  # noqa: BLE001 - offers help the link worker; the summary must still show
+        log.error("offers for a summary page failed: %s", type(error).__name__)
+        return None
 
 
 async def intake_offers(

@@ -132,7 +132,10 @@ PATHS: dict[str, dict[str, Any]] = {
                     "schema": {"type": "string", "maxLength": 40},
                 },
             ],
-            "responses": {"200": _json("the offers", "Offers")},
+            "responses": {
+                "200": _json("the offers", "Offers"),
+                "503": _json("the offers could not be worked out just now (the intake itself is fine)", "Error"),
+            },
         }
     },
     "/intakes/{intake_id}/offers/{service_id}": {

@@ -244,9 +244,9 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
         colleagues = await auth.list_users(session) if request["user"].is_admin else []
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
         fhir_push = await push.of_intake(session, intake_id)
-        offers = await directory.intake_offers(request, session, intake_id, detail.summary) if detail else None
     if detail is None:
         raise web.HTTPNotFound()
+    offers = await directory.summary_offers(request, intake_id, detail.summary)
     message = MESSAGES.get(request.query.get("m", ""))
     error = None
     if request.query.get("m") == "taken":

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bench.oruk_server import FakeOrukServer
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Intake
+from bot.directory import offers as offers_module
 from bot.directory import store, sync
 from bot.directory.models import DirectoryService, OfferDecision
 from bot.retention import rights
@@ -240,3 +241,19 @@ async def test_the_command_line_syncs_shows_status_and_offers(settings, tmp_path
     shown = await asyncio.to_thread(whatmatters, settings, "directory", "offers", reference, "--near", "QW3")
     assert "Gentle Strolls for Beginners" in shown and "+ Someone can go with them the first time" in shown
     assert [a for _, a, _ in await audit_actions(settings, intake_id)] == ["intake.view_summary"]
+
+
+async def test_a_fault_in_the_offers_never_costs_the_summary(client, settings, world, monkeypatch):
+    async def broken(self, session):
+        raise RuntimeError("the index could not be built")
+
+    monkeypatch.setattr(offers_module.IndexCache, "get", broken)
+    await sign_in(client, "lw@example.org")
+    reply = await client.get(f"/intakes/{world}")
+    page = await reply.text()
+    assert reply.status == 200 and "Possible offers could not be worked out just now" in page
+    assert "Carol" in page and "I want to lose weight" in page
+    assert "intake.view_summary" in [a for _, a, _ in await audit_actions(settings, world)]
+    headers = await _token(settings, "lw@example.org")
+    reply = await client.get(f"/api/v1/intakes/{world}/offers", headers=headers)
+    assert reply.status == 503 and "try again" in (await reply.json())["error"]
