@@ -201,6 +201,8 @@ async def _directory(app: web.Application) -> AsyncIterator[None]:
         outcome = await sync_directory(app[db_key], settings.directory_sync_url, how)
         if not outcome.ok:
             log.error("directory sync failed, nothing changed: %s", outcome.error)
+        async with app[db_key]() as session:  # the matching index, built now rather than on a summary page
+            await app[directory.index_key].get(session)
 
     async with _in_background(_every(settings.directory_sync_hours * 3600, sync_once, "directory sync")):
         yield

@@ -72,13 +72,23 @@ class DirectoryQuery:
         return "?" + urlencode({k: v for k, v in values.items() if v not in ("", None, 1) or k == "page" and v != 1})
 
 
+def shown_areas(index: DirectoryIndex, service_id: int) -> list[str]:
+    """The life areas the page and API give for a service: its taxonomy's, or with none, those its words name.
+
+    (Matching weighs an area only its description mentions at half; listing it beside the taxonomy's
+    would show a food bank that mentions families as one for relationships.)
+    """
+    indexed = index.services.get(service_id)
+    return sorted(indexed.listed or indexed.areas) if indexed else []
+
+
 def search(index: DirectoryIndex, wanted: DirectoryQuery) -> tuple[int, list[tuple[int, Mapping[str, Any]]]]:
     """Active services matching the filters, by name: (how many in all, this page's (id, features))."""
     words = wanted.q.lower().split()
-    ids = index.by_area.get(wanted.area, []) if wanted.area else index.services.keys()
     found = []
-    for service_id in ids:
-        indexed = index.services[service_id]
+    for service_id, indexed in index.services.items():
+        if wanted.area and wanted.area not in shown_areas(index, service_id):
+            continue
         f = indexed.features
         if wanted.mode and wanted.mode not in (f.get("modes") or ()):
             continue
@@ -96,14 +106,14 @@ def search(index: DirectoryIndex, wanted: DirectoryQuery) -> tuple[int, list[tup
     return len(found), found[start : start + wanted.per_page]
 
 
-def service_json(service_id: int, f: Mapping[str, Any], areas: Mapping[str, str]) -> dict[str, Any]:
+def service_json(service_id: int, f: Mapping[str, Any], areas: list[str]) -> dict[str, Any]:
     return {
         "id": service_id,
         "name": f.get("name"),
         "organisation": f.get("organisation") or None,
         "description": f.get("description") or None,
-        "life_areas": sorted(areas),
-        "life_area_names": [AREA_LABELS[a] for a in sorted(areas)],
+        "life_areas": areas,
+        "life_area_names": [AREA_LABELS[a] for a in areas],
         "free": f.get("free"),
         "cost": f.get("cost") or None,
         "modes": list(f.get("modes") or ()),
@@ -134,7 +144,7 @@ async def listing(request: web.Request, wanted: DirectoryQuery) -> dict[str, Any
         "first_page": wanted.page == 1,
         "last_page": wanted.page >= pages,
         "empty": total == 0,
-        "contents": [service_json(i, f, index.services[i].areas) for i, f in rows],
+        "contents": [service_json(i, f, shown_areas(index, i)) for i, f in rows],
     }
 
 
@@ -162,7 +172,7 @@ async def service_page(request: web.Request) -> web.StreamResponse:
         except DomainError as error:
             raise http_error(error) from error
         index = await request.app[index_key].get(session)
-    areas = index.services[service_id].areas if service_id in index.services else {}
+    areas = shown_areas(index, service_id)
     return page(
         request,
         "service.html",
@@ -225,5 +235,5 @@ async def service_document(request: web.Request, service_id: int) -> dict[str, A
     async with _session(request) as session:
         row = await store.service(session, service_id)
         index = await request.app[index_key].get(session)
-    areas = index.services[service_id].areas if service_id in index.services else {}
+    areas = shown_areas(index, service_id)
     return {**service_json(row.id, row.features, areas), "active": row.active, "record": row.record}

@@ -13,6 +13,7 @@ from bot.directory.oruk_records import features
 from bot.directory.sync import SAMPLE
 from bot.intake.questions import next_question, required_slots
 from bot.intake.summary import build_summary
+from bot.web.directory import DirectoryQuery, search, shown_areas
 
 
 def _summary(**answers: Any) -> dict[str, Any]:
@@ -246,3 +247,16 @@ def test_a_service_at_a_time_that_suits_them_is_preferred_and_says_so():
     assert [o.service_id for o in offers] == [2, 1, 3]
     assert "At a time they said suits them (evening)" in offers[0].reasons
     assert offers[1].score == offers[2].score == Weight.TOP_AREA, "never held against one that does not"
+
+
+def test_the_areas_shown_for_a_service_are_its_taxonomys_and_its_words_only_without_one():
+    index = DirectoryIndex(
+        [
+            (1, _service("Food bank", terms=["food banks"], text="food bank for families in need")),
+            (2, _service("Family cafe", text="a cafe for families")),
+        ]
+    )
+    assert shown_areas(index, 1) == ["food"], "not relationships, which only its words mention"
+    assert shown_areas(index, 2) == ["relationships"]
+    found = {area: [i for i, _ in search(index, DirectoryQuery(area=area))[1]] for area in ("food", "relationships")}
+    assert found == {"food": [1], "relationships": [2]}
