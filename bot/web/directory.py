@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.directory import offers, store
-from bot.directory.matching import AREA_LABELS, DirectoryIndex
+from bot.directory.matching import AREA_LABELS, MODE_WORDS, DirectoryIndex
 from bot.errors import DomainError, Kind, not_found
 from bot.queue import read
 from bot.web.errors import http_error
@@ -23,7 +23,7 @@ from bot.web.security import db_key, source
 
 index_key = web.AppKey("directory_index", offers.IndexCache)
 log = logging.getLogger(__name__)
-MODES = {"in_person": "In person", "phone": "By phone", "online": "Online"}
+MODES = {code: words.capitalize() for code, words in MODE_WORDS.items()}  # "By phone", as a heading says it
 PER_PAGE = 25
 MAX_QUERY_CHARS = 100
 
@@ -69,7 +69,8 @@ class DirectoryQuery:
             "page": self.page,
         }
         values.update(changes)
-        return "?" + urlencode({k: v for k, v in values.items() if v not in ("", None, 1) or k == "page" and v != 1})
+        kept = {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+        return "?" + urlencode(kept)
 
 
 def shown_areas(index: DirectoryIndex, service_id: int) -> list[str]:
