@@ -17,7 +17,7 @@ MODEL := models/whatmatters.tar.gz
 export PYTHONUNBUFFERED := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe readers-probe bench bench-directory constraints clean
+.PHONY: run run-production test unit lint format profile install chromium setup model validate test-stories pytest nlu-eval risk-probe converse-probe readers-probe followup-probe bench bench-directory constraints clean
 
 # The production profile on this machine's PostgreSQL and Redis (override to point elsewhere).
 PROD_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -131,6 +131,11 @@ risk-probe: setup
 readers-probe: $(INSTALLED)
 	@echo "[make] answer readers on the blind development set (bench/readers/dev.yml)..."
 	@$(PY) -m bench.readers_probe --quiet
+
+# The follow-up's readers and risk reader on replies written blind (bench/followup/blind.yml).
+followup-probe: setup
+	@echo "[make] the follow-up probe: replies nobody here wrote; figures in bench/results/followup_probe.json..."
+	@$(PY) -m bench.followup_probe --quiet
 
 converse-probe: setup
 	@echo "[make] held-out conversation probe (bench/converse/personas.yml) against the real system..."

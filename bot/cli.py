@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     close.add_argument("--outcome", required=True, choices=list(OUTCOMES))
     close.add_argument("--offered", help="what was offered, for the letter to the GP practice")
     close.add_argument("--taken-up", help="what the person took up, for the letter")
+    close.add_argument(
+        "--no-follow-up", action="store_true", help="the person would rather not have the wellbeing follow-up"
+    )
 
     intake = commands.add_parser("intake", help="one intake")
     intake_commands = intake.add_subparsers(dest="intake_command", required=True)
@@ -80,6 +83,7 @@ COMMAND_MODULES = (
     "bot.fhir.cli",
     "bot.teams.cli",
     "bot.directory.cli",
+    "bot.outcomes.cli",
 )
 """Modules that add their own subcommands (register) and run them (handle)."""
 
@@ -172,7 +176,8 @@ def _queue_close(settings: Any, args: argparse.Namespace) -> int:
 
     async def work(session: Any) -> None:
         intake_id = await _find(session, args.id)
-        await change.close(session, intake_id, cli_staff(), args.outcome, "cli", args.offered, args.taken_up)
+        weeks = None if args.no_follow_up else settings.followup_weeks
+        await change.close(session, intake_id, cli_staff(), args.outcome, "cli", args.offered, args.taken_up, weeks)
 
     done, _ = _refusal_or(settings, work, "queue close")
     if done:

@@ -90,6 +90,27 @@ class Settings:
     directory_sync_url: str = ""
     directory_sync_token: str = ""  # sent as "Authorization: Bearer ..." when set
     directory_sync_hours: float = 24.0
+    # Outcomes (bot/outcomes): the wellbeing follow-up, this many weeks after an item is closed as
+    # supported, sent when due by the review app (it looks every FOLLOWUP_POLL_SECONDS); its web
+    # link works for FOLLOWUP_LINK_DAYS after it is sent.
+    followup_weeks: float = 12.0
+    followup_poll_seconds: float = 300.0
+    followup_link_days: int = 28
+    # E-mail (bot/mail): off unless smtp_host is set. security: starttls, ssl (implicit TLS) or none.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = ""
+    mail_retry_base_seconds: float = 30.0
+    mail_retry_max_seconds: float = 1800.0
+    mail_give_up_hours: float = 72.0
+    mail_poll_seconds: float = 15.0
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host and self.mail_from)
 
     @property
     def sms_enabled(self) -> bool:
@@ -182,6 +203,8 @@ class Settings:
                 + LIMIT_FIELDS
                 + FHIR_FIELDS
                 + DIRECTORY_FIELDS
+                + OUTCOME_FIELDS
+                + MAIL_FIELDS
             },
         }
 
@@ -208,6 +231,19 @@ FHIR_FIELDS = (
     "fhir_poll_seconds",
 )
 DIRECTORY_FIELDS = ("directory_sync_url", "directory_sync_token", "directory_sync_hours")
+OUTCOME_FIELDS = ("followup_weeks", "followup_poll_seconds", "followup_link_days")
+MAIL_FIELDS = (
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_username",
+    "smtp_password",
+    "mail_from",
+    "mail_retry_base_seconds",
+    "mail_retry_max_seconds",
+    "mail_give_up_hours",
+    "mail_poll_seconds",
+)
 SMS_FIELDS = (
     "sms_provider",
     "sms_public_url",
@@ -277,6 +313,13 @@ def load_settings(env_file: Optional[Path] = None, environ: Optional[Mapping[str
         session_idle_minutes=max(1, int(get("SESSION_IDLE_MINUTES", defaults.session_idle_minutes))),
         **{
             name: type(getattr(defaults, name))(get(name.upper(), getattr(defaults, name)))
-            for name in SMS_FIELDS + SAFETY_FIELDS + RETENTION_FIELDS + LIMIT_FIELDS + FHIR_FIELDS + DIRECTORY_FIELDS
+            for name in SMS_FIELDS
+            + SAFETY_FIELDS
+            + RETENTION_FIELDS
+            + LIMIT_FIELDS
+            + FHIR_FIELDS
+            + DIRECTORY_FIELDS
+            + OUTCOME_FIELDS
+            + MAIL_FIELDS
         },
     ).with_overrides(sms_provider=get("SMS_PROVIDER", "").strip().lower())

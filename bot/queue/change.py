@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Intake, QueueItem, QueueStatus, utcnow
 from bot.errors import conflict, forbidden, invalid, not_found
+from bot.outcomes import followups
 from bot.queue import audit
 from bot.queue.entry import take
 from bot.review.auth import Staff, find_user
@@ -100,6 +101,8 @@ async def assign(
     target = await find_user(session, to_email)
     if target is None or not target.active:
         raise invalid("There is no active account with that e-mail address.")
+    if target.role == Role.MANAGER:
+        raise invalid(f"{target.email} is a manager: managers see the figures, never a person's item.")
     item, team_id = await _item_and_team(session, intake_id, who)
     if item.status == QueueStatus.CLOSED:
         raise conflict("This item is closed.")
@@ -131,7 +134,8 @@ async def mark_contacted(session: AsyncSession, intake_id: int, who: Staff, sour
     await session.execute(
         update(QueueItem)
         .where(QueueItem.id == item.id)
-        .values(status=QueueStatus.CONTACTED, contacted_at=now, updated_at=now)
+        # The first contact stays: it is when the person first heard from the team (the dashboard's wait).
+        .values(status=QueueStatus.CONTACTED, contacted_at=func.coalesce(QueueItem.contacted_at, now), updated_at=now)
     )
     await audit.record(session, who.email, "queue.contacted", intake_id=intake_id, source=source)
 
@@ -152,10 +156,13 @@ async def close(
     source: Optional[str] = None,
     offered: Optional[str] = None,
     taken_up: Optional[str] = None,
+    follow_up_weeks: Optional[float] = None,
 ) -> None:
     """Close with an outcome and, for the letter to the GP practice, what was offered and what they took up.
 
     The audit event counts the characters of those two; their words stay out of the audit trail.
+    A person supported (a plan agreed) is followed up after `follow_up_weeks` (None: not followed up,
+    as when they said they would rather not be), by text or e-mail as they chose (bot.outcomes).
     """
     if outcome not in OUTCOMES:
         raise invalid("Choose an outcome.")
@@ -178,6 +185,9 @@ async def close(
     )
     detail = {"outcome": outcome, "offered_chars": len(offered or ""), "taken_up_chars": len(taken_up or "")}
     await audit.record(session, who.email, "queue.close", intake_id=intake_id, source=source, detail=detail)
+    if outcome == followups.SUPPORTED and follow_up_weeks is not None:
+        intake = (await session.execute(select(Intake).where(Intake.id == intake_id))).scalar_one()
+        await followups.schedule(session, intake, who.email, follow_up_weeks, source)
 
 
 async def change_status(
@@ -189,6 +199,7 @@ async def change_status(
     source: Optional[str] = None,
     offered: Optional[str] = None,
     taken_up: Optional[str] = None,
+    follow_up_weeks: Optional[float] = None,
 ) -> None:
     """One entry point for the API: claimed (claim), new (release), contacted, closed (with outcome, and
     optionally what was offered and what they took up)."""
@@ -203,7 +214,7 @@ async def change_status(
     elif status == QueueStatus.CLOSED:
         if not outcome:
             raise invalid(f"closing needs an outcome: one of {', '.join(OUTCOMES)}")
-        await close(session, intake_id, who, outcome, source, offered, taken_up)
+        await close(session, intake_id, who, outcome, source, offered, taken_up, follow_up_weeks)
     else:
         raise invalid(f"status must be one of: {', '.join(QueueStatus.ALL)}")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -208,7 +208,9 @@ def _pairs() -> Select:
 
 
 def _seen_by(query: Select, viewer: Staff) -> Select:
-    """Only the intakes of the viewer's teams (every intake for an admin or the system)."""
+    """Only the intakes of the viewer's teams (every intake for an admin or the system; none for a manager)."""
+    if not viewer.sees_people:
+        return query.where(false())
     if viewer.sees_every_team:
         return query
     return query.where(Intake.team_id.in_(sorted(viewer.teams or ())))

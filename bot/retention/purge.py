@@ -12,7 +12,7 @@ old: an open queue item keeps its intake and its conversation.
 - Closed queue items, with their intake: `closed_days` after closing.
 - Conversations (Rasa's events): `transcript_days` after their last event, or at
   once when their intake is purged; never while their intake is on an open item.
-- SMS outbox rows no longer waiting to go, and the inbound log: `sms_days`.
+- SMS and e-mail outbox rows no longer waiting to go, and the SMS inbound log: `sms_days`.
 - The audit trail: `audit_days`.
 """
 
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from bot.db.models import AuditEvent, Intake, IntakeStatus, QueueItem, QueueStatus, utcnow
+from bot.mail.models import MailOutbox, MailStatus
 from bot.queue import audit
 from bot.rasa import tracker
 from bot.settings import Settings
@@ -61,6 +62,7 @@ class Counts:
     conversation_events: int = 0
     sms_outbox: int = 0
     sms_inbound: int = 0
+    mail_outbox: int = 0
     audit_events: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -122,9 +124,11 @@ async def purge(
     sms_cutoff = before(retention.sms_days)
     outbox = and_(SmsOutbox.status.not_in(OutboxStatus.OPEN), SmsOutbox.updated_at < sms_cutoff)
     inbound = SmsInbound.received_at < sms_cutoff
+    mail = and_(MailOutbox.status.not_in(MailStatus.OPEN), MailOutbox.updated_at < sms_cutoff)
     audit_old = AuditEvent.at < before(retention.audit_days)
     counts.sms_outbox = await _count(session, SmsOutbox, outbox)
     counts.sms_inbound = await _count(session, SmsInbound, inbound)
+    counts.mail_outbox = await _count(session, MailOutbox, mail)
     counts.audit_events = await _count(session, AuditEvent, audit_old)
     if dry_run:
         return counts
@@ -135,6 +139,7 @@ async def purge(
     await tracker.delete_conversations(session, conversations)
     await session.execute(delete(SmsOutbox).where(outbox))
     await session.execute(delete(SmsInbound).where(inbound))
+    await session.execute(delete(MailOutbox).where(mail))
     await session.execute(delete(AuditEvent).where(audit_old))
     if counts.total:
         await audit.record(session, audit.SYSTEM, PURGED, detail=counts.as_dict())

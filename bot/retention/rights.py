@@ -25,6 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEvent, Intake, QueueItem, QueueStatus, utcnow
 from bot.errors import conflict, not_found
+from bot.intake.normalise import parse_email
+from bot.mail import store as mail_store
+from bot.mail.models import MailOutbox
+from bot.outcomes import followups
 from bot.queue import audit, read
 from bot.rasa import tracker
 from bot.review.auth import Staff
@@ -96,6 +100,8 @@ async def export(
             {"who": event.actor, "what": event.action, "at": event.at.isoformat() if event.at else None}
             for event in seen.scalars()
         ]
+        follow_up = await followups.view_of(session, intake_id)
+        document["follow_up"] = follow_up.as_json() if follow_up else None
         intakes.append(document)
     phone = None
     if person.contact is not None:
@@ -111,6 +117,15 @@ async def export(
 def export_html(document: dict[str, Any]) -> str:
     """The export as a page a person can read (every value escaped)."""
     return _TEMPLATES.get_template("export.html").render(document=document)
+
+
+async def _email_addresses(session: AsyncSession, intake_ids: list[int]) -> set[str]:
+    """The digests of the e-mail addresses the person gave in their intakes (the outbox is keyed by them)."""
+    if not intake_ids:
+        return set()
+    summaries = await session.execute(select(Intake.summary).where(Intake.id.in_(intake_ids)))
+    found = (parse_email(str(((s or {}).get("about") or {}).get("contact_detail") or "")) for s in summaries.scalars())
+    return {mail_store.address_hash(address) for address in found if address}
 
 
 async def erase(
@@ -130,7 +145,11 @@ async def erase(
         "conversation_events": await tracker.count_events(session, person.conversations),
         "phone_numbers": int(person.contact is not None),
     }
-    if person.intake_ids:  # answers, scores, flags, queue items, notes: ON DELETE CASCADE
+    addresses = await _email_addresses(session, person.intake_ids)
+    counts["emails"] = len(addresses)
+    if addresses:  # e-mails sent or waiting: their rows hold the address and the words
+        await session.execute(delete(MailOutbox).where(MailOutbox.address_hash.in_(addresses)))
+    if person.intake_ids:  # answers, scores, flags, queue items, notes, follow-ups: ON DELETE CASCADE
         await session.execute(delete(Intake).where(Intake.id.in_(person.intake_ids)))
     await tracker.delete_conversations(session, person.conversations)
     if person.contact is not None:  # its outbox and inbound rows: ON DELETE CASCADE

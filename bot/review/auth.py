@@ -58,11 +58,25 @@ class Staff:
         return self.role == Role.ADMIN
 
     @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def sees_people(self) -> bool:
+        """Whether this person may see anyone's intake: a manager sees their teams' figures, never a person."""
+        return not self.is_manager
+
+    @property
     def sees_every_team(self) -> bool:
         return self.teams is None or self.is_admin
 
-    def may_see(self, team_id: Optional[int]) -> bool:
+    def in_team(self, team_id: Optional[int]) -> bool:
+        """One of this person's teams (every team for an admin or the system)."""
         return self.sees_every_team or (team_id is not None and team_id in (self.teams or ()))
+
+    def may_see(self, team_id: Optional[int]) -> bool:
+        """Whether this person may see an intake of this team (never, for a manager)."""
+        return self.sees_people and self.in_team(team_id)
 
     @classmethod
     def system(cls, name: str) -> "Staff":
@@ -126,10 +140,13 @@ async def create_user(
     actor: str = "system",
     teams: Optional[Sequence[str]] = None,
 ) -> Staff:
-    """A new account; a link worker joins `teams` (codes), or the default team when none are named."""
+    """A new account; a link worker joins `teams` (codes), or the default team when none are named; a manager
+    joins `teams`, and must be given at least one (whose figures they see: none by default)."""
     email = normalise_email(email)
     if role not in Role.ALL:
         raise AccountError(f"role must be one of: {', '.join(Role.ALL)}")
+    if role == Role.MANAGER and not teams:
+        raise AccountError("a manager sees the figures of the teams they are in: name at least one with --team")
     if "@" not in email or len(email) > 255 or email.startswith("@") or email.endswith("@"):
         raise AccountError(f"not an e-mail address: {email!r}")
     check_strength(password)
@@ -147,7 +164,7 @@ async def create_user(
     await session.flush()
     where = "cli" if actor.startswith("cli:") else None
     await audit.record(session, actor, "user.create", source=where, detail={"email": email, "role": role})
-    if role == Role.LINK_WORKER:
+    if role in (Role.LINK_WORKER, Role.MANAGER):
         await team_store.join_on_creation(session, actor, email, teams, where)
     return _staff(user)
 

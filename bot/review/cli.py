@@ -1,6 +1,6 @@
 """`whatmatters` commands of the review app.
 
-    whatmatters user add EMAIL --role linkworker|admin [--generate-password]
+    whatmatters user add EMAIL --role linkworker|admin|manager [--team CODE ...] [--generate-password]
     whatmatters user totp EMAIL                  a new authenticator secret (admins need one to sign in)
     whatmatters user password EMAIL [--generate-password]   a new password; every session ends
     whatmatters user disable|enable EMAIL         disabling ends every session at once
@@ -50,7 +50,8 @@ def register(commands: "argparse._SubParsersAction") -> None:
         "--team",
         action="append",
         metavar="CODE",
-        help="a team the link worker joins (repeat for several); without it, the default team",
+        help="a team the link worker or manager joins (repeat for several); without it a link worker joins "
+        "the default team, and a manager must name at least one (they see its figures, never a person's intake)",
     )
 
     token = commands.add_parser("token", help="API bearer tokens")

@@ -15,13 +15,15 @@ from bot.db.models import Base, utcnow
 class Role:
     LINK_WORKER = "linkworker"
     ADMIN = "admin"
-    ALL = (LINK_WORKER, ADMIN)
-    NAMES = {LINK_WORKER: "Link worker", ADMIN: "Admin"}
+    # A service manager: sees the outcomes dashboard of their teams, never a person's intake.
+    MANAGER = "manager"
+    ALL = (LINK_WORKER, ADMIN, MANAGER)
+    NAMES = {LINK_WORKER: "Link worker", ADMIN: "Admin", MANAGER: "Manager"}
 
 
 class StaffUser(Base):
     __tablename__ = "staff_users"
-    __table_args__ = (CheckConstraint("role IN ('linkworker', 'admin')", name="ck_staff_role"),)
+    __table_args__ = (CheckConstraint("role IN ('linkworker', 'admin', 'manager')", name="ck_staff_role"),)
 
     id = Column(Integer, primary_key=True)
     email = Column(String(255), nullable=False, unique=True)

@@ -24,6 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot.intake import store as intake_store
+from bot.outcomes import answering, followups
+from bot.outcomes.models import FollowUpStatus
+from bot.outcomes.risk_reader import FollowUpRisk
+from bot.rasa.model import model_path
 from bot.rate_limit import REFUSAL, WINDOW_SECONDS, RateLimiter
 from bot.settings import Settings
 from bot.sms import store
@@ -113,6 +117,7 @@ class SmsService:
         self.limiter = RateLimiter.from_settings(settings.with_overrides(rate_address_per_minute=0))
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # per number: lock, turns using it
         self._tasks: set[asyncio.Task] = set()
+        self.read_risk = FollowUpRisk(model_path(settings.model_dir))
 
     async def webhook(self, request: WebhookRequest, ask: Ask) -> tuple[int, str, str]:
         """(HTTP status, body, content type) for one inbound webhook; the turn itself runs afterwards."""
@@ -139,6 +144,8 @@ class SmsService:
                 )
                 if inbound_id is not None and keyword == "stop":
                     cancelled = await store.opt_out(session, contact.id)
+                    for waiting in await followups.for_text_number(session, contact.sender_id):
+                        await followups.close(session, waiting.id, FollowUpStatus.DECLINED, "the number sent STOP")
                     await store.mark_inbound(session, inbound_id, "handled")
         if inbound_id is None:
             logger.info("SMS redelivery ignored (%s)", self.provider.name)
@@ -194,6 +201,23 @@ class SmsService:
         if self.sender is not None:
             self.sender.wake()
 
+    async def _follow_up(self, inbound_id: int, contact_id: int, sender_id: str, text: str) -> bool:
+        """A reply to a follow-up's text is answered by the follow-up (bot.outcomes), not the intake.
+
+        Its answer, any flag and the reply text are written in one transaction."""
+        async with self.sessions() as session:
+            async with session.begin():
+                waiting = await followups.open_by_text(session, sender_id)
+                if waiting is None:
+                    return False
+                reply = await answering.answer(session, self.settings, waiting.id, text, self.read_risk)
+                body = gsm_friendly("\n\n".join(reply.texts))
+                await store.set_options(session, contact_id, None)
+                texts = split_for_sms(body, self.settings.sms_max_segments)
+                await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", texts)
+                await store.mark_inbound(session, inbound_id, "handled")
+        return True
+
     async def _poster_code(self, session: AsyncSession, contact: Any, text: str) -> tuple[Optional[str], str]:
         """(the entry point this number starts from, the text for the bot).
 
@@ -235,6 +259,8 @@ class SmsService:
                     await store.mark_inbound(session, inbound_id, "ignored")
             return
 
+        if await self._follow_up(inbound_id, contact_id, sender_id, text):
+            return
         async with self.sessions() as session:
             async with session.begin():
                 contact = await store.get_contact(session, contact_id)

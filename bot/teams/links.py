@@ -1,4 +1,4 @@
-"""The short link a person types or scans to start from an entry point: `{site}/start/{CODE}`.
+"""The links patients open: an entry point's `{site}/start/{CODE}`, and the site itself.
 
 One function, used by the poster (and its QR code) and by the SMS invitation, so what is printed
 and what is texted are always the same address.
@@ -11,14 +11,15 @@ from urllib.parse import urlsplit
 from bot.settings import Settings
 
 
-def start_link(settings: Settings, code: str) -> str:
-    """The entry point's link on the site patients reach.
+def site(settings: Settings) -> str:
+    """The site patients reach: the one the SMS invitation links to (SMS_INVITE_URL, whatever its
+    path or query), else this app's own address. A poster or a follow-up must never carry an
+    address people outside cannot open when a public one is set."""
+    public = urlsplit(settings.sms_invite_url.strip())
+    base = f"{public.scheme}://{public.netloc}" if public.scheme and public.netloc else ""
+    return base or f"http://{settings.web_host}:{settings.web_port}"
 
-    That site is the one the SMS invitation links to (SMS_INVITE_URL, whatever its path or
-    query), else this app's own address, as for invitations: a poster must never print an
-    address people outside cannot open when a public one is set.
-    """
-    site = urlsplit(settings.sms_invite_url.strip())
-    base = f"{site.scheme}://{site.netloc}" if site.scheme and site.netloc else ""
-    base = base or f"http://{settings.web_host}:{settings.web_port}"
-    return f"{base}/start/{code.strip().upper()}"
+
+def start_link(settings: Settings, code: str) -> str:
+    """The entry point's link on the site patients reach."""
+    return f"{site(settings)}/start/{code.strip().upper()}"

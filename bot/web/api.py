@@ -20,11 +20,12 @@ from bot.errors import DomainError
 from bot.fhir.bundle import export_bundle
 from bot.fhir.questionnaire import questionnaire
 from bot.intake.display import AREA_LABELS
+from bot.outcomes import followups
 from bot.queue import change, read
 from bot.teams.documents import teams_document
 from bot.teams.models import ReferralSource, TeamKind
 from bot.teams.store import CODE_PATTERN as TEAM_CODE_PATTERN
-from bot.web import directory, directory_openapi, letters
+from bot.web import dashboard_openapi, directory, directory_openapi, followup_openapi, letters
 from bot.web.errors import json_error
 from bot.web.security import db_key, settings_key, source
 
@@ -58,6 +59,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": "string",
                 "maxLength": change.MAX_NOTE_CHARS,
                 "description": "when closing, optional: what the person took up (for the letter)",
+            },
+            "follow_up": {
+                "type": "boolean",
+                "description": "when closing with plan_agreed: send the wellbeing follow-up in FOLLOWUP_WEEKS weeks"
+                " (default true; false when the person would rather not be followed up)",
             },
         },
     },
@@ -366,11 +372,12 @@ OPENAPI: dict[str, Any] = {
     },
 }
 
-SCHEMAS.update(directory_openapi.SCHEMAS)
-for _path, _operations in directory_openapi.PATHS.items():
-    for _operation in _operations.values():
-        _operation["responses"].update({k: v for k, v in _ERRORS.items() if k not in _operation["responses"]})
-    OPENAPI["paths"][_path] = _operations
+for _part in (directory_openapi, followup_openapi, dashboard_openapi):
+    SCHEMAS.update(_part.SCHEMAS)
+    for _path, _operations in _part.PATHS.items():
+        for _operation in _operations.values():
+            _operation["responses"].update({k: v for k, v in _ERRORS.items() if k not in _operation["responses"]})
+        OPENAPI["paths"][_path] = _operations
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -534,6 +541,7 @@ async def change_status(request: web.Request) -> web.Response:
                 source(request),
                 offered=body.get("offered"),
                 taken_up=body.get("taken_up"),
+                follow_up_weeks=request.app[settings_key].followup_weeks if body.get("follow_up", True) else None,
             )
     except DomainError as error:
         return json_error(error)
@@ -551,6 +559,19 @@ async def add_note(request: web.Request) -> web.Response:
     except DomainError as error:
         return json_error(error)
     return web.json_response(read.note_json(note), status=201)
+
+
+async def get_followup(request: web.Request) -> web.Response:
+    """An intake's follow-up beside its baseline; the view is audited as the intake's."""
+    intake_id = _intake_id(request)
+    async with request.app[db_key]() as session, session.begin():
+        found = await read.detail(session, intake_id, request["user"], source(request), via="api followup")
+        view = await followups.view_of(session, intake_id) if found else None
+    if found is None:
+        return _error(404, "no such intake")
+    if view is None:
+        return _error(404, "this intake has no follow-up")
+    return web.json_response(view.as_json())
 
 
 async def get_offers(request: web.Request) -> web.Response:

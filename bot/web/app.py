@@ -29,9 +29,15 @@ from bot.directory.sync import sync as sync_directory
 from bot.fhir.push import Pusher
 from bot.intake.display import display_value, waiting_text
 from bot.intake.reconcile import Reconciler
+from bot.mail.outbox import Mailer
+from bot.outcomes.risk_reader import FollowUpRisk
+from bot.outcomes.sending import FollowUpSender
+from bot.rasa.model import model_path
 from bot.retention.purge import Retention, purge
+from bot.review.models import Role
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web import api, directory, invitations, letters, pages, rights, teams
+from bot.sms.phone import vault_for
+from bot.web import api, dashboard, directory, followup, invitations, letters, pages, rights, teams
 from bot.web.security import (
     authenticate,
     csrf_protect,
@@ -97,9 +103,14 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/v1/intakes/{intake_id}/status", api.change_status, name="api_status"),
         web.post("/api/v1/intakes/{intake_id}/notes", api.add_note, name="api_note"),
         web.get("/api/v1/intakes/{intake_id}/offers", api.get_offers, name="api_offers"),
+        web.get("/api/v1/intakes/{intake_id}/followup", api.get_followup, name="api_followup"),
         web.post("/api/v1/intakes/{intake_id}/offers/{service_id}", api.decide_offer, name="api_offer_decide"),
         web.get("/api/v1/directory/services", api.list_services, name="api_services"),
         web.get("/api/v1/directory/services/{service_id}", api.get_service, name="api_service"),
+        # The outcomes dashboard (managers and admins): the page, a CSV file of each of its tables, the figures as JSON.
+        web.get("/dashboard", dashboard.dashboard_page, name="dashboard"),
+        web.get("/dashboard/{table}.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+        web.get("/api/v1/dashboard", dashboard.dashboard_api, name="api_dashboard"),
     ]
 
 
@@ -208,6 +219,24 @@ async def _directory(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def _followups(app: web.Application) -> AsyncIterator[None]:
+    """Follow-ups: their risk reader, their invitations sent when due, and the e-mail outbox (when SMTP_HOST is set)."""
+    settings = app[settings_key]
+    app[followup.risk_key] = FollowUpRisk(model_path(settings.model_dir))
+    sender = FollowUpSender(settings, app[db_key], vault_for(settings))
+    mailer = Mailer(settings, app[db_key]) if settings.mail_enabled else None
+    mailing = asyncio.create_task(mailer.run_forever()) if mailer else None
+
+    async def send_once() -> None:
+        if (await sender.send_due()).sent and mailer is not None:
+            mailer.wake()
+
+    async with _in_background(_every(settings.followup_poll_seconds, send_once, "sending follow-ups", first_wait=5.0)):
+        yield
+    if mailer is not None and mailing is not None:
+        await mailer.stop(mailing)
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, authenticate, csrf_protect], client_max_size=64 * 1024)
     app[settings_key] = settings
@@ -217,15 +246,16 @@ def create_app(settings: Settings) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.ChainableUndefined,
     )
-    environment.globals.update(show=display_value, waiting=waiting_text)
+    environment.globals.update(show=display_value, waiting=waiting_text, role_names=Role.NAMES)
     environment.filters["when"] = _when
     app.cleanup_ctx.extend(
-        [_database, _reconcile_flags, _purge_daily, _push_fhir, _directory]
+        [_database, _reconcile_flags, _purge_daily, _push_fhir, _directory, _followups]
     )  # the database first: the others need it
     app.add_routes(routes())
     from bot.web import widget  # the patient chat and embeddable widget (/patient/...)
 
     app.add_routes(widget.routes(settings))
+    app.add_routes(followup.routes())  # a person's follow-up link (/f/...)
     if NHSUK_FRONTEND.is_dir():
         stylesheet = nhsuk_css()
 

@@ -7,7 +7,7 @@ transaction and render a template (Jinja2 autoescape on) or redirect.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp_jinja2
@@ -18,6 +18,7 @@ from bot.errors import DomainError, Kind
 from bot.fhir import push
 from bot.intake.display import area_choices
 from bot.intake.summary import ONS_LABELS
+from bot.outcomes import followups
 from bot.queue import audit, change, read
 from bot.review import auth, second_factor
 from bot.sms import store as sms_store
@@ -29,6 +30,8 @@ from bot.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     db_key,
+    home,
+    may_reach,
     require_admin,
     set_cookie,
     settings_key,
@@ -65,6 +68,12 @@ def _safe_next(target: str) -> str:
     return target
 
 
+def _next_for(user: auth.Staff, target: str) -> str:
+    """Where to go after signing in: `target` when this person may reach it, else where they start."""
+    target = _safe_next(target)
+    return target if may_reach(user, urlsplit(target).path) else home(user)
+
+
 def page(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
     context.setdefault("user", request.get("user"))
     context.setdefault("csrf_token", request.get("csrf"))
@@ -96,7 +105,7 @@ def _login_page(request: web.Request, error: str = "", email: str = "", status: 
 
 async def login_form(request: web.Request) -> web.StreamResponse:
     if request.get("user") is not None:
-        raise web.HTTPSeeOther("/queue")
+        raise web.HTTPSeeOther(home(request["user"]))
     return _login_page(request)
 
 
@@ -121,7 +130,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         }.get(result.reason, "The email address or password is not right.")
         status = {"locked": 429, "slow_down": 429, "no_second_factor": 403}.get(result.reason, 401)
         return _login_page(request, message, email, status=status)
-    following = _safe_next(str(form.get("next", "/queue")))
+    following = _next_for(result.user, str(form.get("next", "/queue")))
     if result.second_factor:
         following = "/login/code?" + urlencode({"next": following})
     response = web.HTTPSeeOther(following)
@@ -141,21 +150,21 @@ def _code_page(request: web.Request, error: str = "", status: int = 200) -> web.
 
 async def code_form(request: web.Request) -> web.StreamResponse:
     if request.get("pending") is None:
-        raise web.HTTPSeeOther("/queue" if request.get("user") else "/login")
+        raise web.HTTPSeeOther(home(request["user"]) if request.get("user") else "/login")
     return _code_page(request)
 
 
 async def code(request: web.Request) -> web.StreamResponse:
     pending = request.get("pending")
     if pending is None:
-        raise web.HTTPSeeOther("/queue" if request.get("user") else "/login")
+        raise web.HTTPSeeOther(home(request["user"]) if request.get("user") else "/login")
     form = await request.post()
     async with _session(request) as session, session.begin():
         outcome = await second_factor.confirm(
             session, pending.session_id, str(form.get("code", ""))[:20], source(request)
         )
     if outcome == "ok":
-        raise web.HTTPSeeOther(_safe_next(str(form.get("next", "/queue"))))
+        raise web.HTTPSeeOther(_next_for(pending.user, str(form.get("next", "/queue"))))
     if outcome == "locked":
         response = web.HTTPSeeOther("/login?locked=1")
         response.del_cookie(SESSION_COOKIE, path="/")
@@ -174,7 +183,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 async def index(request: web.Request) -> web.StreamResponse:
     """Staff go to their queue; anyone else (a patient following an invitation link, /?ref=CODE) to the chat."""
     if request.get("user") is not None and "ref" not in request.query:
-        raise web.HTTPSeeOther("/queue")
+        raise web.HTTPSeeOther(home(request["user"]))
     target = "/patient/chat"
     if request.query_string:
         target += "?" + request.query_string
@@ -241,9 +250,10 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
         detail = await read.detail(session, intake_id, request["user"], source(request))
-        colleagues = await auth.list_users(session) if request["user"].is_admin else []
+        colleagues = [c for c in await auth.list_users(session) if c.sees_people] if request["user"].is_admin else []
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
         fhir_push = await push.of_intake(session, intake_id)
+        follow_up = await followups.view_of(session, intake_id) if detail else None
     if detail is None:
         raise web.HTTPNotFound()
     offers = await directory.summary_offers(request, intake_id, detail.summary)
@@ -271,6 +281,8 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
             "fhir_push": fhir_push,
             "offers": offers,
             "offer_statuses": OfferStatus.NAMES,
+            "follow_up": follow_up,
+            "follow_up_weeks": request.app[settings_key].followup_weeks,
         },
     )
 
@@ -310,6 +322,7 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
                     where,
                     offered=str(form.get("offered", "")),
                     taken_up=str(form.get("taken_up", "")),
+                    follow_up_weeks=_follow_up_weeks(request, str(form.get("follow_up", "yes"))),
                 )
             elif action == "noted":
                 await change.add_note(session, intake_id, user, str(form.get("note", "")), where)
@@ -321,6 +334,11 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
     if action == "noted" and outcome_code == "noted":
         target += "#notes"
     raise web.HTTPSeeOther(target)
+
+
+def _follow_up_weeks(request: web.Request, wanted: str) -> Optional[float]:
+    """FOLLOWUP_WEEKS unless the link worker said the person would rather not be followed up."""
+    return request.app[settings_key].followup_weeks if wanted != "no" else None
 
 
 async def claim(request: web.Request) -> web.StreamResponse:

@@ -26,9 +26,12 @@ SESSION_COOKIE = "wm_session"
 LOGIN_CSRF_COOKIE = "wm_login_csrf"
 CSRF_FIELD = "csrf_token"
 
-PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/", "/start/")
+PUBLIC_PREFIXES = ("/static/", "/assets/", "/nhsuk/", "/patient/", "/start/", "/f/")
 PUBLIC_PATHS = {"/", "/login", "/healthz", "/favicon.ico", "/fhir/Questionnaire/what-matters-intake"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+FOLLOWUP_PREFIX = "/f/"
+"""A person's follow-up link (bot.web.followup): its token is the secret a forger would need, and its
+binding cookie is SameSite=Strict, so its forms carry no separate CSRF token."""
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -68,6 +71,30 @@ def set_cookie(
 
 SECOND_FACTOR_PATHS = ("/login/code", "/logout")
 """All a session waiting for its authenticator code may reach."""
+
+MANAGER_PATHS = frozenset(
+    {"/", "/login", "/login/code", "/logout", "/dashboard", "/api/v1/dashboard", "/api/v1/openapi.json"}
+)
+MANAGER_PREFIXES = ("/dashboard/",)
+"""All a manager may reach beyond the public pages: the outcomes dashboard (page, CSV files, API). Anything
+else (the queue, intakes, transcripts, letters, offers, notes, the directory, invitations, admin pages, and
+any page added later) is refused."""
+MANAGER_REFUSAL = (
+    "Managers see the outcomes dashboard of their teams (/dashboard), never a person's intake, "
+    "the queue or the admin pages. Ask an admin or a link worker of the team if you need this."
+)
+
+
+def home(user: Optional[auth.Staff]) -> str:
+    """Where a signed-in person starts: a manager on the dashboard, everyone else on the queue."""
+    return "/dashboard" if user is not None and user.is_manager else "/queue"
+
+
+def may_reach(user: auth.Staff, path: str) -> bool:
+    """Least privilege for managers: the dashboard and signing in and out, nothing else."""
+    if not user.is_manager:
+        return True
+    return path in MANAGER_PATHS or path.startswith(MANAGER_PREFIXES) or is_public(path)
 
 
 def is_public(path: str) -> bool:
@@ -120,6 +147,8 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
                 **{"WWW-Authenticate": 'Bearer realm="whatmatters"'},
             )
         if request["user"] is not None:
+            if not may_reach(request["user"], request.path):
+                return _json_error(403, MANAGER_REFUSAL)
             return await handler(request)
     token = request.cookies.get(SESSION_COOKIE, "")
     expired = False
@@ -148,6 +177,10 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         if expired:
             target += ("&" if "?" in target else "?") + "expired=1"
         raise web.HTTPSeeOther(target)
+    if request["user"] is not None and not may_reach(request["user"], request.path):
+        if _wants_json(request):
+            return _json_error(403, MANAGER_REFUSAL)
+        raise web.HTTPForbidden(text=MANAGER_REFUSAL)
     return await handler(request)
 
 
@@ -160,7 +193,7 @@ def _matches(expected: Optional[str], given: str) -> bool:
 @web.middleware
 async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every state-changing request from a browser must carry the right CSRF token."""
-    if request.method in SAFE_METHODS or request.path.startswith("/api/"):
+    if request.method in SAFE_METHODS or request.path.startswith(("/api/", FOLLOWUP_PREFIX)):
         return await handler(request)
     form = (
         await request.post()
@@ -174,6 +207,22 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
             text="This form has expired or did not come from this site. Go back, reload the page and try again."
         )
     return await handler(request)
+
+
+def require_dashboard(handler: Handler) -> Handler:
+    """The outcomes dashboard: managers and admins; a link worker gets 403."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        user = request.get("user")
+        if user is None or not (user.is_admin or user.is_manager):
+            message = "The outcomes dashboard is for managers and admins."
+            if request.path.startswith("/api/"):
+                return _json_error(403, message)
+            raise web.HTTPForbidden(text=message)
+        return await handler(request)
+
+    return wrapped
 
 
 def require_admin(handler: Handler) -> Handler:

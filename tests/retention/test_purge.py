@@ -30,6 +30,7 @@ from bot.db.models import (
     utcnow,
 )
 from bot.intake.store import new_reference
+from bot.mail.models import MailOutbox
 from bot.rasa.tracker_store import CachedSQLTrackerStore
 from bot.retention.purge import PURGED, Retention, purge
 from bot.review.models import IntakeNote
@@ -103,6 +104,20 @@ async def _plant(settings) -> None:
                     created_at=ago(days),
                 )
             )
+            session.add(
+                MailOutbox(
+                    dedupe_key=f"mail-{key}",
+                    kind="followup",
+                    to_address="carol@example.org",
+                    address_hash="h-mail",
+                    subject="How are things now?",
+                    body=f"CANARY-mail-{key}",
+                    status=status,
+                    updated_at=ago(days),
+                    created_at=ago(days),
+                    next_attempt_at=ago(days),
+                )
+            )
         session.add(
             SmsInbound(provider="twilio", provider_message_id="in-old", contact_id=contact.id, received_at=ago(40))
         )
@@ -132,8 +147,17 @@ def _everything(settings) -> str:
     return "\n".join(dump)
 
 
-GONE = ("abandoned-old", "closed-old", "no-intake-old", "sent-old", "audit-old")
-KEPT = ("abandoned-new", "closed-new", "open-ancient", "no-intake-new", "pending-old", "sent-new")
+GONE = ("abandoned-old", "closed-old", "no-intake-old", "sent-old", "mail-sent-old", "audit-old")
+KEPT = (
+    "abandoned-new",
+    "closed-new",
+    "open-ancient",
+    "no-intake-new",
+    "pending-old",
+    "sent-new",
+    "mail-pending-old",
+    "mail-sent-new",
+)
 
 
 async def _purge(settings, dry_run=False):
@@ -154,6 +178,7 @@ async def test_purge_deletes_what_is_past_its_period_everywhere_and_nothing_else
         "conversation_events": 9,
         "sms_outbox": 1,
         "sms_inbound": 1,
+        "mail_outbox": 1,
         "audit_events": 1,
     }
     held = _everything(any_settings)

@@ -14,9 +14,11 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.db.engine import create_engine, session_factory
-from bot.db.models import Answer, AuditEvent, Intake, IntakeStatus, QueueItem, QueueStatus
+from bot.db.models import Answer, AuditEvent, Intake, IntakeStatus, QueueItem, QueueStatus, utcnow
 from bot.errors import DomainError
 from bot.intake.store import new_reference
+from bot.mail import store as mail_store
+from bot.outcomes.models import FollowUp, FollowUpAnswer
 from bot.rasa.tracker_store import CachedSQLTrackerStore
 from bot.retention import rights
 from bot.review.models import IntakeNote
@@ -28,6 +30,7 @@ from tests.retention.test_purge import DOMAIN, _everything
 NUMBER = "+447700900123"
 HASH_KEY, FERNET_KEY = "test-hash-key", Fernet.generate_key().decode()
 VAULT = PhoneVault(HASH_KEY, FERNET_KEY)
+A_EMAIL = "a.person@example.org"
 
 
 async def _plant(settings, queue_status: str = QueueStatus.CLOSED) -> dict[str, str]:
@@ -42,6 +45,8 @@ async def _plant(settings, queue_status: str = QueueStatus.CLOSED) -> dict[str, 
         session.add(contact)
         for who, sender, channel in (("a", a_sender, "sms"), ("b", b_sender, "rest")):
             intake = Intake(reference=refs[who], conversation_id=sender, channel=channel, status=IntakeStatus.SUBMITTED)
+            if who == "a":  # followed up by e-mail
+                intake.summary = {"about": {"contact_method": "email", "contact_detail": A_EMAIL}}
             intake.answers.append(
                 Answer(section="about", question_key="what_matters", value="x", verbatim=f"<b>CANARY-{who}</b> walks")
             )
@@ -51,6 +56,11 @@ async def _plant(settings, queue_status: str = QueueStatus.CLOSED) -> dict[str, 
         a_id = (await session.execute(sa.select(Intake.id).where(Intake.reference == refs["a"]))).scalar_one()
         session.add(IntakeNote(intake_id=a_id, author="lw", body="CANARY-a note"))
         session.add(SmsOutbox(dedupe_key="a-1", contact_id=contact.id, body_encrypted=VAULT.encrypt("CANARY-a text")))
+        follow_up = FollowUp(intake_id=a_id, status="answered", channel="email", due_at=utcnow(), scheduled_by="lw")
+        session.add(follow_up)
+        await session.flush()
+        session.add(FollowUpAnswer(followup_id=follow_up.id, question_key="what_changed", verbatim="CANARY-a changed"))
+        await mail_store.enqueue(session, "followup:a", "followup", A_EMAIL, "How are things?", "CANARY-a mail")
     await engine.dispose()
     store = CachedSQLTrackerStore(domain=DOMAIN, host=settings.sync_database_url)
     for who, sender in (("a", a_sender), ("b", b_sender)):
@@ -86,6 +96,7 @@ async def test_an_export_found_by_phone_number_holds_everything_and_is_audited(a
     assert intake["answers"]["what_matters"]["verbatim"] == "<b>CANARY-a</b> walks"
     assert any("CANARY-a said" in line["text"] for line in intake["conversation"])
     assert [n["text"] for n in intake["notes"]] == ["CANARY-a note"]
+    assert intake["follow_up"]["what_changed"] == "CANARY-a changed"
     assert document["phone"]["number"] == NUMBER
     assert "CANARY-b" not in json.dumps(document)
     page = rights.export_html(document)
@@ -101,7 +112,7 @@ async def test_erasure_leaves_nothing_of_the_person_anywhere_and_keeps_everyone_
         return await rights.erase(session, await rights.find_person(session, refs["a"], VAULT), "cli:dpo")
 
     counts = await _in(any_settings, work)
-    assert counts == {"intakes": 1, "conversation_events": 4, "phone_numbers": 1}
+    assert counts == {"intakes": 1, "conversation_events": 4, "phone_numbers": 1, "emails": 1}
     held = _everything(any_settings)
     assert "CANARY-a" not in held and VAULT.digest(NUMBER) not in held and refs["a"] not in held
     assert "CANARY-b said" in held and "CANARY-b</b>" in held

@@ -112,9 +112,11 @@ async def test_the_openapi_document_describes_the_api(client, settings):
         "/intakes/{intake_id}/letter",
         "/intakes/{intake_id}/offers",
         "/intakes/{intake_id}/offers/{service_id}",
+        "/intakes/{intake_id}/followup",
         "/directory/services",
         "/directory/services/{service_id}",
         "/teams",
+        "/dashboard",
     }
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert (await client.get("/api/v1/openapi.json")).status == 401

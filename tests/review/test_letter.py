@@ -233,6 +233,7 @@ async def test_closing_and_the_letter_at_the_command_line(settings, monkeypatch,
     ]
     assert mine == [
         ("queue.close", "cli", None),
+        ("followup.not_possible", "cli", None),  # Mrs C asked for phone calls: no message to follow her up by
         (read.VIEW_LETTER, "cli", "cli"),
         (read.VIEW_LETTER, "cli", "cli pdf"),
     ]

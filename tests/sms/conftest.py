@@ -12,6 +12,7 @@ from tests.support.sms import (
     twilio_settings,
 )
 from tests.support.sms_fakes import FakeTwilio
+from tests.support.sms_rig import Rig
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +36,17 @@ def sqlite_db(tmp_path: Path) -> Settings:
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'sms.db'}", model_dir=tmp_path / "models")
     upgrade(settings)
     return settings
+
+
+@pytest.fixture
+async def fake_twilio():
+    fake = await FakeTwilio().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def rig(any_settings, fake_twilio):
+    """The channel's core on SQLite and again on PostgreSQL (tests/conftest.py `any_settings`)."""
+    async with Rig(twilio_settings(any_settings, fake_twilio), fake_twilio) as rig:
+        yield rig

@@ -1,0 +1,264 @@
+"""The wellbeing follow-up by e-mail, end to end on each database: closing as supported schedules it;
+when due it is sent once through a real SMTP server (aiosmtpd); the person answers through the
+single-use link; the link worker sees baseline beside follow-up, in the page and the API. A
+disclosure in it reaches the queue as urgent; "no thanks" stops it and every later e-mail."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.db.engine import create_engine, session_factory
+from bot.db.models import Flag, FlagKind, Priority, QueueItem, utcnow
+from bot.mail.models import MailOutbox
+from bot.mail.outbox import Mailer
+from bot.outcomes.models import FollowUp, FollowUpAnswer
+from bot.outcomes.sending import FollowUpSender
+from bot.web.api import OPENAPI
+from tests.review.test_api_and_cli import _token
+from tests.support.review import MRS_C_ANSWERS, add_intake, add_user, audit_actions, csrf_of, in_db, sign_in
+from tests.support.smtp import SmtpServer
+
+EMAIL = "carol@example.org"
+BY_EMAIL = {
+    **MRS_C_ANSWERS,
+    "contact_method": ("email", "email please"),
+    "contact_detail": (EMAIL, EMAIL),
+}
+LINK = re.compile(r"https?://[^\s]+/f/([A-Za-z0-9_\-]+)(?=\s)")
+
+
+@pytest.fixture
+def smtp():
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(db_settings, smtp):
+    return db_settings.with_overrides(
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_security="none",
+        mail_from="whatmatters@example.org",
+        mail_poll_seconds=0.2,
+        mail_retry_base_seconds=0.2,
+        mail_retry_max_seconds=0.5,
+        followup_poll_seconds=3600,
+        sms_invite_url="https://whatmatters.example/start",
+    )
+
+
+async def _rows(settings, model, *where):
+    async def work(session):
+        return list((await session.execute(select(model).where(*where).order_by(model.id))).scalars())
+
+    return await in_db(settings, work)
+
+
+async def _make_due(settings, intake_id):
+    async def work(session):
+        await session.execute(
+            update(FollowUp).where(FollowUp.intake_id == intake_id).values(due_at=utcnow() - timedelta(minutes=1))
+        )
+
+    await in_db(settings, work)
+
+
+async def _send_due(settings):
+    engine = create_engine(settings)
+    try:
+        return await FollowUpSender(settings, session_factory(engine), None).send_due()
+    finally:
+        await engine.dispose()
+
+
+async def _close_as_supported(client, intake_id, follow_up="yes"):
+    queue = await client.get("/queue", allow_redirects=False)
+    csrf = csrf_of(await queue.text()) if queue.status == 200 else await sign_in(client, "lw@example.org")
+    await client.post(f"/intakes/{intake_id}/claim", data={"csrf_token": csrf})
+    closed = await client.post(
+        f"/intakes/{intake_id}/close",
+        data={
+            "csrf_token": csrf,
+            "outcome": "plan_agreed",
+            "taken_up": "Tuesday walking group",
+            "follow_up": follow_up,
+        },
+        allow_redirects=False,
+    )
+    assert closed.headers["Location"].endswith("m=closed")
+    return csrf
+
+
+async def _link_from_email(smtp, count=1):
+    [(to, message)] = (await smtp.inbox.until(count))[count - 1 : count]
+    assert to == [EMAIL] and "6 short questions" in message["Subject"]
+    body = message.get_content()
+    token = LINK.search(body).group(1)
+    assert "https://whatmatters.example/f/" in body and "/no-thanks" in body
+    return token, body
+
+
+@pytest.fixture
+async def world(settings):
+    await add_user(settings, "lw@example.org")
+    return await add_intake(settings, BY_EMAIL)
+
+
+async def test_closing_as_supported_sends_one_email_and_the_answers_reach_the_summary(
+    client, new_client, settings, smtp, world
+):
+    await _close_as_supported(client, world)
+    page = await (await client.get(f"/intakes/{world}")).text()
+    assert 'id="followup-status">Scheduled (e-mail)' in page
+    assert ("lw@example.org", "followup.schedule", None) in [
+        (a, b, None) for a, b, _ in await audit_actions(settings, world)
+    ]
+
+    assert (await _send_due(settings)).sent == 0  # not due for 12 weeks
+    await _make_due(settings, world)
+    assert (await _send_due(settings)).sent == 1
+    assert (await _send_due(settings)).sent == 0  # sent once, however often the sender looks
+    token, body = await _link_from_email(smtp)
+    assert "Hello Carol" in body
+    assert len(await _rows(settings, MailOutbox)) == 1
+
+    person = await new_client()  # the person's own browser: no staff session
+    first = await person.get(f"/f/{token}")
+    assert first.status == 200 and first.headers["Cache-Control"] == "no-store"
+    text = await first.text()
+    assert "how satisfied are you with your life nowadays" in text
+    for answer in ("8", "eight", "7", "about a 2", "I walk every Tuesday and I've made friends <3", "yes, most weeks"):
+        sent = await person.post(f"/f/{token}", data={"message": answer}, allow_redirects=False)
+        assert sent.status == 303
+    done = await person.get(f"/f/{token}")
+    assert (
+        done.status == 200
+        and "Your answers go to the team" in await done.text()
+        and "<textarea" not in await done.text()
+    )
+    elsewhere = await (await new_client()).get(f"/f/{token}")
+    assert elsewhere.status == 410 and "answered already" in await elsewhere.text()
+
+    [row] = await _rows(settings, FollowUp)
+    assert row.status == "answered" and row.answered_at is not None
+    answers = {a.question_key: a.value for a in await _rows(settings, FollowUpAnswer)}
+    assert answers == {
+        "ons_life_satisfaction": 8,
+        "ons_worthwhile": 8,
+        "ons_happy": 7,
+        "ons_anxious": 2,
+        "what_changed": "I walk every Tuesday and I've made friends <3",
+        "took_up_offer": "yes",
+    }
+    summary = await (await client.get(f"/intakes/{world}")).text()
+    assert 'id="fu-base-life_satisfaction">6/10 (medium)' in summary
+    assert 'id="fu-now-life_satisfaction">8/10 (high)' in summary
+    assert 'id="fu-change-anxious">-2 (better)' in summary
+    assert 'id="fu-base-anxious">4/10 (medium)' in summary and 'id="fu-now-anxious">2/10 (low)' in summary
+    assert "made friends &lt;3" in summary and 'id="fu-took-up">Yes' in summary
+
+    api = await new_client()
+    headers = await _token(settings, "lw@example.org")
+    reply = await api.get(f"/api/v1/intakes/{world}/followup", headers=headers)
+    document = await reply.json()
+    assert reply.status == 200, document
+    assert document["status"] == "answered" and document["took_up_offer"] == "yes"
+    happy = next(m for m in document["wellbeing_ons4"] if m["measure"] == "happy")
+    assert (happy["baseline"], happy["follow_up"], happy["change"], happy["follow_up_band"]) == (7, 7, 0, "High")
+    assert "/intakes/{intake_id}/followup" in OPENAPI["paths"]
+
+
+async def test_the_link_works_on_the_first_browser_only_and_a_bad_link_says_so(
+    client, new_client, settings, smtp, world
+):
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    token, _ = await _link_from_email(smtp)
+    mine, theirs = await new_client(), await new_client()
+    assert (await mine.get(f"/f/{token}")).status == 200
+    other = await theirs.get(f"/f/{token}")
+    assert other.status == 410 and "opened on another device" in await other.text()
+    forged = await theirs.post(f"/f/{token}", data={"message": "0"}, allow_redirects=False)
+    assert forged.status == 410 and await _rows(settings, FollowUpAnswer) == []
+    assert (await theirs.get("/f/not-a-real-token")).status == 404
+    empty = await mine.post(f"/f/{token}", data={"message": "  "})
+    assert empty.status == 400 and "Type your answer" in await empty.text()
+    too_long = await mine.post(f"/f/{token}", data={"message": "x" * (settings.max_message_chars + 1)})
+    assert too_long.status == 400 and await _rows(settings, FollowUpAnswer) == []
+
+
+async def test_a_disclosure_in_the_follow_up_puts_the_closed_item_back_on_the_queue_as_urgent(
+    client, new_client, settings, smtp, world
+):
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    token, _ = await _link_from_email(smtp)
+    person = await new_client()
+    await person.get(f"/f/{token}")
+    for answer in ("3", "2", "2", "9"):
+        await person.post(f"/f/{token}", data={"message": answer})
+    reply = await person.post(f"/f/{token}", data={"message": "nothing has changed and I want to end my life"})
+    assert "116 123" in await reply.text()
+    [item] = await _rows(settings, QueueItem, QueueItem.intake_id == world)
+    assert (item.status, item.priority, item.assignee) == ("new", Priority.URGENT, None)
+    flags = await _rows(settings, Flag, Flag.intake_id == world, Flag.kind == FlagKind.SAFEGUARDING)
+    assert len(flags) == 1 and flags[0].message.startswith("Follow-up: ")
+    answers = {a.question_key: a.verbatim for a in await _rows(settings, FollowUpAnswer)}
+    assert answers["what_changed"] == "nothing has changed and I want to end my life"
+    follow_on = await person.post(f"/f/{token}", data={"message": "ok carry on"})
+    assert "Did you go to, or try, Tuesday walking group?" in await follow_on.text()
+
+
+async def test_no_thanks_stops_the_follow_up_and_every_later_email_to_that_address(client, settings, smtp, world):
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    token, _ = await _link_from_email(smtp)
+    assert "rather not answer" in await (await client.get(f"/f/{token}/no-thanks")).text()
+    declined = await client.post(f"/f/{token}/no-thanks")
+    assert declined.status == 200 and "won't ask you" in await declined.text()
+    [row] = await _rows(settings, FollowUp)
+    assert row.status == "declined"
+
+    second = await add_intake(settings, BY_EMAIL)
+    await _close_as_supported(client, second)
+    await _make_due(settings, second)
+    outcome = await _send_due(settings)
+    assert (outcome.sent, outcome.declined) == (0, 1)
+    assert len(smtp.inbox.messages) == 1
+
+
+async def test_no_follow_up_when_they_would_rather_not_or_cannot_be_written_to(client, settings, smtp, world):
+    await _close_as_supported(client, world, follow_up="no")
+    assert await _rows(settings, FollowUp) == []
+    by_phone = await add_intake(settings)  # Mrs C asked for phone calls
+    await _close_as_supported(client, by_phone)
+    assert await _rows(settings, FollowUp) == []
+    assert "followup.not_possible" in [a for _, a, _ in await audit_actions(settings, by_phone)]
+
+
+async def test_an_smtp_server_refusing_for_a_while_delays_the_email_and_sends_it_once(client, settings, smtp, world):
+    smtp.inbox.refuse_with = "451 4.3.0 Try again later"
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    engine = create_engine(settings)
+    try:
+        mailer = Mailer(settings, session_factory(engine))
+        await mailer.send_due()
+        [row] = await _rows(settings, MailOutbox)
+        assert row.status == "pending" and "SMTP 451" in row.last_error
+        smtp.inbox.refuse_with = ""
+        await _link_from_email(smtp)  # the app's own sender retries it
+        await mailer.close()
+    finally:
+        await engine.dispose()
+    [row] = await _rows(settings, MailOutbox)
+    assert row.status == "sent" and len(smtp.inbox.messages) == 1
