@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable, Optional
 
@@ -21,7 +22,7 @@ import aiohttp
 from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import utcnow
+from bot.db.models import aware, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +71,25 @@ async def finish(session: AsyncSession, table: Any, row_id: int, **values: Any) 
     )
 
 
+@dataclass(frozen=True)
+class Retries:
+    """How an outbox retries: the first wait, the longest wait, and when it gives up on a row."""
+
+    base_seconds: float
+    max_seconds: float
+    give_up_hours: float
+
+
 class OutboxWorker:
     """The loop: look for due rows, deliver them a few at a time, sleep until woken or the next poll.
 
-    A subclass says which rows are due (`due`) and how one is delivered (`deliver`:
-    True done, False not done yet, None not ours to do).
+    A subclass says which rows are due (`due`), how one is delivered (`deliver`: True done,
+    False not done yet, None not ours to do), how a row's outcome is written (`record`), and
+    how it retries (`retries`).
     """
 
     name = "outbox"
+    retries = Retries(base_seconds=10.0, max_seconds=900.0, give_up_hours=24.0)
 
     def __init__(
         self, poll_seconds: float, clock: Callable[[], datetime] = utcnow, jitter: float = 0.2, concurrency: int = 4
@@ -95,6 +107,28 @@ class OutboxWorker:
 
     async def deliver(self, row_id: int) -> Optional[bool]:
         raise NotImplementedError
+
+    async def record(self, row_id: int, **values: Any) -> None:
+        """Write a claimed row's outcome (and release its claim), in a transaction of its own."""
+        raise NotImplementedError
+
+    async def not_delivered(self, row_id: int, attempts: int, created_at: datetime, error: str, retry: bool) -> bool:
+        """A try that failed: failed for good when retrying cannot help or the row is too old, otherwise due
+        again after the backoff. Returns False (not delivered), for `deliver` to return."""
+        age = self.clock() - (aware(created_at) or self.clock())
+        if not retry or age > timedelta(hours=self.retries.give_up_hours):
+            await self.record(row_id, status=FAILED, last_error=f"{error} after {attempts} tries")
+            logger.error("%s: outbox %d FAILED for good: %s after %d tries", self.name, row_id, error, attempts)
+            return False
+        delay = self.retry_in(attempts, self.retries.base_seconds, self.retries.max_seconds)
+        await self.record(
+            row_id,
+            status=PENDING,
+            next_attempt_at=self.clock() + timedelta(seconds=delay),
+            last_error=f"{error} (try {attempts})",
+        )
+        logger.warning("%s: outbox %d not delivered (%s), retrying in %.1fs", self.name, row_id, error, delay)
+        return False
 
     def wake(self) -> None:
         """Look at the outbox now rather than at the next poll."""

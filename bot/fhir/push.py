@@ -22,7 +22,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable, Optional
 
 import aiohttp
@@ -129,6 +129,9 @@ class Pusher(outbox.OutboxWorker):
         self, settings: Settings, sessions: sessionmaker, clock: Callable[[], datetime] = utcnow, jitter: float = 0.2
     ) -> None:
         super().__init__(settings.fhir_poll_seconds, clock, jitter, concurrency=2)
+        self.retries = outbox.Retries(
+            settings.fhir_retry_base_seconds, settings.fhir_retry_max_seconds, settings.fhir_give_up_hours
+        )
         self.settings = settings
         self.sessions = sessions
 
@@ -153,31 +156,16 @@ class Pusher(outbox.OutboxWorker):
                 except DomainError:
                     document = None
         if document is None:  # erased between the claim and now: nothing to send
-            await self._finish(row_id, status=PushStatus.FAILED, last_error="the intake no longer exists")
+            await self.record(row_id, status=PushStatus.FAILED, last_error="the intake no longer exists")
             return False
         outcome = await self.post(export_bundle(document, transaction=True))
         if outcome.ok:
-            await self._finish(
+            await self.record(
                 row_id, status=PushStatus.SENT, sent_at=self.clock(), last_error=None, location=outcome.location
             )
             logger.info("FHIR push %d stored (try %d)", row_id, row.attempts)
             return True
-        age = self.clock() - (aware(row.created_at) or now)
-        if not outcome.retry or age > timedelta(hours=self.settings.fhir_give_up_hours):
-            await self._finish(
-                row_id, status=PushStatus.FAILED, last_error=f"{outcome.error} after {row.attempts} tries"
-            )
-            logger.error("FHIR push %d FAILED for good: %s after %d tries", row_id, outcome.error, row.attempts)
-            return False
-        delay = self.retry_in(row.attempts, self.settings.fhir_retry_base_seconds, self.settings.fhir_retry_max_seconds)
-        await self._finish(
-            row_id,
-            status=PushStatus.PENDING,
-            next_attempt_at=self.clock() + timedelta(seconds=delay),
-            last_error=f"{outcome.error} (try {row.attempts})",
-        )
-        logger.warning("FHIR push %d not stored (%s), retrying in %.1fs", row_id, outcome.error, delay)
-        return False
+        return await self.not_delivered(row_id, row.attempts, row.created_at, outcome.error, outcome.retry)
 
     async def post(self, bundle: dict[str, Any]) -> Outcome:
         headers = {"Content-Type": FHIR_JSON, "Accept": FHIR_JSON}
@@ -192,7 +180,7 @@ class Pusher(outbox.OutboxWorker):
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             return Outcome(ok=False, retry=True, error=f"no answer ({type(error).__name__})")
 
-    async def _finish(self, row_id: int, **values: Any) -> None:
+    async def record(self, row_id: int, **values: Any) -> None:
         async with self.sessions() as session:
             async with session.begin():
                 row = await session.get(FhirPush, row_id)

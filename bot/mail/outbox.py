@@ -8,15 +8,15 @@ them sends each e-mail. An address that opted out gets nothing, even an e-mail q
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable, Optional
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import aware, utcnow
+from bot.db.models import utcnow
 from bot.mail import smtp, store
 from bot.mail.models import MailStatus
-from bot.outbox import OutboxWorker
+from bot.outbox import OutboxWorker, Retries
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,9 @@ class Mailer(OutboxWorker):
         self, settings: Settings, sessions: sessionmaker, clock: Callable[[], datetime] = utcnow, jitter: float = 0.2
     ) -> None:
         super().__init__(settings.mail_poll_seconds, clock, jitter)
+        self.retries = Retries(
+            settings.mail_retry_base_seconds, settings.mail_retry_max_seconds, settings.mail_give_up_hours
+        )
         self.settings = settings
         self.sessions = sessions
 
@@ -47,31 +50,16 @@ class Mailer(OutboxWorker):
             row = await store.get(session, row_id)
             stopped = await store.opted_out(session, row.to_address)
         if stopped:
-            await self._finish(row_id, status=MailStatus.CANCELLED, last_error="opted out")
+            await self.record(row_id, status=MailStatus.CANCELLED, last_error="opted out")
             return False
         result = await smtp.send(self.settings, row.to_address, row.subject, row.body, row.dedupe_key)
         if result.ok:
-            await self._finish(row_id, status=MailStatus.SENT, sent_at=self.clock(), last_error=None)
+            await self.record(row_id, status=MailStatus.SENT, sent_at=self.clock(), last_error=None)
             logger.info("e-mail %s sent (outbox %d, try %d)", row.kind, row_id, row.attempts)
             return True
-        age = self.clock() - (aware(row.created_at) or now)
-        if not result.retry or age > timedelta(hours=self.settings.mail_give_up_hours):
-            await self._finish(
-                row_id, status=MailStatus.FAILED, last_error=f"{result.error} after {row.attempts} tries"
-            )
-            logger.error("e-mail outbox %d FAILED for good: %s after %d tries", row_id, result.error, row.attempts)
-            return False
-        delay = self.retry_in(row.attempts, self.settings.mail_retry_base_seconds, self.settings.mail_retry_max_seconds)
-        await self._finish(
-            row_id,
-            status=MailStatus.PENDING,
-            next_attempt_at=self.clock() + timedelta(seconds=delay),
-            last_error=f"{result.error} (try {row.attempts})",
-        )
-        logger.warning("e-mail outbox %d not sent (%s), retrying in %.1fs", row_id, result.error, delay)
-        return False
+        return await self.not_delivered(row_id, row.attempts, row.created_at, result.error, result.retry)
 
-    async def _finish(self, row_id: int, **values: object) -> None:
+    async def record(self, row_id: int, **values: object) -> None:
         async with self.sessions() as session:
             async with session.begin():
                 await store.finish(session, row_id, **values)

@@ -14,13 +14,13 @@ retrying cannot fix (an invalid number) fail at once.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable, Optional
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import aware, utcnow
-from bot.outbox import OutboxWorker, backoff_seconds
+from bot.db.models import utcnow
+from bot.outbox import OutboxWorker, Retries, backoff_seconds
 from bot.settings import Settings
 from bot.sms import store
 from bot.sms.models import OutboxStatus
@@ -47,6 +47,9 @@ class Sender(OutboxWorker):
         jitter: float = 0.2,
     ) -> None:
         super().__init__(settings.sms_poll_seconds, clock, jitter)
+        self.retries = Retries(
+            settings.sms_retry_base_seconds, settings.sms_retry_max_seconds, settings.sms_give_up_hours
+        )
         self.settings = settings
         self.sessions = sessions
         self.provider = provider
@@ -65,13 +68,13 @@ class Sender(OutboxWorker):
                     return None
             row, contact = await store.claimed_text(session, row_id)
         if contact.opted_out:
-            await self._finish(row_id, status=OutboxStatus.CANCELLED, last_error="opted out")
+            await self.record(row_id, status=OutboxStatus.CANCELLED, last_error="opted out")
             return False
         number = self.vault.decrypt(contact.number_encrypted)
         body = self.vault.decrypt(row.body_encrypted)
         result = await self.provider.send(await self._client(), number, body, reference=row.dedupe_key)
         if result.ok:
-            await self._finish(
+            await self.record(
                 row_id,
                 status=OutboxStatus.SENT,
                 sent_at=self.clock(),
@@ -81,25 +84,9 @@ class Sender(OutboxWorker):
             )
             logger.info("SMS %s sent (outbox %d, try %d)", row.kind, row_id, row.attempts)
             return True
-        age = self.clock() - (aware(row.created_at) or now)
-        give_up = age > timedelta(hours=self.settings.sms_give_up_hours)
-        if not result.retry or give_up:
-            await self._finish(
-                row_id, status=OutboxStatus.FAILED, last_error=f"{result.error} after {row.attempts} tries"
-            )
-            logger.error("SMS outbox %d FAILED for good: %s after %d tries", row_id, result.error, row.attempts)
-            return False
-        delay = self.retry_in(row.attempts, self.settings.sms_retry_base_seconds, self.settings.sms_retry_max_seconds)
-        await self._finish(
-            row_id,
-            status=OutboxStatus.PENDING,
-            next_attempt_at=self.clock() + timedelta(seconds=delay),
-            last_error=f"{result.error} (try {row.attempts})",
-        )
-        logger.warning("SMS outbox %d not sent (%s), retrying in %.1fs", row_id, result.error, delay)
-        return False
+        return await self.not_delivered(row_id, row.attempts, row.created_at, result.error or "", result.retry)
 
-    async def _finish(self, row_id: int, **values: object) -> None:
+    async def record(self, row_id: int, **values: object) -> None:
         async with self.sessions() as session:
             async with session.begin():
                 await store.finish(session, row_id, **values)
