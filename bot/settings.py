@@ -96,6 +96,7 @@ class Settings:
     followup_weeks: float = 12.0
     followup_poll_seconds: float = 300.0
     followup_link_days: int = 28
+    followup_reminder_days: float = 7.0  # one reminder this long after sending, if nothing is answered; 0: none
     # E-mail (bot/mail): off unless smtp_host is set. security: starttls, ssl (implicit TLS) or none.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -231,7 +232,7 @@ FHIR_FIELDS = (
     "fhir_poll_seconds",
 )
 DIRECTORY_FIELDS = ("directory_sync_url", "directory_sync_token", "directory_sync_hours")
-OUTCOME_FIELDS = ("followup_weeks", "followup_poll_seconds", "followup_link_days")
+OUTCOME_FIELDS = ("followup_weeks", "followup_poll_seconds", "followup_link_days", "followup_reminder_days")
 MAIL_FIELDS = (
     "smtp_host",
     "smtp_port",

@@ -1,6 +1,6 @@
 """`whatmatters followup` commands: the wellbeing follow-ups.
 
-    whatmatters followup send            send the follow-ups that are due now (and the e-mails waiting)
+    whatmatters followup send            send the follow-ups and reminders due now (and the e-mails waiting)
     whatmatters followup status [--json] follow-ups by status, and e-mails by status
 
 The review app sends due follow-ups by itself every FOLLOWUP_POLL_SECONDS; `send` is for an
@@ -48,7 +48,13 @@ async def _send(settings: Settings) -> dict[str, int]:
                 mailed = await mailer.send_due()
             finally:
                 await mailer.close()
-        return {"sent": sent.sent, "declined": sent.declined, "cancelled": sent.cancelled, "emails_sent": mailed}
+        return {
+            "sent": sent.sent,
+            "reminded": sent.reminded,
+            "declined": sent.declined,
+            "cancelled": sent.cancelled,
+            "emails_sent": mailed,
+        }
     finally:
         await engine.dispose()
 
@@ -64,7 +70,8 @@ def handle(args: argparse.Namespace, settings: Settings) -> Optional[int]:
     if args.followup_command == "send":
         counts = asyncio.run(_send(settings))
         print(
-            f"Follow-ups: {counts['sent']} sent, {counts['declined']} declined, {counts['cancelled']} could not be sent;"
+            f"Follow-ups: {counts['sent']} sent, {counts['reminded']} reminded, {counts['declined']} declined,"
+            f" {counts['cancelled']} could not be sent;"
             f" e-mails sent: {counts['emails_sent']}."
         )
         return 0

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.engine import dialect_insert
 from bot.db.models import Answer, FlagKind, Intake, Priority, QueueItem, QueueStatus, aware, utcnow
 from bot.directory.models import DirectoryService, OfferDecision
+from bot.errors import conflict, invalid, not_found
 from bot.intake import store as intake_store
 from bot.outcomes import ons
 from bot.outcomes.conversation import Turn, new_state
@@ -108,6 +109,58 @@ async def mark_sent(session: AsyncSession, followup_id: int, digest: str, sms_se
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+async def due_reminders(session: AsyncSession, sent_before: datetime, limit: int = 50) -> list[int]:
+    """Follow-ups sent before `sent_before`, not begun, and not yet reminded."""
+    query = (
+        select(FollowUp.id)
+        .where(FollowUp.status == FollowUpStatus.SENT, FollowUp.reminded_at.is_(None), FollowUp.sent_at <= sent_before)
+        .order_by(FollowUp.sent_at)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def mark_reminded(session: AsyncSession, followup_id: int, digest: str) -> bool:
+    """Sent to reminded, with a new link (the first stops working), in one conditional UPDATE."""
+    now = utcnow()
+    result = await session.execute(
+        update(FollowUp)
+        .where(FollowUp.id == followup_id, FollowUp.status == FollowUpStatus.SENT, FollowUp.reminded_at.is_(None))
+        .values(token_hash=digest, reminded_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+LINK_WORKER_ACTIONS = {"send_now": "Send it now", "cancel": "Cancel it"}
+
+
+async def change_by_link_worker(
+    session: AsyncSession, intake_id: int, action: str, who: str, source: Optional[str] = None
+) -> None:
+    """A link worker sends a scheduled follow-up now, or cancels one not yet answered (audited).
+
+    The caller has checked that `who` may see the intake."""
+    row = await of_intake(session, intake_id)
+    if row is None:
+        raise not_found("This intake has no follow-up.")
+    if action == "send_now":
+        if row.status != FollowUpStatus.SCHEDULED:
+            raise conflict("Only a follow-up that is still scheduled can be sent now.")
+        await session.execute(
+            update(FollowUp)
+            .where(FollowUp.id == row.id, FollowUp.status == FollowUpStatus.SCHEDULED)
+            .values(due_at=utcnow(), updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        await audit.record(session, who, "followup.send_now", intake_id, source)
+    elif action == "cancel":
+        if not await close(session, row.id, FollowUpStatus.CANCELLED, "cancelled by a link worker", actor=who):
+            raise conflict("This follow-up is already answered, declined or cancelled.")
+    else:
+        raise invalid(f"action must be one of: {', '.join(LINK_WORKER_ACTIONS)}")
 
 
 async def close(session: AsyncSession, followup_id: int, status: str, reason: str, actor: str = audit.SYSTEM) -> bool:
@@ -287,6 +340,7 @@ class FollowUpView:
     channel: str
     due_at: Optional[datetime]
     sent_at: Optional[datetime]
+    reminded_at: Optional[datetime]
     answered_at: Optional[datetime]
     closed_reason: Optional[str]
     comparison: list[ons.Comparison]
@@ -310,6 +364,7 @@ class FollowUpView:
             "channel": self.channel,
             "due_at": when(self.due_at),
             "sent_at": when(self.sent_at),
+            "reminded_at": when(self.reminded_at),
             "answered_at": when(self.answered_at),
             "closed_reason": self.closed_reason,
             "wellbeing_ons4": [
@@ -340,6 +395,7 @@ async def view_of(session: AsyncSession, intake_id: int) -> Optional[FollowUpVie
         channel=row.channel,
         due_at=aware(row.due_at),
         sent_at=aware(row.sent_at),
+        reminded_at=aware(row.reminded_at),
         answered_at=aware(row.answered_at),
         closed_reason=row.closed_reason,
         comparison=ons.compare(await baseline_of(session, intake_id), scores_of(answers)),

@@ -58,6 +58,8 @@ class FollowUp(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     sent_at = Column(DateTime(timezone=True), nullable=True)
+    # The one reminder, FOLLOWUP_REMINDER_DAYS after sending, when nothing has been answered yet.
+    reminded_at = Column(DateTime(timezone=True), nullable=True)
     started_at = Column(DateTime(timezone=True), nullable=True)
     answered_at = Column(DateTime(timezone=True), nullable=True)
     closed_reason = Column(String(64), nullable=True)

@@ -1,18 +1,20 @@
-"""Sending follow-ups when they fall due: each one's invitation into the text or e-mail outbox.
+"""Sending follow-ups when they fall due, and one reminder: each message into the text or e-mail outbox.
 
 A due follow-up is marked sent and its message queued in one transaction, under a key that is
-the follow-up's own, so two app workers (or a retry after a crash) send it once. Nothing goes to
-a person who said no: a number that sent STOP, an address that opted out. A follow-up that
-cannot go (its channel is off, the address is unusable) is cancelled with the reason, for the
-link worker to see and follow up by phone.
+the follow-up's own, so two app workers (or a retry after a crash) send it once. The reminder
+works the same way, FOLLOWUP_REMINDER_DAYS after sending, to someone who has not begun to
+answer; it carries a new link (the token is kept only as a digest, so the first link cannot be
+sent again) and the first stops working. Nothing goes to a person who said no: a number that sent
+STOP, an address that opted out. A follow-up that cannot go (its channel is off, the address is
+unusable) is cancelled with the reason, for the link worker to see and follow up by phone.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Optional
+from datetime import datetime, timedelta
+from typing import Any, Optional
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +35,9 @@ from bot.teams.models import Team
 
 logger = logging.getLogger(__name__)
 
+INVITE = "invite"
+REMINDER = "reminder"
+
 
 def link_of(settings: Settings, token: str) -> str:
     return f"{site(settings)}/f/{token}"
@@ -43,10 +48,11 @@ class Sent:
     sent: int = 0
     declined: int = 0
     cancelled: int = 0
+    reminded: int = 0
 
 
 class FollowUpSender:
-    """One pass over the due follow-ups (the review app runs it every FOLLOWUP_POLL_SECONDS)."""
+    """One pass over the due follow-ups and reminders (the review app runs it every FOLLOWUP_POLL_SECONDS)."""
 
     def __init__(self, settings: Settings, sessions: sessionmaker, vault: Optional[PhoneVault]) -> None:
         self.settings = settings
@@ -54,38 +60,43 @@ class FollowUpSender:
         self.vault = vault
 
     async def send_due(self, now: Optional[datetime] = None) -> Sent:
+        now = now or utcnow()
         async with self.sessions() as session:
-            ids = await followups.due(session, now or utcnow())
-        counts = {"sent": 0, "declined": 0, "cancelled": 0}
-        for followup_id in ids:
+            due = [(i, INVITE) for i in await followups.due(session, now)]
+            if self.settings.followup_reminder_days > 0:
+                before = now - timedelta(days=self.settings.followup_reminder_days)
+                due += [(i, REMINDER) for i in await followups.due_reminders(session, before)]
+        counts = {"sent": 0, "declined": 0, "cancelled": 0, "reminded": 0}
+        for followup_id, which in due:
             async with self.sessions() as session:
                 async with session.begin():
-                    outcome = await self._send_one(session, followup_id)
+                    outcome = await self._send_one(session, followup_id, which)
             if outcome:
-                counts[outcome] += 1
-        if ids:
-            logger.info("follow-ups: %d sent, %d declined, %d cancelled", *counts.values())
+                counts["reminded" if outcome == "sent" and which == REMINDER else outcome] += 1
+        if due:
+            logger.info("follow-ups: %d sent, %d declined, %d cancelled, %d reminded", *counts.values())
         return Sent(**counts)
 
-    async def _send_one(self, session: AsyncSession, followup_id: int) -> Optional[str]:
+    async def _send_one(self, session: AsyncSession, followup_id: int, which: str) -> Optional[str]:
         row = await followups.get(session, followup_id)
-        if row is None or row.status != FollowUpStatus.SCHEDULED:
+        waiting = FollowUpStatus.SCHEDULED if which == INVITE else FollowUpStatus.SENT
+        if row is None or row.status != waiting:
             return None
         intake = (await session.execute(select(Intake).where(Intake.id == row.intake_id))).scalar_one()
         about = (intake.summary or {}).get("about") or {}
         preferred = (about.get("preferred_name") or "").strip()
-        team = await self._team_name(session, intake.team_id)
+        token, digest = followups.new_token()
+        link = link_of(self.settings, token)
         values = {
             "name": f" {preferred}" if preferred else "",
-            "team": team,
+            "team": await self._team_name(session, intake.team_id),
             "weeks": f"{self.settings.followup_weeks:g}",
+            "link": link,
+            "stop_link": f"{link}/no-thanks",
         }
-        token, digest = followups.new_token()
         if row.channel == FollowUpChannel.SMS:
-            return await self._by_text(
-                session, row, intake, about, digest, {**values, "link": link_of(self.settings, token)}
-            )
-        return await self._by_email(session, row, about, digest, token, values)
+            return await self._by_text(session, row, intake, about, digest, which, values)
+        return await self._by_email(session, row, about, digest, which, values)
 
     async def _team_name(self, session: AsyncSession, team_id: Optional[int]) -> str:
         name = None
@@ -93,8 +104,23 @@ class FollowUpSender:
             name = (await session.execute(select(Team.name).where(Team.id == team_id))).scalar_one_or_none()
         return name or self.settings.sms_team_name
 
+    async def _claim(
+        self, session: AsyncSession, row: FollowUp, digest: str, which: str, sender: Optional[str]
+    ) -> bool:
+        """Mark it sent (or reminded) with its new link, in one conditional UPDATE: exactly one sender wins."""
+        if which == INVITE:
+            return await followups.mark_sent(session, row.id, digest, sender)
+        return await followups.mark_reminded(session, row.id, digest)
+
     async def _by_text(
-        self, session: AsyncSession, row: FollowUp, intake: Intake, about: dict, digest: str, values: dict[str, str]
+        self,
+        session: AsyncSession,
+        row: FollowUp,
+        intake: Intake,
+        about: dict[str, Any],
+        digest: str,
+        which: str,
+        values: dict[str, str],
     ) -> Optional[str]:
         if not self.settings.sms_enabled or self.vault is None:
             return await self._cancel(session, row, "texts are off")
@@ -103,30 +129,29 @@ class FollowUpSender:
             contact = await sms_store.contact_by_sender(session, intake.conversation_id)
         if contact is None:
             try:
-                contact = await sms_store.contact_for(
-                    session, self.vault, normalise_e164(str(about.get("contact_detail") or ""))
-                )
+                number = normalise_e164(str(about.get("contact_detail") or ""))
             except InvalidNumber:
                 return await self._cancel(session, row, "not a number we can text")
+            contact = await sms_store.contact_for(session, self.vault, number)
         if contact.opted_out:
             await followups.close(session, row.id, FollowUpStatus.DECLINED, "the number sent STOP")
             return "declined"
-        if not await followups.mark_sent(session, row.id, digest, contact.sender_id):
+        if not await self._claim(session, row, digest, which, contact.sender_id):
             return None  # another worker sent it
         await sms_store.set_options(session, contact.id, None)
-        body = gsm_friendly(say("invite_sms", **values))
-        await sms_store.enqueue(
-            session,
-            self.vault,
-            contact.id,
-            f"followup:{row.id}",
-            split_for_sms(body, self.settings.sms_max_segments),
-            "followup",
-        )
+        body = gsm_friendly(say(f"{which}_sms", **values))
+        texts = split_for_sms(body, self.settings.sms_max_segments)
+        await sms_store.enqueue(session, self.vault, contact.id, f"followup:{row.id}:{which}", texts, "followup")
         return "sent"
 
     async def _by_email(
-        self, session: AsyncSession, row: FollowUp, about: dict, digest: str, token: str, values: dict[str, str]
+        self,
+        session: AsyncSession,
+        row: FollowUp,
+        about: dict[str, Any],
+        digest: str,
+        which: str,
+        values: dict[str, str],
     ) -> Optional[str]:
         if not self.settings.mail_enabled:
             return await self._cancel(session, row, "e-mail is off")
@@ -136,13 +161,11 @@ class FollowUpSender:
         if await mail_store.opted_out(session, address):
             await followups.close(session, row.id, FollowUpStatus.DECLINED, "the address opted out of e-mail")
             return "declined"
-        if not await followups.mark_sent(session, row.id, digest, None):
+        if not await self._claim(session, row, digest, which, None):
             return None
-        link = link_of(self.settings, token)
-        body = say("invite_email", **values, link=link, stop_link=f"{link}/no-thanks")
-        await mail_store.enqueue(
-            session, f"followup:{row.id}", "followup", address, say("invite_email_subject", team=values["team"]), body
-        )
+        subject = say(f"{which}_email_subject", team=values["team"])
+        body = say(f"{which}_email", **values)
+        await mail_store.enqueue(session, f"followup:{row.id}:{which}", "followup", address, subject, body)
         return "sent"
 
     async def _cancel(self, session: AsyncSession, row: FollowUp, reason: str) -> str:

@@ -25,7 +25,7 @@ from bot.queue import change, read
 from bot.teams.documents import teams_document
 from bot.teams.models import ReferralSource, TeamKind
 from bot.teams.store import CODE_PATTERN as TEAM_CODE_PATTERN
-from bot.web import dashboard_openapi, directory, directory_openapi, followup_openapi, letters
+from bot.web import dashboard_openapi, directory, directory_openapi, followup, followup_openapi, letters
 from bot.web.errors import json_error
 from bot.web.security import db_key, settings_key, source
 
@@ -572,6 +572,26 @@ async def get_followup(request: web.Request) -> web.Response:
     if view is None:
         return _error(404, "this intake has no follow-up")
     return web.json_response(view.as_json())
+
+
+async def change_followup(request: web.Request) -> web.Response:
+    """Send a scheduled follow-up now, or cancel one not yet answered (audited); the follow-up after it."""
+    intake_id = _intake_id(request)
+    body = await _body(request, "FollowUpChange")
+    try:
+        async with request.app[db_key]() as session, session.begin():
+            if await read.intake_seen_by(session, intake_id, request["user"]) is None:
+                return _error(404, "no such intake")
+            await followups.change_by_link_worker(
+                session, intake_id, body["action"], request["user"].email, source(request)
+            )
+    except DomainError as error:
+        return json_error(error)
+    if body["action"] == "send_now":
+        await followup.send_due_now(request.app)
+    async with request.app[db_key]() as session:
+        view = await followups.view_of(session, intake_id)
+    return web.json_response(view.as_json() if view else None)
 
 
 async def get_offers(request: web.Request) -> web.Response:

@@ -73,6 +73,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/intakes/{intake_id}/contacted", pages.contacted, name="contacted"),
         web.post("/intakes/{intake_id}/close", pages.close, name="close"),
         web.post("/intakes/{intake_id}/notes", pages.add_note, name="add_note"),
+        web.post("/intakes/{intake_id}/followup", pages.change_follow_up, name="followup_change"),
         web.post("/intakes/{intake_id}/offers/{service_id}", directory.decide, name="offer_decide"),
         web.get("/directory", directory.directory_page, name="directory"),
         web.get("/directory/{service_id}", directory.service_page, name="directory_service"),
@@ -104,6 +105,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/v1/intakes/{intake_id}/notes", api.add_note, name="api_note"),
         web.get("/api/v1/intakes/{intake_id}/offers", api.get_offers, name="api_offers"),
         web.get("/api/v1/intakes/{intake_id}/followup", api.get_followup, name="api_followup"),
+        web.post("/api/v1/intakes/{intake_id}/followup", api.change_followup, name="api_followup_change"),
         web.post("/api/v1/intakes/{intake_id}/offers/{service_id}", api.decide_offer, name="api_offer_decide"),
         web.get("/api/v1/directory/services", api.list_services, name="api_services"),
         web.get("/api/v1/directory/services/{service_id}", api.get_service, name="api_service"),
@@ -220,16 +222,17 @@ async def _directory(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _followups(app: web.Application) -> AsyncIterator[None]:
-    """Follow-ups: their risk reader, their invitations sent when due, and the e-mail outbox (when SMTP_HOST is set)."""
+    """Follow-ups: their risk reader, their invitations and reminders sent when due, and the e-mail outbox
+    (when SMTP_HOST is set)."""
     settings = app[settings_key]
     app[followup.risk_key] = FollowUpRisk(model_path(settings.model_dir))
-    sender = FollowUpSender(settings, app[db_key], vault_for(settings))
+    app[followup.sender_key] = FollowUpSender(settings, app[db_key], vault_for(settings))
     mailer = Mailer(settings, app[db_key]) if settings.mail_enabled else None
+    app[followup.mailer_key] = mailer
     mailing = asyncio.create_task(mailer.run_forever()) if mailer else None
 
     async def send_once() -> None:
-        if (await sender.send_due()).sent and mailer is not None:
-            mailer.wake()
+        await followup.send_due_now(app)
 
     async with _in_background(_every(settings.followup_poll_seconds, send_once, "sending follow-ups", first_wait=5.0)):
         yield

@@ -28,15 +28,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Intake, aware, utcnow
 from bot.intake.normalise import parse_email
 from bot.mail import store as mail_store
+from bot.mail.outbox import Mailer
 from bot.outcomes import answering, conversation, followups
 from bot.outcomes.models import FollowUp, FollowUpChannel, FollowUpStatus
 from bot.outcomes.risk_reader import FollowUpRisk
+from bot.outcomes.sending import FollowUpSender
 from bot.web.security import db_key, is_https, settings_key
 
 logger = logging.getLogger(__name__)
 
 risk_key = web.AppKey("followup_risk", FollowUpRisk)
+sender_key = web.AppKey("followup_sender", FollowUpSender)
+mailer_key = web.AppKey("followup_mailer", object)
+"""The app's e-mail sender (a Mailer), or None when SMTP_HOST is not set."""
 COOKIE_PREFIX = "wm_f"
+
+
+async def send_due_now(app: web.Application) -> None:
+    """Send what is due now (a link worker pressed "send now") rather than at the next poll; a failure is
+    logged by its kind and left to the next poll."""
+    try:
+        mailer = app.get(mailer_key)
+        if (await app[sender_key].send_due()).sent and isinstance(mailer, Mailer):
+            mailer.wake()
+    except Exception as error:  # noqa: BLE001 - the poll sends it later
+        logger.error("sending follow-ups now failed: %s", type(error).__name__)
 
 
 def routes() -> list[web.RouteDef]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.outcomes import ons
 from bot.outcomes.conversation import TOOK_UP_NAMES
+from bot.outcomes.followups import LINK_WORKER_ACTIONS
 from bot.outcomes.models import FollowUpChannel, FollowUpStatus
 
 _INTAKE_ID = {"name": "intake_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -18,6 +19,18 @@ _BAND = {
 _WHEN = {"type": "string", "format": "date-time", "nullable": True}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
+    "FollowUpChange": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["action"],
+        "properties": {
+            "action": {
+                "type": "string",
+                "enum": list(LINK_WORKER_ACTIONS),
+                "description": "send_now: a scheduled follow-up goes now; cancel: nothing more is sent for it",
+            }
+        },
+    },
     "FollowUp": {
         "type": "object",
         "properties": {
@@ -25,6 +38,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "channel": {"type": "string", "enum": list(FollowUpChannel.NAMES)},
             "due_at": _WHEN,
             "sent_at": _WHEN,
+            "reminded_at": _WHEN,
             "answered_at": _WHEN,
             "closed_reason": {"type": "string", "nullable": True, "description": "why it was declined or cancelled"},
             "wellbeing_ons4": {
@@ -50,7 +64,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "what_changed": {"type": "string", "nullable": True, "description": "in the person's words"},
             "took_up_offer": {"type": "string", "nullable": True, "enum": [*TOOK_UP_NAMES, None]},
         },
-    }
+    },
 }
 
 PATHS: dict[str, dict[str, Any]] = {
@@ -68,6 +82,24 @@ PATHS: dict[str, dict[str, Any]] = {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 },
             },
-        }
+        },
+        "post": {
+            "summary": "Send a scheduled follow-up now, or cancel one not yet answered (audited)",
+            "parameters": [_INTAKE_ID],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FollowUpChange"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "the follow-up after the change",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FollowUp"}}},
+                },
+                "409": {
+                    "description": "not possible now (already sent, answered, declined or cancelled)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+            },
+        },
     }
 }

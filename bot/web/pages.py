@@ -24,7 +24,7 @@ from bot.review import auth, second_factor
 from bot.sms import store as sms_store
 from bot.teams import store as team_store
 from bot.teams.models import ReferralSource
-from bot.web import directory
+from bot.web import directory, followup
 from bot.web.errors import http_error
 from bot.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -46,6 +46,8 @@ MESSAGES = {
     "closed": "The item is closed.",
     "noted": "Your note has been added.",
     "offer": "Your decision on the offer has been recorded.",
+    "followup_send_now": "The follow-up is on its way (you'll see it as sent here once it has gone).",
+    "followup_cancel": "The follow-up is cancelled: nothing more will be sent for it.",
 }
 
 
@@ -334,6 +336,25 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
     if action == "noted" and outcome_code == "noted":
         target += "#notes"
     raise web.HTTPSeeOther(target)
+
+
+async def change_follow_up(request: web.Request) -> web.StreamResponse:
+    """The summary's follow-up buttons: send a scheduled one now, or cancel one not yet answered (audited)."""
+    intake_id = _intake_id(request)
+    action = str((await request.post()).get("action", ""))
+    outcome = f"followup_{action}"
+    try:
+        async with _session(request) as session, session.begin():
+            if await read.intake_seen_by(session, intake_id, request["user"]) is None:
+                raise web.HTTPNotFound()
+            await followups.change_by_link_worker(session, intake_id, action, request["user"].email, source(request))
+    except DomainError as error:
+        if error.kind in (Kind.NOT_FOUND, Kind.FORBIDDEN):
+            raise http_error(error) from error
+        outcome = "error"
+    if outcome == "followup_send_now":
+        await followup.send_due_now(request.app)
+    raise web.HTTPSeeOther(f"/intakes/{intake_id}?m={outcome}#followup")
 
 
 def _follow_up_weeks(request: web.Request, wanted: str) -> Optional[float]:

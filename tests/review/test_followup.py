@@ -262,3 +262,66 @@ async def test_an_smtp_server_refusing_for_a_while_delays_the_email_and_sends_it
         await engine.dispose()
     [row] = await _rows(settings, MailOutbox)
     assert row.status == "sent" and len(smtp.inbox.messages) == 1
+
+
+async def _sent_at(settings, intake_id, days_ago):
+    async def work(session):
+        await session.execute(
+            update(FollowUp).where(FollowUp.intake_id == intake_id).values(sent_at=utcnow() - timedelta(days=days_ago))
+        )
+
+    await in_db(settings, work)
+
+
+async def test_one_reminder_with_a_new_link_goes_to_someone_who_has_not_answered(
+    client, new_client, settings, smtp, world
+):
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    first, _ = await _link_from_email(smtp)
+    assert (await _send_due(settings)).reminded == 0  # not yet: a week after sending
+    await _sent_at(settings, world, 8)
+    assert (await _send_due(settings)).reminded == 1
+    assert (await _send_due(settings)).reminded == 0  # one reminder, however often the sender looks
+    [(_, reminder)] = (await smtp.inbox.until(2))[1:]
+    assert reminder["Subject"].startswith("A reminder") and "new link" in reminder.get_content()
+    second = LINK.search(reminder.get_content()).group(1)
+    person = await new_client()
+    assert (await person.get(f"/f/{first}")).status == 404  # the first link stops working
+    assert (await person.get(f"/f/{second}")).status == 200
+    [row] = await _rows(settings, FollowUp)
+    assert row.reminded_at is not None
+    page = await (await client.get(f"/intakes/{world}")).text()
+    assert "Reminded " in page
+
+
+async def test_a_link_worker_sends_a_follow_up_now_or_cancels_it_on_the_page_and_in_the_api(
+    client, new_client, settings, smtp, world
+):
+    csrf = await _close_as_supported(client, world)
+    page = await (await client.get(f"/intakes/{world}")).text()
+    assert "Send the follow-up now" in page and "Cancel the follow-up" in page
+    sent = await client.post(
+        f"/intakes/{world}/followup", data={"csrf_token": csrf, "action": "send_now"}, allow_redirects=False
+    )
+    assert sent.headers["Location"].endswith("m=followup_send_now#followup")
+    await _link_from_email(smtp)  # sent at once, not at the next poll
+    [row] = await _rows(settings, FollowUp)
+    assert row.status == "sent"
+    assert "followup.send_now" in [a for _, a, _ in await audit_actions(settings, world)]
+
+    api = await new_client()
+    headers = await _token(settings, "lw@example.org")
+    again = await api.post(f"/api/v1/intakes/{world}/followup", json={"action": "send_now"}, headers=headers)
+    assert again.status == 409
+    wrong = await api.post(f"/api/v1/intakes/{world}/followup", json={"action": "delete"}, headers=headers)
+    assert wrong.status == 400
+    cancelled = await api.post(f"/api/v1/intakes/{world}/followup", json={"action": "cancel"}, headers=headers)
+    assert cancelled.status == 200 and (await cancelled.json())["status"] == "cancelled"
+    assert (
+        await api.post(f"/api/v1/intakes/{world}/followup", json={"action": "cancel"}, headers=headers)
+    ).status == 409
+    [row] = await _rows(settings, FollowUp)
+    assert (row.status, row.closed_reason) == ("cancelled", "cancelled by a link worker")
+    assert ("lw@example.org", "followup.cancelled") in [(a, b) for a, b, _ in await audit_actions(settings, world)]
