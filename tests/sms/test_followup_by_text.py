@@ -83,3 +83,19 @@ async def test_stop_declines_the_follow_up_and_no_later_one_is_sent_to_that_numb
     outcome = await _send(rig)
     assert (outcome.sent, outcome.declined) == (0, 1)
     assert len(rig.fake.to(NUMBER)) == 1
+
+
+async def test_one_reminder_by_text_to_someone_who_has_not_replied(rig):
+    intake_id = await _due_follow_up(rig, rig.settings)
+    await _send(rig)
+    await rig.fake.until(NUMBER, 1)
+    async with rig.sessions() as session, session.begin():
+        await session.execute(
+            update(FollowUp).where(FollowUp.intake_id == intake_id).values(sent_at=utcnow() - timedelta(days=8))
+        )
+    assert (await _send(rig)).reminded == 1 and (await _send(rig)).reminded == 0
+    [_, reminder] = await rig.fake.until(NUMBER, 2)
+    assert "again" in reminder.body and "reply STOP" in reminder.body
+    await rig.text("6")  # and a reply still answers the follow-up
+    [*_, reply] = await rig.fake.until(NUMBER, 3)
+    assert "worthwhile" in reply.body and rig.bot.seen == []
