@@ -1,8 +1,9 @@
 """The e-mail outbox (declared on bot.db.models.Base): every e-mail we send, with the bookkeeping
 every outbox shares (bot.outbox), and the addresses that asked for no more e-mail.
 
-The address and the body are personal data: they are kept only until the e-mail is sent or given
-up, plus RETAIN_SMS_DAYS (the purge), and never logged.
+The address and the body (the person's name and live link) are personal data: they are blanked as
+soon as the e-mail is sent, given up or cancelled, the row itself is purged after RETAIN_SMS_DAYS,
+and neither is ever logged. The address's digest stays with the row, so erasing a person finds it.
 """
 
 from __future__ import annotations

@@ -60,6 +60,10 @@ class Mailer(OutboxWorker):
         return await self.not_delivered(row_id, row.attempts, row.created_at, result.error, result.retry)
 
     async def record(self, row_id: int, **values: object) -> None:
+        """Write the outcome; once an e-mail is done with (sent, failed, cancelled) its address and body,
+        which holds the person's live link, are not kept: the address's digest is, for erasure."""
+        if values.get("status") in (MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED):
+            values = {**values, "to_address": "", "body": ""}
         async with self.sessions() as session:
             async with session.begin():
                 await store.finish(session, row_id, **values)

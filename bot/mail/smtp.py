@@ -55,7 +55,10 @@ def _send_now(settings: Settings, message: EmailMessage) -> None:
 
 async def send(settings: Settings, to: str, subject: str, body: str, reference: str) -> SendResult:
     """Send one e-mail; never raises for a delivery problem (the result says what happened)."""
-    message = build(settings, to, subject, body, reference)
+    try:
+        message = build(settings, to, subject, body, reference)
+    except ValueError as error:  # a header that cannot be one (a line break): retrying cannot fix it
+        return SendResult(False, retry=False, error=f"not a valid e-mail ({type(error).__name__})")
     try:
         await asyncio.to_thread(_send_now, settings, message)
     except smtplib.SMTPRecipientsRefused:

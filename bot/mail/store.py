@@ -40,7 +40,7 @@ async def opt_out(session: AsyncSession, address: str) -> int:
     result = await session.execute(
         update(MailOutbox)
         .where(MailOutbox.address_hash == digest, MailOutbox.status == MailStatus.PENDING)
-        .values(status=MailStatus.CANCELLED, last_error="opted out", updated_at=now)
+        .values(status=MailStatus.CANCELLED, last_error="opted out", to_address="", body="", updated_at=now)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount

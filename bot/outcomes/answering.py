@@ -2,7 +2,8 @@
 
 The web page and the SMS channel both call `answer`. The risk reader runs in a worker thread
 (the meaning classifier is CPU work); the row is locked for the turn on PostgreSQL, so two
-messages of one person (a double click, two texts at once) are read one after the other.
+messages of one person (a double click, two texts at once) are read one after the other. SQLite has
+no row locks: there the SMS channel's per-number lock and the web page's one form at a time do it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Callable, Optional
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Intake
+from bot.db.models import FlagKind, Intake
+from bot.intake import store as intake_store
+from bot.intake.fallback import crisis_texts
 from bot.intake.risk import Risk
 from bot.outcomes import conversation, followups
 from bot.outcomes.models import FollowUp, FollowUpStatus
@@ -53,15 +56,32 @@ async def opening(session: AsyncSession, row: FollowUp) -> list[str]:
 
 
 async def answer(
-    session: AsyncSession, settings: Settings, followup_id: int, text: str, read_risk: RiskReader
+    session: AsyncSession,
+    settings: Settings,
+    followup_id: int,
+    text: str,
+    read_risk: RiskReader,
+    by_text: bool = False,
 ) -> Reply:
-    """Read one message in the caller's transaction; the flag, if any, is written with the answer."""
+    """Read one message in the caller's transaction; the flag, if any, is written with the answer.
+
+    A disclosure is heard whatever became of the follow-up (answered, cancelled, declined): the
+    crisis reply, and the urgent flag that puts the item back on the queue. By text, the invitation
+    asked no question yet, so the first reply (unless it discloses) gets the first question."""
     risk = await asyncio.to_thread(read_risk, text) if text.strip() else None
     row = await _locked(session, followup_id)
     if row.status not in FollowUpStatus.OPEN:
+        if risk is not None:
+            intake = (await session.execute(select(Intake).where(Intake.id == row.intake_id))).scalar_one()
+            await intake_store.add_flag(session, intake, FlagKind.SAFEGUARDING, f"Follow-up: {text}", risk.category)
+            return Reply(crisis_texts(risk.category, settings), True, True)
         done = row.status == FollowUpStatus.ANSWERED
         return Reply([conversation.say("already_done" if done else "declined")], True, False)
     name, offer = await context_of(session, row)
+    if by_text and row.status == FollowUpStatus.SENT and risk is None:
+        opening = conversation.opening(offer)
+        await followups.begin(session, row.id, {**(row.state or conversation.new_state()), "said": opening})
+        return Reply(opening, False, False)
     turn = conversation.reply_to(
         row.state or conversation.new_state(),
         text,
@@ -73,7 +93,7 @@ async def answer(
     turn.state["said"] = turn.replies  # what the web page shows after its redirect
     await followups.save_turn(session, row, turn)
     if turn.stopped:
-        await followups.close(session, row.id, FollowUpStatus.DECLINED, "stopped part way")
+        await followups.close(session, row.id, FollowUpStatus.DECLINED, followups.STOPPED_PART_WAY)
     if turn.flag is not None:
         logger.warning("follow-up %d: %s flag raised (%s)", row.id, turn.flag[0], turn.flag[1])
     return Reply(turn.replies, turn.finished or turn.stopped, turn.flag is not None)

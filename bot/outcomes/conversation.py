@@ -68,7 +68,9 @@ _DID_NOT_GO = (
     "no time",
 )
 _CARRY_ON = re.compile(r"\b(carry on|continue|go on|next|ready|ok(ay)?|yes|yeah|yep|sure|fine|go ahead)\b")
-_STOP = re.compile(r"^\s*(stop|end|quit|no more|leave it|that'?s (it|all|enough))\b")
+_STOP = re.compile(r"^\s*(stop|end|quit|no more( questions)?|leave it|that'?s (it|all|enough))\b")
+"""Ends the follow-up after a crisis reply. By text, a lone STOP is the carrier's opt-out keyword (handled
+before the follow-up hears it), so the prompt offers "no more questions"."""
 
 
 @lru_cache(maxsize=1)
@@ -274,4 +276,6 @@ def _answer_check(
         return turn
     category = risk.category if risk else str(pending.get("category") or "classifier")
     said = str(pending.get("text") or text)
-    return _disclosed(state, said, category, kind, offer, name, housing_line)
+    turn = _disclosed(state, said, category, kind, offer, name, housing_line)
+    turn.flag_text = f"{said} / asked to check, they said: {text}"  # both, in the flag the team sees
+    return turn

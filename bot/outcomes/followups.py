@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import dialect_insert
@@ -26,6 +26,8 @@ from bot.outcomes.conversation import Turn, new_state
 from bot.outcomes.models import FollowUp, FollowUpAnswer, FollowUpChannel, FollowUpStatus
 from bot.queue import audit, entry
 
+STOPPED_PART_WAY = "stopped part way"
+"""Why a follow-up the person ended after a crisis reply is closed (the web page says so)."""
 SUPPORTED = "plan_agreed"
 """The closing outcome that means the person was supported, and so is followed up."""
 
@@ -33,9 +35,9 @@ SUPPORTED = "plan_agreed"
 def channel_for(summary: Optional[Mapping[str, Any]], intake_channel: str) -> Optional[str]:
     """How the person chose to be contacted, as a follow-up can reach them: by text or e-mail.
 
-    Someone who talked to us by text is followed up by text unless they chose e-mail. Someone
-    who asked for phone calls only, or left no way to write to them, gets no follow-up message:
-    the link worker asks them on the phone instead.
+    Someone who talked to us by text and named no way to contact them is followed up by text.
+    Someone who chose phone calls (or any other way), or left no way to write to them, gets no
+    follow-up message: the link worker asks them instead. A choice may be a safety choice.
     """
     about = (summary or {}).get("about") or {}
     method, detail = about.get("contact_method"), about.get("contact_detail")
@@ -43,7 +45,7 @@ def channel_for(summary: Optional[Mapping[str, Any]], intake_channel: str) -> Op
         return FollowUpChannel.EMAIL
     if method == "text" and detail:
         return FollowUpChannel.SMS
-    if intake_channel == "sms":
+    if not method and intake_channel == "sms":
         return FollowUpChannel.SMS
     return None
 
@@ -123,12 +125,13 @@ async def due_reminders(session: AsyncSession, sent_before: datetime, limit: int
 
 
 async def mark_reminded(session: AsyncSession, followup_id: int, digest: str) -> bool:
-    """Sent to reminded, with a new link (the first stops working), in one conditional UPDATE."""
+    """Sent to reminded, with a new link (the first stops working, and the new one may be opened on any
+    device), in one conditional UPDATE."""
     now = utcnow()
     result = await session.execute(
         update(FollowUp)
         .where(FollowUp.id == followup_id, FollowUp.status == FollowUpStatus.SENT, FollowUp.reminded_at.is_(None))
-        .values(token_hash=digest, reminded_at=now, updated_at=now)
+        .values(token_hash=digest, browser_hash=None, reminded_at=now, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -179,6 +182,17 @@ async def close(session: AsyncSession, followup_id: int, status: str, reason: st
     return result.rowcount == 1
 
 
+async def begin(session: AsyncSession, followup_id: int, state: dict[str, Any]) -> None:
+    """Sent to being answered, before any answer: the first question has been asked (by text)."""
+    now = utcnow()
+    await session.execute(
+        update(FollowUp)
+        .where(FollowUp.id == followup_id, FollowUp.status == FollowUpStatus.SENT)
+        .values(status=FollowUpStatus.ANSWERING, state=state, started_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def get(session: AsyncSession, followup_id: int) -> Optional[FollowUp]:
     return (await session.execute(select(FollowUp).where(FollowUp.id == followup_id))).scalar_one_or_none()
 
@@ -205,9 +219,14 @@ async def bind_browser(session: AsyncSession, followup_id: int, browser_digest: 
     return result.rowcount == 1
 
 
-async def open_by_text(session: AsyncSession, sms_sender_id: str) -> Optional[FollowUp]:
-    """The follow-up waiting for this number's answers by text, if any."""
-    query = select(FollowUp).where(FollowUp.sms_sender_id == sms_sender_id, FollowUp.status.in_(FollowUpStatus.OPEN))
+async def open_by_text(session: AsyncSession, sms_sender_id: str, since: datetime) -> Optional[FollowUp]:
+    """The follow-up waiting for this number's answers by text, if any: one sent (or reminded) after
+    `since` (FOLLOWUP_LINK_DAYS ago). Older ones no longer catch the number's texts, which go to the
+    intake bot again."""
+    last_sent = func.coalesce(FollowUp.reminded_at, FollowUp.sent_at)
+    query = select(FollowUp).where(
+        FollowUp.sms_sender_id == sms_sender_id, FollowUp.status.in_(FollowUpStatus.OPEN), last_sent >= since
+    )
     return (await session.execute(query.order_by(FollowUp.id.desc()).limit(1))).scalar_one_or_none()
 
 

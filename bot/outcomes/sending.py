@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import Intake, utcnow
+from bot.db.models import Intake, QueueItem, aware, utcnow
 from bot.intake.normalise import parse_email
 from bot.mail import store as mail_store
 from bot.outcomes import followups
@@ -90,13 +90,22 @@ class FollowUpSender:
         values = {
             "name": f" {preferred}" if preferred else "",
             "team": await self._team_name(session, intake.team_id),
-            "weeks": f"{self.settings.followup_weeks:g}",
+            "since": await self._since(session, row.intake_id),
             "link": link,
             "stop_link": f"{link}/no-thanks",
         }
         if row.channel == FollowUpChannel.SMS:
             return await self._by_text(session, row, intake, about, digest, which, values)
         return await self._by_email(session, row, about, digest, which, values)
+
+    async def _since(self, session: AsyncSession, intake_id: int) -> str:
+        """When they last talked with a link worker, as the message says it: from the item's closing (a
+        follow-up sent early, "send now", is not "12 weeks" on)."""
+        closed = (
+            await session.execute(select(QueueItem.closed_at).where(QueueItem.intake_id == intake_id))
+        ).scalar_one_or_none()
+        weeks = (utcnow() - aware(closed)).days // 7 if closed else 0
+        return f"About {weeks} weeks ago" if weeks >= 2 else "Recently"
 
     async def _team_name(self, session: AsyncSession, team_id: Optional[int]) -> str:
         name = None
@@ -125,14 +134,16 @@ class FollowUpSender:
         if not self.settings.sms_enabled or self.vault is None:
             return await self._cancel(session, row, "texts are off")
         contact = None
-        if intake.channel == "sms":
-            contact = await sms_store.contact_by_sender(session, intake.conversation_id)
-        if contact is None:
+        if about.get("contact_method") == "text":  # the number they gave for texts, not one they texted from
             try:
                 number = normalise_e164(str(about.get("contact_detail") or ""))
             except InvalidNumber:
                 return await self._cancel(session, row, "not a number we can text")
             contact = await sms_store.contact_for(session, self.vault, number)
+        elif intake.channel == "sms":
+            contact = await sms_store.contact_by_sender(session, intake.conversation_id)
+        if contact is None:
+            return await self._cancel(session, row, "no number to text")
         if contact.opted_out:
             await followups.close(session, row.id, FollowUpStatus.DECLINED, "the number sent STOP")
             return "declined"

@@ -18,12 +18,15 @@ import logging
 import re
 import time
 from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Optional
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
+from bot.db.models import utcnow
 from bot.intake import store as intake_store
+from bot.intake.fallback import fallback_reply
 from bot.outcomes import answering, followups
 from bot.outcomes.models import FollowUpStatus
 from bot.outcomes.risk_reader import FollowUpRisk
@@ -205,17 +208,26 @@ class SmsService:
         """A reply to a follow-up's text is answered by the follow-up (bot.outcomes), not the intake.
 
         Its answer, any flag and the reply text are written in one transaction."""
-        async with self.sessions() as session:
-            async with session.begin():
-                waiting = await followups.open_by_text(session, sender_id)
-                if waiting is None:
-                    return False
-                reply = await answering.answer(session, self.settings, waiting.id, text, self.read_risk)
-                body = gsm_friendly("\n\n".join(reply.texts))
-                await store.set_options(session, contact_id, None)
-                texts = split_for_sms(body, self.settings.sms_max_segments)
-                await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", texts)
-                await store.mark_inbound(session, inbound_id, "handled")
+        since = utcnow() - timedelta(days=self.settings.followup_link_days)
+        try:
+            async with self.sessions() as session:
+                async with session.begin():
+                    waiting = await followups.open_by_text(session, sender_id, since)
+                    if waiting is None:
+                        return False
+                    reply = await answering.answer(
+                        session, self.settings, waiting.id, text, self.read_risk, by_text=True
+                    )
+                    body = gsm_friendly("\n\n".join(reply.texts))
+                    await store.set_options(session, contact_id, None)
+                    texts = split_for_sms(body, self.settings.sms_max_segments)
+                    await store.enqueue(session, self.vault, contact_id, f"in:{inbound_id}", texts)
+                    await store.mark_inbound(session, inbound_id, "handled")
+        except Exception:
+            # The database (or the reader) failed: a disclosure is kept on disk for the reconciler, as the
+            # intake's own fallback does; with the outbox in the database, no text can go until it is back.
+            fallback_reply(self.settings, sender_id, CHANNEL, text)
+            raise
         return True
 
     async def _poster_code(self, session: AsyncSession, contact: Any, text: str) -> tuple[Optional[str], str]:

@@ -1,14 +1,16 @@
 """The follow-up's web chat: a person's single-use link, `/f/{token}`, and its "no thanks".
 
-    GET  /f/{token}             the conversation so far and the question now
+    GET  /f/{token}             what it is and a Start button; then the conversation and the question now
+    POST /f/{token}/start       this browser takes the link (the first to press Start)
     POST /f/{token}             one answer (form field `message`)
     GET  /f/{token}/no-thanks   "would you rather not answer?"
     POST /f/{token}/no-thanks   no follow-up, and no more e-mail to that address
 
-The link is single use: the first browser to open it is bound to it by a cookie (kept
-here only as a digest), and it shows nothing to another. It stops working once the
+The link is single use: the first browser to press Start is bound to it by a cookie (kept
+here only as a digest), and it shows nothing to another; opening it binds nothing, so a mail
+scanner's visit does not lock the person out. It stops working once the
 follow-up is answered or FOLLOWUP_LINK_DAYS after it was sent. The token in the
-address is the secret a forger would need, and the binding cookie is SameSite=Strict,
+address is the secret a forger would need, and the binding cookie is SameSite=Lax (sent on the person's own navigation, never on another site's POST),
 so these forms need no other CSRF token. The page works without JavaScript.
 """
 
@@ -26,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Intake, aware, utcnow
+from bot.intake.fallback import fallback_reply
 from bot.intake.normalise import parse_email
 from bot.mail import store as mail_store
 from bot.mail.outbox import Mailer
@@ -59,6 +62,7 @@ def routes() -> list[web.RouteDef]:
     return [
         web.get("/f/{token}", page, name="followup"),
         web.post("/f/{token}", answer, name="followup_answer"),
+        web.post("/f/{token}/start", start, name="followup_start"),
         web.get("/f/{token}/no-thanks", no_thanks_form, name="followup_no_thanks_form"),
         web.post("/f/{token}/no-thanks", no_thanks, name="followup_no_thanks"),
     ]
@@ -89,7 +93,8 @@ async def _usable(request: web.Request) -> tuple[Optional[FollowUp], Optional[we
     if row.status == FollowUpStatus.ANSWERED:
         return row, _gone(request, "answered")
     if row.status not in FollowUpStatus.OPEN:
-        return row, _gone(request, "closed")
+        stopped = row.closed_reason == followups.STOPPED_PART_WAY
+        return row, _gone(request, "stopped" if stopped else "closed")
     if sent is None or utcnow() - sent > timedelta(days=settings.followup_link_days):
         return row, _gone(request, "expired")
     return row, None
@@ -105,24 +110,36 @@ def _holds(request: web.Request, row: FollowUp) -> bool:
     return row.browser_hash is not None and bool(held) and secrets.compare_digest(_digest(held), row.browser_hash)
 
 
-async def _bound(request: web.Request, row: FollowUp, response_cookie: dict[str, str]) -> bool:
-    """True when this browser holds the link; the first to open it takes it (and gets its cookie)."""
+async def start(request: web.Request) -> web.StreamResponse:
+    """The "Start" button: the first browser to press it holds the link (its cookie, a digest stored).
+
+    Binding on a press, not on opening, keeps a mail scanner or a link preview, which only opens
+    links, from taking the link before the person does."""
+    row, refusal = await _usable(request)
+    if refusal is not None:
+        return refusal
+    assert row is not None
+    target = str(request.app.router["followup"].url_for(token=request.match_info["token"]))
     if row.browser_hash is not None:
-        return _holds(request, row)
+        return web.HTTPSeeOther(target) if _holds(request, row) else _gone(request, "elsewhere")
     secret = secrets.token_urlsafe(24)
     async with request.app[db_key]() as session, session.begin():
         won = await followups.bind_browser(session, row.id, _digest(secret))
-    if won:
-        response_cookie[_cookie_name(row)] = secret
-    return won
-
-
-def _set_cookies(request: web.Request, response: web.StreamResponse, cookies: dict[str, str]) -> None:
+    if not won:
+        return _gone(request, "elsewhere")
+    response = web.HTTPSeeOther(target)
     days = request.app[settings_key].followup_link_days
-    for name, value in cookies.items():
-        response.set_cookie(
-            name, value, httponly=True, samesite="Strict", secure=is_https(request), path="/f/", max_age=days * 86400
-        )
+    # Lax, not Strict: a person coming back from their webmail's link must still be recognised.
+    response.set_cookie(
+        _cookie_name(row),
+        secret,
+        httponly=True,
+        samesite="Lax",
+        secure=is_https(request),
+        path="/f/",
+        max_age=days * 86400,
+    )
+    return response
 
 
 async def page(request: web.Request) -> web.Response:
@@ -132,12 +149,13 @@ async def page(request: web.Request) -> web.Response:
     if refusal is not None:
         return refusal
     assert row is not None
-    cookies: dict[str, str] = {}
-    if not await _bound(request, row, cookies):
+    if row.browser_hash is None:  # not begun: what it is, and a button to begin
+        async with request.app[db_key]() as session:
+            said = await answering.opening(session, row)
+        return _render(request, {"token": request.match_info["token"], "welcome": True, "said": said[:1]})
+    if not _holds(request, row):
         return _gone(request, "elsewhere")
-    response = await _conversation(request, row)
-    _set_cookies(request, response, cookies)
-    return response
+    return await _conversation(request, row)
 
 
 async def _conversation(request: web.Request, row: FollowUp, error: str = "", finished: bool = False) -> web.Response:
@@ -161,7 +179,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
     if refusal is not None:
         return refusal
     assert row is not None
-    if not await _bound(request, row, {}):
+    if not _holds(request, row):
         return _gone(request, "elsewhere")
     settings = request.app[settings_key]
     message = (await request.post()).get("message")
@@ -170,8 +188,13 @@ async def answer(request: web.Request) -> web.StreamResponse:
     if len(message) > settings.max_message_chars:
         too_long = f"Your answer is too long: please keep it under {settings.max_message_chars} characters."
         return await _conversation(request, row, too_long)
-    async with request.app[db_key]() as session, session.begin():
-        await answering.answer(session, settings, row.id, message.strip(), request.app[risk_key])
+    try:
+        async with request.app[db_key]() as session, session.begin():
+            await answering.answer(session, settings, row.id, message.strip(), request.app[risk_key])
+    except Exception as error:  # noqa: BLE001 - the database (or the reader) failed: the intake's safety net
+        logger.error("follow-up %d: an answer could not be saved (%s)", row.id, type(error).__name__)
+        crisis = fallback_reply(settings, f"followup-{row.intake_id}", "followup", message.strip())
+        return _render(request, {"failed": True, "said": crisis or []}, status=503)
     raise web.HTTPSeeOther(str(request.app.router["followup"].url_for(token=request.match_info["token"])))
 
 

@@ -45,6 +45,9 @@ def test_a_person_answers_their_follow_up_and_the_link_worker_sees_the_change(sy
     )
 
     page.goto(f"{base}/f/{token}")
+    assert wcag_violations(page) == []
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_selector("textarea")
     assert "how satisfied are you with your life nowadays" in page.inner_text("main")
     assert wcag_violations(page) == []
     page.get_by_role("button", name="Send").click()

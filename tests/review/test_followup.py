@@ -15,6 +15,7 @@ from bot.db.engine import create_engine, session_factory
 from bot.db.models import Flag, FlagKind, Priority, QueueItem, utcnow
 from bot.mail.models import MailOutbox
 from bot.mail.outbox import Mailer
+from bot.outcomes import followups
 from bot.outcomes.models import FollowUp, FollowUpAnswer
 from bot.outcomes.sending import FollowUpSender
 from bot.web.api import OPENAPI
@@ -127,11 +128,20 @@ async def test_closing_as_supported_sends_one_email_and_the_answers_reach_the_su
     assert "Hello Carol" in body
     assert len(await _rows(settings, MailOutbox)) == 1
 
+    scanner = await new_client()  # a mail scanner or link preview opens links: that binds nothing
+    assert "Start" in await (await scanner.get(f"/f/{token}")).text()
     person = await new_client()  # the person's own browser: no staff session
+    welcome = await person.get(f"/f/{token}")
+    assert welcome.status == 200 and welcome.headers["Cache-Control"] == "no-store"
+    assert ">Start</button>" in await welcome.text()
+    started = await person.post(f"/f/{token}/start", allow_redirects=False)
+    assert started.status == 303 and "SameSite=Lax" in started.headers["Set-Cookie"]
     first = await person.get(f"/f/{token}")
-    assert first.status == 200 and first.headers["Cache-Control"] == "no-store"
     text = await first.text()
     assert "how satisfied are you with your life nowadays" in text
+    assert (await scanner.get(f"/f/{token}")).status == 410  # started elsewhere now
+    [mail] = await _rows(settings, MailOutbox)
+    assert (mail.status, mail.to_address, mail.body) == ("sent", "", "")  # nothing of it kept once sent
     for answer in ("8", "eight", "7", "about a 2", "I walk every Tuesday and I've made friends <3", "yes, most weeks"):
         sent = await person.post(f"/f/{token}", data={"message": answer}, allow_redirects=False)
         assert sent.status == 303
@@ -181,9 +191,10 @@ async def test_the_link_works_on_the_first_browser_only_and_a_bad_link_says_so(
     await _send_due(settings)
     token, _ = await _link_from_email(smtp)
     mine, theirs = await new_client(), await new_client()
-    assert (await mine.get(f"/f/{token}")).status == 200
+    assert (await mine.post(f"/f/{token}/start")).status == 200
     other = await theirs.get(f"/f/{token}")
-    assert other.status == 410 and "opened on another device" in await other.text()
+    assert other.status == 410 and "started on another device" in await other.text()
+    assert (await theirs.post(f"/f/{token}/start")).status == 410
     forged = await theirs.post(f"/f/{token}", data={"message": "0"}, allow_redirects=False)
     assert forged.status == 410 and await _rows(settings, FollowUpAnswer) == []
     assert (await theirs.get("/f/not-a-real-token")).status == 404
@@ -201,7 +212,7 @@ async def test_a_disclosure_in_the_follow_up_puts_the_closed_item_back_on_the_qu
     await _send_due(settings)
     token, _ = await _link_from_email(smtp)
     person = await new_client()
-    await person.get(f"/f/{token}")
+    await person.post(f"/f/{token}/start")
     for answer in ("3", "2", "2", "9"):
         await person.post(f"/f/{token}", data={"message": answer})
     reply = await person.post(f"/f/{token}", data={"message": "nothing has changed and I want to end my life"})
@@ -289,7 +300,7 @@ async def test_one_reminder_with_a_new_link_goes_to_someone_who_has_not_answered
     second = LINK.search(reminder.get_content()).group(1)
     person = await new_client()
     assert (await person.get(f"/f/{first}")).status == 404  # the first link stops working
-    assert (await person.get(f"/f/{second}")).status == 200
+    assert (await person.post(f"/f/{second}/start")).status == 200
     [row] = await _rows(settings, FollowUp)
     assert row.reminded_at is not None
     page = await (await client.get(f"/intakes/{world}")).text()
@@ -325,3 +336,48 @@ async def test_a_link_worker_sends_a_follow_up_now_or_cancels_it_on_the_page_and
     [row] = await _rows(settings, FollowUp)
     assert (row.status, row.closed_reason) == ("cancelled", "cancelled by a link worker")
     assert ("lw@example.org", "followup.cancelled") in [(a, b) for a, b, _ in await audit_actions(settings, world)]
+
+
+async def test_a_disclosure_is_heard_even_after_the_follow_up_was_closed(client, settings, smtp, world):
+    """The race: a message sent just as the follow-up was cancelled is still read for risk."""
+    from bot.outcomes import answering
+    from bot.outcomes.risk_reader import FollowUpRisk
+
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    [row] = await _rows(settings, FollowUp)
+
+    async def cancel(session):
+        await followups.close(session, row.id, "cancelled", "cancelled by a link worker")
+
+    await in_db(settings, cancel)
+    reply = await in_db(
+        settings, lambda s: answering.answer(s, settings, row.id, "I want to end my life tonight", FollowUpRisk(None))
+    )
+    assert reply.flagged and "116 123" in " ".join(reply.texts)
+    [item] = await _rows(settings, QueueItem, QueueItem.intake_id == world)
+    assert (item.status, item.priority) == ("new", Priority.URGENT)
+
+
+async def test_when_an_answer_cannot_be_saved_a_disclosure_still_gets_the_crisis_reply_and_is_kept(
+    client, new_client, settings, smtp, world, monkeypatch, tmp_path
+):
+    from bot.outcomes import answering
+
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+    token, _ = await _link_from_email(smtp)
+    person = await new_client()
+    await person.post(f"/f/{token}/start")
+
+    async def broken(*args, **kwargs):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(answering, "answer", broken)
+    reply = await person.post(f"/f/{token}", data={"message": "I want to kill myself"})
+    page = await reply.text()
+    assert reply.status == 503 and "could not be saved" in page and "116 123" in page
+    spooled = list(settings.spool_path.glob("*.json"))
+    assert len(spooled) == 1 and "followup-" in spooled[0].read_text()

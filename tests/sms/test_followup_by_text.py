@@ -40,11 +40,11 @@ async def test_a_follow_up_is_texted_once_and_answered_by_text_without_reaching_
     assert invite.body.startswith("Hello Carol") and "Reply to this text" in invite.body and "STOP" in invite.body
     assert "https://whatmatters.example/f/" in invite.body
 
-    await rig.text("hi")  # an answer it cannot use as a score: asked again, not passed to the bot
+    await rig.text("hi")  # the invitation asked nothing yet: the first reply gets the first question
     for answer in ("8", "seven", "6", "3", "I go to the walking group now", "I did"):
         await rig.text(answer)
     texts = await rig.fake.until(NUMBER, 8)
-    assert "number from 0 to 10" in texts[1].body
+    assert "number from 0 to 10" in texts[1].body and "how satisfied are you" in texts[1].body
     assert "Thank you Carol" in texts[-1].body
     assert rig.bot.seen == []
     async with rig.sessions() as session:
@@ -96,6 +96,7 @@ async def test_one_reminder_by_text_to_someone_who_has_not_replied(rig):
     assert (await _send(rig)).reminded == 1 and (await _send(rig)).reminded == 0
     [_, reminder] = await rig.fake.until(NUMBER, 2)
     assert "again" in reminder.body and "reply STOP" in reminder.body
-    await rig.text("6")  # and a reply still answers the follow-up
-    [*_, reply] = await rig.fake.until(NUMBER, 3)
-    assert "worthwhile" in reply.body and rig.bot.seen == []
+    await rig.text("ok go on")  # a reply starts the questions
+    await rig.text("6")
+    [*_, first, second] = await rig.fake.until(NUMBER, 4)
+    assert "how satisfied are you" in first.body and "worthwhile" in second.body and rig.bot.seen == []

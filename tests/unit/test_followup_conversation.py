@@ -135,9 +135,11 @@ def test_an_uncertain_message_is_checked_a_clear_no_saves_it_and_anything_else_i
     assert [(s.key, s.value) for s in unsure.saved] == [("what_changed", "it's been a dark few months")]
 
 
-def test_stop_after_a_crisis_reply_ends_the_follow_up():
-    turns, _ = talk("I want to die", "stop")
+@pytest.mark.parametrize("words", ["stop", "no more questions", "No more", "that's enough"])
+def test_ending_after_a_crisis_reply_ends_the_follow_up(words):
+    turns, _ = talk("I want to die", words)
     assert turns[1].stopped and turns[1].replies == [c.say("stopped")]
+    assert "no more questions" in turns[0].replies[-1]  # by text a lone STOP is the opt-out keyword
 
 
 @pytest.mark.parametrize(
@@ -190,3 +192,22 @@ def test_the_follow_up_reads_risk_with_the_trained_meaning_classifier_not_only_t
     assert reader("I have swallowed everything in the cabinet") is not None
     assert reader.meaning_available
     assert reader("I walk with the group every week now") is None
+
+
+@pytest.mark.parametrize(
+    "about, channel, expected",
+    [
+        ({"contact_method": "email", "contact_detail": "a@example.org"}, "rest", "email"),
+        ({"contact_method": "text", "contact_detail": "07700 900123"}, "rest", "sms"),
+        ({"contact_method": "text", "contact_detail": "07700 900123"}, "sms", "sms"),
+        ({}, "sms", "sms"),  # talked to us by text and named no other way
+        ({"contact_method": "phone", "contact_detail": "07700 900123"}, "sms", None),  # chose calls: not texted
+        ({"contact_method": "phone", "contact_detail": "07700 900123"}, "rest", None),
+        ({"contact_method": "email"}, "rest", None),
+        ({}, "rest", None),
+    ],
+)
+def test_a_follow_up_goes_only_the_way_the_person_chose(about, channel, expected):
+    from bot.outcomes.followups import channel_for
+
+    assert channel_for({"about": about}, channel) == expected
