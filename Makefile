@@ -33,7 +33,7 @@ run-production: setup
 test: setup validate test-stories pytest
 
 # The fast tests: no trained model, no Rasa or action servers, no browser (real SQLite, PostgreSQL and Redis).
-UNIT_TESTS := tests/unit tests/actions tests/review tests/retention tests/sms/test_service.py tests/sms/test_text.py tests/production/test_lock_store.py
+UNIT_TESTS := tests/unit tests/actions tests/review tests/retention tests/sms/test_service.py tests/sms/test_text.py tests/sms/test_followup_by_text.py tests/production/test_lock_store.py
 
 unit: $(INSTALLED)
 	@echo "[make] running the fast tests (no training, no servers)..."
