@@ -21,6 +21,7 @@ from bot.db.models import Answer, FlagKind, Intake, Priority, QueueItem, QueueSt
 from bot.directory.models import DirectoryService, OfferDecision
 from bot.errors import conflict, invalid, not_found
 from bot.intake import store as intake_store
+from bot.intake.normalise import parse_email
 from bot.outcomes import ons
 from bot.outcomes.conversation import Turn, new_state
 from bot.outcomes.models import FollowUp, FollowUpAnswer, FollowUpChannel, FollowUpStatus
@@ -48,6 +49,12 @@ def channel_for(summary: Optional[Mapping[str, Any]], intake_channel: str) -> Op
     if not method and intake_channel == "sms":
         return FollowUpChannel.SMS
     return None
+
+
+def email_of(summary: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The e-mail address a person gave in their intake, if they gave one (the sender, "no thanks" and
+    erasure all read it here)."""
+    return parse_email(str(((summary or {}).get("about") or {}).get("contact_detail") or ""))
 
 
 def token_digest(token: str) -> str:

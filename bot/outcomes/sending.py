@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import Intake, QueueItem, aware, utcnow
-from bot.intake.normalise import parse_email
 from bot.mail import store as mail_store
 from bot.outcomes import followups
 from bot.outcomes.conversation import say
@@ -166,7 +165,7 @@ class FollowUpSender:
     ) -> Optional[str]:
         if not self.settings.mail_enabled:
             return await self._cancel(session, row, "e-mail is off")
-        address = parse_email(str(about.get("contact_detail") or ""))
+        address = followups.email_of({"about": about})
         if not address:
             return await self._cancel(session, row, "not an e-mail address")
         if await mail_store.opted_out(session, address):

@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEvent, Intake, QueueItem, QueueStatus, utcnow
 from bot.errors import conflict, not_found
-from bot.intake.normalise import parse_email
 from bot.mail import store as mail_store
 from bot.mail.models import MailOutbox
 from bot.outcomes import followups
@@ -124,7 +123,7 @@ async def _email_addresses(session: AsyncSession, intake_ids: list[int]) -> set[
     if not intake_ids:
         return set()
     summaries = await session.execute(select(Intake.summary).where(Intake.id.in_(intake_ids)))
-    found = (parse_email(str(((s or {}).get("about") or {}).get("contact_detail") or "")) for s in summaries.scalars())
+    found = (followups.email_of(summary) for summary in summaries.scalars())
     return {mail_store.address_hash(address) for address in found if address}
 
 

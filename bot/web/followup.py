@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Intake, aware, utcnow
 from bot.intake.fallback import fallback_reply
-from bot.intake.normalise import parse_email
 from bot.mail import store as mail_store
 from bot.mail.outbox import Mailer
 from bot.outcomes import answering, conversation, followups
@@ -222,4 +221,4 @@ async def no_thanks(request: web.Request) -> web.Response:
 
 async def _address_of(session: AsyncSession, intake_id: int) -> Optional[str]:
     summary = (await session.execute(select(Intake.summary).where(Intake.id == intake_id))).scalar_one_or_none()
-    return parse_email(str(((summary or {}).get("about") or {}).get("contact_detail") or ""))
+    return followups.email_of(summary)

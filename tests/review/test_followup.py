@@ -95,6 +95,13 @@ async def _close_as_supported(client, intake_id, follow_up="yes"):
     return csrf
 
 
+async def _sent_by_email(client, settings, world):
+    """Closed as supported, then its follow-up fallen due and sent."""
+    await _close_as_supported(client, world)
+    await _make_due(settings, world)
+    await _send_due(settings)
+
+
 async def _link_from_email(smtp, count=1):
     [(to, message)] = (await smtp.inbox.until(count))[count - 1 : count]
     assert to == [EMAIL] and "6 short questions" in message["Subject"]
@@ -186,9 +193,7 @@ async def test_closing_as_supported_sends_one_email_and_the_answers_reach_the_su
 async def test_the_link_works_on_the_first_browser_only_and_a_bad_link_says_so(
     client, new_client, settings, smtp, world
 ):
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     token, _ = await _link_from_email(smtp)
     mine, theirs = await new_client(), await new_client()
     assert (await mine.post(f"/f/{token}/start")).status == 200
@@ -207,9 +212,7 @@ async def test_the_link_works_on_the_first_browser_only_and_a_bad_link_says_so(
 async def test_a_disclosure_in_the_follow_up_puts_the_closed_item_back_on_the_queue_as_urgent(
     client, new_client, settings, smtp, world
 ):
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     token, _ = await _link_from_email(smtp)
     person = await new_client()
     await person.post(f"/f/{token}/start")
@@ -228,9 +231,7 @@ async def test_a_disclosure_in_the_follow_up_puts_the_closed_item_back_on_the_qu
 
 
 async def test_no_thanks_stops_the_follow_up_and_every_later_email_to_that_address(client, settings, smtp, world):
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     token, _ = await _link_from_email(smtp)
     assert "rather not answer" in await (await client.get(f"/f/{token}/no-thanks")).text()
     declined = await client.post(f"/f/{token}/no-thanks")
@@ -257,9 +258,7 @@ async def test_no_follow_up_when_they_would_rather_not_or_cannot_be_written_to(c
 
 async def test_an_smtp_server_refusing_for_a_while_delays_the_email_and_sends_it_once(client, settings, smtp, world):
     smtp.inbox.refuse_with = "451 4.3.0 Try again later"
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     engine = create_engine(settings)
     try:
         mailer = Mailer(settings, session_factory(engine))
@@ -287,9 +286,7 @@ async def _sent_at(settings, intake_id, days_ago):
 async def test_one_reminder_with_a_new_link_goes_to_someone_who_has_not_answered(
     client, new_client, settings, smtp, world
 ):
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     first, _ = await _link_from_email(smtp)
     assert (await _send_due(settings)).reminded == 0  # not yet: a week after sending
     await _sent_at(settings, world, 8)
@@ -343,9 +340,7 @@ async def test_a_disclosure_is_heard_even_after_the_follow_up_was_closed(client,
     from bot.outcomes import answering
     from bot.outcomes.risk_reader import FollowUpRisk
 
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     [row] = await _rows(settings, FollowUp)
 
     async def cancel(session):
@@ -365,9 +360,7 @@ async def test_when_an_answer_cannot_be_saved_a_disclosure_still_gets_the_crisis
 ):
     from bot.outcomes import answering
 
-    await _close_as_supported(client, world)
-    await _make_due(settings, world)
-    await _send_due(settings)
+    await _sent_by_email(client, settings, world)
     token, _ = await _link_from_email(smtp)
     person = await new_client()
     await person.post(f"/f/{token}/start")
