@@ -5,6 +5,7 @@ disclosure in it reaches the queue as urgent; "no thanks" stops it and every lat
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -14,7 +15,6 @@ from sqlalchemy import select, update
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Flag, FlagKind, Priority, QueueItem, utcnow
 from bot.mail.models import MailOutbox
-from bot.mail.outbox import Mailer
 from bot.outcomes import followups
 from bot.outcomes.models import FollowUp, FollowUpAnswer
 from bot.outcomes.sending import FollowUpSender
@@ -258,20 +258,16 @@ async def test_no_follow_up_when_they_would_rather_not_or_cannot_be_written_to(c
 
 async def test_an_smtp_server_refusing_for_a_while_delays_the_email_and_sends_it_once(client, settings, smtp, world):
     smtp.inbox.refuse_with = "451 4.3.0 Try again later"
-    await _sent_by_email(client, settings, world)
-    engine = create_engine(settings)
-    try:
-        mailer = Mailer(settings, session_factory(engine))
-        await mailer.send_due()
-        [row] = await _rows(settings, MailOutbox)
-        assert row.status == "pending" and "SMTP 451" in row.last_error
-        smtp.inbox.refuse_with = ""
-        await _link_from_email(smtp)  # the app's own sender retries it
-        await mailer.close()
-    finally:
-        await engine.dispose()
+    await _sent_by_email(client, settings, world)  # the app's own sender tries it at once
+    await smtp.inbox.until_refused(2)  # refused, then retried after the backoff: nothing lost
+    assert smtp.inbox.messages == []
     [row] = await _rows(settings, MailOutbox)
-    assert row.status == "sent" and len(smtp.inbox.messages) == 1
+    assert row.status in ("pending", "sending") and "SMTP 451" in row.last_error
+    smtp.inbox.refuse_with = ""
+    await _link_from_email(smtp)
+    await asyncio.sleep(0.5)  # time for a wrong second delivery to show
+    [row] = await _rows(settings, MailOutbox)
+    assert row.status == "sent" and row.attempts >= 3 and len(smtp.inbox.messages) == 1
 
 
 async def _sent_at(settings, intake_id, days_ago):
@@ -374,3 +370,45 @@ async def test_when_an_answer_cannot_be_saved_a_disclosure_still_gets_the_crisis
     assert reply.status == 503 and "could not be saved" in page and "116 123" in page
     spooled = list(settings.spool_path.glob("*.json"))
     assert len(spooled) == 1 and "followup-" in spooled[0].read_text()
+
+
+async def test_after_a_reminder_the_first_emails_no_thanks_still_declines(client, new_client, settings, smtp, world):
+    await _sent_by_email(client, settings, world)
+    first, _ = await _link_from_email(smtp)
+    await _sent_at(settings, world, 8)
+    assert (await _send_due(settings)).reminded == 1
+    await smtp.inbox.until(2)
+    person = await new_client()
+    assert (await person.get(f"/f/{first}")).status == 404  # the first link opens nothing now
+    assert (await person.post(f"/f/{first}/start")).status == 404
+    form = await person.get(f"/f/{first}/no-thanks")
+    assert form.status == 200 and "rather not answer" in await form.text()
+    declined = await person.post(f"/f/{first}/no-thanks")
+    assert declined.status == 200 and "won't ask you" in await declined.text()
+    [row] = await _rows(settings, FollowUp)
+    assert (row.status, row.closed_reason) == ("declined", "said no thanks by the link")
+    assert (await person.get("/f/not-a-real-token/no-thanks")).status == 404
+
+
+async def test_asking_for_a_person_in_the_web_follow_up_puts_the_item_back_on_the_queue_for_a_call_back(
+    client, new_client, settings, smtp, world
+):
+    await _sent_by_email(client, settings, world)
+    token, _ = await _link_from_email(smtp)
+    person = await new_client()
+    await person.post(f"/f/{token}/start")
+    await person.post(f"/f/{token}", data={"message": "6"})
+    asked = await person.post(f"/f/{token}", data={"message": "can someone ring me please"})
+    page = await asked.text()
+    assert "asked the team to get in touch" in page and "worthwhile" in page  # the same question again
+    [item] = await _rows(settings, QueueItem, QueueItem.intake_id == world)
+    assert (item.status, item.priority, item.assignee) == ("new", Priority.CALLBACK, None)
+    [flag] = await _rows(settings, Flag, Flag.intake_id == world)
+    assert (flag.kind, flag.message) == (FlagKind.WANTS_PERSON, "Follow-up: can someone ring me please")
+    assert ("system", "reopened") in [(who, what) for who, what, _ in await audit_actions(settings, world)]
+    again = await person.post(f"/f/{token}", data={"message": "can I talk to someone"})
+    assert "already asked the team" in await again.text()
+    assert len(await _rows(settings, Flag, Flag.intake_id == world)) == 1  # asked once, flagged once
+    await person.post(f"/f/{token}", data={"message": "7"})
+    answers = {a.question_key: a.value for a in await _rows(settings, FollowUpAnswer)}
+    assert answers == {"ons_life_satisfaction": 6, "ons_worthwhile": 7}

@@ -24,9 +24,11 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], Message]] = []
         self.refuse_with: str = ""
+        self.refused = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
         if self.refuse_with:
+            self.refused += 1
             return self.refuse_with
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted for delivery"
@@ -38,6 +40,13 @@ class Inbox:
             await asyncio.sleep(0.05)
         assert len(self.messages) >= count, f"{len(self.messages)} e-mails arrived, expected {count}"
         return list(self.messages)
+
+    async def until_refused(self, count: int, timeout: float = 15.0) -> None:
+        """Wait for the server to have refused `count` e-mails (while `refuse_with` is set)."""
+        deadline = time.monotonic() + timeout
+        while self.refused < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert self.refused >= count, f"{self.refused} e-mails refused, expected {count}"
 
 
 class SmtpServer:
