@@ -19,7 +19,7 @@ import sys
 import threading
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import BinaryIO, Callable, Optional, Sequence
 
 import numpy as np
 from scipy.special import erf
@@ -46,27 +46,49 @@ class EncoderMissing(RuntimeError):
     """The model files are not where the install step puts them."""
 
 
-def read_safetensors(path: Path, wanted: Callable[[str], bool] = lambda name: True) -> dict[str, np.ndarray]:
-    """The `wanted` tensors of a .safetensors file: an 8-byte header length, a JSON header, then
-    raw little-endian data.
+def _header(handle: BinaryIO) -> tuple[dict, int]:
+    """A .safetensors file's JSON header and where its data begins: an 8-byte little-endian header
+    length, the header, then the tensors' raw little-endian bytes."""
+    (header_length,) = struct.unpack("<Q", handle.read(8))
+    header = json.loads(handle.read(header_length))
+    header.pop("__metadata__", None)
+    return header, 8 + header_length
 
-    Each tensor is read from the file straight into its own array: nothing else is held, not
-    even for a moment, so a process's peak memory is what it keeps (reading the whole 90 MB
-    file first, as this once did, added 90 MB to every Rasa process's peak)."""
+
+def read_safetensors(path: Path, wanted: Callable[[str], bool] = lambda name: True) -> dict[str, np.ndarray]:
+    """The `wanted` tensors of a .safetensors file, each read from the file straight into its own
+    array: nothing else is held, not even for a moment, so a process's peak memory is what it
+    keeps (reading the whole 90 MB file first, as this once did, added 90 MB to every Rasa
+    process's peak)."""
     tensors = {}
     with path.open("rb") as handle:
-        (header_length,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(header_length))
+        header, data_start = _header(handle)
         for name, spec in header.items():
-            if name == "__metadata__" or not wanted(name):
+            if not wanted(name):
                 continue
             begin, end = spec["data_offsets"]
             dtype = np.dtype(_DTYPES[spec["dtype"]]).newbyteorder("<")
-            handle.seek(8 + header_length + begin)
+            handle.seek(data_start + begin)
             array = np.fromfile(handle, dtype=dtype, count=(end - begin) // dtype.itemsize).reshape(spec["shape"])
             # Native byte order, float16 widened; on a little-endian machine a float32 is kept as read.
             tensors[name] = array.astype(np.float32 if dtype.kind == "f" else np.int64, copy=False)
     return tensors
+
+
+def map_safetensor(path: Path, name: str) -> np.ndarray:
+    """One float32 tensor of a .safetensors file mapped read-only from the file, not read into memory.
+
+    For the word-embedding table (30,522 rows, 47 MB), of which a conversation touches a few
+    hundred rows: the pages a process reads come from the file and are shared by every process
+    on the machine that maps it (each Rasa instance, its action server, the web app) instead of
+    47 MB of private memory in each. Another dtype is read as `read_safetensors` reads it."""
+    with path.open("rb") as handle:
+        header, data_start = _header(handle)
+    spec = header[name]
+    if spec["dtype"] != "F32" or sys.byteorder != "little":
+        return read_safetensors(path, lambda wanted: wanted == name)[name]
+    begin, _ = spec["data_offsets"]
+    return np.memmap(path, dtype="<f4", mode="r", offset=data_start + begin, shape=tuple(spec["shape"]))
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -94,9 +116,11 @@ class SentenceEncoder:
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
         self.tokenizer = WordPiece(model_dir / "vocab.txt")
-        # Only the embeddings here: the layers are read when first used (see `blocks`).
-        w = read_safetensors(weights_file, lambda name: name.startswith("embeddings."))
-        self.word = w["embeddings.word_embeddings.weight"]
+        # Only the small embeddings read here; the word table is mapped from the file (see
+        # `map_safetensor`) and the layers are read when first used (see `blocks`).
+        word = "embeddings.word_embeddings.weight"
+        w = read_safetensors(weights_file, lambda name: name.startswith("embeddings.") and name != word)
+        self.word = map_safetensor(weights_file, word)
         self.position = w["embeddings.position_embeddings.weight"]
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
         self.embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])

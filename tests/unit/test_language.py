@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 
 from bot.language import install
-from bot.language.encoder import MODEL_DIR, EncoderMissing, SentenceEncoder, read_safetensors, shared_encoder
+from bot.language.encoder import (
+    MODEL_DIR,
+    EncoderMissing,
+    SentenceEncoder,
+    map_safetensor,
+    read_safetensors,
+    shared_encoder,
+)
 from bot.language.risk_meaning import MeaningClassifier, reviewed_examples
 from bot.language.wordpiece import WordPiece, basic_words
 
@@ -56,6 +63,12 @@ def test_safetensors_reader_reads_shapes_and_types(tmp_path: Path):
     assert np.array_equal(tensors["a"], a)
     assert tensors["b"].dtype == np.float32 and list(tensors["b"]) == [1.5, -2.0]
     assert list(read_safetensors(path, lambda name: name == "b")) == ["b"], "only the tensors asked for"
+    mapped = map_safetensor(path, "a")
+    assert isinstance(mapped, np.memmap) and np.array_equal(mapped, a), "float32 is mapped from the file"
+    with pytest.raises(ValueError):
+        mapped[0, 0] = 9.0  # read-only: the file is never written
+    widened = map_safetensor(path, "b")
+    assert not isinstance(widened, np.memmap) and widened.dtype == np.float32, "float16 is read and widened"
 
 
 def test_a_missing_model_says_how_to_install_it(tmp_path: Path):
