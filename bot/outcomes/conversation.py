@@ -12,6 +12,16 @@ certain. A disclosure in answer to "what has changed" is saved as that answer to
 crisis reply the next question waits for "carry on", so a "yes, carry on" is never saved
 as an answer. No question can trap anyone: after two answers it cannot use, the bot says
 how to answer or skip, and after a third it moves on.
+
+A message that asks rather than answers ("why?", "help", "is this a bot?", "can someone ring me",
+"not now, later": `bot.outcomes.requests`) gets a short reply and the same question again; it is
+never saved as an answer and never counts as an unusable one. Asked twice in a row, the reply is
+shorter; a third time it offers a way on (skip, or the team) instead, so nothing is said three
+times running (by text the third reply comes without the question, which is just above in the
+thread; the web page shows only the last turn, so there it keeps the question). Asking for a
+person sets `Turn.call_back` once per follow-up, which the caller turns into a flag on the queue.
+"Later" keeps the place: the next message carries on where they were. A request sent with an
+answer ("7, why?") saves the answer, replies briefly and goes on.
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ import yaml
 from bot.intake.normalise import is_skip, parse_scale, parse_yes_no
 from bot.intake.risk import CERTAIN, EMERGENCY, UNSAFE_NOW, Risk
 from bot.outcomes import ons
+from bot.outcomes.requests import BOT, HELP, LATER, PERSON, WHY, Request
+from bot.outcomes.requests import read as read_request
 from bot.wording import response_texts
 
 WORDING_FILE = Path(__file__).with_name("wording.yml")
@@ -120,10 +132,21 @@ class Turn:
     """The words that raised it (for a reply to the check question, the message that was checked)."""
     finished: bool = False
     stopped: bool = False
+    call_back: bool = False
+    """The person asked for someone to contact them (the first time in this follow-up): queue a call-back."""
 
 
 def new_state() -> dict[str, Any]:
-    return {"at": 0, "tries": 0, "check": None, "flagged": False, "waiting": False, "repeat": 0}
+    return {
+        "at": 0,
+        "tries": 0,
+        "check": None,
+        "flagged": False,
+        "waiting": False,
+        "repeat": 0,
+        "asked": None,
+        "call_back": False,
+    }
 
 
 def opening(offer: Optional[str] = None) -> list[str]:
@@ -153,6 +176,7 @@ def _advance(state: dict[str, Any], offer: Optional[str], name: str) -> tuple[li
     """Move to the next question: its words, or the closing words when there are no more."""
     state["at"] = int(state["at"]) + 1
     state["tries"] = 0
+    state["asked"] = None
     key = current_key(state)
     if key is None:
         return [say("done", name=name)], True
@@ -183,9 +207,11 @@ def reply_to(
     offer: Optional[str] = None,
     name: str = "",
     housing_line: str = "",
+    by_text: bool = False,
 ) -> Turn:
     """One turn of the follow-up. `risk` is the risk reader's reading of `text` (the caller reads it, off
-    the event loop); `name` is " Alex" or ""; `offer` names what the person was to try."""
+    the event loop); `name` is " Alex" or ""; `offer` names what the person was to try; `by_text` says
+    which channel, for the one reply that differs ("later": reply to the text, or come back to the link)."""
     state = {**new_state(), **dict(state)}
     text = (text or "").strip()
     key = current_key(state)
@@ -201,20 +227,34 @@ def reply_to(
         state["check"] = {"text": text, "category": risk.category}
         return Turn([_domain("utter_ask_risk_check")], state, flag=("risk_check", risk.category), flag_text=text)
 
+    request = read_request(text)
     if state.get("waiting"):
         state["waiting"] = False
         if _STOP.search(text.lower()):
             return Turn([say("stopped")], state, stopped=True)
         a_score = kind == SCALE and parse_scale(text) is not None
-        if _CARRY_ON.search(text.lower()) and not a_score:
+        if request is None and _CARRY_ON.search(text.lower()) and not a_score:
             return Turn([say("carried_on"), question_text(key, offer)], state)
-    return _answer(state, text, key, kind, offer, name)
+    return _answer(state, text, key, kind, offer, name, request, by_text)
 
 
-def _answer(state: dict[str, Any], text: str, key: str, kind: str, offer: Optional[str], name: str) -> Turn:
+def _answer(
+    state: dict[str, Any],
+    text: str,
+    key: str,
+    kind: str,
+    offer: Optional[str],
+    name: str,
+    request: Optional[Request] = None,
+    by_text: bool = False,
+) -> Turn:
     if is_skip(text):
         replies, finished = _advance(state, offer, name)
         return Turn(replies, state, saved=[Saved(key, None, text, "skipped")], finished=finished)
+    if request is not None:
+        turn = _requested(state, text, key, kind, offer, name, request, by_text)
+        if turn is not None:
+            return turn
     understood, value = _read(kind, text)
     if understood:
         replies, finished = _advance(state, offer, name)
@@ -227,6 +267,75 @@ def _answer(state: dict[str, Any], text: str, key: str, kind: str, offer: Option
     if state["tries"] == 2:
         return Turn([again, say("ways_forward")], state)
     return Turn([again], state)
+
+
+def _with_answer(kind: str, request: Request) -> bool:
+    """Whether a request sent with other words may be read as a request plus an answer ("7, why?").
+
+    Any request with a score. With yes/partly/no, not "later" ("not yet, maybe later" is a no). With
+    the open question, only a call-back or "is this a bot": a "why?" or "help" inside someone's own
+    account of what changed is part of it ("my mum died, why? I don't know"), and is left alone."""
+    if kind == SCALE:
+        return True
+    if kind == TOOK_UP:
+        return request.kind != LATER
+    return request.kind in (PERSON, BOT)
+
+
+def _requested(
+    state: dict[str, Any],
+    text: str,
+    key: str,
+    kind: str,
+    offer: Optional[str],
+    name: str,
+    request: Request,
+    by_text: bool,
+) -> Optional[Turn]:
+    """A request: a reply and the question again, or (with an answer) the answer saved, a brief reply and
+    the next question. None when the message is best read as an answer only."""
+    if request.rest and not _with_answer(kind, request):
+        return None
+    call_back = request.kind == PERSON and not state.get("call_back")
+    if call_back:
+        state["call_back"] = True
+    if request.rest:
+        understood, value = _read(kind, request.rest)
+        if understood:
+            value = text.strip() if kind == TEXT else value
+            replies, finished = _advance(state, offer, name)
+            brief = _request_reply(request.kind, kind, 0 if call_back else 1, by_text)
+            return Turn(
+                [brief, *replies], state, saved=[Saved(key, value, text)], finished=finished, call_back=call_back
+            )
+    at = int(state.get("at", 0))
+    last = state.get("asked") or {}
+    count = int(last.get("count", 0)) + 1 if last.get("kind") == request.kind and last.get("at") == at else 0
+    if request.kind == PERSON and not call_back and count == 0:
+        count = 1  # asked at an earlier question: the team already knows
+    state["asked"] = {"kind": request.kind, "at": at, "count": count}
+    reply = _request_reply(request.kind, kind, count, by_text)
+    if count >= 2 and count % 2 == 0 and by_text:
+        return Turn([reply], state, call_back=call_back)  # the question is just above in the thread
+    return Turn([reply, question_text(key, offer)], state, call_back=call_back)
+
+
+def _request_reply(request_kind: str, kind: str, count: int, by_text: bool) -> str:
+    """The first reply, then a shorter one and the way on in turn, so no reply comes three times running."""
+    if count >= 2 and count % 2 == 0:
+        return say({PERSON: "person_stuck", LATER: "later_stuck"}.get(request_kind, "stuck"))
+    again = count > 0
+    if request_kind == WHY:
+        return say("why_again" if again else "why")
+    if request_kind == HELP:
+        return say(f"help_{kind}_again" if again else f"help_{kind}")
+    if request_kind == BOT:
+        return say("bot_again" if again else "bot")
+    if request_kind == PERSON:
+        return say("person_again" if again else "person")
+    if again:
+        return say("later_again")
+    return say("later_by_text" if by_text else "later_on_the_web")
 
 
 def _disclosed(

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.db.models import Intake, Priority, QueueItem, utcnow
+from bot.db.models import Flag, FlagKind, Intake, Priority, QueueItem, utcnow
 from bot.outcomes import followups
 from bot.outcomes.models import FollowUp, FollowUpAnswer
 from bot.outcomes.sending import FollowUpSender, Sent
@@ -100,3 +100,28 @@ async def test_one_reminder_by_text_to_someone_who_has_not_replied(rig):
     await rig.text("6")
     [*_, first, second] = await rig.fake.until(NUMBER, 4)
     assert "how satisfied are you" in first.body and "worthwhile" in second.body and rig.bot.seen == []
+
+
+async def test_asking_for_a_call_by_text_puts_the_item_back_on_the_queue_and_the_questions_carry_on(rig):
+    intake_id = await _due_follow_up(rig, rig.settings)
+    async with rig.sessions() as session, session.begin():
+        await session.execute(update(QueueItem).where(QueueItem.intake_id == intake_id).values(status="closed"))
+    await _send(rig)
+    await rig.text("hi")
+    await rig.text("can someone ring me pls")
+    [*_, asked] = await rig.fake.until(NUMBER, 3)
+    assert "asked the team to get in touch" in asked.body and "how satisfied are you" in asked.body
+    await rig.text("not now, later")
+    [*_, later] = await rig.fake.until(NUMBER, 4)
+    assert "Reply to this text when you're ready" in later.body and "how satisfied are you" in later.body
+    await rig.text("7")
+    [*_, next_question] = await rig.fake.until(NUMBER, 5)
+    assert "worthwhile" in next_question.body and rig.bot.seen == []
+    async with rig.sessions() as session:
+        item = (await session.execute(select(QueueItem).where(QueueItem.intake_id == intake_id))).scalar_one()
+        [flag] = (await session.execute(select(Flag).where(Flag.intake_id == intake_id))).scalars()
+        row = (await session.execute(select(FollowUp).where(FollowUp.intake_id == intake_id))).scalar_one()
+        answers = (await session.execute(select(FollowUpAnswer).where(FollowUpAnswer.followup_id == row.id))).scalars()
+        assert (item.status, item.priority) == ("new", Priority.CALLBACK)
+        assert (flag.kind, flag.message) == (FlagKind.WANTS_PERSON, "Follow-up: can someone ring me pls")
+        assert [(a.question_key, a.value) for a in answers] == [("ons_life_satisfaction", 7)]
