@@ -165,7 +165,8 @@ async def flags_of(session: AsyncSession, intake: Intake) -> list[Flag]:
 async def add_flag(
     session: AsyncSession, intake: Intake, kind: str, message: str, category: Optional[str] = None
 ) -> None:
-    """Record a flag once per (intake, kind, message) and queue the intake at the flag's priority."""
+    """Record a flag once per (intake, kind, message) and queue the intake at the flag's priority; a closed
+    item goes back on the queue (nothing said after closing is left unseen)."""
     dedupe = hashlib.sha256(f"{category}|{message}".encode("utf-8")).hexdigest()
     await _upsert(
         session,
@@ -183,8 +184,7 @@ async def add_flag(
     )
     priority = Priority.URGENT if kind == FlagKind.SAFEGUARDING else Priority.CALLBACK
     await entry.raise_priority(session, intake.id, priority)
-    if kind == FlagKind.SAFEGUARDING:
-        await entry.reopen_if_closed(session, intake.id, "safeguarding flag after closing")
+    await entry.reopen_if_closed(session, intake.id, f"{kind} flag after closing")
 
 
 FORGET_CONVERSATION = "forget_conversation"

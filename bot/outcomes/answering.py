@@ -13,16 +13,15 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import FlagKind, Intake, QueueItem, QueueStatus, utcnow
+from bot.db.models import FlagKind, Intake
 from bot.intake import store as intake_store
 from bot.intake.fallback import crisis_texts
 from bot.intake.risk import Risk
 from bot.outcomes import conversation, followups
 from bot.outcomes.models import FollowUp, FollowUpStatus
-from bot.queue import audit
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -98,24 +97,8 @@ async def answer(
         await followups.close(session, row.id, FollowUpStatus.DECLINED, followups.STOPPED_PART_WAY)
     if turn.flag is not None:
         logger.warning("follow-up %d: %s flag raised (%s)", row.id, turn.flag[0], turn.flag[1])
-    if turn.call_back:
-        await _call_back(session, row, text)
+    if turn.call_back:  # the intake's "wants a person" flag: a call-back, and a closed item back on the queue
+        intake = (await session.execute(select(Intake).where(Intake.id == row.intake_id))).scalar_one()
+        await intake_store.add_flag(session, intake, FlagKind.WANTS_PERSON, f"Follow-up: {text}")
+        logger.info("follow-up %d: call-back asked for", row.id)
     return Reply(turn.replies, turn.finished or turn.stopped, turn.flag is not None)
-
-
-async def _call_back(session: AsyncSession, row: FollowUp, text: str) -> None:
-    """They asked for a person: the intake's own "wants a person" flag (which queues the item at call-back
-    priority), and the item back on the queue if it was closed (it usually is, 12 weeks on), so a link
-    worker sees it. Not urgent: a disclosure takes the crisis path before any request is read."""
-    intake = (await session.execute(select(Intake).where(Intake.id == row.intake_id))).scalar_one()
-    await intake_store.add_flag(session, intake, FlagKind.WANTS_PERSON, f"Follow-up: {text}")
-    reopened = await session.execute(
-        update(QueueItem)
-        .where(QueueItem.intake_id == row.intake_id, QueueItem.status == QueueStatus.CLOSED)
-        .values(status=QueueStatus.NEW, assignee=None, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if reopened.rowcount:
-        detail = {"reason": "follow-up: asked to be contacted"}
-        await audit.record(session, audit.SYSTEM, "reopened", row.intake_id, detail=detail)
-    logger.info("follow-up %d: call-back asked for", row.id)

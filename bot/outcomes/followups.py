@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import dialect_insert
-from bot.db.models import Answer, FlagKind, Intake, Priority, QueueItem, QueueStatus, aware, utcnow
+from bot.db.models import Answer, FlagKind, Intake, QueueItem, aware, utcnow
 from bot.directory.models import DirectoryService, OfferDecision
 from bot.errors import conflict, invalid, not_found
 from bot.intake import store as intake_store
@@ -25,7 +25,7 @@ from bot.intake.normalise import parse_email
 from bot.outcomes import ons
 from bot.outcomes.conversation import Turn, new_state
 from bot.outcomes.models import FollowUp, FollowUpAnswer, FollowUpChannel, FollowUpStatus
-from bot.queue import audit, entry
+from bot.queue import audit
 
 STOPPED_PART_WAY = "stopped part way"
 """Why a follow-up the person ended after a crisis reply is closed (the web page says so)."""
@@ -131,14 +131,32 @@ async def due_reminders(session: AsyncSession, sent_before: datetime, limit: int
     return list((await session.execute(query)).scalars())
 
 
+FIRST_LINK = "first_link"
+"""The state key that keeps the first link's digest after a reminder, for its "no thanks" only."""
+
+
 async def mark_reminded(session: AsyncSession, followup_id: int, digest: str) -> bool:
     """Sent to reminded, with a new link (the first stops working, and the new one may be opened on any
-    device), in one conditional UPDATE."""
+    device), in one conditional UPDATE.
+
+    The first link's digest stays in the state JSON (FIRST_LINK), so the "no thanks" in the first
+    e-mail still declines: a person must always be able to say no with any link they were sent."""
+    row = await get(session, followup_id)
+    if row is None or row.status != FollowUpStatus.SENT or row.reminded_at is not None:
+        return False
+    state = {**(row.state or new_state())}
+    if row.token_hash:
+        state[FIRST_LINK] = row.token_hash
     now = utcnow()
     result = await session.execute(
         update(FollowUp)
-        .where(FollowUp.id == followup_id, FollowUp.status == FollowUpStatus.SENT, FollowUp.reminded_at.is_(None))
-        .values(token_hash=digest, browser_hash=None, reminded_at=now, updated_at=now)
+        .where(
+            FollowUp.id == followup_id,
+            FollowUp.status == FollowUpStatus.SENT,
+            FollowUp.reminded_at.is_(None),
+            FollowUp.token_hash == row.token_hash if row.token_hash else FollowUp.token_hash.is_(None),
+        )
+        .values(token_hash=digest, browser_hash=None, reminded_at=now, updated_at=now, state=state)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -213,6 +231,16 @@ async def by_token(session: AsyncSession, token: str) -> Optional[FollowUp]:
         return None
     digest = token_digest(token)
     return (await session.execute(select(FollowUp).where(FollowUp.token_hash == digest))).scalar_one_or_none()
+
+
+async def for_no_thanks(session: AsyncSession, token: str) -> Optional[FollowUp]:
+    """The follow-up any link it was ever sent with belongs to: the current one, or the first after a
+    reminder (kept only for declining; it opens nothing else)."""
+    row = await by_token(session, token)
+    if row is not None or not token or len(token) > 64:
+        return row
+    query = select(FollowUp).where(FollowUp.state[FIRST_LINK].as_string() == token_digest(token))
+    return (await session.execute(query.limit(1))).scalar_one_or_none()
 
 
 async def bind_browser(session: AsyncSession, followup_id: int, browser_digest: str) -> bool:
@@ -290,23 +318,8 @@ async def save_turn(session: AsyncSession, followup: FollowUp, turn: Turn) -> No
         intake = (await session.execute(select(Intake).where(Intake.id == followup.intake_id))).scalar_one()
         flag_kind = FlagKind.SAFEGUARDING if kind == "safeguarding" else FlagKind.RISK_CHECK
         await intake_store.add_flag(session, intake, flag_kind, f"Follow-up: {turn.flag_text}", category)
-        if flag_kind == FlagKind.RISK_CHECK:
-            await _reopen_to_check(session, followup.intake_id)
     if turn.finished:
         await audit.record(session, audit.SYSTEM, "followup.answered", followup.intake_id)
-
-
-async def _reopen_to_check(session: AsyncSession, intake_id: int) -> None:
-    """A possible disclosure in a follow-up puts the closed item back on the queue for a link worker to look at."""
-    await entry.raise_priority(session, intake_id, Priority.CALLBACK)
-    result = await session.execute(
-        update(QueueItem)
-        .where(QueueItem.intake_id == intake_id, QueueItem.status == QueueStatus.CLOSED)
-        .values(status=QueueStatus.NEW, assignee=None, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
-        await audit.record(session, audit.SYSTEM, "reopened", intake_id, detail={"reason": "follow-up to check"})
 
 
 async def answers_of(session: AsyncSession, followup_id: int) -> dict[str, FollowUpAnswer]:

@@ -2,7 +2,7 @@
 
 - followups: one per intake at most. Scheduled when a link worker closes the item as
   supported; sent when due (by text or e-mail, as the person chose); answered by text or
-  through a personal web link. The link's token is stored only as a SHA-256 digest, and so
+  through a personal web link, or recorded by a link worker from a phone call (channel "phone"). The link's token is stored only as a SHA-256 digest, and so
   is the cookie that binds the link to the browser that first opened it (single use).
 - followup_answers: the person's answers, one row per question, written as they are given
   (a unique key keeps a redelivered text from writing twice).
@@ -36,7 +36,8 @@ class FollowUpStatus:
 class FollowUpChannel:
     SMS = "sms"
     EMAIL = "email"
-    NAMES = {SMS: "Text message", EMAIL: "E-mail"}
+    PHONE = "phone"  # answers a link worker heard on the phone and recorded (bot.outcomes.by_phone)
+    NAMES = {SMS: "Text message", EMAIL: "E-mail", PHONE: "Phone call"}
 
 
 class FollowUp(Base):

@@ -12,7 +12,7 @@ from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import dialect_insert
-from bot.db.models import Priority, QueueItem, QueueStatus, utcnow
+from bot.db.models import QueueItem, QueueStatus, utcnow
 from bot.queue import audit
 
 
@@ -31,11 +31,13 @@ async def raise_priority(session: AsyncSession, intake_id: int, priority: int) -
 
 
 async def reopen_if_closed(session: AsyncSession, intake_id: int, reason: str) -> None:
-    """A disclosure after the item was closed puts it back on the queue, urgent and unassigned."""
+    """A flag raised after the item was closed (a disclosure, a possible one, a wish to talk to someone,
+    in the intake or in its follow-up) puts it back on the queue, new and unassigned, so a link worker
+    sees it. Its priority is `raise_priority`'s, set first by the caller."""
     result = await session.execute(
         update(QueueItem)
         .where(QueueItem.intake_id == intake_id, QueueItem.status == QueueStatus.CLOSED)
-        .values(status=QueueStatus.NEW, priority=Priority.URGENT, assignee=None, updated_at=utcnow())
+        .values(status=QueueStatus.NEW, assignee=None, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount:

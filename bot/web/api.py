@@ -20,7 +20,7 @@ from bot.errors import DomainError
 from bot.fhir.bundle import export_bundle
 from bot.fhir.questionnaire import questionnaire
 from bot.intake.display import AREA_LABELS
-from bot.outcomes import followups
+from bot.outcomes import by_phone, followups
 from bot.queue import change, read
 from bot.teams.documents import teams_document
 from bot.teams.models import ReferralSource, TeamKind
@@ -434,7 +434,8 @@ def _error(status: int, message: str, **extra: Any) -> web.Response:
     return web.json_response({"error": message, **extra}, status=status)
 
 
-async def _body(request: web.Request, schema: str) -> dict[str, Any]:
+async def _body(request: web.Request, schema: str | dict[str, Any]) -> dict[str, Any]:
+    """The JSON body, checked against one of SCHEMAS (by name) or a schema given."""
     if request.content_length and request.content_length > MAX_BODY_BYTES:
         raise web.HTTPBadRequest(
             text=json.dumps({"error": "the request body is too large"}), content_type="application/json"
@@ -445,7 +446,7 @@ async def _body(request: web.Request, schema: str) -> dict[str, Any]:
         raise web.HTTPBadRequest(
             text=json.dumps({"error": "the request body is not valid JSON"}), content_type="application/json"
         ) from None
-    wrong = problems(body, SCHEMAS[schema])
+    wrong = problems(body, SCHEMAS[schema] if isinstance(schema, str) else schema)
     if wrong:
         raise web.HTTPBadRequest(text=json.dumps({"error": wrong}), content_type="application/json")
     return body
@@ -575,16 +576,30 @@ async def get_followup(request: web.Request) -> web.Response:
 
 
 async def change_followup(request: web.Request) -> web.Response:
-    """Send a scheduled follow-up now, or cancel one not yet answered (audited); the follow-up after it."""
+    """Send a scheduled follow-up now, or cancel one not yet answered (audited); or record the answers a
+    link worker heard on the phone (422 with an error per field, as the page checks them); the follow-up after it.
+
+    The body's shape is checked first (400); the answers' values by bot.outcomes.by_phone, the page's check."""
     intake_id = _intake_id(request)
-    body = await _body(request, "FollowUpChange")
+    body = await _body(request, followup_openapi.CHANGE_SHAPE)
+    risk, answers = None, None
+    if body["action"] == by_phone.ACTION:
+        answers, errors = by_phone.check(body.get("answers") or {})
+        if answers is None:
+            return _error(422, "the answers are not valid", errors=errors)
+        risk = await by_phone.read_risk(request.app[followup.risk_key], answers)
+    elif "answers" in body:
+        return _error(400, f"answers go only with the action {by_phone.ACTION}")
     try:
         async with request.app[db_key]() as session, session.begin():
             if await read.intake_seen_by(session, intake_id, request["user"]) is None:
                 return _error(404, "no such intake")
-            await followups.change_by_link_worker(
-                session, intake_id, body["action"], request["user"].email, source(request)
-            )
+            if answers is not None:
+                await by_phone.record(session, intake_id, answers, request["user"].email, risk, source(request))
+            else:
+                await followups.change_by_link_worker(
+                    session, intake_id, body["action"], request["user"].email, source(request)
+                )
     except DomainError as error:
         return json_error(error)
     if body["action"] == "send_now":

@@ -199,16 +199,17 @@ async def answer(request: web.Request) -> web.StreamResponse:
 
 async def no_thanks_form(request: web.Request) -> web.Response:
     async with request.app[db_key]() as session:
-        row = await followups.by_token(session, request.match_info["token"])
+        row = await followups.for_no_thanks(session, request.match_info["token"])
     if row is None:
         return _gone(request, "unknown")
     return _render(request, {"token": request.match_info["token"], "no_thanks": True})
 
 
 async def no_thanks(request: web.Request) -> web.Response:
-    """No follow-up, and for an e-mailed one, no more e-mail to that address (it works from any browser)."""
+    """No follow-up, and for an e-mailed one, no more e-mail to that address (it works from any browser,
+    and with the first e-mail's link after a reminder replaced it)."""
     async with request.app[db_key]() as session, session.begin():
-        row = await followups.by_token(session, request.match_info["token"])
+        row = await followups.for_no_thanks(session, request.match_info["token"])
         if row is None:
             return _gone(request, "unknown")
         await followups.close(session, row.id, FollowUpStatus.DECLINED, "said no thanks by the link")

@@ -18,7 +18,7 @@ from bot.errors import DomainError, Kind
 from bot.fhir import push
 from bot.intake.display import area_choices
 from bot.intake.summary import ONS_LABELS
-from bot.outcomes import followups
+from bot.outcomes import by_phone, followups, ons
 from bot.queue import audit, change, read
 from bot.review import auth, second_factor
 from bot.sms import store as sms_store
@@ -48,6 +48,7 @@ MESSAGES = {
     "offer": "Your decision on the offer has been recorded.",
     "followup_send_now": "The follow-up is on its way (you'll see it as sent here once it has gone).",
     "followup_cancel": "The follow-up is cancelled: nothing more will be sent for it.",
+    "followup_by_phone": "Their answers from the phone are saved as the follow-up.",
 }
 
 
@@ -249,6 +250,13 @@ async def queue_live(request: web.Request) -> web.StreamResponse:
 
 
 async def intake_page(request: web.Request) -> web.StreamResponse:
+    return await _intake(request)
+
+
+async def _intake(
+    request: web.Request, phone_errors: Optional[dict[str, str]] = None, phone_given: Optional[dict[str, Any]] = None
+) -> web.Response:
+    """The summary page; with `phone_errors`, again with the phone answers' form as it was sent (400)."""
     intake_id = _intake_id(request)
     async with _session(request) as session, session.begin():
         detail = await read.detail(session, intake_id, request["user"], source(request))
@@ -256,6 +264,7 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
         sms = await sms_store.status_for_conversation(session, detail.intake.conversation_id) if detail else None
         fhir_push = await push.of_intake(session, intake_id)
         follow_up = await followups.view_of(session, intake_id) if detail else None
+        phone_form = await by_phone.may_record(session, intake_id) if detail else False
     if detail is None:
         raise web.HTTPNotFound()
     offers = await directory.summary_offers(request, intake_id, detail.summary)
@@ -285,7 +294,13 @@ async def intake_page(request: web.Request) -> web.StreamResponse:
             "offer_statuses": OfferStatus.NAMES,
             "follow_up": follow_up,
             "follow_up_weeks": request.app[settings_key].followup_weeks,
+            "phone_form": phone_form,
+            "phone_errors": phone_errors,
+            "phone_given": phone_given,
+            "phone_labels": [(m, ons.LABELS[m]) for m in ons.MEASURES],
+            "phone_max_chars": by_phone.MAX_WHAT_CHANGED,
         },
+        status=400 if phone_errors else 200,
     )
 
 
@@ -339,9 +354,13 @@ async def _change(request: web.Request, action: str) -> web.StreamResponse:
 
 
 async def change_follow_up(request: web.Request) -> web.StreamResponse:
-    """The summary's follow-up buttons: send a scheduled one now, or cancel one not yet answered (audited)."""
+    """The summary's follow-up buttons: send a scheduled one now, or cancel one not yet answered (audited);
+    or the answers a link worker heard on the phone."""
     intake_id = _intake_id(request)
-    action = str((await request.post()).get("action", ""))
+    form = await request.post()
+    action = str(form.get("action", ""))
+    if action == by_phone.ACTION:
+        return await _record_by_phone(request, intake_id, {k: str(v) for k, v in form.items() if k in by_phone.FIELDS})
     outcome = f"followup_{action}"
     try:
         async with _session(request) as session, session.begin():
@@ -354,6 +373,26 @@ async def change_follow_up(request: web.Request) -> web.StreamResponse:
         outcome = "error"
     if outcome == "followup_send_now":
         await followup.send_due_now(request.app)
+    raise web.HTTPSeeOther(f"/intakes/{intake_id}?m={outcome}#followup")
+
+
+async def _record_by_phone(request: web.Request, intake_id: int, given: dict[str, str]) -> web.StreamResponse:
+    """Check the phone answers (the page again with an error per field), read what changed for risk off the
+    event loop, then save them all in one transaction."""
+    answers, errors = by_phone.check(given)
+    if answers is None:
+        return await _intake(request, errors, given)
+    risk = await by_phone.read_risk(request.app[followup.risk_key], answers)
+    outcome = "followup_by_phone"
+    try:
+        async with _session(request) as session, session.begin():
+            if await read.intake_seen_by(session, intake_id, request["user"]) is None:
+                raise web.HTTPNotFound()
+            await by_phone.record(session, intake_id, answers, request["user"].email, risk, source(request))
+    except DomainError as error:
+        if error.kind in (Kind.NOT_FOUND, Kind.FORBIDDEN):
+            raise http_error(error) from error
+        outcome = "error"
     raise web.HTTPSeeOther(f"/intakes/{intake_id}?m={outcome}#followup")
 
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
+from bot.queue import audit
 from bot.review import auth
 from bot.settings import Settings
 
@@ -101,6 +102,16 @@ def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
+REFUSED = "access.refused"
+"""The audit action of a signed-in person turned away from a path their role may not reach."""
+
+
+async def audit_refusal(request: web.Request, user: auth.Staff) -> None:
+    """Record who was refused what: the path only (a query string may carry a name or a search)."""
+    async with request.app[db_key]() as session, session.begin():
+        await audit.record(session, user.email, REFUSED, source=source(request), detail={"path": request.path[:500]})
+
+
 def _wants_json(request: web.Request) -> bool:
     return request.path.startswith("/api/") or request.path == "/queue/live"
 
@@ -148,6 +159,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             )
         if request["user"] is not None:
             if not may_reach(request["user"], request.path):
+                await audit_refusal(request, request["user"])
                 return _json_error(403, MANAGER_REFUSAL)
             return await handler(request)
     token = request.cookies.get(SESSION_COOKIE, "")
@@ -178,6 +190,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             target += ("&" if "?" in target else "?") + "expired=1"
         raise web.HTTPSeeOther(target)
     if request["user"] is not None and not may_reach(request["user"], request.path):
+        await audit_refusal(request, request["user"])
         if _wants_json(request):
             return _json_error(403, MANAGER_REFUSAL)
         raise web.HTTPForbidden(text=MANAGER_REFUSAL)
@@ -216,6 +229,8 @@ def require_dashboard(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         user = request.get("user")
         if user is None or not (user.is_admin or user.is_manager):
+            if user is not None:
+                await audit_refusal(request, user)
             message = "The outcomes dashboard is for managers and admins."
             if request.path.startswith("/api/"):
                 return _json_error(403, message)

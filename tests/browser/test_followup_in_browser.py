@@ -71,3 +71,53 @@ def test_a_person_answers_their_follow_up_and_the_link_worker_sees_the_change(sy
     staff.locator("#followup").screenshot(path=str(SHOTS / "31-followup-summary.png"))
     assert wcag_violations(staff) == []
     assert not errors, errors
+
+
+def test_a_link_worker_records_answers_heard_on_the_phone_and_sees_the_change(system, browser_context):
+    """Mrs C chose phone calls: no follow-up message goes, so the link worker asks her and records it."""
+    settings = system.settings
+    base = f"http://{settings.web_host}:{settings.web_port}"
+    create_staff(settings, "phone@example.org")
+    intake_id = create_intake(settings)
+    browser_context.clear_cookies()  # the module's profile may still hold another test's staff session
+    staff = browser_context.new_page()
+    errors: list[str] = []
+    expected = ("axe", "status of 400")  # the form sent with a mistake comes back as a 400, as it should
+    staff.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and not any(e in m.text for e in expected) else None,
+    )
+    sign_in(staff, base, "phone@example.org")
+    staff.goto(f"{base}/intakes/{intake_id}")
+    staff.get_by_role("button", name="Claim").click()
+    staff.wait_for_load_state()
+    staff.select_option("#outcome", "plan_agreed")
+    staff.get_by_role("button", name="Close", exact=True).click()
+    staff.wait_for_selector("#phone-answers")
+    assert "No follow-up message" in staff.inner_text("#followup-status")
+    assert wcag_violations(staff) == []
+
+    staff.get_by_text("Record answers they gave on the phone").click()
+    staff.get_by_label("Life satisfaction").fill("11")
+    staff.get_by_role("button", name="Save their answers").click()
+    staff.wait_for_selector("#phone-error-summary")
+    assert "whole number from 0 to 10" in staff.inner_text("#phone-error-summary")
+    assert "whole number from 0 to 10" in staff.inner_text("#phone-life_satisfaction-error")
+    staff.locator("#followup").screenshot(path=str(SHOTS / "32-followup-by-phone-form.png"))
+    assert wcag_violations(staff) == []
+
+    staff.get_by_label("Life satisfaction").fill("8")
+    staff.get_by_label("Anxiety yesterday").fill("3")
+    staff.get_by_label("What has changed, in their words (optional)").fill("I walk with the group on Tuesdays")
+    staff.get_by_label("Partly").check()
+    staff.get_by_role("button", name="Save their answers").click()
+    staff.wait_for_selector("#followup-ons")
+    assert "Answered (phone call)" in staff.inner_text("#followup-status")
+    assert "Sent" not in staff.inner_text("#followup-status")
+    assert "8/10 (high)" in staff.inner_text("#fu-now-life_satisfaction")
+    assert "-1 (better)" in staff.inner_text("#fu-change-anxious")
+    assert "Not answered" in staff.inner_text("#fu-now-happy")
+    assert "Partly" in staff.inner_text("#fu-took-up")
+    staff.locator("#followup").screenshot(path=str(SHOTS / "33-followup-by-phone.png"))
+    assert wcag_violations(staff) == []
+    assert not errors, errors

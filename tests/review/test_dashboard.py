@@ -645,12 +645,10 @@ async def test_a_manager_reaches_no_page_or_api_that_shows_a_person(client, sett
         "/api/v1/intakes/{intake_id}/offers",
     ):
         assert must in checked, must
-    # Nothing about a person was read or changed on the manager's behalf.
-    assert not [
-        a
-        for who, a, _ in await audit_actions(settings)
-        if who == MANAGER_A and not a.startswith(("auth.", "dashboard."))
-    ]
+    # Nothing about a person was read or changed on the manager's behalf; each refusal is audited, once.
+    actions = [a for who, a, _ in await audit_actions(settings) if who == MANAGER_A]
+    assert not [a for a in actions if not a.startswith(("auth.", "dashboard.", "access.refused"))]
+    assert actions.count("access.refused") == len(checked)
     # The manager's menu offers the dashboard alone.
     html = await (await client.get("/dashboard")).text()
     assert 'href="/dashboard"' in html and 'href="/queue"' not in html and 'href="/directory"' not in html
@@ -706,3 +704,31 @@ async def test_the_user_command_makes_managers_of_named_teams(settings, monkeypa
         return [t.code for t in await team_store.teams_of(session, user.id)], user.role
 
     assert await in_db(settings, teams_of) == (["team-b"], "manager")
+
+
+async def test_a_refused_request_is_audited_with_its_path_and_no_query(client, new_client, settings):
+    await in_db(settings, lambda s: auth.create_user(s, MANAGER_A, "manager", PASSWORD, teams=["main"]))
+    await add_user(settings, LINK_WORKER)
+
+    async def refusals(session):
+        query = select(AuditEvent.actor, AuditEvent.detail, AuditEvent.intake_id).where(
+            AuditEvent.action == "access.refused"
+        )
+        return [tuple(r) for r in (await session.execute(query.order_by(AuditEvent.id))).all()]
+
+    worker = await new_client()
+    await sign_in(worker, LINK_WORKER)
+    assert (await worker.get(f"/dashboard?{PERIOD}")).status == 403
+    api = await worker.get(f"/api/v1/dashboard?{PERIOD}", headers=await _token(settings, LINK_WORKER))
+    assert api.status == 403
+    await sign_in_manager(client, MANAGER_A)
+    assert (await client.get("/queue?q=Carol+Smith", allow_redirects=False)).status == 403
+    manager_api = await client.get("/api/v1/queue?status=new", headers=await _token(settings, MANAGER_A))
+    assert manager_api.status == 403
+    assert await in_db(settings, refusals) == [
+        (LINK_WORKER, {"path": "/dashboard"}, None),
+        (LINK_WORKER, {"path": "/api/v1/dashboard"}, None),
+        (MANAGER_A, {"path": "/queue"}, None),
+        (MANAGER_A, {"path": "/api/v1/queue"}, None),
+    ]
+    assert (await client.get(f"/dashboard?{PERIOD}")).status == 200 and len(await in_db(settings, refusals)) == 4
