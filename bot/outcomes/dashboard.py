@@ -6,9 +6,9 @@ every door shows alike (the page, its CSV files, `GET /api/v1/dashboard`):
 - referrals per ISO week (Monday to Sunday, UTC) by referral source, and by GP practice;
 - waiting from submission to first contact: median and 90th percentile (nearest rank), in days;
 - life areas and barriers people chose; offers suggested and taken up;
-- follow-ups: response rate, what people said about taking up an offer, and the ONS4 change per
-  measure (follow-up minus baseline, for people with both) with n and a 95% confidence interval
-  from the t distribution; the four measures are never summed;
+- follow-ups: response rate (in all, and by channel: text, e-mail, phone), what people said about taking
+  up an offer, and the ONS4 change per measure (follow-up minus baseline, for people with both) with n and
+  a 95% confidence interval from the t distribution; the four measures are never summed;
 - urgent items and the time to the first look at each.
 
 The small-number rule: a count from 1 to 4 is never shown ("fewer than 5"); where a table's numbers
@@ -27,6 +27,7 @@ from typing import Any, Hashable, Iterable, Mapping, Optional, Sequence, TypeVar
 
 from bot.errors import invalid
 from bot.intake.questions import BARRIERS, LIFE_AREAS, NOT_REGISTERED
+from bot.outcomes.models import FollowUpChannel
 from bot.outcomes.ons import LABELS, MEASURES, higher_is_better
 from bot.teams.routing import names_practice
 
@@ -53,6 +54,11 @@ BARRIER_NAMES = {option.code: option.label for option in BARRIERS if option.code
 NOT_GIVEN = "Not given"
 ANOTHER_PRACTICE = "Another practice"
 TOOK_UP_ANSWERS = {"yes": "Yes", "partly": "Partly", "no": "No"}
+CHANNELS = dict(FollowUpChannel.NAMES)
+"""The follow-up's channels (sms, email, phone) by their names on the page. A phone follow-up is answers a link
+worker heard on a call: sent and answered at the call; one first sent by text or e-mail and then answered on the
+phone is the phone one (bot.outcomes.by_phone)."""
+ALL_CHANNELS = "All channels"
 
 
 # --- the period ------------------------------------------------------------------------------------------------------
@@ -296,6 +302,8 @@ class FollowUpRow:
     sent_at: datetime
     answered_at: Optional[datetime] = None
     took_up_offer: Optional[str] = None  # yes, partly, no
+    channel: Optional[str] = None  # sms, email, phone (any other: counted in the totals only)
+    declined: bool = False  # the person said no (STOP, "no thanks"): never answered
     baseline: Mapping[str, int] = field(default_factory=dict)  # measure -> 0..10
     follow_up: Mapping[str, int] = field(default_factory=dict)
 
@@ -359,6 +367,18 @@ class Offers:
 
 
 @dataclass(frozen=True)
+class ByChannel:
+    """One channel's follow-ups (or every channel's): sent, and of those answered, declined, or neither (waiting,
+    or stopped without a no: cancelled when the item was reopened)."""
+
+    sent: Count
+    answered: Count
+    declined: Count
+    no_answer: Count
+    response_percent: Optional[int]
+
+
+@dataclass(frozen=True)
 class FollowUps:
     sent: Count
     answered: Count
@@ -366,6 +386,8 @@ class FollowUps:
     response_percent: Optional[int]
     took_up_answered: Count  # people who answered whether they took up an offer
     took_up: dict[str, Count]  # yes, partly, no
+    by_channel: dict[str, ByChannel]  # sms, email, phone
+    all_channels: ByChannel  # the totals: sent, answered and the response rate are the ones above
 
 
 @dataclass(frozen=True)
@@ -522,20 +544,65 @@ def _offers(rows: Rows) -> Offers:
     )
 
 
+_OUTCOMES = ("answered", "declined", "no_answer")
+"""What became of a follow-up sent: each is exactly one of these."""
+
+
+def _outcome(f: FollowUpRow) -> str:
+    if f.answered_at is not None:
+        return "answered"
+    return "declined" if f.declined else "no_answer"
+
+
 def _followups(rows: Rows) -> tuple[FollowUps, list[Change]]:
-    sent = len(rows.followups)
-    answered = sum(1 for f in rows.followups if f.answered_at is not None)
+    """The follow-ups table, the took-up-offer table and the by-channel table share one set of cells: their
+    totals are the same numbers, so a count hidden in one is hidden wherever it could be worked out."""
+    n: dict[tuple[Optional[str], str], int] = {}
+    for f in rows.followups:
+        channel = f.channel if f.channel in CHANNELS else None
+        for key in ((channel, "sent"), (channel, _outcome(f))):
+            n[key] = n.get(key, 0) + 1
+    every = (*CHANNELS, None)
+
+    def total(what: str) -> int:
+        return sum(n.get((ch, what), 0) for ch in every)
+
+    sent, answered = total("sent"), total("answered")
     took = {code: sum(1 for f in rows.followups if f.took_up_offer == code) for code in TOOK_UP_ANSWERS}
     cells = Cells()
     cells.add("sent", sent)
     cells.add("answered", answered)
     cells.add("not_answered", sent - answered)
     cells.add("took_up_answered", sum(took.values()))
-    for code, n in took.items():
-        cells.add(("took", code), n)
+    for code, count in took.items():
+        cells.add(("took", code), count)
+    cells.add("declined", total("declined"))
+    cells.add("no_answer", total("no_answer"))
+    for ch in CHANNELS:
+        for what in ("sent", *_OUTCOMES):
+            cells.add((ch, what), n.get((ch, what), 0))
     cells.group("sent", ["answered", "not_answered"])
     cells.group("took_up_answered", [("took", code) for code in TOOK_UP_ANSWERS])
+    cells.group("not_answered", ["declined", "no_answer"])
+    cells.group("sent", _OUTCOMES)
+    for ch in CHANNELS:  # each channel's row
+        cells.group((ch, "sent"), [(ch, what) for what in _OUTCOMES])
+    for what in ("sent", *_OUTCOMES):  # each column
+        cells.group(what, [(ch, what) for ch in CHANNELS])
+    cells.group("not_answered", [(ch, what) for ch in CHANNELS for what in ("declined", "no_answer")])
     c = cells.counts()
+
+    def figures_of(channel: Optional[str]) -> ByChannel:
+        """A channel's row (None: every channel's, the totals)."""
+
+        def of(what: str) -> Count:
+            return c[what] if channel is None else c[(channel, what)]
+
+        sent_n = sent if channel is None else n.get((channel, "sent"), 0)
+        return ByChannel(
+            of("sent"), of("answered"), of("declined"), of("no_answer"), _percent(of("answered"), of("sent"), sent_n)
+        )
+
     followups = FollowUps(
         sent=c["sent"],
         answered=c["answered"],
@@ -543,6 +610,8 @@ def _followups(rows: Rows) -> tuple[FollowUps, list[Change]]:
         response_percent=_percent(c["answered"], c["sent"], sent),
         took_up_answered=c["took_up_answered"],
         took_up={code: c[("took", code)] for code in TOOK_UP_ANSWERS},
+        by_channel={ch: figures_of(ch) for ch in CHANNELS},
+        all_channels=figures_of(None),
     )
     changes = []
     for measure in MEASURES:
@@ -596,6 +665,20 @@ def _number(value: Optional[float], places: int, signed: bool = False) -> str:
 
 def _json_count(count: Count) -> Optional[int]:
     return count.shown
+
+
+def _channel_cells(name: str, b: ByChannel) -> tuple[str, ...]:
+    return (name, b.sent.text, b.answered.text, b.declined.text, b.no_answer.text, _number(b.response_percent, 0))
+
+
+def _channel_json(b: ByChannel) -> dict[str, Any]:
+    return {
+        "sent": _json_count(b.sent),
+        "answered": _json_count(b.answered),
+        "declined": _json_count(b.declined),
+        "no_answer": _json_count(b.no_answer),
+        "response_percent": b.response_percent,
+    }
 
 
 @dataclass(frozen=True)
@@ -692,6 +775,13 @@ class Dashboard:
                 + (("All who answered", f.took_up_answered.text),),
             ),
             Table(
+                "followups-by-channel",
+                "Follow-up by channel",
+                ("Channel", "Sent", "Answered", "Declined", "No answer", "Response rate (%)"),
+                tuple(_channel_cells(CHANNELS[ch], b) for ch, b in f.by_channel.items())
+                + (_channel_cells(ALL_CHANNELS, f.all_channels),),
+            ),
+            Table(
                 "ons4-change",
                 "Wellbeing (ONS4): change from the intake to the follow-up",
                 ("Measure", "Better when", "People (n)", "Mean change", "95% CI from", "95% CI to", "What it means"),
@@ -775,6 +865,9 @@ class Dashboard:
                 "answered": _json_count(f.answered),
                 "not_answered": _json_count(f.not_answered),
                 "response_percent": f.response_percent,
+                "declined": _json_count(f.all_channels.declined),
+                "no_answer": _json_count(f.all_channels.no_answer),
+                "by_channel": {ch: {"label": CHANNELS[ch], **_channel_json(b)} for ch, b in f.by_channel.items()},
                 "took_up_offer": {
                     "answered": _json_count(f.took_up_answered),
                     **{code: _json_count(c) for code, c in f.took_up.items()},

@@ -19,7 +19,7 @@ from sqlalchemy.sql import Select
 from bot.db.models import Answer, AuditEvent, Intake, Priority, QueueItem
 from bot.directory.models import OfferDecision
 from bot.outcomes.dashboard import FollowUpRow, OfferRow, Period, Referral, Rows, UrgentItem, utc
-from bot.outcomes.models import FollowUp, FollowUpAnswer
+from bot.outcomes.models import FollowUp, FollowUpAnswer, FollowUpStatus
 from bot.outcomes.ons import MEASURES, key_of
 from bot.queue.read import VIEW_LETTER, VIEW_SUMMARY, VIEW_TRANSCRIPT
 from bot.teams.models import Team
@@ -132,8 +132,9 @@ async def offers(
 async def followups(
     session: AsyncSession, low: datetime, high: datetime, team_ids: Optional[Collection[int]]
 ) -> list[FollowUpRow]:
-    """Follow-ups sent in [low, high): when answered, the ONS4 scores before (the intake's answers) and after,
-    and whether the person said they took up an offer."""
+    """Follow-ups sent in [low, high), each with its channel and whether it was answered or declined: when
+    answered, the ONS4 scores before (the intake's answers) and after, and whether the person said they took up
+    an offer."""
 
     def sent(query: Select) -> Select:
         return _of_teams(
@@ -142,7 +143,18 @@ async def followups(
         )
 
     sent_rows = (
-        await session.execute(sent(select(FollowUp.id, FollowUp.intake_id, FollowUp.sent_at, FollowUp.answered_at)))
+        await session.execute(
+            sent(
+                select(
+                    FollowUp.id,
+                    FollowUp.intake_id,
+                    FollowUp.sent_at,
+                    FollowUp.answered_at,
+                    FollowUp.channel,
+                    FollowUp.status,
+                )
+            )
+        )
     ).all()
     after: dict[int, dict[str, Any]] = {}
     answers = sent(
@@ -165,7 +177,7 @@ async def followups(
         if score is not None:
             before.setdefault(intake_id, {})[ONS_KEYS[key]] = score
     found = []
-    for followup_id, intake_id, sent_at, answered_at in sent_rows:
+    for followup_id, intake_id, sent_at, answered_at, channel, status in sent_rows:
         given = after.get(followup_id, {})
         scores = {ONS_KEYS[k]: s for k, v in given.items() if k in ONS_KEYS and (s := _score(v)) is not None}
         took = given.get(TOOK_UP_KEY)
@@ -174,6 +186,8 @@ async def followups(
                 sent_at=utc(sent_at),
                 answered_at=utc(answered_at) if answered_at else None,
                 took_up_offer=took if took in ("yes", "partly", "no") else None,
+                channel=channel,
+                declined=status == FollowUpStatus.DECLINED,
                 baseline=before.get(intake_id, {}),
                 follow_up=scores,
             )

@@ -264,6 +264,7 @@ TABLE_KEYS = (
     "offers",
     "followups",
     "took-up-offer",
+    "followups-by-channel",
     "ons4-change",
     "urgent",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.outcomes.dashboard import AREA_NAMES, BARRIER_NAMES, MAX_DAYS, SOURCES, TOOK_UP_ANSWERS
+from bot.outcomes.dashboard import AREA_NAMES, BARRIER_NAMES, CHANNELS, MAX_DAYS, SOURCES, TOOK_UP_ANSWERS
 from bot.outcomes.ons import MEASURES
 from bot.web.dashboard import ALL_TEAMS, SMALL_NUMBERS
 
@@ -16,6 +16,13 @@ _COUNT = {
 }
 _FIGURE = {"type": "number", "nullable": True, "description": "null: too few to say (fewer than 5)"}
 _PERCENT = {"type": "integer", "minimum": 0, "maximum": 100, "nullable": True, "description": "null: too few to say"}
+_CHANNEL_FIGURES = {
+    "sent": _COUNT,
+    "answered": _COUNT,
+    "declined": {**_COUNT, "description": "the person said no (STOP, 'no thanks'); null: hidden"},
+    "no_answer": {**_COUNT, "description": "neither answered nor declined (yet); null: hidden"},
+    "response_percent": _PERCENT,
+}
 _BY_SOURCE = {
     "type": "object",
     "description": "referrals by where they came from: " + ", ".join(f"{k} ({v})" for k, v in SOURCES.items()),
@@ -127,12 +134,30 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
             "followups": {
                 "type": "object",
-                "description": "follow-ups sent in the period",
+                "description": "follow-ups sent in the period: answered, declined, or neither (not_answered is "
+                "declined and no_answer together)",
                 "properties": {
                     "sent": _COUNT,
                     "answered": _COUNT,
                     "not_answered": _COUNT,
                     "response_percent": _PERCENT,
+                    "declined": _CHANNEL_FIGURES["declined"],
+                    "no_answer": _CHANNEL_FIGURES["no_answer"],
+                    "by_channel": {
+                        "type": "object",
+                        "description": "the same by channel: "
+                        + ", ".join(f"{k} ({v})" for k, v in CHANNELS.items())
+                        + ". A phone follow-up is answers a link worker heard on a call and recorded: sent and "
+                        "answered at the call; one sent by text or e-mail and then answered on the phone counts as "
+                        "phone",
+                        "properties": {
+                            code: {
+                                "type": "object",
+                                "properties": {"label": {"type": "string"}, **_CHANNEL_FIGURES},
+                            }
+                            for code in CHANNELS
+                        },
+                    },
                     "took_up_offer": {
                         "type": "object",
                         "description": "the person's own answer: did they take up what was offered?",

@@ -9,7 +9,10 @@ Team A (Riverside PCN, practices Riverside Surgery and Park View Surgery), 2 to 
 - All chose loneliness; A1-A3 money too (3: fewer than 5). A1-A5 chose confidence as a barrier.
 - A1-A6 first contacted after 1, 2, 3, 4, 5 and 6 days: median 3.5, 90th percentile (rank 6 of 6) 6.0.
 - Offer decisions: A1-A5 taken up, A6-A10 suggested (10 suggested, 5 taken up: 50%); A11 not suitable (1).
-- Follow-ups sent on 10 March to A1-A10; A1-A5 answered, each saying they took up an offer. Life satisfaction
+- Follow-ups sent to A1-A10; A1-A5 answered, each saying they took up an offer. By channel: text to A1-A3
+  (answered), A6 (declined: STOP) and A7-A9 (no answer), sent on 10 March; e-mail to A10 (no answer), sent on
+  10 March; A4 and A5 on the phone (sent and answered at the call, 12 March). Text: 7 sent, the rest fewer than 5;
+  in all 10 sent, 5 answered (50%), 1 declined and 4 with no answer (both fewer than 5). Life satisfaction
   5→6, 4→6, 3→6, 5→7, 6→8 (changes 1 2 3 2 2: mean 2; s² = 2/4 = 0.5; s/√5 = 0.31623; × t(4) 2.7764 = 0.87798:
   from 1.12 to 2.88). Anxiety 6→5, 5→4, 7→5, 4→4, 5→4 (changes -1 -1 -2 0 -1: mean -1, from -1.88 to -0.12).
 - A1-A5 urgent, their items created on 3 March at 09:00; first looks after 15, 30, 20 (claimed before the view at
@@ -134,18 +137,21 @@ async def _world(session: Any) -> dict[str, Any]:
     session.add(OfferDecision(intake_id=ids["A11"], service_id=services[1].id, status="not_suitable", decided_by="t"))
     session.add(OfferDecision(intake_id=ids["A13"], service_id=services[0].id, status="taken_up", decided_by="t"))
     follow = {n: ([6, 6, 6, 7, 8][n - 1], [5, 4, 5, 4, 4][n - 1]) for n in range(1, 6)}
+    channels = {4: "phone", 5: "phone", 10: "email"}  # the others by text
     for n in (*range(1, 11), 13):
         answered = at(12) if n <= 5 else None
+        channel = channels.get(n, "sms")
         followup = FollowUp(
             intake_id=ids[f"A{n}"],
-            status="answered" if answered else "sent",
-            channel="sms",
+            status="answered" if answered else "declined" if n == 6 else "sent",
+            channel=channel,
             due_at=at(10, 12),
             scheduled_by="lw@example.org",
             created_at=at(9),
             updated_at=at(12),
-            sent_at=at(10, 12) if n != 13 else at(20, 12),
+            sent_at=at(12) if channel == "phone" else at(10, 12) if n != 13 else at(20, 12),
             answered_at=answered,
+            closed_reason="the number sent STOP" if n == 6 else None,
         )
         session.add(followup)
         await session.flush()
@@ -254,6 +260,13 @@ TEAM_A: dict[str, list[list[str]]] = {
         ["Response rate (%)", "50"],
     ],
     "took-up-offer": [["Answer", "People"], ["Yes", "5"], ["Partly", "0"], ["No", "0"], ["All who answered", "5"]],
+    "followups-by-channel": [
+        ["Channel", "Sent", "Answered", "Declined", "No answer", "Response rate (%)"],
+        ["Text message", "7", SMALL, SMALL, SMALL, TOO_FEW],
+        ["E-mail", SMALL, "0", "0", SMALL, TOO_FEW],
+        ["Phone call", SMALL, SMALL, "0", "0", TOO_FEW],
+        ["All channels", "10", "5", SMALL, SMALL, "50"],
+    ],
     "ons4-change": [
         ["Measure", "Better when", "People (n)", "Mean change", "95% CI from", "95% CI to", "What it means"],
         ["Life satisfaction", "higher", "5", "+2.00", "+1.12", "+2.88", "Better: scores went up"],
@@ -442,6 +455,34 @@ async def test_the_page_its_csv_files_and_the_api_show_the_figures_worked_out_by
         "answered": 5,
         "not_answered": 5,
         "response_percent": 50,
+        "declined": None,
+        "no_answer": None,
+        "by_channel": {
+            "sms": {
+                "label": "Text message",
+                "sent": 7,
+                "answered": None,
+                "declined": None,
+                "no_answer": None,
+                "response_percent": None,
+            },
+            "email": {
+                "label": "E-mail",
+                "sent": None,
+                "answered": 0,
+                "declined": 0,
+                "no_answer": None,
+                "response_percent": None,
+            },
+            "phone": {
+                "label": "Phone call",
+                "sent": None,
+                "answered": None,
+                "declined": 0,
+                "no_answer": 0,
+                "response_percent": None,
+            },
+        },
         "took_up_offer": {"answered": 5, "yes": 5, "partly": 0, "no": 0},
     }
     changes = {c["measure"]: c for c in body["ons4_change"]}
@@ -464,6 +505,13 @@ async def test_the_page_its_csv_files_and_the_api_show_the_figures_worked_out_by
     # The API's counts are the page's, cell by cell (a hidden one null in one, words in the other).
     for row, week in zip(tables["referrals-by-week"][1:-1], referrals["by_week"], strict=True):
         assert row[2] == str(week["total"])
+    followups = body["followups"]
+    for row, figures in zip(
+        tables["followups-by-channel"][1:], [*followups["by_channel"].values(), followups], strict=True
+    ):
+        api = [figures[k] for k in ("sent", "answered", "declined", "no_answer", "response_percent")]
+        assert [cell if cell.isdigit() else None for cell in row[1:]] == [None if v is None else str(v) for v in api]
+        assert row[0] == figures.get("label", "All channels")
 
 
 async def test_an_admin_sees_every_team_at_once_or_one(client, settings):

@@ -224,7 +224,7 @@ ONS_AFTER = {
 
 
 def _followups() -> list[FollowUpRow]:
-    """12 sent in the period (7 answered), 1 sent before it. Took up an offer: yes 3, partly 1, no 2."""
+    """12 sent in the period by text (7 answered), 1 sent before it. Took up an offer: yes 3, partly 1, no 2."""
     found = []
     took = ["yes", "yes", "yes", "partly", "no", "no", None]
     for i in range(12):
@@ -240,6 +240,7 @@ def _followups() -> list[FollowUpRow]:
                 sent_at=sent,
                 answered_at=sent + timedelta(days=2) if answered else None,
                 took_up_offer=took[i] if answered else None,
+                channel="sms",
                 baseline=before,
                 follow_up=after,
             )
@@ -344,6 +345,12 @@ def test_waiting_areas_barriers_offers_followups_ons4_and_urgent_by_hand():
         "Not answered": ["5"],
         "Response rate (%)": ["58"],  # 7 / 12 = 58.3%
     }
+    assert _cells(d.table("followups-by-channel").rows) == {
+        "Text message": ["12", "7", "0", "5", "58"],
+        "E-mail": ["0", "0", "0", "0", "too few to say"],
+        "Phone call": ["0", "0", "0", "0", "too few to say"],
+        "All channels": ["12", "7", "0", "5", "58"],
+    }
     assert _cells(d.table("took-up-offer").rows) == {
         "Yes": ["fewer than 5"],
         "Partly": ["fewer than 5"],
@@ -408,6 +415,16 @@ def test_the_api_document_has_the_same_figures_as_the_tables():
     assert document["waiting"] == {"contacted": 10, "not_contacted": 5, "median_days": 4.5, "p90_days": 10.0}
     assert document["offers"]["uptake_percent"] == 50 and document["offers"]["people_taken_up"] is None
     assert document["followups"]["response_percent"] == 58
+    assert (document["followups"]["declined"], document["followups"]["no_answer"]) == (0, 5)
+    assert document["followups"]["by_channel"]["sms"] == {
+        "label": "Text message",
+        "sent": 12,
+        "answered": 7,
+        "declined": 0,
+        "no_answer": 5,
+        "response_percent": 58,
+    }
+    assert document["followups"]["by_channel"]["phone"]["response_percent"] is None
     assert document["followups"]["took_up_offer"] == {"answered": 6, "yes": None, "partly": None, "no": None}
     changes = {c["measure"]: c for c in document["ons4_change"]}
     assert (changes["life_satisfaction"]["mean_change"], changes["life_satisfaction"]["ci95_low"]) == (2.0, 0.52)
@@ -434,6 +451,89 @@ def test_the_api_document_has_the_same_figures_as_the_tables():
         )
 
 
+def _by_channel() -> Rows:
+    """Follow-ups by channel, sent in the period unless said:
+
+    - by text: 12 sent, 7 answered, 5 with no answer yet;
+    - by e-mail: 6 sent, 2 answered, 1 declined (STOP or "no thanks"), 3 with no answer; 1 more declined, sent the
+      day before the period (not counted);
+    - on the phone: 5, each sent and answered at the call; 1 more the day after the period (not counted).
+    """
+    found = []
+
+    def add(channel: str, day: date, answered: bool = False, declined: bool = False) -> None:
+        sent = at(day, 11)
+        found.append(
+            FollowUpRow(sent, sent + timedelta(days=1) if answered else None, channel=channel, declined=declined)
+        )
+
+    for i in range(12):
+        add("sms", W10 + timedelta(days=i), answered=i < 7)
+    for i in range(6):
+        add("email", W11 + timedelta(days=i), answered=i < 2, declined=i == 2)
+    add("email", date(2026, 3, 1), declined=True)
+    for i in range(5):
+        add("phone", W12 + timedelta(days=i), answered=True)
+    add("phone", date(2026, 3, 23), answered=True)
+    return Rows(period=PERIOD, followups=tuple(found))
+
+
+def test_follow_ups_by_channel_by_hand_with_the_small_number_rule():
+    d = figures(_by_channel())
+    # In all: 23 sent (12 + 6 + 5), 14 answered (7 + 2 + 5), 1 declined, 8 with no answer (5 + 3), 9 not answered.
+    # Fewer than 5: the e-mails' 2 answered, 1 declined and 3 with no answer, and the 1 declined in all. Then, so that
+    # none can be worked out by subtraction (the rule's groups, in order):
+    # - declined and no answer make up the 9 not answered: with the 1 declined hidden, the 8 with no answer go too;
+    # - the answered column (14 = 7 + 2 + 5): with the e-mails' 2 hidden, the smaller of 7 and 5, the phone's 5;
+    # - the phone's row (5 sent = 5 answered + 0 + 0): no other part to hide, so its 5 sent;
+    # - the sent column (23 = 12 + 6 + 5): with the phone's 5 hidden, the smaller of 12 and 6, the e-mails' 6.
+    # Response rates: text 7 / 12 = 58%; in all 14 / 23 = 61% (60.9); e-mail and phone rest on hidden counts.
+    small, hidden, too_few = "fewer than 5", "hidden", "too few to say"
+    table = d.table("followups-by-channel")
+    assert table.title == "Follow-up by channel"
+    assert table.columns == ("Channel", "Sent", "Answered", "Declined", "No answer", "Response rate (%)")
+    assert _cells(table.rows) == {
+        "Text message": ["12", "7", "0", "5", "58"],
+        "E-mail": [hidden, small, small, small, too_few],
+        "Phone call": [hidden, hidden, "0", "0", too_few],
+        "All channels": ["23", "14", small, hidden, "61"],
+    }
+    # The follow-ups table shares these totals, hidden alike (9 not answered: declined and no answer both hidden).
+    assert _cells(d.table("followups").rows) == {
+        "Follow-ups sent": ["23"],
+        "Answered": ["14"],
+        "Not answered": ["9"],
+        "Response rate (%)": ["61"],
+    }
+    followups = d.as_json()["followups"]
+    assert (followups["sent"], followups["answered"], followups["declined"], followups["no_answer"]) == (
+        23,
+        14,
+        None,
+        None,
+    )
+    assert followups["by_channel"] == {
+        "sms": {"label": "Text message", "sent": 12, "answered": 7, "declined": 0, "no_answer": 5, "response_percent": 58},
+        "email": {"label": "E-mail", "sent": None, "answered": None, "declined": None, "no_answer": None, "response_percent": None},
+        "phone": {"label": "Phone call", "sent": None, "answered": None, "declined": 0, "no_answer": 0, "response_percent": None},
+    }  # fmt: skip
+    # With no small count left (11 more e-mails: 5 answered, 4 declined, 2 with no answer), every count and rate
+    # shows: e-mail 7 / 17 = 41% (41.2); the 5 phone calls, all answered, 100%; in all 19 / 34 = 56% (55.9).
+    more = Rows(
+        period=PERIOD,
+        followups=_by_channel().followups
+        + tuple(FollowUpRow(at(W12, 15), at(W12, 16), channel="email") for _ in range(5))
+        + tuple(FollowUpRow(at(W12, 15), None, channel="email", declined=True) for _ in range(4))
+        + tuple(FollowUpRow(at(W12, 15), None, channel="email") for _ in range(2)),
+    )
+    assert _cells(figures(more).table("followups-by-channel").rows) == {
+        "Text message": ["12", "7", "0", "5", "58"],
+        "E-mail": ["17", "7", "5", "5", "41"],
+        "Phone call": ["5", "5", "0", "0", "100"],
+        "All channels": ["34", "19", "5", "10", "56"],
+    }
+
+
 def test_statistics_on_fewer_than_5_are_too_few_to_say():
     rows = Rows(
         period=PERIOD,
@@ -448,6 +548,9 @@ def test_statistics_on_fewer_than_5_are_too_few_to_say():
     assert _cells(d.table("waiting").rows)["Median wait (days)"] == ["too few to say"]
     assert d.as_json()["waiting"]["median_days"] is None
     assert _cells(d.table("followups").rows)["Response rate (%)"] == ["too few to say"]
+    # Rows with no channel (the database always has one) count in the totals only.
+    assert _cells(d.table("followups-by-channel").rows)["Text message"] == ["0", "0", "0", "0", "too few to say"]
+    assert _cells(d.table("followups-by-channel").rows)["All channels"][:2] == ["fewer than 5", "fewer than 5"]
     assert all(c.estimate is None for c in d.changes)
     empty = figures(Rows(period=PERIOD))
     assert empty.referrals.total.text == "0" and _cells(empty.table("urgent").rows)["Urgent items"] == ["0"]
