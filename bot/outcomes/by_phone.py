@@ -30,8 +30,8 @@ from bot.intake import store as intake_store
 from bot.intake.risk import CERTAIN, Risk
 from bot.outcomes import ons
 from bot.outcomes.conversation import TOOK_UP_NAMES, new_state
-from bot.outcomes.followups import of_intake
-from bot.outcomes.models import FollowUp, FollowUpAnswer, FollowUpChannel, FollowUpStatus
+from bot.outcomes.followups import of_intake, write_answer
+from bot.outcomes.models import FollowUp, FollowUpChannel, FollowUpStatus
 from bot.queue import audit
 
 ACTION = "record_by_phone"
@@ -210,25 +210,18 @@ async def _write_answers(session: AsyncSession, followup_id: int, answers: Phone
     ]
     rows.append(("what_changed", answers.what_changed, answers.what_changed))
     rows.append(("took_up_offer", answers.took_up_offer, answers.took_up_offer))
-    table = FollowUpAnswer.__table__
     for key, value, verbatim in rows:
         answered = value is not None
-        statement = dialect_insert(session, table).values(
-            followup_id=followup_id,
-            question_key=key,
-            value=value,
-            verbatim=verbatim if answered else "not asked on the phone",
-            status="answered" if answered else "skipped",
-            answered_at=now,
+        await write_answer(
+            session,
+            followup_id,
+            key,
+            value,
+            verbatim if answered else "not asked on the phone",
+            "answered" if answered else "skipped",
+            now,
+            replace=answered,
         )
-        if answered:
-            statement = statement.on_conflict_do_update(
-                index_elements=["followup_id", "question_key"],
-                set_={"value": value, "verbatim": verbatim, "status": "answered", "answered_at": now},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=["followup_id", "question_key"])
-        await session.execute(statement)
 
 
 async def _flag(session: AsyncSession, intake: Intake, text: str, risk: Risk) -> None:

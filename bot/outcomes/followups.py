@@ -285,22 +285,34 @@ async def for_text_number(session: AsyncSession, sms_sender_id: str) -> list[Fol
     return rows
 
 
+async def write_answer(
+    session: AsyncSession,
+    followup_id: int,
+    key: str,
+    value: Any,
+    verbatim: Optional[str],
+    status: str,
+    now: datetime,
+    replace: bool = False,
+) -> None:
+    """One answer row, once per question: a redelivered text writes nothing; with `replace`, an answer
+    heard later (on the phone) takes the place of what was there."""
+    statement = dialect_insert(session, FollowUpAnswer.__table__).values(
+        followup_id=followup_id, question_key=key, value=value, verbatim=verbatim, status=status, answered_at=now
+    )
+    keys = ["followup_id", "question_key"]
+    if replace:
+        changed = {"value": value, "verbatim": verbatim, "status": status, "answered_at": now}
+        await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
+    else:
+        await session.execute(statement.on_conflict_do_nothing(index_elements=keys))
+
+
 async def save_turn(session: AsyncSession, followup: FollowUp, turn: Turn) -> None:
     """Write one turn: its answers (once each), the conversation's place, its status and any flag."""
     now = utcnow()
     for saved in turn.saved:
-        await session.execute(
-            dialect_insert(session, FollowUpAnswer.__table__)
-            .values(
-                followup_id=followup.id,
-                question_key=saved.key,
-                value=saved.value,
-                verbatim=saved.verbatim,
-                status=saved.status,
-                answered_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["followup_id", "question_key"])
-        )
+        await write_answer(session, followup.id, saved.key, saved.value, saved.verbatim, saved.status, now)
     status = FollowUpStatus.ANSWERED if turn.finished else FollowUpStatus.ANSWERING
     values: dict[str, Any] = {"state": turn.state, "status": status, "updated_at": now}
     if followup.started_at is None:
