@@ -126,6 +126,8 @@ risk-probe: setup
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh4.yml --out risk_probe_fresh4.json --blind
 	@echo "[make] risk probe on the fifth blind set (bench/risk/fresh5.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh5.yml --out risk_probe_fresh5.json --blind
+	@echo "[make] risk probe on the sixth blind set (bench/risk/fresh6.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/fresh6.yml --out risk_probe_fresh6.json --blind
 
 # Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
 readers-probe: $(INSTALLED)

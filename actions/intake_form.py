@@ -140,7 +140,7 @@ def slot_changes(tracker: Tracker, requested: str, outcome, attempts: int) -> Di
     if outcome.flag == FlagKind.SAFEGUARDING:
         changes[turn.RISK_FLAGGED] = True
     if outcome.checked:
-        changes[turn.RISK_CHECKED] = True
+        changes[turn.RISK_CHECKED] = turn.noes_to_check(tracker.slots) + 1
     if outcome.hold and outcome.hold == requested:  # still waiting on the same hold
         changes[ATTEMPTS_SLOT] = attempts + 1
     elif outcome.hold and requested not in turn.HOLDS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 MAX_ANSWER_CHARS = 2000
 
@@ -129,6 +129,10 @@ _YES = {
     "accept",
     "yess",
     "yesss",
+    "affirmative",
+    "indeed",
+    "roger",
+    "yas",
     "probably",
     "ofc",
     "deffo",
@@ -321,11 +325,11 @@ _AGREEING = re.compile(r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 
 
-def _has_phrase(text: str, phrases: Iterable[str]) -> bool:
+def has_phrase(text: str, phrases: Iterable[str]) -> bool:
     return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
 
 
-def _strip_phrases(text: str, phrases: Iterable[str]) -> str:
+def strip_phrases(text: str, phrases: Iterable[str]) -> str:
     for phrase in phrases:
         text = re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", " ", text)
     return text
@@ -333,19 +337,19 @@ def _strip_phrases(text: str, phrases: Iterable[str]) -> str:
 
 def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
-    yes = _has_phrase(clause, _YES_DESPITE_NEGATION)
-    rest = _strip_phrases(_strip_phrases(clause, _YES_DESPITE_NEGATION), _UNDECIDED)
+    yes = has_phrase(clause, _YES_DESPITE_NEGATION)
+    rest = strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _UNDECIDED)
     # The question's own words come first: a feeling that asks for company ("nervous",
     # "I wouldn't go alone") outweighs "on my own" in the same clause, unless it is
     # negated ("I'm not nervous").
-    if not yes and _has_phrase(rest, yes_cues):
+    if not yes and has_phrase(rest, yes_cues):
         cues = "|".join(map(re.escape, yes_cues))
         negated = re.search(rf"(?<![\w'])(not|never|\w+n't)\s+(\w+\s+)?({cues})(?![\w'])", rest)
-        return negated is None or _has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
-    no = _has_phrase(rest, _NO_PHRASES)
-    if not no and not yes and not _AGREEING.search(rest) and _has_phrase(rest, no_cues):
+        return negated is None or has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
+    no = has_phrase(rest, _NO_PHRASES)
+    if not no and not yes and not _AGREEING.search(rest) and has_phrase(rest, no_cues):
         return False
-    yes = yes or _has_phrase(rest, _YES_PHRASES)
+    yes = yes or has_phrase(rest, _YES_PHRASES)
     if yes != no:
         return yes
     if yes and no:
@@ -359,6 +363,19 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause
     return yes if yes != no else None
+
+
+_ANSWER_FILLER = frozenset(
+    "i guess suppose then thanks thank you please that it would be really mate love so well oh er um".split()
+)
+
+
+def only_yes_no(text: str) -> bool:
+    """True when every word of the message is a way of saying yes, no or unsure ("wouldn't hurt i guess",
+    "yes please", "nah"): such a message holds nothing but the answer, whatever a classifier makes of it."""
+    lowered = text.lower().replace("\u2019", "'")
+    rest = strip_phrases(lowered, (*_YES_DESPITE_NEGATION, *_YES_PHRASES, *_NO_PHRASES, *_UNDECIDED))
+    return bool(words(lowered)) and all(t in _YES or t in _NO or t in _ANSWER_FILLER for t in words(rest))
 
 
 def parse_yes_no(
@@ -384,7 +401,7 @@ def parse_yes_no(
     if leanings:
         first = leanings[0]
         return None if any(leaning != first for leaning in leanings[1:]) else first
-    if _has_phrase(lowered, _UNDECIDED):
+    if has_phrase(lowered, _UNDECIDED):
         return None
     if intent == "affirm":
         return True
@@ -475,8 +492,12 @@ _NOT_REGISTERED = (
     r"^(none|nowhere|not yet|not currently|not at the moment|not right now|no one|nobody)\b",
 )
 _STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
-_NOW_WITH = re.compile(r"\b(i'?m|i am|now|changed|switched) (at|with|to) (?!(no|none|nobody|anyone|any|one)\b)\w+")
-""""I'm not with them any more, I'm at Riverside now": a practice after all."""
+_NOW_WITH = re.compile(
+    r"\b(i'?m|i am|now|changed|switched) (at|with|to) (?!(no|none|nobody|anyone|any|one)\b)"
+    r"(?!(the |a )?(food ?bank|a ?& ?e|a and e|hospital|library|hostel|shelter|home|work|church|mosque|temple)\b)\w+"
+)
+""""I'm not with them any more, I'm at Riverside now": a practice after all. Not a place the person is
+at today ("I dont have doctor. I am at food bank now")."""
 
 
 def says_not_registered(text: str) -> bool:
@@ -714,6 +735,14 @@ def match_options(
     if only_numbers is None and many and not by_digit_words:
         picked = _numbers_among_words(text, shown)
     chosen = {options[i].code for i in picked}
+    if chosen and only_numbers is None:
+        # "relationships and 12": an option named by its whole label beside the numbers is picked too.
+        lowered = text.lower()
+        chosen |= {
+            o.code
+            for o in options
+            if re.search(rf"(?<!\w){re.escape(o.label.lower())}(?!\w)", lowered) and not _refused(text, o)
+        }
     if not chosen and many and _ALL_OF_THEM.search(text.lower()):
         chosen = {o.code for o in options if o.code not in _NOT_A_CHOICE and not _refused(text, o)}
         chosen -= {options[i].code for i in _numbers_refused(text, shown)}
@@ -740,8 +769,29 @@ def match_options(
                 for other, o_span in spans.items()
             )
         ]
-        return outer if len(outer) == 1 else []
+        return outer if len(outer) == 1 else _named_first(text, {code: spans[code] for code in outer})
     return ordered
+
+
+_FIRST_CLAUSE_END = re.compile(r"[,.;:!?()]|\s-\s|\b(but|if|unless|when|otherwise|cos|because)\b")
+_ALTERNATIVES = re.compile(r"\b(or|either|both|and|nor)\b|/")
+
+
+def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
+    """Of several options, the one named alone in the first clause; the rest is an aside or a fallback:
+    "phone is fine, text if I don't answer" is a phone call, "email, my phone keeps getting cut off" is
+    e-mail. Two named together ("text or email", "phone and text both fine") stay unclear: asked again."""
+    padded = f" {text.lower()} "
+    starts = sorted((span[0], code) for code, span in spans.items() if span)
+    if not starts:
+        return []
+    first_start, first_code = starts[0]
+    boundary = _FIRST_CLAUSE_END.search(padded, first_start)
+    end = boundary.start() if boundary else len(padded)
+    in_first = [code for start, code in starts if start < end]
+    if len(in_first) != 1 or _ALTERNATIVES.search(padded[:end]):
+        return []
+    return [first_code]
 
 
 def labels_for(codes: Iterable[str], options: Sequence[Option]) -> list[str]:
@@ -815,7 +865,7 @@ _NOT_NAMES = (
 def parse_name(text: str) -> Optional[str]:
     """A short name to call the patient by; None if it doesn't look like one."""
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!,")
-    first, *rest = re.split(r"\s*[,;(]\s*|\s+-\s+", name, maxsplit=1)
+    first, *rest = re.split(r"\s*[,;(]\s*|\s+-\s+|(?<=\w{4})\.\s+", name, maxsplit=1)
     if rest and parse_name(first):
         name = first  # "Dot, everybody does", "Sue (Susan on my notes)"
     name = re.sub(r"\s+(please|thanks|thank you)$", "", name, flags=re.IGNORECASE).strip(" .!,")

@@ -41,6 +41,11 @@ UNCERTAIN = "uncertain"
 RISK_INTENT = "disclose_risk"
 RISK_KEY = "risk"
 """The parse-data key the NLU pipeline puts the tier under ({"tier": "certain", "category": "suicide"})."""
+LIKELY = 0.5
+"""A meaning score at which the reader itself judges a disclosure more likely than not. An uncertain
+flag from the classifiers at or over it is `likely`: after a person's clear no to one check question
+it is still asked about, once (`bot.intake.turn.asks_again`), since a no given to a false alarm must
+not silence a real disclosure later in the conversation."""
 
 _HEDGE_BEFORE = re.compile(
     r"(?<!\w)(not|never|no longer|nobody|no one|isn't|isnt|wasn't|wasnt|aren't|wouldn't|wouldnt|won't|wont|"
@@ -86,18 +91,23 @@ class Risk:
 
     tier: str
     category: str
+    likely: bool = False
+    """Uncertain, but the meaning reader judges a disclosure more likely than not (`LIKELY`)."""
 
     @property
     def certain(self) -> bool:
         return self.tier == CERTAIN
 
-    def as_dict(self) -> dict[str, str]:
-        return {"tier": self.tier, "category": self.category}
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"tier": self.tier, "category": self.category}
+        if self.likely:
+            data["likely"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> Optional["Risk"]:
         if isinstance(data, dict) and data.get("tier") in (CERTAIN, UNCERTAIN):
-            return cls(str(data["tier"]), str(data.get("category") or CLASSIFIER))
+            return cls(str(data["tier"]), str(data.get("category") or CLASSIFIER), bool(data.get("likely")))
         return None
 
 
@@ -209,5 +219,5 @@ def assess(
     if match is not None:
         return Risk(UNCERTAIN, match.category)
     if long_enough and (classifier_score >= check_at or meaning >= meaning_at):
-        return Risk(UNCERTAIN, CLASSIFIER)
+        return Risk(UNCERTAIN, CLASSIFIER, likely=meaning >= LIKELY)
     return None

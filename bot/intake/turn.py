@@ -21,7 +21,7 @@ from typing import Mapping, Optional
 
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
-from bot.intake.questions import QUESTION_BY_KEY
+from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret
 
@@ -33,7 +33,8 @@ HOLDS = (CARRY_ON, RISK_CHECK)
 RISK_FLAGGED = "risk_flagged"
 """Slot: a certain disclosure was already answered in this conversation (later ones get a short reply)."""
 RISK_CHECKED = "risk_checked"
-"""Slot: the person said a clear no to the check question; later classifier-only doubt is noted, not asked again."""
+"""Slot: how many clear noes the person has given to the check question (older trackers hold True for one);
+later classifier-only doubt is noted, not asked again, unless likely (`asks_again`)."""
 PENDING = "pending_answer"
 """Slot: the message held back while the bot checks ({"key", "text", "category"})."""
 
@@ -54,6 +55,8 @@ def take_turn(
     """
     answers = {**answers, requested: None}
     flagged = bool(answers.get(RISK_FLAGGED))
+    if risk is not None and not risk.certain and risk.category == CLASSIFIER and only_yes_or_no(requested, text):
+        risk = None  # "wouldn't hurt i guess" to a yes/no question holds nothing but the answer
     if risk is not None and (risk.certain or requested == RISK_CHECK):
         # A disclosure while the bot is checking is not a "no": it is certain now.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
@@ -75,12 +78,31 @@ def take_turn(
     return outcome
 
 
+def only_yes_or_no(requested: str, text: str) -> bool:
+    """A yes/no question answered in nothing but words of yes, no or unsure: a classifier's doubt about
+    it (a bag of words sure of "wouldn't hurt") is noise, and a check question there only alarms.
+    Words of risk from the phrase list are never dropped (they are not the classifier's category)."""
+    question = QUESTION_BY_KEY.get(requested)
+    yes_no = requested in (CONSENT, CONFIRMED) or (question is not None and question.kind == "yes_no")
+    return yes_no and normalise.only_yes_no(text)
+
+
 def asks_again(risk: Risk, answers: Mapping[str, object]) -> bool:
     """Whether uncertain wording gets the check question. Once a person has said a clear no, a
     classifier's doubt about a later answer is only noted for the link worker (asking at every
     answer would be a wall), but words of risk themselves ("tbh i wanna kms lol") are always
-    asked about: a no to one question is not a no to everything said after it."""
-    return not answers.get(RISK_CHECKED) or risk.category != CLASSIFIER
+    asked about: a no to one question is not a no to everything said after it. Nor is a no given
+    to a false alarm a no to a later answer the meaning reader finds likely a disclosure ("it would
+    be simpler for everyone if I just didn't wake up"): that is asked about once more, never a third
+    time, so no conversation becomes a wall of checks."""
+    noes = noes_to_check(answers)
+    return noes == 0 or risk.category != CLASSIFIER or (risk.likely and noes < 2)
+
+
+def noes_to_check(answers: Mapping[str, object]) -> int:
+    """The clear noes given to the check question so far (the slot held True for one before it counted)."""
+    value = answers.get(RISK_CHECKED)
+    return int(value) if isinstance(value, (bool, int)) else 0
 
 
 CRISIS_REPLIES = ("utter_crisis", "utter_crisis_again", "utter_crisis_again_2", "utter_emergency", "utter_unsafe_now")

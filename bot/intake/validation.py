@@ -16,6 +16,7 @@ from bot.intake.normalise import Option
 from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
+    INTERPRETER_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
     SECTIONS,
@@ -80,6 +81,7 @@ _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "company",
     ),
     "goal": ("goal", "goals", "three months", "3 months"),
+    "meeting_format": ("how we meet", "how to meet", "how i meet", "meeting", "meet in person", "meet online"),
 }
 _DEPENDENTS: Mapping[str, tuple[str, ...]] = {
     "contact_method": ("contact_detail",),
@@ -87,10 +89,12 @@ _DEPENDENTS: Mapping[str, tuple[str, ...]] = {
     "language": ("interpreter",),
     "barriers_text": ("barrier_options",),
 }
-_CHANGE_VERB = re.compile(r"\b(change|changing|edit|correct|fix|update|redo|re-do|amend|go back|wrong|mistake)\b")
+_CHANGE_VERB = re.compile(
+    r"\b(change|changing|edit|correct|fix|update|redo|re-do|amend|alter|altering|switch|go back|wrong|mistake)\b"
+)
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
-    "please can could we go back change edit correct fix update redo amend want like would".split()
+    "please can could may we go back change edit correct fix update redo amend alter switch want like would".split()
 )
 """Words that may stand between the verb and the part named ("change what I said about my goal")."""
 
@@ -355,14 +359,24 @@ def _interpret_contact(question: Question, text: str, answers: Mapping[str, obje
     return Outcome(accepted=True, value=phone) if phone else _reject("utter_invalid_phone", attempts, question)
 
 
+_ENGLISH = re.compile(r"\b(english|eng|englsh|inglish|engl)\b")
+_POLITE = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ta", "thx", "is", "fine", "that's", "thats"})
+
+
 def _interpret_language(question: Question, text: str, attempts: int) -> Outcome:
     lowered = text.lower()
-    if re.search(r"\benglish\b", lowered) or normalise.parse_yes_no(text) is True:
+    limited = normalise.has_phrase(lowered, INTERPRETER_YES)
+    # "yes" or "that's fine" is English; "Urdu please" names a language (its "please" is no yes).
+    plain_yes = normalise.parse_yes_no(text) is True and all(
+        word in _POLITE or normalise.parse_yes_no(word) is True for word in normalise.words(lowered)
+    )
+    named_other = limited and _has_words(_ENGLISH.sub(" ", normalise.strip_phrases(lowered, INTERPRETER_YES)))
+    if (_ENGLISH.search(lowered) and not named_other) or plain_yes:
         return Outcome(accepted=True, value="english")
     if re.fullmatch(r"(another|other|a different)( one| language)?", lowered.strip(" .!")):
         return _reject("utter_which_language", attempts, question)
     language = re.sub(r"^(i speak|i prefer|my language is|it's|its|in)\s+", "", text.strip(), flags=re.I)
-    language = language.strip(" .!")
+    language = re.sub(r"[\s,]+(please|pls|plz|thanks|thank you|ta)$", "", language.strip(" .!"), flags=re.I)
     if not language or len(language) > 40 or not _has_words(language):
         return _reject("utter_which_language", attempts, question)
     return Outcome(accepted=True, value=language[:1].upper() + language[1:])

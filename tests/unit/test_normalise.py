@@ -118,6 +118,8 @@ def test_barriers_from_mrs_c_words():
         ("Bob, that's what everyone calls me", "Bob"),
         ("Pat (Patricia on my letters)", "Pat"),
         ("my name is Ann, thanks", "Ann"),
+        ("Mr Harold Ashworth. Harold is acceptable.", "Mr Harold Ashworth"),
+        ("J. Smith", "J. Smith"),
     ],
 )
 def test_names(text, expected):

@@ -103,6 +103,8 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     assert gardening.get(INTENT)["name"] == "inform"
     [deaf] = gate.process([_message("I'm a bit deaf", {"pause": 0.999, "inform": 0.001})])
     assert deaf.get(INTENT)["name"] == "inform", "a confident but cue-less interruption is an answer"
+    [change] = gate.process([_message("hold on, I want to change my goal", {"pause": 0.9, "inform": 0.1})])
+    assert change.get(INTENT)["name"] == "inform", "a change request is never a pause"
     [risk] = gate.process([_message("everything is pointless", {"disclose_risk": 0.5, "inform": 0.5})])
     assert risk.get(INTENT)["name"] == "disclose_risk"
 
@@ -117,6 +119,9 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
         ("I just try to hang on for my kids", "inform"),
         ("being able to hold on to my job", "inform"),
         ("my son is the one I talk to, he's always got to go to work early though", "inform"),
+        ("hang on, can I change the goal bit", "inform"),
+        ("library's closing, I'll finish this tomorrow", "pause"),
+        ("got to pick this up later", "pause"),
     ],
 )
 def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, intent):

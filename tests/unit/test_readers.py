@@ -26,6 +26,8 @@ TABLES = {
         ("yep happy to", True),
         ("maybe yes", True),
         ("I think so", True),
+        ("Affirmative", True),
+        ("indeed", True),
         ("no", False),
         ("no thanks", False),
         ("not really", False),
@@ -103,6 +105,8 @@ TABLES = {
     ],
     "group_or_one_to_one": [
         ("in a group", "group"),
+        ("Not fussed", "either"),
+        ("one person", "one_to_one"),
         ("group", "group"),
         ("with other people", "group"),
         ("a class would be nice", "group"),
@@ -149,6 +153,10 @@ TABLES = {
     ],
     "contact_method": [
         ("phone call", "phone"),
+        ("phone is fine, text if I don't answer", "phone"),
+        ("email, my phone keeps getting cut off", "email"),
+        ("text or email", None),
+        ("phone and text both fine", None),
         ("ring me", "phone"),
         ("call me on my mobile", "phone"),
         ("phone", "phone"),
@@ -172,6 +180,11 @@ TABLES = {
         ("bell me in the morning", "phone"),
     ],
     "life_areas": [
+        ("relationships and 12", ["relationships", "other"]),
+        (
+            "caring mainly, and being lonely I suppose, and my own health is not great, it's my hips",
+            ["loneliness", "caring", "long_term_condition"],
+        ),
         ("1 and 4", ["loneliness", "money"]),
         ("loneliness", ["loneliness"]),
         ("money and housing", ["money", "housing"]),
@@ -218,6 +231,8 @@ TABLES = {
     ],
     "barrier_options": [
         ("cost", ["cost"]),
+        ("my bad back", ["pain_mobility"]),
+        ("morning, it's Marcus, back to finish", None),
         ("transport", ["transport"]),
         ("confidence", ["confidence"]),
         ("none", ["none"]),
@@ -260,6 +275,9 @@ TABLES = {
     ],
     "language": [
         ("English", "english"),
+        ("eng", "english"),
+        ("Urdu please", "Urdu"),
+        ("yes that's fine", "english"),
         ("english please", "english"),
         ("yes", "english"),
         ("Polish", "Polish"),

@@ -122,3 +122,13 @@ def test_the_intent_classifier_asks_only_where_the_meaning_classifier_does_not_f
     assert tier(text, classifier=1.0, meaning=0.01, classifier_corroborated_at=0.05) is None
     assert tier(text, classifier=1.0, meaning=0.06, classifier_corroborated_at=0.05) == UNCERTAIN
     assert tier(text, classifier=1.0, meaning=None, classifier_corroborated_at=0.05) == UNCERTAIN  # not read
+
+
+def test_a_classifier_flag_the_meaning_reader_finds_more_likely_than_not_is_marked_likely():
+    said = "everything feels pointless, it would be simpler for everyone if I just didn't wake up"
+    likely = assess(said, 0.0, meaning_score=0.97, **RULE)
+    assert likely is not None and likely.tier == UNCERTAIN and likely.likely
+    assert likely.as_dict()["likely"] is True and type(likely).from_dict(likely.as_dict()) == likely
+    doubt = assess("darts, and a pint with the lads", 0.95, meaning_score=0.0004, **RULE)
+    assert doubt is not None and doubt.tier == UNCERTAIN and not doubt.likely
+    assert "likely" not in doubt.as_dict()

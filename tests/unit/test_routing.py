@@ -114,6 +114,7 @@ def test_a_practice_name_of_only_generic_words_names_nothing():
 # --- "not registered", in people's words ---------------------------------------------------------------------------
 
 NOT_REGISTERED_WORDINGS = [
+    "I dont have doctor. I am at food bank now",
     "not with one",
     "I'm not registered",
     "Im not registered",

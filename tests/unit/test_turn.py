@@ -151,6 +151,18 @@ def test_after_a_clear_no_a_classifiers_doubt_is_noted_not_asked_again():
     assert certain.flag == FlagKind.SAFEGUARDING and certain.responses[0] == "utter_crisis"
 
 
+def test_after_a_clear_no_a_likely_disclosure_is_asked_about_once_more_never_a_third_time():
+    # A no given to a false alarm ("my partner, but I don't tell him much") must not silence a later
+    # answer the meaning reader finds likely a disclosure; after a second no, doubt is only noted.
+    likely = Risk(UNCERTAIN, "classifier", likely=True)
+    said = "some nights I think it would be simpler for everyone if I just didn't wake up"
+    after_one_no = take_turn("barriers_text", said, "disclose_risk", {"risk_checked": 1}, risk=likely)
+    assert after_one_no.hold == RISK_CHECK and after_one_no.flag == FlagKind.RISK_CHECK
+    assert take_turn("barriers_text", said, "disclose_risk", {"risk_checked": True}, risk=likely).hold == RISK_CHECK
+    after_two = take_turn("goal", said, "disclose_risk", {"risk_checked": 2}, risk=likely)
+    assert after_two.accepted and after_two.hold is None and after_two.flag == FlagKind.RISK_CHECK
+
+
 def test_the_check_reply_remembers_the_clear_no():
     pending = {"key": "enjoys", "text": "nothing much", "category": "classifier"}
     assert take_turn(RISK_CHECK, "no", "deny", {}, pending=pending).checked
@@ -173,3 +185,14 @@ def test_the_same_words_of_risk_again_with_a_number_save_the_number_and_never_lo
     unusable = take_turn("ons_happy", "Nobody came yesterday.", "disclose_risk", slots, attempts=1, risk=SUICIDE)
     assert not unusable.accepted and unusable.hold is None
     assert unusable.responses[0] == "utter_crisis_again_2" and len(unusable.responses) > 1  # then a way forward
+
+
+@pytest.mark.parametrize("key", ["consent", "wants_company", "interpreter", "confirmed"])
+def test_a_yes_or_no_in_nothing_but_answer_words_is_not_checked_on_a_classifiers_doubt(key):
+    outcome = take_turn(key, "wouldn't hurt i guess", "disclose_risk", {}, risk=Risk(UNCERTAIN, "classifier", True))
+    assert outcome.hold != RISK_CHECK and outcome.flag is None
+    # Anything more than the answer is still asked about, and words of risk always are.
+    more = take_turn(key, "yes, if I'm still here by then", "disclose_risk", {}, risk=MAYBE)
+    assert more.hold == RISK_CHECK
+    listed = take_turn(key, "wouldn't hurt", "disclose_risk", {}, risk=Risk(UNCERTAIN, "self_harm"))
+    assert listed.hold == RISK_CHECK

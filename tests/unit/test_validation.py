@@ -198,3 +198,8 @@ def test_a_wrong_nhs_number_is_asked_once_more_then_never_saved():
     second = interpret("nhs_number", "943 476 5917", "inform", {}, attempts=1)
     assert second.accepted and second.value == "none"  # never a number that could be someone else's
     assert interpret("nhs_number", "943 476 5919", "inform", {}, attempts=1).value == "9434765919"
+
+
+def test_a_long_change_request_at_the_read_back_names_one_question():
+    said = "May I alter how we meet? On reflection I should prefer to meet in person."
+    assert keys_to_change(said, confirming=True) == ["meeting_format"]

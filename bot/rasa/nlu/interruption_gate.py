@@ -67,12 +67,17 @@ ONE_WORD_INTERRUPTIONS = frozenset(
 
 STEPPING_AWAY = re.compile(
     r"\b(brb|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
-    r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min))\b|^\W*(hang on|hold on)\b",
+    r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
+    r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
+    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
     re.IGNORECASE,
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
 classifier read it as an answer ("hang on she's woke up, brb" is not what matters most)."""
 STEPPING_AWAY_MAX_WORDS = 10
+CHANGING_AN_ANSWER = re.compile(r"\b(change|changing|edit|correct|alter|amend|update)\b", re.IGNORECASE)
+"""A request to change an answer is never a pause, whatever its opening words ("hang on, can I change the
+goal bit" at the read-back)."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -93,11 +98,15 @@ class InterruptionGate(IntentRewriter):
         tokens = re.findall(r"[\w']+", (text or "").lower())
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
             return False
+        if intent == "pause" and CHANGING_AN_ANSWER.search(text or ""):
+            return False
         return cue.search(text or "") is not None
 
     @staticmethod
     def steps_away(text: Text) -> bool:
         words = re.findall(r"[\w']+", text or "")
+        if CHANGING_AN_ANSWER.search(text or ""):
+            return False
         return len(words) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
 
     def process(self, messages: List[Message]) -> List[Message]:
