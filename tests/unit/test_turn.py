@@ -196,3 +196,13 @@ def test_a_yes_or_no_in_nothing_but_answer_words_is_not_checked_on_a_classifiers
     assert more.hold == RISK_CHECK
     listed = take_turn(key, "wouldn't hurt", "disclose_risk", {}, risk=Risk(UNCERTAIN, "self_harm"))
     assert listed.hold == RISK_CHECK
+
+
+
+def test_once_the_team_knows_an_uncertain_answer_is_saved_and_noted_without_a_reply():
+    # The person already has the crisis reply and the item is urgent: answers about what they
+    # disclosed ("feeling safe at home") are noted for the link worker, not answered with the numbers again.
+    likely = Risk(UNCERTAIN, "classifier", likely=True)
+    outcome = take_turn("goal", "feeling safe at home", "disclose_risk", {RISK_FLAGGED: True}, risk=likely)
+    assert outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and outcome.hold is None
+    assert not any(r.startswith("utter_crisis") for r in outcome.responses)
