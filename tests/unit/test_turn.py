@@ -198,7 +198,6 @@ def test_a_yes_or_no_in_nothing_but_answer_words_is_not_checked_on_a_classifiers
     assert listed.hold == RISK_CHECK
 
 
-
 def test_once_the_team_knows_an_uncertain_answer_is_saved_and_noted_without_a_reply():
     # The person already has the crisis reply and the item is urgent: answers about what they
     # disclosed ("feeling safe at home") are noted for the link worker, not answered with the numbers again.
