@@ -365,9 +365,16 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     return yes if yes != no else None
 
 
+_COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta")
 _ANSWER_FILLER = frozenset(
-    "i guess suppose then thanks thank you please that it would be really mate love so well oh er um".split()
+    "i guess suppose then thank you that it would be really mate love so well oh er um".split() + list(_COURTESY)
 )
+
+
+def without_courtesy(text: str) -> str:
+    """The text without a closing "please" or "thanks" ("Urdu please", "call me Dave thanks")."""
+    courtesy = "|".join(map(re.escape, _COURTESY))
+    return re.sub(rf"[\s,]+({courtesy})$", "", text, flags=re.IGNORECASE)
 
 
 def only_yes_no(text: str) -> bool:
@@ -868,7 +875,7 @@ def parse_name(text: str) -> Optional[str]:
     first, *rest = re.split(r"\s*[,;(]\s*|\s+-\s+|(?<=\w{4})\.\s+", name, maxsplit=1)
     if rest and parse_name(first):
         name = first  # "Dot, everybody does", "Sue (Susan on my notes)"
-    name = re.sub(r"\s+(please|thanks|thank you)$", "", name, flags=re.IGNORECASE).strip(" .!,")
+    name = without_courtesy(name).strip(" .!,")
     if not name or len(name) > 60 or len(name.split()) > 4:
         return None
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):

@@ -89,9 +89,9 @@ _DEPENDENTS: Mapping[str, tuple[str, ...]] = {
     "language": ("interpreter",),
     "barriers_text": ("barrier_options",),
 }
-_CHANGE_VERB = re.compile(
-    r"\b(change|changing|edit|correct|fix|update|redo|re-do|amend|alter|altering|switch|go back|wrong|mistake)\b"
-)
+EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|update)\b", re.IGNORECASE)
+"""Verbs that only ask to change what was said: such a message is never a pause (`bot.rasa.nlu.interruption_gate`)."""
+_CHANGE_VERB = re.compile(rf"{EDITING.pattern}|\b(fix|redo|re-do|switch|go back|wrong|mistake)\b")
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
     "please can could may we go back change edit correct fix update redo amend alter switch want like would".split()
@@ -360,23 +360,20 @@ def _interpret_contact(question: Question, text: str, answers: Mapping[str, obje
 
 
 _ENGLISH = re.compile(r"\b(english|eng|englsh|inglish|engl)\b")
-_POLITE = frozenset({"please", "pls", "plz", "thanks", "thank", "you", "ta", "thx", "is", "fine", "that's", "thats"})
 
 
 def _interpret_language(question: Question, text: str, attempts: int) -> Outcome:
     lowered = text.lower()
     limited = normalise.has_phrase(lowered, INTERPRETER_YES)
     # "yes" or "that's fine" is English; "Urdu please" names a language (its "please" is no yes).
-    plain_yes = normalise.parse_yes_no(text) is True and all(
-        word in _POLITE or normalise.parse_yes_no(word) is True for word in normalise.words(lowered)
-    )
+    plain_yes = normalise.parse_yes_no(text) is True and normalise.only_yes_no(text)
     named_other = limited and _has_words(_ENGLISH.sub(" ", normalise.strip_phrases(lowered, INTERPRETER_YES)))
     if (_ENGLISH.search(lowered) and not named_other) or plain_yes:
         return Outcome(accepted=True, value="english")
     if re.fullmatch(r"(another|other|a different)( one| language)?", lowered.strip(" .!")):
         return _reject("utter_which_language", attempts, question)
     language = re.sub(r"^(i speak|i prefer|my language is|it's|its|in)\s+", "", text.strip(), flags=re.I)
-    language = re.sub(r"[\s,]+(please|pls|plz|thanks|thank you|ta)$", "", language.strip(" .!"), flags=re.I)
+    language = normalise.without_courtesy(language.strip(" .!"))
     if not language or len(language) > 40 or not _has_words(language):
         return _reject("utter_which_language", attempts, question)
     return Outcome(accepted=True, value=language[:1].upper() + language[1:])

@@ -22,6 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.intake.validation import EDITING
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
@@ -75,9 +76,6 @@ STEPPING_AWAY = re.compile(
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
 classifier read it as an answer ("hang on she's woke up, brb" is not what matters most)."""
 STEPPING_AWAY_MAX_WORDS = 10
-CHANGING_AN_ANSWER = re.compile(r"\b(change|changing|edit|correct|alter|amend|update)\b", re.IGNORECASE)
-"""A request to change an answer is never a pause, whatever its opening words ("hang on, can I change the
-goal bit" at the read-back)."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -98,14 +96,14 @@ class InterruptionGate(IntentRewriter):
         tokens = re.findall(r"[\w']+", (text or "").lower())
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
             return False
-        if intent == "pause" and CHANGING_AN_ANSWER.search(text or ""):
+        if intent == "pause" and EDITING.search(text or ""):  # "hang on, can I change the goal bit"
             return False
         return cue.search(text or "") is not None
 
     @staticmethod
     def steps_away(text: Text) -> bool:
         words = re.findall(r"[\w']+", text or "")
-        if CHANGING_AN_ANSWER.search(text or ""):
+        if EDITING.search(text or ""):
             return False
         return len(words) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
 
