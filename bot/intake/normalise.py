@@ -320,8 +320,10 @@ _UNDECIDED = (
     "could be",
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
-_AGREEING = re.compile(r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|by)\b")
-"""Agreement that holds a declining word ("I'm fine with that"): the question's no-words do not count."""
+_AGREEING = re.compile(r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|by)\b(?! me\b| myself\b)")
+"""Agreement with the offer that holds a declining word ("I'm fine with that"): the question's
+no-words do not count. Not "ok for me", "fine by me": that says something suits the person as it is
+("English ok for me" declines an interpreter)."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 
 
@@ -462,6 +464,25 @@ _NOTHING_IN_SHORT_ANSWER = (
     r"\bnone (at all|that i know)\b",
 )
 """"No I don't have one", "I'm not registered": read as nothing only in a short answer with no "but"."""
+
+
+_RETURNING = re.compile(
+    r"\b(i'?m|i am|am) back\b|\bback (now|again)\b|\bcarry on\b|\bcontinue\b|\bwhere were we\b|"
+    r"\bkeep going\b|\blet'?s go\b|\bready now\b|\bsorry about that\b"
+)
+_RETURN_FILLER = frozenset(
+    "ok okay right so sorry soz about that i i'm im am back now again here hi hello hiya hey carry on continue "
+    "where were we keep going let's lets go ready can can we shall we please yes yeah yep all done".split()
+)
+
+
+def only_returning(text: str) -> bool:
+    """ "Ok I'm back", "sorry about that, where were we": a person coming back after stepping away,
+    with nothing else said. It answers nothing, even when the pause before it went unseen ("ok" in
+    it is not a yes); the question is asked again instead."""
+    lowered = text.lower().replace("\u2019", "'")
+    tokens = words(lowered)
+    return _RETURNING.search(lowered) is not None and all(t in _RETURN_FILLER for t in tokens)
 
 
 def means_nothing(text: str) -> bool:

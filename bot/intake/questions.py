@@ -165,9 +165,40 @@ CONTACT_METHODS = (
             "fone",
         ),
     ),
-    Option("text", "Text message", ("text", "txt", "texts", "texting", "tx\\b", "sms", "message")),
+    Option(
+        "text",
+        "Text message",
+        ("text", "txt", "texts", "texting", "tx\\b", "sms", "message(?! (at|with|for me at|for me with)\\b)"),
+    ),
     Option("email", "Email", ("email", "e-mail", "mail", "emial", "gmail", "hotmail", "outlook")),
     Option("practice", "Through the practice", ("practice", "surgery", "gp", "doctor", "reception")),
+    # Someone with no phone and no e-mail (sleeping rough, in a refuge, between places) can still be
+    # reached: the link worker finds them, or leaves word, where they go.
+    Option(
+        "place",
+        "At a place I go to",
+        (
+            "food ?banks?",
+            "hostel",
+            "shelter",
+            "refuge",
+            "day cent(re|er)",
+            "drop[ -]?in",
+            "soup kitchen",
+            "community cent(re|er)",
+            "library",
+            "church",
+            "mosque",
+            "temple",
+            "gurdwara",
+            "in person",
+            "face[ -]to[ -]face",
+            "come (and )?(find|see) me",
+            "find me (at|in)",
+            "where i (go|stay)",
+            "place i go",
+        ),
+    ),
 )
 
 LIFE_AREAS = (
@@ -683,7 +714,7 @@ INTERPRETER_NO = (
 
 
 def _wants_contact_detail(a: Mapping[str, object]) -> bool:
-    return a.get("contact_method") in ("phone", "text", "email")
+    return a.get("contact_method") in ("phone", "text", "email", "place")
 
 
 def _chose_other_area(a: Mapping[str, object]) -> bool:

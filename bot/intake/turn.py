@@ -23,7 +23,7 @@ from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNSAFE_NOW, Risk
-from bot.intake.validation import Outcome, interpret
+from bot.intake.validation import Outcome, interpret, returned
 
 CARRY_ON = "carry_on"
 """Hold after a crisis reply: the next message says whether the person wants to go on."""
@@ -70,6 +70,10 @@ def take_turn(
         return check_reply(text, intent, answers, pending, flagged)
     if requested == CARRY_ON:
         return carry_on(text, intent, attempts)
+    if risk is None and normalise.only_returning(text) and (attempts == 0 or requested in QUESTION_BY_KEY):
+        # "Ok I'm back" after a pause the bot did not see: not an answer (its "ok" is no yes), so the
+        # question again; said again and again, the question's usual way forward (choices, skip, a person).
+        return returned(requested, attempts, answers)
     outcome = interpret(requested, text, intent, answers, attempts)
     if risk is not None:
         # Uncertain after the team already knows, or after a clear no to the check question:

@@ -169,6 +169,11 @@ def _reject(
     return Outcome(accepted=False, responses=responses)
 
 
+def returned(key: str, attempts: int, answers: Mapping[str, object]) -> Outcome:
+    """A message that only says the person is back: welcome them and ask the question again."""
+    return _reject("utter_welcome_back", attempts, QUESTION_BY_KEY.get(key), answers)
+
+
 def _has_words(text: str) -> bool:
     return re.search(r"\w", text) is not None
 
@@ -355,6 +360,13 @@ def _interpret_contact(question: Question, text: str, answers: Mapping[str, obje
     if method == "email":
         email = normalise.parse_email(text)
         return Outcome(accepted=True, value=email) if email else _reject("utter_invalid_email", attempts, question)
+    if method == "place":
+        # Where and when to find them, in their words: read as any other text answer.
+        return (
+            Outcome(accepted=True, value=text)
+            if _has_words(text)
+            else _reject("utter_invalid_place", attempts, question)
+        )
     phone = normalise.parse_uk_phone(text)
     return Outcome(accepted=True, value=phone) if phone else _reject("utter_invalid_phone", attempts, question)
 

@@ -90,6 +90,34 @@ def test_risk_in_the_middle_of_wellbeing_gets_the_crisis_reply_and_tops_the_queu
     assert "ons_life_satisfaction" in keys and len(keys) == len(set(keys))
 
 
+def test_someone_with_no_phone_is_reached_where_they_go_and_coming_back_answers_nothing(system):
+    """Reach: no phone, no e-mail, maybe no GP; the link worker can still find them at the food bank.
+    And "ok I'm back", after a pause the bot did not see, is welcomed, not saved as the answer."""
+    patient = Patient(system.settings)
+    patient.say("hello")
+    patient.say("yes")
+    asked = Patient.text(patient.say("Jo")).lower()
+    assert "get in touch" in asked
+    reply = Patient.text(patient.say("ok I'm back")).lower()
+    assert "welcome back" in reply and "get in touch" in reply, reply
+    reply = Patient.text(patient.say("food bank please, no phone")).lower()
+    assert "food bank" in reply and "when are you usually there" in reply, reply
+    reply = Patient.text(patient.say("St Mark's food bank, Tuesdays after 10")).lower()
+    assert "best time" in reply, reply
+    saved = dict(
+        query(
+            system,
+            "SELECT question_key, value FROM answers JOIN intakes ON intakes.id = answers.intake_id "
+            "WHERE conversation_id=:s",
+            s=patient.sender,
+        )
+    )
+    # SQLite gives the JSON column back as text, PostgreSQL as the value itself.
+    values = {k: json.loads(v) if system.settings.database_url.startswith("sqlite") else v for k, v in saved.items()}
+    assert values["contact_method"] == "place"
+    assert values["contact_detail"] == "St Mark's food bank, Tuesdays after 10"
+
+
 def test_bad_input_gets_a_clear_answer_and_is_never_stored(system):
     patient = Patient(system.settings)
     secret = "SECRET-PATIENT-TEXT-42"

@@ -205,3 +205,31 @@ def test_once_the_team_knows_an_uncertain_answer_is_saved_and_noted_without_a_re
     outcome = take_turn("goal", "feeling safe at home", "disclose_risk", {RISK_FLAGGED: True}, risk=likely)
     assert outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and outcome.hold is None
     assert not any(r.startswith("utter_crisis") for r in outcome.responses)
+
+
+@pytest.mark.parametrize(
+    "said", ["ok I'm back", "sorry about that, where were we", "back now", "right, carry on", "hi, I'm back again"]
+)
+@pytest.mark.parametrize("key", ["what_matters", "wants_company", "contact_method", "ons_happy"])
+def test_coming_back_after_an_unseen_pause_answers_nothing(key, said):
+    """The pause before it was missed, so the form is still asking: "ok I'm back" is not the answer
+    (its "ok" is no yes); the person is welcomed back and asked again."""
+    outcome = take_turn(key, said, "resume", {})
+    assert not outcome.accepted and outcome.responses == ["utter_welcome_back"]
+
+
+def test_coming_back_again_and_again_finds_the_usual_way_forward():
+    """Never the same words three times running: the second time the choices, a skip and a person,
+    the third time the question is left for the link worker."""
+    second = take_turn("wants_company", "ok I'm back", "resume", {}, attempts=1)
+    assert second.responses == ["utter_welcome_back", "You can answer: yes or no.", "utter_offer_skip_or_person"]
+    third = take_turn("wants_company", "ok I'm back", "resume", {}, attempts=2)
+    assert third.accepted and third.responses == ["utter_leave_for_link_worker"]
+
+
+@pytest.mark.parametrize(
+    "key, said", [("barriers_text", "back"), ("barriers_text", "my back"), ("goal", "to continue working")]
+)
+def test_words_of_coming_back_inside_an_answer_are_the_answer(key, said):
+    outcome = take_turn(key, said, "inform", {})
+    assert outcome.accepted and outcome.value == said

@@ -74,6 +74,17 @@ def test_contact_detail_depends_on_the_method():
     assert not interpret("contact_detail", "sue@example.org", "inform", {"contact_method": "phone"}).accepted
 
 
+def test_someone_with_no_phone_is_found_where_they_go():
+    """A place is asked for in the person's own words and kept as they gave it; an answer with no
+    words in it is asked again, never stored."""
+    place = {"contact_method": "place"}
+    kept = interpret("contact_detail", "St Mark's food bank, Tuesdays after 10", "inform", place)
+    assert kept.accepted and kept.value == "St Mark's food bank, Tuesdays after 10"
+    unclear = interpret("contact_detail", "??", "inform", place)
+    assert not unclear.accepted and unclear.responses == ["utter_invalid_place"]
+    assert questions.QUESTION_BY_KEY["contact_detail"].applies(place)
+
+
 def test_top_areas_come_from_the_chosen_ones():
     answers = {"life_areas": ["loneliness", "activity", "money"]}
     assert interpret("top_areas", "money and loneliness", "inform", answers).value == ["loneliness", "money"]
