@@ -133,6 +133,10 @@ risk-probe: setup
 readers-probe: $(INSTALLED)
 	@echo "[make] answer readers on the blind development set (bench/readers/dev.yml)..."
 	@$(PY) -m bench.readers_probe --quiet
+	@echo "[make] coming back after a pause: the development set (bench/readers/returning_dev.yml)..."
+	@$(PY) -m bench.readers_probe --set bench/readers/returning_dev.yml --out readers_probe_returning_dev.json --quiet
+	@echo "[make] coming back after a pause: the held-out set (bench/readers/returning_blind.yml)..."
+	@$(PY) -m bench.readers_probe --set bench/readers/returning_blind.yml --out readers_probe_returning_blind.json --quiet
 
 # The follow-up's readers and risk reader on replies written blind (bench/followup/blind.yml).
 followup-probe: setup

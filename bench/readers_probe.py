@@ -10,9 +10,12 @@ what a careful link worker would record from it. It is a development set: the re
 on it (like bench/risk/fresh.yml for the risk thresholds), so its figures are optimistic; the
 unbiased measure is the persona probes (`make converse-probe`), run once after.
 
-Each answer is read by `bot.intake.validation.interpret` exactly as the intake reads a first reply
-(no intent from the classifier). Right means: the codes expected (any order), `unclear` when the
-reader asks again, `none` when it records nothing, `keep` when it keeps the person's words.
+Each answer goes through `bot.intake.turn.take_turn` exactly as the intake reads a first reply
+(no intent from the classifier, no risk). Right means: the codes expected (any order), `unclear` when
+the reader asks again, `none` when it records nothing, `keep` when it keeps the person's words,
+`answered` when it saves any choice, `returning` when it welcomes the person back and asks again,
+`change` when the read-back goes to changing a part. bench/readers/returning_dev.yml and
+returning_blind.yml hold people coming back after a pause, and yes/no answers around them.
 Figures go to bench/results/readers_probe.json.
 """
 
@@ -25,7 +28,7 @@ from typing import Any, Optional
 
 import yaml
 
-from bot.intake.validation import interpret
+from bot.intake.turn import take_turn
 from bot.settings import PROJECT_ROOT
 
 DEV_SET = PROJECT_ROOT / "bench" / "readers" / "dev.yml"
@@ -37,15 +40,23 @@ def log(message: str) -> None:
 
 
 def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
-    """(right, what the reader made of it) for one answer of the set."""
+    """(right, what the turn made of it) for one answer of the set."""
     answers = {"life_areas": item.get("chosen", [])} if key == "top_areas" else {}
-    outcome = interpret(key, str(item["text"]), None, answers)
+    outcome = take_turn(key, str(item["text"]), None, answers)
     expected = item["expect"]
-    got = outcome.value if outcome.accepted else "unclear"
+    returned = not outcome.accepted and outcome.responses[:1] == ["utter_welcome_back"]
+    got = outcome.value if outcome.accepted else "returning" if returned else "unclear"
+    if expected == "returning":
+        return returned, got
     if expected == "unclear":
         return not outcome.accepted, got
+    if expected == "change":
+        changing = bool(outcome.clear) or outcome.responses[:1] in (["utter_which_section"], ["utter_ok_change"])
+        return not outcome.accepted and changing, got
     if not outcome.accepted:
         return False, got
+    if expected == "answered":
+        return True, got
     if expected == "none":
         return got in ("none", ["none"]), got
     if expected == "keep":

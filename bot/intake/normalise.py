@@ -199,6 +199,10 @@ _YES_PHRASES = (
     "guess so",
     "go on then",
     "would help",
+    "would really help",
+    "would be really",
+    "that'd help",
+    "spot on",
     "would be nice",
     "would be good",
     "would be great",
@@ -325,10 +329,30 @@ _AGREEING = re.compile(r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|
 no-words do not count. Not "ok for me", "fine by me": that says something suits the person as it is
 ("English ok for me" declines an interpreter)."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
+_ASKS_BACK = re.compile(
+    r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot)\b|"
+    r"^(?:do|does|did|is|are|will|would|can|could|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b"
+)
+_CONFUSED = re.compile(
+    r"\b(?:don'?t|do not|didn'?t|did not) (?:understand|get it|follow)\b|\bconfus\w*|\bwhat do you mean\b"
+)
+"""A question back or a word of confusion ("what do you mean go with me", "i dont understand"): no
+answer either way, whatever words of yes or no it holds; the question is explained and asked again."""
+
+
+def asks_back(text: str) -> bool:
+    """Whether a clause (or short message) asks something back instead of answering (see `_ASKS_BACK`)."""
+    asking = _ASKS_BACK.search(text.strip()) is not None or _CONFUSED.search(text) is not None
+    return asking and not has_phrase(text, _YES_DESPITE_NEGATION)
 
 
 def has_phrase(text: str, phrases: Iterable[str]) -> bool:
     return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
+
+
+def _has_unnegated(text: str, phrases: Iterable[str]) -> bool:
+    """A phrase not followed by "not" ("I am" leans yes; "I am not comfortable" does not)."""
+    return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])(?!\s+not\b)", text) for p in phrases)
 
 
 def strip_phrases(text: str, phrases: Iterable[str]) -> str:
@@ -339,6 +363,8 @@ def strip_phrases(text: str, phrases: Iterable[str]) -> str:
 
 def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
+    if asks_back(clause) and not has_phrase(clause, [c for c in (*yes_cues, *no_cues) if _CONFUSED.search(c)]):
+        return None  # unless the question's own words are these ("don't understand": an interpreter)
     yes = has_phrase(clause, _YES_DESPITE_NEGATION)
     rest = strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _UNDECIDED)
     # The question's own words come first: a feeling that asks for company ("nervous",
@@ -347,11 +373,14 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     if not yes and has_phrase(rest, yes_cues):
         cues = "|".join(map(re.escape, yes_cues))
         negated = re.search(rf"(?<![\w'])(not|never|\w+n't)\s+(\w+\s+)?({cues})(?![\w'])", rest)
-        return negated is None or has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
+        if negated is not None:
+            return has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
+        # "No my husband will come with me": a plain no before the question's own words leaves it open.
+        return None if words(rest)[:1] in (["no"], ["nah"], ["nope"]) else True
     no = has_phrase(rest, _NO_PHRASES)
     if not no and not yes and not _AGREEING.search(rest) and has_phrase(rest, no_cues):
         return False
-    yes = yes or has_phrase(rest, _YES_PHRASES)
+    yes = yes or _has_unnegated(rest, _YES_PHRASES)
     if yes != no:
         return yes
     if yes and no:
@@ -410,7 +439,7 @@ def parse_yes_no(
     if leanings:
         first = leanings[0]
         return None if any(leaning != first for leaning in leanings[1:]) else first
-    if has_phrase(lowered, _UNDECIDED):
+    if has_phrase(lowered, _UNDECIDED) or any(asks_back(c) for c in _CLAUSE_SPLIT.split(lowered) if c):
         return None
     if intent == "affirm":
         return True
@@ -464,25 +493,6 @@ _NOTHING_IN_SHORT_ANSWER = (
     r"\bnone (at all|that i know)\b",
 )
 """"No I don't have one", "I'm not registered": read as nothing only in a short answer with no "but"."""
-
-
-_RETURNING = re.compile(
-    r"\b(i'?m|i am|am) back\b|\bback (now|again)\b|\bcarry on\b|\bcontinue\b|\bwhere were we\b|"
-    r"\bkeep going\b|\blet'?s go\b|\bready now\b|\bsorry about that\b"
-)
-_RETURN_FILLER = frozenset(
-    "ok okay right so sorry soz about that i i'm im am back now again here hi hello hiya hey carry on continue "
-    "where were we keep going let's lets go ready can can we shall we please yes yeah yep all done".split()
-)
-
-
-def only_returning(text: str) -> bool:
-    """ "Ok I'm back", "sorry about that, where were we": a person coming back after stepping away,
-    with nothing else said. It answers nothing, even when the pause before it went unseen ("ok" in
-    it is not a yes); the question is asked again instead."""
-    lowered = text.lower().replace("\u2019", "'")
-    tokens = words(lowered)
-    return _RETURNING.search(lowered) is not None and all(t in _RETURN_FILLER for t in tokens)
 
 
 def means_nothing(text: str) -> bool:

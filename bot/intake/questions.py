@@ -674,6 +674,23 @@ COMPANY_NO = (
 """Words that lean yes or no to "Would you like someone to go with you the first time?"."""
 
 
+CONSENT_YES = (
+    "start",
+    "begin",
+    "continue",
+    "carry on",
+    "crack on",
+    "proceed",
+    "go ahead",
+    "do it",
+    "fire away",
+    "go for it",
+)
+"""Words that say yes to "Are you happy to go on and share your answers with the team?"."""
+CONFIRM_YES = ("send", "submit", "spot on", "perfect", "all correct", "that's everything", "thats everything")
+"""Words that say yes to "Is this right? Say yes to send it to the team."."""
+
+
 INTERPRETER_YES = (
     "english is not good",
     "english not good",
@@ -714,7 +731,14 @@ INTERPRETER_NO = (
 
 
 def _wants_contact_detail(a: Mapping[str, object]) -> bool:
-    return a.get("contact_method") in ("phone", "text", "email", "place")
+    """Every way of reaching the person needs its detail, except through the practice."""
+    method = a.get("contact_method")
+    return method != "practice" and any(o.code == method for o in CONTACT_METHODS)
+
+
+def _wants_contact_times(a: Mapping[str, object]) -> bool:
+    """The place question already asks when they are there."""
+    return a.get("contact_method") != "place"
 
 
 def _chose_other_area(a: Mapping[str, object]) -> bool:
@@ -774,7 +798,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("preferred_name", "about_you", "name", label="Name"),
     Question("contact_method", "about_you", "choice", options=CONTACT_METHODS, label="Contact by"),
     Question("contact_detail", "about_you", "contact", applies=_wants_contact_detail, label="Contact details"),
-    Question("contact_times", "about_you", "text", optional=True, label="Best times"),
+    Question("contact_times", "about_you", "text", optional=True, applies=_wants_contact_times, label="Best times"),
     Question("gp_practice", "about_you", "gp_practice", optional=True, label="GP practice"),
     Question("nhs_number", "about_you", "nhs_number", optional=True, label="NHS number"),
     Question("referral_code", "about_you", "code", optional=True, label="Referral code"),

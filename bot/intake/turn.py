@@ -22,6 +22,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY
+from bot.intake.returning import only_returning
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret, returned
 
@@ -63,17 +64,18 @@ def take_turn(
         return disclosure(requested, text, category, answers, flagged, pending, attempts)
     if risk is not None and not flagged and requested != CARRY_ON and asks_again(risk, answers):
         return check(requested, text, risk)
-    if requested == RISK_CHECK:
-        if intent in ("greet", "resume") and attempts == 0:
-            # "Sorry, back now" after stepping away answers nothing yet: ask the check once more.
-            return Outcome(accepted=False, hold=RISK_CHECK, pending=dict(pending or {}) or None)
-        return check_reply(text, intent, answers, pending, flagged)
     if requested == CARRY_ON:
         return carry_on(text, intent, attempts)
-    if risk is None and normalise.only_returning(text) and (attempts == 0 or requested in QUESTION_BY_KEY):
+    if risk is None and only_returning(text, returning_kind(requested)):
         # "Ok I'm back" after a pause the bot did not see: not an answer (its "ok" is no yes), so the
         # question again; said again and again, the question's usual way forward (choices, skip, a person).
-        return returned(requested, attempts, answers)
+        # The check question is asked once more, then anything but a clear no is read as a yes.
+        if requested != RISK_CHECK:
+            return returned(requested, attempts, answers)
+        if attempts == 0:
+            return Outcome(accepted=False, hold=RISK_CHECK, pending=dict(pending or {}) or None)
+    if requested == RISK_CHECK:
+        return check_reply(text, intent, answers, pending, flagged)
     outcome = interpret(requested, text, intent, answers, attempts)
     if risk is not None:
         # Uncertain after the team already knows, or after a clear no to the check question:
@@ -86,9 +88,23 @@ def only_yes_or_no(requested: str, text: str) -> bool:
     """A yes/no question answered in nothing but words of yes, no or unsure: a classifier's doubt about
     it (a bag of words sure of "wouldn't hurt") is noise, and a check question there only alarms.
     Words of risk from the phrase list are never dropped (they are not the classifier's category)."""
+    return is_yes_no(requested) and normalise.only_yes_no(text)
+
+
+def returning_kind(requested: str) -> str:
+    """What `only_returning` needs to know of the question: whether to go on, yes/no, open or closed."""
+    if requested == CONSENT:
+        return "consent"
+    if is_yes_no(requested):
+        return "yes_no"
     question = QUESTION_BY_KEY.get(requested)
-    yes_no = requested in (CONSENT, CONFIRMED) or (question is not None and question.kind == "yes_no")
-    return yes_no and normalise.only_yes_no(text)
+    return "text" if question is None or question.kind == "text" else question.kind
+
+
+def is_yes_no(requested: str) -> bool:
+    """Consent, the read-back and every yes/no question."""
+    question = QUESTION_BY_KEY.get(requested)
+    return requested in (CONSENT, CONFIRMED) or (question is not None and question.kind == "yes_no")
 
 
 def asks_again(risk: Risk, answers: Mapping[str, object]) -> bool:

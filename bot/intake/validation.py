@@ -14,8 +14,10 @@ from typing import Any, Mapping, Optional, Sequence
 from bot.intake import normalise
 from bot.intake.normalise import Option
 from bot.intake.questions import (
+    CONFIRM_YES,
     CONFIRMED,
     CONSENT,
+    CONSENT_YES,
     INTERPRETER_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
@@ -91,7 +93,11 @@ _DEPENDENTS: Mapping[str, tuple[str, ...]] = {
 }
 EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|update)\b", re.IGNORECASE)
 """Verbs that only ask to change what was said: such a message is never a pause (`bot.rasa.nlu.interruption_gate`)."""
-_CHANGE_VERB = re.compile(rf"{EDITING.pattern}|\b(fix|redo|re-do|switch|go back|wrong|mistake)\b")
+_CHANGE_VERB = re.compile(
+    rf"{EDITING.pattern}|\b(fix|redo|re-do|switch|go back|wrong|mistake)\b|"
+    r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"
+    r"\bforgot to (?:say|mention|add|put|tell)\b"
+)
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
     "please can could may we go back change edit correct fix update redo amend alter switch want like would".split()
@@ -170,7 +176,14 @@ def _reject(
 
 
 def returned(key: str, attempts: int, answers: Mapping[str, object]) -> Outcome:
-    """A message that only says the person is back: welcome them and ask the question again."""
+    """A message that only says the person is back: welcome them and ask the question again.
+
+    Said again, the question's own way forward, as for any answer it cannot use: for consent and
+    the read-back, their replies to an unclear answer (the choices, then a stop or a person)."""
+    if attempts > 0 and key == CONSENT:
+        return _interpret_consent("", None, attempts)
+    if attempts > 0 and key == CONFIRMED:
+        return _interpret_confirmation("", None, attempts)
     return _reject("utter_welcome_back", attempts, QUESTION_BY_KEY.get(key), answers)
 
 
@@ -215,7 +228,7 @@ def interpret(
 
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:
-    answer = normalise.parse_yes_no(text, intent)
+    answer = normalise.parse_yes_no(text, intent, yes_cues=CONSENT_YES)
     if answer is not None:
         return Outcome(accepted=True, value=answer)
     if attempts == 0:
@@ -233,7 +246,7 @@ _AGREEING_CORRECT = re.compile(
 
 
 def _interpret_confirmation(text: str, intent: Optional[str], attempts: int) -> Outcome:
-    answer = normalise.parse_yes_no(text, intent)
+    answer = normalise.parse_yes_no(text, intent, yes_cues=CONFIRM_YES)
     wants_change = _CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", text.lower())) is not None
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)

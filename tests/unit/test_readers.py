@@ -37,6 +37,16 @@ TABLES = {
         ("maybe", None),
         ("yes and no", None),
         ("what is this", None),
+        ("let's begin", True),
+        ("carry on", True),
+        ("ok crack on", True),
+        ("go ahead then", True),
+        ("i don't understand", None),  # confusion is no "no": the consent question is explained again
+        ("what does that mean?", None),
+        ("does my GP see it", None),
+        ("could my son answer for me", None),
+        ("I am not comfortable", False),  # "I am" leans yes only when no "not" follows
+        ("yes, what happens next?", True),
     ],
     "wants_company": [
         ("yes, I'd be nervous going on my own the first time", True),
@@ -63,6 +73,10 @@ TABLES = {
         ("I'm fine with that", True),
         ("not sure", None),
         ("maybe", None),
+        ("that would really help", True),
+        ("what do you mean by go with me?", None),  # a question back, though it holds "go with"
+        ("who would that be", None),
+        ("no my sister will come with me", None),  # a plain no before "come with": asked once more
     ],
     "interpreter": [
         ("yes", True),
@@ -349,7 +363,14 @@ TABLES = {
         ("all good", True),
         ("looks good", True),
         ("yep", True),
-        ("perfect", None),
+        ("perfect", True),
+        ("spot on thanks", True),
+        ("send please", True),
+        ("don't send it yet", None),
+        ("what happens once I send it?", None),  # a question back is never "send"
+        ("I'd like to add something about my knees", None),
+        ("forgot to mention my carer", None),
+        ("yes, nothing to add", True),
         ("correct", True),
         ("ok send", True),
         ("change my goal", None),

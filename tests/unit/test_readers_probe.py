@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.readers_probe import DEV_SET, probe, read
 
 
@@ -30,4 +32,22 @@ def test_the_development_set_runs_and_counts_every_answer():
     results = probe(DEV_SET)
     assert results["n"] >= 400
     assert results["n"] == sum(q["n"] for q in results["questions"].values())
+    assert 0 < results["right"] <= results["n"]
+
+
+def test_coming_back_is_right_only_when_the_person_is_welcomed_back_and_asked_again():
+    assert read("wants_company", {"text": "sorry about that, back now", "expect": "returning"})[0]
+    assert not read("wants_company", {"text": "yes please", "expect": "returning"})[0]
+    assert not read("wants_company", {"text": "sorry about that, back now", "expect": True})[0]
+
+
+def test_a_change_at_the_read_back_is_right_only_when_it_goes_to_changing():
+    assert read("confirmed", {"text": "change my goal", "expect": "change"})[0]
+    assert not read("confirmed", {"text": "yes send it", "expect": "change"})[0]
+
+
+@pytest.mark.parametrize("name", ["returning_dev.yml", "returning_blind.yml"])
+def test_the_coming_back_sets_run_and_count_every_answer(name):
+    results = probe(DEV_SET.parent / name)
+    assert results["n"] >= 100 and results["n"] == sum(q["n"] for q in results["questions"].values())
     assert 0 < results["right"] <= results["n"]

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.db.models import FlagKind, IntakeStatus
+from bot.intake.questions import CONFIRMED, CONSENT
 from bot.intake.risk import CERTAIN, UNCERTAIN, Risk
 from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, take_turn
 
@@ -225,6 +226,40 @@ def test_coming_back_again_and_again_finds_the_usual_way_forward():
     assert second.responses == ["utter_welcome_back", "You can answer: yes or no.", "utter_offer_skip_or_person"]
     third = take_turn("wants_company", "ok I'm back", "resume", {}, attempts=2)
     assert third.accepted and third.responses == ["utter_leave_for_link_worker"]
+
+
+@pytest.mark.parametrize(
+    "said", ["ok let's go", "yes, carry on", "continue", "right, let's go", "ok keep going", "ok I'm back, carry on"]
+)
+def test_going_on_is_the_answer_to_whether_to_go_on(said):
+    """The consent question asks "are you happy to go on?": "let's go" and "carry on" say yes to it."""
+    outcome = take_turn(CONSENT, said, "affirm", {})
+    assert outcome.accepted and outcome.value is True, outcome.responses
+
+
+def test_coming_back_at_consent_or_the_read_back_is_never_taken_as_a_yes():
+    """Said again and again, "ok I'm back" gets each question's own replies to an unclear answer,
+    never the same words three times, and is never read as consent or as "send it"."""
+    replies = [take_turn(CONSENT, "ok I'm back", "resume", {}, attempts=n) for n in range(3)]
+    assert [r.responses for r in replies] == [
+        ["utter_welcome_back"],
+        ["utter_consent_choices"],
+        ["utter_consent_unclear"],
+    ]
+    assert not replies[0].accepted and not replies[1].accepted and replies[2].value is False
+    confirming = [take_turn(CONFIRMED, "sorry about that, back now", "resume", {}, attempts=n) for n in range(3)]
+    assert [r.responses[0] for r in confirming] == [
+        "utter_welcome_back",
+        "utter_confirm_choices",
+        "utter_offer_person_to_check",
+    ]
+    assert not any(r.accepted for r in confirming)
+
+
+@pytest.mark.parametrize("said", ["sure, let's go", "definitely, carry on", "yes please, let's go"])
+def test_a_yes_with_going_on_words_answers_a_yes_or_no_question(said):
+    outcome = take_turn("wants_company", said, "affirm", {})
+    assert outcome.accepted and outcome.value is True
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,112 @@
+"""Reading a message that only says "I'm back" after a pause the bot did not see.
+
+People step away mid-conversation without saying so (the door, the kettle, a child, a dropped
+signal) and come back with "sorry about that, where were we", "back, kids needed me" or "ok
+ready". Such a message answers nothing: saved as the answer it puts "sorry someone at the door"
+on the link worker's summary, and to a yes/no question its "ok" was read as a yes. `only_returning`
+says when a message is nothing but that, so the turn welcomes the person back and asks again.
+
+It reads the message clause by clause. Each clause must be a return ("I'm here now", "what was the
+question", "ready when you are"), an excuse for the pause ("had to get the door", "the baby woke
+up"), or nothing but courtesy ("ok", "sorry"). An excuse alone counts only after an apology ("sorry,
+phone rang"): "my kids needed me" on its own may be an answer. A clause that says anything else
+makes the message an answer, so "getting back into swimming" and "my back" stay answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.intake.normalise import words
+
+_FILLER = frozenset(
+    "ok okay k kk right so sorry soz sry apologies apologise apologize hi hello hiya hey yes yeah yep um erm er "
+    "oh well anyway alright please thanks thank you x xx lol haha oops oh dear god reet rite love hun".split()
+)
+_APOLOGY = re.compile(
+    r"^\W*(?:(?:ok|okay|right|oh|oops|yes|yeah)\W+)*(?:so+rr?y|soz|sry|apolog\w*|hi|hello|hiya|hey)\b"
+)
+"""Opening with an apology or a greeting: what follows may be the reason for a pause."""
+
+_GOING_ON = re.compile(
+    r"(?:i'?m |im |i am |am )?ready(?: now| again| when you are| to (?:go|go on|start|carry on|continue))?|"
+    r"(?:(?:let'?s|we can|can we|shall we|we'?ll) )?(?:carry on|continue|keep going|crack on|get going)"
+    r"(?: now| then| again| with it| from where we (?:were|left off|stopped))?|(?:let'?s|lets|can we|shall we) go"
+)
+"""A return that says "go on": the answer itself to "are you happy to go on?"."""
+_FOLLOW_ON = re.compile(r"go on|go ahead|ask away|fire away|ask me|next|where was i")
+""""Go on", "go ahead": after "I'm back" a request to go on; alone, a yes to an offer."""
+_BACK = re.compile(
+    r"(?:i'?m|im|i am|am|i'?ve|ive|i have|we'?re)\s+(?:back|here|returned|got back)(?: now| again| at last| finally)?|"
+    r"(?:back|here) (?:now|again|at last)|again|i have returned|i'?ve returned|returned|hi again|hello again|hey again|"
+    r"(?:(?:where|what) (?:were we|was i|was i (?:saying|answering|on|doing|up to)|was the question|was that|"
+    r"were you (?:asking|saying)|did we get to|did you ask|did we leave off|were we up to)|"
+    r"where did (?:we|i) (?:get to|leave off|stop)|(?:could|can|would) you (?:ask|say|repeat)(?: that| it| the question| me)?|"
+    r"ask (?:me |that |it )?|say (?:that|it)|repeat (?:that|it|the question))(?: again)?|"
+    r"(?:about|for) (?:that|the wait|the delay|keeping you(?: waiting)?)|to keep you waiting|"
+    r"(?:that )?took (?:a while|ages|so long|longer|a bit|\w+ (?:mins?|minutes|secs?|seconds))"
+)
+"""A return that only says the person is back (a clause of its own, after courtesy words)."""
+_BARE_BACK = re.compile(r"back|here")
+""""Back" alone is an answer to "what makes it hard?"; it is a return only beside an apology or an excuse."""
+_EXCUSE = re.compile(
+    r"\b(?:door(?:bell)?|kettle|phone (?:rang|went)|(?:was|been) on the phone|(?:took|take|had|got) a (?:phone )?call|school run|"
+    r"(?:baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|husband|wife|partner|"
+    r"grandson|granddaughter|nan|grandad) (?:was |is |were )?(?:woke|needed|wanted|cry\w*|cried|call\w*|shout\w*|"
+    r"came|kicking off|playing up)|woke up|needed me|"
+    r"had to (?:go|pop|step|nip|get|answer|sort|see|take|deal|feed|change|pick|run|dash|check)|"
+    r"(?:pop|popped|nip|nipped|step|stepped|went|was|been) (?:out|away)|distracted|interrupted|"
+    r"(?:lost|bad|no|dropped) (?:signal|connection|wifi|internet)|(?:signal|connection|wifi|internet) "
+    r"(?:dropped|went|cut out|died)|(?:battery|phone) (?:died|went dead|was dead)|brb|afk|"
+    r"(?:needed|went to|on) the (?:loo|toilet)|postman|parcel|a delivery|someone (?:at|came|called|rang|knocked))\b"
+)
+"""The reasons people give for having stepped away; an excuse clause must be short too."""
+_EXCUSE_WORDS = 9
+_PLAIN_YES = frozenset("yes yeah yep".split())
+_CLAUSES = re.compile(r"[,.;:!?\n]+|\s+-+\s+|\s+(?=and (?:i'?m|im|i am|now) )|\s+(?=(?:sorry|soz|apologies)\b)")
+
+
+def _core(clause: str) -> str:
+    """The clause without courtesy words around it ("ok sorry, what was the question" -> "what was the question")."""
+    tokens = words(clause)
+    while tokens and tokens[0] in _FILLER:
+        tokens.pop(0)
+    while tokens and tokens[-1] in _FILLER:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def only_returning(text: str, question: str = "text") -> bool:
+    """True when the message only says the person is back (see the module docstring).
+
+    `question` is what is being asked: "consent" (whether to go on: "ok let's go" and "carry on"
+    are its answer), "yes_no" (a plain "yes" with words of going on, "yes please, let's go", is the
+    answer), "text" (an open question: "back" alone may be the answer) or any closed kind.
+    """
+    lowered = text.lower().replace("\u2019", "'")
+    kinds = []
+    for clause in _CLAUSES.split(lowered):
+        core = _core(clause)
+        if not core:
+            continue
+        if _BACK.fullmatch(core):
+            kinds.append("back")
+        elif _GOING_ON.fullmatch(core):
+            kinds.append("going_on")
+        elif _FOLLOW_ON.fullmatch(core):
+            kinds.append("follow_on")
+        elif _BARE_BACK.fullmatch(core):
+            kinds.append("bare" if question == "text" else "back")
+        elif _EXCUSE.search(core) and len(core.split()) <= _EXCUSE_WORDS:
+            kinds.append("excuse")
+        else:
+            return False  # something more than coming back: an answer
+    apology = _APOLOGY.search(lowered) is not None
+    excused = apology or "excuse" in kinds
+    back = "back" in kinds or "going_on" in kinds or ("bare" in kinds and "follow_on" in kinds)
+    if not (back or (excused and "bare" in kinds) or (apology and "excuse" in kinds)):
+        return False  # nothing but "go on", or "my kids needed me" with no return or apology: an answer
+    if question == "consent" and ("going_on" in kinds or "follow_on" in kinds):
+        return False  # "sorry, door. yes go ahead": to whether to go on, going on is the answer
+    plain_yes = any(t in _PLAIN_YES for t in words(lowered))
+    return not (question == "yes_no" and plain_yes and set(kinds) <= {"going_on", "follow_on"})

@@ -1,0 +1,82 @@
+"""The reader of "I'm back": a message that only says the person has come back answers nothing.
+
+Our own wordings; the blind ones are bench/readers/returning_dev.yml and returning_blind.yml
+(`make readers-probe`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake.returning import only_returning
+
+COMING_BACK = [
+    "ok I'm back",
+    "sorry about that, where were we",
+    "back now",
+    "right, carry on",
+    "hi, I'm back again",
+    "soz, had to get the door. here now",
+    "sorry, kettle",
+    "apologies for the wait",
+    "sorry that took ages",
+    "hello? lost signal there",
+    "back, the baby woke up",
+    "sorry my daughter was shouting me, what was the question again",
+    "ok ready now",
+    "can you say that again",
+    "I have returned!",
+    "sorry love, popped out. go on",
+    "back. go ahead",
+    "where did we get to?",
+    "hiya again",
+    "im here",
+]
+
+
+@pytest.mark.parametrize("said", COMING_BACK)
+@pytest.mark.parametrize("question", ["text", "yes_no", "scale", "choice"])
+def test_coming_back_in_many_wordings_is_read_as_coming_back(said, question):
+    assert only_returning(said, question)
+
+
+ANSWERS = [
+    ("text", "back"),  # to "what makes it hard?"
+    ("text", "my back"),
+    ("text", "getting back into swimming"),
+    ("text", "to continue working"),
+    ("text", "sorry, my kids come first"),
+    ("text", "my kids needed me so I gave up work"),
+    ("text", "can't hear well on the phone"),
+    ("text", "I work away a lot"),
+    ("text", "sorry, I had to give up work"),
+    ("text", "going to the allotment again"),
+    ("text", "here and there"),
+    ("choice", "a phone call"),
+    ("choice", "a group, sorry for the wait"),
+    ("yes_no", "yes please, let's go"),
+    ("yes_no", "go on then"),
+    ("yes_no", "go ahead"),
+    ("yes_no", "sorry, yes please"),
+    ("consent", "ok let's go"),
+    ("consent", "carry on"),
+    ("consent", "sorry was at the door, yes go ahead"),
+    ("consent", "ready when you are"),
+    ("scale", "sorry, 7"),
+]
+
+
+@pytest.mark.parametrize("question, said", ANSWERS)
+def test_answers_holding_words_of_coming_back_are_answers(question, said):
+    assert not only_returning(said, question)
+
+
+def test_back_alone_is_a_return_to_a_closed_question_but_may_answer_an_open_one():
+    assert only_returning("back", "yes_no") and only_returning("back", "scale")
+    assert not only_returning("back", "text")
+    assert only_returning("sorry, back", "text"), "beside an apology it is the return"
+
+
+def test_to_whether_to_go_on_only_words_of_being_back_are_a_return():
+    assert only_returning("sorry, where were we?", "consent")
+    assert not only_returning("I'm back, let's carry on", "consent")
