@@ -133,6 +133,9 @@ risk-probe: setup
 readers-probe: $(INSTALLED)
 	@echo "[make] answer readers on the blind development set (bench/readers/dev.yml)..."
 	@$(PY) -m bench.readers_probe --quiet
+	@echo "[make] names, scores, barriers, interpreter, referral codes (bench/readers/dev2.yml, dev3.yml)..."
+	@$(PY) -m bench.readers_probe --set bench/readers/dev2.yml --out readers_probe_dev2.json --quiet
+	@$(PY) -m bench.readers_probe --set bench/readers/dev3.yml --out readers_probe_dev3.json --quiet
 	@echo "[make] coming back after a pause: the development set (bench/readers/returning_dev.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/returning_dev.yml --out readers_probe_returning_dev.json --quiet
 	@echo "[make] coming back after a pause: the held-out set (bench/readers/returning_blind.yml)..."

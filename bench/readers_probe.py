@@ -63,6 +63,8 @@ def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
         return got not in ("none", ["none"]) and isinstance(got, str), got
     if isinstance(expected, list):
         return isinstance(got, list) and set(got) == set(expected), got
+    if isinstance(expected, str) and isinstance(got, str):
+        return got.casefold() == expected.casefold(), got  # a name kept as typed: "mary-jane" is Mary-Jane
     return got == expected, got
 
 

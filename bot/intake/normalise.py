@@ -82,8 +82,10 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     if re.search(r"\d+[.,]\d+", lowered):
         return None
     found: list[int] = [int(n) for n in re.findall(r"-?\d+", lowered)]
+    # Beside a figure, "nothing" and "one" are words, not scores ("About a 5. Nothing special happened").
+    soft = ("nothing", "none", "nil", "one") if found else ()
     for token in words(lowered):
-        if token in _NUMBER_WORDS and token not in ("first", "second", "third", "fourth", "fifth"):
+        if token in _NUMBER_WORDS and token not in ("first", "second", "third", "fourth", "fifth", *soft):
             found.append(_NUMBER_WORDS[token])
     distinct = set(found)
     if len(distinct) != 1:
@@ -144,6 +146,7 @@ _YES = {
     "sim",
     "si",
     "oui",
+    "taip",
 }
 _NO = {
     "no",
@@ -495,13 +498,18 @@ _NOTHING_IN_SHORT_ANSWER = (
 """"No I don't have one", "I'm not registered": read as nothing only in a short answer with no "but"."""
 
 
+def starts_with_nothing(text: str) -> bool:
+    """ "Nothing really, just want to get out more": the answer opens by saying there is nothing."""
+    return re.search(_NOTHING_PATTERNS[0], text.lower().replace("\u2019", "'").strip()) is not None
+
+
 def means_nothing(text: str) -> bool:
     """ "No", "none", "I don't have one": an answer that there is nothing to record.
 
     A longer answer, or one that goes on ("nobody really, but my son pops in"),
     is kept in the person's words instead.
     """
-    lowered = text.lower().replace("\u2019", "'").strip()
+    lowered = re.sub(r"[^\w\s'/,.!?-]", " ", text.lower().replace("\u2019", "'")).strip()  # "nope 🙅"
     for pattern in _NOTHING_PATTERNS:
         start = re.search(pattern, lowered)
         if start and _ADDS_NOTHING.fullmatch(lowered[start.end() :]):
@@ -551,10 +559,31 @@ def says_not_registered(text: str) -> bool:
 _CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,19}(?![\w-])")
 
 
+_SPACED_CODE = re.compile(r"^\W*([A-Za-z]{2,4})\s+(\d{3,8})\W*$|\b([A-Z]{2,4})(?:\s+|\s*-\s*)(\d{3,8})\b")
+"""Letters and digits typed with a space between ("SH 2094", or "sh 2094" alone): one code, joined by a dash."""
+_NO_CODE = re.compile(
+    r"\b(?:don'?t|do not|dont|not sure|no idea|dunno|never)\b.{0,20}\b(?:know|remember|got|get|had|have|idea)\b|"
+    r"\b(?:can'?t|cannot|couldn'?t|could not) (?:find|see|remember|read)\b|\blost (?:it|the letter|the code|my)\b|"
+    r"\b(?:didn'?t|did not|never) (?:get|got|receive|have|see|give|gave|send|sent)\b|"
+    r"\bno (?:letter|invitation|invite|text|idea)\b|\bwhat(?:'?s| is)? (?:a |that |the )?(?:referral )?code\b|"
+    r"^\W*(?:dunno|idk|not sure|no idea|n/?a)\W*$"
+)
+"""No code to give ("dont know", "can't find the letter", "my GP rang me, didn't get a letter")."""
+
+
 def parse_code(text: str) -> Optional[str]:
-    """A reference code in the text (letters and at least one digit: "WM-4821", "ab12cd"), upper-cased."""
-    found = _CODE.search(text.replace("\u2013", "-"))
-    return found.group(0).upper() if found else None
+    """A reference code in the text (letters and at least one digit: "WM-4821", "ab12cd"), upper-cased.
+
+    Two different codes ("KH-1234 or KH-1243, can't read my writing") are no code: asked again."""
+    text = text.replace("\u2013", "-")
+    found = {f"{m.group(1) or m.group(3)}-{m.group(2) or m.group(4)}".upper() for m in _SPACED_CODE.finditer(text)}
+    found = found or {code.upper() for code in _CODE.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def has_no_code(text: str) -> bool:
+    """Whether the person says they have no code or cannot find it (see `_NO_CODE`)."""
+    return _NO_CODE.search(text.lower().replace("\u2019", "'")) is not None and not _CODE.search(text)
 
 
 _TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[ -]?\d){9}(?![\d-])")
@@ -671,7 +700,9 @@ def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
 
 
 _ALL_OF_THEM = re.compile(
-    r"^\W*(all|everything|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
+    r"^\W*(?:(?:pretty much|basically|nearly|almost|probably|honestly|to be honest|tbh|i'?d say|well|um|oh|yes|"
+    r"yeah|ok|sadly|i think)\W+)*"
+    r"(all|everything|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
 )
 """Every option ("all of them tbh"), less any named after "except", "apart from" or "not"."""
 
@@ -866,10 +897,17 @@ def means_no_needs(text: str) -> bool:
 
 
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello|hey)?[ ,!]*(my name is|my name's|name's|i am|i'm|im|it's|its|call me|"
+    r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|name's|i am|i'm|im|it's|its|call me|"
     r"you can call me|please call me|just call me|this is)\s+",
     re.IGNORECASE,
 )
+_CALL_ME = re.compile(
+    r"(?<!n't )(?<!not )\b(?i:call me|you (?:can|may|could) call me|please use|known as|go by|goes by)\s+"
+    r"(?!(?i:that|this|it|so|by|what|whatever|anything)\b)((?i:mr|mrs|ms|miss|dr)\.?\s+[A-Za-z][\w'-]*|"
+    r"[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+)
+"""The name someone asks to be called, anywhere in a longer answer ("My name is Dorothy Williams. You
+may call me Dot", "Wendy is my English name, please use Wendy")."""
 
 
 _NOT_NAMES = (
@@ -900,13 +938,47 @@ _NOT_NAMES = (
 )
 
 
+_NO_NAME = re.compile(
+    r"\b(whatever|anything|(?<!if you )don'?t mind|(?<!if you )do not mind|not bothered|up to you|your choice|"
+    r"you choose|what do you)\b"
+)
+"""Leaving the name to the bot ("whatever you like", "I don't mind"): no name to save, so asked again."""
+_RATHER = re.compile(r"[\s,]+but\s+(?:just\s+|please\s+|call me\s+|you can call me\s+)?", re.IGNORECASE)
+_NAME_TAIL = re.compile(
+    r"(?:\s+(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|\s+to (?:my )?(?:friends|family|"
+    r"everyone|most people)|\s+please|\s+pls|\s+x+|\s+lol|\s+m8|\s+mate|\s+thank u|\s+ty|\s+cheers|"
+    r"\s+if you (?:don'?t|do not) mind|\s+with (?:no|an?|one|two) [a-z]\b|\s+(?:sorry|soz)\b.*|[\s\W]*[^\w\s.'-]+)+$",
+    re.IGNORECASE,
+)
+"""What people put after their name: "is fine", "to my friends", "please", a kiss, an emoji."""
+
+
 def parse_name(text: str) -> Optional[str]:
-    """A short name to call the patient by; None if it doesn't look like one."""
+    """A short name to call the patient by; None if it doesn't look like one.
+
+    "Margaret, but Peggy please" and "Ahmed Rahman but just Ahmed is fine" are called by the name
+    after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
+    if _NO_NAME.search(text.lower().replace("\u2019", "'")):
+        return None
+    asked = _CALL_ME.findall(text.replace("\u2019", "'"))
+    if asked and len(text.split()) > 4:
+        return _name_alone(asked[-1])
+    parts = _RATHER.split(text.strip(), maxsplit=1)
+    rather = _name_alone(parts[1]) if len(parts) == 2 else None
+    if rather and len(rather.split()) <= 2 and "(" not in parts[0]:
+        return rather
+    return _name_alone(text)
+
+
+def _name_alone(text: str) -> Optional[str]:
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!,")
-    first, *rest = re.split(r"\s*[,;(]\s*|\s+-\s+|(?<=\w{4})\.\s+", name, maxsplit=1)
-    if rest and parse_name(first):
-        name = first  # "Dot, everybody does", "Sue (Susan on my notes)"
-    name = without_courtesy(name).strip(" .!,")
+    name = re.sub(r"^just\s+", "", name, flags=re.IGNORECASE)
+    first, *rest = re.split(
+        r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+|(?<=\w{3})(?<![Mm]rs)(?<![Mm]iss)\.\s+", name, maxsplit=1
+    )
+    if rest and _name_alone(first):
+        name = first  # "Dot, everybody does", "Sue (Susan on my notes)", "Dr Okafor - old habits"
+    name = _NAME_TAIL.sub("", without_courtesy(_NAME_TAIL.sub("", name))).strip(" .!,")
     if not name or len(name) > 60 or len(name.split()) > 4:
         return None
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):

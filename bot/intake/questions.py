@@ -437,13 +437,13 @@ LIFE_AREAS = (
 )
 
 BARRIERS = (
-    Option("cost", "Cost", ("cost", "money", "afford", "expensive", "price", "pay")),
+    Option("cost", "Cost", ("cost", "money", "afford", "expensive", "price", "pay", "skint", "broke\\b", "bills")),
     Option(
         "transport",
         "Transport",
         (
             "transport",
-            "bus",
+            "bus\\b",
             "buses",
             "travel",
             "car\\b",
@@ -487,16 +487,32 @@ BARRIERS = (
             "(my|bad|sore|dodgy|the) back\\b",
             "back (pain|problems?|trouble)",
             "hurt",
-            "walking",
+            "walk far",
+            "walking far",
+            "can't walk",
+            "cant walk",
+            "struggle to walk",
+            "trouble walking",
+            "difficulty walking",
+            "walking hurts",
+            "walking stick",
+            "fibro",
+            "chronic",
             "joints",
             "arthritis",
+            "legs",
+            "fatigue",
             "wheelchair",
             "stick",
             "breath",
         ),
     ),
-    Option("caring_duties", "Caring duties", ("caring", "carer", "look after", "looking after", "kids", "children")),
-    Option("time", "Time", ("time", "busy", "work shifts", "shifts", "hours")),
+    Option(
+        "caring_duties",
+        "Caring duties",
+        ("caring", "carer", "care for", "take care of", "look after", "looking after", "kids", "children"),
+    ),
+    Option("time", "Time", ("time", "busy", "work shifts", "shifts", "hours", "work\\b", "working")),
     Option("language", "Language", ("language", "english", "translat", "interpret")),
     Option(
         "not_knowing_anyone",
@@ -509,9 +525,18 @@ BARRIERS = (
             "don't know people",
             "strangers",
             "not knowing",
+            "lonely",
+            "new to",
+            "new here",
+            "moved here",
+            "no friends",
         ),
     ),
-    Option("none", "None of these", ("none of these", "none of them", "nothing else", "no others")),
+    Option(
+        "none",
+        "None of these",
+        ("none of these", "none of them", "nothing else", "no others", "nothing (stops|holds|gets in)"),
+    ),
 )
 
 GROUP_OR_ONE = (

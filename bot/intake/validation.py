@@ -270,7 +270,7 @@ def _interpret_kind(
         code = normalise.parse_code(text)
         if code:
             return Outcome(accepted=True, value=code)
-        if normalise.means_nothing(text) or attempts >= 1:
+        if normalise.means_nothing(text) or normalise.has_no_code(text) or attempts >= 1:
             return Outcome(accepted=True, value="none")
         return _reject("utter_invalid_code", attempts, question, answers)
     if kind == "nhs_number":
@@ -324,6 +324,8 @@ def _interpret_kind(
         codes = normalise.match_options(text, question.options, many=True)
         if len(codes) > 1 and "none" in codes:
             codes.remove("none")
+        if not codes and question.optional and normalise.starts_with_nothing(text):
+            codes = ["none"]  # "nothing really, just want to get out more": none of these
         return (
             Outcome(accepted=True, value=codes)
             if codes

@@ -120,13 +120,28 @@ def test_barriers_from_mrs_c_words():
         ("my name is Ann, thanks", "Ann"),
         ("Mr Harold Ashworth. Harold is acceptable.", "Mr Harold Ashworth"),
         ("J. Smith", "J. Smith"),
+        ("Elizabeth, but Liz please", "Liz"),
+        ("Thomas Reid but just Tom is fine", "Tom"),
+        ("Mrs Okoye is fine", "Mrs Okoye"),
+        ("just Fran thanks 😊", "Fran"),
+        ("its Niamh x", "Niamh"),
+        ("Mr Khan if you don't mind", "Mr Khan"),
+        ("Hello. My name is Gwendolyn Hughes, but you can call me Gwen", "Gwen"),
+        ("Jo. Sorry, typing with one hand", "Jo"),
+        ("im zed lol", "Zed"),
+        ("Grandma Pat, all the kids call me that", "Grandma Pat"),
+        ("Gran, everyone calls me that", "Gran"),
+        ("Pip - it's short for Philippa", "Pip"),
     ],
 )
 def test_names(text, expected):
     assert normalise.parse_name(text) == expected
 
 
-@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "x" * 80, "1234", "thanks", "yes", "no"])
+@pytest.mark.parametrize(
+    "text",
+    ["<script>alert(1)</script>", "x" * 80, "1234", "thanks", "yes", "no", "whatever you like", "I don't mind really"],
+)
 def test_not_names(text):
     assert normalise.parse_name(text) is None
 

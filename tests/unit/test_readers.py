@@ -99,6 +99,7 @@ TABLES = {
         ("no, english ok for me", False),
         ("english fine for me thanks", False),
         ("yes english not good for me", True),
+        ("taip, prašau", True),
     ],
     "ons_happy": [
         ("7", 7),
@@ -119,6 +120,8 @@ TABLES = {
         ("not sure", None),
         ("pretty good really", None),
         ("11", None),
+        ("About a 6. Nothing much happened", 6),  # beside a figure, "nothing" is a word, not a 0
+        ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
         ("in a group", "group"),
@@ -274,6 +277,18 @@ TABLES = {
         ("cost and transport", ["cost", "transport"]),
         ("nothing", ["none"]),
         ("no", ["none"]),
+        ("too busy", ["time"]),  # "bus" is a word of its own, not the start of "busy"
+        ("skint and my hips", ["cost", "pain_mobility"]),
+        ("I care for my husband", ["caring_duties"]),
+        ("just moved here, feel lonely", ["not_knowing_anyone"]),
+        ("fibro flares", ["pain_mobility"]),
+        (
+            "all of them really except transport",
+            ["cost", "confidence", "pain_mobility", "caring_duties", "time", "language", "not_knowing_anyone"],
+        ),
+        ("nothing really, I just want a reason to get out", ["none"]),
+        ("nothing stops me tbh", ["none"]),
+        ("nah 👎", ["none"]),
     ],
     "top_areas": [
         ("money", ["money"]),
@@ -336,6 +351,13 @@ TABLES = {
         ("there wasn't one on the letter", "none"),
         ("skip", SKIPPED),
         ("dont have one", "none"),
+        ("RB 3310", "RB-3310"),  # letters and digits with a space: one code
+        ("it says WM - 9120 on the letter", "WM-9120"),
+        ("EX-1001 or EX-1010, the ink has run", None),  # two codes: asked again, never guessed
+        ("can't find the letter sorry", "none"),
+        ("the nurse phoned, never got a letter", "none"),
+        ("what's a referral code?", "none"),
+        ("no idea", "none"),
     ],
     "nhs_number": [
         ("943 476 5919", "9434765919"),

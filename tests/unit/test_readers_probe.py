@@ -46,8 +46,14 @@ def test_a_change_at_the_read_back_is_right_only_when_it_goes_to_changing():
     assert not read("confirmed", {"text": "yes send it", "expect": "change"})[0]
 
 
-@pytest.mark.parametrize("name", ["returning_dev.yml", "returning_blind.yml"])
+@pytest.mark.parametrize("name", ["returning_dev.yml", "returning_blind.yml", "dev2.yml", "dev3.yml"])
 def test_the_coming_back_sets_run_and_count_every_answer(name):
     results = probe(DEV_SET.parent / name)
     assert results["n"] >= 100 and results["n"] == sum(q["n"] for q in results["questions"].values())
     assert 0 < results["right"] <= results["n"]
+
+
+def test_a_name_is_right_whatever_its_case_but_a_code_must_match():
+    assert read("preferred_name", {"text": "mary-jane", "expect": "Mary-Jane"})[0]
+    assert not read("preferred_name", {"text": "mary", "expect": "Mary-Jane"})[0]
+    assert not read("referral_code", {"text": "WM4821", "expect": "WM-4821"})[0]
