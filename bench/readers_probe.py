@@ -14,8 +14,11 @@ Each answer goes through `bot.intake.turn.take_turn` exactly as the intake reads
 (no intent from the classifier, no risk). Right means: the codes expected (any order), `unclear` when
 the reader asks again, `none` when it records nothing, `keep` when it keeps the person's words,
 `answered` when it saves any choice, `returning` when it welcomes the person back and asks again,
-`change` when the read-back goes to changing a part. bench/readers/returning_dev.yml and
-returning_blind.yml hold people coming back after a pause, and yes/no answers around them.
+`change` when the read-back goes to changing a part, a list of question keys at the read-back when
+exactly those parts (and nothing outside their sections) are asked again, `which` when the bot asks
+which part, `not_registered` / `unknown` for the GP practice. An item's `answers` are the saved
+answers it is read with (the read-back the person saw). bench/readers/returning_*.yml hold people
+coming back after a pause; readback_*.yml change requests at the read-back, phone numbers, GP practices.
 Figures go to bench/results/readers_probe.json.
 """
 
@@ -28,7 +31,9 @@ from typing import Any, Optional
 
 import yaml
 
+from bot.intake.questions import CONFIRMED, NOT_REGISTERED, QUESTION_BY_KEY
 from bot.intake.turn import take_turn
+from bot.intake.validation import Outcome
 from bot.settings import PROJECT_ROOT
 
 DEV_SET = PROJECT_ROOT / "bench" / "readers" / "dev.yml"
@@ -41,13 +46,19 @@ def log(message: str) -> None:
 
 def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
     """(right, what the turn made of it) for one answer of the set."""
-    answers = {"life_areas": item.get("chosen", [])} if key == "top_areas" else {}
+    answers = item.get("answers") or ({"life_areas": item.get("chosen", [])} if key == "top_areas" else {})
     outcome = take_turn(key, str(item["text"]), None, answers)
     expected = item["expect"]
     returned = not outcome.accepted and outcome.responses[:1] == ["utter_welcome_back"]
     got = outcome.value if outcome.accepted else "returning" if returned else "unclear"
+    if key == CONFIRMED and (isinstance(expected, list) or expected == "which"):
+        return _changed_right(outcome, expected)
     if expected == "returning":
         return returned, got
+    if expected == "not_registered":
+        return got == NOT_REGISTERED, got
+    if expected == "unknown":  # "can't remember the name": anything kept, but never "not registered"
+        return outcome.accepted and got != NOT_REGISTERED, got
     if expected == "unclear":
         return not outcome.accepted, got
     if expected == "change":
@@ -60,7 +71,7 @@ def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
     if expected == "none":
         return got in ("none", ["none"]), got
     if expected == "keep":
-        return got not in ("none", ["none"]) and isinstance(got, str), got
+        return got not in ("none", ["none"], NOT_REGISTERED) and isinstance(got, str), got
     if isinstance(expected, list):
         return isinstance(got, list) and set(got) == set(expected), got
     if isinstance(expected, str) and isinstance(got, str):
@@ -68,11 +79,24 @@ def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
     return got == expected, got
 
 
+def _changed_right(outcome: Outcome, expected: Any) -> tuple[bool, Any]:
+    """A change request at the read-back: the parts named are asked again, and nothing outside their
+    sections; "which" when the bot must ask which part."""
+    clear = set(outcome.clear or [])
+    if expected == "which":
+        return not outcome.accepted and not clear and outcome.responses[:1] == ["utter_which_section"], sorted(clear)
+    sections = {QUESTION_BY_KEY[k].section for k in expected}
+    right = set(expected) <= clear and all(QUESTION_BY_KEY[k].section in sections for k in clear)
+    return right, sorted(clear) or ("sent" if outcome.accepted else outcome.responses[:1])
+
+
 def probe(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     results: dict[str, Any] = {"set": str(path.relative_to(PROJECT_ROOT)), "questions": {}}
     right_all = total_all = 0
     for key, items in data.items():
+        if key.startswith("_"):
+            continue  # shared values (the read-back shown), referred to by the items
         misread = []
         right = 0
         for item in items or []:
@@ -92,8 +116,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--set", type=Path, default=DEV_SET, help="answer set (default: %(default)s)")
     parser.add_argument("--out", default="readers_probe.json", help="file name under bench/results")
     parser.add_argument("--quiet", action="store_true", help="figures only, not the answers misread")
+    parser.add_argument(
+        "--blind", action="store_true", help="a held-out set: figures only, its answers neither printed nor written"
+    )
     args = parser.parse_args(argv)
     results = probe(args.set.resolve())
+    if args.blind:
+        args.quiet = True
+        for figures in results["questions"].values():
+            figures["misread"] = len(figures["misread"])
     for key, figures in results["questions"].items():
         log(f"{key}: {figures['right']}/{figures['n']} read right ({figures['right'] / max(figures['n'], 1):.1%})")
         if not args.quiet:

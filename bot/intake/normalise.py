@@ -529,6 +529,8 @@ _NOT_REGISTERED = (
     r"(a |any |an |my own )?(gp|g\.p\.?|doctor|doctors|practice|surgery)\b",
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
+    r"\bbetween (doctors|gps|practices|surgeries)\b",
+    r"\bneed to (sign up|register|find a (new )?(gp|doctor|practice))\b",
     r"\bhaven'?t (registered|signed up|got round to registering)\b",
     r"\b(never|not yet) registered\b",
     r"\b(don'?t|do not) think (i'?m|i am|i was ever) registered\b",
@@ -997,11 +999,24 @@ def parse_email(text: str) -> Optional[str]:
     return found.group(0).lower() if found else None
 
 
+_PHONE_SPAN = re.compile(r"(?:\+|\(\s*)?\d[\d\s().-]{6,}\d")
+"""A run of digits with the spaces, dashes and brackets people type in a phone number."""
+
+
 def parse_uk_phone(text: str) -> Optional[str]:
-    """A UK phone number in E.164 (+44...), from "07700 900123", "+44 7700 900123" and the like."""
+    """A UK phone number in E.164 (+44...), from "07700 900123", "+44 7700 900123" and the like,
+    with words around it ("07700 900 123 after 5pm", "it's my daughter's: 0113 249 6000").
+    Two different numbers are no number: the person is asked again, never one of them guessed."""
+    found = {phone for span in _PHONE_SPAN.findall(text) if (phone := _uk_phone(span))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _uk_phone(text: str) -> Optional[str]:
     digits = re.sub(r"[^\d+]", "", text)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
+    elif digits.startswith("44") and len(digits) == 12:
+        digits = "+" + digits  # "447700900222": the +44 form without its plus
     if digits.startswith("+44"):
         national = digits[3:].lstrip("0")
     elif digits.startswith("0"):

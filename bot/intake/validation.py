@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
-from bot.intake import normalise
+from bot.intake import normalise, readback
 from bot.intake.normalise import Option
 from bot.intake.questions import (
     CONFIRM_YES,
@@ -96,7 +96,8 @@ EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|upda
 _CHANGE_VERB = re.compile(
     rf"{EDITING.pattern}|\b(fix|redo|re-do|switch|go back|wrong|mistake)\b|"
     r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"
-    r"\bforgot to (?:say|mention|add|put|tell)\b"
+    r"\bforgot to (?:say|mention|add|put|tell)\b|\bfix\w*|\b(?:not|isn'?t|aren'?t|ain'?t|not quite|isn'?t quite) right\b|"
+    r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b"
 )
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
@@ -119,7 +120,7 @@ def _named_keys(text: str) -> list[str]:
     return []
 
 
-def keys_to_change(text: str, confirming: bool) -> list[str]:
+def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = {}) -> list[str]:
     """Slots to clear when the patient asks to change an earlier answer, else [].
 
     Mid-intake the request must be short and name the part right after a verb
@@ -130,10 +131,13 @@ def keys_to_change(text: str, confirming: bool) -> list[str]:
     lowered = text.lower().strip()
     tokens = normalise.words(lowered)
     if confirming and len(tokens) <= 14:
-        return _named_keys(lowered)
+        return readback.parts_to_change(lowered, answers)
     if len(tokens) > 12 and not confirming:
         return []
     verb = _CHANGE_VERB.search(lowered)
+    if not verb and confirming and readback.is_changing(lowered):
+        # "can we do it on the phone or video rather than in person, my knees are bad"
+        return readback.parts_to_change(lowered, answers, sections=False)
     if not verb:
         return []
     after = normalise.words(lowered[verb.end() :])
@@ -141,7 +145,9 @@ def keys_to_change(text: str, confirming: bool) -> list[str]:
         after = after[1:]
     # At the read-back a longer request still names the part right after its verb
     # ("can I change the bit about someone coming with me? I think I'd like that after all").
-    return _named_keys(" ".join(after[: 8 if confirming else 3])) if after else []
+    if confirming:
+        return readback.parts_to_change(" ".join(after[:8]), answers) if after else []
+    return _named_keys(" ".join(after[:3])) if after else []
 
 
 def choices_in_words(question: Question, answers: Mapping[str, object]) -> Optional[str]:
@@ -203,7 +209,7 @@ def interpret(
     if key == CONSENT:
         return _interpret_consent(text, intent, attempts)
     if key == CONFIRMED:
-        return _interpret_confirmation(text, intent, attempts)
+        return _interpret_confirmation(text, intent, attempts, answers)
 
     question = QUESTION_BY_KEY[key]
     change = keys_to_change(text, confirming=False)
@@ -240,17 +246,20 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
 
 
 _AGREEING_CORRECT = re.compile(
-    r"\b(correct|right)\b(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
+    r"(?<!not )(?<!n't )(?<!nt )(?<!quite )\b(correct|right)\b"
+    r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
 )
 """"correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
 
 
-def _interpret_confirmation(text: str, intent: Optional[str], attempts: int) -> Outcome:
+def _interpret_confirmation(
+    text: str, intent: Optional[str], attempts: int, answers: Mapping[str, object] = {}
+) -> Outcome:
     answer = normalise.parse_yes_no(text, intent, yes_cues=CONFIRM_YES)
     wants_change = _CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", text.lower())) is not None
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
-    change = keys_to_change(text, confirming=True)
+    change = keys_to_change(text, confirming=True, answers=answers)
     if change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
     if answer is False or wants_change:

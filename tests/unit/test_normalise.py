@@ -154,13 +154,18 @@ def test_not_names(text):
         ("0044 7700 900 123", "+447700900123"),
         ("(020) 7946 0018", "+442079460018"),
         ("my number is 07700900123", "+447700900123"),
+        ("07700 900 123 after 5pm please", "+447700900123"),
+        ("it's my daughter's, 0113 249 6000 (she'll pass it on)", "+441132496000"),
+        ("best on 07700-900-123, not before 10", "+447700900123"),
     ],
 )
 def test_uk_phone_numbers(text, expected):
     assert normalise.parse_uk_phone(text) == expected
 
 
-@pytest.mark.parametrize("text", ["12345", "call me", "077009", "'; DROP TABLE intakes; --"])
+@pytest.mark.parametrize(
+    "text", ["12345", "call me", "077009", "'; DROP TABLE intakes; --", "07700 900123 or 07700 900456"]
+)
 def test_not_phone_numbers(text):
     assert normalise.parse_uk_phone(text) is None
 

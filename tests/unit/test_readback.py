@@ -1,0 +1,76 @@
+"""Change requests at the read-back in people's own words (our wordings; the blind ones are
+bench/readers/readback_dev.yml and readback_blind.yml, `make readers-probe`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake.questions import CONFIRMED
+from bot.intake.readback import parts_to_change
+from bot.intake.turn import take_turn
+
+SAVED = {
+    "preferred_name": "Maggie",
+    "contact_method": "phone",
+    "contact_detail": "+447700900789",
+    "contact_times": "mornings",
+    "gp_practice": "Castle Street Surgery",
+    "what_matters": "being less on my own since my husband died",
+    "life_areas": ["loneliness", "bereavement"],
+    "ons_life_satisfaction": 3,
+    "ons_worthwhile": 4,
+    "ons_happy": 2,
+    "ons_anxious": 8,
+    "enjoys": "crosswords and baking",
+    "support_network": "my niece Karen",
+    "barriers_text": "my hip, and I don't drive",
+    "barrier_options": ["pain_mobility", "transport"],
+    "group_or_one_to_one": "group",
+    "meeting_format": "in_person",
+    "wants_company": True,
+    "language": "english",
+    "goal": "go to a coffee morning every week",
+}
+
+
+@pytest.mark.parametrize(
+    "said, parts",
+    [
+        ("the anxious one should be a 5", ["ons_anxious"]),
+        ("happiness was more like 6 tbh", ["ons_happy"]),
+        ("can I redo the scores", ["ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious"]),
+        ("wrong mobile, it ends 788", ["contact_detail"]),
+        ("evenings would suit me better", ["contact_times"]),
+        ("I'd rather they texted me instead", ["contact_method", "contact_detail"]),
+        ("it's Margaret on my records but I go by Maggie, leave the name", ["preferred_name"]),
+        ("the baking bit is wrong, it's cake decorating", ["enjoys"]),
+        ("Karen moved away, it's my neighbour now", ["support_network"]),
+        ("the hip isn't the only thing, my eyes too", ["barriers_text"]),
+        ("actually I don't need anyone coming the first time", ["wants_company"]),
+        ("online would be easier than in person", ["meeting_format"]),
+        ("surgery's wrong, it's Parkway now", ["gp_practice"]),
+        ("my goal should be twice a week", ["goal"]),
+        ("I'm in Rotherham, not the town you've put", ["home_area"]),
+    ],
+)
+def test_a_part_named_in_the_persons_own_words_is_asked_again(said, parts):
+    assert parts_to_change(said.lower(), SAVED) == parts
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["something's not right", "mostly right but one bit needs fixing", "that's not quite right", "these aren't right"],
+)
+def test_a_change_with_no_part_named_asks_which_and_never_sends(said):
+    outcome = take_turn(CONFIRMED, said, None, SAVED)
+    assert not outcome.accepted and not outcome.clear and outcome.responses == ["utter_which_section"]
+
+
+@pytest.mark.parametrize("said", ["yes that's all right", "spot on, send it", "yes, the baking bit made me smile"])
+def test_agreement_that_mentions_an_answer_still_sends(said):
+    assert take_turn(CONFIRMED, said, None, SAVED).value is True
+
+
+def test_a_long_message_of_thanks_names_no_part():
+    said = "yes that's all lovely, thank you so much, I hope someone can help me get out a bit more soon"
+    assert take_turn(CONFIRMED, said, None, SAVED).value is True
