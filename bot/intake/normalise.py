@@ -203,7 +203,6 @@ _YES_PHRASES = (
     "go on then",
     "would help",
     "would really help",
-    "would be really",
     "that'd help",
     "spot on",
     "would be nice",
@@ -334,7 +333,8 @@ no-words do not count. Not "ok for me", "fine by me": that says something suits 
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 _ASKS_BACK = re.compile(
     r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot)\b|"
-    r"^(?:do|does|did|is|are|will|would|can|could|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b"
+    r"^(?:do|does|did|is|are|will|would|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b|"
+    r"^(?:can|could) (?:i|it|that|this|they|my|the)\b"
 )
 _CONFUSED = re.compile(
     r"\b(?:don'?t|do not|didn'?t|did not) (?:understand|get it|follow)\b|\bconfus\w*|\bwhat do you mean\b"
@@ -364,6 +364,9 @@ def strip_phrases(text: str, phrases: Iterable[str]) -> str:
     return text
 
 
+_PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|some other time|next week)\b")
+
+
 def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
     if asks_back(clause) and not has_phrase(clause, [c for c in (*yes_cues, *no_cues) if _CONFUSED.search(c)]):
@@ -375,7 +378,9 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     # negated ("I'm not nervous").
     if not yes and has_phrase(rest, yes_cues):
         cues = "|".join(map(re.escape, yes_cues))
-        negated = re.search(rf"(?<![\w'])(not|never|\w+n't)\s+(\w+\s+)?({cues})(?![\w'])", rest)
+        if _PUTTING_OFF.search(clause) or has_phrase(clause, _UNDECIDED):
+            return None  # "I'll start later", "not sure I want to continue": no answer from the question's words
+        negated = re.search(rf"(?<![\w'])(not|never|hardly|\w+n'?t)\s+(\w+\s+){{0,3}}({cues})(?![\w'])", rest)
         if negated is not None:
             return has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
         # "No my husband will come with me": a plain no before the question's own words leaves it open.
@@ -383,7 +388,8 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     no = has_phrase(rest, _NO_PHRASES)
     if not no and not yes and not _AGREEING.search(rest) and has_phrase(rest, no_cues):
         return False
-    yes = yes or _has_unnegated(rest, _YES_PHRASES)
+    # Read on the clause with its words of doubt still in it: "I am not sure" leans neither way.
+    yes = yes or _has_unnegated(strip_phrases(clause, _YES_DESPITE_NEGATION), _YES_PHRASES)
     if yes != no:
         return yes
     if yes and no:
@@ -577,10 +583,19 @@ def parse_code(text: str) -> Optional[str]:
     """A reference code in the text (letters and at least one digit: "WM-4821", "ab12cd"), upper-cased.
 
     Two different codes ("KH-1234 or KH-1243, can't read my writing") are no code: asked again."""
-    text = text.replace("\u2013", "-")
-    found = {f"{m.group(1) or m.group(3)}-{m.group(2) or m.group(4)}".upper() for m in _SPACED_CODE.finditer(text)}
-    found = found or {code.upper() for code in _CODE.findall(text)}
-    return found.pop() if len(found) == 1 else None
+    text = _ORDINAL.sub(" ", text.replace("\u2013", "-"))
+    spaced = list(_SPACED_CODE.finditer(text))
+    found = {f"{m.group(1) or m.group(3)}-{m.group(2) or m.group(4)}".upper() for m in spaced}
+    found |= {
+        m.group(0).upper()
+        for m in _CODE.finditer(text)
+        if not any(s.start() <= m.start() and m.end() <= s.end() for s in spaced)
+    }
+    same = {code.replace("-", "") for code in found}
+    return max(found, key=len) if len(same) == 1 else None
+
+
+_ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
 def has_no_code(text: str) -> bool:
@@ -904,9 +919,10 @@ _NAME_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _CALL_ME = re.compile(
-    r"(?<!n't )(?<!not )\b(?i:call me|you (?:can|may|could) call me|please use|known as|go by|goes by)\s+"
-    r"(?!(?i:that|this|it|so|by|what|whatever|anything)\b)((?i:mr|mrs|ms|miss|dr)\.?\s+[A-Za-z][\w'-]*|"
-    r"[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+    r"\b(?i:call me|you (?:can|may|could) call me|please use|"
+    r"known as|go by|goes by)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
+    r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please)\b)"
+    r"((?i:mr|mrs|ms|miss|dr)\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
 )
 """The name someone asks to be called, anywhere in a longer answer ("My name is Dorothy Williams. You
 may call me Dot", "Wendy is my English name, please use Wendy")."""
@@ -947,9 +963,9 @@ _NO_NAME = re.compile(
 """Leaving the name to the bot ("whatever you like", "I don't mind"): no name to save, so asked again."""
 _RATHER = re.compile(r"[\s,]+but\s+(?:just\s+|please\s+|call me\s+|you can call me\s+)?", re.IGNORECASE)
 _NAME_TAIL = re.compile(
-    r"(?:\s+(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|\s+to (?:my )?(?:friends|family|"
-    r"everyone|most people)|\s+please|\s+pls|\s+x+|\s+lol|\s+m8|\s+mate|\s+thank u|\s+ty|\s+cheers|"
-    r"\s+if you (?:don'?t|do not) mind|\s+with (?:no|an?|one|two) [a-z]\b|\s+(?:sorry|soz)\b.*|[\s\W]*[^\w\s.'-]+)+$",
+    r"\s+(?:(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|to (?:my )?(?:friends|family|"
+    r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
+    r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",
     re.IGNORECASE,
 )
 """What people put after their name: "is fine", "to my friends", "please", a kiss, an emoji."""
@@ -960,16 +976,38 @@ def parse_name(text: str) -> Optional[str]:
 
     "Margaret, but Peggy please" and "Ahmed Rahman but just Ahmed is fine" are called by the name
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
-    if _NO_NAME.search(text.lower().replace("\u2019", "'")):
-        return None
-    asked = _CALL_ME.findall(text.replace("\u2019", "'"))
+    text = text.replace("\u2019", "'")
+    asked = [m.group(1) for m in _CALL_ME.finditer(text) if not _REFUSED_NAME.search(text[: m.start()].lower())]
     if asked and len(text.split()) > 4:
         return _name_alone(asked[-1])
     parts = _RATHER.split(text.strip(), maxsplit=1)
-    rather = _name_alone(parts[1]) if len(parts) == 2 else None
-    if rather and len(rather.split()) <= 2 and "(" not in parts[0]:
+    rather = _name_alone(parts[1]) if len(parts) == 2 and not _NO_NAME.search(parts[1].lower()) else None
+    if rather and len(rather.split()) <= 2 and "(" not in parts[0] and words(rather)[0] not in _NOT_A_RATHER:
         return rather
+    if len(parts) == 2 and not _NO_NAME.search(parts[0].lower()) and _name_alone(parts[0]):
+        return _name_alone(parts[0])  # "Jo but not Joanne", "Emily but thats ok"
+    if _NO_NAME.search(text.lower()):
+        # "Peter, but it's up to you": the name before it; "whatever you like" alone gives none.
+        first = re.split(r"\s*,\s*|\s+but\s+", text.strip(), maxsplit=1)[0]
+        return _name_alone(first) if first != text.strip() and not _NO_NAME.search(first.lower()) else None
     return _name_alone(text)
+
+
+_REFUSED_NAME = re.compile(r"(?:n't|not|dont|never|used to)\s*$")
+"""Before "call me": "Dont call me Bill" is the name not wanted."""
+_NOT_A_RATHER = frozenset("not no thats that's that it its it's this i i'm im you".split())
+"""Words that start a comment after "but", not a name ("Jo but not Joanne", "Emily but thats ok")."""
+
+
+def _without_tail(name: str) -> str:
+    """The name without what follows it: symbols and emoji first (a plain strip, no regex backtracking),
+    then comment words, then courtesy, until nothing more comes off."""
+    while True:
+        stripped = re.sub(r"[^\w.'-]+$", "", name.rstrip())
+        stripped = without_courtesy(_NAME_TAIL.sub("", stripped)).strip(" .!,")
+        if stripped == name:
+            return name
+        name = stripped
 
 
 def _name_alone(text: str) -> Optional[str]:
@@ -980,7 +1018,7 @@ def _name_alone(text: str) -> Optional[str]:
     )
     if rest and _name_alone(first):
         name = first  # "Dot, everybody does", "Sue (Susan on my notes)", "Dr Okafor - old habits"
-    name = _NAME_TAIL.sub("", without_courtesy(_NAME_TAIL.sub("", name))).strip(" .!,")
+    name = _without_tail(name)
     if not name or len(name) > 60 or len(name.split()) > 4:
         return None
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):
@@ -1007,8 +1045,17 @@ def parse_uk_phone(text: str) -> Optional[str]:
     """A UK phone number in E.164 (+44...), from "07700 900123", "+44 7700 900123" and the like,
     with words around it ("07700 900 123 after 5pm", "it's my daughter's: 0113 249 6000").
     Two different numbers are no number: the person is asked again, never one of them guessed."""
-    found = {phone for span in _PHONE_SPAN.findall(text) if (phone := _uk_phone(span))}
+    without_times = _TIMES.sub(" ", text)
+    found = {phone for span in _PHONE_SPAN.findall(without_times) if (phone := _uk_phone(span))}
     return found.pop() if len(found) == 1 else None
+
+
+_TIMES = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|o'?clock)\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:-|to|till|until)\s*\d{1,2}"
+    r"(?:[:.]\d{2})?\s*(?:am|pm)?(?!\s*\d)\b|\b(?:after|before|from|till|until|around|at)\s+\d{1,2}(?:[:.]\d{2})?\b",
+    re.IGNORECASE,
+)
+"""Times people put beside a number ("2pm", "9-5", "after 6"): never part of it."""
 
 
 def _uk_phone(text: str) -> Optional[str]:

@@ -437,7 +437,7 @@ LIFE_AREAS = (
 )
 
 BARRIERS = (
-    Option("cost", "Cost", ("cost", "money", "afford", "expensive", "price", "pay", "skint", "broke\\b", "bills")),
+    Option("cost", "Cost", ("cost", "money", "afford", "expensive", "price", "pay", "skint", "bills")),
     Option(
         "transport",
         "Transport",
@@ -510,9 +510,23 @@ BARRIERS = (
     Option(
         "caring_duties",
         "Caring duties",
-        ("caring", "carer", "care for", "take care of", "look after", "looking after", "kids", "children"),
+        (
+            "caring",
+            "carer",
+            "i care for",
+            "care for my",
+            "take care of",
+            "look after",
+            "looking after",
+            "kids",
+            "children",
+        ),
     ),
-    Option("time", "Time", ("time", "busy", "work shifts", "shifts", "hours", "work\\b", "working")),
+    Option(
+        "time",
+        "Time",
+        ("time", "busy", "work shifts", "shifts", "hours", "at work", "i work\\b", "working (full|long|nights|days)"),
+    ),
     Option("language", "Language", ("language", "english", "translat", "interpret")),
     Option(
         "not_knowing_anyone",
@@ -817,6 +831,17 @@ class Question:
 
     def applies_to(self, answers: Mapping[str, object]) -> bool:
         return self.applies is None or self.applies(answers)
+
+
+DEPENDENTS: Mapping[str, tuple[str, ...]] = {
+    "contact_method": ("contact_detail",),
+    "life_areas": ("life_areas_other", "top_areas"),
+    "language": ("interpreter",),
+    "barriers_text": ("barrier_options",),
+    "barrier_options": ("barriers_text",),
+}
+"""Answers that depend on another: asked again with it when it changes (a new way of contact needs its
+detail; the barriers in words and as ticks are one answer)."""
 
 
 QUESTIONS: tuple[Question, ...] = (

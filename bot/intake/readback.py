@@ -17,7 +17,7 @@ from typing import Mapping
 
 from bot.intake.display import display_value
 from bot.intake.normalise import words
-from bot.intake.questions import QUESTIONS, SECTIONS, section_keys
+from bot.intake.questions import DEPENDENTS, QUESTIONS, SECTIONS, section_keys
 
 _SCORES = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
 
@@ -94,7 +94,6 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
         r"teams",
         r"on the phone",
         r"over the phone",
-        r"meet(?:ing)?",
     ),
     "home_area": (r"town", r"area i live", r"where i live", r"post ?code", r"i live in", r"live in"),
     "wants_company": (
@@ -124,16 +123,13 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
 }
 """Phrases that name a part, besides its label on the read-back (regular expressions, whole words)."""
 _ALL_SCORES = re.compile(r"\b(?:scores?|numbers out of|ratings?|out of (?:10|ten)|wellbeing|well-being|the numbers)\b")
-_DEPENDENTS: Mapping[str, tuple[str, ...]] = {
-    "contact_method": ("contact_detail",),
-    "life_areas": ("life_areas_other", "top_areas"),
-    "language": ("interpreter",),
-    "barrier_options": ("barriers_text",),
-}
 _CHANGING = re.compile(
-    r"\b(?:not|isn'?t|wrong|instead|rather|actually|meant|mean|also|add|too|as well|prefer|better|change\w*|"
-    r"fix\w*|update|correct\w*|forgot|mistake|typo|anymore|any more|no longer|now|moved|these days)\b|n't\b"
+    r"\b(?:not|isn'?t|wrong|instead|rather|actually|meant|add|as well|prefer|better|change\w*|"
+    r"fix\w*|update|correct\w*|forgot|mistake|typo|anymore|any more|no longer|moved|these days)\b|n't\b"
 )
+_CHANGE_OF_MIND = re.compile(r"\b(?:instead|rather|actually|prefer|change\w*|wrong|except|apart from|other than)\b")
+"""With a part named, words that turn even a "yes, I'd like..." into a change ("I'd like to go by text instead")."""
+_FINE = re.compile(r"(?<!not )(?<!n't )\b(?:fine|right|correct|good|ok|okay|lovely|spot on)\b")
 """Words that say the read-back is not right as it stands: only then are saved answers searched."""
 _COMMON = frozenset(
     """that this with have just also been they them then than what when where which would could should about really
@@ -160,6 +156,19 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 def is_changing(text: str) -> bool:
     """Whether the words say the read-back is not right as it stands (see `_CHANGING`)."""
     return _CHANGING.search(text) is not None
+
+
+def names_a_change(text: str) -> bool:
+    """A part named with a change of mind ("yes, I'd like to go by text instead"): a change, never a send."""
+    return _CHANGE_OF_MIND.search(text) is not None and bool(_named(text))
+
+
+def _named_outside_fine(text: str) -> list[str]:
+    """Parts named, leaving out those in a clause that says they are fine ("the name is fine but the
+    phone number is wrong" is the number)."""
+    clauses = [c for c in re.split(r"[,;.!]|\bbut\b", text) if c.strip()]
+    kept = [key for c in clauses if not _FINE.search(c) for key in _named(c)]
+    return [q.key for q in QUESTIONS if q.key in kept] or _named(text)
 
 
 def _named(text: str) -> list[str]:
@@ -194,7 +203,7 @@ def _said(text: str, answers: Mapping[str, object]) -> list[str]:
 
 
 def _with_dependents(keys: list[str]) -> list[str]:
-    wanted = {k for key in keys for k in (key, *_DEPENDENTS.get(key, ()))}
+    wanted = {k for key in keys for k in (key, *DEPENDENTS.get(key, ()))}
     return [q.key for q in QUESTIONS if q.key in wanted]
 
 
@@ -206,7 +215,7 @@ def parts_to_change(text: str, answers: Mapping[str, object] = {}, sections: boo
     lowered = text.lower().replace("\u2019", "'").strip()
     if _ALL_SCORES.search(lowered) and not any(k in _SCORES for k in _named(lowered)):
         return list(_SCORES)
-    named = _named(lowered)
+    named = _named_outside_fine(lowered)
     if named:
         return _with_dependents(named)
     if is_changing(lowered):

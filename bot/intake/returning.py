@@ -7,10 +7,12 @@ on the link worker's summary, and to a yes/no question its "ok" was read as a ye
 says when a message is nothing but that, so the turn welcomes the person back and asks again.
 
 It reads the message clause by clause. Each clause must be a return ("I'm here now", "what was the
-question", "ready when you are"), an excuse for the pause ("had to get the door", "the baby woke
-up"), or nothing but courtesy ("ok", "sorry"). An excuse alone counts only after an apology ("sorry,
-phone rang"): "my kids needed me" on its own may be an answer. A clause that says anything else
-makes the message an answer, so "getting back into swimming" and "my back" stay answers.
+question", "ready when you are"), an excuse for the pause told in the past ("had to get the door",
+"the baby woke up"), or nothing but courtesy ("ok", "sorry", "hi"). An excuse with no return counts
+only after an apology or a greeting ("sorry, phone rang"), and only to a closed question: to "what
+makes it hard?", "sorry, my phone died" may be the answer. A clause that says anything else, or a
+plain yes or no of its own ("sorry about that, yes please"), makes the message an answer, so
+"getting back into swimming" and "my back" stay answers.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ _BACK = re.compile(
     r"(?:(?:where|what) (?:were we|was i|was i (?:saying|answering|on|doing|up to)|was the question|was that|"
     r"were you (?:asking|saying)|did we get to|did you ask|did we leave off|were we up to)|"
     r"where did (?:we|i) (?:get to|leave off|stop)|(?:could|can|would) you (?:ask|say|repeat)(?: that| it| the question| me)?|"
-    r"ask (?:me |that |it )?|say (?:that|it)|repeat (?:that|it|the question))(?: again)?|"
+    r"ask(?: me| that| it)?|say (?:that|it)|repeat (?:that|it|the question))(?: again)?|"
     r"(?:about|for) (?:that|the wait|the delay|keeping you(?: waiting)?)|to keep you waiting|"
     r"(?:that )?took (?:a while|ages|so long|longer|a bit|\w+ (?:mins?|minutes|secs?|seconds))"
 )
@@ -61,6 +63,13 @@ _EXCUSE = re.compile(
     r"(?:needed|went to|on) the (?:loo|toilet)|postman|parcel|a delivery|someone (?:at|came|called|rang|knocked))\b"
 )
 """The reasons people give for having stepped away; an excuse clause must be short too."""
+_WAS_AWAY = re.compile(
+    r"\b(?:had|was|were|been|went|popped|nipped|stepped|woke|needed|rang|came|called|knocked|lost|dropped|died|cut|"
+    r"took|got|wanted|cried|shouted)\b|\b(?:door|doorbell|kettle|brb|afk)\b"
+)
+"""An excuse tells of the pause just gone (a past tense), or names a plain interruption ("sorry, kettle"):
+"sorry, after the school run" answers "when is best?", it is no excuse."""
+_PLAIN_ANSWER = frozenset("yes yeah yep no nope nah".split())
 _EXCUSE_WORDS = 9
 _PLAIN_YES = frozenset("yes yeah yep".split())
 _CLAUSES = re.compile(r"[,.;:!?\n]+|\s+-+\s+|\s+(?=and (?:i'?m|im|i am|now) )|\s+(?=(?:sorry|soz|apologies)\b)")
@@ -85,9 +94,12 @@ def only_returning(text: str, question: str = "text") -> bool:
     """
     lowered = text.lower().replace("\u2019", "'")
     kinds = []
+    closed = question not in ("text",)
     for clause in _CLAUSES.split(lowered):
         core = _core(clause)
         if not core:
+            if question in ("yes_no", "consent") and _PLAIN_ANSWER & set(words(clause)):
+                return False  # "sorry about that, yes please": the yes is the answer
             continue
         if _BACK.fullmatch(core):
             kinds.append("back")
@@ -97,14 +109,16 @@ def only_returning(text: str, question: str = "text") -> bool:
             kinds.append("follow_on")
         elif _BARE_BACK.fullmatch(core):
             kinds.append("bare" if question == "text" else "back")
-        elif _EXCUSE.search(core) and len(core.split()) <= _EXCUSE_WORDS:
+        elif _EXCUSE.search(core) and _WAS_AWAY.search(core) and len(core.split()) <= _EXCUSE_WORDS:
             kinds.append("excuse")
         else:
             return False  # something more than coming back: an answer
     apology = _APOLOGY.search(lowered) is not None
     excused = apology or "excuse" in kinds
-    back = "back" in kinds or "going_on" in kinds or ("bare" in kinds and "follow_on" in kinds)
-    if not (back or (excused and "bare" in kinds) or (apology and "excuse" in kinds)):
+    back = "back" in kinds or "going_on" in kinds or ("follow_on" in kinds and ("bare" in kinds or excused))
+    # To an open question an apology and an excuse alone may be the answer ("sorry, my phone died" to
+    # "what makes it hard?"); to a closed one they can only be the pause.
+    if not (back or (excused and "bare" in kinds) or (closed and apology and "excuse" in kinds)):
         return False  # nothing but "go on", or "my kids needed me" with no return or apology: an answer
     if question == "consent" and ("going_on" in kinds or "follow_on" in kinds):
         return False  # "sorry, door. yes go ahead": to whether to go on, going on is the answer

@@ -18,6 +18,7 @@ from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
     CONSENT_YES,
+    DEPENDENTS,
     INTERPRETER_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
@@ -85,12 +86,6 @@ _QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
     "goal": ("goal", "goals", "three months", "3 months"),
     "meeting_format": ("how we meet", "how to meet", "how i meet", "meeting", "meet in person", "meet online"),
 }
-_DEPENDENTS: Mapping[str, tuple[str, ...]] = {
-    "contact_method": ("contact_detail",),
-    "life_areas": ("life_areas_other", "top_areas"),
-    "language": ("interpreter",),
-    "barriers_text": ("barrier_options",),
-}
 EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|update)\b", re.IGNORECASE)
 """Verbs that only ask to change what was said: such a message is never a pause (`bot.rasa.nlu.interruption_gate`)."""
 _CHANGE_VERB = re.compile(
@@ -99,6 +94,8 @@ _CHANGE_VERB = re.compile(
     r"\bforgot to (?:say|mention|add|put|tell)\b|\bfix\w*|\b(?:not|isn'?t|aren'?t|ain'?t|not quite|isn'?t quite) right\b|"
     r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b"
 )
+_NOT_YET = re.compile(r"\b(?:except|apart from|other than|yet|first|hold on|before you|wait)\b")
+"""At the read-back only: "send me a copy first", "perfect except my number" are no "send it" yet."""
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
     "please can could may we go back change edit correct fix update redo amend alter switch want like would".split()
@@ -113,7 +110,7 @@ def _mentions(text: str, phrase: str) -> bool:
 def _named_keys(text: str) -> list[str]:
     for key, phrases in _QUESTION_KEYWORDS.items():
         if any(_mentions(text, p) for p in phrases):
-            return [key, *_DEPENDENTS.get(key, ())]
+            return [key, *DEPENDENTS.get(key, ())]
     for section in SECTIONS:
         if any(_mentions(text, k) for k in section.keywords):
             return section_keys(section.key)
@@ -256,7 +253,12 @@ def _interpret_confirmation(
     text: str, intent: Optional[str], attempts: int, answers: Mapping[str, object] = {}
 ) -> Outcome:
     answer = normalise.parse_yes_no(text, intent, yes_cues=CONFIRM_YES)
-    wants_change = _CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", text.lower())) is not None
+    lowered = text.lower()
+    wants_change = (
+        _CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
+        or _NOT_YET.search(lowered) is not None
+        or readback.names_a_change(lowered)
+    )
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
     change = keys_to_change(text, confirming=True, answers=answers)

@@ -132,6 +132,11 @@ def test_barriers_from_mrs_c_words():
         ("Grandma Pat, all the kids call me that", "Grandma Pat"),
         ("Gran, everyone calls me that", "Gran"),
         ("Pip - it's short for Philippa", "Pip"),
+        ("Ravi, call me on 07700 900123", "Ravi"),  # "call me" with a time or a number is no name
+        ("I'm Liz, please call me after 5", "Liz"),
+        ("William. Dont call me Bill", "William"),
+        ("Jo but not Joanne", "Jo"),
+        ("Peter, but it's up to you", "Peter"),
     ],
 )
 def test_names(text, expected):
@@ -157,6 +162,10 @@ def test_not_names(text):
         ("07700 900 123 after 5pm please", "+447700900123"),
         ("it's my daughter's, 0113 249 6000 (she'll pass it on)", "+441132496000"),
         ("best on 07700-900-123, not before 10", "+447700900123"),
+        ("07700 900123 9-5", "+447700900123"),  # a time beside the number is never part of it
+        ("07700 900123 (2-4pm)", "+447700900123"),
+        ("447700900222", "+447700900222"),
+        ("01697 45678 2pm", "+44169745678"),  # not +441697456782: the 2 of 2pm is no digit of it
     ],
 )
 def test_uk_phone_numbers(text, expected):
@@ -164,7 +173,8 @@ def test_uk_phone_numbers(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["12345", "call me", "077009", "'; DROP TABLE intakes; --", "07700 900123 or 07700 900456"]
+    "text",
+    ["12345", "call me", "077009", "'; DROP TABLE intakes; --", "07700 900123 or 07700 900456"],
 )
 def test_not_phone_numbers(text):
     assert normalise.parse_uk_phone(text) is None
@@ -225,3 +235,26 @@ def test_nothing_that_goes_on_is_kept_in_the_persons_words(text):
 )
 def test_no_access_needs_in_their_own_words(text, none):
     assert normalise.means_no_needs(text) is none
+
+
+def test_a_name_followed_by_many_symbols_is_read_at_once():
+    """The tail of a name is stripped without a backtracking regex: this once ran for over a minute."""
+    import time
+
+    started = time.perf_counter()
+    normalise.parse_name("Jo" + "!" * 40 + " here")
+    normalise.parse_name("Sam" + "\U0001f60a" * 40 + " thank you")
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("SH 2094 or is it SH2049", None),  # two codes, however typed: asked again
+        ("WM-4821 or WM4812", None),
+        ("the code on the letter is SH2094, dated 3rd May", "SH2094"),  # a date is no code
+        ("WM-4821, I typed WM4821 before", "WM-4821"),  # one code typed two ways
+    ],
+)
+def test_codes_among_words(text, expected):
+    assert normalise.parse_code(text) == expected

@@ -45,7 +45,7 @@ SAVED = {
         ("it's Margaret on my records but I go by Maggie, leave the name", ["preferred_name"]),
         ("the baking bit is wrong, it's cake decorating", ["enjoys"]),
         ("Karen moved away, it's my neighbour now", ["support_network"]),
-        ("the hip isn't the only thing, my eyes too", ["barriers_text"]),
+        ("the hip isn't the only thing, my eyes too", ["barriers_text", "barrier_options"]),
         ("actually I don't need anyone coming the first time", ["wants_company"]),
         ("online would be easier than in person", ["meeting_format"]),
         ("surgery's wrong, it's Parkway now", ["gp_practice"]),
@@ -74,3 +74,24 @@ def test_agreement_that_mentions_an_answer_still_sends(said):
 def test_a_long_message_of_thanks_names_no_part():
     said = "yes that's all lovely, thank you so much, I hope someone can help me get out a bit more soon"
     assert take_turn(CONFIRMED, said, None, SAVED).value is True
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I don't want you to send it yet",
+        "not ready to submit",
+        "hold on before you send",
+        "send me a copy first",
+        "hardly perfect",
+        "perfect except my number",
+        "I'd like to go by text instead",
+        "actually I'd like to go on my own",
+    ],
+)
+def test_a_send_word_that_is_held_back_or_a_change_of_mind_never_sends(said):
+    assert not take_turn(CONFIRMED, said, None, SAVED).accepted
+
+
+def test_a_part_said_to_be_fine_is_not_asked_again():
+    assert parts_to_change("the name is fine but the phone number is wrong", SAVED) == ["contact_detail"]

@@ -47,6 +47,11 @@ TABLES = {
         ("could my son answer for me", None),
         ("I am not comfortable", False),  # "I am" leans yes only when no "not" follows
         ("yes, what happens next?", True),
+        ("I don't want to continue", False),  # the question's own words, refused
+        ("I don't want to carry on with this", False),
+        ("not sure I want to start", None),
+        ("can we begin another time", None),
+        ("I'll do it later", None),
     ],
     "wants_company": [
         ("yes, I'd be nervous going on my own the first time", True),

@@ -17,10 +17,8 @@ COMING_BACK = [
     "right, carry on",
     "hi, I'm back again",
     "soz, had to get the door. here now",
-    "sorry, kettle",
     "apologies for the wait",
     "sorry that took ages",
-    "hello? lost signal there",
     "back, the baby woke up",
     "sorry my daughter was shouting me, what was the question again",
     "ok ready now",
@@ -38,6 +36,16 @@ COMING_BACK = [
 @pytest.mark.parametrize("question", ["text", "yes_no", "scale", "choice"])
 def test_coming_back_in_many_wordings_is_read_as_coming_back(said, question):
     assert only_returning(said, question)
+
+
+EXCUSES_ALONE = ["sorry, kettle", "hello? lost signal there", "sorry, someone was at the door", "soz, baby woke up"]
+
+
+@pytest.mark.parametrize("said", EXCUSES_ALONE)
+def test_an_excuse_alone_is_a_return_to_a_closed_question_but_may_answer_an_open_one(said):
+    """To "what makes it hard?", "sorry, my phone died" may be the answer; to a yes/no or a score it cannot."""
+    assert only_returning(said, "yes_no") and only_returning(said, "scale")
+    assert not only_returning(said, "text")
 
 
 ANSWERS = [
@@ -63,6 +71,13 @@ ANSWERS = [
     ("consent", "sorry was at the door, yes go ahead"),
     ("consent", "ready when you are"),
     ("scale", "sorry, 7"),
+    ("text", "sorry, after the school run"),
+    ("text", "sorry, my phone died"),
+    ("text", "sorry, I get distracted easily"),
+    ("choice", "sorry, not before the school run"),
+    ("yes_no", "sorry about that, yes please"),
+    ("yes_no", "sorry I'm back, no thanks"),
+    ("consent", "back now, yes"),
 ]
 
 
