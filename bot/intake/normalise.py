@@ -474,9 +474,13 @@ def is_skip(text: str) -> bool:
     return any(re.search(p, lowered) for p in _SKIP_PATTERNS)
 
 
-_NOTHING_PATTERNS = (
+_NOTHING_WORD = (
     r"^(no thank you|no thanks?|no have|not applicable|not really|not got|have not|haven'?t|don'?t have|"
-    r"nothing|none|nope|nahi|nah|nil|nie|n/?a|na|no)(?![\w'/])",  # longest first: the rest must add nothing
+    r"nothing|none|nope|nahi|nah|nil|nie|n/?a|na|no)(?![\w'/])"  # longest first: the rest must add nothing
+)
+"""An answer's first words saying there is nothing ("none", "not really", "n/a")."""
+_NOTHING_PATTERNS = (
+    _NOTHING_WORD,
     r"^(i )?(don'?t|do not) have (one|any|a code|a referral code)\b",
     r"^(i have )?no (code|referral|needs|one)\b",
     r"^nothing (really|at all|in particular)\b",
@@ -506,7 +510,7 @@ _NOTHING_IN_SHORT_ANSWER = (
 
 def starts_with_nothing(text: str) -> bool:
     """ "Nothing really, just want to get out more": the answer opens by saying there is nothing."""
-    return re.search(_NOTHING_PATTERNS[0], text.lower().replace("\u2019", "'").strip()) is not None
+    return re.search(_NOTHING_WORD, text.lower().replace("\u2019", "'").strip()) is not None
 
 
 def means_nothing(text: str) -> bool:

@@ -13,6 +13,7 @@ which part.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 from bot.intake.display import display_value
@@ -25,32 +26,81 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     "preferred_name": (r"name", r"call me", r"called", r"spelt", r"spelled", r"spelling of"),
     "contact_method": (
         r"contact(?:ed)? (?:me )?by",
+        r"how to (?:reach|contact)",
+        r"get in touch",
+        r"contact",
+        r"e-?mail",
+    ),
+    "contact_detail": (
+        r"(?:phone |mobile |contact )?number",
+        r"phone(?! call)(?![^.,;!?]*\bmeet)",  # not "better than phone for meeting"
+        r"mobile",
+        r"landline",
+        r"e-?mail address",
+        r"my e-?mail",
+        r"contact details?",
+    ),
+    "contact_times": (
+        r"best times?",
+        r"(?<!all the )(?<!of the )(?<!at the )(?<!whole )(?<!long )times?(?! off)",
+        r"when to (?:call|ring|text)",
+    ),
+    "gp_practice": (r"gp", r"practice", r"surgery", r"medical centre", r"health centre"),
+    "nhs_number": (r"nhs (?:number|no)",),
+    "referral_code": (r"referral", r"code"),
+    "what_matters": (r"what matters", r"matters most", r"most important", r"main thing"),
+    "life_areas": (r"life areas", r"areas", r"topics"),
+    "top_areas": (r"matter most", r"top (?:two|2|ones?)", r"most of all"),
+    "ons_life_satisfaction": (r"life satisfaction", r"satisf\w*"),
+    "ons_worthwhile": (r"worthwhile", r"worth ?while"),
+    "ons_happy": (r"happy yesterday", r"how happy", r"happiness", r"happy (?:one|score|number)"),
+    "ons_anxious": (r"anxi\w*", r"anxous", r"worried yesterday", r"nervous yesterday"),
+    "enjoys": (r"enjoy\w*", r"hobb(?:y|ies)", r"interests?", r"like doing", r"pastimes?", r"for fun"),
+    "good_at": (r"good at", r"skills?", r"talents?"),
+    "support_network": (r"support\w*", r"who helps", r"around me", r"who(?:'s| is) around"),
+    "barriers_text": (r"made things hard", r"what'?s (?:been )?hard", r"hard so far"),
+    "barrier_options": (r"barriers?", r"obstacles?"),
+    "group_or_one_to_one": (
+        r"group",
+        r"one[ -]to[ -]one",
+        r"1[ :-]?(?:2|to)?[ :-]?1",
+    ),
+    "meeting_format": (r"how (?:to|we|i) meet", r"meeting"),
+    "home_area": (r"town", r"my area", r"area i live", r"where i live", r"post ?code"),
+    "wants_company": (
+        r"go(?:ing)? with me",
+        r"come with me",
+        r"coming with me",
+        r"someone to go",
+        r"someone coming",
+        r"(?:any|some)(?:one|body) with me",
+        r"company",
+    ),
+    "accessibility_needs": (r"access\w*",),
+    "language": (r"language",),
+    "interpreter": (r"interpret\w*", r"translat\w*"),
+    "goal": (r"goals?", r"three months", r"3 months", r"aims?"),
+}
+"""What people call a part, besides its label on the read-back (regular expressions, whole words): these
+name it anywhere in the intake ("change my best times")."""
+_CONTENT: Mapping[str, tuple[str, ...]] = {
+    "contact_method": (
         r"(?:a|by) text",
         r"texts?(?: me)? instead",
         r"text(?:ed|ing)? me",
         r"(?:a|by) (?:phone )?call",
+        r"by (?:phone|telephone)",
         r"ring me",
         r"phone me",
         r"(?:by )?e-?mail me",
         r"by e-?mail",
         r"by post",
         r"by letter",
-        r"how to (?:reach|contact)",
-        r"get in touch",
         r"through the (?:practice|surgery)",
     ),
-    "contact_detail": (
-        r"(?:phone |mobile |contact |new |old |my |wrong |the )number",
-        r"mobile",
-        r"landline",
-        r"e-?mail address",
-        r"my e-?mail",
-        r"contact details?",
-        r"digits?",
-    ),
+    "contact_detail": (r"digits?",),
+    "gp_practice": (r"doctors?'?s?",),
     "contact_times": (
-        r"best times?",
-        r"times?(?! off)",
         r"mornings?",
         r"afternoons?",
         r"evenings?",
@@ -60,32 +110,11 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
         r"lunch ?time",
         r"(?:after|before) \d+",
         r"\d+ ?(?:am|pm)",
-        r"when to (?:call|ring|text)",
     ),
-    "gp_practice": (r"gp", r"practice", r"surgery", r"doctors?'?s?", r"medical centre", r"health centre"),
-    "nhs_number": (r"nhs (?:number|no)",),
-    "referral_code": (r"referral", r"code"),
-    "what_matters": (r"what matters", r"matters most", r"most important", r"main thing"),
-    "life_areas": (r"life areas", r"areas", r"topics", r"lonel\w*", r"loneliness"),
-    "top_areas": (r"matter most", r"top (?:two|2|ones?)", r"most of all"),
-    "ons_life_satisfaction": (r"life satisfaction", r"satisf\w*"),
-    "ons_worthwhile": (r"worthwhile", r"worth ?while"),
-    "ons_happy": (r"happy yesterday", r"how happy", r"happiness", r"happy (?:one|score|number)"),
-    "ons_anxious": (r"anxi\w*", r"anxous", r"worried yesterday", r"nervous yesterday"),
-    "enjoys": (r"enjoy\w*", r"hobb(?:y|ies)", r"interests?", r"like doing", r"pastimes?", r"for fun"),
-    "good_at": (r"good at", r"skills?", r"talents?"),
-    "support_network": (r"support\w*", r"who helps", r"helps? me", r"around me", r"who(?:'s| is) around"),
-    "barriers_text": (r"made things hard", r"what'?s (?:been )?hard", r"hard so far", r"stops? me", r"stopping me"),
-    "barrier_options": (r"barriers?", r"obstacles?"),
-    "group_or_one_to_one": (
-        r"group",
-        r"one[ -]to[ -]one",
-        r"1[ :-]?(?:2|to)?[ :-]?1",
-        r"on my own with",
-        r"just me and",
-    ),
+    "life_areas": (r"lonel\w*", r"loneliness"),
+    "support_network": (r"helps? me",),
+    "barriers_text": (r"stops? me", r"stopping me"),
     "meeting_format": (
-        r"how (?:to|we|i) meet",
         r"in person",
         r"face to face",
         r"online",
@@ -95,42 +124,69 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
         r"on the phone",
         r"over the phone",
     ),
-    "home_area": (r"town", r"area i live", r"where i live", r"post ?code", r"i live in", r"live in"),
-    "wants_company": (
-        r"go(?:ing)? with me",
-        r"come with me",
-        r"coming with me",
-        r"someone with me",
-        r"someone to go",
-        r"first time",
-        r"on my own",
-        r"by myself",
-        r"company",
-    ),
-    "accessibility_needs": (
-        r"access\w*",
-        r"wheelchair",
-        r"hearing",
-        r"deaf",
-        r"blind",
-        r"sight",
-        r"ramp",
-        r"step-free",
-    ),
-    "language": (r"language", r"english", r"speak"),
-    "interpreter": (r"interpret\w*", r"translat\w*"),
-    "goal": (r"goals?", r"three months", r"3 months", r"aims?", r"in a few months", r"hope to"),
+    "group_or_one_to_one": (r"on my own with", r"just me and"),
+    "home_area": (r"i live in", r"live in"),
+    "wants_company": (r"first time", r"on my own", r"by myself"),
+    "accessibility_needs": (r"wheelchair", r"hearing", r"deaf", r"blind", r"sight", r"ramp", r"step-free"),
+    "language": (r"english", r"speak"),
+    "goal": (r"in a few months", r"hope to"),
 }
-"""Phrases that name a part, besides its label on the read-back (regular expressions, whole words)."""
-_ALL_SCORES = re.compile(r"\b(?:scores?|numbers out of|ratings?|out of (?:10|ten)|wellbeing|well-being|the numbers)\b")
-_CHANGING = re.compile(
-    r"\b(?:not|isn'?t|wrong|instead|rather|actually|meant|add|as well|prefer|better|change\w*|"
-    r"fix\w*|update|correct\w*|forgot|mistake|typo|anymore|any more|no longer|moved|these days)\b|n't\b"
+"""Words of what a part holds ("mornings", "online", "on my own"): they name the part only at the read-back,
+where the person has just seen it ("evenings would suit me better"); mid-intake they are answers."""
+_ALL_SCORES = re.compile(
+    r"\b(?:scores?|numbers out of|ratings?|out of (?:10|ten)|(?<!mental )(?:wellbeing|well-being)|the numbers)\b"
 )
-_CHANGE_OF_MIND = re.compile(r"\b(?:instead|rather|actually|prefer|change\w*|wrong|except|apart from|other than)\b")
+"""The scores as a whole ("redo my scores"), said without naming one of them or another part ("mental wellbeing"
+is a life area)."""
+EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|update)\b", re.IGNORECASE)
+"""Verbs that only ask to change what was said: such a message is never a pause (`bot.rasa.nlu.interruption_gate`)."""
+CHANGE_VERB = re.compile(
+    rf"{EDITING.pattern}|\b(redo|re-do|switch|go back|wrong|mistake)\b|"
+    r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"
+    r"\bforgot to (?:say|mention|add|put|tell)\b|\bfix\w*|\b(?:not|isn'?t|aren'?t|ain'?t|not quite|isn'?t quite) right\b|"
+    r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b"
+)
+"""A request to change an earlier answer, anywhere in the intake ("change my barriers", "that's wrong")."""
+
+
+def _any_of(*phrases: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(phrases)})\b")
+
+
+_CHANGED_MIND = ("instead", "rather", "actually", "prefer", r"change\w*", "wrong")
+"""Words of a change of mind, which every reading of a change request below shares."""
+_HOLDING_BACK = ("except", "apart from", "other than")
+"""Words that keep a part back from an agreement ("perfect except my number")."""
+NOT_YET = _any_of(*_HOLDING_BACK, "yet", "first", "hold on", "before you", "wait")
+"""At the read-back only: "send me a copy first", "perfect except my number" are no "send it" yet."""
+_CHANGING = re.compile(
+    _any_of(
+        *_CHANGED_MIND,
+        r"fix\w*",
+        "mistake",
+        "not",
+        "isn'?t",
+        "meant",
+        "add",
+        "as well",
+        "better",
+        "update",
+        r"correct\w*",
+        "forgot",
+        "typo",
+        "anymore",
+        "any more",
+        "no longer",
+        "moved",
+        "these days",
+    ).pattern
+    + r"|n't\b"
+)
+"""Words that say the read-back is not right as it stands: only then are saved answers searched."""
+_CHANGE_OF_MIND = _any_of(*_CHANGED_MIND, *_HOLDING_BACK)
 """With a part named, words that turn even a "yes, I'd like..." into a change ("I'd like to go by text instead")."""
 _FINE = re.compile(r"(?<!not )(?<!n't )\b(?:fine|right|correct|good|ok|okay|lovely|spot on)\b")
-"""Words that say the read-back is not right as it stands: only then are saved answers searched."""
+"""Words that say a part is right as it stands ("the name is fine but the number is wrong")."""
 _COMMON = frozenset(
     """that this with have just also been they them then than what when where which would could should about really
     actually sorry please thanks thank change changed wrong right want like need part said says there here those these
@@ -143,14 +199,22 @@ _COMMON = frozenset(
 )
 
 
-def _spans(text: str) -> list[tuple[int, int, str]]:
-    found = []
-    for question in QUESTIONS:
-        phrases = (re.escape(question.label.lower()), *_PARTS.get(question.key, ()))
-        for phrase in phrases:
-            for match in re.finditer(rf"(?<![\w']){phrase}(?:'s)?(?![\w'])", text):
-                found.append((match.start(), match.end(), question.key))
-    return found
+def _compiled(*tables: Mapping[str, tuple[str, ...]]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(rf"(?<![\w']){phrase}(?:'s)?(?![\w'])"), question.key)
+        for question in QUESTIONS
+        for phrase in (re.escape(question.label.lower()), *(p for table in tables for p in table.get(question.key, ())))
+    )
+
+
+_NAMES = _compiled(_PARTS)
+_NAMES_AND_CONTENT = _compiled(_PARTS, _CONTENT)
+"""Every phrase that names a part, with the part's key, compiled once: mid-intake, and at the read-back."""
+
+
+def _spans(text: str, content: bool) -> list[tuple[int, int, str]]:
+    phrases = _NAMES_AND_CONTENT if content else _NAMES
+    return [(match.start(), match.end(), key) for pattern, key in phrases for match in pattern.finditer(text)]
 
 
 def is_changing(text: str) -> bool:
@@ -166,20 +230,53 @@ def names_a_change(text: str) -> bool:
 def _named_outside_fine(text: str) -> list[str]:
     """Parts named, leaving out those in a clause that says they are fine ("the name is fine but the
     phone number is wrong" is the number)."""
+    return _named_not_fine(text) or _named(text)
+
+
+def _named_not_fine(text: str) -> list[str]:
     clauses = [c for c in re.split(r"[,;.!]|\bbut\b", text) if c.strip()]
     kept = [key for c in clauses if not _FINE.search(c) for key in _named(c)]
-    return [q.key for q in QUESTIONS if q.key in kept] or _named(text)
+    return [q.key for q in QUESTIONS if q.key in kept]
 
 
-def _named(text: str) -> list[str]:
-    """Parts named by a phrase; a phrase inside a longer one of another part gives way to it."""
-    spans = _spans(text)
+_AGREES_FIRST = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|spot on|perfect|all good|all fine|fine|great|lovely|"
+    r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
+)
+"""A reply that opens by agreeing ("yes, the referral code is right")."""
+
+
+def gives_a_part(text: str) -> bool:
+    """A part named, not said to be fine, in a reply that does not open by agreeing: whatever else sounds like
+    a yes in it ("I do have a referral code, it's RX4421", "please put that under accessibility"), it is a
+    change."""
+    return _AGREES_FIRST.search(text) is None and bool(_named_not_fine(text))
+
+
+def _named(text: str, content: bool = True) -> list[str]:
+    """Parts named by a phrase (with `content`, by the words of what they hold too); a phrase inside a longer
+    one of another part gives way to it."""
+    return list(_named_once(text, content))
+
+
+@lru_cache(maxsize=64)
+def _named_once(text: str, content: bool) -> tuple[str, ...]:
+    """`_named`, kept for the turn: a read-back reply is searched for a change of mind and then for its parts."""
+    spans = _spans(text, content)
     kept = {
         key
         for start, end, key in spans
         if not any(s <= start and end <= e and (e - s) > (end - start) and k != key for s, e, k in spans)
     }
-    return [q.key for q in QUESTIONS if q.key in kept]
+    if kept & set(_SCORES) and all("number" in text[s:e] for s, e, k in spans if k == "contact_detail"):
+        kept.discard("contact_detail")  # "the anxious number should be 5" is the score
+    return tuple(q.key for q in QUESTIONS if q.key in kept)
+
+
+def parts_named(text: str) -> list[str]:
+    """Mid-intake: the parts a few words call by name ("my best times", not "mornings"), with the answers that
+    depend on them; else a section named, else []."""
+    return _with_dependents(_named(text, content=False)) or section_named(text)
 
 
 def _stem(word: str) -> str:
@@ -188,7 +285,7 @@ def _stem(word: str) -> str:
 
 def _said(text: str, answers: Mapping[str, object]) -> list[str]:
     """Parts whose saved answer, as the read-back showed it, holds the person's own distinctive words."""
-    mine = {_stem(w) for w in words(text) if len(w) >= 3 and w not in _COMMON}
+    mine = {_stem(w) for w in (w.removesuffix("'s") for w in words(text)) if len(w) >= 3 and w not in _COMMON}
     if not mine:
         return []
     found = []
@@ -213,7 +310,7 @@ def parts_to_change(text: str, answers: Mapping[str, object] = {}, sections: boo
     `sections`: whether a section's own words may name it (not in a long message with no verb of change,
     where "I hope someone can help me" names nothing)."""
     lowered = text.lower().replace("\u2019", "'").strip()
-    if _ALL_SCORES.search(lowered) and not any(k in _SCORES for k in _named(lowered)):
+    if _ALL_SCORES.search(lowered) and not _named(lowered):
         return list(_SCORES)
     named = _named_outside_fine(lowered)
     if named:
@@ -222,7 +319,12 @@ def parts_to_change(text: str, answers: Mapping[str, object] = {}, sections: boo
         said = _said(lowered, answers)
         if said:
             return _with_dependents(said)
-    for section in SECTIONS if sections else ():
-        if any(re.search(rf"(?<![a-z]){re.escape(k)}(?![a-z])", lowered) for k in section.keywords):
+    return section_named(lowered) if sections else []
+
+
+def section_named(text: str) -> list[str]:
+    """The questions of the first section whose own words the text holds ("my scores"), else []."""
+    for section in SECTIONS:
+        if any(re.search(rf"(?<![a-z]){re.escape(k)}(?![a-z])", text) for k in section.keywords):
             return section_keys(section.key)
     return []

@@ -69,9 +69,9 @@ _WAS_AWAY = re.compile(
 )
 """An excuse tells of the pause just gone (a past tense), or names a plain interruption ("sorry, kettle"):
 "sorry, after the school run" answers "when is best?", it is no excuse."""
-_PLAIN_ANSWER = frozenset("yes yeah yep no nope nah".split())
-_EXCUSE_WORDS = 9
 _PLAIN_YES = frozenset("yes yeah yep".split())
+_PLAIN_ANSWER = _PLAIN_YES | frozenset("no nope nah".split())
+_EXCUSE_WORDS = 9
 _CLAUSES = re.compile(r"[,.;:!?\n]+|\s+-+\s+|\s+(?=and (?:i'?m|im|i am|now) )|\s+(?=(?:sorry|soz|apologies)\b)")
 
 

@@ -18,14 +18,11 @@ from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
     CONSENT_YES,
-    DEPENDENTS,
     INTERPRETER_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
-    SECTIONS,
     SKIPPED,
     Question,
-    section_keys,
     top_area_numbers,
     top_area_options,
 )
@@ -61,60 +58,11 @@ class Outcome:
     checked: bool = False
 
 
-_QUESTION_KEYWORDS: Mapping[str, tuple[str, ...]] = {
-    "preferred_name": ("name",),
-    "contact_method": ("contact", "phone", "number", "email", "e-mail", "text me", "how to reach"),
-    "contact_times": ("times", "time", "best time", "when to call"),
-    "home_area": ("town", "postcode", "where i live", "my area"),
-    "gp_practice": ("gp practice", "practice", "gp", "surgery"),
-    "nhs_number": ("nhs number", "nhs no"),
-    "referral_code": ("referral", "code"),
-    "what_matters": ("what matters", "matters most"),
-    "life_areas": ("life areas", "areas", "topics"),
-    "barriers_text": ("barriers", "barrier", "what made things hard", "what's been hard"),
-    "language": ("language", "interpreter"),
-    "wants_company": (
-        "go with me",
-        "someone with me",
-        "come with me",
-        "coming with me",
-        "going with me",
-        "someone to go",
-        "someone coming",
-        "company",
-    ),
-    "goal": ("goal", "goals", "three months", "3 months"),
-    "meeting_format": ("how we meet", "how to meet", "how i meet", "meeting", "meet in person", "meet online"),
-}
-EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|update)\b", re.IGNORECASE)
-"""Verbs that only ask to change what was said: such a message is never a pause (`bot.rasa.nlu.interruption_gate`)."""
-_CHANGE_VERB = re.compile(
-    rf"{EDITING.pattern}|\b(fix|redo|re-do|switch|go back|wrong|mistake)\b|"
-    r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"
-    r"\bforgot to (?:say|mention|add|put|tell)\b|\bfix\w*|\b(?:not|isn'?t|aren'?t|ain'?t|not quite|isn'?t quite) right\b|"
-    r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b"
-)
-_NOT_YET = re.compile(r"\b(?:except|apart from|other than|yet|first|hold on|before you|wait)\b")
-"""At the read-back only: "send me a copy first", "perfect except my number" are no "send it" yet."""
 _FILLER = frozenset(
     "a an and the my me i i'd to about for of on in what said answer answers question bit part section "
     "please can could may we go back change edit correct fix update redo amend alter switch want like would".split()
 )
 """Words that may stand between the verb and the part named ("change what I said about my goal")."""
-
-
-def _mentions(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) is not None
-
-
-def _named_keys(text: str) -> list[str]:
-    for key, phrases in _QUESTION_KEYWORDS.items():
-        if any(_mentions(text, p) for p in phrases):
-            return [key, *DEPENDENTS.get(key, ())]
-    for section in SECTIONS:
-        if any(_mentions(text, k) for k in section.keywords):
-            return section_keys(section.key)
-    return []
 
 
 def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = {}) -> list[str]:
@@ -131,7 +79,7 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
         return readback.parts_to_change(lowered, answers)
     if len(tokens) > 12 and not confirming:
         return []
-    verb = _CHANGE_VERB.search(lowered)
+    verb = readback.CHANGE_VERB.search(lowered)
     if not verb and confirming and readback.is_changing(lowered):
         # "can we do it on the phone or video rather than in person, my knees are bad"
         return readback.parts_to_change(lowered, answers, sections=False)
@@ -143,8 +91,10 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
     # At the read-back a longer request still names the part right after its verb
     # ("can I change the bit about someone coming with me? I think I'd like that after all").
     if confirming:
-        return readback.parts_to_change(" ".join(after[:8]), answers) if after else []
-    return _named_keys(" ".join(after[:3])) if after else []
+        # Else the whole of it, but a section's loose words in a long message name nothing.
+        near = readback.parts_to_change(" ".join(after[:8]), answers) if after else []
+        return near or readback.parts_to_change(lowered, answers, sections=False)
+    return readback.parts_named(" ".join(after[:3])) if after else []
 
 
 def choices_in_words(question: Question, answers: Mapping[str, object]) -> Optional[str]:
@@ -255,9 +205,10 @@ def _interpret_confirmation(
     answer = normalise.parse_yes_no(text, intent, yes_cues=CONFIRM_YES)
     lowered = text.lower()
     wants_change = (
-        _CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
-        or _NOT_YET.search(lowered) is not None
+        readback.CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
+        or readback.NOT_YET.search(lowered) is not None
         or readback.names_a_change(lowered)
+        or readback.gives_a_part(lowered)
     )
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)

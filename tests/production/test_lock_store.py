@@ -66,11 +66,18 @@ def test_messages_of_one_conversation_on_several_instances_are_handled_one_at_a_
 
         asyncio.run(turn())
 
+    def tickets_taken() -> int:
+        return int(stores[0].red.get(stores[0]._counter_key(conversation_id)) or 0)
+
     threads = []
     for index in range(len(stores)):
         threads.append(threading.Thread(target=handle, args=(index,)))
         threads[-1].start()
-        time.sleep(0.005)  # arrival order
+        # Arrival order is the order the tickets are taken: the next instance starts only once this
+        # one holds its ticket (a fixed pause let a slow thread start take its ticket after the next).
+        deadline = time.monotonic() + 5
+        while tickets_taken() <= index and time.monotonic() < deadline:
+            time.sleep(0.001)
     [thread.join() for thread in threads]
     assert not overlaps
     assert order == list(range(len(stores)))

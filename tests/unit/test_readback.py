@@ -1,5 +1,5 @@
 """Change requests at the read-back in people's own words (our wordings; the blind ones are
-bench/readers/readback_dev.yml and readback_blind.yml, `make readers-probe`)."""
+bench/readers/readback_dev.yml, readback_dev2.yml and readback_blind2.yml, `make readers-probe`)."""
 
 from __future__ import annotations
 
@@ -95,3 +95,48 @@ def test_a_send_word_that_is_held_back_or_a_change_of_mind_never_sends(said):
 
 def test_a_part_said_to_be_fine_is_not_asked_again():
     assert parts_to_change("the name is fine but the phone number is wrong", SAVED) == ["contact_detail"]
+
+
+@pytest.mark.parametrize(
+    "said, part",
+    [
+        ("i do have a referral code, its AB1234", "referral_code"),
+        ("I'm hard of hearing, please put that under accessibility", "accessibility_needs"),
+        ("please add choir to what I enjoy", "enjoys"),
+    ],
+)
+def test_a_part_given_without_agreeing_first_is_a_change_whatever_sounds_like_yes(said, part):
+    outcome = take_turn(CONFIRMED, said, None, SAVED)
+    assert not outcome.accepted and part in (outcome.clear or [])
+
+
+@pytest.mark.parametrize("said", ["yes, the referral code is right", "the name is fine, send it", "ok looks good"])
+def test_agreeing_first_or_a_part_said_to_be_fine_still_sends(said):
+    assert take_turn(CONFIRMED, said, None, SAVED).value is True
+
+
+@pytest.mark.parametrize(
+    "said, parts",
+    [
+        (
+            "about what has made things hard, could you add that my husband needs me at home most days now",
+            ["barriers_text", "barrier_options"],
+        ),
+        ("it says I don't want anybody with me, that's a mistake, my neighbour said she'd come", ["wants_company"]),
+    ],
+)
+def test_a_long_request_whose_part_is_not_next_to_its_verb_is_still_read(said, parts):
+    assert take_turn(CONFIRMED, said, None, SAVED).clear == parts
+
+
+def test_all_the_time_is_no_best_time_and_mental_wellbeing_is_no_score():
+    said = "what matters isn't really the crosswords, it's my son, I worry about him all the time"
+    assert parts_to_change(said, SAVED) == ["what_matters"]
+    assert parts_to_change("the top ones should be mental wellbeing and money", SAVED) == ["top_areas"]
+
+
+def test_a_word_with_s_is_no_word_of_a_saved_answer():
+    """ "something's" is no echo of "sometimes"."""
+    saved = {**SAVED, "support_network": "my niece, sometimes"}
+    outcome = take_turn(CONFIRMED, "hmm no, something's not right there", None, saved)
+    assert not outcome.clear and outcome.responses == ["utter_which_section"]

@@ -48,7 +48,15 @@ def test_a_change_at_the_read_back_is_right_only_when_it_goes_to_changing():
 
 @pytest.mark.parametrize(
     "name",
-    ["returning_dev.yml", "returning_blind.yml", "dev2.yml", "dev3.yml", "readback_dev.yml", "readback_blind.yml"],
+    [
+        "returning_dev.yml",
+        "returning_blind.yml",
+        "dev2.yml",
+        "dev3.yml",
+        "readback_dev.yml",
+        "readback_dev2.yml",
+        "readback_blind2.yml",
+    ],
 )
 def test_the_other_blind_sets_run_and_count_every_answer(name):
     results = probe(DEV_SET.parent / name)

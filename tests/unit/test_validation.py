@@ -104,7 +104,9 @@ def test_language():
         ("can I go back and change my name", ["preferred_name"]),
         ("I want to edit what I said about my goal", ["goal"]),
         ("change the wellbeing scores", list(questions.ONS_KEYS)),
-        ("update my phone number", ["contact_method", "contact_detail"]),
+        ("update my phone number", ["contact_detail"]),  # the number, not the way of contact
+        ("change my nhs number", ["nhs_number"]),
+        ("can I change my best times", ["contact_times"]),
     ],
 )
 def test_change_requests_mid_intake(text, expected):
@@ -118,6 +120,8 @@ def test_change_requests_mid_intake(text, expected):
         "I want to change my diet and lose weight",
         "Feeling less anxious and going back to my walking group",
         "I want to go back to my doctor",
+        "I want to change to mornings at work",
+        "I need to add that I'm lonely",
     ],
 )
 def test_answers_are_not_mistaken_for_change_requests(text):

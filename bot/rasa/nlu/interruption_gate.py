@@ -22,7 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.validation import EDITING
+from bot.intake.readback import EDITING
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
