@@ -136,10 +136,14 @@ readers-probe: $(INSTALLED)
 	@echo "[make] names, scores, barriers, interpreter, referral codes (bench/readers/dev2.yml, dev3.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/dev2.yml --out readers_probe_dev2.json --quiet
 	@$(PY) -m bench.readers_probe --set bench/readers/dev3.yml --out readers_probe_dev3.json --quiet
-	@echo "[make] the read-back, phone numbers, GP practices (bench/readers/readback_dev.yml, readback_dev2.yml, readback_blind2.yml)..."
+	@echo "[make] the read-back, phone numbers, GP practices (bench/readers/readback_dev*.yml; held out: readback_blind2.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/readback_dev.yml --out readers_probe_readback_dev.json --quiet
 	@$(PY) -m bench.readers_probe --set bench/readers/readback_dev2.yml --out readers_probe_readback_dev2.json --quiet
+	@$(PY) -m bench.readers_probe --set bench/readers/readback_dev3.yml --out readers_probe_readback_dev3.json --quiet
 	@$(PY) -m bench.readers_probe --set bench/readers/readback_blind2.yml --out readers_probe_readback_blind2.json --blind
+	@echo "[make] consent, NHS number, language, someone to go with (bench/readers/dev4.yml; held out: blind4.yml)..."
+	@$(PY) -m bench.readers_probe --set bench/readers/dev4.yml --out readers_probe_dev4.json --quiet
+	@$(PY) -m bench.readers_probe --set bench/readers/blind4.yml --out readers_probe_blind4.json --blind
 	@echo "[make] coming back after a pause: the development set (bench/readers/returning_dev.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/returning_dev.yml --out readers_probe_returning_dev.json --quiet
 	@echo "[make] coming back after a pause: the held-out set (bench/readers/returning_blind.yml)..."

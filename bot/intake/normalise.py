@@ -607,7 +607,8 @@ def has_no_code(text: str) -> bool:
     return _NO_CODE.search(text.lower().replace("\u2019", "'")) is not None and not _CODE.search(text)
 
 
-_TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[ -]?\d){9}(?![\d-])")
+_TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]?\d){9}(?![\d-])")
+"""Ten digits, grouped by spaces, dashes or dots as people type them ("943 476 5919", "376.018.9555")."""
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -622,7 +623,7 @@ def nhs_number_valid(digits: str) -> bool:
 
 
 def parse_nhs_number(text: str) -> Optional[str]:
-    """An NHS number as people type it ("943 476 5919", "943-476-5919", "9434765919"): its ten
+    """An NHS number as people type it ("943 476 5919", "943-476-5919", "943.476.5919"): its ten
     digits, or None when there is no ten-digit number or it fails the modulus 11 check."""
     found = _TEN_DIGITS.search(text)
     if not found:

@@ -143,7 +143,6 @@ SECTIONS: tuple[Section, ...] = (
             "3 months",
             "hope",
             "hopes",
-            "different",
         ),
     ),
 )

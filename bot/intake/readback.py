@@ -23,7 +23,14 @@ from bot.intake.questions import DEPENDENTS, QUESTIONS, SECTIONS, section_keys
 _SCORES = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
 
 _PARTS: Mapping[str, tuple[str, ...]] = {
-    "preferred_name": (r"name", r"call me", r"called", r"spelt", r"spelled", r"spelling of"),
+    "preferred_name": (
+        r"name",
+        r"call me(?=,? [a-z])(?!,? (?:instead|rather|please|on|at|after|before|in)\b)",
+        r"called",
+        r"spelt",
+        r"spelled",
+        r"spelling of",
+    ),
     "contact_method": (
         r"contact(?:ed)? (?:me )?by",
         r"how to (?:reach|contact)",
@@ -42,7 +49,7 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     ),
     "contact_times": (
         r"best times?",
-        r"(?<!all the )(?<!of the )(?<!at the )(?<!whole )(?<!long )times?(?! off)",
+        r"(?<!all the )(?<!of the )(?<!at the )(?<!whole )(?<!long )(?<!no )(?<!enough )(?<!spare )(?<!free )times?(?! off)",
         r"when to (?:call|ring|text)",
     ),
     "gp_practice": (r"gp", r"practice", r"surgery", r"medical centre", r"health centre"),
@@ -78,8 +85,8 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     ),
     "accessibility_needs": (r"access\w*",),
     "language": (r"language",),
-    "interpreter": (r"interpret\w*", r"translat\w*"),
-    "goal": (r"goals?", r"three months", r"3 months", r"aims?"),
+    "interpreter": (r"interpret\w*", r"intrepret\w*", r"translat\w*"),
+    "goal": (r"goals?", r"(?:three|3) ?months?", r"aims?"),
 }
 """What people call a part, besides its label on the read-back (regular expressions, whole words): these
 name it anywhere in the intake ("change my best times")."""
@@ -89,6 +96,7 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
         r"texts?(?: me)? instead",
         r"text(?:ed|ing)? me",
         r"(?:a|by) (?:phone )?call",
+        r"(?:call|ring) me(?=,|$| instead| rather| please)",
         r"by (?:phone|telephone)",
         r"ring me",
         r"phone me",
@@ -112,6 +120,8 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
         r"\d+ ?(?:am|pm)",
     ),
     "life_areas": (r"lonel\w*", r"loneliness"),
+    "ons_happy": (r"happy(?=(?:\W+[a-z]+){0,2}?\W+\d)",),  # "happy should be 4"
+    "good_at": (r"good with",),
     "support_network": (r"helps? me",),
     "barriers_text": (r"stops? me", r"stopping me"),
     "meeting_format": (
@@ -134,7 +144,7 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
 """Words of what a part holds ("mornings", "online", "on my own"): they name the part only at the read-back,
 where the person has just seen it ("evenings would suit me better"); mid-intake they are answers."""
 _ALL_SCORES = re.compile(
-    r"\b(?:scores?|numbers out of|ratings?|out of (?:10|ten)|(?<!mental )(?:wellbeing|well-being)|the numbers)\b"
+    r"(?<!one of )(?<!some of )\b(?:scores?|numbers out of|ratings?|out of (?:10|ten)|(?<!mental )(?:wellbeing|well-being)|the numbers)\b"
 )
 """The scores as a whole ("redo my scores"), said without naming one of them or another part ("mental wellbeing"
 is a life area)."""
@@ -143,8 +153,10 @@ EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|upda
 CHANGE_VERB = re.compile(
     rf"{EDITING.pattern}|\b(redo|re-do|switch|go back|wrong|mistake)\b|"
     r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"
+    r"\b(?:(?:can|could|would|will) you|please|pls|plz) (?:please )?add\b|"
     r"\bforgot to (?:say|mention|add|put|tell)\b|\bfix\w*|\b(?:not|isn'?t|aren'?t|ain'?t|not quite|isn'?t quite) right\b|"
-    r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b"
+    r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b|"
+    r"\bnot sure (?:that'?s|it'?s|this is|thats|its) (?:quite |all |totally )?right\b"
 )
 """A request to change an earlier answer, anywhere in the intake ("change my barriers", "that's wrong")."""
 
@@ -162,6 +174,7 @@ NOT_YET = _any_of(*_HOLDING_BACK, "yet", "first", "hold on", "before you", "wait
 _CHANGING = re.compile(
     _any_of(
         *_CHANGED_MIND,
+        *_HOLDING_BACK,
         r"fix\w*",
         "mistake",
         "not",
@@ -184,12 +197,18 @@ _CHANGING = re.compile(
 )
 """Words that say the read-back is not right as it stands: only then are saved answers searched."""
 _CHANGE_OF_MIND = _any_of(*_CHANGED_MIND, *_HOLDING_BACK)
+NO_CHANGE = re.compile(
+    r"\b(?:no|nothing to|don'?t need to|dont need to|doesn'?t need|no need to) "
+    r"(?:changes?|changing|change anything|any changes?|be changed)\b"
+)
+"""Agreement in the words of change ("no changes, send please", "correct, nothing to change")."""
 """With a part named, words that turn even a "yes, I'd like..." into a change ("I'd like to go by text instead")."""
-_FINE = re.compile(r"(?<!not )(?<!n't )\b(?:fine|right|correct|good|ok|okay|lovely|spot on)\b")
+_FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )\b(?:fine|right|correct|good|ok|okay|lovely|spot on)\b")
 """Words that say a part is right as it stands ("the name is fine but the number is wrong")."""
 _COMMON = frozenset(
     """that this with have just also been they them then than what when where which would could should about really
     actually sorry please thanks thank change changed wrong right want like need part said says there here those these
+    good fine okay great lovely almost
     the and not but too one two for you are was its yes all any can get got has had his her him she how why who put
     way bit out off day new old see say let lot own our may use try ask did yet few top now
     more much some very only well mine your yours from into over after before think meant mean make instead rather

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
-from bot.intake import normalise, readback
+from bot.intake import languages, normalise, readback
 from bot.intake.normalise import Option
 from bot.intake.questions import (
     CONFIRM_YES,
@@ -80,7 +80,7 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
     if len(tokens) > 12 and not confirming:
         return []
     verb = readback.CHANGE_VERB.search(lowered)
-    if not verb and confirming and readback.is_changing(lowered):
+    if not verb and confirming and (readback.is_changing(lowered) or readback.gives_a_part(lowered)):
         # "can we do it on the phone or video rather than in person, my knees are bad"
         return readback.parts_to_change(lowered, answers, sections=False)
     if not verb:
@@ -202,8 +202,8 @@ _AGREEING_CORRECT = re.compile(
 def _interpret_confirmation(
     text: str, intent: Optional[str], attempts: int, answers: Mapping[str, object] = {}
 ) -> Outcome:
-    answer = normalise.parse_yes_no(text, intent, yes_cues=CONFIRM_YES)
-    lowered = text.lower()
+    lowered = readback.NO_CHANGE.sub("fine", text.lower())  # "no changes, send please"
+    answer = normalise.parse_yes_no(lowered, intent, yes_cues=CONFIRM_YES)
     wants_change = (
         readback.CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
         or readback.NOT_YET.search(lowered) is not None
@@ -212,7 +212,7 @@ def _interpret_confirmation(
     )
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
-    change = keys_to_change(text, confirming=True, answers=answers)
+    change = keys_to_change(lowered, confirming=True, answers=answers)
     if change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
     if answer is False or wants_change:
@@ -241,7 +241,8 @@ def _interpret_kind(
             return Outcome(accepted=True, value=number)
         # No digits ("not sure", "don't know it") or a second wrong number: nothing is saved,
         # never a number that could be someone else's. The person's words stay in the verbatim.
-        if not normalise.has_digits(text) or attempts >= 1:
+        asked_back = normalise.asks_back(text.lower()) and attempts == 0  # "why do you need it?"
+        if (not normalise.has_digits(text) and not asked_back) or attempts >= 1:
             return Outcome(accepted=True, value="none")
         return _reject("utter_invalid_nhs_number", attempts, question, answers)
     if kind == "gp_practice":
@@ -348,21 +349,35 @@ def _interpret_contact(question: Question, text: str, answers: Mapping[str, obje
     return Outcome(accepted=True, value=phone) if phone else _reject("utter_invalid_phone", attempts, question)
 
 
-_ENGLISH = re.compile(r"\b(english|eng|englsh|inglish|engl)\b")
+_LITTLE_ENGLISH = re.compile(
+    r"\benglish (?:is )?(?:a )?(?:little|bit|so so|not (?:so |very )?good|basic|limited|weak|poor)\b|"
+    r"\b(?:some|basic|limited|a bit of|a little) english\b"
+)
+"""English named only as the language a person is weaker in ("English a little, Polish better")."""
 
 
 def _interpret_language(question: Question, text: str, attempts: int) -> Outcome:
     lowered = text.lower()
-    limited = normalise.has_phrase(lowered, INTERPRETER_YES)
+    limited = normalise.has_phrase(lowered, INTERPRETER_YES) or _LITTLE_ENGLISH.search(lowered) is not None
     # "yes" or "that's fine" is English; "Urdu please" names a language (its "please" is no yes).
     plain_yes = normalise.parse_yes_no(text) is True and normalise.only_yes_no(text)
-    named_other = limited and _has_words(_ENGLISH.sub(" ", normalise.strip_phrases(lowered, INTERPRETER_YES)))
-    if (_ENGLISH.search(lowered) and not named_other) or plain_yes:
-        return Outcome(accepted=True, value="english")
-    if re.fullmatch(r"(another|other|a different)( one| language)?", lowered.strip(" .!")):
-        return _reject("utter_which_language", attempts, question)
+    other = languages.language_in_words(text)
+    english = languages.names_english(text)
+    if other and (limited or not english):
+        return Outcome(accepted=True, value=other)  # "my mum only speaks urdu", "little english. lithuanian better"
+    if (english and not limited) or plain_yes:
+        return Outcome(accepted=True, value="english")  # "I speak Urdu at home but English is fine"
+    if (
+        limited
+        or re.fullmatch(r"(another|other|a different)( one| language)?", lowered.strip(" .!"))
+        or "?" in text
+        or normalise.asks_back(lowered)
+        or re.search(r"\binterpret|\btranslat", lowered)
+    ):
+        return _reject("utter_which_language", attempts, question)  # "what languages can I pick?"
+    # A language the table does not hold, kept as typed ("Dinka", "Krio please").
     language = re.sub(r"^(i speak|i prefer|my language is|it's|its|in)\s+", "", text.strip(), flags=re.I)
     language = normalise.without_courtesy(language.strip(" .!"))
-    if not language or len(language) > 40 or not _has_words(language):
+    if not language or len(normalise.words(language)) > 3 or not _has_words(language):
         return _reject("utter_which_language", attempts, question)
     return Outcome(accepted=True, value=language[:1].upper() + language[1:])

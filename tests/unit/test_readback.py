@@ -140,3 +140,28 @@ def test_a_word_with_s_is_no_word_of_a_saved_answer():
     saved = {**SAVED, "support_network": "my niece, sometimes"}
     outcome = take_turn(CONFIRMED, "hmm no, something's not right there", None, saved)
     assert not outcome.clear and outcome.responses == ["utter_which_section"]
+
+
+@pytest.mark.parametrize("said", ["no changes, send please", "correct, nothing to change", "it doesn't need changing"])
+def test_agreement_in_the_words_of_change_sends(said):
+    assert take_turn(CONFIRMED, said, None, SAVED).value is True
+
+
+@pytest.mark.parametrize(
+    "said, parts",
+    [
+        ("happy should be 5 i think", ["ons_happy"]),
+        ("please can you ring me, not text", ["contact_method", "contact_detail"]),
+        ("all fine apart from the 3 month goal, make it twice a week", ["goal"]),
+        ("all right except the crosswords, I have no time for them now", ["enjoys"]),
+        ("a group would be ok for me now", ["group_or_one_to_one"]),
+        ("I'm good with computers too, could you add that", ["good_at"]),
+    ],
+)
+def test_more_ways_of_naming_a_part(said, parts):
+    assert take_turn(CONFIRMED, said, None, SAVED).clear == parts
+
+
+def test_a_hedged_not_right_asks_which_part():
+    outcome = take_turn(CONFIRMED, "not sure that's quite right, I think I said something different", None, SAVED)
+    assert not outcome.accepted and outcome.responses == ["utter_which_section"]

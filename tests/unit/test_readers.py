@@ -338,6 +338,8 @@ TABLES = {
         ("other", None),
         ("Bengali", "Bengali"),
         ("Portuguese", "Portuguese"),
+        ("polski", "Polish"),
+        ("Türkçe", "Turkish"),
     ],
     "referral_code": [
         ("WM-4821", "WM-4821"),
@@ -381,6 +383,8 @@ TABLES = {
         ("no", "none"),
         ("skip", SKIPPED),
         ("dont have one", "none"),
+        ("943.476.5919", "9434765919"),
+        ("what do you need it for?", None),  # a question back is asked again, never saved as no number
     ],
     CONFIRMED: [
         ("yes", True),

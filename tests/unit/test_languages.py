@@ -1,0 +1,69 @@
+"""The language a person names, however they write it (our wordings; the blind ones are
+bench/readers/dev4.yml and blind4.yml, `make readers-probe`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake.languages import language_in_words, names_english
+from bot.intake.turn import take_turn
+
+
+@pytest.mark.parametrize(
+    "said, language",
+    [
+        ("polski", "Polish"),
+        ("Română vă rog", "Romanian"),
+        ("español", "Spanish"),
+        ("ਪੰਜਾਬੀ", "Punjabi"),
+        ("فارسی", "Farsi"),
+        ("Soomaali", "Somali"),
+        ("українська мова", "Ukrainian"),
+        ("中文", "Chinese"),
+        ("Portugeuse", "Portuguese"),
+        ("Lithuenian", "Lithuanian"),
+        ("bsl please, I'm deaf", "British Sign Language"),
+        ("my dad only understands Bengali, I'm typing for him", "Bengali"),
+        ("Urdu or Punjabi", "Urdu or Punjabi"),
+        ("Cymraeg", "Welsh"),
+        ("Mirpuri", "Pahari-Pothwari"),
+    ],
+)
+def test_a_language_is_known_by_its_own_name_its_script_or_a_misspelling(said, language):
+    assert language_in_words(said) == language
+
+
+@pytest.mark.parametrize("said", ["english", "Englsh", "inglish pls", "ENG"])
+def test_english_however_spelt(said):
+    assert names_english(said) and language_in_words(said) is None
+
+
+@pytest.mark.parametrize(
+    "said, kept",
+    [
+        ("Another language: Farsi", "Farsi"),
+        ("English not so good, Tamil better", "Tamil"),
+        ("I speak Tamil at home but English is fine", "english"),
+        ("some english, mostly Arabic", "Arabic"),
+        ("Dinka", "Dinka"),  # a language the table does not hold, kept as typed
+        ("engish", "english"),
+    ],
+)
+def test_the_language_question_keeps_the_language_to_speak_in(said, kept):
+    outcome = take_turn("language", said, None, {})
+    assert outcome.accepted and outcome.value == kept
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "which ones do you have?",
+        "can I have a translator",
+        "my english is not good",
+        "another one",
+        "I would like to speak to someone about my benefits please",
+    ],
+)
+def test_no_language_named_asks_which(said):
+    outcome = take_turn("language", said, None, {})
+    assert not outcome.accepted and outcome.responses == ["utter_which_language"]
