@@ -84,7 +84,7 @@ _NAMES: Mapping[str, tuple[str, ...]] = {
     "Romani": ("romanes",),
     "Burmese": ("myanmar", "မြန်မာ"),
     "Malay": ("bahasa melayu",),
-    "British Sign Language": ("bsl", "sign language", "signing"),
+    "British Sign Language (BSL)": ("british sign language", "bsl", "sign language", "signing"),
     "Makaton": (),
 }
 """Each language's English name, with its own names (accents dropped), scripts and common other names."""

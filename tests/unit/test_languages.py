@@ -22,7 +22,7 @@ from bot.intake.turn import take_turn
         ("中文", "Chinese"),
         ("Portugeuse", "Portuguese"),
         ("Lithuenian", "Lithuanian"),
-        ("bsl please, I'm deaf", "British Sign Language"),
+        ("bsl please, I'm deaf", "British Sign Language (BSL)"),
         ("my dad only understands Bengali, I'm typing for him", "Bengali"),
         ("Urdu or Punjabi", "Urdu or Punjabi"),
         ("Cymraeg", "Welsh"),
