@@ -20,11 +20,12 @@ _NAMES: Mapping[str, tuple[str, ...]] = {
     "Romanian": ("romana", "limba romana", "moldovan"),
     "Punjabi": ("panjabi", "punjabi", "ਪੰਜਾਬੀ", "پنجابی"),
     "Urdu": ("اردو",),
-    "Pahari-Pothwari": ("pahari", "pothwari", "potwari", "mirpuri"),
+    "Pahari-Pothwari (Mirpuri)": ("pahari", "pothwari", "potwari", "mirpuri"),
     "Portuguese": ("portugues", "portuguesa", "brazilian portuguese"),
     "Spanish": ("espanol", "castellano"),
     "Arabic": ("عربي", "العربية", "عربية", "arabi"),
-    "Bengali": ("bangla", "বাংলা", "sylheti", "ꠍꠤꠟꠐꠤ"),
+    "Bengali": ("bangla", "বাংলা"),
+    "Sylheti": ("ꠍꠤꠟꠐꠤ",),
     "Gujarati": ("gujrati", "ગુજરાતી"),
     "Italian": ("italiano",),
     "Mandarin": ("putonghua", "普通话", "普通話", "國語", "国语"),
@@ -37,7 +38,9 @@ _NAMES: Mapping[str, tuple[str, ...]] = {
     "Farsi": ("persian", "فارسی", "parsi"),
     "Dari": ("دری",),
     "Pashto": ("pushto", "pashtu", "پښتو"),
-    "Kurdish": ("kurdi", "sorani", "kurmanji", "کوردی"),
+    "Kurdish": ("kurdi", "کوردی"),
+    "Kurdish (Sorani)": ("sorani",),
+    "Kurdish (Kurmanji)": ("kurmanji",),
     "Somali": ("soomaali", "af soomaali"),
     "Tigrinya": ("tigrigna", "tigrinia", "ትግርኛ"),
     "Amharic": ("amarigna", "አማርኛ"),
@@ -84,16 +87,21 @@ _NAMES: Mapping[str, tuple[str, ...]] = {
     "Romani": ("romanes",),
     "Burmese": ("myanmar", "မြန်မာ"),
     "Malay": ("bahasa melayu",),
-    "British Sign Language (BSL)": ("british sign language", "bsl", "sign language", "signing"),
+    "British Sign Language (BSL)": ("british sign language", "bsl", "sign language"),
     "Makaton": (),
 }
-"""Each language's English name, with its own names (accents dropped), scripts and common other names."""
+"""Each language's English name, with its own names (accents dropped), scripts and common other names. A
+dialect an interpreter is booked for on its own (Sylheti, Sorani) is its own entry."""
+_BROADER = {"Chinese": ("Mandarin", "Cantonese"), "Kurdish": ("Kurdish (Sorani)", "Kurdish (Kurmanji)")}
+"""A name that only says the family of a more exact one said beside it ("Mandarin Chinese" is Mandarin)."""
+_NOT_WANTED = re.compile(r"\b(?:no|not|don'?t need|dont need|without)\s+(?:\w+\s+)?$")
 
 _ENGLISH_WORDS = ("english", "inglese", "anglais", "angielski", "engleza", "ingles")
 
 
 def _plain(text: str) -> str:
-    """Lower case, accents dropped from Latin letters ("română" is "romana"); other scripts kept."""
+    """Lower case, with combining marks dropped ("română" is "romana"); the names in other scripts above are
+    stored the same way, so both sides compare alike."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
@@ -117,17 +125,20 @@ _SPELLINGS = {_plain(name): name for name in _NAMES} | {
 
 
 def languages_named(text: str) -> list[str]:
-    """The languages other than English a text names, in the order said; when none is, a word of five letters
-    or more close to a name counts ("Portugese", "Lithuenian")."""
+    """The languages other than English a text names, in the order said, leaving out one said not to be wanted
+    ("no sign language needed, urdu"); when none is named and the answer is a word or three, a word of five
+    letters or more close to a name counts ("Portugese", "Lithuenian"), never a word in a longer sentence
+    (where it is more likely a person's name: "Francis", "Marina")."""
     plain = _plain(text)
     found: list[tuple[int, str]] = []
     for pattern, name in _PHRASES:
         match = pattern.search(plain)
-        if match and all(n != name for _, n in found):
+        if match and all(n != name for _, n in found) and not _NOT_WANTED.search(plain[: match.start()]):
             found.append((match.start(), name))
-    if not found:
+    found = [(at, name) for at, name in found if not any(n in _BROADER.get(name, ()) for _, n in found)]
+    if not found and len(plain.split()) <= 3:
         for match in re.finditer(r"[a-z]{5,}", plain):
-            close = difflib.get_close_matches(match.group(), list(_SPELLINGS), n=1, cutoff=0.85)
+            close = difflib.get_close_matches(match.group(), list(_SPELLINGS), n=1, cutoff=0.86)
             if close and _SPELLINGS[close[0]] not in (n for _, n in found):
                 found.append((match.start(), _SPELLINGS[close[0]]))
     return [name for _, name in sorted(found)]
@@ -144,6 +155,6 @@ def names_english(text: str) -> bool:
 
 
 def language_in_words(text: str) -> Optional[str]:
-    """The English name of the one language (or "X or Y" for two) named besides English, else None."""
+    """The English name of the language named besides English ("X or Y" for more than one), else None."""
     named = languages_named(text)
-    return " or ".join(named[:2]) if named else None
+    return " or ".join(named) if named else None

@@ -23,24 +23,16 @@ from bot.intake.questions import DEPENDENTS, QUESTIONS, SECTIONS, section_keys
 _SCORES = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
 
 _PARTS: Mapping[str, tuple[str, ...]] = {
-    "preferred_name": (
-        r"name",
-        r"call me(?=,? [a-z])(?!,? (?:instead|rather|please|on|at|after|before|in)\b)",
-        r"called",
-        r"spelt",
-        r"spelled",
-        r"spelling of",
-    ),
+    "preferred_name": (r"name",),
     "contact_method": (
         r"contact(?:ed)? (?:me )?by",
         r"how to (?:reach|contact)",
-        r"get in touch",
         r"contact",
         r"e-?mail",
+        r"phone(?! call)(?![^.,;!?]{0,40}\bmeet)",  # not "better than phone for meeting"
     ),
     "contact_detail": (
         r"(?:phone |mobile |contact )?number",
-        r"phone(?! call)(?![^.,;!?]*\bmeet)",  # not "better than phone for meeting"
         r"mobile",
         r"landline",
         r"e-?mail address",
@@ -49,29 +41,18 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     ),
     "contact_times": (
         r"best times?",
-        r"(?<!all the )(?<!of the )(?<!at the )(?<!whole )(?<!long )(?<!no )(?<!enough )(?<!spare )(?<!free )times?(?! off)",
+        r"(?<!all )(?<!of )(?<!at )(?:the|my|call|calling|contact|ringing) times?(?! off)",
         r"when to (?:call|ring|text)",
     ),
     "gp_practice": (r"gp", r"practice", r"surgery", r"medical centre", r"health centre"),
     "nhs_number": (r"nhs (?:number|no)",),
     "referral_code": (r"referral", r"code"),
-    "what_matters": (r"what matters", r"matters most", r"most important", r"main thing"),
+    "what_matters": (r"what matters", r"matters most"),
     "life_areas": (r"life areas", r"areas", r"topics"),
-    "top_areas": (r"matter most", r"top (?:two|2|ones?)", r"most of all"),
-    "ons_life_satisfaction": (r"life satisfaction", r"satisf\w*"),
-    "ons_worthwhile": (r"worthwhile", r"worth ?while"),
-    "ons_happy": (r"happy yesterday", r"how happy", r"happiness", r"happy (?:one|score|number)"),
-    "ons_anxious": (r"anxi\w*", r"anxous", r"worried yesterday", r"nervous yesterday"),
-    "enjoys": (r"enjoy\w*", r"hobb(?:y|ies)", r"interests?", r"like doing", r"pastimes?", r"for fun"),
-    "good_at": (r"good at", r"skills?", r"talents?"),
-    "support_network": (r"support\w*", r"who helps", r"around me", r"who(?:'s| is) around"),
-    "barriers_text": (r"made things hard", r"what'?s (?:been )?hard", r"hard so far"),
-    "barrier_options": (r"barriers?", r"obstacles?"),
-    "group_or_one_to_one": (
-        r"group",
-        r"one[ -]to[ -]one",
-        r"1[ :-]?(?:2|to)?[ :-]?1",
-    ),
+    "ons_happy": (r"happy (?:one|score|number)",),
+    "ons_anxious": (r"(?:anxious|anxiety) (?:one|score|number)",),
+    "barriers_text": (r"made things hard", r"what'?s (?:been )?hard"),
+    "barrier_options": (r"barriers?",),
     "meeting_format": (r"how (?:to|we|i) meet", r"meeting"),
     "home_area": (r"town", r"my area", r"area i live", r"where i live", r"post ?code"),
     "wants_company": (
@@ -83,20 +64,27 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
         r"(?:any|some)(?:one|body) with me",
         r"company",
     ),
-    "accessibility_needs": (r"access\w*",),
     "language": (r"language",),
-    "interpreter": (r"interpret\w*", r"intrepret\w*", r"translat\w*"),
-    "goal": (r"goals?", r"(?:three|3) ?months?", r"aims?"),
+    "interpreter": (r"interpreter",),
+    "goal": (r"goals?", r"(?:three|3) ?months?"),
 }
 """What people call a part, besides its label on the read-back (regular expressions, whole words): these
-name it anywhere in the intake ("change my best times")."""
+name it anywhere in the intake, mid-intake right after a verb of change ("change my best times")."""
 _CONTENT: Mapping[str, tuple[str, ...]] = {
+    "preferred_name": (
+        r"call me(?=,? [a-z])(?!,? (?:when|whenever|tomorrow|today|tonight|later|back|any|anytime|on|at|after|"
+        r"before|in|not|instead|rather|please|by|if|between|around|about)\b)",
+        r"called",
+        r"spelt",
+        r"spelled",
+        r"spelling of",
+    ),
     "contact_method": (
         r"(?:a|by) text",
         r"texts?(?: me)? instead",
         r"text(?:ed|ing)? me",
         r"(?:a|by) (?:phone )?call",
-        r"(?:call|ring) me(?=,|$| instead| rather| please)",
+        r"(?:call|ring) me(?=,|$| instead| rather| please| not)",
         r"by (?:phone|telephone)",
         r"ring me",
         r"phone me",
@@ -105,10 +93,12 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
         r"by post",
         r"by letter",
         r"through the (?:practice|surgery)",
+        r"get in touch",
     ),
     "contact_detail": (r"digits?",),
     "gp_practice": (r"doctors?'?s?",),
     "contact_times": (
+        r"(?<!at )(?<!many )(?<!few )(?<!some )(?<!other )times(?! off)",
         r"mornings?",
         r"afternoons?",
         r"evenings?",
@@ -119,11 +109,25 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
         r"(?:after|before) \d+",
         r"\d+ ?(?:am|pm)",
     ),
+    "what_matters": (r"most important", r"main thing"),
     "life_areas": (r"lonel\w*", r"loneliness"),
-    "ons_happy": (r"happy(?=(?:\W+[a-z]+){0,2}?\W+\d)",),  # "happy should be 4"
-    "good_at": (r"good with",),
-    "support_network": (r"helps? me",),
-    "barriers_text": (r"stops? me", r"stopping me"),
+    "top_areas": (r"top (?:two|2|ones?)", r"most of all"),
+    "ons_life_satisfaction": (r"satisf\w*",),
+    "ons_worthwhile": (r"worth ?while",),
+    "ons_happy": (r"how happy", r"happiness", r"happy(?=(?:\W+[a-z]+){0,2}?\W+\d)"),  # "happy should be 4"
+    "ons_anxious": (r"anxi\w*", r"anxous", r"worried yesterday", r"nervous yesterday"),
+    "enjoys": (r"enjoy\w*", r"hobb(?:y|ies)", r"interests?", r"like doing", r"pastimes?", r"for fun"),
+    "good_at": (r"good at", r"good with", r"skills?", r"talents?"),
+    "support_network": (r"support\w*", r"who helps", r"helps? me", r"around me", r"who(?:'s| is) around"),
+    "barriers_text": (r"hard so far", r"stops? me", r"stopping me"),
+    "barrier_options": (r"obstacles?",),
+    "group_or_one_to_one": (
+        r"group",
+        r"one[ -]to[ -]one",
+        r"1[ :-]?(?:2|to)?[ :-]?1",
+        r"on my own with",
+        r"just me and",
+    ),
     "meeting_format": (
         r"in person",
         r"face to face",
@@ -134,15 +138,25 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
         r"on the phone",
         r"over the phone",
     ),
-    "group_or_one_to_one": (r"on my own with", r"just me and"),
     "home_area": (r"i live in", r"live in"),
     "wants_company": (r"first time", r"on my own", r"by myself"),
-    "accessibility_needs": (r"wheelchair", r"hearing", r"deaf", r"blind", r"sight", r"ramp", r"step-free"),
+    "accessibility_needs": (
+        r"access\w*",
+        r"wheelchair",
+        r"hearing",
+        r"deaf",
+        r"blind",
+        r"sight",
+        r"ramp",
+        r"step-free",
+    ),
     "language": (r"english", r"speak"),
-    "goal": (r"in a few months", r"hope to"),
+    "interpreter": (r"interpret\w*", r"intrepret\w*", r"translat\w*"),
+    "goal": (r"aims?", r"in a few months", r"hope to"),
 }
-"""Words of what a part holds ("mornings", "online", "on my own"): they name the part only at the read-back,
-where the person has just seen it ("evenings would suit me better"); mid-intake they are answers."""
+"""What a part holds ("mornings", "online", "on my own") and the looser words for a part ("hobbies",
+"anxiety", "support"): they name it only at the read-back, where the person has just seen it
+("evenings would suit me better"); mid-intake they are answers ("I want to go back to enjoying my garden")."""
 _ALL_SCORES = re.compile(
     r"(?<!one of )(?<!some of )\b(?:scores?|numbers out of|ratings?|out of (?:10|ten)|(?<!mental )(?:wellbeing|well-being)|the numbers)\b"
 )
@@ -153,12 +167,16 @@ EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|upda
 CHANGE_VERB = re.compile(
     rf"{EDITING.pattern}|\b(redo|re-do|switch|go back|wrong|mistake)\b|"
     r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"
-    r"\b(?:(?:can|could|would|will) you|please|pls|plz) (?:please )?add\b|"
     r"\bforgot to (?:say|mention|add|put|tell)\b|\bfix\w*|\b(?:not|isn'?t|aren'?t|ain'?t|not quite|isn'?t quite) right\b|"
     r"\bincorrect\b|\bneeds? (?:changing|correcting|sorting)\b|"
     r"\bnot sure (?:that'?s|it'?s|this is|thats|its) (?:quite |all |totally )?right\b"
 )
 """A request to change an earlier answer, anywhere in the intake ("change my barriers", "that's wrong")."""
+READBACK_VERB = re.compile(
+    rf"{CHANGE_VERB.pattern}|\b(?:(?:can|could|would|will) you|please|pls|plz) (?:please )?add\b"
+)
+"""At the read-back, asking the bot to add is a change too ("can you add sewing"); mid-intake "please add me to
+a walking group" is an answer."""
 
 
 def _any_of(*phrases: str) -> re.Pattern[str]:
@@ -197,12 +215,14 @@ _CHANGING = re.compile(
 )
 """Words that say the read-back is not right as it stands: only then are saved answers searched."""
 _CHANGE_OF_MIND = _any_of(*_CHANGED_MIND, *_HOLDING_BACK)
+"""With a part named, words that turn even a "yes, I'd like..." into a change ("I'd like to go by text instead")."""
 NO_CHANGE = re.compile(
     r"\b(?:no|nothing to|don'?t need to|dont need to|doesn'?t need|no need to) "
     r"(?:changes?|changing|change anything|any changes?|be changed)\b"
+    r"(?=\s*(?:[,.;:!?)]|$|(?:needed|necessary|required|thanks?|thank you|please|pls|send|submit|all good)\b))"
 )
-"""Agreement in the words of change ("no changes, send please", "correct, nothing to change")."""
-"""With a part named, words that turn even a "yes, I'd like..." into a change ("I'd like to go by text instead")."""
+"""Agreement in the words of change, said on its own ("no changes, send please", "correct, nothing to change");
+never "no change the number please"."""
 _FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )\b(?:fine|right|correct|good|ok|okay|lovely|spot on)\b")
 """Words that say a part is right as it stands ("the name is fine but the number is wrong")."""
 _COMMON = frozenset(
@@ -263,13 +283,17 @@ _AGREES_FIRST = re.compile(
     r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
 )
 """A reply that opens by agreeing ("yes, the referral code is right")."""
+_AGREEING = re.compile(
+    r"\b(?:send|submit|go ahead|thank\w*|thanks|cheers|agree\w*|all (?:good|correct|fine|right)|spot on|perfect|"
+    r"happy with (?:it|that|this|all))\b"
+)
+"""Words of agreement anywhere in a reply ("Please send it. Thank you for your support")."""
 
 
 def gives_a_part(text: str) -> bool:
-    """A part named, not said to be fine, in a reply that does not open by agreeing: whatever else sounds like
-    a yes in it ("I do have a referral code, it's RX4421", "please put that under accessibility"), it is a
-    change."""
-    return _AGREES_FIRST.search(text) is None and bool(_named_not_fine(text))
+    """A part named, not said to be fine, in a reply with no word of agreement: whatever else sounds like a yes
+    in it ("I do have a referral code, it's RX4421", "please put that under accessibility"), it is a change."""
+    return _AGREES_FIRST.search(text) is None and _AGREEING.search(text) is None and bool(_named_not_fine(text))
 
 
 def _named(text: str, content: bool = True) -> list[str]:
@@ -329,7 +353,7 @@ def parts_to_change(text: str, answers: Mapping[str, object] = {}, sections: boo
     `sections`: whether a section's own words may name it (not in a long message with no verb of change,
     where "I hope someone can help me" names nothing)."""
     lowered = text.lower().replace("\u2019", "'").strip()
-    if _ALL_SCORES.search(lowered) and not _named(lowered):
+    if _ALL_SCORES.search(lowered) and not any(k in _SCORES for k in _named(lowered)):
         return list(_SCORES)
     named = _named_outside_fine(lowered)
     if named:

@@ -25,6 +25,7 @@ from bot.intake.questions import (
     Question,
     top_area_numbers,
     top_area_options,
+    why_response,
 )
 
 ATTEMPTS_BEFORE_OFFER = 2
@@ -79,7 +80,7 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
         return readback.parts_to_change(lowered, answers)
     if len(tokens) > 12 and not confirming:
         return []
-    verb = readback.CHANGE_VERB.search(lowered)
+    verb = (readback.READBACK_VERB if confirming else readback.CHANGE_VERB).search(lowered)
     if not verb and confirming and (readback.is_changing(lowered) or readback.gives_a_part(lowered)):
         # "can we do it on the phone or video rather than in person, my knees are bad"
         return readback.parts_to_change(lowered, answers, sections=False)
@@ -205,7 +206,7 @@ def _interpret_confirmation(
     lowered = readback.NO_CHANGE.sub("fine", text.lower())  # "no changes, send please"
     answer = normalise.parse_yes_no(lowered, intent, yes_cues=CONFIRM_YES)
     wants_change = (
-        readback.CHANGE_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
+        readback.READBACK_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
         or readback.NOT_YET.search(lowered) is not None
         or readback.names_a_change(lowered)
         or readback.gives_a_part(lowered)
@@ -241,8 +242,10 @@ def _interpret_kind(
             return Outcome(accepted=True, value=number)
         # No digits ("not sure", "don't know it") or a second wrong number: nothing is saved,
         # never a number that could be someone else's. The person's words stay in the verbatim.
-        asked_back = normalise.asks_back(text.lower()) and attempts == 0  # "why do you need it?"
-        if (not normalise.has_digits(text) and not asked_back) or attempts >= 1:
+        if normalise.asks_back(text.lower()) and not normalise.has_digits(text) and attempts == 0:
+            # "why do you need it?": the section's why, as the question's own "why?" gets, then asked again
+            return Outcome(accepted=False, responses=[why_response(question.key)])
+        if not normalise.has_digits(text) or attempts >= 1:
             return Outcome(accepted=True, value="none")
         return _reject("utter_invalid_nhs_number", attempts, question, answers)
     if kind == "gp_practice":
@@ -351,9 +354,16 @@ def _interpret_contact(question: Question, text: str, answers: Mapping[str, obje
 
 _LITTLE_ENGLISH = re.compile(
     r"\benglish (?:is )?(?:a )?(?:little|bit|so so|not (?:so |very )?good|basic|limited|weak|poor)\b|"
-    r"\b(?:some|basic|limited|a bit of|a little) english\b"
+    r"\b(?:some|basic|limited|a bit of|a little) english\b|\b(?:not|no) english\b"
 )
 """English named only as the language a person is weaker in ("English a little, Polish better")."""
+
+
+_NO_LANGUAGE = re.compile(
+    r"(?:hello|hi|hiya|hey|thanks?|thank you|ta|cheers|either|any|anything|both|whatever|don'?t mind|dont mind|"
+    r"no preference|none|nothing|not sure|dunno|idk)\b"
+)
+"""Replies that name no language, kept from being saved as one."""
 
 
 def _interpret_language(question: Question, text: str, attempts: int) -> Outcome:
@@ -375,6 +385,8 @@ def _interpret_language(question: Question, text: str, attempts: int) -> Outcome
         or re.search(r"\binterpret|\btranslat", lowered)
     ):
         return _reject("utter_which_language", attempts, question)  # "what languages can I pick?"
+    if normalise.parse_yes_no(text) is False or _NO_LANGUAGE.match(lowered.strip()):
+        return _reject("utter_which_language", attempts, question)  # "no", "hello", "either is fine"
     # A language the table does not hold, kept as typed ("Dinka", "Krio please").
     language = re.sub(r"^(i speak|i prefer|my language is|it's|its|in)\s+", "", text.strip(), flags=re.I)
     language = normalise.without_courtesy(language.strip(" .!"))

@@ -78,6 +78,7 @@ def test_messages_of_one_conversation_on_several_instances_are_handled_one_at_a_
         deadline = time.monotonic() + 5
         while tickets_taken() <= index and time.monotonic() < deadline:
             time.sleep(0.001)
+        assert tickets_taken() > index, "an instance never took its ticket"
     [thread.join() for thread in threads]
     assert not overlaps
     assert order == list(range(len(stores)))

@@ -26,7 +26,10 @@ from bot.intake.turn import take_turn
         ("my dad only understands Bengali, I'm typing for him", "Bengali"),
         ("Urdu or Punjabi", "Urdu or Punjabi"),
         ("Cymraeg", "Welsh"),
-        ("Mirpuri", "Pahari-Pothwari"),
+        ("Mirpuri", "Pahari-Pothwari (Mirpuri)"),
+        ("Sylheti", "Sylheti"),  # an interpreter is booked for it on its own
+        ("Mandarin Chinese", "Mandarin"),
+        ("polish or russian or ukrainian", "Polish or Russian or Ukrainian"),
     ],
 )
 def test_a_language_is_known_by_its_own_name_its_script_or_a_misspelling(said, language):
@@ -67,3 +70,20 @@ def test_the_language_question_keeps_the_language_to_speak_in(said, kept):
 def test_no_language_named_asks_which(said):
     outcome = take_turn("language", said, None, {})
     assert not outcome.accepted and outcome.responses == ["utter_which_language"]
+
+
+@pytest.mark.parametrize(
+    "said, language",
+    [
+        ("I'm signing up for my dad, he speaks Punjabi", "Punjabi"),
+        ("no sign language needed, urdu", "Urdu"),
+        ("my son Francis is typing for me, I speak Romanian", "Romanian"),  # a name is no misspelt French
+    ],
+)
+def test_a_word_like_a_language_or_one_not_wanted_is_no_language(said, language):
+    assert language_in_words(said) == language
+
+
+@pytest.mark.parametrize("said", ["no", "hello", "Either is fine", "Thanks", "not english"])
+def test_a_reply_that_names_no_language_is_never_saved_as_one(said):
+    assert not take_turn("language", said, None, {}).accepted

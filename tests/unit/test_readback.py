@@ -165,3 +165,39 @@ def test_more_ways_of_naming_a_part(said, parts):
 def test_a_hedged_not_right_asks_which_part():
     outcome = take_turn(CONFIRMED, "not sure that's quite right, I think I said something different", None, SAVED)
     assert not outcome.accepted and outcome.responses == ["utter_which_section"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "all correct, thanks for your time",
+        "Please send it. Thank you for your support",
+        "please submit it, my anxiety is bad today",
+        "thank you, please send. Speak to you soon",
+    ],
+)
+def test_a_part_mentioned_beside_words_of_agreement_still_sends(said):
+    assert take_turn(CONFIRMED, said, None, SAVED).value is True
+
+
+def test_no_change_followed_by_what_to_change_is_a_change():
+    assert take_turn(CONFIRMED, "no change the number please", None, SAVED).clear == ["contact_detail"]
+
+
+def test_the_scores_with_a_hard_time_are_the_scores():
+    said = "the scores are wrong, I was having a hard time"
+    assert take_turn(CONFIRMED, said, None, SAVED).clear == [
+        "ons_life_satisfaction",
+        "ons_worthwhile",
+        "ons_happy",
+        "ons_anxious",
+    ]
+
+
+@pytest.mark.parametrize("said", ["phone is better", "I'd rather phone than text", "I'd rather you call me not text"])
+def test_a_way_of_contact_asks_the_way_and_its_detail_again(said):
+    assert take_turn(CONFIRMED, said, None, SAVED).clear == ["contact_method", "contact_detail"]
+
+
+def test_call_me_with_a_time_is_no_name():
+    assert "preferred_name" not in (take_turn(CONFIRMED, "call me tomorrow", None, SAVED).clear or [])

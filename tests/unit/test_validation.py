@@ -122,6 +122,11 @@ def test_change_requests_mid_intake(text, expected):
         "I want to go back to my doctor",
         "I want to change to mornings at work",
         "I need to add that I'm lonely",
+        "I want to go back to enjoying my garden",
+        "I want to fix my anxiety",
+        "update my skills so I can get a job",
+        "please add me to a walking group",
+        "could you add my name to the list for the choir",
     ],
 )
 def test_answers_are_not_mistaken_for_change_requests(text):
