@@ -15,6 +15,9 @@ import re
 import unicodedata
 from typing import Mapping, Optional
 
+from bot.intake import normalise
+from bot.intake.questions import INTERPRETER_YES
+
 _NAMES: Mapping[str, tuple[str, ...]] = {
     "Polish": ("polski", "polska", "polnisch"),
     "Romanian": ("romana", "limba romana", "moldovan"),
@@ -123,6 +126,9 @@ _SPELLINGS = {_plain(name): name for name in _NAMES} | {
     _plain(other): name for name, others in _NAMES.items() for other in others if _is_latin(other) and len(other) >= 5
 }
 
+_SPELLING_KEYS = list(_SPELLINGS)
+"""The names a misspelling is compared with (see `languages_named`)."""
+
 
 def languages_named(text: str) -> list[str]:
     """The languages other than English a text names, in the order said, leaving out one said not to be wanted
@@ -138,16 +144,19 @@ def languages_named(text: str) -> list[str]:
     found = [(at, name) for at, name in found if not any(n in _BROADER.get(name, ()) for _, n in found)]
     if not found and len(plain.split()) <= 3:
         for match in re.finditer(r"[a-z]{5,}", plain):
-            close = difflib.get_close_matches(match.group(), list(_SPELLINGS), n=1, cutoff=0.86)
+            close = difflib.get_close_matches(match.group(), _SPELLING_KEYS, n=1, cutoff=0.86)
             if close and _SPELLINGS[close[0]] not in (n for _, n in found):
                 found.append((match.start(), _SPELLINGS[close[0]]))
     return [name for _, name in sorted(found)]
 
 
+_ENGLISH = re.compile(rf"\b(?:{'|'.join(_ENGLISH_WORDS)}|eng|engl)\b")
+
+
 def names_english(text: str) -> bool:
     """English named, however spelt ("english", "engish", "inglese")."""
     plain = _plain(text)
-    if re.search(rf"\b(?:{'|'.join(_ENGLISH_WORDS)}|eng|engl)\b", plain):
+    if _ENGLISH.search(plain):
         return True
     return any(
         difflib.SequenceMatcher(None, word, "english").ratio() >= 0.85 for word in re.findall(r"[a-z]{5,}", plain)
@@ -158,3 +167,59 @@ def language_in_words(text: str) -> Optional[str]:
     """The English name of the language named besides English ("X or Y" for more than one), else None."""
     named = languages_named(text)
     return " or ".join(named) if named else None
+
+
+_LITTLE_ENGLISH = re.compile(
+    r"\benglish (?:is )?(?:a )?(?:little|bit|so so|not (?:so |very )?good|basic|limited|weak|poor)\b|"
+    r"\b(?:some|basic|limited|a bit of) english\b|\bnot english\b"
+)
+"""English named as the language a person is weaker in, in the word orders the interpreter question's own
+yes-words (`INTERPRETER_YES`: "little english", "poor english") do not hold ("English a little, Polish better")."""
+
+
+def little_english(text: str) -> bool:
+    """Whether a person says their English is weak (or that they do not understand)."""
+    lowered = text.lower()
+    return normalise.has_phrase(lowered, INTERPRETER_YES) or _LITTLE_ENGLISH.search(lowered) is not None
+
+
+ENGLISH = "english"
+"""What is kept when English is chosen (the interpreter question is then not asked)."""
+_NO_LANGUAGE = re.compile(
+    r"(?:hello|hi|hiya|hey|thanks?|thank you|ta|cheers|either|any|anything|both|whatever|don'?t mind|dont mind|"
+    r"no preference|none|nothing|not sure|dunno|idk)\b"
+)
+"""Replies that open with no language in them ("hello", "either is fine", "not sure")."""
+_ANOTHER = re.compile(r"(another|other|a different)( one| language)?")
+_ABOUT_INTERPRETING = re.compile(r"\binterpret|\btranslat")
+_LEAD_IN = re.compile(r"^(i speak|i prefer|my language is|it's|its|in)\s+", re.IGNORECASE)
+
+
+def language_chosen(text: str) -> Optional[str]:
+    """The language to keep from a reply to "Which language would you like to speak in?": a name from the
+    table ("Urdu", "Mandarin or Cantonese"), `ENGLISH`, or one the table does not hold as typed ("Dinka",
+    "Krio please"); None when the reply names none and the question is to be asked again (a question back,
+    "no", "hello", only that English is weak)."""
+    lowered = text.lower()
+    limited = little_english(lowered)
+    other = language_in_words(text)
+    english = names_english(text)
+    if other and (limited or not english):
+        return other  # "my mum only speaks urdu", "little english. lithuanian better"
+    # "yes" or "that's fine" is English; "Urdu please" names a language (its "please" is no yes).
+    if (english and not limited) or (normalise.parse_yes_no(text) is True and normalise.only_yes_no(text)):
+        return ENGLISH  # "I speak Urdu at home but English is fine"
+    if (
+        limited
+        or _ANOTHER.fullmatch(lowered.strip(" .!"))
+        or "?" in text
+        or normalise.asks_back(lowered)
+        or _ABOUT_INTERPRETING.search(lowered)
+        or normalise.parse_yes_no(text) is False
+        or _NO_LANGUAGE.match(lowered.strip())
+    ):
+        return None  # "what languages can I pick?", "no", "hello", "either is fine"
+    language = normalise.without_courtesy(_LEAD_IN.sub("", text.strip()).strip(" .!"))
+    if not language or len(normalise.words(language)) > 3 or not re.search(r"\w", language):
+        return None
+    return language[:1].upper() + language[1:]

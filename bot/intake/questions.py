@@ -725,8 +725,6 @@ CONSENT_YES = (
     "go for it",
 )
 """Words that say yes to "Are you happy to go on and share your answers with the team?"."""
-CONFIRM_YES = ("send", "submit", "spot on", "perfect", "all correct", "that's everything", "thats everything")
-"""Words that say yes to "Is this right? Say yes to send it to the team."."""
 
 
 INTERPRETER_YES = (

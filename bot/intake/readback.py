@@ -223,8 +223,34 @@ NO_CHANGE = re.compile(
 )
 """Agreement in the words of change, said on its own ("no changes, send please", "correct, nothing to change");
 never "no change the number please"."""
-_FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )\b(?:fine|right|correct|good|ok|okay|lovely|spot on)\b")
-"""Words that say a part is right as it stands ("the name is fine but the number is wrong")."""
+_RIGHT_AS_IT_IS = ("fine", "right", "correct", "good", "ok", "okay", "lovely", "spot on")
+"""Words that say something is right as it stands: a part ("the name is fine but the number is wrong"), or,
+opening a reply, the whole read-back ("correct, send it")."""
+_FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )" + _any_of(*_RIGHT_AS_IT_IS).pattern)
+SEND_IT = ("send", "submit", "spot on", "perfect", "all correct", "that's everything", "thats everything")
+"""Words that say yes to "Is this right? Say yes to send it to the team.", wherever they stand: the read-back's
+own yes-words for the yes/no reader, and agreement that outweighs a part named ("perfect, the name is right")."""
+_AGREEING = _any_of(
+    *map(re.escape, SEND_IT),
+    "go ahead",
+    r"thank\w*",
+    "cheers",
+    r"agree\w*",
+    r"all (?:good|fine|right)",
+    r"happy with (?:it|that|this|all)",
+)
+"""Every word of agreement anywhere in a reply ("Please send it. Thank you for your support")."""
+_AGREES_FIRST = re.compile(
+    rf"^\W*(?:yes|yeah|yep|yup|ye|great|{'|'.join(w for w in _RIGHT_AS_IT_IS if w != 'good')}|"
+    rf"that'?s (?:{'|'.join(_RIGHT_AS_IT_IS)}|all|it|everything|great|perfect)|looks? (?:{'|'.join(_RIGHT_AS_IT_IS)}|great))\b"
+)
+"""Words that agree when a reply opens with them ("yes, the referral code is right"); not "good", which opens
+a greeting as often ("good morning, my name is wrong")."""
+_RIGHT_NOT_A_VERB = re.compile(
+    r"(?<!not )(?<!n't )(?<!nt )(?<!quite )\b(correct|right)\b"
+    r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
+)
+""""correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
 _COMMON = frozenset(
     """that this with have just also been they them then than what when where which would could should about really
     actually sorry please thanks thank change changed wrong right want like need part said says there here those these
@@ -278,16 +304,16 @@ def _named_not_fine(text: str) -> list[str]:
     return [q.key for q in QUESTIONS if q.key in kept]
 
 
-_AGREES_FIRST = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|spot on|perfect|all good|all fine|fine|great|lovely|"
-    r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
-)
-"""A reply that opens by agreeing ("yes, the referral code is right")."""
-_AGREEING = re.compile(
-    r"\b(?:send|submit|go ahead|thank\w*|thanks|cheers|agree\w*|all (?:good|correct|fine|right)|spot on|perfect|"
-    r"happy with (?:it|that|this|all))\b"
-)
-"""Words of agreement anywhere in a reply ("Please send it. Thank you for your support")."""
+def wants_change(text: str) -> bool:
+    """At the read-back, whether a reply asks for a change, whatever yes it also holds: a verb of change
+    ("yes but correct my name"), not yet ("perfect except my number"), a part with a change of mind, or a
+    part given with no word of agreement."""
+    return (
+        READBACK_VERB.search(_RIGHT_NOT_A_VERB.sub(" ", text)) is not None
+        or NOT_YET.search(text) is not None
+        or names_a_change(text)
+        or gives_a_part(text)
+    )
 
 
 def gives_a_part(text: str) -> bool:
@@ -365,9 +391,14 @@ def parts_to_change(text: str, answers: Mapping[str, object] = {}, sections: boo
     return section_named(lowered) if sections else []
 
 
+_SECTION_WORDS = tuple(
+    (section.key, re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, section.keywords))})(?![a-z])"))
+    for section in SECTIONS
+    if section.keywords
+)
+"""Each section's own words, compiled once, in the order the sections are asked."""
+
+
 def section_named(text: str) -> list[str]:
     """The questions of the first section whose own words the text holds ("my scores"), else []."""
-    for section in SECTIONS:
-        if any(re.search(rf"(?<![a-z]){re.escape(k)}(?![a-z])", text) for k in section.keywords):
-            return section_keys(section.key)
-    return []
+    return next((section_keys(key) for key, said in _SECTION_WORDS if said.search(text)), [])

@@ -14,11 +14,9 @@ from typing import Any, Mapping, Optional, Sequence
 from bot.intake import languages, normalise, readback
 from bot.intake.normalise import Option
 from bot.intake.questions import (
-    CONFIRM_YES,
     CONFIRMED,
     CONSENT,
     CONSENT_YES,
-    INTERPRETER_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
     SKIPPED,
@@ -193,24 +191,12 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
     return Outcome(accepted=True, value=False, responses=["utter_consent_unclear"])
 
 
-_AGREEING_CORRECT = re.compile(
-    r"(?<!not )(?<!n't )(?<!nt )(?<!quite )\b(correct|right)\b"
-    r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
-)
-""""correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
-
-
 def _interpret_confirmation(
     text: str, intent: Optional[str], attempts: int, answers: Mapping[str, object] = {}
 ) -> Outcome:
     lowered = readback.NO_CHANGE.sub("fine", text.lower())  # "no changes, send please"
-    answer = normalise.parse_yes_no(lowered, intent, yes_cues=CONFIRM_YES)
-    wants_change = (
-        readback.READBACK_VERB.search(_AGREEING_CORRECT.sub(" ", lowered)) is not None
-        or readback.NOT_YET.search(lowered) is not None
-        or readback.names_a_change(lowered)
-        or readback.gives_a_part(lowered)
-    )
+    answer = normalise.parse_yes_no(lowered, intent, yes_cues=readback.SEND_IT)
+    wants_change = readback.wants_change(lowered)
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
     change = keys_to_change(lowered, confirming=True, answers=answers)
@@ -352,44 +338,8 @@ def _interpret_contact(question: Question, text: str, answers: Mapping[str, obje
     return Outcome(accepted=True, value=phone) if phone else _reject("utter_invalid_phone", attempts, question)
 
 
-_LITTLE_ENGLISH = re.compile(
-    r"\benglish (?:is )?(?:a )?(?:little|bit|so so|not (?:so |very )?good|basic|limited|weak|poor)\b|"
-    r"\b(?:some|basic|limited|a bit of|a little) english\b|\b(?:not|no) english\b"
-)
-"""English named only as the language a person is weaker in ("English a little, Polish better")."""
-
-
-_NO_LANGUAGE = re.compile(
-    r"(?:hello|hi|hiya|hey|thanks?|thank you|ta|cheers|either|any|anything|both|whatever|don'?t mind|dont mind|"
-    r"no preference|none|nothing|not sure|dunno|idk)\b"
-)
-"""Replies that name no language, kept from being saved as one."""
-
-
 def _interpret_language(question: Question, text: str, attempts: int) -> Outcome:
-    lowered = text.lower()
-    limited = normalise.has_phrase(lowered, INTERPRETER_YES) or _LITTLE_ENGLISH.search(lowered) is not None
-    # "yes" or "that's fine" is English; "Urdu please" names a language (its "please" is no yes).
-    plain_yes = normalise.parse_yes_no(text) is True and normalise.only_yes_no(text)
-    other = languages.language_in_words(text)
-    english = languages.names_english(text)
-    if other and (limited or not english):
-        return Outcome(accepted=True, value=other)  # "my mum only speaks urdu", "little english. lithuanian better"
-    if (english and not limited) or plain_yes:
-        return Outcome(accepted=True, value="english")  # "I speak Urdu at home but English is fine"
-    if (
-        limited
-        or re.fullmatch(r"(another|other|a different)( one| language)?", lowered.strip(" .!"))
-        or "?" in text
-        or normalise.asks_back(lowered)
-        or re.search(r"\binterpret|\btranslat", lowered)
-    ):
-        return _reject("utter_which_language", attempts, question)  # "what languages can I pick?"
-    if normalise.parse_yes_no(text) is False or _NO_LANGUAGE.match(lowered.strip()):
-        return _reject("utter_which_language", attempts, question)  # "no", "hello", "either is fine"
-    # A language the table does not hold, kept as typed ("Dinka", "Krio please").
-    language = re.sub(r"^(i speak|i prefer|my language is|it's|its|in)\s+", "", text.strip(), flags=re.I)
-    language = normalise.without_courtesy(language.strip(" .!"))
-    if not language or len(normalise.words(language)) > 3 or not _has_words(language):
+    language = languages.language_chosen(text)
+    if language is None:
         return _reject("utter_which_language", attempts, question)
-    return Outcome(accepted=True, value=language[:1].upper() + language[1:])
+    return Outcome(accepted=True, value=language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intake.languages import language_in_words, names_english
+from bot.intake.languages import ENGLISH, language_chosen, language_in_words, little_english, names_english
 from bot.intake.turn import take_turn
 
 
@@ -87,3 +87,27 @@ def test_a_word_like_a_language_or_one_not_wanted_is_no_language(said, language)
 @pytest.mark.parametrize("said", ["no", "hello", "Either is fine", "Thanks", "not english"])
 def test_a_reply_that_names_no_language_is_never_saved_as_one(said):
     assert not take_turn("language", said, None, {}).accepted
+
+
+@pytest.mark.parametrize(
+    "said, weak",
+    [
+        ("little english", True),  # the interpreter question's own words
+        ("I don't speak English", True),
+        ("English a little, Polish better", True),  # the other word orders
+        ("basic english only", True),
+        ("english not very good", True),
+        ("english is fine", False),
+        ("I speak English and Polish", False),
+    ],
+)
+def test_english_said_to_be_weak(said, weak):
+    assert little_english(said) is weak
+
+
+@pytest.mark.parametrize(
+    "said, kept",
+    [("Krio please", "Krio"), ("in Tigrinya", "Tigrinya"), ("yes", ENGLISH), ("what do you have?", None)],
+)
+def test_the_language_chosen_is_a_name_english_as_typed_or_none(said, kept):
+    assert language_chosen(said) == kept
