@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import transaction
+from actions.intake_form import read_answer
 from bot.db.models import IntakeStatus
 from bot.intake import questions, repeats, store
 
@@ -58,7 +59,17 @@ class ActionAnswerInterruption(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "help"
-        return answer_interruption(dispatcher, tracker, intent if intent in INTERRUPTIONS else "help")
+        intent = intent if intent in INTERRUPTIONS else "help"
+        slot = tracker.get_slot("requested_slot")
+        count = repeats.repeat_count(intent, slot, tracker.get_slot(repeats.LAST_INTERRUPTION))
+        text = (tracker.latest_message or {}).get("text") or ""
+        if bool((tracker.active_loop or {}).get("name")) and repeats.reads_as_answer(slot, int(count["count"]), text):
+            # The words alone, not the intent; the count is kept, so the same again is read as an answer again.
+            return [
+                *await read_answer(dispatcher, tracker, slot, text, None),
+                SlotSet(repeats.LAST_INTERRUPTION, count),
+            ]
+        return answer_interruption(dispatcher, tracker, intent)
 
 
 INTERRUPTIONS = ("ask_why", "help", "bot_challenge", "out_of_scope")

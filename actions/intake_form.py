@@ -63,39 +63,47 @@ class ValidateIntakeForm(FormValidationAction):
             # Back in the form after an interruption (why, help, a person): ask what is next.
             return [SlotSet(REQUESTED_SLOT, questions.next_question(tracker.slots))]
         text = given[requested] if isinstance(given[requested], str) else ""
-        attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0)
-        risk = risk_of(tracker)
-        outcome = take_turn(
-            requested, text, latest_intent(tracker), tracker.slots, attempts, risk, tracker.get_slot(turn.PENDING)
-        )
-        logger.debug("validated %s: accepted=%s hold=%s", requested, outcome.accepted, outcome.hold)
+        return await read_answer(dispatcher, tracker, requested, text, latest_intent(tracker))
 
-        if outcome.flag:
-            # The reply goes out even if the database is down; the reconciler records the flag later.
-            await raise_flag_safely(tracker, outcome.flag, outcome.category, text)
-        await self.save(tracker, requested, outcome, text)
-        say(dispatcher, outcome.responses)
-        return changed_slots(tracker, slot_changes(tracker, requested, outcome, attempts))
 
-    async def save(self, tracker: Tracker, requested: str, outcome, text: str) -> None:
-        key = outcome.key or requested
-        try:  # the intake exists from the first message read, answered or not (an opt-out is shown on it)
-            async with transaction() as session:
-                intake = await intake_of(session, tracker)
-                if outcome.accepted and key == questions.CONSENT:
-                    status = IntakeStatus.IN_PROGRESS if outcome.value else IntakeStatus.DECLINED
-                    await store.set_status(session, intake, status, consent=bool(outcome.value))
-                elif outcome.accepted and key in questions.QUESTION_BY_KEY:
-                    await store.save_answer(session, intake, key, outcome.value, outcome.verbatim or text)
-                elif outcome.clear:
-                    await store.forget_answers(session, intake, outcome.clear)
-                if outcome.intake_status and intake.status in (IntakeStatus.IN_PROGRESS, IntakeStatus.PAUSED):
-                    await store.set_status(session, intake, outcome.intake_status)
-        except Exception:
-            if not outcome.flag:
-                raise
-            # On the safety path the crisis reply matters more than the answer: it still goes out.
-            logger.exception("could not save the answer given with a disclosure")
+async def read_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, requested: str, text: str, intent: Optional[str]
+) -> List[EventType]:
+    """Read a message as the answer to `requested` (`take_turn`: risk first, then the answer): raise any flag,
+    save, say the replies, and return the slot events. The form's validation reads every answer this way, and
+    an interruption said a third time in a row at the same question too (`actions.conversation`)."""
+    attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0)
+    risk = risk_of(tracker)
+    outcome = take_turn(requested, text, intent, tracker.slots, attempts, risk, tracker.get_slot(turn.PENDING))
+    logger.debug("validated %s: accepted=%s hold=%s", requested, outcome.accepted, outcome.hold)
+
+    if outcome.flag:
+        # The reply goes out even if the database is down; the reconciler records the flag later.
+        await raise_flag_safely(tracker, outcome.flag, outcome.category, text)
+    await save_outcome(tracker, requested, outcome, text)
+    say(dispatcher, outcome.responses)
+    return changed_slots(tracker, slot_changes(tracker, requested, outcome, attempts))
+
+
+async def save_outcome(tracker: Tracker, requested: str, outcome, text: str) -> None:
+    key = outcome.key or requested
+    try:  # the intake exists from the first message read, answered or not (an opt-out is shown on it)
+        async with transaction() as session:
+            intake = await intake_of(session, tracker)
+            if outcome.accepted and key == questions.CONSENT:
+                status = IntakeStatus.IN_PROGRESS if outcome.value else IntakeStatus.DECLINED
+                await store.set_status(session, intake, status, consent=bool(outcome.value))
+            elif outcome.accepted and key in questions.QUESTION_BY_KEY:
+                await store.save_answer(session, intake, key, outcome.value, outcome.verbatim or text)
+            elif outcome.clear:
+                await store.forget_answers(session, intake, outcome.clear)
+            if outcome.intake_status and intake.status in (IntakeStatus.IN_PROGRESS, IntakeStatus.PAUSED):
+                await store.set_status(session, intake, outcome.intake_status)
+    except Exception:
+        if not outcome.flag:
+            raise
+        # On the safety path the crisis reply matters more than the answer: it still goes out.
+        logger.exception("could not save the answer given with a disclosure")
 
 
 def risk_of(tracker: Tracker) -> Optional[Risk]:

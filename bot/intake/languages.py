@@ -171,7 +171,7 @@ def language_in_words(text: str) -> Optional[str]:
 
 _LITTLE_ENGLISH = re.compile(
     r"\benglish (?:is )?(?:a )?(?:little|bit|so so|not (?:so |very )?good|basic|limited|weak|poor)\b|"
-    r"\b(?:some|basic|limited|a bit of) english\b|\bnot english\b"
+    r"\b(?:some|basic|limited|a bit of|little bit of) english\b|\bnot english\b"
 )
 """English named as the language a person is weaker in, in the word orders the interpreter question's own
 yes-words (`INTERPRETER_YES`: "little english", "poor english") do not hold ("English a little, Polish better")."""
@@ -195,6 +195,18 @@ _ABOUT_INTERPRETING = re.compile(r"\binterpret|\btranslat")
 _LEAD_IN = re.compile(r"^(i speak|i prefer|my language is|it's|its|in)\s+", re.IGNORECASE)
 
 
+_BETTER = re.compile(r"\b(?:better|best|mainly|mostly|first language|mother tongue|more comfortable)\b")
+"""Words that make a language named beside English the one to speak in ("Polish better, but English also ok")."""
+
+
+def _preferred_over_english(text: str) -> bool:
+    """A clause naming another language, not English, with a word of preference."""
+    return any(
+        _BETTER.search(clause) and languages_named(clause) and not names_english(clause)
+        for clause in re.split(r"[,;.]|\bbut\b", text.lower())
+    )
+
+
 def language_chosen(text: str) -> Optional[str]:
     """The language to keep from a reply to "Which language would you like to speak in?": a name from the
     table ("Urdu", "Mandarin or Cantonese"), `ENGLISH`, or one the table does not hold as typed ("Dinka",
@@ -204,7 +216,7 @@ def language_chosen(text: str) -> Optional[str]:
     limited = little_english(lowered)
     other = language_in_words(text)
     english = names_english(text)
-    if other and (limited or not english):
+    if other and (limited or not english or _preferred_over_english(text)):
         return other  # "my mum only speaks urdu", "little english. lithuanian better"
     # "yes" or "that's fine" is English; "Urdu please" names a language (its "please" is no yes).
     if (english and not limited) or (normalise.parse_yes_no(text) is True and normalise.only_yes_no(text)):

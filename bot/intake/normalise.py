@@ -387,6 +387,9 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
         return None if words(rest)[:1] in (["no"], ["nah"], ["nope"]) else True
     no = has_phrase(rest, _NO_PHRASES)
     if not no and not yes and not _AGREEING.search(rest) and has_phrase(rest, no_cues):
+        cues = "|".join(map(re.escape, no_cues))
+        if re.search(rf"(?<![\w'])(not|never|\w+n'?t)\s+(\w+\s+){{0,3}}({cues})(?![\w'])", rest):
+            return None  # "I haven't been anywhere on my own in ages": the question's no-words, negated
         return False
     # Read on the clause with its words of doubt still in it: "I am not sure" leans neither way.
     yes = yes or _has_unnegated(strip_phrases(clause, _YES_DESPITE_NEGATION), _YES_PHRASES)
@@ -767,7 +770,8 @@ _TURNING_DOWN = re.compile(
 )
 _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
 _TURNED_DOWN_AFTER = re.compile(
-    r"^\w*\s+(make me|makes me|are (hard|difficult|too much|not for me|scary)|is (hard|difficult|not for me)|"
+    r"^\w*\s+(make me|makes me|(?:are|is) (hard|difficult|too much|not for me|scary|a pain|a nightmare|no good|"
+    r"rubbish|awkward|tricky|a faff|useless|hard work)|"
     r"aren'?t for me|isn'?t for me|scare me|freak me|stress me)"
 )
 
@@ -860,8 +864,32 @@ def match_options(
                 for other, o_span in spans.items()
             )
         ]
-        return outer if len(outer) == 1 else _named_first(text, {code: spans[code] for code in outer})
+        if len(outer) == 1:
+            return outer
+        first = _named_first(text, {code: spans[code] for code in outer})
+        return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
+
+
+def _mentions(option: Option, text: str) -> int:
+    """How many times the option is named (overlapping matches of its label and keywords counted once)."""
+    lowered = f" {text.lower()} "
+    found = [m.span() for kw in option.keywords for m in re.finditer(rf"\b{kw}", lowered)]
+    found += [m.span() for m in re.finditer(re.escape(option.label.lower()), lowered)]
+    ends = -1
+    count = 0
+    for start, end in sorted(found):
+        if start >= ends:
+            count += 1
+        ends = max(ends, end)
+    return count
+
+
+def _said_most(text: str, options: Sequence[Option]) -> list[str]:
+    """Of several options, one named more often than each other ("one to one and maybe a group later, but one
+    to one to start"), else []."""
+    counts = sorted(((_mentions(o, text), o.code) for o in options), reverse=True)
+    return [counts[0][1]] if len(counts) > 1 and counts[0][0] > counts[1][0] else []
 
 
 _FIRST_CLAUSE_END = re.compile(r"[,.;:!?()]|\s-\s|\b(but|if|unless|when|otherwise|cos|because)\b")
@@ -919,13 +947,15 @@ def means_no_needs(text: str) -> bool:
 
 
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|name's|i am|i'm|im|it's|its|call me|"
-    r"you can call me|please call me|just call me|this is)\s+",
+    r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
+    r"call me|you can call me|please call me|just call me|this is|(?:her|his) name(?: is|'s|s)|"
+    r"(?:she|he|they|(?:my )?(?:mum|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife))"
+    r"(?: would)? (?:likes?|prefers?|wants?)(?: to be called| being called)?)\s+",
     re.IGNORECASE,
 )
 _CALL_ME = re.compile(
-    r"\b(?i:call me|you (?:can|may|could) call me|please use|"
-    r"known as|go by|goes by)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
+    r"\b(?i:call me|calls? me|you (?:can|may|could) call me|please use|"
+    r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
     r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please)\b)"
     r"((?i:mr|mrs|ms|miss|dr)\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
 )
@@ -968,6 +998,7 @@ _NO_NAME = re.compile(
 """Leaving the name to the bot ("whatever you like", "I don't mind"): no name to save, so asked again."""
 _RATHER = re.compile(r"[\s,]+but\s+(?:just\s+|please\s+|call me\s+|you can call me\s+)?", re.IGNORECASE)
 _NAME_TAIL = re.compile(
+    r"'s\s+(?:fine|ok|okay|good|great|lovely|grand)$|"
     r"\s+(?:(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",

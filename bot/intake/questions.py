@@ -757,6 +757,10 @@ INTERPRETER_NO = (
     "english is good",
     "i speak english",
     "i understand english",
+    "understand ok",
+    "understand okay",
+    "understand fine",
+    "understand well",
     "manage in english",
     "i'm fine",
     "im fine",
@@ -907,6 +911,13 @@ def required_slots(answers: Mapping[str, object]) -> list[str]:
 def next_question(answers: Mapping[str, object]) -> Optional[str]:
     """The slot to ask for next, or None when the intake is finished (or refused)."""
     return next((key for key in required_slots(answers) if answers.get(key) is None), None)
+
+
+def is_closed(key: str) -> bool:
+    """Consent, the read-back, or a question answered with a choice, a number, a name or a contact detail (not
+    in a person's own words): a message that is no answer there is turned away, never saved as one."""
+    question = QUESTION_BY_KEY.get(key)
+    return key in (CONSENT, CONFIRMED) or (question is not None and question.kind != "text")
 
 
 def section_keys(section: str) -> list[str]:

@@ -16,9 +16,10 @@ import re
 from functools import lru_cache
 from typing import Mapping
 
+from bot.intake import languages
 from bot.intake.display import display_value
 from bot.intake.normalise import words
-from bot.intake.questions import DEPENDENTS, QUESTIONS, SECTIONS, section_keys
+from bot.intake.questions import DEPENDENTS, QUESTION_BY_KEY, QUESTIONS, SECTIONS, section_keys
 
 _SCORES = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
 
@@ -264,11 +265,18 @@ _COMMON = frozenset(
 )
 
 
+_LABEL_AS_A_NAME = {"life_areas_other": r"something else (?:bit|part|box|area|answer)|the something else"}
+"""A label that is also everyday words names its part only as a label ("something else is wrong" names none)."""
+
+
 def _compiled(*tables: Mapping[str, tuple[str, ...]]) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(
         (re.compile(rf"(?<![\w']){phrase}(?:'s)?(?![\w'])"), question.key)
         for question in QUESTIONS
-        for phrase in (re.escape(question.label.lower()), *(p for table in tables for p in table.get(question.key, ())))
+        for phrase in (
+            _LABEL_AS_A_NAME.get(question.key, re.escape(question.label.lower())),
+            *(p for table in tables for p in table.get(question.key, ())),
+        )
     )
 
 
@@ -304,16 +312,38 @@ def _named_not_fine(text: str) -> list[str]:
     return [q.key for q in QUESTIONS if q.key in kept]
 
 
-def wants_change(text: str) -> bool:
+def wants_change(text: str, answers: Mapping[str, object] = {}) -> bool:
     """At the read-back, whether a reply asks for a change, whatever yes it also holds: a verb of change
-    ("yes but correct my name"), not yet ("perfect except my number"), a part with a change of mind, or a
-    part given with no word of agreement."""
+    ("yes but correct my name"), not yet ("perfect except my number"), a part with a change of mind, a
+    part given with no word of agreement, or another choice than the one shown said to be fine."""
     return (
         READBACK_VERB.search(_RIGHT_NOT_A_VERB.sub(" ", text)) is not None
         or NOT_YET.search(text) is not None
         or names_a_change(text)
         or gives_a_part(text)
+        or bool(other_choice_said(text, answers))
     )
+
+
+def other_choice_said(text: str, answers: Mapping[str, object]) -> list[str]:
+    """Parts of one choice named with one option only, not the one the read-back showed: "language, English
+    is fine" under Polish, "one to one is ok" under a group. Words of agreement there agree with the new choice,
+    not with what was shown."""
+    changed = []
+    for key in _named(text):
+        question, saved = QUESTION_BY_KEY[key], answers.get(key)
+        if not isinstance(saved, str):
+            continue
+        if question.kind == "language":
+            said = languages.language_in_words(text) or (languages.ENGLISH if languages.names_english(text) else None)
+        elif question.kind == "choice":
+            said_options = [option.code for option in question.options if option.matches(text)]
+            said = said_options[0] if len(said_options) == 1 else None
+        else:
+            continue
+        if said is not None and said.casefold() != saved.casefold():
+            changed.append(key)
+    return changed
 
 
 def gives_a_part(text: str) -> bool:

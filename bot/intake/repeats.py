@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from bot.intake.questions import why_response
+from bot.intake.normalise import words
+from bot.intake.questions import is_closed, why_response
 
 LAST_INTERRUPTION = "last_interruption"
 WAYS_FORWARD = "utter_ways_forward"
@@ -48,3 +49,17 @@ def interruption_reply(intent: str, slot: Optional[str], count: int, in_form: bo
     if count % 2 == 1 and intent in AGAIN_REPLY:
         return AGAIN_REPLY[intent]
     return WAYS_FORWARD
+
+
+READ_AS_ANSWER_AT = 2
+"""The count (0 the first time) at which a repeated interruption is read as an answer."""
+
+
+ANSWER_WORDS = 6
+"""Shorter messages ("help", "why do you need that?", "are you a bot?") are what they say."""
+
+
+def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
+    """Whether to read this message as the answer to the question asked instead (see the module docstring):
+    only at a closed question, whose reader turns away what is no answer (to an open one it would be saved)."""
+    return slot is not None and is_closed(slot) and count >= READ_AS_ANSWER_AT and len(words(text)) >= ANSWER_WORDS

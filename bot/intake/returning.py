@@ -49,13 +49,15 @@ _BACK = re.compile(
     r"(?:that )?took (?:a while|ages|so long|longer|a bit|\w+ (?:mins?|minutes|secs?|seconds))"
 )
 """A return that only says the person is back (a clause of its own, after courtesy words)."""
+_BACKS = re.compile(rf"(?:{_BACK.pattern})(?:\s+(?:{_BACK.pattern}))*")
+"""Returns said one after another with no comma ("about that where was i")."""
 _BARE_BACK = re.compile(r"back|here")
 """"Back" alone is an answer to "what makes it hard?"; it is a return only beside an apology or an excuse."""
 _EXCUSE = re.compile(
     r"\b(?:door(?:bell)?|kettle|phone (?:rang|went)|(?:was|been) on the phone|(?:took|take|had|got) a (?:phone )?call|school run|"
     r"(?:baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|husband|wife|partner|"
     r"grandson|granddaughter|nan|grandad) (?:was |is |were )?(?:woke|needed|wanted|cry\w*|cried|call\w*|shout\w*|"
-    r"came|kicking off|playing up)|woke up|needed me|"
+    r"came|kicking off|playing up)|woke up|needed me|needs me|"
     r"had to (?:go|pop|step|nip|get|answer|sort|see|take|deal|feed|change|pick|run|dash|check)|"
     r"(?:pop|popped|nip|nipped|step|stepped|went|was|been) (?:out|away)|distracted|interrupted|"
     r"(?:lost|bad|no|dropped) (?:signal|connection|wifi|internet)|(?:signal|connection|wifi|internet) "
@@ -101,7 +103,7 @@ def only_returning(text: str, question: str = "text") -> bool:
             if question in ("yes_no", "consent") and _PLAIN_ANSWER & set(words(clause)):
                 return False  # "sorry about that, yes please": the yes is the answer
             continue
-        if _BACK.fullmatch(core):
+        if _BACKS.fullmatch(core):
             kinds.append("back")
         elif _GOING_ON.fullmatch(core):
             kinds.append("going_on")
@@ -124,3 +126,9 @@ def only_returning(text: str, question: str = "text") -> bool:
         return False  # "sorry, door. yes go ahead": to whether to go on, going on is the answer
     plain_yes = any(t in _PLAIN_YES for t in words(lowered))
     return not (question == "yes_no" and plain_yes and set(kinds) <= {"going_on", "follow_on"})
+
+
+def gives_an_excuse(text: str) -> bool:
+    """Whether a message names an everyday reason for stepping away ("baby woke up brb", "door, back in a sec")."""
+    reason = re.sub(r"\b(?:brb|afk)\b", " ", text.lower().replace("\u2019", "'"))  # the pause itself is no reason
+    return _EXCUSE.search(reason) is not None

@@ -111,3 +111,15 @@ def test_english_said_to_be_weak(said, weak):
 )
 def test_the_language_chosen_is_a_name_english_as_typed_or_none(said, kept):
     assert language_chosen(said) == kept
+
+
+@pytest.mark.parametrize(
+    "said, kept",
+    [
+        ("Polish better, but English also ok", "Polish"),
+        ("Bengali, she speaks a little bit of english but not much", "Bengali"),
+        ("No I speak English fine, I just prefer Arabic for reading", ENGLISH),
+    ],
+)
+def test_a_language_said_to_be_better_than_english_is_the_one_to_speak_in(said, kept):
+    assert language_chosen(said) == kept

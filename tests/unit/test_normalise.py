@@ -3,7 +3,7 @@
 import pytest
 
 from bot.intake import normalise
-from bot.intake.questions import BARRIERS, CONTACT_METHODS, LIFE_AREAS
+from bot.intake.questions import BARRIERS, COMPANY_NO, COMPANY_YES, CONTACT_METHODS, GROUP_OR_ONE, LIFE_AREAS
 
 
 @pytest.mark.parametrize(
@@ -258,3 +258,44 @@ def test_a_name_followed_by_many_symbols_is_read_at_once():
 )
 def test_codes_among_words(text, expected):
     assert normalise.parse_code(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("she likes Nasreen", "Nasreen"),  # typing for someone else
+        ("Mum wants to be called Mrs Begum", "Mrs Begum"),
+        ("her name is Joan", "Joan"),
+        ("my names Bernadette but everyone calls me Bernie", "Bernie"),
+        ("Sandra, or Sandy, but Sandra's fine", "Sandra"),
+    ],
+)
+def test_a_name_given_for_someone_else_or_with_everyday_slips(text, expected):
+    assert normalise.parse_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, options, expected",
+    [
+        ("phone call please I use a screen reader and texts are a pain", CONTACT_METHODS, ["phone"]),
+        ("text, no calls, I get anxious on the phone", CONTACT_METHODS, ["text"]),
+    ],
+)
+def test_one_choice_beside_another_turned_down(text, options, expected):
+    assert normalise.match_options(text, options, many=False) == expected
+
+
+def test_the_choice_named_more_often_is_the_choice():
+    said = "I'd probably start one to one and then maybe a group later, but one to one to start"
+    assert normalise.match_options(said, GROUP_OR_ONE, many=False) == ["one_to_one"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I'd rather someone came with me to be honest, I haven't been anywhere on my own in ages", True),
+        ("no, I can go on my own", False),
+    ],
+)
+def test_the_questions_own_no_words_negated_are_no_no(text, expected):
+    assert normalise.parse_yes_no(text.lower(), yes_cues=COMPANY_YES, no_cues=COMPANY_NO) is expected

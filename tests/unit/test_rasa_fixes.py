@@ -248,3 +248,17 @@ async def test_the_action_server_answers_a_failure_without_echoing_the_conversat
     reply = await handler(mock.Mock(json={"tracker": {"latest_message": {"text": said}}}), RuntimeError(said))
     assert reply.status == 500 and said not in reply.body.decode()
     assert not any(said in record.getMessage() for record in caplog.records)
+
+
+def test_a_pause_with_an_everyday_reason_is_no_doubt_of_the_classifier():
+    """ "baby woke up brb" read by the classifier as a middling disclosure once got the check question; words of
+    risk, or a sure reading, still flag a message that steps away (the test above)."""
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3, "certain_threshold": 0.9})
+    [baby] = classifier.process(gate.process([_message("baby woke up brb", {"disclose_risk": 0.6, "inform": 0.4})]))
+    assert baby.get(INTENT)["name"] == "pause"
+    text = "brb, it all feels too heavy to carry"
+    [heavy] = classifier.process(gate.process([_message(text, {"disclose_risk": 0.6, "inform": 0.4})]))
+    assert heavy.get(INTENT)["name"] == "disclose_risk"

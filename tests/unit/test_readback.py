@@ -201,3 +201,28 @@ def test_a_way_of_contact_asks_the_way_and_its_detail_again(said):
 
 def test_call_me_with_a_time_is_no_name():
     assert "preferred_name" not in (take_turn(CONFIRMED, "call me tomorrow", None, SAVED).clear or [])
+
+
+@pytest.mark.parametrize(
+    "said, parts",
+    [
+        ("language, Polish is fine", ["language", "interpreter"]),
+        ("yes, one to one is fine", ["group_or_one_to_one"]),
+        ("online is ok", ["meeting_format"]),
+    ],
+)
+def test_another_choice_than_the_one_shown_said_to_be_fine_is_a_change(said, parts):
+    outcome = take_turn(CONFIRMED, said, None, SAVED)
+    assert not outcome.accepted and outcome.clear == parts
+
+
+@pytest.mark.parametrize("said", ["yes, in a group is fine", "yes english is fine", "in person is right"])
+def test_the_choice_shown_said_to_be_fine_still_sends(said):
+    assert take_turn(CONFIRMED, said, None, SAVED).value is True
+
+
+@pytest.mark.parametrize(
+    "said, parts", [("something else is wrong", []), ("the something else bit", ["life_areas_other"])]
+)
+def test_something_else_names_the_other_life_area_only_as_its_label(said, parts):
+    assert parts_to_change(said, SAVED) == parts

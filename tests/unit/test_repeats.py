@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.intake.repeats import WAYS_FORWARD, interruption_reply, repeat_count
+from bot.intake.repeats import WAYS_FORWARD, interruption_reply, reads_as_answer, repeat_count
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
@@ -25,3 +25,22 @@ def test_the_count_starts_again_at_another_question_or_after_an_answer():
 def test_why_explains_the_question_being_asked():
     assert interruption_reply("ask_why", "ons_happy", 0, in_form=True) == "utter_why_wellbeing"
     assert interruption_reply("ask_why", None, 0, in_form=False) == "utter_why_general"
+
+
+@pytest.mark.parametrize(
+    "slot, count, said, read",
+    [
+        ("contact_method", 2, "can you ring me instead, she gets confused on the phone", True),
+        ("interpreter", 3, "no, I understand ok, only telephone is difficult", True),
+        (
+            "contact_method",
+            1,
+            "can you ring me instead, she gets confused on the phone",
+            False,
+        ),  # the ways forward first
+        ("ons_happy", 2, "why do you need that?", False),  # a short question is what it says
+        ("good_at", 2, "I'm confused, do you mean at work or at home?", False),  # it would be saved there
+    ],
+)
+def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):
+    assert reads_as_answer(slot, count, said) is read

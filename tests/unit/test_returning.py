@@ -95,3 +95,10 @@ def test_back_alone_is_a_return_to_a_closed_question_but_may_answer_an_open_one(
 def test_to_whether_to_go_on_only_words_of_being_back_are_a_return():
     assert only_returning("sorry, where were we?", "consent")
     assert not only_returning("I'm back, let's carry on", "consent")
+
+
+def test_returns_said_one_after_another_are_still_a_return():
+    assert only_returning("sorry about that where was i")
+    assert only_returning("back sorry", "yes_no") and not only_returning(
+        "back sorry"
+    )  # "back" may answer "what's hard?"

@@ -268,3 +268,46 @@ def test_a_yes_with_going_on_words_answers_a_yes_or_no_question(said):
 def test_words_of_coming_back_inside_an_answer_are_the_answer(key, said):
     outcome = take_turn(key, said, "inform", {})
     assert outcome.accepted and outcome.value == said
+
+
+SURE_READING = Risk(CERTAIN, "classifier")
+
+
+@pytest.mark.parametrize(
+    "key, said",
+    [
+        ("contact_method", "leave it with the surgery and they can pass it on"),
+        ("wants_company", "yes definitely she wont go on her own"),
+        ("contact_detail", "It's 01632 960 771, if nobody answers leave a message"),
+        (CONSENT, "yes mum says ok. im her daughter filling this in for her"),
+    ],
+)
+def test_the_meaning_reader_alone_at_a_closed_question_asks_before_any_crisis_reply(key, said):
+    outcome = take_turn(key, said, None, {}, risk=SURE_READING)
+    assert outcome.hold == RISK_CHECK and outcome.flag == FlagKind.RISK_CHECK and not outcome.responses
+
+
+def test_the_meaning_reader_alone_at_an_open_question_or_words_of_risk_anywhere_stay_certain():
+    assert take_turn("what_matters", "I can't see a way out", None, {}, risk=SURE_READING).hold == CARRY_ON
+    assert take_turn("contact_method", "phone, he hits me", None, {}, risk=ABUSE).hold == CARRY_ON
+
+
+def test_a_clear_no_to_the_check_at_consent_gives_the_consent_it_held():
+    said = "yes mum says ok. im her daughter filling this in for her"
+    check = take_turn(CONSENT, said, None, {}, risk=MAYBE)
+    outcome = take_turn(RISK_CHECK, "no", None, {}, pending=check.pending)
+    assert outcome.accepted and outcome.key == CONSENT and outcome.value is True
+
+
+def test_a_clear_no_to_the_check_at_the_read_back_makes_the_change_asked_for():
+    answers = {"preferred_name": "Leah", "wants_company": False, "language": "english"}
+    said = "actually can I change the bit about someone coming with me, I think I would like that"
+    check = take_turn(CONFIRMED, said, None, answers, risk=MAYBE)
+    outcome = take_turn(RISK_CHECK, "no", None, answers, pending=check.pending)
+    assert outcome.clear == ["wants_company"] and "utter_ok_change" in outcome.responses
+
+
+def test_back_after_a_pause_at_the_check_question_is_no_answer_to_it():
+    check = take_turn("barriers_text", "my mum needs me all the time", None, {}, risk=MAYBE)
+    outcome = take_turn(RISK_CHECK, "back sorry", "resume", {}, pending=check.pending)
+    assert outcome.hold == RISK_CHECK and outcome.flag is None, "asked again, never read as a yes"

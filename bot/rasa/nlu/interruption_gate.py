@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intake.readback import EDITING
+from bot.intake.risk import RISK_INTENT
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
@@ -69,6 +70,7 @@ ONE_WORD_INTERRUPTIONS = frozenset(
 STEPPING_AWAY = re.compile(
     r"\b(brb|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
+    r"(?:^|(?<=[,.!;-] ))\W*(back in |give me )?(a couple of|a few|\d+|two|five|ten) (mins?|minutes|secs?)(?=\W*$)|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
     re.IGNORECASE,
@@ -76,6 +78,8 @@ STEPPING_AWAY = re.compile(
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
 classifier read it as an answer ("hang on she's woke up, brb" is not what matters most)."""
 STEPPING_AWAY_MAX_WORDS = 10
+_CHANGING = re.compile(rf"{EDITING.pattern}|\b(?:wrong|mistake)\b", re.IGNORECASE)
+"""A change asked for, never a pause ("hang on the number's wrong")."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -96,14 +100,14 @@ class InterruptionGate(IntentRewriter):
         tokens = re.findall(r"[\w']+", (text or "").lower())
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
             return False
-        if intent == "pause" and EDITING.search(text or ""):  # "hang on, can I change the goal bit"
+        if intent == "pause" and _CHANGING.search(text or ""):  # "hang on, can I change the goal bit"
             return False
         return cue.search(text or "") is not None
 
     @staticmethod
     def steps_away(text: Text) -> bool:
         words = re.findall(r"[\w']+", text or "")
-        if EDITING.search(text or ""):
+        if _CHANGING.search(text or ""):
             return False
         return len(words) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
 
@@ -114,7 +118,8 @@ class InterruptionGate(IntentRewriter):
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if name and not self.keeps(name, message.get(TEXT)):
                 name = self.fallback_intent
-            elif name == self.fallback_intent and self.steps_away(message.get(TEXT)):
+            elif name in (self.fallback_intent, RISK_INTENT) and self.steps_away(message.get(TEXT)):
+                # a pause, whatever the classifier made of it; the risk step still reads it for words of risk
                 name = "pause"
                 message.set(STEPPING_AWAY_KEY, True, add_to_output=True)
             else:

@@ -29,7 +29,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intake.risk import RISK_INTENT, RISK_KEY, Risk, RiskMatch, assess, detect_risk, word_count
+from bot.intake.returning import gives_an_excuse
+from bot.intake.risk import CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, RiskMatch, assess, detect_risk, word_count
 from bot.language.install import WEIGHTS_SHA256
 from bot.language.risk_meaning import MeaningClassifier, example_files, reviewed_examples
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
@@ -159,7 +160,7 @@ class RiskPhraseClassifier(IntentRewriter):
     def risk_of(self, message: Message) -> Optional[Risk]:
         text = message.get(TEXT)
         match = detect_risk(text)
-        return assess(
+        risk = assess(
             text,
             classifier_score(message, RISK_INTENT),
             certain_at=self.certain_threshold,
@@ -176,6 +177,10 @@ class RiskPhraseClassifier(IntentRewriter):
             classifier_corroborated_at=self.corroboration_threshold,
             match=match,
         )
+        stepping_away_for_a_reason = message.get(STEPPING_AWAY_KEY) and gives_an_excuse(text or "")
+        if risk is not None and stepping_away_for_a_reason and not risk.certain and risk.category == CLASSIFIER:
+            return None  # "baby woke up brb" is a pause: there only words of risk or a sure reading flag it
+        return risk
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Risk or not is decided here alone: flagged messages become `disclose_risk`, and a
