@@ -343,6 +343,11 @@ _CONFUSED = re.compile(
 answer either way, whatever words of yes or no it holds; the question is explained and asked again."""
 
 
+def opens_as_question(text: str) -> bool:
+    """Whether a message is worded as a question ("why do you need that", "can I skip this"), whatever it ends with."""
+    return "?" in text or _ASKS_BACK.search(text.strip().lower()) is not None
+
+
 def asks_back(text: str) -> bool:
     """Whether a clause (or short message) asks something back instead of answering (see `_ASKS_BACK`)."""
     asking = _ASKS_BACK.search(text.strip()) is not None or _CONFUSED.search(text) is not None
@@ -364,6 +369,8 @@ def strip_phrases(text: str, phrases: Iterable[str]) -> str:
     return text
 
 
+_CONTRACTIONS = r"(?:do|does|did|ca|could|wo|would|is|are|was|were|has|have|had|should|ai|must|need)n'?t"
+"""Negating contractions, spelt out: a bare "...nt" ending would take "want", "went" and "content" for a no."""
 _PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|some other time|next week)\b")
 
 
@@ -388,7 +395,7 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     no = has_phrase(rest, _NO_PHRASES)
     if not no and not yes and not _AGREEING.search(rest) and has_phrase(rest, no_cues):
         cues = "|".join(map(re.escape, no_cues))
-        if re.search(rf"(?<![\w'])(not|never|\w+n'?t)\s+(\w+\s+){{0,3}}({cues})(?![\w'])", rest):
+        if re.search(rf"(?<![\w'])(not|never|cannot|{_CONTRACTIONS})\s+(\w+\s+){{0,3}}({cues})(?![\w'])", rest):
             return None  # "I haven't been anywhere on my own in ages": the question's no-words, negated
         return False
     # Read on the clause with its words of doubt still in it: "I am not sure" leans neither way.
@@ -950,11 +957,13 @@ _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
     r"call me|you can call me|please call me|just call me|this is|(?:her|his) name(?: is|'s|s)|"
     r"(?:she|he|they|(?:my )?(?:mum|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife))"
-    r"(?: would)? (?:likes?|prefers?|wants?)(?: to be called| being called)?)\s+",
+    r"(?: would)? (?:likes?|prefers?)(?: to be called| being called)?"
+    r"(?=\s+(?!(?:not|to|by|her|his|a|an|the|it|being|that|no|me|you|them)\b)))\s+",
     re.IGNORECASE,
 )
 _CALL_ME = re.compile(
-    r"\b(?i:call me|calls? me|you (?:can|may|could) call me|please use|"
+    r"\b(?i:call me|(?:everyone|everybody|people|friends|family|they all|most people) calls? me|"
+    r"you (?:can|may|could) call me|please use|"
     r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
     r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please)\b)"
     r"((?i:mr|mrs|ms|miss|dr)\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"

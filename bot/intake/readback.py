@@ -232,21 +232,25 @@ SEND_IT = ("send", "submit", "spot on", "perfect", "all correct", "that's everyt
 """Words that say yes to "Is this right? Say yes to send it to the team.", wherever they stand: the read-back's
 own yes-words for the yes/no reader, and agreement that outweighs a part named ("perfect, the name is right")."""
 _AGREEING = _any_of(
-    *map(re.escape, SEND_IT),
+    "send",
+    "submit",
     "go ahead",
     r"thank\w*",
     "cheers",
     r"agree\w*",
-    r"all (?:good|fine|right)",
+    r"all (?:good|correct|fine|right)",
+    "spot on",
+    "perfect",
     r"happy with (?:it|that|this|all)",
 )
-"""Every word of agreement anywhere in a reply ("Please send it. Thank you for your support")."""
+"""Words of agreement anywhere in a reply ("Please send it. Thank you for your support"); not "that's
+everything", which also closes a change ("my number is 07700 900456 now, that's everything")."""
 _AGREES_FIRST = re.compile(
-    rf"^\W*(?:yes|yeah|yep|yup|ye|great|{'|'.join(w for w in _RIGHT_AS_IT_IS if w != 'good')}|"
-    rf"that'?s (?:{'|'.join(_RIGHT_AS_IT_IS)}|all|it|everything|great|perfect)|looks? (?:{'|'.join(_RIGHT_AS_IT_IS)}|great))\b"
+    r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|spot on|perfect|all good|all fine|fine|great|lovely|"
+    r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
 )
-"""Words that agree when a reply opens with them ("yes, the referral code is right"); not "good", which opens
-a greeting as often ("good morning, my name is wrong")."""
+"""A reply that opens by agreeing ("yes, the referral code is right"); not "that's ok" or "looks ok", which
+open a change as often ("that's ok but my number is ...")."""
 _RIGHT_NOT_A_VERB = re.compile(
     r"(?<!not )(?<!n't )(?<!nt )(?<!quite )\b(correct|right)\b"
     r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
@@ -265,7 +269,7 @@ _COMMON = frozenset(
 )
 
 
-_LABEL_AS_A_NAME = {"life_areas_other": r"something else (?:bit|part|box|area|answer)|the something else"}
+_LABEL_AS_A_NAME = {"life_areas_other": r"(?:something else (?:bit|part|box|area|answer)|the something else)"}
 """A label that is also everyday words names its part only as a label ("something else is wrong" names none)."""
 
 

@@ -49,8 +49,9 @@ _BACK = re.compile(
     r"(?:that )?took (?:a while|ages|so long|longer|a bit|\w+ (?:mins?|minutes|secs?|seconds))"
 )
 """A return that only says the person is back (a clause of its own, after courtesy words)."""
-_BACKS = re.compile(rf"(?:{_BACK.pattern})(?:\s+(?:{_BACK.pattern}))*")
-"""Returns said one after another with no comma ("about that where was i")."""
+_BACKS = re.compile(rf"(?:{_BACK.pattern})(?:\s+(?:{_BACK.pattern})){{0,2}}")
+"""Returns said one after another with no comma ("about that where was i"); at most three, so a long
+message of them cannot make the match try every way of splitting it."""
 _BARE_BACK = re.compile(r"back|here")
 """"Back" alone is an answer to "what makes it hard?"; it is a return only beside an apology or an excuse."""
 _EXCUSE = re.compile(
@@ -128,7 +129,23 @@ def only_returning(text: str, question: str = "text") -> bool:
     return not (question == "yes_no" and plain_yes and set(kinds) <= {"going_on", "follow_on"})
 
 
-def gives_an_excuse(text: str) -> bool:
-    """Whether a message names an everyday reason for stepping away ("baby woke up brb", "door, back in a sec")."""
-    reason = re.sub(r"\b(?:brb|afk)\b", " ", text.lower().replace("\u2019", "'"))  # the pause itself is no reason
-    return _EXCUSE.search(reason) is not None
+_HARMLESS_REASON = re.compile(
+    r"(?:(?:the )?(?:baby|little one|toddler|kids?|son|daughter|mum|dad) (?:woke(?: up)?|is awake|needs? me|needed me|"
+    r"cry\w*|cried)|woke up|needs? me|needed me|(?:the )?door(?:bell)?|kettle|phone (?:rang|went)|school run|"
+    r"(?:the )?(?:loo|toilet)|postman|parcel|(?:a )?delivery|someone at the door)"
+)
+"""Reasons for stepping away that hold nothing else: not "partner was shouting", "kids kicking off"."""
+_PAUSE_WORDS = re.compile(
+    r"\b(?:brb|afk|gtg|g2g|be right back|back in a (?:min|minute|sec|second|bit|mo|moment)|(?:need|have|got|gotta) (?:to )?go|"
+    r"(?:\d+|two|five|ten|a few|a couple of) (?:mins?|minutes|secs?))\b"
+)
+
+
+def only_an_everyday_reason(text: str) -> bool:
+    """Whether a message that steps away says nothing but an everyday reason for it ("baby woke up brb",
+    "sorry need to go mum needs me"): every clause, without the words of stepping away and courtesy, is such a
+    reason or nothing."""
+    lowered = _PAUSE_WORDS.sub(" ", text.lower().replace("\u2019", "'"))
+    cores = [_core(clause) for clause in _CLAUSES.split(lowered)]
+    cores = [core for core in cores if core]
+    return bool(cores) and all(_HARMLESS_REASON.fullmatch(core) for core in cores)

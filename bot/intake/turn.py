@@ -56,14 +56,22 @@ def take_turn(
     """
     answers = {**answers, requested: None}
     flagged = bool(answers.get(RISK_FLAGGED))
-    if risk is not None and risk.certain and risk.category == CLASSIFIER and is_closed(requested):
+    if risk is not None and not risk.certain and risk.category == CLASSIFIER and only_yes_or_no(requested, text):
+        risk = None  # "wouldn't hurt i guess" to a yes/no question holds nothing but the answer
+    if (
+        risk is not None
+        and risk.certain
+        and risk.category == CLASSIFIER
+        and is_closed(requested)
+        and not flagged
+        and noes_to_check(answers) < 2
+    ):
         # The meaning reader alone, however sure, gets the check question first at a closed question: measured on
         # simulated patients nobody here wrote, its surest scores there were everyday asides ("leave it with the
         # surgery and they can pass it on", "yes definitely she wont go on her own"); a yes to the check still
-        # brings the crisis reply in the next turn, and words of risk from the phrase list stay certain everywhere.
+        # brings the crisis reply in the next turn (so only where the check will be asked), and words of risk from
+        # the phrase list stay certain everywhere.
         risk = Risk(UNCERTAIN, CLASSIFIER, likely=True)
-    if risk is not None and not risk.certain and risk.category == CLASSIFIER and only_yes_or_no(requested, text):
-        risk = None  # "wouldn't hurt i guess" to a yes/no question holds nothing but the answer
     if risk is not None and (risk.certain or requested == RISK_CHECK):
         # A disclosure while the bot is checking is not a "no": it is certain now.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category

@@ -123,3 +123,15 @@ def test_the_language_chosen_is_a_name_english_as_typed_or_none(said, kept):
 )
 def test_a_language_said_to_be_better_than_english_is_the_one_to_speak_in(said, kept):
     assert language_chosen(said) == kept
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "English please, my parents mainly speak Urdu",
+        "my first language is Polish but my English is good",
+        "I speak Urdu mostly at home, but English is fine for this",
+    ],
+)
+def test_words_of_background_never_outweigh_english_chosen(said):
+    assert language_chosen(said) == ENGLISH

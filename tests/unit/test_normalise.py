@@ -299,3 +299,21 @@ def test_the_choice_named_more_often_is_the_choice():
 )
 def test_the_questions_own_no_words_negated_are_no_no(text, expected):
     assert normalise.parse_yes_no(text.lower(), yes_cues=COMPANY_YES, no_cues=COMPANY_NO) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my husband calls me useless but I'm Jean", "Jean"),
+        ("he prefers not to say", None),
+        ("she likes to be called by her first name", None),
+        ("she wants to know why", None),
+    ],
+)
+def test_words_about_a_name_are_no_name(text, expected):
+    assert normalise.parse_name(text) == expected
+
+
+@pytest.mark.parametrize("text", ["I want to go on my own", "I'm content on my own"])
+def test_words_ending_in_nt_are_no_negation(text):
+    assert normalise.parse_yes_no(text.lower(), yes_cues=COMPANY_YES, no_cues=COMPANY_NO) is False

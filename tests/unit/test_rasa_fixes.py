@@ -262,3 +262,22 @@ def test_a_pause_with_an_everyday_reason_is_no_doubt_of_the_classifier():
     text = "brb, it all feels too heavy to carry"
     [heavy] = classifier.process(gate.process([_message(text, {"disclose_risk": 0.6, "inform": 0.4})]))
     assert heavy.get(INTENT)["name"] == "disclose_risk"
+
+
+@pytest.mark.parametrize("text", ["walk every day, 30 mins", "I can walk, 5 mins"])
+def test_a_time_inside_an_answer_is_no_pause(text):
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [message] = gate.process([_message(text, {"inform": 0.9, "pause": 0.1})])
+    assert message.get(INTENT)["name"] == "inform"
+
+
+@pytest.mark.parametrize("text", ["partner was shouting brb", "sorry kids kicking off, can't cope anymore, brb"])
+def test_a_pause_with_more_than_an_everyday_reason_is_still_read_for_risk(text):
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3, "certain_threshold": 0.9})
+    [message] = classifier.process(gate.process([_message(text, {"disclose_risk": 0.6, "inform": 0.4})]))
+    assert message.get(INTENT)["name"] == "disclose_risk"

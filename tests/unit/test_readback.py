@@ -226,3 +226,16 @@ def test_the_choice_shown_said_to_be_fine_still_sends(said):
 )
 def test_something_else_names_the_other_life_area_only_as_its_label(said, parts):
     assert parts_to_change(said, SAVED) == parts
+
+
+@pytest.mark.parametrize(
+    "said, parts",
+    [
+        ("my number is 07700 900456 now, that's everything", ["contact_detail"]),
+        ("that's ok but my number is 07700 900456", ["contact_detail"]),
+        ("looks ok, my number is 07700 900456", ["contact_detail"]),
+    ],
+)
+def test_a_new_value_closed_with_words_that_also_agree_is_a_change(said, parts):
+    outcome = take_turn(CONFIRMED, said, None, SAVED)
+    assert not outcome.accepted and outcome.clear == parts

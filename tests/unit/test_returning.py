@@ -102,3 +102,11 @@ def test_returns_said_one_after_another_are_still_a_return():
     assert only_returning("back sorry", "yes_no") and not only_returning(
         "back sorry"
     )  # "back" may answer "what's hard?"
+
+
+def test_a_long_run_of_returns_is_read_at_once():
+    import time
+
+    started = time.perf_counter()
+    only_returning("ask again " * 40 + "zzzq")
+    assert time.perf_counter() - started < 0.5

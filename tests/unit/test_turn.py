@@ -311,3 +311,9 @@ def test_back_after_a_pause_at_the_check_question_is_no_answer_to_it():
     check = take_turn("barriers_text", "my mum needs me all the time", None, {}, risk=MAYBE)
     outcome = take_turn(RISK_CHECK, "back sorry", "resume", {}, pending=check.pending)
     assert outcome.hold == RISK_CHECK and outcome.flag is None, "asked again, never read as a yes"
+
+
+@pytest.mark.parametrize("answers", [{"risk_checked": 2}, {RISK_FLAGGED: True}])
+def test_where_no_check_would_be_asked_the_meaning_reader_stays_certain_at_a_closed_question(answers):
+    outcome = take_turn("contact_method", "text. I can't go on like this much longer", None, answers, risk=SURE_READING)
+    assert outcome.flag == FlagKind.SAFEGUARDING and outcome.responses[0].startswith("utter_crisis")

@@ -70,7 +70,8 @@ ONE_WORD_INTERRUPTIONS = frozenset(
 STEPPING_AWAY = re.compile(
     r"\b(brb|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
-    r"(?:^|(?<=[,.!;-] ))\W*(back in |give me )?(a couple of|a few|\d+|two|five|ten) (mins?|minutes|secs?)(?=\W*$)|"
+    r"^\W*(?:(?:sorry|soz|sry)\b[^?]{0,40}?,\s*)?(back in |give me |in )?(a couple of|a few|\d+|two|five|ten) "
+    r"(mins?|minutes|secs?)(?=\W*$)|(back in|give me) (a couple of|a few|\d+|two|five|ten) (mins?|minutes|secs?)|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
     re.IGNORECASE,

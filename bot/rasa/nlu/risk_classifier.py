@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intake.returning import gives_an_excuse
+from bot.intake.returning import only_an_everyday_reason
 from bot.intake.risk import CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, RiskMatch, assess, detect_risk, word_count
 from bot.language.install import WEIGHTS_SHA256
 from bot.language.risk_meaning import MeaningClassifier, example_files, reviewed_examples
@@ -177,7 +177,7 @@ class RiskPhraseClassifier(IntentRewriter):
             classifier_corroborated_at=self.corroboration_threshold,
             match=match,
         )
-        stepping_away_for_a_reason = message.get(STEPPING_AWAY_KEY) and gives_an_excuse(text or "")
+        stepping_away_for_a_reason = message.get(STEPPING_AWAY_KEY) and only_an_everyday_reason(text or "")
         if risk is not None and stepping_away_for_a_reason and not risk.certain and risk.category == CLASSIFIER:
             return None  # "baby woke up brb" is a pause: there only words of risk or a sure reading flag it
         return risk
