@@ -170,16 +170,21 @@ def language_in_words(text: str) -> Optional[str]:
 
 
 _LITTLE_ENGLISH = re.compile(
-    r"\benglish (?:is )?(?:a )?(?:little|bit|so so|not (?:so |very )?good|basic|limited|weak|poor)\b|"
+    r"\benglish (?:is )?(?:a )?(?:little|bit|so so|no good|not (?:so |very )?good|basic|limited|weak|poor)\b|"
+    r"\benglish no\b(?!\s+(?:problem|worries|issue|bother))|"
     r"\b(?:some|basic|limited|a bit of|little bit of) english\b|\bnot english\b"
 )
 """English named as the language a person is weaker in, in the word orders the interpreter question's own
 yes-words (`INTERPRETER_YES`: "little english", "poor english") do not hold ("English a little, Polish better")."""
 
 
+_QUOTE = re.compile(r"(?<![\w])'|'(?![\w])")
+"""A quotation mark, not an apostrophe: "'no english' Polish" says "no english"."""
+
+
 def little_english(text: str) -> bool:
     """Whether a person says their English is weak (or that they do not understand)."""
-    lowered = text.lower()
+    lowered = _QUOTE.sub(" ", text.lower().replace("\u2019", "'"))
     return normalise.has_phrase(lowered, INTERPRETER_YES) or _LITTLE_ENGLISH.search(lowered) is not None
 
 

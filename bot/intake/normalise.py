@@ -369,8 +369,18 @@ def strip_phrases(text: str, phrases: Iterable[str]) -> str:
     return text
 
 
-_CONTRACTIONS = r"(?:do|does|did|ca|could|wo|would|is|are|was|were|has|have|had|should|ai|must|need)n'?t"
+_CONTRACTIONS = r"(?:do|does|did|ca|could|wo|would|is|are|was|were|has|have|had|should|ai|must|need|might|sha)n'?t"
 """Negating contractions, spelt out: a bare "...nt" ending would take "want", "went" and "content" for a no."""
+_NEGATION = rf"(?<![\w'])(?:not|never|hardly|cannot|{_CONTRACTIONS})"
+"""A word that turns the question's own words round ("not nervous", "haven't been anywhere on my own")."""
+
+
+def _negated(text: str, cues: Sequence[str]) -> bool:
+    """Whether one of the question's own words comes within three words after a negation."""
+    alternatives = "|".join(map(re.escape, cues))
+    return re.search(rf"{_NEGATION}\s+(\w+\s+){{0,3}}({alternatives})(?![\w'])", text) is not None
+
+
 _PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|some other time|next week)\b")
 
 
@@ -384,18 +394,15 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     # "I wouldn't go alone") outweighs "on my own" in the same clause, unless it is
     # negated ("I'm not nervous").
     if not yes and has_phrase(rest, yes_cues):
-        cues = "|".join(map(re.escape, yes_cues))
         if _PUTTING_OFF.search(clause) or has_phrase(clause, _UNDECIDED):
             return None  # "I'll start later", "not sure I want to continue": no answer from the question's words
-        negated = re.search(rf"(?<![\w'])(not|never|hardly|\w+n'?t)\s+(\w+\s+){{0,3}}({cues})(?![\w'])", rest)
-        if negated is not None:
+        if _negated(rest, yes_cues):
             return has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
         # "No my husband will come with me": a plain no before the question's own words leaves it open.
         return None if words(rest)[:1] in (["no"], ["nah"], ["nope"]) else True
     no = has_phrase(rest, _NO_PHRASES)
     if not no and not yes and not _AGREEING.search(rest) and has_phrase(rest, no_cues):
-        cues = "|".join(map(re.escape, no_cues))
-        if re.search(rf"(?<![\w'])(not|never|cannot|{_CONTRACTIONS})\s+(\w+\s+){{0,3}}({cues})(?![\w'])", rest):
+        if _negated(rest, no_cues):
             return None  # "I haven't been anywhere on my own in ages": the question's no-words, negated
         return False
     # Read on the clause with its words of doubt still in it: "I am not sure" leans neither way.

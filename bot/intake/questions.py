@@ -833,6 +833,20 @@ class Question:
     def applies_to(self, answers: Mapping[str, object]) -> bool:
         return self.applies is None or self.applies(answers)
 
+    @property
+    def closed(self) -> bool:
+        """Answered with a choice, a number, a name or a contact detail, not in the person's own words."""
+        return self.kind != "text"
+
+    @property
+    def turns_away_non_answers(self) -> bool:
+        """Whether its reader says plainly when a message is no answer: not a score ("which one" reads as 1),
+        nor a name, an NHS number or a GP practice (where almost any words can be one)."""
+        return self.kind in _TURNS_AWAY_KINDS
+
+
+_TURNS_AWAY_KINDS = frozenset({"choice", "multi", "top", "yes_no", "language", "contact"})
+
 
 DEPENDENTS: Mapping[str, tuple[str, ...]] = {
     "contact_method": ("contact_detail",),
@@ -914,10 +928,17 @@ def next_question(answers: Mapping[str, object]) -> Optional[str]:
 
 
 def is_closed(key: str) -> bool:
-    """Consent, the read-back, or a question answered with a choice, a number, a name or a contact detail (not
-    in a person's own words): a message that is no answer there is turned away, never saved as one."""
+    """Consent, the read-back, or a closed question (`Question.closed`): a message that is no answer there is
+    turned away, never saved as one."""
     question = QUESTION_BY_KEY.get(key)
-    return key in (CONSENT, CONFIRMED) or (question is not None and question.kind != "text")
+    return key in (CONSENT, CONFIRMED) or (question is not None and question.closed)
+
+
+def turns_away_non_answers(key: str) -> bool:
+    """Consent, or a question whose reader says plainly what is no answer (`Question.turns_away_non_answers`);
+    not the read-back, which has its own three replies."""
+    question = QUESTION_BY_KEY.get(key)
+    return key == CONSENT or (question is not None and question.turns_away_non_answers)
 
 
 def section_keys(section: str) -> list[str]:

@@ -164,7 +164,7 @@ _ALL_SCORES = re.compile(
 """The scores as a whole ("redo my scores"), said without naming one of them or another part ("mental wellbeing"
 is a life area)."""
 EDITING = re.compile(r"\b(change|changing|edit|correct|alter|altering|amend|update)\b", re.IGNORECASE)
-"""Verbs that only ask to change what was said: such a message is never a pause (`bot.rasa.nlu.interruption_gate`)."""
+"""Verbs that only ask to change what was said: such a message is never a pause (`returning.asks_for_a_change`)."""
 CHANGE_VERB = re.compile(
     rf"{EDITING.pattern}|\b(redo|re-do|switch|go back|wrong|mistake)\b|"
     r"\b(?:want|like|need|can i|could i|let me|i'?d) (?:to )?add\b|\badd (?:that|something|a bit|more|to)\b|"

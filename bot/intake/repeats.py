@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from bot.intake.normalise import opens_as_question, words
-from bot.intake.questions import CONSENT, QUESTION_BY_KEY, why_response
+from bot.intake.questions import turns_away_non_answers, why_response
 
 LAST_INTERRUPTION = "last_interruption"
 WAYS_FORWARD = "utter_ways_forward"
@@ -59,17 +59,12 @@ ANSWER_WORDS = 6
 """Shorter messages ("help", "why do you need that?", "are you a bot?") are what they say."""
 
 
-_READ_AS_ANSWER_KINDS = ("choice", "multi", "top", "yes_no", "language", "contact")
-"""Questions whose reader turns away what is no answer (not a score, where "which one" reads as 1, nor the
-GP practice, where any words are a name, nor the read-back, which has its own three replies)."""
-
-
 def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     """Whether to read this message as the answer to the question asked instead (see the module docstring):
-    never a question back ("why do you need that?"), and only at a question of `_READ_AS_ANSWER_KINDS`."""
-    question = QUESTION_BY_KEY.get(slot or "")
+    never a question back ("why do you need that?"), and only where the reader turns away what is no answer
+    (`questions.turns_away_non_answers`)."""
     return (
-        (slot == CONSENT or (question is not None and question.kind in _READ_AS_ANSWER_KINDS))
+        turns_away_non_answers(slot or "")
         and count >= READ_AS_ANSWER_AT
         and len(words(text)) >= ANSWER_WORDS
         and not opens_as_question(text)

@@ -1,4 +1,9 @@
-"""Reading a message that only says "I'm back" after a pause the bot did not see.
+"""Reading a message that steps away, or only says "I'm back" after a pause the bot did not see.
+
+`steps_away` says when a short message is a pause whatever a classifier made of it ("hang on
+she's woke up, brb"), and `only_an_everyday_reason` when its reason for the pause holds nothing
+else a link worker should hear (the baby, the door; not "partner was shouting"). The same table
+of reasons serves both directions.
 
 People step away mid-conversation without saying so (the door, the kettle, a child, a dropped
 signal) and come back with "sorry about that, where were we", "back, kids needed me" or "ok
@@ -20,6 +25,45 @@ from __future__ import annotations
 import re
 
 from bot.intake.normalise import words
+from bot.intake.readback import EDITING
+
+_HOUSEHOLD = (
+    r"baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|husband|wife|partner|"
+    r"grandson|granddaughter|nan|grandad"
+)
+"""The people at home who call a person away."""
+STEPPING_AWAY = re.compile(
+    rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
+    r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
+    r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
+    r"^\W*(?:(?:sorry|soz|sry)\b[^?]{0,40}?,\s*)?(back in |give me |in )?(a couple of|a few|\d+|two|five|ten) "
+    r"(mins?|minutes|secs?)(?=\W*$)|(back in|give me) (a couple of|a few|\d+|two|five|ten) (mins?|minutes|secs?)|"
+    r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
+    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
+    re.IGNORECASE,
+)
+"""Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
+classifier read it as an answer ("hang on she's woke up, brb" is not what matters most). "Need to go" only
+where nothing but a reason follows ("sorry need to go mum needs me", not "I need to go out more")."""
+STEPPING_AWAY_MAX_WORDS = 10
+_CHANGING = re.compile(rf"{EDITING.pattern}|\b(?:wrong|mistake)\b", re.IGNORECASE)
+"""A change asked for, never a pause ("hang on the number's wrong")."""
+
+
+def asks_for_a_change(text: str) -> bool:
+    """Whether the message asks to change something ("hang on, can I change the goal bit"): never a pause."""
+    return _CHANGING.search(text or "") is not None
+
+
+def steps_away(text: str) -> bool:
+    """Whether a short message says the person is stepping away, whatever else a classifier made of it."""
+    if asks_for_a_change(text):
+        return False
+    return (
+        len(re.findall(r"[\w']+", text or "")) <= STEPPING_AWAY_MAX_WORDS
+        and STEPPING_AWAY.search(text or "") is not None
+    )
+
 
 _FILLER = frozenset(
     "ok okay k kk right so sorry soz sry apologies apologise apologize hi hello hiya hey yes yeah yep um erm er "
@@ -54,16 +98,40 @@ _BACKS = re.compile(rf"(?:{_BACK.pattern})(?:\s+(?:{_BACK.pattern})){{0,2}}")
 message of them cannot make the match try every way of splitting it."""
 _BARE_BACK = re.compile(r"back|here")
 """"Back" alone is an answer to "what makes it hard?"; it is a return only beside an apology or an excuse."""
+_CALLED_AWAY = r"woke(?: up)?|is awake|needs? me|needed(?: me)?|wanted(?: me)?|cry\w*|cried|call\w*|came"
+"""What those people did that took the person away, and says nothing more."""
+_TROUBLE_AT_HOME = r"shout\w*|kicking off|playing up"
+"""What they did that took the person away but may be the very thing the link worker needs to hear."""
+_PLAIN_REASONS = (
+    r"door(?:bell)?",
+    "kettle",
+    r"phone (?:rang|went)",
+    r"(?:was|been) on the phone",
+    r"(?:took|take|had|got) a (?:phone )?call",
+    "school run",
+    "woke up",
+    r"needs? me",
+    "needed me",
+    r"(?:pop|popped|nip|nipped|step|stepped|went|was|been) (?:out|away)",
+    "distracted",
+    "interrupted",
+    r"(?:lost|bad|no|dropped) (?:signal|connection|wifi|internet)",
+    r"(?:signal|connection|wifi|internet) (?:dropped|went|cut out|died)",
+    r"(?:battery|phone) (?:died|went dead|was dead)",
+    "brb",
+    "afk",
+    r"(?:(?:needed|went to|on) )?the (?:loo|toilet)",
+    "postman",
+    "parcel",
+    r"(?:a )?delivery",
+    r"someone (?:at|came|called|rang|knocked)(?: (?:at )?the door)?",
+)
+"""Everyday reasons for a pause, each complete in itself."""
+_ERRAND = r"had to (?:go|pop|step|nip|get|answer|sort|see|take|deal|feed|change|pick|run|dash|check)"
+"""The start of a reason whose end may say anything ("had to deal with...")."""
 _EXCUSE = re.compile(
-    r"\b(?:door(?:bell)?|kettle|phone (?:rang|went)|(?:was|been) on the phone|(?:took|take|had|got) a (?:phone )?call|school run|"
-    r"(?:baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|husband|wife|partner|"
-    r"grandson|granddaughter|nan|grandad) (?:was |is |were )?(?:woke|needed|wanted|cry\w*|cried|call\w*|shout\w*|"
-    r"came|kicking off|playing up)|woke up|needed me|needs me|"
-    r"had to (?:go|pop|step|nip|get|answer|sort|see|take|deal|feed|change|pick|run|dash|check)|"
-    r"(?:pop|popped|nip|nipped|step|stepped|went|was|been) (?:out|away)|distracted|interrupted|"
-    r"(?:lost|bad|no|dropped) (?:signal|connection|wifi|internet)|(?:signal|connection|wifi|internet) "
-    r"(?:dropped|went|cut out|died)|(?:battery|phone) (?:died|went dead|was dead)|brb|afk|"
-    r"(?:needed|went to|on) the (?:loo|toilet)|postman|parcel|a delivery|someone (?:at|came|called|rang|knocked))\b"
+    rf"\b(?:{'|'.join(_PLAIN_REASONS)}|(?:{_HOUSEHOLD}) (?:was |is |were )?(?:{_CALLED_AWAY}|{_TROUBLE_AT_HOME})|"
+    rf"{_ERRAND})\b"
 )
 """The reasons people give for having stepped away; an excuse clause must be short too."""
 _WAS_AWAY = re.compile(
@@ -130,15 +198,14 @@ def only_returning(text: str, question: str = "text") -> bool:
 
 
 _HARMLESS_REASON = re.compile(
-    r"(?:(?:the )?(?:baby|little one|toddler|kids?|son|daughter|mum|dad) (?:woke(?: up)?|is awake|needs? me|needed me|"
-    r"cry\w*|cried)|woke up|needs? me|needed me|(?:the )?door(?:bell)?|kettle|phone (?:rang|went)|school run|"
-    r"(?:the )?(?:loo|toilet)|postman|parcel|(?:a )?delivery|someone at the door)"
+    rf"(?:(?:the|my|our|a) )?(?:{'|'.join(_PLAIN_REASONS)}|(?:{_HOUSEHOLD}) (?:was |is |were )?(?:{_CALLED_AWAY}))"
 )
-"""Reasons for stepping away that hold nothing else: not "partner was shouting", "kids kicking off"."""
+"""The excuses that hold nothing else: not "partner was shouting", "kids kicking off", "had to deal with him"."""
 _PAUSE_WORDS = re.compile(
-    r"\b(?:brb|afk|gtg|g2g|be right back|back in a (?:min|minute|sec|second|bit|mo|moment)|(?:need|have|got|gotta) (?:to )?go|"
-    r"(?:\d+|two|five|ten|a few|a couple of) (?:mins?|minutes|secs?))\b"
+    rf"{STEPPING_AWAY.pattern}|\b(?:(?:need|have|got|gotta) (?:to )?go|(?:\d+|two|five|ten|a few|a couple of) "
+    r"(?:mins?|minutes|secs?))\b"
 )
+"""Once a message is known to step away, a time or a "need to go" anywhere in it is part of the stepping away."""
 
 
 def only_an_everyday_reason(text: str) -> bool:

@@ -112,7 +112,7 @@ def returning_kind(requested: str) -> str:
     if is_yes_no(requested) or requested == RISK_CHECK:  # the check question is asked as a yes or no
         return "yes_no"
     question = QUESTION_BY_KEY.get(requested)
-    return "text" if question is None or question.kind == "text" else question.kind
+    return "text" if question is None or not question.closed else question.kind
 
 
 def is_yes_no(requested: str) -> bool:

@@ -52,8 +52,12 @@ TABLES = {
         ("not sure I want to start", None),
         ("can we begin another time", None),
         ("I'll do it later", None),
+        ("ok i want to continue", True),  # "want" is no "won't": only spelt-out contractions negate
+        ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("yes I want someone to go with me the first time", True),
+        ("I want someone with me, I'd be nervous", True),
         ("yes, I'd be nervous going on my own the first time", True),
         ("maybe yes", True),
         ("I think so", True),
@@ -320,6 +324,9 @@ TABLES = {
         ("1, 2 and 3", None),
     ],
     "language": [
+        ("'no english' Polish", "Polish"),  # quotation marks round the words
+        ("my english no good, polish", "Polish"),
+        ("English no problem", "english"),
         ("English", "english"),
         ("eng", "english"),
         ("Urdu please", "Urdu"),

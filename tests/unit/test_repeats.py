@@ -40,6 +40,10 @@ def test_why_explains_the_question_being_asked():
         ),  # the ways forward first
         ("ons_happy", 2, "why do you need that?", False),  # a short question is what it says
         ("good_at", 2, "I'm confused, do you mean at work or at home?", False),  # it would be saved there
+        ("consent", 2, "my daughter said I should do this one", True),
+        ("ons_happy", 2, "my daughter said I should do this one", False),  # a score reads "which one" as 1
+        ("nhs_number", 2, "my daughter keeps that sort of thing for me", False),  # any words may be a number's stand-in
+        ("confirmed", 2, "my daughter said I should do this one", False),  # the read-back has its own replies
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intake.returning import only_returning
+from bot.intake.returning import only_an_everyday_reason, only_returning, steps_away
 
 COMING_BACK = [
     "ok I'm back",
@@ -110,3 +110,45 @@ def test_a_long_run_of_returns_is_read_at_once():
     started = time.perf_counter()
     only_returning("ask again " * 40 + "zzzq")
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "baby woke up brb",
+        "sorry, door, brb",
+        "hiya sorry, lost signal, back in 5 mins",
+        "afk the kettle",
+        "hang on, kids needed me",
+        "sorry need to go mum needs me",
+    ],
+)
+def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
+    assert steps_away(said) and only_an_everyday_reason(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "partner was shouting brb",
+        "kids kicking off, brb",
+        "brb had to deal with him again",
+        "brb, it all feels too much",
+    ],
+)
+def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_says(said):
+    assert steps_away(said) and not only_an_everyday_reason(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "hang on the number's wrong",
+        "hold on, can I change my goal",
+        "I walk every day, 30 mins",
+        "I need to go out more",
+        "I have to go to work at 6",
+    ],
+)
+def test_a_change_or_an_answer_with_a_time_in_it_is_no_stepping_away(said):
+    assert not steps_away(said)

@@ -22,7 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.readback import EDITING
+from bot.intake.returning import asks_for_a_change, steps_away
 from bot.intake.risk import RISK_INTENT
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
@@ -67,21 +67,6 @@ ONE_WORD_INTERRUPTIONS = frozenset(
 )
 """The only single words that interrupt: any other one-word message could be an answer ("computers", "hearing")."""
 
-STEPPING_AWAY = re.compile(
-    r"\b(brb|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
-    r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
-    r"^\W*(?:(?:sorry|soz|sry)\b[^?]{0,40}?,\s*)?(back in |give me |in )?(a couple of|a few|\d+|two|five|ten) "
-    r"(mins?|minutes|secs?)(?=\W*$)|(back in|give me) (a couple of|a few|\d+|two|five|ten) (mins?|minutes|secs?)|"
-    r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
-    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
-    re.IGNORECASE,
-)
-"""Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
-classifier read it as an answer ("hang on she's woke up, brb" is not what matters most)."""
-STEPPING_AWAY_MAX_WORDS = 10
-_CHANGING = re.compile(rf"{EDITING.pattern}|\b(?:wrong|mistake)\b", re.IGNORECASE)
-"""A change asked for, never a pause ("hang on the number's wrong")."""
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InterruptionGate(IntentRewriter):
@@ -101,16 +86,9 @@ class InterruptionGate(IntentRewriter):
         tokens = re.findall(r"[\w']+", (text or "").lower())
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
             return False
-        if intent == "pause" and _CHANGING.search(text or ""):  # "hang on, can I change the goal bit"
+        if intent == "pause" and asks_for_a_change(text):  # "hang on, can I change the goal bit"
             return False
         return cue.search(text or "") is not None
-
-    @staticmethod
-    def steps_away(text: Text) -> bool:
-        words = re.findall(r"[\w']+", text or "")
-        if _CHANGING.search(text or ""):
-            return False
-        return len(words) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -119,7 +97,7 @@ class InterruptionGate(IntentRewriter):
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if name and not self.keeps(name, message.get(TEXT)):
                 name = self.fallback_intent
-            elif name in (self.fallback_intent, RISK_INTENT) and self.steps_away(message.get(TEXT)):
+            elif name in (self.fallback_intent, RISK_INTENT) and steps_away(message.get(TEXT)):
                 # a pause, whatever the classifier made of it; the risk step still reads it for words of risk
                 name = "pause"
                 message.set(STEPPING_AWAY_KEY, True, add_to_output=True)
