@@ -171,7 +171,6 @@ def language_in_words(text: str) -> Optional[str]:
 
 _LITTLE_ENGLISH = re.compile(
     r"\benglish (?:is )?(?:a )?(?:little|bit|so so|no good|not (?:so |very )?good|basic|limited|weak|poor)\b|"
-    r"\benglish no\b(?!\s+(?:problem|worries|issue|bother))|"
     r"\b(?:some|basic|limited|a bit of|little bit of) english\b|\bnot english\b"
 )
 """English named as the language a person is weaker in, in the word orders the interpreter question's own

@@ -841,7 +841,7 @@ class Question:
     @property
     def turns_away_non_answers(self) -> bool:
         """Whether its reader says plainly when a message is no answer: not a score ("which one" reads as 1),
-        nor a name, an NHS number or a GP practice (where almost any words can be one)."""
+        nor a name, an NHS number, a referral code or a GP practice (where almost any words can be one, or none)."""
         return self.kind in _TURNS_AWAY_KINDS
 
 

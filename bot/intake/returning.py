@@ -27,11 +27,14 @@ import re
 from bot.intake.normalise import words
 from bot.intake.readback import EDITING
 
-_HOUSEHOLD = (
-    r"baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|husband|wife|partner|"
-    r"grandson|granddaughter|nan|grandad"
+_CHILD_OR_PARENT = (
+    r"baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|grandson|granddaughter|"
+    r"nan|grandad"
 )
-"""The people at home who call a person away."""
+_PARTNER = r"husband|wife|partner"
+"""The people at home who call a person away; a partner's call is never taken for a harmless one (it may be
+the very thing the link worker needs to hear)."""
+_HOUSEHOLD = f"{_CHILD_OR_PARENT}|{_PARTNER}"
 STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
@@ -44,7 +47,8 @@ STEPPING_AWAY = re.compile(
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
 classifier read it as an answer ("hang on she's woke up, brb" is not what matters most). "Need to go" only
-where nothing but a reason follows ("sorry need to go mum needs me", not "I need to go out more")."""
+at the end of a clause or before someone at home ("sorry need to go mum needs me", "need to go, sorry"),
+never before what the person needs to go to ("I need to go out more")."""
 STEPPING_AWAY_MAX_WORDS = 10
 _CHANGING = re.compile(rf"{EDITING.pattern}|\b(?:wrong|mistake)\b", re.IGNORECASE)
 """A change asked for, never a pause ("hang on the number's wrong")."""
@@ -98,40 +102,44 @@ _BACKS = re.compile(rf"(?:{_BACK.pattern})(?:\s+(?:{_BACK.pattern})){{0,2}}")
 message of them cannot make the match try every way of splitting it."""
 _BARE_BACK = re.compile(r"back|here")
 """"Back" alone is an answer to "what makes it hard?"; it is a return only beside an apology or an excuse."""
-_CALLED_AWAY = r"woke(?: up)?|is awake|needs? me|needed(?: me)?|wanted(?: me)?|cry\w*|cried|call\w*|came"
-"""What those people did that took the person away, and says nothing more."""
-_TROUBLE_AT_HOME = r"shout\w*|kicking off|playing up"
-"""What they did that took the person away but may be the very thing the link worker needs to hear."""
-_PLAIN_REASONS = (
+_NEEDED_ME = r"woke(?: up)?|is awake|needs? me|needed me|cry\w*|cried"
+"""What a child or a parent did that took the person away, and says nothing more."""
+_CALLED_AWAY = r"needed|wanted(?: me)?|call\w*|came|shout\w*|kicking off|playing up"
+"""What took the person away that may be the very thing the link worker needs to hear."""
+_EVERYDAY_REASONS = (
     r"door(?:bell)?",
     "kettle",
     r"phone (?:rang|went)",
-    r"(?:was|been) on the phone",
-    r"(?:took|take|had|got) a (?:phone )?call",
     "school run",
     "woke up",
     r"needs? me",
     "needed me",
-    r"(?:pop|popped|nip|nipped|step|stepped|went|was|been) (?:out|away)",
-    "distracted",
-    "interrupted",
     r"(?:lost|bad|no|dropped) (?:signal|connection|wifi|internet)",
     r"(?:signal|connection|wifi|internet) (?:dropped|went|cut out|died)",
     r"(?:battery|phone) (?:died|went dead|was dead)",
     "brb",
     "afk",
-    r"(?:(?:needed|went to|on) )?the (?:loo|toilet)",
+    r"(?:(?:needed|went to|on) )?(?:the )?(?:loo|toilet)",
     "postman",
     "parcel",
     r"(?:a )?delivery",
+    r"someone at (?:the )?door",
+)
+"""Reasons for a pause, each complete in itself, that hold nothing else."""
+_OTHER_REASONS = (
+    r"(?:was|been) on the phone",
+    r"(?:took|take|had|got) a (?:phone )?call",
+    r"(?:pop|popped|nip|nipped|step|stepped|went|was|been) (?:out|away)",
+    "distracted",
+    "interrupted",
     r"someone (?:at|came|called|rang|knocked)(?: (?:at )?the door)?",
 )
-"""Everyday reasons for a pause, each complete in itself."""
+"""Reasons for a pause that may stand for more ("someone came", "was on the phone")."""
 _ERRAND = r"had to (?:go|pop|step|nip|get|answer|sort|see|take|deal|feed|change|pick|run|dash|check)"
 """The start of a reason whose end may say anything ("had to deal with...")."""
 _EXCUSE = re.compile(
-    rf"\b(?:{'|'.join(_PLAIN_REASONS)}|(?:{_HOUSEHOLD}) (?:was |is |were )?(?:{_CALLED_AWAY}|{_TROUBLE_AT_HOME})|"
-    rf"{_ERRAND})\b"
+    rf"\b(?:{'|'.join(_EVERYDAY_REASONS + _OTHER_REASONS)}|(?:{_HOUSEHOLD}) (?:was |is |were )?"
+    rf"(?:{_NEEDED_ME}|{_CALLED_AWAY})|{_ERRAND})\b"
 )
 """The reasons people give for having stepped away; an excuse clause must be short too."""
 _WAS_AWAY = re.compile(
@@ -198,21 +206,18 @@ def only_returning(text: str, question: str = "text") -> bool:
 
 
 _HARMLESS_REASON = re.compile(
-    rf"(?:(?:the|my|our|a) )?(?:{'|'.join(_PLAIN_REASONS)}|(?:{_HOUSEHOLD}) (?:was |is |were )?(?:{_CALLED_AWAY}))"
+    rf"(?:(?:the|my|our|a) )?(?:{'|'.join(_EVERYDAY_REASONS)}|(?:{_CHILD_OR_PARENT}) (?:was |is |were )?(?:{_NEEDED_ME}))"
 )
-"""The excuses that hold nothing else: not "partner was shouting", "kids kicking off", "had to deal with him"."""
-_PAUSE_WORDS = re.compile(
-    rf"{STEPPING_AWAY.pattern}|\b(?:(?:need|have|got|gotta) (?:to )?go|(?:\d+|two|five|ten|a few|a couple of) "
-    r"(?:mins?|minutes|secs?))\b"
-)
-"""Once a message is known to step away, a time or a "need to go" anywhere in it is part of the stepping away."""
+"""The excuses that hold nothing else: not "partner came", "kids kicking off", "had to deal with him"."""
+_A_TIME = re.compile(r"\b(?:\d+|two|five|ten|a few|a couple of) (?:mins?|minutes|secs?)\b")
+"""Once a message is known to step away, a time anywhere in it is part of the stepping away."""
 
 
 def only_an_everyday_reason(text: str) -> bool:
     """Whether a message that steps away says nothing but an everyday reason for it ("baby woke up brb",
     "sorry need to go mum needs me"): every clause, without the words of stepping away and courtesy, is such a
     reason or nothing."""
-    lowered = _PAUSE_WORDS.sub(" ", text.lower().replace("\u2019", "'"))
-    cores = [_core(clause) for clause in _CLAUSES.split(lowered)]
+    lowered = text.lower().replace("\u2019", "'")
+    cores = [_core(_A_TIME.sub(" ", STEPPING_AWAY.sub(" ", clause))) for clause in _CLAUSES.split(lowered)]
     cores = [core for core in cores if core]
     return bool(cores) and all(_HARMLESS_REASON.fullmatch(core) for core in cores)

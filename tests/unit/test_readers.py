@@ -327,6 +327,8 @@ TABLES = {
         ("'no english' Polish", "Polish"),  # quotation marks round the words
         ("my english no good, polish", "Polish"),
         ("English no problem", "english"),
+        ("English no thanks", "english"),
+        ("English no interpreter needed", "english"),
         ("English", "english"),
         ("eng", "english"),
         ("Urdu please", "Urdu"),

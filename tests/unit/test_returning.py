@@ -121,6 +121,8 @@ def test_a_long_run_of_returns_is_read_at_once():
         "afk the kettle",
         "hang on, kids needed me",
         "sorry need to go mum needs me",
+        "sorry baby woke up, 5 mins",
+        "brb loo",
     ],
 )
 def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
@@ -134,6 +136,10 @@ def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
         "kids kicking off, brb",
         "brb had to deal with him again",
         "brb, it all feels too much",
+        "brb husband came",  # a partner's call may be the very thing to hear
+        "gotta go partner called",
+        "need to go, husband came",
+        "brb someone came",
     ],
 )
 def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_says(said):
