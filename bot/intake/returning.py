@@ -35,12 +35,13 @@ _PARTNER = r"husband|wife|partner"
 """The people at home who call a person away; a partner's call is never taken for a harmless one (it may be
 the very thing the link worker needs to hear)."""
 _HOUSEHOLD = f"{_CHILD_OR_PARENT}|{_PARTNER}"
+_TIME = r"(?:a couple of|a few|\d+|two|five|ten) (?:mins?|minutes|secs?)"
+"""A short time ("5 mins", "a couple of minutes"): in a message that steps away, how long for."""
 STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|"
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
-    r"^\W*(?:(?:sorry|soz|sry)\b[^?]{0,40}?,\s*)?(back in |give me |in )?(a couple of|a few|\d+|two|five|ten) "
-    r"(mins?|minutes|secs?)(?=\W*$)|(back in|give me) (a couple of|a few|\d+|two|five|ten) (mins?|minutes|secs?)|"
+    rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
     re.IGNORECASE,
@@ -63,10 +64,7 @@ def steps_away(text: str) -> bool:
     """Whether a short message says the person is stepping away, whatever else a classifier made of it."""
     if asks_for_a_change(text):
         return False
-    return (
-        len(re.findall(r"[\w']+", text or "")) <= STEPPING_AWAY_MAX_WORDS
-        and STEPPING_AWAY.search(text or "") is not None
-    )
+    return len(words(text or "")) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
 
 
 _FILLER = frozenset(
@@ -102,8 +100,11 @@ _BACKS = re.compile(rf"(?:{_BACK.pattern})(?:\s+(?:{_BACK.pattern})){{0,2}}")
 message of them cannot make the match try every way of splitting it."""
 _BARE_BACK = re.compile(r"back|here")
 """"Back" alone is an answer to "what makes it hard?"; it is a return only beside an apology or an excuse."""
-_NEEDED_ME = r"woke(?: up)?|is awake|needs? me|needed me|cry\w*|cried"
-"""What a child or a parent did that took the person away, and says nothing more."""
+_NEEDED_ME_ALONE = r"woke up|needs? me|needed me"
+"""What someone did that took the person away, harmless even with nobody named ("sorry, woke up", "needed me")."""
+_NEEDED_ME = rf"{_NEEDED_ME_ALONE}|woke|is awake|cry\w*|cried"
+"""What a child or a parent did that took the person away, and says nothing more (crying only with who cried:
+alone it may be the person's own distress)."""
 _CALLED_AWAY = r"needed|wanted(?: me)?|call\w*|came|shout\w*|kicking off|playing up"
 """What took the person away that may be the very thing the link worker needs to hear."""
 _EVERYDAY_REASONS = (
@@ -111,9 +112,6 @@ _EVERYDAY_REASONS = (
     "kettle",
     r"phone (?:rang|went)",
     "school run",
-    "woke up",
-    r"needs? me",
-    "needed me",
     r"(?:lost|bad|no|dropped) (?:signal|connection|wifi|internet)",
     r"(?:signal|connection|wifi|internet) (?:dropped|went|cut out|died)",
     r"(?:battery|phone) (?:died|went dead|was dead)",
@@ -137,9 +135,16 @@ _OTHER_REASONS = (
 """Reasons for a pause that may stand for more ("someone came", "was on the phone")."""
 _ERRAND = r"had to (?:go|pop|step|nip|get|answer|sort|see|take|deal|feed|change|pick|run|dash|check)"
 """The start of a reason whose end may say anything ("had to deal with...")."""
+
+
+def _done_by(who: str, what: str) -> str:
+    """A pattern for someone doing something, with or without "was" ("baby woke up", "kids were playing up")."""
+    return rf"(?:{who}) (?:was |is |were )?(?:{what})"
+
+
 _EXCUSE = re.compile(
-    rf"\b(?:{'|'.join(_EVERYDAY_REASONS + _OTHER_REASONS)}|(?:{_HOUSEHOLD}) (?:was |is |were )?"
-    rf"(?:{_NEEDED_ME}|{_CALLED_AWAY})|{_ERRAND})\b"
+    rf"\b(?:{'|'.join(_EVERYDAY_REASONS + _OTHER_REASONS)}|{_NEEDED_ME_ALONE}|"
+    rf"{_done_by(_HOUSEHOLD, f'{_NEEDED_ME}|{_CALLED_AWAY}')}|{_ERRAND})\b"
 )
 """The reasons people give for having stepped away; an excuse clause must be short too."""
 _WAS_AWAY = re.compile(
@@ -206,10 +211,10 @@ def only_returning(text: str, question: str = "text") -> bool:
 
 
 _HARMLESS_REASON = re.compile(
-    rf"(?:(?:the|my|our|a) )?(?:{'|'.join(_EVERYDAY_REASONS)}|(?:{_CHILD_OR_PARENT}) (?:was |is |were )?(?:{_NEEDED_ME}))"
+    rf"(?:(?:the|my|our|a) )?(?:{'|'.join(_EVERYDAY_REASONS)}|{_NEEDED_ME_ALONE}|{_done_by(_CHILD_OR_PARENT, _NEEDED_ME)})"
 )
 """The excuses that hold nothing else: not "partner came", "kids kicking off", "had to deal with him"."""
-_A_TIME = re.compile(r"\b(?:\d+|two|five|ten|a few|a couple of) (?:mins?|minutes|secs?)\b")
+_A_TIME = re.compile(rf"\b{_TIME}\b")
 """Once a message is known to step away, a time anywhere in it is part of the stepping away."""
 
 
