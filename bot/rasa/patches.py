@@ -16,12 +16,18 @@
 - Rasa's SQLite tracker store committed each turn with a full fsync. In WAL mode
   `synchronous=NORMAL` stays safe against crashes (a power cut may undo the last
   turn, whose answer the action server has already saved with a full sync).
+- Each call to the action server opened a new HTTP client, and with it a new
+  TCP connection, and closed both afterwards. Each endpoint now keeps one
+  client per event loop, whose idle connections are reused for a short while
+  (shorter than the action server's keep-alive, so a connection is never reused
+  just as the server closes it), and closed when the server stops.
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 PATCHED_FLAG = "_whatmatters_patched"
 
@@ -115,6 +121,71 @@ def _tune_sqlite_tracker_store(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+IDLE_CONNECTION_SECONDS = 2.0
+"""How long an idle connection to an endpoint is kept for the next call: well under the keep-alive of
+the action server (Sanic's 5 s), so the client drops a connection before the server can."""
+
+
+class _Borrowed:
+    """A pooled client handed to `async with` as Rasa's own code uses it, without closing it after."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    async def __aenter__(self) -> Any:
+        return self._client
+
+    async def __aexit__(self, *_exc: Any) -> None:
+        return None
+
+
+_pooled_clients: list[tuple[Any, Any]] = []
+"""Every pooled client with its event loop, so the server can close them when it stops."""
+
+
+def _pooled_session(self: Any) -> _Borrowed:
+    """Rasa's `EndpointConfig.session`, configured as Rasa configures it, kept per endpoint and loop."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    held: Optional[tuple[Any, Any]] = self.__dict__.get("_whatmatters_client")
+    if held is None or held[0] is not loop or held[1].closed:
+        if held in _pooled_clients:
+            _pooled_clients.remove(held)  # its loop has gone (or it was closed): nothing more to close
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        client = aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
+        )
+        held = (loop, client)
+        self.__dict__["_whatmatters_client"] = held
+        _pooled_clients.append(held)
+    return _Borrowed(held[1])
+
+
+async def close_pooled_clients() -> None:
+    """Close the pooled clients of the running loop (the others went with their loops)."""
+    loop = asyncio.get_running_loop()
+    for held in list(_pooled_clients):
+        if held[0] is loop:
+            _pooled_clients.remove(held)
+            await held[1].close()
+
+
+def _closing_pooled_clients(original: Any) -> Any:
+    async def close_resources(app: Any, loop: Any) -> None:
+        try:
+            await original(app, loop)
+        finally:
+            await close_pooled_clients()
+
+    close_resources.__wrapped__ = original  # type: ignore[attr-defined]
+    return close_resources
+
+
 def _dict_tracebacks_without_locals() -> Any:
     import structlog
 
@@ -130,6 +201,11 @@ def apply() -> None:
 
     if getattr(RemoteAction, PATCHED_FLAG, False):
         return
+    import rasa.core.run
+    from rasa.utils.endpoints import EndpointConfig
+
+    EndpointConfig.session = _pooled_session
+    rasa.core.run.close_resources = _closing_pooled_clients(rasa.core.run.close_resources)
     RemoteAction._validate_action_result = _validate_action_result
     RemoteAction._action_call_format = _wrap_action_call_format(RemoteAction._action_call_format)
     Event.resolve_by_type = _remembering_resolver(Event.resolve_by_type)

@@ -281,3 +281,80 @@ def test_a_pause_with_more_than_an_everyday_reason_is_still_read_for_risk(text):
     classifier = RiskPhraseClassifier({"classifier_threshold": 0.3, "certain_threshold": 0.9})
     [message] = classifier.process(gate.process([_message(text, {"disclose_risk": 0.6, "inform": 0.4})]))
     assert message.get(INTENT)["name"] == "disclose_risk"
+
+
+async def _connection_recorder() -> tuple:
+    """A real HTTP server on 127.0.0.1 that answers as an action server does and notes each call's client port."""
+    from aiohttp import web
+
+    ports: list[int] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        await request.json()
+        ports.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return runner, port, ports
+
+
+async def test_action_calls_reuse_one_connection_and_the_client_is_closed_when_the_server_stops():
+    import rasa.core.run
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_patches.apply()
+    runner, port, ports = await _connection_recorder()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Seen": "1"})
+    try:
+        for _ in range(3):
+            assert await endpoint.request(json={"next_action": "x"}, method="post") == {"events": [], "responses": []}
+        assert len(ports) == 3 and len(set(ports)) == 1, "each action call opened a new connection"
+        [(loop, client)] = [held for held in rasa_patches._pooled_clients if held[1] is endpoint._whatmatters_client[1]]
+        assert not client.closed and client.headers["X-Seen"] == "1"
+        await rasa.core.run.close_resources(mock.Mock(ctx=mock.Mock(agent=None)), loop)
+        assert client.closed, "the pooled client outlived the server"
+        assert await endpoint.request(json={}, method="post") is not None, "a closed client was used again"
+        await rasa_patches.close_pooled_clients()
+    finally:
+        await runner.cleanup()
+
+
+async def test_an_action_call_after_the_action_server_restarts_goes_through_once():
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_patches.apply()
+    runner, port, ports = await _connection_recorder()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    try:
+        await endpoint.request(json={}, method="post")
+        await runner.cleanup()  # the action server stops; the pooled connection dies with it
+        from aiohttp import web
+
+        app = web.Application()
+
+        async def webhook(request: web.Request) -> web.Response:
+            ports.append(request.transport.get_extra_info("peername")[1])
+            return web.json_response({"events": [], "responses": []})
+
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        await asyncio.sleep(0.05)
+        assert await endpoint.request(json={}, method="post") == {"events": [], "responses": []}
+        assert len(ports) == 2, "the call after the restart was lost or sent twice"
+    finally:
+        await rasa_patches.close_pooled_clients()
+        await runner.cleanup()
+
+
+def test_idle_connections_are_dropped_before_the_action_server_drops_them():
+    from sanic.config import DEFAULT_CONFIG
+
+    assert rasa_patches.IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"] / 2
