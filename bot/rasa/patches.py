@@ -21,6 +21,12 @@
   client per event loop, whose idle connections are reused for a short while
   (shorter than the action server's keep-alive, so a connection is never reused
   just as the server closes it), and closed when the server stops.
+- `applied_events()` walked the whole conversation, copying the list built so
+  far at every execution of the form after its first, and Rasa calls it several
+  times a turn: most of why a late turn cost more than an early one. Each
+  tracker now remembers where the walk got to and goes on from there when only
+  new events have been added since (the result is the same list; anything else,
+  a new form's name among the new events included, starts the walk again).
 """
 
 from __future__ import annotations
@@ -186,6 +192,89 @@ def _closing_pooled_clients(original: Any) -> Any:
     return close_resources
 
 
+class _AppliedSoFar:
+    """How far a tracker's `applied_events()` walk got: its events seen, their loop names, the events kept."""
+
+    def __init__(self, events: Any) -> None:
+        self.events = events
+        self.count = 0
+        self.last: Any = None
+        self.loop_names: set[Text] = set()
+        self.applied: list[Any] = []
+
+    def still_holds(self, events: Any) -> bool:
+        """Whether `events` are the ones walked so far with only new ones after them."""
+        return (
+            events is self.events
+            and len(events) >= self.count
+            and (self.count == 0 or events[self.count - 1] is self.last)
+        )
+
+
+def _walk_on(tracker: Any, so_far: _AppliedSoFar, new_events: list[Any]) -> None:
+    """Rasa's `applied_events()` loop, over the new events only, from where the walk got to."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    applied = so_far.applied
+    for event in new_events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied.clear()
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in so_far.loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+
+
+def _loop_names(events: list[Any]) -> set[Text]:
+    """The forms (loops) that the events activate."""
+    from rasa.shared.core.events import ActiveLoop
+
+    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+
+
+def _applied_events_from_where_the_walk_got_to(tracker: Any) -> list[Any]:
+    """`DialogueStateTracker.applied_events`, walking only the events added since the last call."""
+    from itertools import islice
+
+    events = tracker.events
+    so_far: Optional[_AppliedSoFar] = tracker.__dict__.get("_whatmatters_applied")
+    if so_far is None or not so_far.still_holds(events):
+        so_far = _AppliedSoFar(events)
+    new_events = list(islice(events, so_far.count, None))
+    names = _loop_names(new_events)
+    if so_far.count and not names <= so_far.loop_names:
+        # A loop named for the first time changes how the earlier events are read: walk them all again.
+        so_far = _AppliedSoFar(events)
+        new_events = list(events)
+        names = _loop_names(new_events)
+    so_far.loop_names |= names
+    _walk_on(tracker, so_far, new_events)
+    so_far.count = len(events)
+    so_far.last = events[-1] if so_far.count else None
+    tracker.__dict__["_whatmatters_applied"] = so_far
+    return list(so_far.applied)
+
+
+_rasas_applied_events: Any = None
+"""Rasa's own `applied_events`, kept to check ours against."""
+
+
 def _dict_tracebacks_without_locals() -> Any:
     import structlog
 
@@ -202,9 +291,13 @@ def apply() -> None:
     if getattr(RemoteAction, PATCHED_FLAG, False):
         return
     import rasa.core.run
+    from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
     EndpointConfig.session = _pooled_session
+    global _rasas_applied_events
+    _rasas_applied_events = DialogueStateTracker.applied_events
+    DialogueStateTracker.applied_events = _applied_events_from_where_the_walk_got_to
     rasa.core.run.close_resources = _closing_pooled_clients(rasa.core.run.close_resources)
     RemoteAction._validate_action_result = _validate_action_result
     RemoteAction._action_call_format = _wrap_action_call_format(RemoteAction._action_call_format)

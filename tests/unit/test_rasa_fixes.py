@@ -358,3 +358,78 @@ def test_idle_connections_are_dropped_before_the_action_server_drops_them():
     from sanic.config import DEFAULT_CONFIG
 
     assert rasa_patches.IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"] / 2
+
+
+def _random_events(rng, count: int) -> list:
+    """Events as forms, interruptions, rewinds and restarts leave them, in a random order."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionExecutionRejected,
+        ActionReverted,
+        ActiveLoop,
+        BotUttered,
+        Restarted,
+        SessionStarted,
+        SlotSet,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    makers = [
+        lambda: ActionExecuted("action_listen"),
+        lambda: UserUttered(rng.choice(["yes", "help", "Carol"]), {"name": rng.choice(["inform", "help"])}),
+        lambda: ActionExecuted(rng.choice(["intake_form", "intake_form", "intake_form", "other_form"])),
+        lambda: ActionExecuted(rng.choice(["action_answer_interruption", "utter_help"])),
+        lambda: ActionExecutionRejected(rng.choice(["intake_form", "other_form"])),
+        lambda: SlotSet("preferred_name", rng.choice(["Carol", None])),
+        lambda: BotUttered("a question"),
+        lambda: ActiveLoop(rng.choice(["intake_form", "intake_form", None, "other_form"])),
+        lambda: ActionReverted(),
+        lambda: UserUtteranceReverted(),
+        lambda: Restarted(),
+        lambda: SessionStarted(),
+    ]
+    weights = [8, 8, 8, 2, 2, 6, 6, 1, 0.3, 0.3, 0.1, 0.1]
+    return [rng.choices(makers, weights)[0]() for _ in range(count)]
+
+
+def test_applied_events_go_on_from_where_they_got_to_and_match_rasas_walk_at_every_step():
+    import random
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    rasa_walk = rasa_patches._rasas_applied_events
+    compared = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        tracker = DialogueStateTracker("s", slots=[])
+        for event in _random_events(rng, 150):
+            tracker.events.append(event)
+            if rng.random() < 0.5:
+                assert tracker.applied_events() == rasa_walk(tracker), f"seed {seed}, after {len(tracker.events)}"
+                compared += 1
+        assert tracker.applied_events() == rasa_walk(tracker)
+        copied = tracker.copy()  # a new tracker, with its own walk
+        assert copied.applied_events() == rasa_walk(copied)
+        tracker.events.clear()  # anything but events added at the end starts the walk again
+        tracker.events.extend(_random_events(rng, 30))
+        assert tracker.applied_events() == rasa_walk(tracker)
+    assert compared > 2000
+
+
+def test_a_late_turn_walks_only_the_new_events():
+    import random
+
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    tracker = DialogueStateTracker("s", slots=[])
+    tracker.events.extend(_random_events(random.Random(7), 400))
+    tracker.applied_events()
+    tracker.events.extend([ActionExecuted("action_listen"), UserUttered("yes")])
+    with mock.patch.object(rasa_patches, "_walk_on", wraps=rasa_patches._walk_on) as walk:
+        tracker.applied_events()
+    [(_, _, walked)] = [call.args for call in walk.call_args_list]
+    assert len(walked) == 2, "the whole conversation was walked again"
