@@ -18,6 +18,7 @@ from typing import AsyncIterator, Optional
 import aiohttp
 from aiohttp import web
 
+from bot.keepalive import IDLE_CONNECTION_SECONDS
 from bot.logs import configure_logging
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,10 @@ async def forward(request: web.Request) -> web.StreamResponse:
 
 
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
-    """One HTTP client for all forwarded requests, closed when the proxy stops."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+    """One HTTP client for all forwarded requests, closed when the proxy stops; it drops idle connections
+    before the upstream servers do (bot/keepalive.py)."""
+    connector = aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120), connector=connector) as session:
         app[session_key] = session
         yield
 

@@ -35,6 +35,8 @@ import asyncio
 from functools import lru_cache
 from typing import Any, Dict, Optional, Text
 
+from bot.keepalive import IDLE_CONNECTION_SECONDS
+
 PATCHED_FLAG = "_whatmatters_patched"
 
 
@@ -125,11 +127,6 @@ def _tune_sqlite_tracker_store(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
-
-
-IDLE_CONNECTION_SECONDS = 2.0
-"""How long an idle connection to an endpoint is kept for the next call: well under the keep-alive of
-the action server (Sanic's 5 s), so the client drops a connection before the server can."""
 
 
 class _Borrowed:

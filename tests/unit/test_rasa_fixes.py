@@ -354,10 +354,24 @@ async def test_an_action_call_after_the_action_server_restarts_goes_through_once
         await runner.cleanup()
 
 
-def test_idle_connections_are_dropped_before_the_action_server_drops_them():
+async def test_idle_connections_are_dropped_before_the_sanic_servers_drop_them():
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
     from sanic.config import DEFAULT_CONFIG
 
-    assert rasa_patches.IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"] / 2
+    from bot.keepalive import IDLE_CONNECTION_SECONDS
+    from bot.proxy import _client_session, session_key
+
+    assert IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"] / 2
+    rasa_patches.apply()
+    async with EndpointConfig("http://127.0.0.1:9/webhook").session() as action_client:
+        assert action_client.connector._keepalive_timeout == IDLE_CONNECTION_SECONDS
+    await rasa_patches.close_pooled_clients()
+    proxy = web.Application()
+    clients = _client_session(proxy)
+    await clients.__anext__()
+    assert proxy[session_key].connector._keepalive_timeout == IDLE_CONNECTION_SECONDS
+    await clients.aclose()
 
 
 def _random_events(rng, count: int) -> list:
