@@ -147,30 +147,33 @@ _pooled_clients: list[tuple[Any, Any]] = []
 
 
 def _pooled_session(self: Any) -> _Borrowed:
-    """Rasa's `EndpointConfig.session`, configured as Rasa configures it, kept per endpoint and loop."""
+    """Rasa's `EndpointConfig.session`, configured as Rasa configures it, kept per endpoint and event loop.
+
+    Unlike one client per call, a kept one would carry cookies from one call (one patient's turn) to the
+    next, and would allow only 100 connections at once: it keeps no cookies and sets no such limit.
+    """
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
 
     loop = asyncio.get_running_loop()
-    held: Optional[tuple[Any, Any]] = self.__dict__.get("_whatmatters_client")
-    if held is None or held[0] is not loop or held[1].closed:
-        if held in _pooled_clients:
-            _pooled_clients.remove(held)  # its loop has gone (or it was closed): nothing more to close
+    clients: dict[Any, Any] = self.__dict__.setdefault("_whatmatters_clients", {})
+    client = clients.get(loop)
+    if client is None or client.closed:
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         client = aiohttp.ClientSession(
             headers=self.headers,
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
+            connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS, limit=0),
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
-        held = (loop, client)
-        self.__dict__["_whatmatters_client"] = held
-        _pooled_clients.append(held)
-    return _Borrowed(held[1])
+        clients[loop] = client
+        _pooled_clients.append((loop, client))
+    return _Borrowed(client)
 
 
 async def close_pooled_clients() -> None:
-    """Close the pooled clients of the running loop (the others went with their loops)."""
+    """Close the pooled clients of the running loop (a client belongs to the loop it was made on)."""
     loop = asyncio.get_running_loop()
     for held in list(_pooled_clients):
         if held[0] is loop:
@@ -200,9 +203,14 @@ class _AppliedSoFar:
         self.applied: list[Any] = []
 
     def still_holds(self, events: Any) -> bool:
-        """Whether `events` are the ones walked so far with only new ones after them."""
+        """Whether `events` are the ones walked so far with only new ones after them.
+
+        Rasa only ever appends to a serving tracker's events; an event replaced in place before the last one
+        walked would go unseen here (the last one walked is checked, not every one).
+        """
         return (
             events is self.events
+            and getattr(events, "maxlen", None) is None  # a length limit drops events from the start
             and len(events) >= self.count
             and (self.count == 0 or events[self.count - 1] is self.last)
         )
@@ -261,6 +269,7 @@ def _applied_events_from_where_the_walk_got_to(tracker: Any) -> list[Any]:
         new_events = list(events)
         names = _loop_names(new_events)
     so_far.loop_names |= names
+    tracker.__dict__.pop("_whatmatters_applied", None)  # a walk that stops part-way is not remembered
     _walk_on(tracker, so_far, new_events)
     so_far.count = len(events)
     so_far.last = events[-1] if so_far.count else None
