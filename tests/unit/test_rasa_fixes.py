@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+from typing import Optional
 from unittest import mock
 
 import jsonschema
@@ -283,11 +284,12 @@ def test_a_pause_with_more_than_an_everyday_reason_is_still_read_for_risk(text):
     assert message.get(INTENT)["name"] == "disclose_risk"
 
 
-async def _connection_recorder() -> tuple:
-    """A real HTTP server on 127.0.0.1 that answers as an action server does and notes each call's client port."""
+async def _connection_recorder(port: int = 0, ports: Optional[list] = None) -> tuple:
+    """A real HTTP server on 127.0.0.1 that answers as an action server does and notes each call's client port
+    (in `ports`, when given: a restarted server goes on with the list of the one before)."""
     from aiohttp import web
 
-    ports: list[int] = []
+    ports = [] if ports is None else ports
 
     async def webhook(request: web.Request) -> web.Response:
         await request.json()
@@ -301,7 +303,7 @@ async def _connection_recorder() -> tuple:
     app.router.add_post("/webhook", webhook)
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
     return runner, port, ports
@@ -339,18 +341,7 @@ async def test_an_action_call_after_the_action_server_restarts_goes_through_once
     try:
         await endpoint.request(json={}, method="post")
         await runner.cleanup()  # the action server stops; the pooled connection dies with it
-        from aiohttp import web
-
-        app = web.Application()
-
-        async def webhook(request: web.Request) -> web.Response:
-            ports.append(request.transport.get_extra_info("peername")[1])
-            return web.json_response({"events": [], "responses": []})
-
-        app.router.add_post("/webhook", webhook)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        runner, _, _ = await _connection_recorder(port, ports)
         await asyncio.sleep(0.05)
         assert await endpoint.request(json={}, method="post") == {"events": [], "responses": []}
         assert len(ports) == 2, "the call after the restart was lost or sent twice"
