@@ -27,11 +27,16 @@
   tracker now remembers where the walk got to and goes on from there when only
   new events have been added since (the result is the same list; anything else,
   a new form's name among the new events included, starts the walk again).
+- Before every action it runs, Rasa copied the tracker by replaying the whole
+  conversation into a new one. A tracker's state comes only from its events, so
+  the copy now takes that state and the same events, without the replay.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
 from functools import lru_cache
 from typing import Any, Dict, Optional, Text
 
@@ -142,8 +147,9 @@ class _Borrowed:
         return None
 
 
-_pooled_clients: list[tuple[Any, Any]] = []
-"""Every pooled client with its event loop, so the server can close them when it stops."""
+_pooled_clients: dict[Any, dict[int, tuple[Any, Any]]] = {}
+"""The pooled clients, by event loop and then by endpoint: each endpoint is kept beside its client, so its id is
+never reused while the client is held, and the server closes a loop's clients when it stops."""
 
 
 def _pooled_session(self: Any) -> _Borrowed:
@@ -155,10 +161,9 @@ def _pooled_session(self: Any) -> _Borrowed:
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
 
-    loop = asyncio.get_running_loop()
-    clients: dict[Any, Any] = self.__dict__.setdefault("_whatmatters_clients", {})
-    client = clients.get(loop)
-    if client is None or client.closed:
+    clients = _pooled_clients.setdefault(asyncio.get_running_loop(), {})
+    held = clients.get(id(self))
+    if held is None or held[1].closed:
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         client = aiohttp.ClientSession(
             headers=self.headers,
@@ -167,18 +172,20 @@ def _pooled_session(self: Any) -> _Borrowed:
             connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS, limit=0),
             cookie_jar=aiohttp.DummyCookieJar(),
         )
-        clients[loop] = client
-        _pooled_clients.append((loop, client))
-    return _Borrowed(client)
+        held = clients[id(self)] = (self, client)
+    return _Borrowed(held[1])
+
+
+def pooled_client(endpoint: Any) -> Optional[Any]:
+    """The client `endpoint` keeps on the running loop, if it has made one."""
+    held = _pooled_clients.get(asyncio.get_running_loop(), {}).get(id(endpoint))
+    return held[1] if held else None
 
 
 async def close_pooled_clients() -> None:
     """Close the pooled clients of the running loop (a client belongs to the loop it was made on)."""
-    loop = asyncio.get_running_loop()
-    for held in list(_pooled_clients):
-        if held[0] is loop:
-            _pooled_clients.remove(held)
-            await held[1].close()
+    for _endpoint, client in _pooled_clients.pop(asyncio.get_running_loop(), {}).values():
+        await client.close()
 
 
 def _closing_pooled_clients(original: Any) -> Any:
@@ -254,7 +261,10 @@ def _loop_names(events: list[Any]) -> set[Text]:
 
 
 def _applied_events_from_where_the_walk_got_to(tracker: Any) -> list[Any]:
-    """`DialogueStateTracker.applied_events`, walking only the events added since the last call."""
+    """`DialogueStateTracker.applied_events`, walking only the events added since the last call.
+
+    Rasa's own walk is kept as this function's `__wrapped__` (set in apply()), for the tests to check against.
+    """
     from itertools import islice
 
     events = tracker.events
@@ -277,8 +287,37 @@ def _applied_events_from_where_the_walk_got_to(tracker: Any) -> list[Any]:
     return list(so_far.applied)
 
 
-_rasas_applied_events: Any = None
-"""Rasa's own `applied_events`, kept to check ours against."""
+def _copy_without_replaying(original: Any) -> Any:
+    def copy_tracker(self: Any) -> Any:
+        """`DialogueStateTracker.copy`: the same tracker as Rasa's replay of every event builds, without the replay.
+
+        Rasa copies a tracker before every action it runs by replaying the whole conversation into a new one,
+        the last part of a turn that grew with the conversation. A tracker's state is only ever changed by
+        applying its events (Rasa's own rule, and nothing in Rasa sets it otherwise), so copying that state
+        gives the same tracker. A tracker with a length limit has dropped events whose effects a replay would
+        lose: it is copied Rasa's way.
+        """
+        if self.events.maxlen is not None:
+            return original(self)
+        tracker = self.init_copy()
+        for name, slot in tracker.slots.items():
+            slot.__dict__.update(self.slots[name].__dict__)
+        tracker.events.extend(self.events)
+        tracker._paused = self._paused
+        tracker.followup_action = self.followup_action
+        tracker.latest_action = None if self.latest_action is None else dict(self.latest_action)
+        tracker.latest_message = self.latest_message
+        if not any(event is self.latest_message for event in reversed(self.events)):
+            # The placeholder of a tracker that has heard nothing (since a restart): a replay makes it anew,
+            # and events may add entities to it in place.
+            tracker.latest_message = copy.copy(self.latest_message)
+            tracker.latest_message.entities = list(self.latest_message.entities)
+        tracker.latest_bot_utterance = self.latest_bot_utterance
+        tracker.active_loop = None if self.active_loop is None else dataclasses.replace(self.active_loop)
+        return tracker
+
+    copy_tracker.__wrapped__ = original  # type: ignore[attr-defined]
+    return copy_tracker
 
 
 def _dict_tracebacks_without_locals() -> Any:
@@ -301,9 +340,9 @@ def apply() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     EndpointConfig.session = _pooled_session
-    global _rasas_applied_events
-    _rasas_applied_events = DialogueStateTracker.applied_events
+    _applied_events_from_where_the_walk_got_to.__wrapped__ = DialogueStateTracker.applied_events  # type: ignore[attr-defined]
     DialogueStateTracker.applied_events = _applied_events_from_where_the_walk_got_to
+    DialogueStateTracker.copy = _copy_without_replaying(DialogueStateTracker.copy)
     rasa.core.run.close_resources = _closing_pooled_clients(rasa.core.run.close_resources)
     RemoteAction._validate_action_result = _validate_action_result
     RemoteAction._action_call_format = _wrap_action_call_format(RemoteAction._action_call_format)

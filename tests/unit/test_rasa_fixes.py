@@ -321,7 +321,7 @@ async def test_action_calls_reuse_one_connection_and_the_client_is_closed_when_t
         for _ in range(3):
             assert await endpoint.request(json={"next_action": "x"}, method="post") == {"events": [], "responses": []}
         assert len(ports) == 3 and len(set(ports)) == 1, "each action call opened a new connection"
-        [client] = endpoint._whatmatters_clients.values()
+        client = rasa_patches.pooled_client(endpoint)
         loop = asyncio.get_running_loop()
         assert not client.closed and client.headers["X-Seen"] == "1"
         await rasa.core.run.close_resources(mock.Mock(ctx=mock.Mock(agent=None)), loop)
@@ -411,7 +411,7 @@ def test_applied_events_go_on_from_where_they_got_to_and_match_rasas_walk_at_eve
     rasa_patches.apply()
 
     def rasa_walk(tracker):  # the very event objects Rasa's own walk keeps (equal events are not enough)
-        return [id(event) for event in rasa_patches._rasas_applied_events(tracker)]
+        return [id(event) for event in DialogueStateTracker.applied_events.__wrapped__(tracker)]
 
     def our_walk(tracker):
         return [id(event) for event in tracker.applied_events()]
@@ -453,3 +453,90 @@ def test_a_late_turn_walks_only_the_new_events():
         tracker.applied_events()
     [(_, _, walked)] = [call.args for call in walk.call_args_list]
     assert len(walked) == 2, "the whole conversation was walked again"
+
+
+def _tracker_state(tracker) -> dict:
+    """Everything a tracker holds, with the events and the latest message as the very objects it holds."""
+    state = {key: value for key, value in vars(tracker).items() if not key.startswith("_whatmatters")}
+    state["events"] = [id(event) for event in tracker.events]
+    state["slots"] = {name: vars(slot) for name, slot in tracker.slots.items()}
+    message = tracker.latest_message
+    held = any(event is message for event in tracker.events)
+    state["latest_message"] = id(message) if held else (message.text, message.intent, message.entities)
+    state["latest_bot_utterance"] = id(tracker.latest_bot_utterance) if tracker.latest_bot_utterance.text else None
+    return state
+
+
+def _state_event(rng):
+    """An event that changes a tracker's state beyond its events: slots of other kinds, pauses, a loop's flags."""
+    from rasa.shared.core.events import (
+        ConversationPaused,
+        ConversationResumed,
+        EntitiesAdded,
+        FollowupAction,
+        LoopInterrupted,
+        SlotSet,
+    )
+
+    return rng.choice(
+        [
+            SlotSet("life_areas", rng.choice([["money"], ["money", "housing"], None])),
+            SlotSet("wants_company", rng.choice([True, False, None])),
+            FollowupAction(rng.choice(["intake_form", "action_listen"])),
+            rng.choice([ConversationPaused(), ConversationResumed()]),
+            LoopInterrupted(rng.random() < 0.5),
+            EntitiesAdded([{"entity": "name", "value": "Carol"}]),
+        ]
+    )
+
+
+def test_a_tracker_copied_without_replaying_is_the_tracker_rasas_replay_builds():
+    import random
+
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.slots import BooleanSlot, ListSlot, TextSlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    replay = DialogueStateTracker.copy.__wrapped__
+    compared = 0
+    for seed in range(30):
+        rng = random.Random(seed)
+        slots = [
+            TextSlot("preferred_name", mappings=[]),
+            ListSlot("life_areas", mappings=[]),
+            BooleanSlot("wants_company", mappings=[]),
+        ]
+        tracker = DialogueStateTracker("s", slots)
+        events = _random_events(rng, 120)
+        for position in sorted(rng.sample(range(120), 30)):
+            events.insert(position, _state_event(rng))
+        for event in events:
+            tracker.update(event)
+            if rng.random() < 0.3:
+                ours, rasas = tracker.copy(), replay(tracker)
+                assert _tracker_state(ours) == _tracker_state(rasas), f"seed {seed}, after {len(tracker.events)}"
+                compared += 1
+        copied = tracker.copy()
+        copied.update(ActionExecuted("action_listen"))
+        copied.update(UserUttered("hello", {"name": "greet"}))
+        copied.update(SlotSet("preferred_name", "Jo"))
+        if copied.active_loop is not None:
+            copied.interrupt_loop(True)
+        assert _tracker_state(tracker) == _tracker_state(replay(tracker)), "changing the copy changed the tracker"
+    assert compared > 800
+
+
+def test_a_tracker_with_a_length_limit_is_copied_by_replaying_its_events():
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.slots import TextSlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    tracker = DialogueStateTracker("s", [TextSlot("preferred_name", mappings=[])], max_event_history=3)
+    tracker.update(SlotSet("preferred_name", "Carol"))
+    for _ in range(3):
+        tracker.update(SlotSet("other", None))
+    # The event that set the name has dropped off: Rasa's replay forgets the name, and so does the copy.
+    assert tracker.get_slot("preferred_name") == "Carol"
+    assert tracker.copy().get_slot("preferred_name") is None
