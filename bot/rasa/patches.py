@@ -27,9 +27,9 @@
   tracker now remembers where the walk got to and goes on from there when only
   new events have been added since (the result is the same list; anything else,
   a new form's name among the new events included, starts the walk again).
-- Before every action it runs, Rasa copied the tracker by replaying the whole
-  conversation into a new one. A tracker's state comes only from its events, so
-  the copy now takes that state and the same events, without the replay.
+- Before every action it runs, and twice more in a form's turn, Rasa built a
+  copy of the tracker by replaying the whole conversation into a new one. The
+  copy now takes the tracker's state and the same events, without the replay.
 """
 
 from __future__ import annotations
@@ -289,13 +289,15 @@ def _applied_events_from_where_the_walk_got_to(tracker: Any) -> list[Any]:
 
 def _copy_without_replaying(original: Any) -> Any:
     def copy_tracker(self: Any) -> Any:
-        """`DialogueStateTracker.copy`: the same tracker as Rasa's replay of every event builds, without the replay.
+        """`DialogueStateTracker.copy`: a duplicate of the tracker, without replaying every event into it.
 
         Rasa copies a tracker before every action it runs by replaying the whole conversation into a new one,
-        the last part of a turn that grew with the conversation. A tracker's state is only ever changed by
-        applying its events (Rasa's own rule, and nothing in Rasa sets it otherwise), so copying that state
-        gives the same tracker. A tracker with a length limit has dropped events whose effects a replay would
-        lose: it is copied Rasa's way.
+        a cost that grew with the conversation. The copy here is given the tracker's state itself: for a tracker
+        built by applying its events one by one (`from_dict`, `update`, as our tracker store builds every one),
+        that is the state the replay ends in. (A tracker a store rebuilt from only its applied events, as Rasa's
+        in-memory and Redis stores do, can hold a latest message the full replay would not; the copy keeps the
+        tracker's own.) A tracker with a length limit has dropped events whose effects a replay would lose: it is
+        copied Rasa's way.
         """
         if self.events.maxlen is not None:
             return original(self)
@@ -307,7 +309,7 @@ def _copy_without_replaying(original: Any) -> Any:
         tracker.followup_action = self.followup_action
         tracker.latest_action = None if self.latest_action is None else dict(self.latest_action)
         tracker.latest_message = self.latest_message
-        if not any(event is self.latest_message for event in reversed(self.events)):
+        if self.latest_message is not None and not any(event is self.latest_message for event in reversed(self.events)):
             # The placeholder of a tracker that has heard nothing (since a restart): a replay makes it anew,
             # and events may add entities to it in place.
             tracker.latest_message = copy.copy(self.latest_message)
@@ -318,6 +320,41 @@ def _copy_without_replaying(original: Any) -> Any:
 
     copy_tracker.__wrapped__ = original  # type: ignore[attr-defined]
     return copy_tracker
+
+
+def _form_tracker_without_replaying(original: Any) -> Any:
+    def _temporary_tracker(self: Any, current_tracker: Any, additional_events: list[Any], domain: Any) -> Any:
+        """`FormAction._temporary_tracker`: the tracker a form's validation and next question read, from a copy.
+
+        Rasa builds it twice a form turn with `from_events`, replaying the whole conversation (since its last
+        restart) into a tracker with the domain's slots, then the requested slot, the form's execution and the
+        turn's new events. The same tracker comes from a copy (trap 22) with those events applied, wherever the
+        copy starts from the same place: no restart among the events, no length limit, and the domain's slots.
+        """
+        from rasa.shared.core.constants import REQUESTED_SLOT
+        from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet
+
+        same_slots = [(name, type(slot)) for name, slot in current_tracker.slots.items()] == [
+            (slot.name, type(slot)) for slot in domain.slots
+        ]
+        if (
+            not same_slots
+            or current_tracker.is_rule_tracker
+            or current_tracker.events.maxlen is not None
+            or any(isinstance(event, Restarted) for event in current_tracker.events)
+        ):
+            return original(self, current_tracker, additional_events, domain)
+        tracker = current_tracker.copy()
+        for event in [
+            SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)),
+            ActionExecuted(self.name()),
+            *additional_events,
+        ]:
+            tracker.update(event)
+        return tracker
+
+    _temporary_tracker.__wrapped__ = original  # type: ignore[attr-defined]
+    return _temporary_tracker
 
 
 def _dict_tracebacks_without_locals() -> Any:
@@ -336,6 +373,7 @@ def apply() -> None:
     if getattr(RemoteAction, PATCHED_FLAG, False):
         return
     import rasa.core.run
+    from rasa.core.actions.forms import FormAction
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
@@ -343,6 +381,7 @@ def apply() -> None:
     _applied_events_from_where_the_walk_got_to.__wrapped__ = DialogueStateTracker.applied_events  # type: ignore[attr-defined]
     DialogueStateTracker.applied_events = _applied_events_from_where_the_walk_got_to
     DialogueStateTracker.copy = _copy_without_replaying(DialogueStateTracker.copy)
+    FormAction._temporary_tracker = _form_tracker_without_replaying(FormAction._temporary_tracker)
     rasa.core.run.close_resources = _closing_pooled_clients(rasa.core.run.close_resources)
     RemoteAction._validate_action_result = _validate_action_result
     RemoteAction._action_call_format = _wrap_action_call_format(RemoteAction._action_call_format)

@@ -455,10 +455,12 @@ def test_a_late_turn_walks_only_the_new_events():
     assert len(walked) == 2, "the whole conversation was walked again"
 
 
-def _tracker_state(tracker) -> dict:
-    """Everything a tracker holds, with the events and the latest message as the very objects it holds."""
+def _tracker_state(tracker, made_anew: int = 0) -> dict:
+    """Everything a tracker holds, with the events and the latest message as the very objects it holds (bar the
+    last `made_anew` events, compared by what they are)."""
     state = {key: value for key, value in vars(tracker).items() if not key.startswith("_whatmatters")}
-    state["events"] = [id(event) for event in tracker.events]
+    events = list(tracker.events)
+    state["events"] = [id(event) for event in events[: len(events) - made_anew]] + events[len(events) - made_anew :]
     state["slots"] = {name: vars(slot) for name, slot in tracker.slots.items()}
     message = tracker.latest_message
     held = any(event is message for event in tracker.events)
@@ -540,3 +542,65 @@ def test_a_tracker_with_a_length_limit_is_copied_by_replaying_its_events():
     # The event that set the name has dropped off: Rasa's replay forgets the name, and so does the copy.
     assert tracker.get_slot("preferred_name") == "Carol"
     assert tracker.copy().get_slot("preferred_name") is None
+
+
+def test_a_copy_made_before_anything_was_heard_has_its_own_placeholder_message():
+    from rasa.shared.core.events import ActionExecuted, EntitiesAdded, SessionStarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    tracker = DialogueStateTracker("s", slots=[])
+    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]:
+        tracker.update(event)
+    copied = tracker.copy()
+    copied.update(EntitiesAdded([{"entity": "name", "value": "Carol"}]))
+    assert copied.latest_message.entities and tracker.latest_message.entities == []
+
+
+FORM_DOMAIN = """
+version: "3.1"
+slots:
+  preferred_name: {type: text, mappings: [{type: custom}]}
+  life_areas: {type: list, mappings: [{type: custom}]}
+  wants_company: {type: bool, mappings: [{type: custom}]}
+forms:
+  intake_form: {required_slots: [preferred_name, wants_company]}
+"""
+
+
+def test_a_forms_temporary_tracker_from_a_copy_is_the_tracker_rasas_replay_builds():
+    import random
+    import warnings
+
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply()
+    with warnings.catch_warnings():  # Rasa 3.6 warns about slot auto-fill whenever a domain has slots
+        warnings.simplefilter("ignore", UserWarning)
+        domain = Domain.from_yaml(FORM_DOMAIN)
+    form = FormAction("intake_form", None)
+    replay = FormAction._temporary_tracker.__wrapped__
+    compared = 0
+    for seed in range(30):
+        rng = random.Random(seed)
+        tracker = DialogueStateTracker("s", domain.slots)
+        events = _random_events(rng, 100)
+        for position in sorted(rng.sample(range(100), 25)):
+            events.insert(position, _state_event(rng))
+        for event in events:
+            tracker.update(event)
+            if rng.random() < 0.3:
+                new = [SlotSet("preferred_name", rng.choice(["Jo", None])), _state_event(rng)][: rng.randint(0, 2)]
+                ours = form._temporary_tracker(tracker, new, domain)
+                rasas = replay(form, tracker, new, domain)
+                made_anew = 2 + len(new)
+                assert _tracker_state(ours, made_anew) == _tracker_state(rasas, made_anew), f"seed {seed}"
+                assert ours.applied_events() == rasas.applied_events()
+                compared += 1
+        before = _tracker_state(tracker)
+        form._temporary_tracker(tracker, [SlotSet("preferred_name", "Sam")], domain).interrupt_loop(True)
+        assert _tracker_state(tracker) == before, "changing the form's tracker changed the conversation's"
+    assert compared > 600
