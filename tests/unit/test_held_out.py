@@ -1,4 +1,4 @@
-"""The held-out sets stay held out: no item of bench/risk/ or the personas' words is training data.
+"""The held-out sets stay held out: no item of bench/risk/ or sentence of bench/converse/personas*.yml is training data.
 
 The probes measure wordings the classifiers never saw. A sentence copied from a held-out set into
 data/ (an NLU example or a reviewed risk example) would make them measure memory instead. Checked on
@@ -47,4 +47,27 @@ def test_no_held_out_sentence_is_training_data(name):
     training = _training_texts()
     # Short everyday answers ("4", "None", "my mum") are everyone's words: only sentences count.
     copied = [text for text in items if len(_words(text).split()) >= 4 and _words(text) in training]
+    assert not copied, f"{len(copied)} sentences of {name} are in the training data"
+
+
+def _persona_texts(persona: dict) -> list[str]:
+    texts = [
+        str(text)
+        for part in ("answers", "before", "changes")
+        for said in persona.get(part, {}).values()
+        for text in said
+    ]
+    texts += [str(persona.get("pause", {}).get(key, "")) for key in ("say", "resume")]
+    return texts + [str(text) for text in persona.get("readback", [])]
+
+
+@pytest.mark.parametrize("name", [f"personas{n}.yml" for n in ("", 2, 3, 4, 5, 6)])
+def test_no_personas_sentence_is_training_data(name):
+    personas = yaml.safe_load((PROJECT_ROOT / "bench" / "converse" / name).read_text(encoding="utf-8"))["personas"]
+    assert len(personas) >= 30
+    items = [text for persona in personas for text in _persona_texts(persona)]
+    training = _training_texts()
+    # Persona answers are replies to set questions: up to six words ("no I don't think so", "confidence and not
+    # knowing anyone") are everyone's words there, and are in the NLU examples by coincidence; seven or more count.
+    copied = [text for text in items if len(_words(text).split()) >= 7 and _words(text) in training]
     assert not copied, f"{len(copied)} sentences of {name} are in the training data"
