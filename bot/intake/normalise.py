@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 MAX_ANSWER_CHARS = 2000
 
@@ -358,9 +358,20 @@ def has_phrase(text: str, phrases: Iterable[str]) -> bool:
     return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
 
 
+def _phrases_found(text: str, phrases: Iterable[str]) -> Iterator[re.Match[str]]:
+    """Each place a phrase stands, not followed by "not" ("I am" leans yes; "I am not comfortable" does not)."""
+    for phrase in phrases:
+        yield from re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])(?!\s+not\b)", text)
+
+
 def _has_unnegated(text: str, phrases: Iterable[str]) -> bool:
-    """A phrase not followed by "not" ("I am" leans yes; "I am not comfortable" does not)."""
-    return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])(?!\s+not\b)", text) for p in phrases)
+    """A phrase standing as it is, not doubted just before it (see `_has_doubted`)."""
+    return any(not _DOUBTED.search(text[: found.start()]) for found in _phrases_found(text, phrases))
+
+
+def _has_doubted(text: str, phrases: Iterable[str]) -> bool:
+    """A phrase doubted just before it: "I don't think I'd need that" is a no, put gently."""
+    return any(_DOUBTED.search(text[: found.start()]) for found in _phrases_found(text, phrases))
 
 
 def strip_phrases(text: str, phrases: Iterable[str]) -> str:
@@ -375,6 +386,12 @@ _NEGATION = rf"(?<![\w'])(?:not|never|hardly|cannot|{_CONTRACTIONS})"
 """A word that turns the question's own words round ("not nervous", "haven't been anywhere on my own")."""
 
 
+_DOUBTED = re.compile(
+    rf"{_NEGATION}\s+(?:really\s+)?(?:think|reckon|believe|suppose|imagine|expect|feel|see)\s+(?:that\s+)?(?:\w+\s+){{0,1}}$"
+)
+"""A doubt that turns the words after it round: "don't think", "can't see" (then at most one word: "I", "it")."""
+
+
 def _negated(text: str, cues: Sequence[str]) -> bool:
     """Whether one of the question's own words comes within three words after a negation."""
     alternatives = "|".join(map(re.escape, cues))
@@ -384,8 +401,13 @@ def _negated(text: str, cues: Sequence[str]) -> bool:
 _PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|some other time|next week)\b")
 
 
+_REPORTED = re.compile(r"^(?:(?:she|he|they|we|my \w+|\w+)\s+)?(?:says|said|is saying|goes)\s+(?:that\s+)?")
+"""Someone typing for another person reports their answer: "she says yes that's ok" is read from its "yes"."""
+
+
 def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
+    clause = _REPORTED.sub("", clause)
     if asks_back(clause) and not has_phrase(clause, [c for c in (*yes_cues, *no_cues) if _CONFUSED.search(c)]):
         return None  # unless the question's own words are these ("don't understand": an interpreter)
     yes = has_phrase(clause, _YES_DESPITE_NEGATION)
@@ -406,7 +428,9 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
             return None  # "I haven't been anywhere on my own in ages": the question's no-words, negated
         return False
     # Read on the clause with its words of doubt still in it: "I am not sure" leans neither way.
-    yes = yes or _has_unnegated(strip_phrases(clause, _YES_DESPITE_NEGATION), _YES_PHRASES)
+    # A yes-phrase inside a no-phrase is no yes ("think so" in "I don't think so").
+    yes = yes or _has_unnegated(strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _NO_PHRASES), _YES_PHRASES)
+    no = no or (not yes and _has_doubted(rest, _YES_PHRASES))
     if yes != no:
         return yes
     if yes and no:
@@ -500,13 +524,13 @@ _NOTHING_PATTERNS = (
     _NOTHING_WORD,
     r"^(i )?(don'?t|do not) have (one|any|a code|a referral code)\b",
     r"^(i have )?no (code|referral|needs|one)\b",
-    r"^nothing (really|at all|in particular)\b",
+    r"^nothing (really|at all|in particular|like that|of the (sort|kind))\b",
     r"^(none|no) (at all|really)\b",
     r"^not that i know( of)?\b",
 )
 """The start of an answer that there is nothing to record; what follows it must add nothing (below)."""
 _ADDS_NOTHING = re.compile(
-    r"(?:[\s,.!?;:-]|\b(?:no|none|nothing|not really|really|at all|thanks?|thank you|ta|cheers|sorry|for me|"
+    r"(?:[\s,.!?;:-]|\b(?:no|none|nothing like that|nothing of the (?:sort|kind)|nothing|not really|really|at all|thanks?|thank you|ta|cheers|sorry|for me|"
     r"i'?m (?:fine|ok|okay|good|alright)|all (?:fine|good|ok)|that i know(?: of)?|as far as i know|in particular|"
     r"to be honest|tbh|i think|i don'?t think so|not at the moment|at the moment|right now|x+)\b)*"
 )
@@ -675,6 +699,8 @@ _NUMBER_ONLY = re.compile(
 )
 """A reply of numbers alone, with the words people put round them: "3 maybe, and 2", "1 n 6", "7 and 3 please"."""
 _ORDINAL_ONE = re.compile(r"\b(first|second|third|fourth|fifth) ones?\b")
+_DIGIT_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)(?:\s+ones?)?\b")
+"""Options picked by their place: "the 1st and 3rd" are 1 and 3."""
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|to)\s*(\d{1,2})\b")
 
 
@@ -694,7 +720,7 @@ def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
 
     `numbers` are the numbers the options were shown with, in order.
     """
-    lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(text.lower().strip()))
+    lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(_DIGIT_ORDINAL.sub(r"\1", text.lower().strip())))
     if not _NUMBER_ONLY.fullmatch(lowered):
         return None
     picked = [int(n) for n in re.findall(r"\d{1,2}", lowered)]
@@ -746,17 +772,18 @@ _ALL_OF_THEM = re.compile(
 """Every option ("all of them tbh"), less any named after "except", "apart from" or "not"."""
 
 
+def _match_spans(option: Option, text: str) -> list[tuple[int, int]]:
+    """Every place the option's label or a keyword is named in the text."""
+    lowered = f" {text.lower()} "
+    spans = [found.span() for found in re.finditer(re.escape(option.label.lower()), lowered)]
+    for keyword in option.keywords:
+        spans += [found.span() for found in re.finditer(rf"\b{keyword}", lowered)]
+    return spans
+
+
 def _match_span(option: Option, text: str) -> Optional[tuple[int, int]]:
     """Where the option's longest label or keyword match lies in the text, if anywhere."""
-    lowered = f" {text.lower()} "
-    spans = []
-    label = lowered.find(option.label.lower())
-    if label >= 0:
-        spans.append((label, label + len(option.label)))
-    for keyword in option.keywords:
-        found = re.search(rf"\b{keyword}", lowered)
-        if found:
-            spans.append(found.span())
+    spans = _match_spans(option, text)
     return max(spans, key=lambda span: span[1] - span[0]) if spans else None
 
 
@@ -863,7 +890,10 @@ def match_options(
     ordered = [o.code for o in options if o.code in chosen]
     if not many and ordered:
         spans = {o.code: _match_span(o, text) for o in options if o.code in chosen}
-        wanted = [code for code in ordered if not _turned_down(text, spans[code])]
+        # Turned down where it is first named ("not phone, ... a video call" stays turned down), not where it is
+        # named again after ("ring the house phone, I don't get on with the mobile" is a phone call).
+        first_named = _first_mentions(text, options, ordered, spans)
+        wanted = [code for code in ordered if not _turned_down(text, first_named[code])]
         if not wanted:
             return _the_other_one(options, ordered)  # "no groups": one-to-one
         if len(wanted) == 1:
@@ -883,6 +913,19 @@ def match_options(
         first = _named_first(text, {code: spans[code] for code in outer})
         return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
+
+
+def _first_mentions(
+    text: str, options: Sequence[Option], codes: Sequence[str], longest: Mapping[str, Optional[tuple[int, int]]]
+) -> dict[str, Optional[tuple[int, int]]]:
+    """Where each option is first named in its own right: a mention inside another option's ("call" in "video
+    call") is that one's; an option named only inside another's is read at its `longest` match."""
+    named = {code: sorted(_match_spans(_by_code(options, code), text)) for code in codes}
+
+    def inside_another(code: str, span: tuple[int, int]) -> bool:
+        return any(o[0] <= span[0] and span[1] <= o[1] and o != span for c in codes if c != code for o in named[c])
+
+    return {code: next((s for s in named[code] if not inside_another(code, s)), longest[code]) for code in codes}
 
 
 def _mentions(option: Option, text: str) -> int:

@@ -583,6 +583,9 @@ GROUP_OR_ONE = (
         "Either is fine",
         (
             "either\\b",
+            "eith?e?r\\b",  # "eithr", "eiter": typed in a hurry
+            "eitehr",
+            "ether\\b",
             "both",
             "don'?t mind",
             "no preference",
@@ -650,6 +653,9 @@ MEETING_FORMATS = (
         (
             "any\\b",
             "either",
+            "eith?e?r\\b",
+            "eitehr",
+            "ether\\b",
             "don'?t mind",
             "no preference",
             "whatever",

@@ -43,7 +43,8 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     "contact_times": (
         r"best times?",
         r"(?<!all )(?<!of )(?<!at )(?:the|my|call|calling|contact|ringing) times?(?! off)",
-        r"when to (?:call|ring|text)",
+        r"when (?:to|you can|you should|they can|they should|it'?s best to|is best to) "
+        r"(?:call|ring|text|contact|phone|reach|get in touch|e-?mail)",
     ),
     "gp_practice": (r"gp", r"practice", r"surgery", r"medical centre", r"health centre"),
     "nhs_number": (r"nhs (?:number|no)",),

@@ -64,6 +64,20 @@ _FILLER = frozenset(
 """Words that may stand between the verb and the part named ("change what I said about my goal")."""
 
 
+_SAYS_WHAT_THEY_DO = re.compile(
+    r"(?<!\bcan )(?<!\bcould )(?<!\bmay )(?<!\bshall )(?<!\bshould )(?<!\bwould )(?<!\bcan't )"
+    r"\b(?:i|we|he|she|they)\s+(?!(?:want|wanna|need|needa|needs|like|have|gotta|must|would|will|'d)\b)(?:\w+\s+)?$"
+)
+"""Right before a verb of change, a person saying what they do ("football. I fix phone", "I can fix cars", "we
+update websites"), not asking for a change ("can I change my number", "I want to change my goal")."""
+
+
+_ASKS_WHY = re.compile(
+    r"\bwhy\b|\bwhat for\b|\bto do with\b|\bhow come\b|\bneed (?:that|this|it|to know)\b|\bwhat'?s (?:it|that|this) for\b"
+)
+"""Asking why a question is asked: at a question that is not open, such a question back is no answer."""
+
+
 def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = {}) -> list[str]:
     """Slots to clear when the patient asks to change an earlier answer, else [].
 
@@ -82,7 +96,7 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
     if not verb and confirming and (readback.is_changing(lowered) or readback.gives_a_part(lowered)):
         # "can we do it on the phone or video rather than in person, my knees are bad"
         return readback.parts_to_change(lowered, answers, sections=False)
-    if not verb:
+    if not verb or (not confirming and _SAYS_WHAT_THEY_DO.search(lowered[: verb.start()])):
         return []
     after = normalise.words(lowered[verb.end() :])
     while after and after[0] in _FILLER:
@@ -172,6 +186,9 @@ def interpret(
         and len(normalise.words(text)) > 1
         and not normalise.match_options(text, question.options, many=True)
     )
+    if not question.open and _ASKS_WHY.search(text.lower()) and normalise.asks_back(text.lower()):
+        # "What's my doctor got to do with it?": a question about the question, never its answer.
+        return _reject(why_response(key), attempts, question, answers)
     if normalise.is_skip(text) or classifier_skip:
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED)

@@ -133,6 +133,34 @@ def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, in
     assert message.get(INTENT)["name"] == intent
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Tomorrow morning", "inform"),  # to "when is the best time to get in touch?" (a persona looped 58 times)
+        ("later in the afternoon", "inform"),
+        ("tomorrow evening is best", "inform"),
+        ("back tomorrow morning", "pause"),
+        ("gotta go, tomorrow morning", "pause"),
+        ("brb 5 mins", "pause"),
+        ("I'll finish this tomorrow", "pause"),
+    ],
+)
+def test_a_pause_read_by_the_classifier_that_only_says_when_is_an_answer(text, intent):
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [message] = gate.process([_message(text, {"pause": 0.9, "inform": 0.1})])
+    assert message.get(INTENT)["name"] == intent
+
+
+def test_asking_what_a_question_has_to_do_with_anything_stays_a_question_why():
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [message] = gate.process([_message("What's my doctor got to do with it?", {"ask_why": 0.9, "inform": 0.1})])
+    assert message.get(INTENT)["name"] == "ask_why"
+
+
 def test_a_disclosure_with_words_of_stepping_away_is_still_read_for_risk():
     """The gate runs before risk; a pause it made from an answer is read for risk as that answer was."""
     from bot.rasa.nlu.interruption_gate import InterruptionGate

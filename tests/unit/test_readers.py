@@ -13,6 +13,8 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        ("Hi I'm typing for my grandma, she says yes that's ok", True),
+        ("my mum says no", False),
         ("yes", True),
         ("Yes, let's start", True),
         ("ok", True),
@@ -56,6 +58,8 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("I don't think I'd need that", False),
+        ("I don't think so", False),
         ("yes I want someone to go with me the first time", True),
         ("I want someone with me, I'd be nervous", True),
         ("yes, I'd be nervous going on my own the first time", True),
@@ -133,6 +137,7 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("eithr", "either"),
         ("in a group", "group"),
         ("Not fussed", "either"),
         ("one person", "one_to_one"),
@@ -181,6 +186,7 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("Please ring the house phone, I don't get on with the mobile", "phone"),
         ("phone call", "phone"),
         ("phone is fine, text if I don't answer", "phone"),
         ("email, my phone keeps getting cut off", "email"),
@@ -218,6 +224,8 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("the 1st and 3rd", ["loneliness", "mental_wellbeing"]),
+        ("3rd one", ["mental_wellbeing"]),
         ("relationships and 12", ["relationships", "other"]),
         (
             "caring mainly, and being lonely I suppose, and my own health is not great, it's my hips",
@@ -351,6 +359,7 @@ TABLES = {
         ("Türkçe", "Turkish"),
     ],
     "referral_code": [
+        ("No, nothing like that", "none"),
         ("WM-4821", "WM-4821"),
         ("its ab12cd thanks", "AB12CD"),
         ("code is 4821", "4821"),

@@ -208,6 +208,8 @@ SELF_HARM += [
     "I did it on purpose to feel something",
     "I take extra paracetamol on purpose",
     "I pick my skin until it bleeds",
+    "i cut whenever everything gets on top of me",
+    "honestly I cut if I can't sleep",
 ]
 HARM_TO_OTHERS += [
     "I'm going to properly hurt him",
@@ -284,6 +286,10 @@ NEGATIVES = [
     "I'd like to stop smoking",
     "it hurts to walk far",
     "I'm dying to get out of the house more",
+    "I cut the grass when it's dry",
+    "I cut back when money is tight",
+    "I cut hair because I trained as a barber",
+    "I've cut down on sugar because of my diabetes",
     "I want to lose weight",
     "blood pressure",
     # Ordinary answers that share words with risk phrases.

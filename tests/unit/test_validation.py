@@ -107,6 +107,8 @@ def test_language():
         ("update my phone number", ["contact_detail"]),  # the number, not the way of contact
         ("change my nhs number", ["nhs_number"]),
         ("can I change my best times", ["contact_times"]),
+        ("i wanna change my phone", ["contact_method", "contact_detail"]),
+        ("can i just fix my email", ["contact_method", "contact_detail"]),
     ],
 )
 def test_change_requests_mid_intake(text, expected):
@@ -127,6 +129,11 @@ def test_change_requests_mid_intake(text, expected):
         "update my skills so I can get a job",
         "please add me to a walking group",
         "could you add my name to the list for the choir",
+        # Saying what one does with a verb of change, at "what are you good at?" (one persona's loop: each time
+        # "football. I fix phone" changed the contact, which then asked the same question again).
+        "football. I fix phone",
+        "I can fix phones and laptops",
+        "we update the church website",
     ],
 )
 def test_answers_are_not_mistaken_for_change_requests(text):
@@ -153,6 +160,30 @@ def test_a_change_request_mid_intake_clears_the_earlier_answer_and_keeps_the_cur
 def test_a_long_change_request_at_the_read_back_names_the_part_after_its_verb(text, expected):
     found = keys_to_change(text, confirming=True)
     assert found == expected if expected is not None else found == ["contact_detail"]
+
+
+def test_at_the_read_back_when_to_contact_is_the_best_times_not_the_way_of_contact():
+    assert keys_to_change("can I change when to contact me", confirming=True) == ["contact_times"]
+
+
+@pytest.mark.parametrize(
+    "key, text",
+    [
+        ("gp_practice", "What's my doctor got to do with it?"),
+        ("nhs_number", "why do you need that?"),
+        ("referral_code", "what's that for?"),
+        ("home_area", "how come?"),
+    ],
+)
+def test_a_question_about_the_question_is_never_saved_as_its_answer(key, text):
+    outcome = interpret(key, text, "inform", {})
+    assert not outcome.accepted and outcome.responses[0].startswith("utter_why_")
+    third = interpret(key, text, "inform", {}, attempts=2)
+    assert third.accepted and third.value == questions.SKIPPED, "asked a third time, the question is left"
+
+
+def test_an_open_question_keeps_a_question_as_the_answer():
+    assert interpret("what_matters", "why do I feel like this all the time?", "inform", {}).accepted
 
 
 def test_confirmation():

@@ -31,7 +31,7 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
     "ask_why": r"why|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
     r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
-    r"point of (this|these)|relevant",
+    r"point of (this|these)|relevant|to do with|how come|what business",
     "pause": r"stop|pause|later|go(tta|t to)? go|have to go|busy|break|bye|another time|come back|"
     r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|hang on|wait|brb|need to go|be right back|"
     r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit|exit|busy|can'?t do this now|"
@@ -46,6 +46,17 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"real|program)",
 }
 
+
+_A_TIME = re.compile(
+    r"\b(mornings?|afternoons?|evenings?|nights?|days?|weekdays?|weekends?|mon|tues?|wed|thu|thurs|fri|sat|sun|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|am|pm|o'?clock|noon|midday|lunch(?:time)?|tea ?time|\d)\b"
+)
+_STEPPING_AWAY_WORDS = re.compile(
+    r"\b(i|i'?ll|i'?m|im|me|we|we'?ll|let'?s|lets|this|it|rest|questions?|chat|form|back|go|going|gone|leave|off|"
+    r"busy|stop|pause|finish|continue|carry|do|done|hang|hold|wait|brb|gtg|bye|secs?|mins?|minutes?|moment|break)\b"
+)
+"""A pause's time words ("tomorrow", "later") with a time of day and no word of leaving ("tomorrow morning",
+"later in the afternoon") say when, the answer to "when is the best time to get in touch?", not a pause."""
 
 ONE_WORD_INTERRUPTIONS = frozenset(
     {
@@ -87,6 +98,8 @@ class InterruptionGate(IntentRewriter):
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
             return False
         if intent == "pause" and asks_for_a_change(text):  # "hang on, can I change the goal bit"
+            return False
+        if intent == "pause" and _A_TIME.search(text or "") and not _STEPPING_AWAY_WORDS.search((text or "").lower()):
             return False
         return cue.search(text or "") is not None
 
