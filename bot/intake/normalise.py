@@ -246,6 +246,12 @@ _YES_DESPITE_NEGATION = (
     "dont see why not",
     "no problem",
     "not a problem",
+    "can't see a problem",
+    "cant see a problem",
+    "don't see a problem",
+    "dont see a problem",
+    "don't see any problem",
+    "dont see any problem",
     "no bother",
     "can't hurt",
     "cant hurt",
@@ -365,13 +371,19 @@ def _phrases_found(text: str, phrases: Iterable[str]) -> Iterator[re.Match[str]]
 
 
 def _has_unnegated(text: str, phrases: Iterable[str]) -> bool:
-    """A phrase standing as it is, not doubted just before it (see `_has_doubted`)."""
-    return any(not _DOUBTED.search(text[: found.start()]) for found in _phrases_found(text, phrases))
+    """A phrase standing as it is, not doubted (see `_doubted`)."""
+    return any(not _doubted(text, found) for found in _phrases_found(text, phrases))
 
 
 def _has_doubted(text: str, phrases: Iterable[str]) -> bool:
-    """A phrase doubted just before it: "I don't think I'd need that" is a no, put gently."""
-    return any(_DOUBTED.search(text[: found.start()]) for found in _phrases_found(text, phrases))
+    """A phrase doubted: "I don't think I'd need that" is a no, put gently."""
+    return any(_doubted(text, found) for found in _phrases_found(text, phrases))
+
+
+def _doubted(text: str, found: re.Match[str]) -> bool:
+    """Doubted just before ("don't think I'd need") and ending the clause but for what it would need ("that",
+    "one"): "I don't think I would cope without someone" doubts the coping, not the offer."""
+    return bool(_DOUBTED.search(text[: found.start()])) and _ONLY_AN_OBJECT.fullmatch(text[found.end() :]) is not None
 
 
 def strip_phrases(text: str, phrases: Iterable[str]) -> str:
@@ -387,9 +399,13 @@ _NEGATION = rf"(?<![\w'])(?:not|never|hardly|cannot|{_CONTRACTIONS})"
 
 
 _DOUBTED = re.compile(
-    rf"{_NEGATION}\s+(?:really\s+)?(?:think|reckon|believe|suppose|imagine|expect|feel|see)\s+(?:that\s+)?(?:\w+\s+){{0,1}}$"
+    rf"{_NEGATION}\s+(?:really\s+)?(?:think|reckon|suppose|imagine|expect|feel|see)\s+(?:that\s+)?(?:\w+\s+){{0,1}}$"
 )
 """A doubt that turns the words after it round: "don't think", "can't see" (then at most one word: "I", "it")."""
+_ONLY_AN_OBJECT = re.compile(
+    r"\s*(?:(?:that|it|one|someone|somebody|anyone|anybody|them|this|him|her|to|really|tbh|honestly|to be honest|"
+    r"though|thanks?|thank you|mate|love|dear|either|at all|anyway)\b\W*)*"
+)
 
 
 def _negated(text: str, cues: Sequence[str]) -> bool:
@@ -401,13 +417,16 @@ def _negated(text: str, cues: Sequence[str]) -> bool:
 _PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|some other time|next week)\b")
 
 
+_ALL_OK = re.compile(r"\b(?:that'?s|that is|it'?s|it is) (?:ok|okay|fine|alright|all right)\b")
 _REPORTED = re.compile(r"^(?:(?:she|he|they|we|my \w+|\w+)\s+)?(?:says|said|is saying|goes)\s+(?:that\s+)?")
 """Someone typing for another person reports their answer: "she says yes that's ok" is read from its "yes"."""
 
 
 def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
-    clause = _REPORTED.sub("", clause)
+    reported = _REPORTED.sub("", clause)
+    if reported != clause and only_yes_no(_ALL_OK.sub(" ", reported)):
+        clause = reported
     if asks_back(clause) and not has_phrase(clause, [c for c in (*yes_cues, *no_cues) if _CONFUSED.search(c)]):
         return None  # unless the question's own words are these ("don't understand": an interpreter)
     yes = has_phrase(clause, _YES_DESPITE_NEGATION)

@@ -73,9 +73,26 @@ update websites"), not asking for a change ("can I change my number", "I want to
 
 
 _ASKS_WHY = re.compile(
-    r"\bwhy\b|\bwhat for\b|\bto do with\b|\bhow come\b|\bneed (?:that|this|it|to know)\b|\bwhat'?s (?:it|that|this) for\b"
+    r"\bwhy\b|\bwhat for\b|\b(?:got|has|have) to do with\b|\bhow come\b|\bneed (?:that|this|it|to know)\b|"
+    r"\bwhat'?s (?:it|that|this) for\b"
 )
 """Asking why a question is asked: at a question that is not open, such a question back is no answer."""
+
+
+def asks_why(text: str) -> bool:
+    """Whether the message opens by asking why the question is asked ("What's my doctor got to do with it?")."""
+    first = re.split(r"[,.;!?]", text.lower().strip(), maxsplit=1)[0]
+    return _ASKS_WHY.search(first) is not None and normalise.asks_back(first)
+
+
+def _says_what_they_do(lowered: str, verb: re.Match[str]) -> bool:
+    """A verb of change in a statement of what someone does ("football. I fix phone"): right after the person,
+    and not followed by what is theirs to change ("oh no I mean change my number" asks)."""
+    after = normalise.words(lowered[verb.end() :])[:1]
+    return _SAYS_WHAT_THEY_DO.search(lowered[: verb.start()]) is not None and after not in _WHATS_THEIRS
+
+
+_WHATS_THEIRS = [[w] for w in ("my", "the", "that", "what", "me", "it", "this", "our", "those", "them", "to")]
 
 
 def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = {}) -> list[str]:
@@ -96,7 +113,7 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
     if not verb and confirming and (readback.is_changing(lowered) or readback.gives_a_part(lowered)):
         # "can we do it on the phone or video rather than in person, my knees are bad"
         return readback.parts_to_change(lowered, answers, sections=False)
-    if not verb or (not confirming and _SAYS_WHAT_THEY_DO.search(lowered[: verb.start()])):
+    if not verb or (not confirming and _says_what_they_do(lowered, verb)):
         return []
     after = normalise.words(lowered[verb.end() :])
     while after and after[0] in _FILLER:
@@ -186,14 +203,24 @@ def interpret(
         and len(normalise.words(text)) > 1
         and not normalise.match_options(text, question.options, many=True)
     )
-    if not question.open and _ASKS_WHY.search(text.lower()) and normalise.asks_back(text.lower()):
-        # "What's my doctor got to do with it?": a question about the question, never its answer.
-        return _reject(why_response(key), attempts, question, answers)
     if normalise.is_skip(text) or classifier_skip:
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED)
         return _reject("utter_why_needed_skip", attempts, question, answers)
-    return _interpret_kind(question, text, intent, answers, attempts)
+    outcome = _interpret_kind(question, text, intent, answers, attempts)
+    if not question.open and asks_why(text) and not _answered_beside(outcome, text):
+        # "What's my doctor got to do with it?": a question about the question, never its answer.
+        return _reject(why_response(key), attempts, question, answers)
+    return outcome
+
+
+def _answered_beside(outcome: Outcome, text: str) -> bool:
+    """Whether an answer was read from a message that also asks why, other than the question itself: "why do you
+    need it? its 07700 900123", "how come you need that? 4" (not "What's that for, dear?" read as a name)."""
+    if not outcome.accepted:
+        return False
+    asked = set(normalise.words(re.split(r"[,.;!?]", text.lower(), maxsplit=1)[0]))
+    return not isinstance(outcome.value, str) or not set(normalise.words(outcome.value.lower())) <= asked
 
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:

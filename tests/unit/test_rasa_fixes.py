@@ -139,6 +139,9 @@ def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, in
         ("Tomorrow morning", "inform"),  # to "when is the best time to get in touch?" (a persona looped 58 times)
         ("later in the afternoon", "inform"),
         ("tomorrow evening is best", "inform"),
+        ("tomorrow at 10", "inform"),
+        ("that's enough for today, tomorrow morning", "pause"),
+        ("not tonight, tomorrow morning", "pause"),
         ("back tomorrow morning", "pause"),
         ("gotta go, tomorrow morning", "pause"),
         ("brb 5 mins", "pause"),

@@ -15,6 +15,7 @@ TABLES = {
     CONSENT: [
         ("Hi I'm typing for my grandma, she says yes that's ok", True),
         ("my mum says no", False),
+        ("I cant see a problem go ahead", True),
         ("yes", True),
         ("Yes, let's start", True),
         ("ok", True),
@@ -59,6 +60,8 @@ TABLES = {
     ],
     "wants_company": [
         ("I don't think I'd need that", False),
+        ("I don't think I would cope without someone", True),
+        ("my husband says no he will take me", None),
         ("I don't think so", False),
         ("yes I want someone to go with me the first time", True),
         ("I want someone with me, I'd be nervous", True),

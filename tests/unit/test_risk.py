@@ -209,7 +209,7 @@ SELF_HARM += [
     "I take extra paracetamol on purpose",
     "I pick my skin until it bleeds",
     "i cut whenever everything gets on top of me",
-    "honestly I cut if I can't sleep",
+    "honestly I cut sometimes when I'm really low",
 ]
 HARM_TO_OTHERS += [
     "I'm going to properly hurt him",
@@ -289,6 +289,10 @@ NEGATIVES = [
     "I cut the grass when it's dry",
     "I cut back when money is tight",
     "I cut hair because I trained as a barber",
+    "I'm a hairdresser, I cut when the salon's open",
+    "i cut if the hedge gets too high",
+    "I cut cos I'm the only one in the family who can do hair",
+    "i cut when i'm cooking for the grandkids",
     "I've cut down on sugar because of my diabetes",
     "I want to lose weight",
     "blood pressure",

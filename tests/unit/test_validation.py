@@ -109,6 +109,8 @@ def test_language():
         ("can I change my best times", ["contact_times"]),
         ("i wanna change my phone", ["contact_method", "contact_detail"]),
         ("can i just fix my email", ["contact_method", "contact_detail"]),
+        ("oh no I mean change my number", ["contact_detail"]),
+        ("wait i go back to my name", ["preferred_name"]),
     ],
 )
 def test_change_requests_mid_intake(text, expected):
@@ -134,6 +136,7 @@ def test_change_requests_mid_intake(text, expected):
         "football. I fix phone",
         "I can fix phones and laptops",
         "we update the church website",
+        "I go back to work on monday",
     ],
 )
 def test_answers_are_not_mistaken_for_change_requests(text):
@@ -179,7 +182,20 @@ def test_a_question_about_the_question_is_never_saved_as_its_answer(key, text):
     outcome = interpret(key, text, "inform", {})
     assert not outcome.accepted and outcome.responses[0].startswith("utter_why_")
     third = interpret(key, text, "inform", {}, attempts=2)
-    assert third.accepted and third.value == questions.SKIPPED, "asked a third time, the question is left"
+    assert third.accepted and third.value in (questions.SKIPPED, "none"), "asked a third time, the question is left"
+
+
+@pytest.mark.parametrize(
+    "key, text, expected",
+    [
+        ("contact_detail", "Why do you need it? its 07700 900123", "+447700900123"),
+        ("ons_happy", "how come you need that? 4", 4),
+        ("group_or_one_to_one", "Which is better? one to one i think, dont know why", "one_to_one"),
+        ("life_areas", "what to do with my days mostly, and being lonely", ["loneliness"]),
+    ],
+)
+def test_an_answer_given_beside_a_why_is_kept(key, text, expected):
+    assert interpret(key, text, "inform", {}).value == expected
 
 
 def test_an_open_question_keeps_a_question_as_the_answer():

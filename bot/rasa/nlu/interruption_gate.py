@@ -47,16 +47,18 @@ DEFAULT_CUES: Dict[Text, Text] = {
 }
 
 
-_A_TIME = re.compile(
-    r"\b(mornings?|afternoons?|evenings?|nights?|days?|weekdays?|weekends?|mon|tues?|wed|thu|thurs|fri|sat|sun|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|am|pm|o'?clock|noon|midday|lunch(?:time)?|tea ?time|\d)\b"
+_ONLY_A_TIME = re.compile(
+    r"(?:\W|\d+|tomorrow|later|tonight|today|mornings?|afternoons?|evenings?|nights?|weekdays?|weekends?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|wed|thu|thurs|fri|sat|sun|am|pm|o'?clock|noon|midday|"
+    r"lunch(?:time)?|tea ?time|early|earlier|late|ish|any ?time|after|before|around|about|from|until|till|between|"
+    r"at|in|on|the|a|an|or|and|is|are|best|good|fine|ok|okay|please|next|this|week|time|times)+",
+    re.IGNORECASE,
 )
-_STEPPING_AWAY_WORDS = re.compile(
-    r"\b(i|i'?ll|i'?m|im|me|we|we'?ll|let'?s|lets|this|it|rest|questions?|chat|form|back|go|going|gone|leave|off|"
-    r"busy|stop|pause|finish|continue|carry|do|done|hang|hold|wait|brb|gtg|bye|secs?|mins?|minutes?|moment|break)\b"
-)
-"""A pause's time words ("tomorrow", "later") with a time of day and no word of leaving ("tomorrow morning",
-"later in the afternoon") say when, the answer to "when is the best time to get in touch?", not a pause."""
+"""A message of nothing but a time ("Tomorrow morning", "later in the afternoon", "tomorrow at 10"): the answer
+to "when is the best time to get in touch?", though a pause's words ("tomorrow", "later") are in it. Anything
+more ("that's enough for today, tomorrow morning", "back tomorrow") leaves the pause as it is."""
+_A_TIME_OF_DAY = re.compile(r"\b(?:mornings?|afternoons?|evenings?|nights?|tonight|am|pm|o'?clock|noon|midday|\d+)\b")
+
 
 ONE_WORD_INTERRUPTIONS = frozenset(
     {
@@ -99,7 +101,7 @@ class InterruptionGate(IntentRewriter):
             return False
         if intent == "pause" and asks_for_a_change(text):  # "hang on, can I change the goal bit"
             return False
-        if intent == "pause" and _A_TIME.search(text or "") and not _STEPPING_AWAY_WORDS.search((text or "").lower()):
+        if intent == "pause" and _ONLY_A_TIME.fullmatch(text or "") and _A_TIME_OF_DAY.search((text or "").lower()):
             return False
         return cue.search(text or "") is not None
 
