@@ -110,6 +110,15 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     assert risk.get(INTENT)["name"] == "disclose_risk"
 
 
+def _gate_reads(text: str, scores: dict) -> str:
+    """The intent the interruption gate leaves on a message the classifier scored so."""
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [message] = gate.process([_message(text, scores)])
+    return message.get(INTENT)["name"]
+
+
 @pytest.mark.parametrize(
     "text, intent",
     [
@@ -126,11 +135,7 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     ],
 )
 def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, intent):
-    from bot.rasa.nlu.interruption_gate import InterruptionGate
-
-    gate = InterruptionGate(InterruptionGate.get_default_config())
-    [message] = gate.process([_message(text, {"inform": 0.9, "pause": 0.1})])
-    assert message.get(INTENT)["name"] == intent
+    assert _gate_reads(text, {"inform": 0.9, "pause": 0.1}) == intent
 
 
 @pytest.mark.parametrize(
@@ -149,19 +154,11 @@ def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, in
     ],
 )
 def test_a_pause_read_by_the_classifier_that_only_says_when_is_an_answer(text, intent):
-    from bot.rasa.nlu.interruption_gate import InterruptionGate
-
-    gate = InterruptionGate(InterruptionGate.get_default_config())
-    [message] = gate.process([_message(text, {"pause": 0.9, "inform": 0.1})])
-    assert message.get(INTENT)["name"] == intent
+    assert _gate_reads(text, {"pause": 0.9, "inform": 0.1}) == intent
 
 
 def test_asking_what_a_question_has_to_do_with_anything_stays_a_question_why():
-    from bot.rasa.nlu.interruption_gate import InterruptionGate
-
-    gate = InterruptionGate(InterruptionGate.get_default_config())
-    [message] = gate.process([_message("What's my doctor got to do with it?", {"ask_why": 0.9, "inform": 0.1})])
-    assert message.get(INTENT)["name"] == "ask_why"
+    assert _gate_reads("What's my doctor got to do with it?", {"ask_why": 0.9, "inform": 0.1}) == "ask_why"
 
 
 def test_a_disclosure_with_words_of_stepping_away_is_still_read_for_risk():
