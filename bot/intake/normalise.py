@@ -406,6 +406,8 @@ _ONLY_AN_OBJECT = re.compile(
     r"\s*(?:(?:that|it|one|someone|somebody|anyone|anybody|them|this|him|her|to|really|tbh|honestly|to be honest|"
     r"though|thanks?|thank you|mate|love|dear|either|at all|anyway)\b\W*)*"
 )
+"""What may end a clause after a doubted phrase and leave the doubt on the offer: its object and a courtesy
+("I don't think I'd need that, thanks"), nothing that says what the phrase is about."""
 
 
 def _negated(text: str, cues: Sequence[str]) -> bool:
@@ -418,8 +420,83 @@ _PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|s
 
 
 _ALL_OK = re.compile(r"\b(?:that'?s|that is|it'?s|it is) (?:ok|okay|fine|alright|all right)\b")
+"""Agreement in a reported answer ("she says yes that's ok"), set aside to see whether the rest is only a yes or no."""
 _REPORTED = re.compile(r"^(?:(?:she|he|they|we|my \w+|\w+)\s+)?(?:says|said|is saying|goes)\s+(?:that\s+)?")
 """Someone typing for another person reports their answer: "she says yes that's ok" is read from its "yes"."""
+
+
+_DOUBT_OPENING = re.compile(
+    r"^(?:(?:well|and|but|oh|um|erm|honestly|tbh|to be honest)\s+)*(?:i|she|he|they|we)?\s*(?:really\s+)?"
+    r"(?:don'?t|doesn'?t|do not|does not) (?:really )?(?:think|reckon|suppose|imagine|believe|expect) (?:that )?"
+    r"(?=(?:i|she|he|they|we)(?:'d| could| can| would| am|'m| is|'s| are| understand| speak)\b|"
+    r"(?:my|her|his|their) english\b)"
+)
+"""A doubt about what the person could do or is ("I don't think I could go alone", "I don't think my English is
+good"): the statement after it, turned round, when it ends on the question's own words (`_doubt_turns_round`)."""
+_NOT_THE_OFFER = re.compile(
+    r"\b(?:need|needs|mind|hurt|without|anyone|anybody|someone|somebody|problem|bother|have|has)\b"
+)
+"""Words that put the doubt on something else: "I don't think I need one, I speak English", "I don't think I'd mind
+going alone", "I don't think I'd cope without someone with me"."""
+
+
+def _doubt_turns_round(clause: str, cues: Sequence[str]) -> Optional[str]:
+    """The statement a doubt turns round (see `_DOUBT_OPENING`), when it ends on one of the question's own words and
+    holds none of `_NOT_THE_OFFER`; else None."""
+    doubt = _DOUBT_OPENING.match(clause)
+    if doubt is None:
+        return None
+    statement = clause[doubt.end() :]
+    if _NOT_THE_OFFER.search(statement):
+        return None
+    ends_on_a_cue = any(
+        _ONLY_AN_OBJECT.fullmatch(statement[found.end() :]) for found in _phrases_found(statement, cues)
+    )
+    return statement if ends_on_a_cue else None
+
+
+_GOING = r"(?:go|get|travel|walk|manage|cope|do|face|turn up|attend|head|venture)\w*(?: (?:out|there|it|in|along|anywhere|places))?"
+_TURNED_DOWN = re.compile(
+    rf"(?:(?:not|never|cannot|can not|{_CONTRACTIONS})(?: (?:really|even|like|want|fancy|dare)(?: to)?)? {_GOING}|"
+    rf"(?:not|never|no|{_CONTRACTIONS})(?: (?:be|been|feel|felt))?(?: (?:very|too|so|really|as|always|that|quite))? "
+    rf"(?:comfortable|happy|keen|confident|ok|okay|safe|good|brave enough|used to)(?: (?:with|about|on|to|at))?"
+    rf"(?: {_GOING})?)\s+$"
+)
+"""Right before one of the question's words of going alone, going turned down: "I can't go on my own", "I don't
+want to go alone", "not very confident going by myself", "no good on my own" ask for what those words decline; "I
+cannot leave him alone", "not keen on strangers, I'm ok" do not."""
+_AGREEING_TO = re.compile(
+    rf"(?:(?:do|does|would)n'?t mind|(?:do|does|would) not mind|no problem|happy|fine|comfortable|confident|ok|okay|used to)"
+    rf"(?: (?:to|with|about))?(?: {_GOING})?\s+$"
+)
+"""Right before one of the question's words of going alone, agreeing to it, with no negation earlier in the clause:
+"I wouldn't mind going alone", "I'm happy to go on my own" decline the offer; "fine with somebody, on my own I get
+lost" does not."""
+_ALONE_WORDS = re.compile(r"\b(?:alone|on (?:my|her|his|their) own|by (?:my|her|him|them)sel(?:f|ves))\b")
+_LIVING_ALONE = re.compile(
+    r"\b(?:live|lives|living|lived) (?:alone|on (?:my|her|his|their) own|by (?:my|her|him|them)sel(?:f|ves))\b"
+)
+"""Living alone is a fact about home, not an answer about going alone ("I live alone and I'd like someone to come")."""
+_EITHER_WAY = re.compile(r"\beither way\b|\bwhichever\b|\beither (?:is|would be|'s) (?:fine|ok|okay)\b")
+"""No leaning at all: "I don't mind either way" (the bot asks once more)."""
+
+
+def _leaning_of_no_words(clause: str, no_cues: Sequence[str]) -> Optional[bool]:
+    """At a question whose no-words are going alone, what the words just before the first words of it do to them:
+    turn them down (True: "I can't go alone", "she can't go on her own"), agree to them (False: "I don't mind going
+    alone"), or neither (None: "Dad is at home on his own")."""
+    if not any(_ALONE_WORDS.search(cue) for cue in no_cues):
+        return None
+    found = _ALONE_WORDS.search(clause)
+    if found is None:
+        return None
+    before = clause[: found.start()]
+    if _TURNED_DOWN.search(before):
+        return True
+    negated = re.search(rf"{_NEGATION}|\bno\b", before) is not None and re.search(r"\bmind\b", before) is None
+    if _AGREEING_TO.search(before) and not negated:
+        return False
+    return None
 
 
 def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
@@ -429,6 +506,15 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
         clause = reported
     if asks_back(clause) and not has_phrase(clause, [c for c in (*yes_cues, *no_cues) if _CONFUSED.search(c)]):
         return None  # unless the question's own words are these ("don't understand": an interpreter)
+    clause = _LIVING_ALONE.sub(" ", clause)
+    doubted = _doubt_turns_round(clause, (*yes_cues, *no_cues))
+    if doubted is not None:
+        leaning = _clause_yes_no(doubted, yes_cues, no_cues)
+        if leaning is not None:
+            return not leaning
+    around_no_words = _leaning_of_no_words(clause, no_cues)
+    if around_no_words is not None:
+        return around_no_words
     yes = has_phrase(clause, _YES_DESPITE_NEGATION)
     rest = strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _UNDECIDED)
     # The question's own words come first: a feeling that asks for company ("nervous",
@@ -485,6 +571,14 @@ def only_yes_no(text: str) -> bool:
     return bool(words(lowered)) and all(t in _YES or t in _NO or t in _ANSWER_FILLER for t in words(rest))
 
 
+_CONCLUSION = re.compile(
+    r"(?:^|[\s,.;:!-])(?<!think )(?<!thinks )(?<!feel )(?<!not )(?<!if )(?<!n't )(?<!really )"
+    r"(?:so|therefore|hence|which means|meaning)\s+((?:yes|yeah|yep|yup|aye|no|nah|nope)\b[^,.;:!?]*?)[\s,.;:!?]*$"
+)
+"""A plain yes or no drawn at the end from what was said: "my son goes with me everywhere so no" is a no, whatever
+the question's words before it lean to. Not "so" as a word of degree ("not so sure") or of "think so"."""
+
+
 def parse_yes_no(
     text: str, intent: Optional[str] = None, yes_cues: Sequence[str] = (), no_cues: Sequence[str] = ()
 ) -> Optional[bool]:
@@ -500,6 +594,13 @@ def parse_yes_no(
     lowered = text.lower().replace("\u2019", "'").strip()
     if not lowered:
         return None
+    if _EITHER_WAY.search(lowered):
+        return None
+    conclusion = _CONCLUSION.search(lowered)
+    if conclusion and conclusion.start() > 0 and only_yes_no(conclusion.group(1)):
+        concluded = parse_yes_no(conclusion.group(1))
+        if concluded is not None:
+            return concluded
     leanings: list[bool] = []
     for clause in (c for c in _CLAUSE_SPLIT.split(lowered) if c and c.strip()):
         leaning = _clause_yes_no(clause.strip(), yes_cues, no_cues)

@@ -389,6 +389,14 @@ LIFE_AREAS = (
             "fightin",
             "not (talking|speaking) to",
             "(me|us) not (talking|speaking)",
+            # Said of the people themselves: "me and my partner arent really talking", "my kids dont talk to me"
+            "(partner|husband|wife|boyfriend|girlfriend|family|son|daughter|kids|children|mum|dad|mother|father|"
+            "sister|brother|parents|in-laws)( and (i|me))? (aren'?t|are not|isn'?t|is not|not|don'?t|do not|doesn'?t|"
+            "does not|won'?t|never|hardly) (really |even |much )?(talk|speak|get on|get along|getting on|getting along)(ing|s)?"
+            "(?=\\s*($|[,.;!?]|(to|with) (me|us|each other|him|her|them)\\b))",
+            "(don'?t|do not|can'?t|never) (really )?get (on|along) with (my|our) (partner|husband|wife|family|mum|dad|"
+            "mother|father|son|daughter|kids|children|sister|brother|parents|neighbours?|in-laws|ex|boyfriend|"
+            "girlfriend|flatmate|housemate)\\b",
         ),
     ),
     Option("food", "Food", ("food", "eat", "meal", "cook", "hungry", "food bank", "nutrition")),
@@ -736,6 +744,18 @@ CONSENT_YES = (
 INTERPRETER_YES = (
     "english is not good",
     "english not good",
+    "english not so good",
+    "english not very good",
+    "english is not very good",
+    "english isn't good",
+    "english isnt good",
+    "english is poor",
+    "poor english",
+    "can't speak english",
+    "cant speak english",
+    "doesn't speak english",
+    "doesnt speak english",
+    "not ok in english",
     "english is bad",
     "bad english",
     "little english",

@@ -221,10 +221,14 @@ _CHANGE_OF_MIND = _any_of(*_CHANGED_MIND, *_HOLDING_BACK)
 NO_CHANGE = re.compile(
     r"\b(?:no|nothing to|don'?t need to|dont need to|doesn'?t need|no need to) "
     r"(?:changes?|changing|change anything|any changes?|be changed)\b"
-    r"(?=\s*(?:[,.;:!?)]|$|(?:needed|necessary|required|thanks?|thank you|please|pls|send|submit|all good)\b))"
+    r"(?=\s*(?:[,.;:!?)]|$|(?:needed|necessary|required|thanks?|thank you|please|pls|send|submit|all good)\b))|"
+    r"\b(?:(?:(?:don'?t|do not) think|i doubt) (?:i'?ve|i have|we'?ve|we have|you'?ve|you have|i) |"
+    r"(?:haven'?t|have not) )(?:missed|left out|forgotten) (?:anything|owt)\b|"
+    r"\bnothing (?:(?:else )?to add|missed|missing|left out)\b"
 )
-"""Agreement in the words of change, said on its own ("no changes, send please", "correct, nothing to change");
-never "no change the number please"."""
+"""Agreement in the words of change, said on its own ("no changes, send please", "correct, nothing to change"),
+or that nothing is missing ("don't think I've missed anything", "nothing to add"); never "no change the number
+please"."""
 _RIGHT_AS_IT_IS = ("fine", "right", "correct", "good", "ok", "okay", "lovely", "spot on")
 """Words that say something is right as it stands: a part ("the name is fine but the number is wrong"), or,
 opening a reply, the whole read-back ("correct, send it")."""
@@ -377,10 +381,15 @@ def _named_once(text: str, content: bool) -> tuple[str, ...]:
     return tuple(q.key for q in QUESTIONS if q.key in kept)
 
 
+def parts_called(text: str) -> list[str]:
+    """The parts a few words call by name ("my best times", not "mornings" nor a section's loose words), with the
+    answers that depend on them."""
+    return _with_dependents(_named(text, content=False))
+
+
 def parts_named(text: str) -> list[str]:
-    """Mid-intake: the parts a few words call by name ("my best times", not "mornings"), with the answers that
-    depend on them; else a section named, else []."""
-    return _with_dependents(_named(text, content=False)) or section_named(text)
+    """Mid-intake: the parts a few words call by name (`parts_called`); else a section named, else []."""
+    return parts_called(text) or section_named(text)
 
 
 def _stem(word: str) -> str:
@@ -434,6 +443,17 @@ _SECTION_WORDS = tuple(
 """Each section's own words, compiled once, in the order the sections are asked."""
 
 
+_SPEAKERS_FEELING = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are|i'?d be|i feel|feeling|all|more than|very|quite|really|so)"
+    r"(?: (?:a bit|a little|quite|very|really|so|bit))? (?:happy|anxious|satisfied)\b|"
+    r"\b(?:happy|satisfied) (?:with|to|for|enough)\b"
+)
+"""How the person feels about the read-back ("don't think I've missed anything, I'm happy"), not the wellbeing
+section. A part named comes first: "anxious" and "satisfied" name their own scores before sections are read."""
+
+
 def section_named(text: str) -> list[str]:
-    """The questions of the first section whose own words the text holds ("my scores"), else []."""
+    """The questions of the first section whose own words the text holds ("my scores"), else []; a feeling of the
+    person's own names none (see `_SPEAKERS_FEELING`)."""
+    text = _SPEAKERS_FEELING.sub(" ", text)
     return next((section_keys(key) for key, said in _SECTION_WORDS if said.search(text)), [])

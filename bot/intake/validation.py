@@ -89,10 +89,11 @@ def _says_what_they_do(lowered: str, verb: re.Match[str]) -> bool:
     """A verb of change in a statement of what someone does ("football. I fix phone"): right after the person,
     and not followed by what is theirs to change ("oh no I mean change my number" asks)."""
     after = normalise.words(lowered[verb.end() :])[:1]
-    return _SAYS_WHAT_THEY_DO.search(lowered[: verb.start()]) is not None and after not in _WHATS_THEIRS
+    return _SAYS_WHAT_THEY_DO.search(lowered[: verb.start()]) is not None and not _WHATS_THEIRS.intersection(after)
 
 
-_WHATS_THEIRS = [[w] for w in ("my", "the", "that", "what", "me", "it", "this", "our", "those", "them", "to")]
+_WHATS_THEIRS = frozenset(("my", "the", "that", "what", "me", "it", "this", "our", "those", "them", "to"))
+"""Words right after a verb of change that point at something to change ("change my number", "fix that")."""
 
 
 def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = {}) -> list[str]:
@@ -115,9 +116,7 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
         return readback.parts_to_change(lowered, answers, sections=False)
     if not verb or (not confirming and _says_what_they_do(lowered, verb)):
         return []
-    after = normalise.words(lowered[verb.end() :])
-    while after and after[0] in _FILLER:
-        after = after[1:]
+    after = _words_after(lowered, verb)
     # At the read-back a longer request still names the part right after its verb
     # ("can I change the bit about someone coming with me? I think I'd like that after all").
     if confirming:
@@ -125,6 +124,33 @@ def keys_to_change(text: str, confirming: bool, answers: Mapping[str, object] = 
         near = readback.parts_to_change(" ".join(after[:8]), answers) if after else []
         return near or readback.parts_to_change(lowered, answers, sections=False)
     return readback.parts_named(" ".join(after[:3])) if after else []
+
+
+def _words_after(lowered: str, verb: re.Match[str]) -> list[str]:
+    """The words after a verb of change, from the first that is not filler ("change what I said about my goal")."""
+    after = normalise.words(lowered[verb.end() :])
+    while after and after[0] in _FILLER:
+        after = after[1:]
+    return after
+
+
+def only_asks_to_change(text: str) -> bool:
+    """A request to edit a part, called by its name, and nothing more ("can I change when to contact me", "change
+    the goal bit"): said at that part's own question it is no answer to it. Not one that gives the new answer
+    ("change my number to 07700 900123", "change times to evenings", "update email jo@bt.com"), nor "go back to my
+    hobbies" or "fix my money matters", which are answers there."""
+    lowered = text.lower().strip()
+    verb = readback.EDITING.search(lowered) or _REDO.search(lowered)
+    if not verb or normalise.has_digits(lowered) or "@" in lowered:
+        return False
+    after = _words_after(lowered, verb)
+    if "to" in after and readback.parts_called(" ".join(after[: after.index("to")])):
+        return False  # "change my goal to walking more": the new answer follows
+    return 0 < len(after) <= 4 and bool(readback.parts_called(" ".join(after)))
+
+
+_REDO = re.compile(r"\b(?:redo|re-do)\b")
+"""The one verb of change besides `readback.EDITING` that only asks to do a part again ("redo my scores")."""
 
 
 def choices_in_words(question: Question, answers: Mapping[str, object]) -> Optional[str]:
@@ -192,6 +218,8 @@ def interpret(
     change = keys_to_change(text, confirming=False)
     if change and key not in change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
+    if change and only_asks_to_change(text):  # the question being asked: it is asked again
+        return _reject("utter_ok_change", attempts, question, answers)
     if not text:
         return _reject("utter_empty_answer", attempts, question, answers)
     if len(text) > normalise.MAX_ANSWER_CHARS:

@@ -55,7 +55,10 @@ TABLES = {
         ("not sure I want to start", None),
         ("can we begin another time", None),
         ("I'll do it later", None),
-        ("ok i want to continue", True),  # "want" is no "won't": only spelt-out contractions negate
+        ("ok i want to continue", True),
+        ("I dont think that would be a problem go ahead", True),  # the doubt is about a problem, not the offer
+        ("I don't suppose it'll hurt go ahead", True),
+        ("I don't feel so sure", None),  # "want" is no "won't": only spelt-out contractions negate
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
@@ -93,6 +96,39 @@ TABLES = {
         ("what do you mean by go with me?", None),  # a question back, though it holds "go with"
         ("who would that be", None),
         ("no my sister will come with me", None),  # a plain no before "come with": asked once more
+        # The words just before "alone" turn it round, or agree to it
+        ("I don't think I could go alone", True),
+        ("I couldn't go alone", True),
+        ("I can't go on my own", True),
+        ("i wouldn't want to go alone", True),
+        ("I'm not comfortable going by myself", True),
+        ("I wouldn't mind going alone", False),
+        ("I don't mind going on my own", False),
+        ("I'm happy to go alone", False),
+        ("I haven't been anywhere on my own in ages", None),
+        ("I cannot leave him alone, and english", None),  # not going that is turned down
+        ("I'm not very confident going alone", True),
+        ("I don't feel comfortable going alone", True),
+        ("Never been happy going alone", True),
+        ("I'd rather not go alone", True),
+        ("I'm no good on my own", True),
+        ("she can't go on her own", True),  # typed by someone for the person
+        ("he doesnt mind going on his own", False),
+        ("happy with someone not alone", True),
+        ("don't want to bother you i'm ok", False),
+        ("Not keen on strangers i'm ok", False),
+        ("I live alone and I'd like someone to come", True),
+        ("I'm fine either way, happy to go alone or with someone", None),
+        # A doubt turns round only a statement that ends on the question's words
+        ("I don't think I need anyone I can go by myself", False),
+        ("I don't think I'd mind going alone", False),
+        ("I don't think I'd cope without someone with me", True),
+        ("I dont think i have anyone to go with me", True),
+        # An answer drawn at the end outweighs the question's words before it
+        ("my son goes with me everywhere so no", False),
+        ("I get nervous so yes please", True),
+        ("I'm not so sure", None),
+        ("I dont think so ok", False),  # the "so" of "think so" draws nothing
     ],
     "interpreter": [
         ("yes", True),
@@ -116,6 +152,12 @@ TABLES = {
         ("english fine for me thanks", False),
         ("yes english not good for me", True),
         ("taip, prašau", True),
+        ("I don't think my English is good", True),  # a doubt turns the statement after it round
+        ("I don't think I'd understand well", True),
+        ("I don't think I need one I speak English", False),
+        ("I don't think I'd need one as my English is good", False),
+        ("english not so good", True),
+        ("she doesn't speak English", True),
     ],
     "ons_happy": [
         ("7", 7),
@@ -227,6 +269,13 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("me and my partner arent really talking", ["relationships"]),  # a relationship named by what is wrong
+        ("I don't get on with my sister and money is tight", ["money", "relationships"]),
+        ("I'm not talking much these days", None),
+        ("my daughter doesn't talk to me", ["relationships"]),
+        ("I can't get on with computers", None),  # "doesn't suit me", not a falling-out
+        ("my mum never speaks English", None),
+        ("my kids don't get on at school", None),
         ("the 1st and 3rd", ["loneliness", "mental_wellbeing"]),
         ("3rd one", ["mental_wellbeing"]),
         ("relationships and 12", ["relationships", "other"]),
@@ -430,6 +479,12 @@ TABLES = {
         ("go back to my name", None),
         ("I want to change something", None),
         ("hmm", None),
+        # "happy" here is how the person feels, not the wellbeing score of that name (nothing is cleared)
+        ("dont think i've missed anything, i'm happy", True),
+        ("I don't think I've left out anything", True),
+        ("nothing missing, thanks", True),
+        ("I don't think that's right", None),
+        ("have I not missed anything?", None),
     ],
 }
 

@@ -149,6 +149,42 @@ def test_a_change_request_mid_intake_clears_the_earlier_answer_and_keeps_the_cur
 
 
 @pytest.mark.parametrize(
+    "key, text",
+    [
+        ("contact_times", "can I change when to contact me"),
+        ("contact_detail", "can i change my number"),
+        ("goal", "change my goal"),
+    ],
+)
+def test_a_request_to_change_the_question_being_asked_is_no_answer_to_it(key, text):
+    """It was saved as the answer ("Best times: can I change when to contact me"); now the question is asked again,
+    and the way forward after two tries is the one any unusable answer gets."""
+    answers = {"contact_method": "phone"}
+    first = interpret(key, text, "inform", answers)
+    assert not first.accepted and first.clear == [] and first.responses == ["utter_ok_change"]
+    second = interpret(key, text, "inform", answers, attempts=1)
+    assert not second.accepted and "utter_offer_skip_or_person" in second.responses
+
+
+@pytest.mark.parametrize(
+    "key, text, expected",
+    [
+        ("contact_detail", "change my number to 07700 900123", "+447700900123"),
+        ("goal", "I want to change my goal to walking every day", "I want to change my goal to walking every day"),
+        ("goal", "change my goal to walking more", "change my goal to walking more"),
+        ("contact_detail", "change email ab@aol.com", "ab@aol.com"),
+        ("contact_times", "change times to evenings", "change times to evenings"),
+        ("enjoys", "go back to my hobbies", "go back to my hobbies"),
+        ("what_matters", "fix my money matters", "fix my money matters"),
+    ],
+)
+def test_a_change_that_gives_the_new_answer_is_the_answer(key, text, expected):
+    method = "email" if "@" in text else "phone"
+    outcome = interpret(key, text, "inform", {"contact_method": method})
+    assert outcome.accepted and outcome.value == expected
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         (
