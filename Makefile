@@ -167,6 +167,8 @@ converse-probe: setup
 	@$(PY) -m bench.converse_probe --personas bench/converse/personas5.yml --out converse_probe5.json $(CONVERSE_ARGS)
 	@echo "[make] sixth conversation probe (bench/converse/personas6.yml, a development set since its baseline)..."
 	@$(PY) -m bench.converse_probe --personas bench/converse/personas6.yml --out converse_probe6.json $(CONVERSE_ARGS)
+	@echo "[make] seventh held-out conversation probe (bench/converse/personas7.yml)..."
+	@$(PY) -m bench.converse_probe --personas bench/converse/personas7.yml --out converse_probe7.json $(CONVERSE_ARGS)
 
 bench: setup
 	@echo "[make] benchmarks: floor, embedded, and production at 1, 2 and 4 instances (about 25 minutes)..."
