@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import transaction
-from actions.intake_form import read_answer
+from actions.intake_form import apply_outcome, read_answer
 from bot.db.models import IntakeStatus
-from bot.intake import questions, repeats, store
+from bot.intake import questions, repeats, store, validation
 
 
 class ActionStartOrResume(Action):
@@ -59,17 +59,26 @@ class ActionAnswerInterruption(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "help"
-        intent = intent if intent in INTERRUPTIONS else "help"
-        slot = tracker.get_slot("requested_slot")
-        count = repeats.repeat_count(intent, slot, tracker.get_slot(repeats.LAST_INTERRUPTION))
-        text = (tracker.latest_message or {}).get("text") or ""
-        if bool((tracker.active_loop or {}).get("name")) and repeats.reads_as_answer(slot, int(count["count"]), text):
-            # The words alone, not the intent; the count is kept, so the same again is read as an answer again.
-            return [
-                *await read_answer(dispatcher, tracker, slot, text, None),
-                SlotSet(repeats.LAST_INTERRUPTION, count),
-            ]
-        return answer_interruption(dispatcher, tracker, intent)
+        return await reply_to_interruption(dispatcher, tracker, intent if intent in INTERRUPTIONS else "help")
+
+
+async def reply_to_interruption(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+    """Answer an interruption inside the form, unless it has come so often at this question that it is read as the
+    answer (`repeats.reads_as_answer`) or the question is left for the link worker (`repeats.leaves_question`)."""
+    slot = tracker.get_slot("requested_slot")
+    count = repeats.repeat_count(intent, slot, tracker.get_slot(repeats.LAST_INTERRUPTION))
+    text = (tracker.latest_message or {}).get("text") or ""
+    in_form = bool((tracker.active_loop or {}).get("name"))
+    if in_form and repeats.reads_as_answer(slot, int(count["count"]), text):
+        # The words alone, not the intent; the count is kept, so the same again is read as an answer again.
+        return [
+            *await read_answer(dispatcher, tracker, slot, text, None),
+            SlotSet(repeats.LAST_INTERRUPTION, count),
+        ]
+    if in_form and repeats.leaves_question(slot, int(count["count"])):
+        # Never a loop: the question is left for the link worker and the intake goes on.
+        return await apply_outcome(dispatcher, tracker, slot, validation.left_for_link_worker(), text)
+    return answer_interruption(dispatcher, tracker, intent)
 
 
 INTERRUPTIONS = ("ask_why", "help", "bot_challenge", "out_of_scope")

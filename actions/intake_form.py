@@ -76,7 +76,15 @@ async def read_answer(
     risk = risk_of(tracker)
     outcome = take_turn(requested, text, intent, tracker.slots, attempts, risk, tracker.get_slot(turn.PENDING))
     logger.debug("validated %s: accepted=%s hold=%s", requested, outcome.accepted, outcome.hold)
+    return await apply_outcome(dispatcher, tracker, requested, outcome, text)
 
+
+async def apply_outcome(
+    dispatcher: CollectingDispatcher, tracker: Tracker, requested: str, outcome: Any, text: str
+) -> List[EventType]:
+    """Carry out what was decided about a message at `requested`: raise any flag, save, say the replies, and
+    return the slot events."""
+    attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0)
     if outcome.flag:
         # The reply goes out even if the database is down; the reconciler records the flag later.
         await raise_flag_safely(tracker, outcome.flag, outcome.category, text)

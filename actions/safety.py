@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import answer_interruption
+from actions.conversation import reply_to_interruption
 from actions.db import intake_of, latest_text, transaction
 from actions.intake_form import raise_flag_safely, risk_of, say
 from bot.db.models import FlagKind
@@ -49,4 +49,4 @@ class ActionRequestPerson(Action):
         async with transaction() as session:
             intake = await intake_of(session, tracker)
             await store.add_flag(session, intake, FlagKind.WANTS_PERSON, latest_text(tracker))
-        return answer_interruption(dispatcher, tracker, "speak_to_person")
+        return await reply_to_interruption(dispatcher, tracker, "speak_to_person")

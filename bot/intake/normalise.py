@@ -62,6 +62,12 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
+_AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
+"""Number words before a unit ("two years ago"): an amount, not a score."""
+_SETTLED_ON = re.compile(r"\b(?:so|call it|make (?:it|that))\s+(?:call it\s+|say\s+)?(?:a |an )?(\w+)\W*$")
+"""The number a wavering answer comes to at its end ("..., so call it a four", "6 or 7, so 7")."""
+
+
 def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """Read one whole number on a 0-10 scale from "7", "seven", "7/10", "about a 7".
 
@@ -71,11 +77,21 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """
     lowered = text.lower().strip()
     lowered = re.sub(r"\b(out of|outta|of|/)\s*(10|ten)\b", " ", lowered)
+    # Nor a share of days or a score said of another time ("five days out of seven", "I'd have said 8").
+    lowered = re.sub(
+        r"\b(?:out of|outta)\s+\w+|\b(?:i'?d|would|i would) have (?:said|given it)\s+(?:a |an )?\w+", " ", lowered
+    )
     # Not scores: ordinals and amounts ("his 30th", "2 years", "5 kids", "at 3pm").
     lowered = re.sub(
-        r"\b\d+\s*(st|nd|rd|th|am|pm|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|"
+        rf"\b(?:\d+|{_AMOUNT_WORDS})\s*(st|nd|rd|th|am|pm|years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|"
         r"kids?|children|grandchildren|kg|lbs?|stone|miles?|%|o'?clock)\b",
         " ",
+        lowered,
+    )
+    # Nor ages and years ("that's just being 84", "since 2019").
+    lowered = re.sub(
+        r"\b(?:i'?m|i am|being|aged?|turned|turning)\s+(\d{2,3})\b|\b(?:19|20)\d\d\b",
+        lambda found: found.group(0) if found.group(1) and int(found.group(1)) <= high else " ",
         lowered,
     )
     lowered = lowered.replace("/", " ")
@@ -88,6 +104,11 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         if token in _NUMBER_WORDS and token not in ("first", "second", "third", "fourth", "fifth", *soft):
             found.append(_NUMBER_WORDS[token])
     distinct = set(found)
+    settled = _SETTLED_ON.search(lowered)
+    if len(distinct) > 1 and settled:
+        # "On a good day I'd say a five, and this isn't a good day, so call it a four": the one it comes to.
+        last = settled.group(1)
+        distinct = {int(last) if last.isdigit() else _NUMBER_WORDS.get(last, -1)}
     if len(distinct) != 1:
         return None
     value = distinct.pop()
@@ -231,6 +252,11 @@ _YES_PHRASES = (
     "suppose",
     "i guess",
     "i reckon",
+    "would make it easier",
+    "would make things easier",
+    "would make it much easier",
+    "would make things much easier",
+    "would make life easier",
 )
 _YES_DESPITE_NEGATION = (
     "why not",
@@ -332,10 +358,12 @@ _UNDECIDED = (
     "could be",
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
-_AGREEING = re.compile(r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|by)\b(?! me\b| myself\b)")
+_AGREEING = re.compile(
+    r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|by)\b(?! me\b| myself\b| english\b| (?:manage|cope|get by)\b| (?:speak|talk|use|try)(?: in)? english\b)"
+)
 """Agreement with the offer that holds a declining word ("I'm fine with that"): the question's
-no-words do not count. Not "ok for me", "fine by me": that says something suits the person as it is
-("English ok for me" declines an interpreter)."""
+no-words do not count. Not "ok for me", "fine by me", "fine with English", "fine to manage": that says something
+suits the person as it is ("English ok for me" declines an interpreter)."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 _ASKS_BACK = re.compile(
     r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot)\b|"
@@ -352,6 +380,11 @@ answer either way, whatever words of yes or no it holds; the question is explain
 def opens_as_question(text: str) -> bool:
     """Whether a message is worded as a question ("why do you need that", "can I skip this"), whatever it ends with."""
     return "?" in text or _ASKS_BACK.search(text.strip().lower()) is not None
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a message, each stripped: split at punctuation and before "but", "though", "although"."""
+    return [clause.strip() for clause in _CLAUSE_SPLIT.split(text) if clause and clause.strip()]
 
 
 def asks_back(text: str) -> bool:
@@ -476,17 +509,32 @@ _ALONE_WORDS = re.compile(r"\b(?:alone|on (?:my|her|his|their) own|by (?:my|her|
 _LIVING_ALONE = re.compile(
     r"\b(?:live|lives|living|lived) (?:alone|on (?:my|her|his|their) own|by (?:my|her|him|them)sel(?:f|ves))\b"
 )
-"""Living alone is a fact about home, not an answer about going alone ("I live alone and I'd like someone to come")."""
+"""Living alone is a fact about home, not an answer about going alone ("I live alone and I'd like someone to come"):
+set aside at the company question, the one question whose words are going alone."""
 _EITHER_WAY = re.compile(r"\beither way\b|\bwhichever\b|\beither (?:is|would be|'s) (?:fine|ok|okay)\b")
 """No leaning at all: "I don't mind either way" (the bot asks once more)."""
 
 
-def _leaning_of_no_words(clause: str, no_cues: Sequence[str]) -> Optional[bool]:
+@dataclass(frozen=True)
+class _Cues:
+    """A yes/no question's own words, worked out once a message rather than once a clause."""
+
+    yes: Sequence[str]
+    no: Sequence[str]
+    both: tuple[str, ...]
+    about_going_alone: bool
+    """Whether the no-words are going alone (the company question): only there do words around "alone" answer."""
+
+    @classmethod
+    def of(cls, yes_cues: Sequence[str], no_cues: Sequence[str]) -> "_Cues":
+        alone = any(_ALONE_WORDS.search(cue) for cue in no_cues)
+        return cls(yes_cues, no_cues, (*yes_cues, *no_cues), alone)
+
+
+def _leaning_of_no_words(clause: str) -> Optional[bool]:
     """At a question whose no-words are going alone, what the words just before the first words of it do to them:
     turn them down (True: "I can't go alone", "she can't go on her own"), agree to them (False: "I don't mind going
     alone"), or neither (None: "Dad is at home on his own")."""
-    if not any(_ALONE_WORDS.search(cue) for cue in no_cues):
-        return None
     found = _ALONE_WORDS.search(clause)
     if found is None:
         return None
@@ -499,20 +547,35 @@ def _leaning_of_no_words(clause: str, no_cues: Sequence[str]) -> Optional[bool]:
     return None
 
 
-def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str]) -> Optional[bool]:
+_SOMEONE_AGREES = re.compile(
+    r"(?:^|\b(?:and|so)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+)(?:'m|'s|'re| am| is| are)\s+(not\s+)?"
+    r"(?:(?:quite|very|perfectly|really|more than|totally)\s+)?(?:"
+    r"(?:happy|content|ok|okay|fine|alright|all right|comfortable|willing) for (?:the team|them|you|it|the link worker|"
+    r"the link workers|her|him|my|people|anyone|someone|the practice|the surgery)\b|"
+    r"(?:happy|content|willing) to (?:share|go on|go ahead|carry on|continue|have (?:it|them|one|that|my|her|his)|let)\b|"
+    r"(?:happy|content|ok|okay|fine|alright|all right|comfortable) with (?:it|that|this|them|you|the team|everything)\b)"
+)
+"""A clause that says someone is happy with what is asked, in a sentence of its own ("she's happy for the team to
+have her answers", "I'm content for them to see it", "mum is fine with that"): a yes, though its yes-word does not
+lead the clause; with "not", a no. Not "he's fine with English" (at the interpreter question, a no)."""
+
+
+def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
+    yes_cues, no_cues = cues.yes, cues.no
     reported = _REPORTED.sub("", clause)
     if reported != clause and only_yes_no(_ALL_OK.sub(" ", reported)):
         clause = reported
-    if asks_back(clause) and not has_phrase(clause, [c for c in (*yes_cues, *no_cues) if _CONFUSED.search(c)]):
+    if asks_back(clause) and not has_phrase(clause, [c for c in cues.both if _CONFUSED.search(c)]):
         return None  # unless the question's own words are these ("don't understand": an interpreter)
-    clause = _LIVING_ALONE.sub(" ", clause)
-    doubted = _doubt_turns_round(clause, (*yes_cues, *no_cues))
+    if cues.about_going_alone:
+        clause = _LIVING_ALONE.sub(" ", clause)
+    doubted = _doubt_turns_round(clause, cues.both)
     if doubted is not None:
-        leaning = _clause_yes_no(doubted, yes_cues, no_cues)
+        leaning = _clause_yes_no(doubted, cues)
         if leaning is not None:
             return not leaning
-    around_no_words = _leaning_of_no_words(clause, no_cues)
+    around_no_words = _leaning_of_no_words(clause) if cues.about_going_alone else None
     if around_no_words is not None:
         return around_no_words
     yes = has_phrase(clause, _YES_DESPITE_NEGATION)
@@ -545,6 +608,9 @@ def _clause_yes_no(clause: str, yes_cues: Sequence[str], no_cues: Sequence[str])
     tokens = words(rest)
     if not tokens:
         return True if "👍" in clause else False if "👎" in clause else None
+    agrees = _SOMEONE_AGREES.search(rest)
+    if agrees:
+        return agrees.group(1) is None
     considered = tokens if len(tokens) <= 4 else tokens[:1]
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause
@@ -602,14 +668,15 @@ def parse_yes_no(
         if concluded is not None:
             return concluded
     leanings: list[bool] = []
-    for clause in (c for c in _CLAUSE_SPLIT.split(lowered) if c and c.strip()):
-        leaning = _clause_yes_no(clause.strip(), yes_cues, no_cues)
+    cues = _Cues.of(yes_cues, no_cues)
+    for clause in clauses(lowered):
+        leaning = _clause_yes_no(clause, cues)
         if leaning is not None:
             leanings.append(leaning)
     if leanings:
         first = leanings[0]
         return None if any(leaning != first for leaning in leanings[1:]) else first
-    if has_phrase(lowered, _UNDECIDED) or any(asks_back(c) for c in _CLAUSE_SPLIT.split(lowered) if c):
+    if has_phrase(lowered, _UNDECIDED) or any(asks_back(c) for c in clauses(lowered)):
         return None
     if intent == "affirm":
         return True
@@ -884,6 +951,22 @@ def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
     return list(dict.fromkeys(picked))
 
 
+def _list_items(lowered: str) -> list[str]:
+    """The short items of a list said in words beside numbers: the parts between commas, "and", "plus" or "also"
+    that hold no digit and at most five words (a longer part is a sentence about the numbers, not a pick)."""
+    parts = re.split(r"[,;/&+]|\band\b|\bplus\b|\balso\b", lowered)
+    return [
+        part
+        for part in parts
+        if not re.search(r"\d", part) and 0 < len(words(part)) <= 5 and not _A_STATEMENT.search(part)
+    ]
+
+
+_A_STATEMENT = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|got|have|has|had)\b|\w'(?:s|re|ve)\b")
+"""A verb of being or having: an item so worded says how something is ("work is fine though", "money's ok", "I've
+got a carer"), and picks nothing."""
+
+
 _ALL_OF_THEM = re.compile(
     r"^\W*(?:(?:pretty much|basically|nearly|almost|probably|honestly|to be honest|tbh|i'?d say|well|um|oh|yes|"
     r"yeah|ok|sadly|i think)\W+)*"
@@ -926,13 +1009,14 @@ def _refused(text: str, option: Option) -> bool:
 
 _TURNING_DOWN = re.compile(
     r"\b(no|not|never|don'?t|do not|can'?t|cannot|won'?t|rather not|instead of|without|hate|"
+    r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan))\b"
 )
 _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
 _TURNED_DOWN_AFTER = re.compile(
-    r"^\w*\s+(make me|makes me|(?:are|is) (hard|difficult|too much|not for me|scary|a pain|a nightmare|no good|"
-    r"rubbish|awkward|tricky|a faff|useless|hard work)|"
+    r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
+    r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
     r"aren'?t for me|isn'?t for me|scare me|freak me|stress me)"
 )
 
@@ -992,13 +1076,16 @@ def match_options(
         picked = _numbers_among_words(text, shown)
     chosen = {options[i].code for i in picked}
     if chosen and only_numbers is None:
-        # "relationships and 12": an option named by its whole label beside the numbers is picked too.
+        # "relationships and 12": an option named by its whole label beside the numbers is picked too, and one
+        # named in an item of a list of its own ("work, money, and 3", "number 1, and maybe being more active").
         lowered = text.lower()
         chosen |= {
             o.code
             for o in options
             if re.search(rf"(?<!\w){re.escape(o.label.lower())}(?!\w)", lowered) and not _refused(text, o)
         }
+        for item in _list_items(lowered):
+            chosen |= {o.code for o in options if o.matches(item) and not _refused(item, o)}
     if not chosen and many and _ALL_OF_THEM.search(text.lower()):
         chosen = {o.code for o in options if o.code not in _NOT_A_CHOICE and not _refused(text, o)}
         chosen -= {options[i].code for i in _numbers_refused(text, shown)}
@@ -1126,13 +1213,15 @@ def means_no_needs(text: str) -> bool:
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
     r"call me|you can call me|please call me|just call me|this is|(?:her|his) name(?: is|'s|s)|"
+    r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
+    r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"
     r"(?:she|he|they|(?:my )?(?:mum|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife))"
     r"(?: would)? (?:likes?|prefers?)(?: to be called| being called)?"
     r"(?=\s+(?!(?:not|to|by|her|his|a|an|the|it|being|that|no|me|you|them)\b)))\s+",
     re.IGNORECASE,
 )
 _CALL_ME = re.compile(
-    r"\b(?i:call me|(?:everyone|everybody|people|friends|family|they all|most people) calls? me|"
+    r"\b(?i:call (?:me|him|her)|(?:everyone|everybody|people|friends|family|they all|most people|we all) calls? (?:me|him|her)|"
     r"you (?:can|may|could) call me|please use|"
     r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
     r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please)\b)"

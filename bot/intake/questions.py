@@ -169,7 +169,7 @@ CONTACT_METHODS = (
         "Text message",
         ("text", "txt", "texts", "texting", "tx\\b", "sms", "message(?! (at|with|for me at|for me with)\\b)"),
     ),
-    Option("email", "Email", ("email", "e-mail", "mail", "emial", "gmail", "hotmail", "outlook")),
+    Option("email", "Email", ("email", "e-mail", "mail", "emial", "gmail", "hotmail", "outlook", "inbox")),
     Option("practice", "Through the practice", ("practice", "surgery", "gp", "doctor", "reception")),
     # Someone with no phone and no e-mail (sleeping rough, in a refuge, between places) can still be
     # reached: the link worker finds them, or leaves word, where they go.
@@ -221,6 +221,8 @@ LIFE_AREAS = (
             "people to talk to",
             "get out more",
             "getting out more",
+            "miss (being around|seeing|having) (people|friends|company|adults)",
+            "(spoken|talked|talking|speaking) to (another|an|other) (adult|person|people|grown-?up)",
         ),
     ),
     Option(
@@ -240,6 +242,10 @@ LIFE_AREAS = (
             "slim",
             "diet",
             "swim",
+            "off the (settee|sofa|couch)",
+            "put on (weight|\\w+ stones?)",
+            "getting about",
+            "get about",
         ),
     ),
     Option(
@@ -296,6 +302,7 @@ LIFE_AREAS = (
             "bailiff",
             "can'?t pay",
             "struggling to pay",
+            "sick pay",
             "short of money",
             "always short",
             "we'?re short",
@@ -387,6 +394,8 @@ LIFE_AREAS = (
             "(problems?|trouble|issues?|arguing|arguments?|rows|fighting|falling out|fell out|fallen out) with",
             "arguing",
             "fightin",
+            "rubbing each other up the wrong way",
+            "at each other'?s throats",
             "not (talking|speaking) to",
             "(me|us) not (talking|speaking)",
             # Said of the people themselves: "me and my partner arent really talking", "my kids dont talk to me"
@@ -438,9 +447,10 @@ LIFE_AREAS = (
             "joints?\\b",
             "breathing",
             "lung",
+            "(?<!off )(my|the) chest\\b",
         ),
     ),
-    Option("other", "Something else", ("something else", "other", "else")),
+    Option("other", "Something else", ("something else", "(?<!each )other", "else")),
 )
 
 BARRIERS = (
@@ -481,6 +491,7 @@ BARRIERS = (
             "younger",
             "on my own",
             "alone",
+            "(not|n't) (as |very |that |so )?brave",
         ),
     ),
     Option(
@@ -503,6 +514,8 @@ BARRIERS = (
             "difficulty walking",
             "walking hurts",
             "walking stick",
+            "walking any distance",
+            "walk any distance",
             "fibro",
             "chronic",
             "joints",
@@ -543,6 +556,8 @@ BARRIERS = (
             "know anybody",
             "know no one",
             "know nobody",
+            "know a soul",
+            "(n't|not) know (anyone|anybody|a soul|people|a single person)",
             "don't know people",
             "strangers",
             "not knowing",
@@ -608,6 +623,8 @@ GROUP_OR_ONE = (
             "whichever",
             "any\\b",
             "doesn'?t matter",
+            "don'?t matter",
+            "any ?way'?s? (is )?fine",
             "up to you",
         ),
     ),
@@ -628,6 +645,7 @@ MEETING_FORMATS = (
             "home visit",
             "come (to|round)",
             "visit me",
+            "get(ting)? out of the house (would|will|is)",
             "see someone",
             "surgery",
             "cafe",
@@ -653,6 +671,8 @@ MEETING_FORMATS = (
             "facetime",
             "skype",
             "whatsapp",
+            "(join|do it|do this|talk|chat|call) from (my )?home",
+            "something i can join",
         ),
     ),
     Option(
@@ -670,6 +690,8 @@ MEETING_FORMATS = (
             "whichever",
             "all\\b",
             "doesn'?t matter",
+            "don'?t matter",
+            "any ?way'?s? (is )?fine",
             "up to you",
         ),
     ),
@@ -702,6 +724,9 @@ COMPANY_YES = (
     "company",
     "moral support",
     "hold my hand",
+    "in a flap",
+    "get lost",
+    "get flustered",
 )
 COMPANY_NO = (
     "on my own",
@@ -722,6 +747,26 @@ COMPANY_NO = (
     "im good",
     "i'm alright",
     "i'll be alright",
+    "i'll be fine",
+    "i'll be ok",
+    "i'll be okay",
+    "should be alright",
+    "should be fine",
+    "should be ok",
+    "i'll manage",
+    "she's fine",
+    "he's fine",
+    "she'll be fine",
+    "he'll be fine",
+    "i'll b fine",
+    # Knowing the way: "I know most places round here", "I know Bristol like the back of my hand".
+    "know my way",
+    "know the area",
+    "know most places",
+    "like the back of my hand",
+    "find my way",
+    "my own way",
+    "perfectly capable",
 )
 """Words that lean yes or no to "Would you like someone to go with you the first time?"."""
 
@@ -766,8 +811,9 @@ INTERPRETER_YES = (
     "don't understand",
     "dont understand",
     "english is weak",
-    "english is poor",
-    "poor english",
+    "couldn't manage without",
+    "can't manage without",
+    "cannot manage without",
 )
 INTERPRETER_NO = (
     "english ok",
@@ -793,6 +839,20 @@ INTERPRETER_NO = (
     "i'm ok",
     "i'm okay",
     "i'm good",
+    "she's fine",
+    "he's fine",
+    "fine with english",
+    "ok with english",
+    "okay with english",
+    "good with english",
+    "manage without",
+    "manage without one",
+    "happy to speak english",
+    "happy with english",
+    "ok for english",
+    "okay for english",
+    "manage ok",
+    "manage fine",
 )
 
 

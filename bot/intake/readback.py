@@ -224,11 +224,14 @@ NO_CHANGE = re.compile(
     r"(?=\s*(?:[,.;:!?)]|$|(?:needed|necessary|required|thanks?|thank you|please|pls|send|submit|all good)\b))|"
     r"\b(?:(?:(?:don'?t|do not) think|i doubt) (?:i'?ve|i have|we'?ve|we have|you'?ve|you have|i) |"
     r"(?:haven'?t|have not) )(?:missed|left out|forgotten) (?:anything|owt)\b|"
-    r"\bnothing (?:(?:else )?to add|missed|missing|left out)\b"
+    r"\bnothing (?:(?:else )?to add|missed|missing|left out)\b|"
+    r"\b(?:can'?t|cannot|don'?t|do not) see (?:anything|owt|nothing) (?:wrong|missing|to change)\b|"
+    r"\b(?:you'?ve|you have) got (?:it all|everything|all of it|it (?:all )?(?:down|right))\b"
+    r"(?=\s*(?:$|[,.;:!?)]|(?:thanks?|thank you|there|love|dear|x+|better|spot on|perfect|cheers|i think)\b))"
 )
 """Agreement in the words of change, said on its own ("no changes, send please", "correct, nothing to change"),
-or that nothing is missing ("don't think I've missed anything", "nothing to add"); never "no change the number
-please"."""
+or that nothing is missing or wrong ("don't think I've missed anything", "nothing to add", "I can't see anything
+wrong with that", "you've got it all"); never "no change the number please"."""
 _RIGHT_AS_IT_IS = ("fine", "right", "correct", "good", "ok", "okay", "lovely", "spot on")
 """Words that say something is right as it stands: a part ("the name is fine but the number is wrong"), or,
 opening a reply, the whole read-back ("correct, send it")."""

@@ -8,10 +8,11 @@ count lives in one slot (`last_interruption`), reset whenever an answer is read.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Optional
 
-from bot.intake.normalise import opens_as_question, words
-from bot.intake.questions import turns_away_non_answers, why_response
+from bot.intake.normalise import opens_as_question, parse_code, parse_nhs_number, words
+from bot.intake.questions import QUESTION_BY_KEY, turns_away_non_answers, why_response
 
 LAST_INTERRUPTION = "last_interruption"
 WAYS_FORWARD = "utter_ways_forward"
@@ -61,11 +62,34 @@ ANSWER_WORDS = 6
 
 def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     """Whether to read this message as the answer to the question asked instead (see the module docstring):
-    never a question back ("why do you need that?"), and only where the reader turns away what is no answer
-    (`questions.turns_away_non_answers`)."""
-    return (
-        turns_away_non_answers(slot or "")
-        and count >= READ_AS_ANSWER_AT
-        and len(words(text)) >= ANSWER_WORDS
-        and not opens_as_question(text)
-    )
+    never a question back ("why do you need that?"); where the reader turns away what is no answer
+    (`questions.turns_away_non_answers`), a sentence; elsewhere only one that holds the question's own kind of
+    value in a form no stray figure has (a referral code of letters and digits, an NHS number: "My GP's letter had
+    LC-108 at the bottom, I'm not sure if that's the code you mean")."""
+    if count < READ_AS_ANSWER_AT or opens_as_question(text):
+        return False
+    if turns_away_non_answers(slot or ""):
+        return len(words(text)) >= ANSWER_WORDS
+    return _holds_its_value(slot, text)
+
+
+def _holds_its_value(slot: Optional[str], text: str) -> bool:
+    question = QUESTION_BY_KEY.get(slot or "")
+    kind = question.kind if question else None
+    if kind == "code":
+        code = parse_code(text) or ""
+        return re.search(r"[a-z]", code, re.IGNORECASE) is not None and re.search(r"\d", code) is not None
+    if kind == "nhs_number":
+        return parse_nhs_number(text) is not None  # ten digits that pass the NHS check
+    return False
+
+
+LEAVE_AT = 4
+"""The count (0 the first time) at which the same interruption, at the same question, leaves that question for the
+link worker: whatever a person keeps saying, the intake goes on."""
+
+
+def leaves_question(slot: Optional[str], count: int) -> bool:
+    """Whether to leave the question asked (see `LEAVE_AT`); never consent or the read-back, which have their own
+    ways to an end."""
+    return count >= LEAVE_AT and (slot or "") in QUESTION_BY_KEY

@@ -79,10 +79,51 @@ _ASKS_WHY = re.compile(
 """Asking why a question is asked: at a question that is not open, such a question back is no answer."""
 
 
-def asks_why(text: str) -> bool:
-    """Whether the message opens by asking why the question is asked ("What's my doctor got to do with it?")."""
+_TEXT_SPEAK_WHY = re.compile(r"^y(?=\s+(?:u|you|do|does|is|would|should|need|ask)\b)")
+"""Why in text speak, opening a message ("y u need that")."""
+_ASKS_WHAT_TO_SAY = re.compile(
+    r"^(?:so |but |and |um |erm )?(?:what|wat|wot) (?:do|should|shall|can|would) (?:i|we) (?:put|say|write|type|answer)\b|"
+    r"^(?:so |but |and )?(?:what|wat|wot) (?:if|happens if) (?:i|we) (?:haven'?t|have not|don'?t|do not|can'?t)\b"
+)
+"""Asking what to put before answering ("what do I put if I haven't got an address"): at a question that is not
+open, no answer; the bot says how to answer and asks again."""
+
+
+def _first_clause(text: str) -> str:
     first = re.split(r"[,.;!?]", text.lower().strip(), maxsplit=1)[0]
+    return _TEXT_SPEAK_WHY.sub("why", first)
+
+
+def asks_why(text: str) -> bool:
+    """Whether the message opens by asking why the question is asked ("What's my doctor got to do with it?",
+    "y u need that")."""
+    first = _first_clause(text)
     return _ASKS_WHY.search(first) is not None and normalise.asks_back(first)
+
+
+_ABOUT_LINK_WORKER = re.compile(
+    r"\b(?:what|who|wat|wot)(?:'s|s| is| are| r)? (?:a |an |the |this |these )?link ?workers?\b"
+)
+"""Asking what a link worker is ("what is link worker? is it doctor?"): the bot says, and asks again."""
+
+
+def asks_what_a_link_worker_is(text: str) -> bool:
+    return _ABOUT_LINK_WORKER.search(text.lower()) is not None
+
+
+def _beside_the_questions(text: str) -> str:
+    """The clauses of a message that neither ask something back nor ask what a link worker is."""
+    kept = [
+        clause
+        for clause in normalise.clauses(text)
+        if not normalise.asks_back(clause.lower()) and not asks_what_a_link_worker_is(clause)
+    ]
+    return ", ".join(kept)
+
+
+def asks_what_to_say(text: str) -> bool:
+    """Whether the message opens by asking what to put (see `_ASKS_WHAT_TO_SAY`)."""
+    return _ASKS_WHAT_TO_SAY.search(_first_clause(text)) is not None
 
 
 def _says_what_they_do(lowered: str, verb: re.Match[str]) -> bool:
@@ -174,7 +215,7 @@ def _reject(
 ) -> Outcome:
     """Ask again; the second time with the choices in words, a skip and a person; the third time move on."""
     if question is not None and attempts + 1 >= ATTEMPTS_BEFORE_MOVING_ON:
-        return Outcome(accepted=True, value=SKIPPED, responses=["utter_leave_for_link_worker"])
+        return left_for_link_worker()
     responses = [response]
     if attempts + 1 >= ATTEMPTS_BEFORE_OFFER:
         choices = choices_in_words(question, answers) if question is not None else None
@@ -182,6 +223,11 @@ def _reject(
             responses.append(choices)
         responses.append("utter_offer_skip_or_person")
     return Outcome(accepted=False, responses=responses)
+
+
+def left_for_link_worker() -> Outcome:
+    """The question is left for the link worker to ask, as when no answer could be read a third time."""
+    return Outcome(accepted=True, value=SKIPPED, responses=["utter_leave_for_link_worker"])
 
 
 def returned(key: str, attempts: int, answers: Mapping[str, object]) -> Outcome:
@@ -235,10 +281,18 @@ def interpret(
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED)
         return _reject("utter_why_needed_skip", attempts, question, answers)
+    if not question.open and asks_what_a_link_worker_is(text):
+        # "what is link worker? is it doctor?": said what one is; an answer beside it is still read ("..., text me").
+        rest = _beside_the_questions(text)
+        if rest:
+            return interpret(key, rest, None, answers, attempts)
+        return _reject("utter_about_link_worker", attempts, question, answers)
     outcome = _interpret_kind(question, text, intent, answers, attempts)
     if not question.open and asks_why(text) and not _answered_beside(outcome, text):
         # "What's my doctor got to do with it?": a question about the question, never its answer.
         return _reject(why_response(key), attempts, question, answers)
+    if not question.open and asks_what_to_say(text) and not _answered_beside(outcome, text):
+        return _reject("utter_answer_as_you_can", attempts, question, answers)
     return outcome
 
 
@@ -253,6 +307,12 @@ def _answered_beside(outcome: Outcome, text: str) -> bool:
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:
     answer = normalise.parse_yes_no(text, intent, yes_cues=CONSENT_YES)
+    if answer is None and attempts == 0 and asks_what_a_link_worker_is(text):
+        return Outcome(accepted=False, responses=["utter_about_link_worker", "utter_why_consent"])
+    if answer is False and attempts == 0 and _asks_something(text):
+        # "who reads this? I don't want it going to social services": a worry to answer before a decision, not a
+        # decision. The explanation goes back and the question is asked again; a second no is a no.
+        answer = None
     if answer is not None:
         return Outcome(accepted=True, value=answer)
     if attempts == 0:
@@ -263,6 +323,18 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
     return Outcome(accepted=True, value=False, responses=["utter_consent_unclear"])
 
 
+def _new_contact_detail(text: str, answers: Mapping[str, object]) -> list[str]:
+    """At the read-back, a phone number or e-mail address other than the one saved, with no yes ("numbr wrong its
+    07700 900554"): the contact detail is to change."""
+    given = normalise.parse_email(text) or normalise.parse_uk_phone(text)
+    return ["contact_detail"] if given and given != answers.get("contact_detail") else []
+
+
+def _asks_something(text: str) -> bool:
+    """Whether any sentence or clause of the message asks something back ("who actually reads this?")."""
+    return "?" in text or any(normalise.asks_back(clause) for clause in normalise.clauses(text.lower()))
+
+
 def _interpret_confirmation(
     text: str, intent: Optional[str], attempts: int, answers: Mapping[str, object] = {}
 ) -> Outcome:
@@ -271,11 +343,17 @@ def _interpret_confirmation(
     wants_change = readback.wants_change(lowered, answers)
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
-    change = keys_to_change(lowered, confirming=True, answers=answers)
+    change = keys_to_change(lowered, confirming=True, answers=answers) or (
+        _new_contact_detail(text, answers) if answer is not True else []
+    )
     if change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
     if answer is False or wants_change:
-        return Outcome(accepted=False, responses=["utter_which_section"])
+        # Asked which part, then the choices, then a person: never the same words three times running.
+        return Outcome(
+            accepted=False,
+            responses=[("utter_which_section", "utter_confirm_choices", "utter_offer_person_to_check")[attempts % 3]],
+        )
     # Three different replies in turn, so the bot never says the same thing three times running.
     return Outcome(
         accepted=False,
@@ -383,7 +461,10 @@ def _by_place(text: str, options: Sequence[Option]) -> list[str]:
 
 def _interpret_top(question: Question, text: str, answers: Mapping[str, object], attempts: int) -> Outcome:
     options = top_area_options(answers)
-    if re.search(r"\bthe (other|rest)\b", text.lower()):
+    # "the other two" picks the rest; "the rest would follow" says what follows from a pick.
+    if re.search(
+        r"\bthe (other|rest)\b(?! (?:would|will|can|could|should|follows?|comes?|of (?:it|my life))\b)", text.lower()
+    ):
         named = [o.code for o in options if o.matches(text)]  # "not the weight, the other two"
         codes = [o.code for o in options if o.code not in named] if named else []
     else:

@@ -268,6 +268,8 @@ def test_codes_among_words(text, expected):
         ("her name is Joan", "Joan"),
         ("my names Bernadette but everyone calls me Bernie", "Bernie"),
         ("Sandra, or Sandy, but Sandra's fine", "Sandra"),
+        ("His name is Abdirahman but everyone calls him Abdi", "Abdi"),
+        ("call her Mags please", "Mags"),
     ],
 )
 def test_a_name_given_for_someone_else_or_with_everyday_slips(text, expected):

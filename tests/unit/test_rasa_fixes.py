@@ -138,6 +138,46 @@ def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, in
     assert _gate_reads(text, {"inform": 0.9, "pause": 0.1}) == intent
 
 
+@pytest.mark.parametrize("scored", ["deny", "skip", "affirm", "out_of_scope"])
+def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(scored):
+    assert _gate_reads("meeting starting, will finish this tonight", {scored: 0.9, "inform": 0.1}) == "pause"
+
+
+def test_a_yes_said_with_words_of_waiting_stays_a_yes():
+    assert _gate_reads("hang on, yes please", {"affirm": 0.9, "inform": 0.1}) == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("I can never find childcare that understands him, and by the evening I'm wiped out", "inform"),
+        ("my family don't understand me", "inform"),
+        ("I'm struggling to understand this", "help"),
+        ("not sure I understand", "help"),
+        ("I don't understand", "help"),
+        ("what does that mean", "help"),
+    ],
+)
+def test_help_needs_words_of_not_understanding_the_bot(text, intent):
+    assert _gate_reads(text, {"help": 0.9, "inform": 0.1}) == intent
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("I can't read much so ring me instead of sending letters", "inform"),  # an access need
+        ("call me rather than texting", "inform"),
+        ("call me after 5", "inform"),  # when, at "when is the best time?"
+        ("can you ring me", "speak_to_person"),
+        ("please just call me", "speak_to_person"),
+        ("call me instead, I hate typing", "speak_to_person"),  # instead of this chat: a request
+        ("just call me at home", "speak_to_person"),
+    ],
+)
+def test_a_way_of_being_contacted_is_no_request_for_a_call(text, intent):
+    assert _gate_reads(text, {"speak_to_person": 0.9, "inform": 0.1}) == intent
+
+
 @pytest.mark.parametrize(
     "text, intent",
     [

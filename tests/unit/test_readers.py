@@ -13,6 +13,15 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        # A review's cases: a refusal about someone else is asked again, not a decline
+        ("I'm not happy for social services to see it but the rest is fine", None),
+        # A worry asked about first is answered, not taken as a no (a second no is a no)
+        ("who actually reads this? I don't want it going to social services", None),
+        # Someone is happy with what is asked, in a sentence of its own
+        ("I've explained it all to Mum and she's happy for the team to have her answers", True),
+        ("Very well. I'm content for the team to see my answers, as long as it goes no further than that", True),
+        ("I'm not happy for them to see it", False),
+        ("mum is fine with that", True),
         ("Hi I'm typing for my grandma, she says yes that's ok", True),
         ("my mum says no", False),
         ("I cant see a problem go ahead", True),
@@ -62,6 +71,15 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("I'm ok to get there myself", None),  # not "ok to": a yes to nothing asked
+        ("she's fine", False),
+        ("Thank you, but I'm perfectly capable of finding my own way", False),
+        ("I should be alright, I know most places round here", False),
+        ("Thank you but I know Bristol like the back of my hand", False),
+        ("Oh that would be lovely dear, I do get in a flap finding new places on my own", True),
+        ("I'd be fine with somebody, on my own I get lost", True),
+        ("I never get lost", False),
+        ("i'll manage", False),
         ("I don't think I'd need that", False),
         ("I don't think I would cope without someone", True),
         ("my husband says no he will take me", None),
@@ -131,6 +149,14 @@ TABLES = {
         ("I dont think so ok", False),  # the "so" of "think so" draws nothing
     ],
     "interpreter": [
+        ("I'm ok to speak English", False),
+        ("I'm happy to speak English", False),
+        ("she can't manage without an interpreter", True),
+        ("if it's possible to do it in English that's better", None),
+        ("he's fine with english", False),
+        ("he's fine to manage without", False),
+        ("she's happy to have one", True),
+        ("If it is possible, it would make things much easier for me", True),
         ("yes", True),
         ("yes please", True),
         ("that would help", True),
@@ -160,6 +186,15 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("yesterday 3, today I'd say 5", None),  # two days, two scores: asked again
+        ("five days out of seven I'm ok", None),
+        ("On a good day I'd say a five, and this isn't a good day, so call it a four", 4),
+        ("Compared with two years ago, a four", 4),
+        ("6 or 7, so 7", 7),
+        ("about 4 or 5 so not great", None),
+        ("Not very, perhaps a 2. My knees were killing me but that's just being 84", 2),
+        ("7, it's been like that since 2019", 7),
+        ("I'm 78 and I'd say 5", 5),
         ("7", 7),
         ("seven", 7),
         ("7/10", 7),
@@ -182,6 +217,8 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("A big group would be too much, I think I'd cope better with just one person at first", "one_to_one"),
+        ("don't matter to me", "either"),
         ("eithr", "either"),
         ("in a group", "group"),
         ("Not fussed", "either"),
@@ -208,6 +245,13 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("I work from home, face to face please", "in_person"),
+        (
+            "Some days I can't leave the house at all, so something I can join from home would be more reliable",
+            "online",
+        ),
+        ("Getting out of the house would probably be good for me, even though it's scary", "in_person"),
+        ("don't matter to me any way is fine", "any"),
         ("in person", "in_person"),
         ("face to face", "in_person"),
         ("meet up", "in_person"),
@@ -231,6 +275,15 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        (
+            "I get really anxious when the phone rings, so something I can read in my own time, like a message to my mobile",
+            "text",
+        ),
+        ("I'm hopeless at picking up the phone these days, but I check my inbox every morning without fail", "email"),
+        ("I'm always out in the garage so a call would just ring out. Drop me a text and I'll see it", "text"),
+        ("I'm anxious on the phone so text", "text"),
+        ("what is link worker? is it doctor?", None),  # said what a link worker is, and asked again
+        ("what is a link worker, text me", "text"),
         ("Please ring the house phone, I don't get on with the mobile", "phone"),
         ("phone call", "phone"),
         ("phone is fine, text if I don't answer", "phone"),
@@ -269,6 +322,32 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("2 and 4, work is fine though", ["activity", "money"]),  # waved off, not picked
+        ("1 and 3, money's ok", ["loneliness", "mental_wellbeing"]),
+        ("I've been lonely since covid", ["loneliness"]),
+        ("I just need to get things off my chest", None),
+        (
+            "My back's been bad for two years now, I'm signed off work, and the sick pay's about to drop to nothing",
+            ["money", "work", "long_term_condition"],
+        ),
+        (
+            "I haven't properly spoken to another adult in weeks, and I've been feeling very low",
+            ["loneliness", "mental_wellbeing"],
+        ),
+        (
+            "The long Covid is the big one, but I've also lost my job because of it, and I miss being around people",
+            ["loneliness", "work", "long_term_condition"],
+        ),
+        # Words beside numbers, each a short item of the list
+        ("work, money, and 3", ["mental_wellbeing", "money", "work"]),
+        (
+            "Well I suppose the lonely one, number 1, and maybe being more active, though my knees won't thank you",
+            ["loneliness", "activity"],
+        ),
+        (
+            "Mainly me and the wife rubbing each other up the wrong way, and I need something to get me off the settee",
+            ["activity", "relationships"],
+        ),
         ("me and my partner arent really talking", ["relationships"]),  # a relationship named by what is wrong
         ("I don't get on with my sister and money is tight", ["money", "relationships"]),
         ("I'm not talking much these days", None),
@@ -328,6 +407,12 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("Walking any distance wipes me out, and I can't afford much now I'm not earning", ["cost", "pain_mobility"]),
+        ("I'd not know a soul there, that's the thing", ["not_knowing_anyone"]),
+        (
+            "The pain in my knees and the bus, I suppose, and I'm not as brave as I used to be",
+            ["transport", "confidence", "pain_mobility"],
+        ),
         ("cost", ["cost"]),
         ("my bad back", ["pain_mobility"]),
         ("morning, it's Marcus, back to finish", None),
@@ -360,6 +445,8 @@ TABLES = {
         ("nah 👎", ["none"]),
     ],
     "top_areas": [
+        ("If I could sort the money side out, the rest would follow", ["money"]),
+        ("The chest first, and getting about more", ["activity"]),
         ("money", ["money"]),
         ("housing", ["housing"]),
         ("money and housing", ["money", "housing"]),
@@ -457,6 +544,11 @@ TABLES = {
         ("what do you need it for?", None),  # a question back is asked again, never saved as no number
     ],
     CONFIRMED: [
+        ("you've got it all mixed up", None),
+        ("you've got everything back to front", None),
+        ("You've got it down better than I'd have put it", True),
+        ("I can't see anything wrong with that", True),
+        ("I think you've got it all, thank you", True),
         ("yes", True),
         ("yes, send it", True),
         ("yes is correct", True),

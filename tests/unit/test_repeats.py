@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.intake.repeats import WAYS_FORWARD, interruption_reply, reads_as_answer, repeat_count
+from bot.intake.repeats import WAYS_FORWARD, interruption_reply, leaves_question, reads_as_answer, repeat_count
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
@@ -44,7 +44,25 @@ def test_why_explains_the_question_being_asked():
         ("ons_happy", 2, "my daughter said I should do this one", False),  # a score reads "which one" as 1
         ("nhs_number", 2, "my daughter keeps that sort of thing for me", False),  # any words may be a number's stand-in
         ("confirmed", 2, "my daughter said I should do this one", False),  # the read-back has its own replies
+        # Where almost any words could be an answer, one that holds the question's kind of value in figures
+        ("referral_code", 2, "My GP's letter had LC-108 at the bottom, I'm not sure if that's the code you mean", True),
+        (
+            "referral_code",
+            1,
+            "My GP's letter had LC-108 at the bottom, I'm not sure if that's the code you mean",
+            False,
+        ),
+        ("ons_happy", 2, "I don't get it, my carer comes at 10", False),  # a stray figure is no score
+        ("referral_code", 2, "I rang 111 and they said to do this, I don't get it", False),  # nor a code
+        ("nhs_number", 2, "it says 943 476 5919 on the letter but I don't get it", True),
+        ("preferred_name", 2, "I don't get what you mean by that at all", False),
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):
     assert reads_as_answer(slot, count, said) is read
+
+
+def test_the_same_interruption_a_fifth_time_leaves_the_question_never_consent_or_the_read_back():
+    assert [leaves_question("gp_practice", count) for count in range(6)] == [False] * 4 + [True] * 2
+    assert not leaves_question("consent", 9) and not leaves_question("confirmed", 9)
+    assert not leaves_question(None, 9)

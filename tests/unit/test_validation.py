@@ -212,6 +212,7 @@ def test_at_the_read_back_when_to_contact_is_the_best_times_not_the_way_of_conta
         ("nhs_number", "why do you need that?"),
         ("referral_code", "what's that for?"),
         ("home_area", "how come?"),
+        ("contact_times", "y u need that"),
     ],
 )
 def test_a_question_about_the_question_is_never_saved_as_its_answer(key, text):
@@ -232,6 +233,29 @@ def test_a_question_about_the_question_is_never_saved_as_its_answer(key, text):
 )
 def test_an_answer_given_beside_a_why_is_kept(key, text, expected):
     assert interpret(key, text, "inform", {}).value == expected
+
+
+@pytest.mark.parametrize(
+    "key, text",
+    [
+        ("home_area", "what do I put if I haven't got an address"),
+        ("contact_times", "what should I say"),
+        ("gp_practice", "so what do i write here"),
+    ],
+)
+def test_asking_what_to_put_is_told_how_and_asked_again(key, text):
+    outcome = interpret(key, text, "inform", {"meeting_format": "in_person"})
+    assert not outcome.accepted and outcome.responses == ["utter_answer_as_you_can"]
+
+
+def test_an_answer_given_beside_asking_what_to_put_is_kept():
+    text = "what do I put if I haven't got an address, I'm on a mate's sofa in Moss Side"
+    assert interpret("home_area", text, "inform", {"meeting_format": "in_person"}).value == text
+
+
+def test_saying_no_at_the_read_back_again_and_again_gets_a_new_way_forward_each_time():
+    replies = [interpret("confirmed", "no", "deny", {}, attempts=n).responses[0] for n in range(3)]
+    assert replies == ["utter_which_section", "utter_confirm_choices", "utter_offer_person_to_check"]
 
 
 def test_an_open_question_keeps_a_question_as_the_answer():
@@ -306,3 +330,23 @@ def test_a_wrong_nhs_number_is_asked_once_more_then_never_saved():
 def test_a_long_change_request_at_the_read_back_names_one_question():
     said = "May I alter how we meet? On reflection I should prefer to meet in person."
     assert keys_to_change(said, confirming=True) == ["meeting_format"]
+
+
+def test_asking_what_a_link_worker_is_is_answered_and_the_question_asked_again():
+    outcome = interpret("contact_method", "what is link worker? is it doctor?", "inform", {})
+    assert not outcome.accepted and outcome.responses == ["utter_about_link_worker"]
+    consent = interpret("consent", "what's a link worker?", "inform", {})
+    assert not consent.accepted and consent.responses[0] == "utter_about_link_worker"
+
+
+@pytest.mark.parametrize(
+    "text, clear",
+    [
+        ("numbr wrong its 07700900554", ["contact_detail"]),
+        ("the email should be jo.b@example.org", ["contact_method", "contact_detail"]),  # from a text to an e-mail
+        ("yes 07700 900545 is right", []),  # the number saved: agreement
+    ],
+)
+def test_a_new_number_or_address_at_the_read_back_changes_the_contact_detail(text, clear):
+    outcome = interpret("confirmed", text, None, {"contact_method": "text", "contact_detail": "+447700900545"})
+    assert outcome.clear == clear and outcome.accepted is not bool(clear)

@@ -16,18 +16,20 @@ is near 1.0 for most messages, right or wrong. Risk is never gated.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.intake.normalise import parse_yes_no
 from bot.intake.returning import asks_for_a_change, steps_away
-from bot.intake.risk import RISK_INTENT
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
-    "help": r"help|understand|confus|explain|mean|option|how (does|do|to)|what (do|am|should|can) i|"
+    "help": r"help|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
+    r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
+    r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
     "ask_why": r"why|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
     r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
@@ -38,7 +40,9 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"time to go|must go|off now|carry on (later|another)",
     "speak_to_person": r"(speak|talk|chat) (to|with) (a |an |the |some |my )?(real |actual |proper )?(person|human|someone|somebody|"
     r"link worker|staff|nurse|doctor|team|people|you lot)|"
-    r"(call|ring|phone|contact) me|call ?back|ring ?back|(can|could|would|will) (someone|somebody|a person|you|they) "
+    r"(call|ring|phone|contact) me(?! (?:(?:instead of|rather than) (?:letters?|sending|writing|post\w*|texts?|texting|"
+    r"e-?mails?|e-?mailing|messag\w*)|after|before|between|at \d|mornings?|evenings?|afternoons?|weekdays?|weekends?)\b)|"
+    r"call ?back|ring ?back|(can|could|would|will) (someone|somebody|a person|you|they) "
     r"(call|ring|phone|contact|get in touch)|real person|actual person|a human|\bhuman\b|link worker|"
     r"(want|need|like) (a |to see a |to talk to a )?person\b",
     "bot_challenge": r"\b(bot|robot|chatbot|chat bot|chatgpt|ai|a\.i)\b|(are|r) (you|u|this|it) (a |an )?(real|human|person|computer|"
@@ -81,6 +85,11 @@ ONE_WORD_INTERRUPTIONS = frozenset(
 """The only single words that interrupt: any other one-word message could be an answer ("computers", "hearing")."""
 
 
+def _agrees(intent: Optional[Text], message: Message) -> bool:
+    """A yes the classifier read, said as one ("hang on, yes please"): no pause, though it holds words of one."""
+    return intent == "affirm" and parse_yes_no(message.get(TEXT) or "") is True
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InterruptionGate(IntentRewriter):
     @staticmethod
@@ -112,8 +121,9 @@ class InterruptionGate(IntentRewriter):
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if name and not self.keeps(name, message.get(TEXT)):
                 name = self.fallback_intent
-            elif name in (self.fallback_intent, RISK_INTENT) and steps_away(message.get(TEXT)):
-                # a pause, whatever the classifier made of it; the risk step still reads it for words of risk
+            elif name not in (*self.cues, "resume") and steps_away(message.get(TEXT)) and not _agrees(name, message):
+                # a pause, whatever the classifier made of it ("meeting starting, will finish this tonight" read as
+                # a no or a skip too); the risk step still reads it for words of risk
                 name = "pause"
                 message.set(STEPPING_AWAY_KEY, True, add_to_output=True)
             else:
