@@ -199,7 +199,7 @@ _ABOUT_INTERPRETING = re.compile(r"\binterpret|\btranslat")
 _LEAD_IN = re.compile(r"^(i speak|i prefer|my language is|it's|its|in)\s+", re.IGNORECASE)
 
 
-_BETTER = re.compile(r"\b(?:better|best|more comfortable)\b")
+_BETTER = re.compile(r"\b(?:better|best|more comfortable|if possible|if poss|ideally|preferably)\b")
 """Words that make a language named beside English the one to speak in ("Polish better, but English also ok");
 not words of background ("my first language is Polish but my English is good", "my parents mainly speak Urdu")."""
 

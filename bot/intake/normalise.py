@@ -64,8 +64,11 @@ def words(text: str) -> list[str]:
 
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
-_SETTLED_ON = re.compile(r"\b(?:so|call it|make (?:it|that))\s+(?:call it\s+|say\s+)?(?:a |an )?(\w+)\W*$")
-"""The number a wavering answer comes to at its end ("..., so call it a four", "6 or 7, so 7")."""
+_SETTLED_ON = re.compile(
+    r"\b(?:so|call it|make (?:it|that)|more like|actually|no)\s+(?:call it\s+|say\s+|more like\s+)?(?:a |an )?(\w+)\W*$"
+)
+"""The number a wavering or corrected answer comes to at its end ("..., so call it a four", "7 no actually more
+like 6")."""
 
 
 def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -220,7 +223,11 @@ _YES_PHRASES = (
     "i'm happy",
     "im happy",
     "suppose so",
+    "spose so",
+    "s'pose so",
+    "s pose so",
     "guess so",
+    "bang on",
     "go on then",
     "would help",
     "would really help",
@@ -287,6 +294,12 @@ _YES_DESPITE_NEGATION = (
     "not against",
     "no objection",
     "no objections",
+    "not turn them away",
+    "not turn it down",
+    "wouldn't turn it down",
+    "won't turn it down",
+    "wouldn't turn them away",
+    "won't turn them away",
 )
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
@@ -768,6 +781,7 @@ _NOT_REGISTERED = (
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
     r"\bbetween (doctors|gps|practices|surgeries)\b",
+    r"^\W*(haven'?t|have not|not) got (one|1)\b|\bnever (signed up|registered)\b",
     r"\bneed to (sign up|register|find a (new )?(gp|doctor|practice))\b",
     r"\bhaven'?t (registered|signed up|got round to registering)\b",
     r"\b(never|not yet) registered\b",
@@ -923,7 +937,10 @@ _NOT_A_PICK_AFTER = re.compile(
     r"rd\b|out of|x\b|a (day|week|month|year)|[/:.]\d)"
 )
 _NOT_A_PICK_BEFORE = re.compile(r"(type|£|\$|aged?|age|i'?m|i am|covid|since|over|under|[/:.])\s*$")
-_REFUSING = r"(not|never|don'?t want|do not want|don'?t need|do not need|no need for|except|apart from|other than|but not|without|rather than|instead of)"
+_REFUSING = (
+    r"(not|never|don'?t want|do not want|don'?t need|do not need|no need for|except|apart from|other than|but not|"
+    r"without|rather than|instead of|leave|going to say|gonna say)"
+)
 _REFUSED_NUMBER = re.compile(_REFUSING + r"\s+(number\s+|the\s+)?$")
 _PICK_LEAD = re.compile(
     r"(^|[.,;:!?(&+\-]|\b(and|n|or|so|just|only|number|no|also|maybe|probably|perhaps|mostly|mainly|definitely|"
@@ -962,9 +979,12 @@ def _list_items(lowered: str) -> list[str]:
     ]
 
 
-_A_STATEMENT = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|got|have|has|had)\b|\w'(?:s|re|ve)\b")
-"""A verb of being or having: an item so worded says how something is ("work is fine though", "money's ok", "I've
-got a carer"), and picks nothing."""
+_A_STATEMENT = re.compile(
+    r"\b(?:fine|ok|okay|alright|sorted|no problem|not a problem|(?:is|isn'?t|not) (?:a problem|an issue)|no issue|"
+    r"covered|under control)\b|\b(?:got|have) (?:a|one)\b"
+)
+"""Words that wave an item off: so worded, it says how something is ("work is fine though", "money's ok", "I've
+got a carer"), and picks nothing ("activity because I've stopped running" still picks)."""
 
 
 _ALL_OF_THEM = re.compile(
@@ -1008,7 +1028,7 @@ def _refused(text: str, option: Option) -> bool:
 
 
 _TURNING_DOWN = re.compile(
-    r"\b(no|not|never|don'?t|do not|can'?t|cannot|won'?t|rather not|instead of|without|hate|"
+    r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
     r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan))\b"
@@ -1191,7 +1211,7 @@ _ALL_FINE = re.compile(
     r"\b(fine|ok|okay|good|alright|all right|no problem|fit as|get about|get around|just old|thanks?|thank you)\b"
 )
 _NO_NEEDS = re.compile(
-    r"^\W*(not that i can think of|nothing like that|none needed|no need|not really|nothing|none|nope|nah|n/?a|no)\b"
+    r"^\W*(not that i can think of|nothing like that|none needed|no need|not really|not for me|nothing|none|nope|nah|n/?a|no)\b"
 )
 
 
@@ -1213,6 +1233,7 @@ def means_no_needs(text: str) -> bool:
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
     r"call me|you can call me|please call me|just call me|this is|(?:her|his) name(?: is|'s|s)|"
+    r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
     r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"
     r"(?:she|he|they|(?:my )?(?:mum|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife))"

@@ -236,7 +236,7 @@ _RIGHT_AS_IT_IS = ("fine", "right", "correct", "good", "ok", "okay", "lovely", "
 """Words that say something is right as it stands: a part ("the name is fine but the number is wrong"), or,
 opening a reply, the whole read-back ("correct, send it")."""
 _FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )" + _any_of(*_RIGHT_AS_IT_IS).pattern)
-SEND_IT = ("send", "submit", "spot on", "perfect", "all correct", "that's everything", "thats everything")
+SEND_IT = ("send", "submit", "spot on", "bang on", "perfect", "all correct", "that's everything", "thats everything")
 """Words that say yes to "Is this right? Say yes to send it to the team.", wherever they stand: the read-back's
 own yes-words for the yes/no reader, and agreement that outweighs a part named ("perfect, the name is right")."""
 _AGREEING = _any_of(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from bot.intake.normalise import opens_as_question, parse_code, parse_nhs_number, words
+from bot.intake.normalise import only_yes_no, opens_as_question, parse_code, parse_nhs_number, words
 from bot.intake.questions import QUESTION_BY_KEY, turns_away_non_answers, why_response
 
 LAST_INTERRUPTION = "last_interruption"
@@ -69,7 +69,7 @@ def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     if count < READ_AS_ANSWER_AT or opens_as_question(text):
         return False
     if turns_away_non_answers(slot or ""):
-        return len(words(text)) >= ANSWER_WORDS
+        return len(words(text)) >= ANSWER_WORDS or only_yes_no(text)  # "sure why not", "oh that would help"
     return _holds_its_value(slot, text)
 
 

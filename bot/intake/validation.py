@@ -307,6 +307,12 @@ def _answered_beside(outcome: Outcome, text: str) -> bool:
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:
     answer = normalise.parse_yes_no(text, intent, yes_cues=CONSENT_YES)
+    if answer is None and _HERE_FOR_IT.search(text.lower()):
+        answer = True  # "that's what I'm here for isn't it", "i mean im here arent i"
+    if answer is None and _CONDITION.search(text.lower()):
+        # "I suppose that is alright as long as it is only the surgery, I don't want it going all over": a yes with
+        # a condition (the team is only the practice's), not a no.
+        answer = True if normalise.parse_yes_no(_CONDITION.sub(" ", text.lower()), intent, CONSENT_YES) else None
     if answer is None and attempts == 0 and asks_what_a_link_worker_is(text):
         return Outcome(accepted=False, responses=["utter_about_link_worker", "utter_why_consent"])
     if answer is False and attempts == 0 and _asks_something(text):
@@ -321,6 +327,20 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
         return Outcome(accepted=False, responses=["utter_consent_choices"])
     # Never a third time: stop without keeping anything; any message starts again.
     return Outcome(accepted=True, value=False, responses=["utter_consent_unclear"])
+
+
+_HERE_FOR_IT = re.compile(
+    r"\b(?:(?:that'?s|thats|it'?s) (?:what|why) i'?m here(?: for)?|i'?m here\W*(?:aren'?t|ain'?t|amn'?t|arnt|arent|int) i|"
+    r"i mean i'?m here|(?:why|what) else would i be here|wouldn'?t be here otherwise|that'?s why i came)\b"
+)
+"""Being here as the answer ("that's what I'm here for isn't it", "i mean im here arent i"): a yes to going on."""
+_CONDITION = re.compile(
+    r"\b(?:as long as|so long as|providing|provided|on condition|only if)\b[^,.;!?]*|"
+    r"\b(?:but )?i (?:don'?t|do not) want (?:it|them|this|that|my \w+|her \w+|his \w+) (?:going|to go|shared|passed|sent|spread)"
+    r" (?:all over|anywhere|everywhere|further|beyond|outside|round|around|to anyone else|with anyone else)[^,.;!?]*"
+)
+"""A condition on sharing ("as long as it is only the people at the surgery", "I don't want it going all over"): at
+consent, the words before it are the answer."""
 
 
 def _new_contact_detail(text: str, answers: Mapping[str, object]) -> list[str]:

@@ -270,6 +270,8 @@ def test_codes_among_words(text, expected):
         ("Sandra, or Sandy, but Sandra's fine", "Sandra"),
         ("His name is Abdirahman but everyone calls him Abdi", "Abdi"),
         ("call her Mags please", "Mags"),
+        ("he says Mr Hussain please, hes old fashioned like that", "Mr Hussain"),
+        ("mum says Rahima", "Rahima"),
     ],
 )
 def test_a_name_given_for_someone_else_or_with_everyday_slips(text, expected):

@@ -143,6 +143,22 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
     assert _gate_reads("meeting starting, will finish this tonight", {scored: 0.9, "inform": 0.1}) == "pause"
 
 
+@pytest.mark.parametrize(
+    "text, scored, intent",
+    [
+        ("sure why not", "ask_why", "inform"),  # a yes, never a question why (a persona looped 120 times)
+        ("Oh that would help", "help", "inform"),  # a yes to company, never a call for help
+        ("it would be a help", "help", "inform"),
+        ("can you help me", "help", "help"),
+        ("why do you need that", "ask_why", "ask_why"),
+        ("school run, back in 20", "inform", "pause"),
+        ("signal going", "inform", "pause"),
+    ],
+)
+def test_words_of_agreement_are_no_interruption_and_stepping_away_is(text, scored, intent):
+    assert _gate_reads(text, {scored: 0.9, "inform": 0.1} if scored != "inform" else {"inform": 0.9}) == intent
+
+
 def test_a_yes_said_with_words_of_waiting_stays_a_yes():
     assert _gate_reads("hang on, yes please", {"affirm": 0.9, "inform": 0.1}) == "affirm"
 

@@ -13,6 +13,16 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        # The eighth persona set: a yes with a condition, being here, a clipped suppose
+        (
+            "Well I suppose that is alright as long as it is only the people at the surgery who see it, I don't want it going all over",
+            True,
+        ),
+        ("that's what I'm here for isn't it", True),
+        ("i mean im here arent i", True),
+        ("s pose so", True),
+        ("no, I don't want it going to the council", False),
+        ("I don't want it shared", False),
         # A review's cases: a refusal about someone else is asked again, not a decline
         ("I'm not happy for social services to see it but the rest is fine", None),
         # A worry asked about first is answered, not taken as a no (a second no is a no)
@@ -71,6 +81,7 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("If there's somebody going anyway I'll not turn them away", True),
         ("I'm ok to get there myself", None),  # not "ok to": a yes to nothing asked
         ("she's fine", False),
         ("Thank you, but I'm perfectly capable of finding my own way", False),
@@ -186,6 +197,7 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("7 no actually more like 6", 6),
         ("yesterday 3, today I'd say 5", None),  # two days, two scores: asked again
         ("five days out of seven I'm ok", None),
         ("On a good day I'd say a five, and this isn't a good day, so call it a four", 4),
@@ -217,6 +229,7 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("dont bother me either way", "either"),
         ("A big group would be too much, I think I'd cope better with just one person at first", "one_to_one"),
         ("don't matter to me", "either"),
         ("eithr", "either"),
@@ -245,6 +258,7 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("face 2 face", "in_person"),
         ("I work from home, face to face please", "in_person"),
         (
             "Some days I can't leave the house at all, so something I can join from home would be more reliable",
@@ -275,6 +289,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("text would probably be better than a call", "text"),
+        ("my number please, mum doesnt read english texts. call me", "phone"),
         (
             "I get really anxious when the phone rings, so something I can read in my own time, like a message to my mobile",
             "text",
@@ -322,6 +338,11 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        (
+            "caring probably, and mental wellbeing maybe. I was going to say money but no, leave money off",
+            ["mental_wellbeing", "caring"],
+        ),
+        ("Caring, and 3, and activity because I've stopped running", ["activity", "mental_wellbeing", "caring"]),
         ("2 and 4, work is fine though", ["activity", "money"]),  # waved off, not picked
         ("1 and 3, money's ok", ["loneliness", "mental_wellbeing"]),
         ("I've been lonely since covid", ["loneliness"]),
@@ -407,6 +428,7 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("Confidence and my balance", ["confidence", "pain_mobility"]),
         ("Walking any distance wipes me out, and I can't afford much now I'm not earning", ["cost", "pain_mobility"]),
         ("I'd not know a soul there, that's the thing", ["not_knowing_anyone"]),
         (
@@ -471,6 +493,7 @@ TABLES = {
         ("1, 2 and 3", None),
     ],
     "language": [
+        ("Portuguese if possible, my english is ok but not for difficult things", "Portuguese"),
         ("'no english' Polish", "Polish"),  # quotation marks round the words
         ("my english no good, polish", "Polish"),
         ("English no problem", "english"),
@@ -544,6 +567,7 @@ TABLES = {
         ("what do you need it for?", None),  # a question back is asked again, never saved as no number
     ],
     CONFIRMED: [
+        ("bang on", True),
         ("you've got it all mixed up", None),
         ("you've got everything back to front", None),
         ("You've got it down better than I'd have put it", True),

@@ -56,6 +56,9 @@ def test_why_explains_the_question_being_asked():
         ("referral_code", 2, "I rang 111 and they said to do this, I don't get it", False),  # nor a code
         ("nhs_number", 2, "it says 943 476 5919 on the letter but I don't get it", True),
         ("preferred_name", 2, "I don't get what you mean by that at all", False),
+        ("consent", 2, "sure why not", True),  # short, but nothing but a yes
+        ("wants_company", 2, "Oh that would help", True),
+        ("wants_company", 2, "help", False),
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):

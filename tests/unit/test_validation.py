@@ -350,3 +350,17 @@ def test_asking_what_a_link_worker_is_is_answered_and_the_question_asked_again()
 def test_a_new_number_or_address_at_the_read_back_changes_the_contact_detail(text, clear):
     outcome = interpret("confirmed", text, None, {"contact_method": "text", "contact_detail": "+447700900545"})
     assert outcome.clear == clear and outcome.accepted is not bool(clear)
+
+
+@pytest.mark.parametrize(
+    "text, registered",
+    [
+        ("havent got one la, never signed up since i moved down", False),
+        ("never registered anywhere", False),
+        ("not got one", False),
+        ("Riverside, I've got one there", True),
+    ],
+)
+def test_not_having_a_practice_in_everyday_words(text, registered):
+    value = interpret("gp_practice", text, "inform", {}).value
+    assert (value != questions.NOT_REGISTERED) is registered

@@ -27,11 +27,11 @@ from bot.intake.returning import asks_for_a_change, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
-    "help": r"help|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
+    "help": r"(?<!would )(?<!'d )(?<!might )(?<!could )(?<!a )(?<!really )\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
     r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
-    "ask_why": r"why|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
+    "ask_why": r"why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
     r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
     r"point of (this|these)|relevant|to do with|how come|what business",
     "pause": r"stop|pause|later|go(tta|t to)? go|have to go|busy|break|bye|another time|come back|"
