@@ -40,7 +40,7 @@ _TIME = r"(?:a couple of|a few|\d+|two|five|ten) (?:mins?|minutes|secs?)"
 STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|back in \d+(?!\s*\w)|"
-    r"signal'?s? (?:going|dropping|bad)|losing (?:my )?signal|battery'?s? (?:dying|going|low|about to die)|"
+    r"(?:signal'?s? (?:going|dropping)|losing (?:my )?signal|battery'?s? (?:dying|going|about to die))(?=\W*$)|"
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
     rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"

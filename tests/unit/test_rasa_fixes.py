@@ -153,6 +153,7 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         ("why do you need that", "ask_why", "ask_why"),
         ("school run, back in 20", "inform", "pause"),
         ("signal going", "inform", "pause"),
+        ("Phone. Evenings. Signal's bad up here", "inform", "inform"),  # a fact about the line, not stepping away
     ],
 )
 def test_words_of_agreement_are_no_interruption_and_stepping_away_is(text, scored, intent):
