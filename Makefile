@@ -167,8 +167,12 @@ converse-probe: setup
 	@$(PY) -m bench.converse_probe --personas bench/converse/personas5.yml --out converse_probe5.json $(CONVERSE_ARGS)
 	@echo "[make] sixth conversation probe (bench/converse/personas6.yml, a development set since its baseline)..."
 	@$(PY) -m bench.converse_probe --personas bench/converse/personas6.yml --out converse_probe6.json $(CONVERSE_ARGS)
-	@echo "[make] seventh held-out conversation probe (bench/converse/personas7.yml)..."
+	@echo "[make] seventh conversation probe (bench/converse/personas7.yml, a development set since its baseline)..."
 	@$(PY) -m bench.converse_probe --personas bench/converse/personas7.yml --out converse_probe7.json $(CONVERSE_ARGS)
+	@echo "[make] eighth conversation probe (bench/converse/personas8.yml, a development set since its baseline)..."
+	@$(PY) -m bench.converse_probe --personas bench/converse/personas8.yml --out converse_probe8.json $(CONVERSE_ARGS)
+	@echo "[make] ninth held-out conversation probe (bench/converse/personas9.yml)..."
+	@$(PY) -m bench.converse_probe --personas bench/converse/personas9.yml --out converse_probe9.json $(CONVERSE_ARGS)
 
 bench: setup
 	@echo "[make] benchmarks: floor, embedded, and production at 1, 2 and 4 instances (about 25 minutes)..."
