@@ -155,24 +155,13 @@ followup-probe: setup
 	@$(PY) -m bench.followup_probe --quiet
 
 converse-probe: setup
-	@echo "[make] held-out conversation probe (bench/converse/personas.yml) against the real system..."
+	@echo "[make] first conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
-	@echo "[make] second held-out conversation probe (bench/converse/personas2.yml)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas2.yml --out converse_probe2.json $(CONVERSE_ARGS)
-	@echo "[make] third held-out conversation probe (bench/converse/personas3.yml)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas3.yml --out converse_probe3.json $(CONVERSE_ARGS)
-	@echo "[make] fourth conversation probe (bench/converse/personas4.yml, a development set since its baseline)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas4.yml --out converse_probe4.json $(CONVERSE_ARGS)
-	@echo "[make] fifth held-out conversation probe (bench/converse/personas5.yml)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas5.yml --out converse_probe5.json $(CONVERSE_ARGS)
-	@echo "[make] sixth conversation probe (bench/converse/personas6.yml, a development set since its baseline)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas6.yml --out converse_probe6.json $(CONVERSE_ARGS)
-	@echo "[make] seventh conversation probe (bench/converse/personas7.yml, a development set since its baseline)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas7.yml --out converse_probe7.json $(CONVERSE_ARGS)
-	@echo "[make] eighth conversation probe (bench/converse/personas8.yml, a development set since its baseline)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas8.yml --out converse_probe8.json $(CONVERSE_ARGS)
-	@echo "[make] ninth held-out conversation probe (bench/converse/personas9.yml)..."
-	@$(PY) -m bench.converse_probe --personas bench/converse/personas9.yml --out converse_probe9.json $(CONVERSE_ARGS)
+	@# Sets 5 and 9 are held out (totals only); the rest are development sets since their baselines were read.
+	@for n in 2 3 4 5 6 7 8 9; do \
+		echo "[make] conversation probe $$n (bench/converse/personas$$n.yml)..."; \
+		$(PY) -m bench.converse_probe --personas bench/converse/personas$$n.yml --out converse_probe$$n.json $(CONVERSE_ARGS) || exit 1; \
+	done
 
 bench: setup
 	@echo "[make] benchmarks: floor, embedded, and production at 1, 2 and 4 instances (about 25 minutes)..."
