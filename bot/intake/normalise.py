@@ -573,6 +573,18 @@ have her answers", "I'm content for them to see it", "mum is fine with that"): a
 lead the clause; with "not", a no. Not "he's fine with English" (at the interpreter question, a no)."""
 
 
+_SOMEONE_AGREED = re.compile(
+    r"(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+)(?:'s|'ve| has| have| had)?\s+"
+    r"(?:(?:already|now|just|happily|fully)\s+)?(?:(n't|not|never)\s+)?"
+    r"(?:agreed|agrees|consented|consents|said yes|says yes|given (?:the |his |her |their |my )?(?:ok|okay|go-ahead|consent|permission))\b"
+    r"|(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+) "
+    r"(?:(hasn'?t|haven'?t|has not|have not|didn'?t|did not|doesn'?t|does not|won'?t|will not) )"
+    r"(?:agreed|agree|consented|consent|said yes|say yes)\b"
+)
+"""A clause that says someone has agreed ("I've explained it and he's agreed", "mum has given her consent"): a yes;
+negated ("he hasn't agreed"), a no."""
+
+
 def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
     yes_cues, no_cues = cues.yes, cues.no
@@ -624,6 +636,9 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     agrees = _SOMEONE_AGREES.search(rest)
     if agrees:
         return agrees.group(1) is None
+    agreed = _SOMEONE_AGREED.search(rest)
+    if agreed:
+        return agreed.group(1) is None and agreed.group(2) is None
     considered = tokens if len(tokens) <= 4 else tokens[:1]
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause

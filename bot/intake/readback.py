@@ -259,6 +259,11 @@ _AGREES_FIRST = re.compile(
 )
 """A reply that opens by agreeing ("yes, the referral code is right"); not "that's ok" or "looks ok", which
 open a change as often ("that's ok but my number is ...")."""
+_ALL_OF_IT_RIGHT = re.compile(
+    r"\b(?:that|it|this|everything|all|all that|that all|it all|all of it)(?:'?s| is| looks| seems| appears)(?: to be)?"
+    r"(?: all| quite| completely| entirely| perfectly| absolutely)? (?:correct|right|accurate|in order)\b(?!\s*\?)"
+)
+"""All of it said to be right ("it all seems correct", "everything's in order"); not asked ("is that right?")."""
 _RIGHT_NOT_A_VERB = re.compile(
     r"(?<!not )(?<!n't )(?<!nt )(?<!quite )\b(correct|right)\b"
     r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
@@ -303,8 +308,15 @@ def _spans(text: str, content: bool) -> list[tuple[int, int, str]]:
 
 
 def is_changing(text: str) -> bool:
-    """Whether the words say the read-back is not right as it stands (see `_CHANGING`)."""
-    return _CHANGING.search(text) is not None
+    """Whether the words say the read-back is not right as it stands (see `_CHANGING`); "correct" said as
+    agreement is none ("That appears to be correct in every particular")."""
+    return _CHANGING.search(_RIGHT_NOT_A_VERB.sub(" ", text)) is not None
+
+
+def right_as_it_stands(text: str) -> bool:
+    """A reply that says the read-back is right in words with no yes in them: it opens by agreeing ("thats it now
+    love") or says all of it is correct ("That appears to be correct in every particular")."""
+    return _AGREES_FIRST.search(text) is not None or _ALL_OF_IT_RIGHT.search(text) is not None
 
 
 def names_a_change(text: str) -> bool:

@@ -361,6 +361,8 @@ def _interpret_confirmation(
     lowered = readback.NO_CHANGE.sub("fine", text.lower())  # "no changes, send please"
     answer = normalise.parse_yes_no(lowered, intent, yes_cues=readback.SEND_IT)
     wants_change = readback.wants_change(lowered, answers)
+    if answer is None and not wants_change and readback.right_as_it_stands(lowered):
+        answer = True
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
     change = keys_to_change(lowered, confirming=True, answers=answers) or (

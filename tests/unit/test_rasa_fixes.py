@@ -149,6 +149,7 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         ("sure why not", "ask_why", "inform"),  # a yes, never a question why (a persona looped 120 times)
         ("Oh that would help", "help", "inform"),  # a yes to company, never a call for help
         ("it would be a help", "help", "inform"),
+        ("aye that wid help", "help", "inform"),  # Scots "would": a yes to company (a persona looped 5 times)
         ("can you help me", "help", "help"),
         ("why do you need that", "ask_why", "ask_why"),
         ("school run, back in 20", "inform", "pause"),

@@ -32,6 +32,11 @@ TABLES = {
         ("Very well. I'm content for the team to see my answers, as long as it goes no further than that", True),
         ("I'm not happy for them to see it", False),
         ("mum is fine with that", True),
+        # Someone has agreed, said by whoever types for them
+        ("Hi, I'm his support worker, typing with him. I've explained it and he's agreed", True),
+        ("mum has given her consent", True),
+        ("he hasn't agreed", False),
+        ("she didnt agree to it", False),
         ("Hi I'm typing for my grandma, she says yes that's ok", True),
         ("my mum says no", False),
         ("I cant see a problem go ahead", True),
@@ -568,6 +573,12 @@ TABLES = {
     ],
     CONFIRMED: [
         ("bang on", True),
+        # Right as it stands, with no yes-word: opening by agreeing, or all of it said to be correct
+        ("thats it now love", True),
+        ("That appears to be correct in every particular.", True),
+        ("everything is in order", True),
+        ("is that right?", None),
+        ("that is correct except the number", None),
         ("you've got it all mixed up", None),
         ("you've got everything back to front", None),
         ("You've got it down better than I'd have put it", True),

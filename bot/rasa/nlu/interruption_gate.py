@@ -27,7 +27,7 @@ from bot.intake.returning import asks_for_a_change, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 DEFAULT_CUES: Dict[Text, Text] = {
-    "help": r"(?<!would )(?<!'d )(?<!might )(?<!could )(?<!a )(?<!really )\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
+    "help": r"(?<!would )(?<!wid )(?<!wud )(?<!wd )(?<!'d )(?<!might )(?<!could )(?<!a )(?<!really )\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
     r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
