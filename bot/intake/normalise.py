@@ -560,8 +560,10 @@ def _leaning_of_no_words(clause: str) -> Optional[bool]:
     return None
 
 
+_SOMEONE = r"(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+)"
+"""The opening of a clause about someone, the speaker or the person they answer for ("and she", "my husband")."""
 _SOMEONE_AGREES = re.compile(
-    r"(?:^|\b(?:and|so)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+)(?:'m|'s|'re| am| is| are)\s+(not\s+)?"
+    _SOMEONE + r"(?:'m|'s|'re| am| is| are)\s+(not\s+)?"
     r"(?:(?:quite|very|perfectly|really|more than|totally)\s+)?(?:"
     r"(?:happy|content|ok|okay|fine|alright|all right|comfortable|willing) for (?:the team|them|you|it|the link worker|"
     r"the link workers|her|him|my|people|anyone|someone|the practice|the surgery)\b|"
@@ -571,18 +573,27 @@ _SOMEONE_AGREES = re.compile(
 """A clause that says someone is happy with what is asked, in a sentence of its own ("she's happy for the team to
 have her answers", "I'm content for them to see it", "mum is fine with that"): a yes, though its yes-word does not
 lead the clause; with "not", a no. Not "he's fine with English" (at the interpreter question, a no)."""
-
-
 _SOMEONE_AGREED = re.compile(
-    r"(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+)(?:'s|'ve| has| have| had)?\s+"
+    _SOMEONE + r"(?:'s|'ve| has| have| had)?\s+"
     r"(?:(?:already|now|just|happily|fully)\s+)?(?:(n't|not|never)\s+)?"
     r"(?:agreed|agrees|consented|consents|said yes|says yes|given (?:the |his |her |their |my )?(?:ok|okay|go-ahead|consent|permission))\b"
-    r"|(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+) "
-    r"(?:(hasn'?t|haven'?t|has not|have not|didn'?t|did not|doesn'?t|does not|won'?t|will not) )"
+    r"|" + _SOMEONE + r" (?:(hasn'?t|haven'?t|has not|have not|didn'?t|did not|doesn'?t|does not|won'?t|will not) )"
     r"(?:agreed|agree|consented|consent|said yes|say yes)\b"
 )
 """A clause that says someone has agreed ("I've explained it and he's agreed", "mum has given her consent"): a yes;
 negated ("he hasn't agreed"), a no."""
+
+
+def _someone_agrees(clause: str) -> Optional[bool]:
+    """Whether a clause says someone is happy with what is asked or has agreed to it (True), says they are not or
+    have not (False), or says neither (None): agreement whose yes-word does not lead the clause."""
+    happy = _SOMEONE_AGREES.search(clause)
+    if happy:
+        return happy.group(1) is None
+    agreed = _SOMEONE_AGREED.search(clause)
+    if agreed:
+        return not any(agreed.groups())
+    return None
 
 
 def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
@@ -633,12 +644,9 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     tokens = words(rest)
     if not tokens:
         return True if "👍" in clause else False if "👎" in clause else None
-    agrees = _SOMEONE_AGREES.search(rest)
-    if agrees:
-        return agrees.group(1) is None
-    agreed = _SOMEONE_AGREED.search(rest)
-    if agreed:
-        return agreed.group(1) is None and agreed.group(2) is None
+    agrees = _someone_agrees(rest)
+    if agrees is not None:
+        return agrees
     considered = tokens if len(tokens) <= 4 else tokens[:1]
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause

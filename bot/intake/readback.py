@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Mapping
+from typing import Mapping, Optional
 
 from bot.intake import languages
 from bot.intake.display import display_value
-from bot.intake.normalise import words
+from bot.intake.normalise import parse_yes_no, words
 from bot.intake.questions import DEPENDENTS, QUESTION_BY_KEY, QUESTIONS, SECTIONS, section_keys
 
 _SCORES = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
@@ -236,7 +236,7 @@ _RIGHT_AS_IT_IS = ("fine", "right", "correct", "good", "ok", "okay", "lovely", "
 """Words that say something is right as it stands: a part ("the name is fine but the number is wrong"), or,
 opening a reply, the whole read-back ("correct, send it")."""
 _FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )" + _any_of(*_RIGHT_AS_IT_IS).pattern)
-SEND_IT = ("send", "submit", "spot on", "bang on", "perfect", "all correct", "that's everything", "thats everything")
+_SEND_IT = ("send", "submit", "spot on", "bang on", "perfect", "all correct", "that's everything", "thats everything")
 """Words that say yes to "Is this right? Say yes to send it to the team.", wherever they stand: the read-back's
 own yes-words for the yes/no reader, and agreement that outweighs a part named ("perfect, the name is right")."""
 _AGREEING = _any_of(
@@ -256,6 +256,7 @@ everything", which also closes a change ("my number is 07700 900456 now, that's 
 _AGREES_FIRST = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|spot on|perfect|all good|all fine|fine|great|lovely|"
     r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
+    r"(?!\s*\?)"
 )
 """A reply that opens by agreeing ("yes, the referral code is right"); not "that's ok" or "looks ok", which
 open a change as often ("that's ok but my number is ...")."""
@@ -313,10 +314,15 @@ def is_changing(text: str) -> bool:
     return _CHANGING.search(_RIGHT_NOT_A_VERB.sub(" ", text)) is not None
 
 
-def right_as_it_stands(text: str) -> bool:
-    """A reply that says the read-back is right in words with no yes in them: it opens by agreeing ("thats it now
-    love") or says all of it is correct ("That appears to be correct in every particular")."""
-    return _AGREES_FIRST.search(text) is not None or _ALL_OF_IT_RIGHT.search(text) is not None
+def says_send(text: str, intent: Optional[str]) -> Optional[bool]:
+    """The reply to "Is this right? Say yes to send it" as yes (send it), no, or neither (None): the yes/no reader
+    with the read-back's own send-words, then agreement with no yes-word in it, which opens the reply ("thats it now
+    love") or says all of it is correct ("That appears to be correct in every particular"). Agreement asked back
+    ("thats it?") is neither."""
+    answer = parse_yes_no(text, intent, yes_cues=_SEND_IT)
+    if answer is None and (_AGREES_FIRST.search(text) or _ALL_OF_IT_RIGHT.search(text)):
+        return True
+    return answer
 
 
 def names_a_change(text: str) -> bool:

@@ -359,10 +359,8 @@ def _interpret_confirmation(
     text: str, intent: Optional[str], attempts: int, answers: Mapping[str, object] = {}
 ) -> Outcome:
     lowered = readback.NO_CHANGE.sub("fine", text.lower())  # "no changes, send please"
-    answer = normalise.parse_yes_no(lowered, intent, yes_cues=readback.SEND_IT)
+    answer = readback.says_send(lowered, intent)
     wants_change = readback.wants_change(lowered, answers)
-    if answer is None and not wants_change and readback.right_as_it_stands(lowered):
-        answer = True
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
     change = keys_to_change(lowered, confirming=True, answers=answers) or (

@@ -32,6 +32,7 @@ TABLES = {
         ("Very well. I'm content for the team to see my answers, as long as it goes no further than that", True),
         ("I'm not happy for them to see it", False),
         ("mum is fine with that", True),
+        ("I wasn't sure at first but she's happy for them to see it", True),
         # Someone has agreed, said by whoever types for them
         ("Hi, I'm his support worker, typing with him. I've explained it and he's agreed", True),
         ("mum has given her consent", True),
@@ -578,6 +579,7 @@ TABLES = {
         ("That appears to be correct in every particular.", True),
         ("everything is in order", True),
         ("is that right?", None),
+        ("thats it?", None),  # agreement asked back is no send
         ("that is correct except the number", None),
         ("you've got it all mixed up", None),
         ("you've got everything back to front", None),

@@ -26,8 +26,20 @@ from bot.intake.normalise import parse_yes_no
 from bot.intake.returning import asks_for_a_change, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
+
+def _not_after(*words: str) -> str:
+    """A look-behind for each word, so that a cue does not match just after any of them (Python's look-behinds are
+    fixed-width, so each word needs its own)."""
+    return "".join(f"(?<!{re.escape(word)} )" for word in words)
+
+
+_HELP_AS_A_WORD = ("would", "wid", "wud", "wd", "'d", "might", "could", "a", "really")
+"""Words before "help" that make it a word of an answer ("that would help", "aye that wid help", "a help", "it
+might help"), not a call for help."""
+
 DEFAULT_CUES: Dict[Text, Text] = {
-    "help": r"(?<!would )(?<!wid )(?<!wud )(?<!wd )(?<!'d )(?<!might )(?<!could )(?<!a )(?<!really )\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
+    "help": _not_after(*_HELP_AS_A_WORD)
+    + r"\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
     r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
