@@ -110,10 +110,10 @@ nlu-eval: setup
 	@$(PY) -m bot.rasa.server test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu
 	@$(PY) -m bot.rasa.nlu_report results/nlu
 
-# The tuning set fresh.yml (the thresholds were chosen on it, with ordinary.yml, 685 plain
-# answers that must not get the crisis reply either) and three blind sets, fresh2.yml,
-# fresh3.yml and fresh4.yml (written blind on 2026-12-01 and 2026-12-02, never tuned on:
-# --blind prints figures, never their sentences). The first set (2026-11-24) is spent: it is
+# The tuning set fresh.yml (the thresholds were chosen on it, with ordinary.yml, plain
+# answers that must not get the crisis reply either) and six blind sets, fresh2.yml to
+# fresh7.yml (written blind from 2026-12-01 to 2026-12-05, never tuned on: --blind prints
+# figures, never their sentences). The first set (2026-11-24) is spent: it is
 # training data in data/safety/risk_examples/.
 risk-probe: setup
 	@echo "[make] risk probe on the tuning set (bench/risk/fresh.yml and bench/risk/ordinary.yml)..."
@@ -128,6 +128,8 @@ risk-probe: setup
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh5.yml --out risk_probe_fresh5.json --blind
 	@echo "[make] risk probe on the sixth blind set (bench/risk/fresh6.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh6.yml --out risk_probe_fresh6.json --blind
+	@echo "[make] risk probe on the seventh blind set (bench/risk/fresh7.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/fresh7.yml --out risk_probe_fresh7.json --blind
 
 # Options through CONVERSE_ARGS, e.g. make converse-probe CONVERSE_ARGS="--label baseline --transcripts /tmp/t"
 readers-probe: $(INSTALLED)
