@@ -71,6 +71,14 @@ _SETTLED_ON = re.compile(
 like 6")."""
 
 
+_ONE_AS_A_WORD = re.compile(
+    r"\b(?:the|this|that|which|each|any|every|another|other|last|next|no|some|anxious|happy|worthwhile)\s+one\b|"
+    r"\bone\s+(?:of|thing|things|day|days|time|way|another|bit|person)\b"
+)
+""""One" that stands for a thing, a day or a person, not a score ("why does the anxious one matter?", "no one
+came", "one of those days")."""
+
+
 def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """Read one whole number on a 0-10 scale from "7", "seven", "7/10", "about a 7".
 
@@ -97,6 +105,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         lambda found: found.group(0) if found.group(1) and int(found.group(1)) <= high else " ",
         lowered,
     )
+    lowered = _ONE_AS_A_WORD.sub(" ", lowered)
     lowered = lowered.replace("/", " ")
     if re.search(r"\d+[.,]\d+", lowered):
         return None
@@ -304,6 +313,13 @@ _YES_DESPITE_NEGATION = (
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
     "not really",
+    "probably not",
+    "prob not",
+    "probs not",
+    "most likely not",
+    "likely not",
+    "maybe not",
+    "perhaps not",
     "rather not",
     "no thanks",
     "no thank",
@@ -596,6 +612,10 @@ def _someone_agrees(clause: str) -> Optional[bool]:
     return None
 
 
+_PLAIN_YES_NO = frozenset("yes yeah yep yup aye no nah nope".split())
+"""The words that are nothing but an answer, wherever in a short clause they stand."""
+
+
 def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     """The leaning of one clause: True, False, or None (no leaning, or both at once)."""
     yes_cues, no_cues = cues.yes, cues.no
@@ -648,6 +668,8 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     if agrees is not None:
         return agrees
     considered = tokens if len(tokens) <= 4 else tokens[:1]
+    if 4 < len(tokens) <= 6 and tokens[-1] in _PLAIN_YES_NO:
+        considered = [tokens[0], tokens[-1]]  # a short clause may end on its answer ("for the first one yeah")
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause
     return yes if yes != no else None
@@ -681,6 +703,13 @@ _CONCLUSION = re.compile(
 the question's words before it lean to. Not "so" as a word of degree ("not so sure") or of "think so"."""
 
 
+_NO_THEN_ALL_RIGHT = re.compile(
+    r"^(\W*(?:no|nah|nope|no thanks?|no thank you))\W+(?:it|that|i)(?:'s|s| is|'m|m| am) (?:ok|okay|fine|alright|all right|good)"
+    r"(?:\W+(?:thanks?|thank you|ta|love|x+))?\W*$"
+)
+"""A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): a no, not a no and a yes."""
+
+
 def parse_yes_no(
     text: str, intent: Optional[str] = None, yes_cues: Sequence[str] = (), no_cues: Sequence[str] = ()
 ) -> Optional[bool]:
@@ -696,6 +725,7 @@ def parse_yes_no(
     lowered = text.lower().replace("\u2019", "'").strip()
     if not lowered:
         return None
+    lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
     if _EITHER_WAY.search(lowered):
         return None
     conclusion = _CONCLUSION.search(lowered)
@@ -740,7 +770,7 @@ def is_skip(text: str) -> bool:
 
 _NOTHING_WORD = (
     r"^(no thank you|no thanks?|no have|not applicable|not really|not got|have not|haven'?t|don'?t have|"
-    r"nothing|none|nope|nahi|nah|nil|nie|n/?a|na|no)(?![\w'/])"  # longest first: the rest must add nothing
+    r"nothing|nothin|nowt|nought|nada|zilch|none|nope|nahi|nah|nil|nie|n/?a|na|(?:i )?don'?t think so|no)(?![\w'/])"  # longest first: the rest must add nothing
 )
 """An answer's first words saying there is nothing ("none", "not really", "n/a")."""
 _NOTHING_PATTERNS = (
@@ -1098,6 +1128,10 @@ def _the_other_one(options: Sequence[Option], turned_down: Sequence[str]) -> lis
     return rest if len(real) == 2 and len(rest) == 1 else []
 
 
+_OTHER_DESCRIBED = re.compile(r"^\W*(?:other|something else)\s*[,:;(\u2013-]+\s*(?!(?:and|&|plus|also|too)\b)\w")
+"""An answer that opens with "other" and goes on to say what it is, with no other choice named after "and"."""
+
+
 def match_options(
     text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]] = None
 ) -> list[str]:
@@ -1108,6 +1142,8 @@ def match_options(
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
+    if many and _OTHER_DESCRIBED.match(text.lower()) and any(o.code == "other" for o in options):
+        return ["other"]  # "Other, it's learning this blasted phone": what follows says what the other is
     shown = list(numbers or range(1, len(options) + 1))
     # An option whose own words hold a number ("1-1", "1 to 1") is read as words, not as picks.
     by_digit_words = any(
@@ -1311,12 +1347,14 @@ _NO_NAME = re.compile(
 _RATHER = re.compile(r"[\s,]+but\s+(?:just\s+|please\s+|call me\s+|you can call me\s+)?", re.IGNORECASE)
 _NAME_TAIL = re.compile(
     r"'s\s+(?:fine|ok|okay|good|great|lovely|grand)$|"
-    r"\s+(?:(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|to (?:my )?(?:friends|family|"
+    r"\s+(?:(?:is|'s|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
+    r"hinny|pet|hen|duck|ducky|love|luv|hun|darlin'?|darling|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",
     re.IGNORECASE,
 )
-"""What people put after their name: "is fine", "to my friends", "please", a kiss, an emoji."""
+"""What people put after their name: "is fine", "will do", "to my friends", "please", a kiss, an emoji, a word of
+affection said to anyone ("Mo hinny", "Sue pet"), a hedge ("Gemma I guess")."""
 
 
 def parse_name(text: str) -> Optional[str]:

@@ -236,7 +236,19 @@ _RIGHT_AS_IT_IS = ("fine", "right", "correct", "good", "ok", "okay", "lovely", "
 """Words that say something is right as it stands: a part ("the name is fine but the number is wrong"), or,
 opening a reply, the whole read-back ("correct, send it")."""
 _FINE = re.compile(r"(?<!not )(?<!n't )(?<!be )" + _any_of(*_RIGHT_AS_IT_IS).pattern)
-_SEND_IT = ("send", "submit", "spot on", "bang on", "perfect", "all correct", "that's everything", "thats everything")
+_SEND_IT = (
+    "send",
+    "submit",
+    "spot on",
+    "bang on",
+    "perfect",
+    "all correct",
+    "that's everything",
+    "thats everything",
+    "confirmed",
+    "i confirm",
+    "i can confirm",
+)
 """Words that say yes to "Is this right? Say yes to send it to the team.", wherever they stand: the read-back's
 own yes-words for the yes/no reader, and agreement that outweighs a part named ("perfect, the name is right")."""
 _AGREEING = _any_of(
@@ -254,7 +266,7 @@ _AGREEING = _any_of(
 """Words of agreement anywhere in a reply ("Please send it. Thank you for your support"); not "that's
 everything", which also closes a change ("my number is 07700 900456 now, that's everything")."""
 _AGREES_FIRST = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|spot on|perfect|all good|all fine|fine|great|lovely|"
+    r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|confirm|confirmed|spot on|perfect|all good|all fine|fine|great|lovely|"
     r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
     r"(?!\s*\?)"
 )

@@ -44,7 +44,8 @@ STEPPING_AWAY = re.compile(
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
     rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
-    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b",
+    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b|"
+    r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i |will )?come back (?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)",
     re.IGNORECASE,
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
@@ -123,6 +124,8 @@ _EVERYDAY_REASONS = (
     "parcel",
     r"(?:a )?delivery",
     r"someone at (?:the )?door",
+    r"(?:prayer|prayers|namaz|salah) time",
+    r"time (?:to|for) (?:pray|prayers?)",
 )
 """Reasons for a pause, each complete in itself, that hold nothing else."""
 _OTHER_REASONS = (
@@ -219,11 +222,15 @@ _A_TIME = re.compile(rf"\b{_TIME}\b")
 """Once a message is known to step away, a time anywhere in it is part of the stepping away."""
 
 
+_EXCUSE_ME = re.compile(r"\b(?:excuse me|pardon me)\b")
+"""Courtesy of more than one word, said before stepping away ("excuse me, prayer time")."""
+
+
 def only_an_everyday_reason(text: str) -> bool:
     """Whether a message that steps away says nothing but an everyday reason for it ("baby woke up brb",
     "sorry need to go mum needs me"): every clause, without the words of stepping away and courtesy, is such a
     reason or nothing."""
-    lowered = text.lower().replace("\u2019", "'")
+    lowered = _EXCUSE_ME.sub(" ", text.lower().replace("\u2019", "'"))
     cores = [_core(_A_TIME.sub(" ", STEPPING_AWAY.sub(" ", clause))) for clause in _CLAUSES.split(lowered)]
     cores = [core for core in cores if core]
     return bool(cores) and all(_HARMLESS_REASON.fullmatch(core) for core in cores)

@@ -22,7 +22,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY, is_closed
-from bot.intake.returning import only_returning
+from bot.intake.returning import only_returning, steps_away
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret, returned
 
@@ -217,13 +217,16 @@ def check_reply(
     pending: Optional[Mapping[str, str]],
     flagged: bool,
 ) -> Outcome:
-    """A clear no: thank them, save what they had said, carry on. Anything else: the crisis reply."""
+    """A clear no: thank them, save what they had said (unless it stepped away), carry on. Anything else: the crisis
+    reply."""
     if not is_clear_no(text, intent):
         category = (pending or {}).get("category") or "check"
         return disclosure(RISK_CHECK, text, category, answers, flagged, pending)
     outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"], checked=True)
     key, said = (pending or {}).get("key") or "", (pending or {}).get("text")
     if (key in QUESTION_BY_KEY or key in (CONSENT, CONFIRMED)) and said and answers.get(key) is None:
+        if steps_away(said):
+            return outcome  # "brb need to help mum get to bed" was a pause, not an answer: the question is asked again
         # What they had said is read as the answer it was: consent given, an answer, or a change at the read-back.
         answer = interpret(key, said, None, answers)
         if answer.accepted and not answer.clear:

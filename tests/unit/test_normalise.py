@@ -137,6 +137,11 @@ def test_barriers_from_mrs_c_words():
         ("William. Dont call me Bill", "William"),
         ("Jo but not Joanne", "Jo"),
         ("Peter, but it's up to you", "Peter"),
+        ("just Mo hinny", "Mo"),  # the tenth set: a word of affection after the name
+        ("Sue pet", "Sue"),
+        ("Gemma I guess", "Gemma"),
+        ("Mrs Jean Cartwright, but Jean will do", "Jean"),
+        ("Petra", "Petra"),
     ],
 )
 def test_names(text, expected):
@@ -202,6 +207,9 @@ def test_clean_text_keeps_every_script_and_emoji_but_drops_control_characters():
         "not really, no",
         "No, I'm ok thanks",
         "nothing at all thank you",
+        "nowt",  # the tenth set: Yorkshire and Geordie "nothing"
+        "nowt for me",
+        "don't think so",
     ],
 )
 def test_means_nothing(text):

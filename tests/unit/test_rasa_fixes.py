@@ -149,7 +149,10 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         ("sure why not", "ask_why", "inform"),  # a yes, never a question why (a persona looped 120 times)
         ("Oh that would help", "help", "inform"),  # a yes to company, never a call for help
         ("it would be a help", "help", "inform"),
-        ("aye that wid help", "help", "inform"),  # Scots "would": a yes to company (a persona looped 5 times)
+        ("aye that wid help", "help", "inform"),
+        ("english is difficult, I not understand letters", "help", "inform"),  # what is hard, not a call for help
+        ("I don't understand the question", "help", "help"),
+        ("sorry I dont understand", "help", "help"),  # Scots "would": a yes to company (a persona looped 5 times)
         ("can you help me", "help", "help"),
         ("why do you need that", "ask_why", "ask_why"),
         ("school run, back in 20", "inform", "pause"),
@@ -190,6 +193,9 @@ def test_help_needs_words_of_not_understanding_the_bot(text, intent):
         ("please just call me", "speak_to_person"),
         ("call me instead, I hate typing", "speak_to_person"),  # instead of this chat: a request
         ("just call me at home", "speak_to_person"),
+        ("sorry, can you call me Paulie instead", "inform"),  # a name, at the read-back (the tenth set)
+        ("call me asap", "speak_to_person"),
+        ("Call me Monday", "speak_to_person"),
     ],
 )
 def test_a_way_of_being_contacted_is_no_request_for_a_call(text, intent):

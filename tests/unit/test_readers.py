@@ -87,6 +87,11 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("for the first one yeah", True),  # a short clause ending on its answer
+        ("probably not", False),  # the tenth set: "probably" and "not" are one no, not a yes and a no
+        ("no, it is ok", False),  # a no, then only that all is well
+        ("yes it's ok", True),
+        ("maybe not", False),
         ("If there's somebody going anyway I'll not turn them away", True),
         ("I'm ok to get there myself", None),  # not "ok to": a yes to nothing asked
         ("she's fine", False),
@@ -166,6 +171,8 @@ TABLES = {
         ("I dont think so ok", False),  # the "so" of "think so" draws nothing
     ],
     "interpreter": [
+        ("no its fine", False),
+        ("yes if it's ok", True),
         ("I'm ok to speak English", False),
         ("I'm happy to speak English", False),
         ("she can't manage without an interpreter", True),
@@ -203,6 +210,10 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("Why does the happy one matter for diabetes?", None),  # "one" as a word, never a score (the tenth set)
+        ("no one came, so 2", 2),
+        ("one of those days, 4", 4),
+        ("I'd give it a one", 1),
         ("7 no actually more like 6", 6),
         ("yesterday 3, today I'd say 5", None),  # two days, two scores: asked again
         ("five days out of seven I'm ok", None),
@@ -235,6 +246,9 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("one-on-one would suit me better", "one_to_one"),
+        ("1 person only", "one_to_one"),
+        ("not arsed either way", "either"),
         ("dont bother me either way", "either"),
         ("A big group would be too much, I think I'd cope better with just one person at first", "one_to_one"),
         ("don't matter to me", "either"),
@@ -264,6 +278,8 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("In the flesh, I'm not one for computers", "in_person"),
+        ("I want to go somewhere, not on the computer", "in_person"),
         ("face 2 face", "in_person"),
         ("I work from home, face to face please", "in_person"),
         (
@@ -295,6 +311,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("message on phone", "text"),  # a message on the phone is a text, not a call
+        ("call me on my phone", "phone"),
         ("text would probably be better than a call", "text"),
         ("my number please, mum doesnt read english texts. call me", "phone"),
         (
@@ -344,6 +362,10 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("the caring side mainly, and I never see anybody these days", ["loneliness", "caring"]),
+        ("Other, it's learning this blasted phone", ["other"]),  # what the other is, not a choice of its own
+        ("other, and money", ["money", "other"]),
+        ("work, money, and getting out of t' house more", ["loneliness", "money", "work"]),  # no housing
         (
             "caring probably, and mental wellbeing maybe. I was going to say money but no, leave money off",
             ["mental_wellbeing", "caring"],
@@ -434,6 +456,7 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("confidance", ["confidence"]),
         ("Confidence and my balance", ["confidence", "pain_mobility"]),
         ("Walking any distance wipes me out, and I can't afford much now I'm not earning", ["cost", "pain_mobility"]),
         ("I'd not know a soul there, that's the thing", ["not_knowing_anyone"]),
@@ -579,7 +602,9 @@ TABLES = {
         ("That appears to be correct in every particular.", True),
         ("everything is in order", True),
         ("is that right?", None),
-        ("thats it?", None),  # agreement asked back is no send
+        ("thats it?", None),
+        ("Confirmed", True),  # the tenth set: a persona was stuck at the read-back for 90 messages
+        ("I confirm", True),  # agreement asked back is no send
         ("that is correct except the number", None),
         ("you've got it all mixed up", None),
         ("you've got everything back to front", None),

@@ -123,6 +123,7 @@ def test_a_long_run_of_returns_is_read_at_once():
         "sorry need to go mum needs me",
         "sorry baby woke up, 5 mins",
         "brb loo",
+        "excuse me, prayer time, I come back after",
     ],
 )
 def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
@@ -154,6 +155,7 @@ def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_say
         "I walk every day, 30 mins",
         "I need to go out more",
         "I have to go to work at 6",
+        "my son will come back after",
     ],
 )
 def test_a_change_or_an_answer_with_a_time_in_it_is_no_stepping_away(said):

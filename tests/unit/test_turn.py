@@ -169,6 +169,12 @@ def test_the_check_reply_remembers_the_clear_no():
     assert take_turn(RISK_CHECK, "no", "deny", {}, pending=pending).checked
 
 
+def test_a_clear_no_to_the_check_keeps_a_pause_from_being_saved_as_the_answer():
+    pending = {"key": "barriers_text", "text": "brb need to help mum get to bed", "category": "classifier"}
+    outcome = take_turn(RISK_CHECK, "no", "deny", {}, pending=pending)
+    assert outcome.checked and not outcome.accepted and outcome.key is None
+
+
 def test_coming_back_to_the_check_question_asks_it_once_more_then_reads_the_reply():
     pending = {"key": "what_matters", "text": "hang on, brb", "category": "classifier"}
     again = take_turn(RISK_CHECK, "sorry back now", "resume", {}, attempts=0, pending=pending)

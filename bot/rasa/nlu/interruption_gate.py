@@ -40,7 +40,8 @@ might help"), not a call for help."""
 DEFAULT_CUES: Dict[Text, Text] = {
     "help": _not_after(*_HELP_AS_A_WORD)
     + r"\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
-    r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
+    r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)"
+    r"(?!\s+(?!(?:what|the question|this|that|it|you|u|any|anything|why|how|a word|the words?)\b)[a-z])|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
     "ask_why": r"why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
@@ -63,6 +64,13 @@ DEFAULT_CUES: Dict[Text, Text] = {
 }
 
 
+_GIVES_A_NAME = re.compile(
+    r"\b(?i:call me)\s+(?!(?i:asap|please|now|today|tonight|tomorrow|back|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|morning|evening|afternoon|instead|anytime|after|before|later|when|on|at|in|if)\b)"
+    r"(?:(?i:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][a-z'-]+"
+)
+"""A name asked to be called by ("can you call me Paulie instead"): no request for a call. Only a capitalised
+name, so that "call me asap" or "call me Monday" stays a request."""
 _ONLY_A_TIME = re.compile(
     r"(?:\W|\d+|tomorrow|later|tonight|today|mornings?|afternoons?|evenings?|nights?|weekdays?|weekends?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|wed|thu|thurs|fri|sat|sun|am|pm|o'?clock|noon|midday|"
@@ -121,6 +129,8 @@ class InterruptionGate(IntentRewriter):
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
             return False
         if intent == "pause" and asks_for_a_change(text):  # "hang on, can I change the goal bit"
+            return False
+        if intent == "speak_to_person" and _GIVES_A_NAME.search(text or ""):
             return False
         if intent == "pause" and _ONLY_A_TIME.fullmatch(text or "") and _A_TIME_OF_DAY.search((text or "").lower()):
             return False
