@@ -668,7 +668,7 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     if agrees is not None:
         return agrees
     considered = tokens if len(tokens) <= 4 else tokens[:1]
-    if 4 < len(tokens) <= 6 and tokens[-1] in _PLAIN_YES_NO:
+    if 4 < len(tokens) <= 6 and tokens[-1] in _PLAIN_YES_NO and tokens[-2] != "say":  # not "I'd not say no"
         considered = [tokens[0], tokens[-1]]  # a short clause may end on its answer ("for the first one yeah")
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause
@@ -707,7 +707,8 @@ _NO_THEN_ALL_RIGHT = re.compile(
     r"^(\W*(?:no|nah|nope|no thanks?|no thank you))\W+(?:it|that|i)(?:'s|s| is|'m|m| am) (?:ok|okay|fine|alright|all right|good)"
     r"(?:\W+(?:thanks?|thank you|ta|love|x+))?\W*$"
 )
-"""A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): a no, not a no and a yes."""
+"""A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): to an offer, a no, not a no and a yes.
+Not to "are you happy to go on?" or "is this right?", where "no, that's fine" may mean "no problem"."""
 
 
 def parse_yes_no(
@@ -725,7 +726,8 @@ def parse_yes_no(
     lowered = text.lower().replace("\u2019", "'").strip()
     if not lowered:
         return None
-    lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
+    if no_cues:  # an offer ("would you like..."), where "no, it's ok" can only decline it
+        lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
     if _EITHER_WAY.search(lowered):
         return None
     conclusion = _CONCLUSION.search(lowered)
@@ -754,7 +756,8 @@ def parse_yes_no(
 _SKIP_PATTERNS = (
     r"^(skip|pass|next|n/?a|na|none of your business)\b",
     r"\bskip( this| it| that)?( one| question)?\b",
-    r"\b(rather|prefer|want) not (to )?(say|answer|share|tell)\b",
+    r"\b(rather|prefer|want) not (to )?(say|answer|share|tell|put|give|type|write|enter)\b",
+    r"\b(can|could|may) (i|we) (leave|miss) (it|that|this)( one| out| for now| blank)?\b",
     r"\bprefer not\b",
     r"\bnext question\b",
     r"\bmove on\b",
@@ -1128,10 +1131,6 @@ def _the_other_one(options: Sequence[Option], turned_down: Sequence[str]) -> lis
     return rest if len(real) == 2 and len(rest) == 1 else []
 
 
-_OTHER_DESCRIBED = re.compile(r"^\W*(?:other|something else)\s*[,:;(\u2013-]+\s*(?!(?:and|&|plus|also|too)\b)\w")
-"""An answer that opens with "other" and goes on to say what it is, with no other choice named after "and"."""
-
-
 def match_options(
     text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]] = None
 ) -> list[str]:
@@ -1142,8 +1141,6 @@ def match_options(
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
-    if many and _OTHER_DESCRIBED.match(text.lower()) and any(o.code == "other" for o in options):
-        return ["other"]  # "Other, it's learning this blasted phone": what follows says what the other is
     shown = list(numbers or range(1, len(options) + 1))
     # An option whose own words hold a number ("1-1", "1 to 1") is read as words, not as picks.
     by_digit_words = any(
@@ -1347,9 +1344,9 @@ _NO_NAME = re.compile(
 _RATHER = re.compile(r"[\s,]+but\s+(?:just\s+|please\s+|call me\s+|you can call me\s+)?", re.IGNORECASE)
 _NAME_TAIL = re.compile(
     r"'s\s+(?:fine|ok|okay|good|great|lovely|grand)$|"
-    r"\s+(?:(?:is|'s|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|will do|to (?:my )?(?:friends|family|"
+    r"\s+(?:(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"hinny|pet|hen|duck|ducky|love|luv|hun|darlin'?|darling|i guess|i suppose|i think|"
+    r"hinny|pet|petal|luv|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",
     re.IGNORECASE,
 )

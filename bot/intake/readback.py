@@ -245,7 +245,6 @@ _SEND_IT = (
     "all correct",
     "that's everything",
     "thats everything",
-    "confirmed",
     "i confirm",
     "i can confirm",
 )

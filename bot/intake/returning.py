@@ -222,6 +222,17 @@ _A_TIME = re.compile(rf"\b{_TIME}\b")
 """Once a message is known to step away, a time anywhere in it is part of the stepping away."""
 
 
+def only_stepping_away(text: str) -> bool:
+    """Whether a message is a pause and nothing more: it opens by stepping away ("brb need to help mum get to bed")
+    or gives only an everyday reason ("excuse me, prayer time, I come back after"). Not an answer with a pause after
+    it ("gardening and baking, brb")."""
+    if not steps_away(text):
+        return False
+    found = STEPPING_AWAY.search(text or "")
+    opens = found is not None and len(words(text[: found.start()])) <= 1
+    return opens or only_an_everyday_reason(text)
+
+
 _EXCUSE_ME = re.compile(r"\b(?:excuse me|pardon me)\b")
 """Courtesy of more than one word, said before stepping away ("excuse me, prayer time")."""
 

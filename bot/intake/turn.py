@@ -22,7 +22,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY, is_closed
-from bot.intake.returning import only_returning, steps_away
+from bot.intake.returning import only_returning, only_stepping_away
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret, returned
 
@@ -225,7 +225,7 @@ def check_reply(
     outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"], checked=True)
     key, said = (pending or {}).get("key") or "", (pending or {}).get("text")
     if (key in QUESTION_BY_KEY or key in (CONSENT, CONFIRMED)) and said and answers.get(key) is None:
-        if steps_away(said):
+        if only_stepping_away(said):
             return outcome  # "brb need to help mum get to bed" was a pause, not an answer: the question is asked again
         # What they had said is read as the answer it was: consent given, an answer, or a change at the read-back.
         answer = interpret(key, said, None, answers)
@@ -238,7 +238,8 @@ def check_reply(
 
 
 _HEDGED_NO = re.compile(
-    r"(?<![\w'])(sure|know|maybe|perhaps|sometimes|some days|kind of|kinda|sort of|a bit|bit of|suppose|might|"
+    r"(?<![\w'])(sure|know|maybe|perhaps|probably|prob|probs|likely|sometimes|some days|kind of|kinda|sort of|a bit|"
+    r"bit of|suppose|might|"
     r"unsure|idk|dunno|depends|at times|now and then|used to|but|except|though|well|not always|hm+|um+|er+)(?![\w'])"
 )
 

@@ -350,6 +350,22 @@ def _new_contact_detail(text: str, answers: Mapping[str, object]) -> list[str]:
     return ["contact_detail"] if given and given != answers.get("contact_detail") else []
 
 
+_NAME_GIVEN = re.compile(
+    r"\b(?:my name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?([a-z][\w'-]*)", re.IGNORECASE
+)
+"""A name said at the read-back ("yes but my name is Pauline")."""
+
+
+def _corrected_beside_a_yes(text: str, answers: Mapping[str, object]) -> list[str]:
+    """At the read-back, a yes with a new value beside it ("yes but my name is Pauline", "confirmed but the number
+    is 07700 900456"): the part to change, never a send with the old value."""
+    named = _NAME_GIVEN.search(text)
+    saved_name = normalise.words(str(answers.get("preferred_name") or ""))
+    if named and saved_name and named.group(1).lower() not in saved_name:
+        return ["preferred_name"]
+    return _new_contact_detail(text, answers)
+
+
 def _asks_something(text: str) -> bool:
     """Whether any sentence or clause of the message asks something back ("who actually reads this?")."""
     return "?" in text or any(normalise.asks_back(clause) for clause in normalise.clauses(text.lower()))
@@ -361,6 +377,9 @@ def _interpret_confirmation(
     lowered = readback.NO_CHANGE.sub("fine", text.lower())  # "no changes, send please"
     answer = readback.says_send(lowered, intent)
     wants_change = readback.wants_change(lowered, answers)
+    corrected = _corrected_beside_a_yes(text, answers) if answer is True and not wants_change else []
+    if corrected:
+        return Outcome(accepted=False, clear=corrected, responses=["utter_ok_change"])
     if answer is True and not wants_change:
         return Outcome(accepted=True, value=True)
     change = keys_to_change(lowered, confirming=True, answers=answers) or (

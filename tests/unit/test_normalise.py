@@ -142,6 +142,10 @@ def test_barriers_from_mrs_c_words():
         ("Gemma I guess", "Gemma"),
         ("Mrs Jean Cartwright, but Jean will do", "Jean"),
         ("Petra", "Petra"),
+        ("Mr Love", "Mr Love"),  # surnames that are also words of affection (a review's cases)
+        ("Mrs Darling is fine", "Mrs Darling"),
+        ("Ji Hun", "Ji Hun"),
+        ("Sam will do fine", "Sam"),
     ],
 )
 def test_names(text, expected):

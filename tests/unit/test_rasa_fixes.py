@@ -152,6 +152,8 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         ("aye that wid help", "help", "inform"),
         ("english is difficult, I not understand letters", "help", "inform"),  # what is hard, not a call for help
         ("I don't understand the question", "help", "help"),
+        ("I don't understand the numbers", "help", "help"),
+        ("dont understand lol", "help", "help"),
         ("sorry I dont understand", "help", "help"),  # Scots "would": a yes to company (a persona looped 5 times)
         ("can you help me", "help", "help"),
         ("why do you need that", "ask_why", "ask_why"),
@@ -196,6 +198,9 @@ def test_help_needs_words_of_not_understanding_the_bot(text, intent):
         ("sorry, can you call me Paulie instead", "inform"),  # a name, at the read-back (the tenth set)
         ("call me asap", "speak_to_person"),
         ("Call me Monday", "speak_to_person"),
+        ("call me Weds", "speak_to_person"),
+        ("call me I'm not coping", "speak_to_person"),  # never read as a name
+        ("call me Jo, not Joanne", "inform"),
     ],
 )
 def test_a_way_of_being_contacted_is_no_request_for_a_call(text, intent):

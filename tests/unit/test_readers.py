@@ -88,6 +88,8 @@ TABLES = {
     ],
     "wants_company": [
         ("for the first one yeah", True),  # a short clause ending on its answer
+        ("i would not say no", None),
+        ("I'd hate to say no", None),
         ("probably not", False),  # the tenth set: "probably" and "not" are one no, not a yes and a no
         ("no, it is ok", False),  # a no, then only that all is well
         ("yes it's ok", True),
@@ -249,6 +251,8 @@ TABLES = {
         ("one-on-one would suit me better", "one_to_one"),
         ("1 person only", "one_to_one"),
         ("not arsed either way", "either"),
+        ("I'm not arsed about groups", "one_to_one"),
+        ("more than 1 person is too much", None),
         ("dont bother me either way", "either"),
         ("A big group would be too much, I think I'd cope better with just one person at first", "one_to_one"),
         ("don't matter to me", "either"),
@@ -280,6 +284,7 @@ TABLES = {
     "meeting_format": [
         ("In the flesh, I'm not one for computers", "in_person"),
         ("I want to go somewhere, not on the computer", "in_person"),
+        ("go somewhere? no, phone", "phone"),
         ("face 2 face", "in_person"),
         ("I work from home, face to face please", "in_person"),
         (
@@ -363,8 +368,9 @@ TABLES = {
     ],
     "life_areas": [
         ("the caring side mainly, and I never see anybody these days", ["loneliness", "caring"]),
-        ("Other, it's learning this blasted phone", ["other"]),  # what the other is, not a choice of its own
-        ("other, and money", ["money", "other"]),
+        ("other, housing", ["housing", "other"]),
+        ("I need to move out of the house", ["housing"]),
+        ("kicked out of the house", ["housing"]),
         ("work, money, and getting out of t' house more", ["loneliness", "money", "work"]),  # no housing
         (
             "caring probably, and mental wellbeing maybe. I was going to say money but no, leave money off",
@@ -594,6 +600,8 @@ TABLES = {
         ("dont have one", "none"),
         ("943.476.5919", "9434765919"),
         ("what do you need it for?", None),  # a question back is asked again, never saved as no number
+        ("would rather not put that in here", SKIPPED),  # a refusal is a skip (the eighth set)
+        ("it might be on a letter somewhere but the papers keep moving. Can I leave it?", SKIPPED),
     ],
     CONFIRMED: [
         ("bang on", True),
@@ -604,7 +612,10 @@ TABLES = {
         ("is that right?", None),
         ("thats it?", None),
         ("Confirmed", True),  # the tenth set: a persona was stuck at the read-back for 90 messages
-        ("I confirm", True),  # agreement asked back is no send
+        ("I confirm", True),
+        ("confirmed?", None),
+        # A yes with a new value beside it is a change, never a send with the old value (a review's cases)
+        ("confirmed but the number is 07700 900456", None),  # agreement asked back is no send
         ("that is correct except the number", None),
         ("you've got it all mixed up", None),
         ("you've got everything back to front", None),

@@ -5,7 +5,7 @@ import pytest
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake.questions import CONFIRMED, CONSENT
 from bot.intake.risk import CERTAIN, UNCERTAIN, Risk
-from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, take_turn
+from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, is_clear_no, take_turn
 
 SUICIDE = Risk(CERTAIN, "suicide")
 ABUSE = Risk(CERTAIN, "abuse")
@@ -173,6 +173,14 @@ def test_a_clear_no_to_the_check_keeps_a_pause_from_being_saved_as_the_answer():
     pending = {"key": "barriers_text", "text": "brb need to help mum get to bed", "category": "classifier"}
     outcome = take_turn(RISK_CHECK, "no", "deny", {}, pending=pending)
     assert outcome.checked and not outcome.accepted and outcome.key is None
+    answered = {"key": "enjoys", "text": "gardening and baking, brb", "category": "classifier"}
+    kept = take_turn(RISK_CHECK, "no", "deny", {}, pending=answered)
+    assert kept.accepted and kept.key == "enjoys"  # an answer with a pause after it is still the answer
+
+
+@pytest.mark.parametrize("said", ["probably not", "probs not", "likely not"])
+def test_a_hedged_no_to_the_check_is_no_clear_no(said):
+    assert not is_clear_no(said)
 
 
 def test_coming_back_to_the_check_question_asks_it_once_more_then_reads_the_reply():

@@ -364,3 +364,24 @@ def test_a_new_number_or_address_at_the_read_back_changes_the_contact_detail(tex
 def test_not_having_a_practice_in_everyday_words(text, registered):
     value = interpret("gp_practice", text, "inform", {}).value
     assert (value != questions.NOT_REGISTERED) is registered
+
+
+@pytest.mark.parametrize(
+    "said, change",
+    [
+        ("yes but my name is Pauline", ["preferred_name"]),  # a review's case: sent with the old name before
+        ("Confirm but my name is Pauline", ["preferred_name"]),
+        ("yes but the number is 07700 900456", ["contact_detail"]),
+    ],
+)
+def test_a_yes_at_the_read_back_with_a_new_value_beside_it_is_a_change(said, change):
+    saved = {"preferred_name": "Paula", "contact_method": "text", "contact_detail": "+447700900123"}
+    outcome = interpret(questions.CONFIRMED, said, None, saved)
+    assert not outcome.accepted and outcome.clear == change
+
+
+@pytest.mark.parametrize("said", ["yes that's right, my name is Paula", "yes, my name is spelt Paula", "yes please"])
+def test_a_yes_at_the_read_back_with_the_saved_value_beside_it_sends(said):
+    saved = {"preferred_name": "Paula", "contact_method": "text", "contact_detail": "+447700900123"}
+    outcome = interpret(questions.CONFIRMED, said, None, saved)
+    assert outcome.accepted and outcome.value is True

@@ -41,7 +41,9 @@ DEFAULT_CUES: Dict[Text, Text] = {
     "help": _not_after(*_HELP_AS_A_WORD)
     + r"\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
     r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)"
-    r"(?!\s+(?!(?:what|the question|this|that|it|you|u|any|anything|why|how|a word|the words?)\b)[a-z])|understand\s*\?|understand (?:what|the question|this|it)\b|"
+    r"(?!\s+(?:(?:the |official |council |benefits? )?(?:letters?|forms|paperwork|bills?|benefits?|accents?)|english|"
+    r"the (?:language|system|council|bus(?:es)?|internet)|computers?|technology|tech|(?:smart ?)?phones?|online|money|"
+    r"what (?:people|they|he|she|doctors?) (?:say|says|said|mean|means))\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
     "ask_why": r"why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
@@ -65,12 +67,11 @@ DEFAULT_CUES: Dict[Text, Text] = {
 
 
 _GIVES_A_NAME = re.compile(
-    r"\b(?i:call me)\s+(?!(?i:asap|please|now|today|tonight|tomorrow|back|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|morning|evening|afternoon|instead|anytime|after|before|later|when|on|at|in|if)\b)"
-    r"(?:(?i:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][a-z'-]+"
+    r"\b(?i:call me)\s+(?:(?i:mr|mrs|ms|miss|dr)\.?\s+[A-Z][a-z'-]+|(?!I'?m\b|Im\b)[A-Z][a-z'-]+"
+    r"(?:\s+(?i:instead)\b|,?\s+(?i:not|rather than)\s+[A-Z][a-z'-]+\W*$))"
 )
-"""A name asked to be called by ("can you call me Paulie instead"): no request for a call. Only a capitalised
-name, so that "call me asap" or "call me Monday" stays a request."""
+"""A name asked to be called by, with a title or in place of another ("can you call me Paulie instead", "call me
+Mrs Khan", "call me Jo, not Joanne"): no request for a call. Not "call me Weds" or "call me I'm not coping"."""
 _ONLY_A_TIME = re.compile(
     r"(?:\W|\d+|tomorrow|later|tonight|today|mornings?|afternoons?|evenings?|nights?|weekdays?|weekends?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|wed|thu|thurs|fri|sat|sun|am|pm|o'?clock|noon|midday|"
