@@ -31,7 +31,7 @@ from typing import Any, Optional
 
 import yaml
 
-from bot.intake.questions import CONFIRMED, NOT_REGISTERED, QUESTION_BY_KEY
+from bot.intake.questions import CONFIRMED, NOT_REGISTERED, QUESTION_BY_KEY, SKIPPED
 from bot.intake.turn import take_turn
 from bot.intake.validation import Outcome
 from bot.settings import PROJECT_ROOT
@@ -68,8 +68,8 @@ def read(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
         return False, got
     if expected == "answered":
         return True, got
-    if expected == "none":
-        return got in ("none", ["none"]), got
+    if expected == "none":  # nothing recorded, as the persona probe reads it: "none", or skipped
+        return got in ("none", ["none"], SKIPPED), got
     if expected == "keep":
         return got not in ("none", ["none"], NOT_REGISTERED) and isinstance(got, str), got
     if isinstance(expected, list):

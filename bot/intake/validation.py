@@ -350,6 +350,14 @@ def _new_contact_detail(text: str, answers: Mapping[str, object]) -> list[str]:
     return ["contact_detail"] if given and given != answers.get("contact_detail") else []
 
 
+_HAS_NO_NHS_NUMBER = re.compile(
+    r"\b(?:(?:don'?t|do not|never) (?:have|had|got)|haven'?t (?:got|had)|have not (?:got|had)|not got|there'?s no|"
+    r"i have no|i'?ve no|i got no) (?:one|an? (?:nhs )?number|nhs number|any)\b(?! (?:on|with|here|to hand|at hand|now))|"
+    r"\bnot registered\b|\bno nhs number\b"
+)
+"""An answer that there is no NHS number to find ("I've never had one", "not registered"), not that it is not known."""
+
+
 _NAME_GIVEN = re.compile(
     r"\b(?:my name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?([a-z][\w'-]*)", re.IGNORECASE
 )
@@ -420,7 +428,11 @@ def _interpret_kind(
         if normalise.asks_back(text.lower()) and not normalise.has_digits(text) and attempts == 0:
             # "why do you need it?": the section's why, as the question's own "why?" gets, then asked again
             return Outcome(accepted=False, responses=[why_response(question.key)])
-        if not normalise.has_digits(text) or attempts >= 1:
+        if not normalise.has_digits(text):
+            # The question says "if you don't know it, just say skip": "dunno", "no", "not on me" are that skip.
+            # Only "I haven't got one" says there is no number to find.
+            return Outcome(accepted=True, value="none" if _HAS_NO_NHS_NUMBER.search(text.lower()) else SKIPPED)
+        if attempts >= 1:
             return Outcome(accepted=True, value="none")
         return _reject("utter_invalid_nhs_number", attempts, question, answers)
     if kind == "gp_practice":

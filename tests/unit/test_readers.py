@@ -591,13 +591,15 @@ TABLES = {
         ("943 476 5918", None),  # fails the modulus 11 check: asked once more
         ("123 456 7890", None),  # fails it too
         ("07700 900123", None),  # a phone number, not an NHS number
-        ("I don't know it", "none"),
-        ("not sure", "none"),
-        ("no idea sorry", "none"),
-        ("haven't got it with me", "none"),
-        ("no", "none"),
+        ("I don't know it", SKIPPED),  # "if you don't know it, just say skip": a skip (the eighth set)
+        ("not sure", SKIPPED),
+        ("no idea sorry", SKIPPED),
+        ("haven't got it with me", SKIPPED),
+        ("no", SKIPPED),
         ("skip", SKIPPED),
-        ("dont have one", "none"),
+        ("dont have one", "none"),  # no number to find
+        ("I've never had one", "none"),
+        ("dont have it on me", SKIPPED),
         ("943.476.5919", "9434765919"),
         ("what do you need it for?", None),  # a question back is asked again, never saved as no number
         ("would rather not put that in here", SKIPPED),  # a refusal is a skip (the eighth set)
