@@ -44,7 +44,7 @@ STEPPING_AWAY = re.compile(
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
     rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
-    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b|"
+    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b(?!.*\d(?:[\s.-]?\d){5})|"
     r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i |will )?come back (?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)",
     re.IGNORECASE,
 )

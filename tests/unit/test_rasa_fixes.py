@@ -158,6 +158,7 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         ("can you help me", "help", "help"),
         ("why do you need that", "ask_why", "ask_why"),
         ("school run, back in 20", "inform", "pause"),
+        ("Hold on, it's on the letter... 999 443 6732", "pause", "inform"),  # found while holding on (the sixth set)
         ("signal going", "inform", "pause"),
         ("Phone. Evenings. Signal's bad up here", "inform", "inform"),  # a fact about the line, not stepping away
     ],

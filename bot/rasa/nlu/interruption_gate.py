@@ -72,6 +72,8 @@ _GIVES_A_NAME = re.compile(
 )
 """A name asked to be called by, with a title or in place of another ("can you call me Paulie instead", "call me
 Mrs Khan", "call me Jo, not Joanne"): no request for a call. Not "call me Weds" or "call me I'm not coping"."""
+_FOUND_IT = re.compile(r"^\W*(?:hang|hold) on\b.*\d(?:[\s.-]?\d){5}", re.IGNORECASE)
+""""Hold on, it's on the letter... 999 443 6732": a number found while the person held on, no pause."""
 _ONLY_A_TIME = re.compile(
     r"(?:\W|\d+|tomorrow|later|tonight|today|mornings?|afternoons?|evenings?|nights?|weekdays?|weekends?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|wed|thu|thurs|fri|sat|sun|am|pm|o'?clock|noon|midday|"
@@ -132,6 +134,8 @@ class InterruptionGate(IntentRewriter):
         if intent == "pause" and asks_for_a_change(text):  # "hang on, can I change the goal bit"
             return False
         if intent == "speak_to_person" and _GIVES_A_NAME.search(text or ""):
+            return False
+        if intent == "pause" and _FOUND_IT.search(text or ""):
             return False
         if intent == "pause" and _ONLY_A_TIME.fullmatch(text or "") and _A_TIME_OF_DAY.search((text or "").lower()):
             return False
