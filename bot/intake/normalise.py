@@ -62,6 +62,11 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name, letters of any alphabet kept whole ("Siân" is one word, not "si" and "n")."""
+    return re.findall(r"[^\W_]+(?:'[^\W_]+)*", name.lower())
+
+
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
 _SETTLED_ON = re.compile(
@@ -422,6 +427,13 @@ def asks_back(text: str) -> bool:
     return asking and not has_phrase(text, _YES_DESPITE_NEGATION)
 
 
+def not_after(*words: str) -> str:
+    """A look-behind for each word, so that a pattern does not match just after any of them ("that would help" is
+    no call for help, "on my phone" no way of contact). Python's look-behinds are fixed-width: each word needs its
+    own."""
+    return "".join(f"(?<!{re.escape(word)} )" for word in words)
+
+
 def has_phrase(text: str, phrases: Iterable[str]) -> bool:
     return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
 
@@ -712,7 +724,11 @@ Not to "are you happy to go on?" or "is this right?", where "no, that's fine" ma
 
 
 def parse_yes_no(
-    text: str, intent: Optional[str] = None, yes_cues: Sequence[str] = (), no_cues: Sequence[str] = ()
+    text: str,
+    intent: Optional[str] = None,
+    yes_cues: Sequence[str] = (),
+    no_cues: Sequence[str] = (),
+    offer: bool = False,
 ) -> Optional[bool]:
     """True, False or None (unclear or mixed), reading the whole sentence.
 
@@ -721,12 +737,12 @@ def parse_yes_no(
     the other way ("yes but I'd rather go alone" is mixed: None, so the bot asks
     once more). "Maybe", "not sure" lean neither way ("not sure, probably yes" is yes). `yes_cues` / `no_cues` are a question's own words
     (for "someone to go with you": "nervous" leans yes, "on my own" leans no).
-    The NLU intent only breaks a tie.
+    The NLU intent only breaks a tie. To an `offer` ("would you like..."), "no, it's ok" can only decline it.
     """
     lowered = text.lower().replace("\u2019", "'").strip()
     if not lowered:
         return None
-    if no_cues:  # an offer ("would you like..."), where "no, it's ok" can only decline it
+    if offer:
         lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
     if _EITHER_WAY.search(lowered):
         return None
@@ -1406,7 +1422,7 @@ def _name_alone(text: str) -> Optional[str]:
         return None
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):
         return None
-    tokens = words(name)
+    tokens = name_words(name)
     if tokens and all(token in _NOT_NAMES for token in tokens):
         return None
     return name[:1].upper() + name[1:]

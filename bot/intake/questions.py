@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional
 
-from bot.intake.normalise import Option
+from bot.intake.normalise import Option, not_after
 
 SKIPPED = "__skipped__"
 NOT_REGISTERED = "Not registered with a GP"
@@ -148,16 +148,21 @@ SECTIONS: tuple[Section, ...] = (
 )
 SECTION_BY_KEY: Mapping[str, Section] = {s.key: s for s in SECTIONS}
 
+_NOT_GETTING_OUT = not_after(
+    "get out of the", "getting out of the", "go out of the", "going out of the", "out of t'", "out of th'"
+)
+"""Before "house", getting out of it (activity, company), not a home to sort out; "kicked out of the house" is."""
+
 CONTACT_METHODS = (
     Option(
         "phone",
         "Phone call",
         (
-            "(?<!to my )(?<!on my )(?<!message on )(?<!messages on )(?<!text on )phone",
+            not_after("to my", "on my", "message on", "messages on", "text on") + "phone",
             "call",
             "ring",
             "landline",
-            "(?<!to my )(?<!on my )mobile",
+            not_after("to my", "on my") + "mobile",
             "telephone",
             "tel\\b",
             "bell",
@@ -318,8 +323,7 @@ LIFE_AREAS = (
         "housing",
         "Housing",
         (
-            "(?<!get out of the )(?<!getting out of the )(?<!go out of the )(?<!going out of the )"
-            "(?<!out of t' )(?<!out of th' )hous",
+            _NOT_GETTING_OUT + "hous",
             "home",
             "rent",
             "landlord",
@@ -939,6 +943,8 @@ class Question:
     yes_cues: tuple[str, ...] = ()
     no_cues: tuple[str, ...] = ()
     """A yes/no question's own words that lean one way ("nervous" means yes to company)."""
+    offer: bool = False
+    """A yes/no question that offers something ("would you like..."): "no, it's ok" can only decline it."""
 
     def applies_to(self, answers: Mapping[str, object]) -> bool:
         return self.applies is None or self.applies(answers)
@@ -1000,6 +1006,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Someone to go with you the first time",
         yes_cues=COMPANY_YES,
         no_cues=COMPANY_NO,
+        offer=True,
     ),
     Question("accessibility_needs", "preferences", "text", optional=True, label="Accessibility needs", open=True),
     Question("language", "preferences", "language", options=LANGUAGES, label="Preferred language"),
@@ -1011,6 +1018,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Interpreter needed",
         yes_cues=INTERPRETER_YES,
         no_cues=INTERPRETER_NO,
+        offer=True,
     ),
     Question("goal", "goal", "text", label="In three months", open=True),
 )

@@ -37,6 +37,16 @@ the very thing the link worker needs to hear)."""
 _HOUSEHOLD = f"{_CHILD_OR_PARENT}|{_PARTNER}"
 _TIME = r"(?:a couple of|a few|\d+|two|five|ten) (?:mins?|minutes|secs?)"
 """A short time ("5 mins", "a couple of minutes"): in a message that steps away, how long for."""
+_HOLDING_ON = r"^\W*(?:hang|hold) on\b"
+_A_NUMBER = r"\d(?:[\s.-]?\d){5}"
+_FOUND_WHILE_HOLDING_ON = re.compile(rf"{_HOLDING_ON}.*{_A_NUMBER}", re.IGNORECASE)
+
+
+def found_while_holding_on(text: str) -> bool:
+    """ "Hold on, it's on the letter... 999 443 6732": a number found while the person held on, so no pause."""
+    return _FOUND_WHILE_HOLDING_ON.search(text) is not None
+
+
 STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|back in \d+(?!\s*\w)|"
@@ -44,7 +54,8 @@ STEPPING_AWAY = re.compile(
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
     rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
-    r"another (time|day)|in the morning|tonight))\b|^\W*(hang on|hold on)\b(?!.*\d(?:[\s.-]?\d){5})|"
+    r"another (time|day)|in the morning|tonight))\b|"
+    rf"{_HOLDING_ON}(?!.*{_A_NUMBER})|"
     r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i |will )?come back (?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)",
     re.IGNORECASE,
 )

@@ -358,18 +358,28 @@ _HAS_NO_NHS_NUMBER = re.compile(
 """An answer that there is no NHS number to find ("I've never had one", "not registered"), not that it is not known."""
 
 
-_NAME_GIVEN = re.compile(
-    r"\b(?:my name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?([a-z][\w'-]*)", re.IGNORECASE
+_NAME_SAID = re.compile(
+    r"\b(?:my name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?", re.IGNORECASE
 )
-"""A name said at the read-back ("yes but my name is Pauline")."""
+"""Where a name is said at the read-back ("yes but my name is Pauline"): the name itself is read as at the name
+question, from the clause that follows."""
+
+
+def _name_said(text: str) -> Optional[str]:
+    """The name given at the read-back, if one is ("yes but my name's actually Pauline, thanks")."""
+    said = _NAME_SAID.search(text)
+    if said is None:
+        return None
+    clause = re.split(r"[,.;:!?]|\s+(?:and|but)\s+", text[said.end() :], maxsplit=1)[0]
+    return normalise.parse_name(clause)
 
 
 def _corrected_beside_a_yes(text: str, answers: Mapping[str, object]) -> list[str]:
     """At the read-back, a yes with a new value beside it ("yes but my name is Pauline", "confirmed but the number
     is 07700 900456"): the part to change, never a send with the old value."""
-    named = _NAME_GIVEN.search(text)
-    saved_name = normalise.words(str(answers.get("preferred_name") or ""))
-    if named and saved_name and named.group(1).lower() not in saved_name:
+    named = _name_said(text)
+    saved_name = normalise.name_words(str(answers.get("preferred_name") or ""))
+    if named and saved_name and normalise.name_words(named)[0] not in saved_name:
         return ["preferred_name"]
     return _new_contact_detail(text, answers)
 
@@ -458,7 +468,7 @@ def _interpret_kind(
             else _reject("utter_invalid_scale", attempts, question, answers)
         )
     if kind == "yes_no":
-        answer = normalise.parse_yes_no(text, intent, question.yes_cues, question.no_cues)
+        answer = normalise.parse_yes_no(text, intent, question.yes_cues, question.no_cues, question.offer)
         return (
             Outcome(accepted=True, value=answer)
             if answer is not None

@@ -146,6 +146,8 @@ def test_barriers_from_mrs_c_words():
         ("Mrs Darling is fine", "Mrs Darling"),
         ("Ji Hun", "Ji Hun"),
         ("Sam will do fine", "Sam"),
+        ("Siân", "Siân"),  # one word in any alphabet, not "si" and "n" (both words that are no name)
+        ("Siân please", "Siân"),
     ],
 )
 def test_names(text, expected):
@@ -333,3 +335,19 @@ def test_words_about_a_name_are_no_name(text, expected):
 @pytest.mark.parametrize("text", ["I want to go on my own", "I'm content on my own"])
 def test_words_ending_in_nt_are_no_negation(text):
     assert normalise.parse_yes_no(text.lower(), yes_cues=COMPANY_YES, no_cues=COMPANY_NO) is False
+
+
+@pytest.mark.parametrize(
+    "said, offer, expected",
+    [("no, it is ok", True, False), ("nah I'm good thanks", True, False), ("no that's fine", False, True)],
+)
+def test_no_then_all_is_well_declines_only_an_offer(said, offer, expected):
+    """To "would you like..." the "it's ok" can only decline; to "are you happy to go on?" "no, that's fine" means "no problem"."""
+    assert normalise.parse_yes_no(said, offer=offer) is expected
+
+
+def test_not_after_keeps_a_pattern_from_matching_just_after_the_words():
+    import re
+
+    pattern = re.compile(normalise.not_after("would", "'d") + r"\bhelp\b")
+    assert pattern.search("I need help") and not pattern.search("that would help") and not pattern.search("it'd help")

@@ -161,3 +161,20 @@ def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_say
 )
 def test_a_change_or_an_answer_with_a_time_in_it_is_no_stepping_away(said):
     assert not steps_away(said)
+
+
+@pytest.mark.parametrize(
+    "said, found",
+    [
+        ("Hold on, it's on the letter... 999 443 6732", True),
+        ("hang on 485 777 3221", True),
+        ("hold on", False),
+        ("hold on, my number is on the fridge", False),
+        ("I said hold on 999 443 6732", False),  # only a message that opens with it
+    ],
+)
+def test_a_number_found_while_holding_on_is_no_pause(said, found):
+    from bot.intake.returning import found_while_holding_on
+
+    assert found_while_holding_on(said) is found
+    assert steps_away(said) is (said.lower().startswith(("hold on", "hang on")) and not found)

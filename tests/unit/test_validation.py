@@ -372,6 +372,8 @@ def test_not_having_a_practice_in_everyday_words(text, registered):
         ("yes but my name is Pauline", ["preferred_name"]),  # a review's case: sent with the old name before
         ("Confirm but my name is Pauline", ["preferred_name"]),
         ("yes but the number is 07700 900456", ["contact_detail"]),
+        ("yes my name's actually Pauline, thanks", ["preferred_name"]),  # read as at the name question
+        ("yes but my name is Pauline and the rest is fine", ["preferred_name"]),
     ],
 )
 def test_a_yes_at_the_read_back_with_a_new_value_beside_it_is_a_change(said, change):
@@ -380,8 +382,20 @@ def test_a_yes_at_the_read_back_with_a_new_value_beside_it_is_a_change(said, cha
     assert not outcome.accepted and outcome.clear == change
 
 
-@pytest.mark.parametrize("said", ["yes that's right, my name is Paula", "yes, my name is spelt Paula", "yes please"])
+@pytest.mark.parametrize(
+    "said",
+    ["yes that's right, my name is Paula", "yes, my name is spelt Paula", "yes please", "yes my name is Paula x"],
+)
 def test_a_yes_at_the_read_back_with_the_saved_value_beside_it_sends(said):
     saved = {"preferred_name": "Paula", "contact_method": "text", "contact_detail": "+447700900123"}
     outcome = interpret(questions.CONFIRMED, said, None, saved)
     assert outcome.accepted and outcome.value is True
+
+
+@pytest.mark.parametrize(
+    "saved, said, change",
+    [("Sian", "yes but my name is spelt Siân", ["preferred_name"]), ("Siân", "yes, my name is Siân", [])],
+)
+def test_a_name_at_the_read_back_is_read_in_any_alphabet(saved, said, change):
+    outcome = interpret(questions.CONFIRMED, said, None, {"preferred_name": saved})
+    assert (outcome.clear or []) == change

@@ -22,23 +22,16 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.normalise import parse_yes_no
-from bot.intake.returning import asks_for_a_change, steps_away
+from bot.intake.normalise import not_after, parse_yes_no
+from bot.intake.returning import asks_for_a_change, found_while_holding_on, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
-
-
-def _not_after(*words: str) -> str:
-    """A look-behind for each word, so that a cue does not match just after any of them (Python's look-behinds are
-    fixed-width, so each word needs its own)."""
-    return "".join(f"(?<!{re.escape(word)} )" for word in words)
-
 
 _HELP_AS_A_WORD = ("would", "wid", "wud", "wd", "'d", "might", "could", "a", "really")
 """Words before "help" that make it a word of an answer ("that would help", "aye that wid help", "a help", "it
 might help"), not a call for help."""
 
 DEFAULT_CUES: Dict[Text, Text] = {
-    "help": _not_after(*_HELP_AS_A_WORD)
+    "help": not_after(*_HELP_AS_A_WORD)
     + r"\bhelp\b(?!ful)|(?:(?:n'?t|not|never)\s+(?:\w+\s+){0,2}|struggl\w* to |hard to )understand"
     r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)"
     r"(?!\s+(?:(?:the |official |council |benefits? )?(?:letters?|forms|paperwork|bills?|benefits?|accents?)|english|"
@@ -72,8 +65,6 @@ _GIVES_A_NAME = re.compile(
 )
 """A name asked to be called by, with a title or in place of another ("can you call me Paulie instead", "call me
 Mrs Khan", "call me Jo, not Joanne"): no request for a call. Not "call me Weds" or "call me I'm not coping"."""
-_FOUND_IT = re.compile(r"^\W*(?:hang|hold) on\b.*\d(?:[\s.-]?\d){5}", re.IGNORECASE)
-""""Hold on, it's on the letter... 999 443 6732": a number found while the person held on, no pause."""
 _ONLY_A_TIME = re.compile(
     r"(?:\W|\d+|tomorrow|later|tonight|today|mornings?|afternoons?|evenings?|nights?|weekdays?|weekends?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tues?|wed|thu|thurs|fri|sat|sun|am|pm|o'?clock|noon|midday|"
@@ -135,7 +126,7 @@ class InterruptionGate(IntentRewriter):
             return False
         if intent == "speak_to_person" and _GIVES_A_NAME.search(text or ""):
             return False
-        if intent == "pause" and _FOUND_IT.search(text or ""):
+        if intent == "pause" and found_while_holding_on(text or ""):
             return False
         if intent == "pause" and _ONLY_A_TIME.fullmatch(text or "") and _A_TIME_OF_DAY.search((text or "").lower()):
             return False
