@@ -157,6 +157,8 @@ def slot_changes(tracker: Tracker, requested: str, outcome, attempts: int) -> Di
         changes[turn.RISK_FLAGGED] = True
     if outcome.checked:
         changes[turn.RISK_CHECKED] = turn.noes_to_check(tracker.slots) + 1
+        checked_text = (tracker.get_slot(turn.PENDING) or {}).get("text")
+        changes[turn.RISK_CHECKED_TEXT] = turn.digest(checked_text) if checked_text else None
     if outcome.hold and outcome.hold == requested:  # still waiting on the same hold
         changes[ATTEMPTS_SLOT] = attempts + 1
     elif outcome.hold and requested not in turn.HOLDS:

@@ -188,6 +188,7 @@ _YES = {
 }
 _NO = {
     "no",
+    "naw",
     "n",
     "nope",
     "nah",
@@ -300,6 +301,8 @@ _YES_DESPITE_NEGATION = (
     "don't see any problem",
     "dont see any problem",
     "no bother",
+    "nae bother",
+    "naw bother",
     "can't hurt",
     "cant hurt",
     "wouldn't hurt",
@@ -715,8 +718,16 @@ _CONCLUSION = re.compile(
 the question's words before it lean to. Not "so" as a word of degree ("not so sure") or of "think so"."""
 
 
+_IF_YOU_LIKE = re.compile(
+    r"^\W*(?:(?:ok|okay|well|yeah|yes|aye|i suppose|suppose)\W+)?(?:only )?if (?:i have to|i must|need be|needs be|"
+    r"you like|you want|you wish)\W*(?:then|lol|x+)?\W*$"
+)
+"""A reluctant or easy-going yes that is the whole answer ("if I have to", "If you like."). Beside anything else ("if
+you want my honest answer, no") it is left to the rest of the message."""
+
+
 _NO_THEN_ALL_RIGHT = re.compile(
-    r"^(\W*(?:no|nah|nope|no thanks?|no thank you))\W+(?:it|that|i)(?:'s|s| is|'m|m| am) (?:ok|okay|fine|alright|all right|good)"
+    r"^(\W*(?:no|naw|nah|nope|no thanks?|no thank you))\W+(?:(?:it|that|i)(?:'s|s| is|'m|m| am)|am) (?:ok|okay|fine|alright|all right|good)"
     r"(?:\W+(?:thanks?|thank you|ta|love|x+))?\W*$"
 )
 """A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): to an offer, a no, not a no and a yes.
@@ -742,6 +753,8 @@ def parse_yes_no(
     lowered = text.lower().replace("\u2019", "'").strip()
     if not lowered:
         return None
+    if _IF_YOU_LIKE.fullmatch(lowered):
+        return True
     if offer:
         lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
     if _EITHER_WAY.search(lowered):
@@ -789,7 +802,7 @@ def is_skip(text: str) -> bool:
 
 _NOTHING_WORD = (
     r"^(no thank you|no thanks?|no have|not applicable|not really|not got|have not|haven'?t|don'?t have|"
-    r"nothing|nothin|nowt|nought|nada|zilch|none|nope|nahi|nah|nil|nie|n/?a|na|(?:i )?don'?t think so|no)(?![\w'/])"  # longest first: the rest must add nothing
+    r"nothing|nothin|nowt|nought|nada|zilch|none|nane|naw|nope|nahi|nah|nil|nie|dim|n/?a|na|n|(?:i )?don'?t think so|no)(?![\w'/])"  # longest first: the rest must add nothing
 )
 """An answer's first words saying there is nothing ("none", "not really", "n/a")."""
 _NOTHING_PATTERNS = (
@@ -802,7 +815,7 @@ _NOTHING_PATTERNS = (
 )
 """The start of an answer that there is nothing to record; what follows it must add nothing (below)."""
 _ADDS_NOTHING = re.compile(
-    r"(?:[\s,.!?;:-]|\b(?:no|none|nothing like that|nothing of the (?:sort|kind)|nothing|not really|really|at all|thanks?|thank you|ta|cheers|sorry|for me|"
+    r"(?:[\s,.!?;:-]|\b(?:no|none|nane|naw|(?:nothing )?like that|nothing of the (?:sort|kind)|nothing|not really|really|at all|thanks?|thank you|ta|cheers|sorry|for me|"
     r"i'?m (?:fine|ok|okay|good|alright)|all (?:fine|good|ok)|that i know(?: of)?|as far as i know|in particular|"
     r"to be honest|tbh|i think|i don'?t think so|not at the moment|at the moment|right now|x+)\b)*"
 )
@@ -845,6 +858,10 @@ def means_nothing(text: str) -> bool:
 
 _NOT_REGISTERED = (
     r"\bnot (registered|signed up)\b",
+    r"\b(?:no|nae|naw) (?:registered|signed up)(?: (?:wi|with|to|at) (?:one|any|a gp|a doctor|anybody|anyone))?\b"
+    r"(?! (?:at|with|to|wi)\b)",
+    r"(?<!rather )(?<!can )(?<!would )\b(?:not|no) have (?:a |any )?(?:gp|doctor|doctors|practice|surgery)"
+    r"(?: here| in (?:the )?uk| now| yet)?\W*$",
     r"\bnot on (the|any|a|an)( [\w']+)? (list|books|register)\b",
     r"\b(not|never) (been )?(with|at|registered with|registered at|signed up (with|to|at)) (a|any|one|the)\b",
     r"\b(not|never) (with|got|had) (one|a gp|a doctor|any gp|a practice|a surgery)\b",
@@ -1062,7 +1079,8 @@ got a carer"), and picks nothing ("activity because I've stopped running" still 
 _ALL_OF_THEM = re.compile(
     r"^\W*(?:(?:pretty much|basically|nearly|almost|probably|honestly|to be honest|tbh|i'?d say|well|um|oh|yes|"
     r"yeah|ok|sadly|i think)\W+)*"
-    r"(all|everything|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
+    r"(all(?=\W*$|\W+(?:of|the above|these|those|them|areas|really|tbh|honestly|to be honest|i think|please|except|"
+    r"apart|but|bar|not)\b)|everything|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
 )
 """Every option ("all of them tbh"), less any named after "except", "apart from" or "not"."""
 
@@ -1147,6 +1165,25 @@ def _the_other_one(options: Sequence[Option], turned_down: Sequence[str]) -> lis
     return rest if len(real) == 2 and len(rest) == 1 else []
 
 
+NO_PREFERENCE_CODES = frozenset({"either", "any"})
+"""The choices that say "no preference" ("either is fine", "any of these")."""
+_A_NAMED_LOSS = re.compile(
+    r"\b((?i:losing|lost))\s+(?!I\b)([A-Z][a-z'\u2019]+)"
+    r"(?=\s*(?:$|[,.;:!?)]|(?i:and|still|last|recently|suddenly|this|to|when|two|three|a (?:year|month|few)|"
+    r"in (?:\d|jan|feb|march|april|may|june|july|aug|sep|oct|nov|dec|the (?:spring|summer|autumn|winter)))\b))"
+)
+"""Someone lost, by name ("losing Frank still", "lost Dave last year"): read as "losing someone", since options are
+read in lower case, where a name looks like any other word. Not a word an option knows ("lost Confidence")."""
+
+
+def _named_losses(text: str, options: Sequence[Option]) -> str:
+    def someone(found: re.Match[str]) -> str:
+        known = any(option.matches(found.group(2)) for option in options)
+        return found.group(0) if known else f"{found.group(1)} someone"
+
+    return _A_NAMED_LOSS.sub(someone, text)
+
+
 def match_options(
     text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]] = None
 ) -> list[str]:
@@ -1157,6 +1194,7 @@ def match_options(
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
+    text = _named_losses(text, options)
     shown = list(numbers or range(1, len(options) + 1))
     # An option whose own words hold a number ("1-1", "1 to 1") is read as words, not as picks.
     by_digit_words = any(
@@ -1197,6 +1235,9 @@ def match_options(
             return _the_other_one(options, ordered)  # "no groups": one-to-one
         if len(wanted) == 1:
             return wanted  # "Text message - I'm Deaf, please no phone calls"
+        named = [code for code in wanted if code not in NO_PREFERENCE_CODES]
+        if len(named) == 1:
+            return named  # "not too bothered, prefer phone": the choice named beats "not bothered"
         spans = {code: spans[code] for code in wanted}
         outer = [
             code
@@ -1304,7 +1345,7 @@ def means_no_needs(text: str) -> bool:
 
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
-    r"call me|you can call me|please call me|just call me|this is|(?:her|his) name(?: is|'s|s)|"
+    r"call me|you can call me|please call me|just call me|this is|(?:her|his|(?:my )?(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife)'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
     r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"
@@ -1324,8 +1365,10 @@ _CALL_ME = re.compile(
 may call me Dot", "Wendy is my English name, please use Wendy")."""
 
 
+_NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
+"""Words of yes that are names too ("Yas", "Roger"): asked what to call someone, nobody answers "yes" with them."""
 _NOT_NAMES = (
-    _YES
+    _YES - _NAMES_ALSO_WORDS_OF_YES
     | _NO
     | {
         "thanks",

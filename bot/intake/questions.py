@@ -163,7 +163,7 @@ CONTACT_METHODS = (
             "ring",
             "landline",
             not_after("to my", "on my") + "mobile",
-            "telephone",
+            "tele?(?:ph|f)one?",
             "tel\\b",
             "bell",
             "fone",
@@ -205,6 +205,16 @@ CONTACT_METHODS = (
     ),
 )
 
+_SOMEONE_ELSE_AT = not_after(
+    *(f"{who}{be} at" for who in ("they", "we", "friends", "kids") for be in ("'re", " are", "re")),
+    *(
+        f"{who}{be} at"
+        for who in ("he", "she", "everyone", "everybody", "husband", "wife", "partner")
+        for be in ("'s", " is", "s")
+    ),
+)
+"""Before "work": someone else there ("all my friends are at work", "when we're at work"), no work of the person's."""
+
 LIFE_AREAS = (
     Option(
         "loneliness",
@@ -212,7 +222,7 @@ LIFE_AREAS = (
         (
             "lonel",
             "isolat",
-            "on my own",
+            "on (?:my|me|ma|mi|mah) (?:own|ain|tod|lonesome)",
             "alone",
             "connect",
             "friends",
@@ -346,7 +356,7 @@ LIFE_AREAS = (
         "work",
         "Work, volunteering and learning",
         (
-            "work",
+            _SOMEONE_ELSE_AT + "work",
             "job",
             "volunt",
             "learn",
@@ -385,7 +395,10 @@ LIFE_AREAS = (
             "death",
             "funeral",
             "loss of",
-            "lost my (wife|husband|partner|mum|mother|dad|father|son|daughter|brother|sister|friend|baby|child|nan|gran)",
+            "(?:lost|losing) my (?:wife|husband|partner|mum|mam|mother|dad|father|son|daughter|brother|sister|friend|"
+            "baby|child|nan|gran|other half)\\b",
+            "(?:lost|losing) (?:him|her)\\b(?=\\s*(?:$|[,.;:!?)]|(?:and|still|last|recently|suddenly|this|to|when)\\b))",
+            "(?:lost|losing) someone",  # a name after it reads so (`normalise.match_options`)
         ),
     ),
     Option(
@@ -524,6 +537,8 @@ BARRIERS = (
             "walking hurts",
             "walking stick",
             "walking any distance",
+            "(?:(?<=^ )|(?<=^  )|(?<=, )|(?<=,)|(?<=and )|(?<=& ))walking\\W*$",  # "transport and walking": named as an item
+            "walking (?:is|gets) (?:hard|difficult|a struggle)",
             "balance",
             "unsteady",
             "walk any distance",
@@ -595,6 +610,32 @@ BARRIERS = (
     ),
 )
 
+_NO_PREFERENCE = (
+    "either\\b",
+    "eith?e?r\\b",  # "eithr", "eiter": typed in a hurry
+    "eitehr",
+    "ether\\b",
+    "(?:don'?t|dinnae|dinna|divn'?t|divvent) mind",
+    "no preference",
+    "no pref",
+    "not (?:really |that |too |overly )?bothered(?! (?:about|with|by|on|for)\\b)",
+    "not (?:really |that |too )?fussed(?! (?:about|with|on|by|for)\\b)",
+    "not fussy",
+    "not arsed(?! (about|with|for|on)\\b)",
+    "don'?t care(?! for)",
+    "all the same",
+    "no difference",
+    "whatever",
+    "whichever",
+    "any\\b",
+    "doesn'?t matter",
+    "don'?t matter",
+    "(don'?t|doesn'?t) bother me",
+    "any ?way'?s? (is )?fine",
+    "up to you",
+)
+"""Words of no preference between the choices given: "either" to group or one-to-one, "any" to how to meet."""
+
 GROUP_OR_ONE = (
     Option("group", "In a group", ("group", "grp", "with others", "other people", "class")),
     Option(
@@ -626,31 +667,7 @@ GROUP_OR_ONE = (
     Option(
         "either",
         "Either is fine",
-        (
-            "either\\b",
-            "eith?e?r\\b",  # "eithr", "eiter": typed in a hurry
-            "eitehr",
-            "ether\\b",
-            "both",
-            "don'?t mind",
-            "no preference",
-            "no pref",
-            "not bothered",
-            "not fussed",
-            "not fussy",
-            "not arsed(?! (about|with|for|on)\\b)",
-            "don'?t care",
-            "all the same",
-            "no difference",
-            "whatever",
-            "whichever",
-            "any\\b",
-            "doesn'?t matter",
-            "don'?t matter",
-            "(don'?t|doesn'?t) bother me",
-            "any ?way'?s? (is )?fine",
-            "up to you",
-        ),
+        ("both", *_NO_PREFERENCE),
     ),
 )
 
@@ -705,23 +722,7 @@ MEETING_FORMATS = (
     Option(
         "any",
         "Any of these",
-        (
-            "any\\b",
-            "either",
-            "eith?e?r\\b",
-            "eitehr",
-            "ether\\b",
-            "don'?t mind",
-            "no preference",
-            "whatever",
-            "whichever",
-            "all\\b",
-            "doesn'?t matter",
-            "don'?t matter",
-            "(don'?t|doesn'?t) bother me",
-            "any ?way'?s? (is )?fine",
-            "up to you",
-        ),
+        ("all\\b", *_NO_PREFERENCE),
     ),
 )
 

@@ -16,6 +16,7 @@ with the check question (`risk_check`, asked by `utter_ask_risk_check`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Mapping, Optional
 
@@ -36,6 +37,9 @@ RISK_FLAGGED = "risk_flagged"
 RISK_CHECKED = "risk_checked"
 """Slot: how many clear noes the person has given to the check question (older trackers hold True for one);
 later classifier-only doubt is noted, not asked again, unless likely (`asks_again`)."""
+RISK_CHECKED_TEXT = "risk_checked_text"
+"""Slot: a digest of the message a clear no to the check question answered (never the text itself). The same
+message sent again (the person repeating an answer the question could not use) is noted, not asked about again."""
 PENDING = "pending_answer"
 """Slot: the message held back while the bot checks ({"key", "text", "category"})."""
 
@@ -76,7 +80,13 @@ def take_turn(
         # A disclosure while the bot is checking is not a "no": it is certain now.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
         return disclosure(requested, text, category, answers, flagged, pending, attempts)
-    if risk is not None and not flagged and requested != CARRY_ON and asks_again(risk, answers):
+    if (
+        risk is not None
+        and not flagged
+        and requested != CARRY_ON
+        and asks_again(risk, answers)
+        and not already_checked(text, answers)
+    ):
         return check(requested, text, risk)
     if requested == CARRY_ON:
         return carry_on(text, intent, attempts)
@@ -131,6 +141,18 @@ def asks_again(risk: Risk, answers: Mapping[str, object]) -> bool:
     time, so no conversation becomes a wall of checks."""
     noes = noes_to_check(answers)
     return noes == 0 or risk.category != CLASSIFIER or (risk.likely and noes < 2)
+
+
+def digest(text: str) -> str:
+    """A short digest of a message, the same whatever its case, spacing or end punctuation."""
+    said = " ".join(normalise.words(text)) or text.strip()
+    return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
+
+
+def already_checked(text: str, answers: Mapping[str, object]) -> bool:
+    """Whether this very message was the one a clear no to the check question answered: sent again, it is noted for
+    the link worker, never asked about a second time (the person was only repeating an answer)."""
+    return answers.get(RISK_CHECKED_TEXT) == digest(text)
 
 
 def noes_to_check(answers: Mapping[str, object]) -> int:

@@ -154,6 +154,20 @@ def test_any_reply_to_the_safety_check_but_a_clear_no_gets_the_crisis_reply_even
     assert priority == Priority.URGENT
 
 
+def test_the_same_answer_sent_again_after_a_clear_no_to_the_check_is_not_checked_again(system):
+    """A person whose answer the question could not use sends it again: one check was enough. Asking again and again
+    was a wall (a persona sent the same words four times and was asked four times)."""
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "in a group, or one-to-one")
+    said = "I'm not suicidal or anything, I just don't know"
+    check = Patient.text(patient.say(said))
+    assert "are you thinking of harming yourself" in check.lower(), check
+    Patient.text(patient.say("no"))
+    again = Patient.text(patient.say(said))
+    assert "are you thinking of harming yourself" not in again.lower(), again
+    assert "group" in again.lower(), again
+
+
 def test_one_word_answers_are_answers_not_interruptions(system):
     patient = Patient(system.settings)
     reply = _until(patient, answering(MRS_C), "what are you good at")

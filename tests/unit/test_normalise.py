@@ -148,6 +148,11 @@ def test_barriers_from_mrs_c_words():
         ("Sam will do fine", "Sam"),
         ("Siân", "Siân"),  # one word in any alphabet, not "si" and "n" (both words that are no name)
         ("Siân please", "Siân"),
+        ("Yas", "Yas"),  # names that are words of yes too (the eleventh set's Yas was skipped)
+        ("Roger", "Roger"),
+        ("Mum's name is Nasrin", "Nasrin"),  # a daughter typing for her mother
+        ("my husbands name is Dev", "Dev"),
+        ("my carer's name is Joan, I'm Bill", None),  # someone else's name is asked again, never saved
     ],
 )
 def test_names(text, expected):
@@ -242,6 +247,12 @@ def test_nothing_that_goes_on_is_kept_in_the_persons_words(text):
         ("None, thank you for checking", True),
         ("nope, eyes and ears both fine", True),
         ("no need", True),
+        ("naw, nane", True),  # the eleventh set: Scots, Welsh ("dim"), a lone "n", Yorkshire
+        ("nane", True),
+        ("dim, none", True),
+        ("n", True),
+        ("nowt like that", True),
+        ("dim lighting please", False),
         ("none really, I just can't manage steps", False),
         ("no, but I'd need somewhere with a lift", False),
         ("I use a wheelchair", False),

@@ -13,6 +13,12 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        # The eleventh set: a reluctant yes, read as no from its intent alone, ended the conversation
+        ("if I have to", True),
+        ("if you want", True),
+        ("if I have to share everything then no", None),  # a review's cases: the rest of the message decides
+        ("if you want my honest answer, no", False),
+        ("naw bother", True),
         # The eighth persona set: a yes with a condition, being here, a clipped suppose
         (
             "Well I suppose that is alright as long as it is only the people at the surgery who see it, I don't want it going all over",
@@ -87,6 +93,10 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("naw", False),  # the eleventh set (Scots)
+        ("Naw, am fine", False),
+        ("If you like.", True),
+        ("nae bother", True),
         ("for the first one yeah", True),  # a short clause ending on its answer
         ("i would not say no", None),
         ("I'd hate to say no", None),
@@ -248,6 +258,10 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("not really bothered", "either"),  # the eleventh set: words round "bothered", and Scots
+        ("dinnae mind", "either"),
+        ("not really bothered about groups", "one_to_one"),  # "not bothered about X" is not keen on X
+        ("dinnae mind a group", "group"),  # a choice named beside no preference is the choice
         ("one-on-one would suit me better", "one_to_one"),
         ("1 person only", "one_to_one"),
         ("not arsed either way", "either"),
@@ -282,6 +296,9 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("not fussed", "any"),  # the same words of no preference as "either" above
+        ("not too bothered, prefer phone", "phone"),
+        ("I don't care for video calls, phone is fine", "phone"),
         ("In the flesh, I'm not one for computers", "in_person"),
         ("I want to go somewhere, not on the computer", "in_person"),
         ("go somewhere? no, phone", "phone"),
@@ -316,6 +333,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("telphone", "phone"),  # the eleventh set: typed in a hurry
+        ("telefone", "phone"),
         ("message on phone", "text"),  # a message on the phone is a text, not a call
         ("call me on my phone", "phone"),
         ("text would probably be better than a call", "text"),
@@ -367,6 +386,20 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("Being lonely, mostly, and I suppose losing Frank still", ["loneliness", "bereavement"]),  # the eleventh set
+        ("being on me own and losing Jimmy", ["loneliness", "bereavement"]),
+        ("bereavement and bein on ma ain", ["loneliness", "bereavement"]),
+        ("mental wellbeing and loneliness, all my friends are at work", ["loneliness", "mental_wellbeing"]),
+        ("long term condition, and she gets lonely when we're at work", ["loneliness", "long_term_condition"]),
+        ("I'm struggling at work", ["work"]),
+        ("losing weight", ["activity"]),
+        ("lost Universal Credit", ["money"]),
+        ("the stress is at work", ["mental_wellbeing", "work"]),  # a review's cases
+        ("she lost her job", ["work"]),
+        ("lost her temper", None),
+        ("lost Confidence", ["mental_wellbeing"]),
+        ("I lost Mum in March", ["bereavement"]),
+        ("all my friends are at work", ["loneliness"]),  # "all" of a sentence, not all of the areas
         ("the caring side mainly, and I never see anybody these days", ["loneliness", "caring"]),
         ("other, housing", ["housing", "other"]),
         ("I need to move out of the house", ["housing"]),
@@ -462,6 +495,10 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("transport and walking", ["transport", "pain_mobility"]),  # the eleventh set
+        ("walking is hard these days", ["pain_mobility"]),
+        ("I like walking", None),  # a review's cases: only walking named as an item of the list
+        ("none, i'm fine walking", ["none"]),
         ("confidance", ["confidence"]),
         ("Confidence and my balance", ["confidence", "pain_mobility"]),
         ("Walking any distance wipes me out, and I can't afford much now I'm not earning", ["cost", "pain_mobility"]),

@@ -114,6 +114,8 @@ def test_a_practice_name_of_only_generic_words_names_nothing():
 # --- "not registered", in people's words ---------------------------------------------------------------------------
 
 NOT_REGISTERED_WORDINGS = [
+    "I not have doctor here",  # the eleventh set
+    "no signed up wi one since a moved, never got roond tae it",
     "I dont have doctor. I am at food bank now",
     "not with one",
     "I'm not registered",
@@ -156,6 +158,8 @@ NOT_REGISTERED_WORDINGS = [
 ]
 
 A_PRACTICE_OR_NOT_KNOWING_ITS_NAME = [
+    "no registered at Oakwood surgery",  # a review's cases
+    "I'd rather not have practice contacted",
     "Riverside Surgery",
     "riverside medical practice",
     "Dr Patel's",

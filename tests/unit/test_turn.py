@@ -5,7 +5,7 @@ import pytest
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake.questions import CONFIRMED, CONSENT
 from bot.intake.risk import CERTAIN, UNCERTAIN, Risk
-from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, is_clear_no, take_turn
+from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, digest, is_clear_no, take_turn
 
 SUICIDE = Risk(CERTAIN, "suicide")
 ABUSE = Risk(CERTAIN, "abuse")
@@ -143,6 +143,19 @@ def test_after_a_clear_no_words_of_risk_are_still_asked_about():
     )
     assert outcome.hold == RISK_CHECK and not outcome.accepted
     assert outcome.flag == FlagKind.RISK_CHECK
+
+
+def test_the_same_message_sent_again_after_a_clear_no_is_noted_not_asked_about_again():
+    """The person repeats an answer the question could not use: one check was enough (a wall otherwise)."""
+    hedged = Risk(UNCERTAIN, "suicide")
+    said = "3 i guess. not dead yet lol"
+    first = take_turn("ons_happy", said, "disclose_risk", {}, risk=hedged)
+    assert first.hold == RISK_CHECK
+    after_no = {"risk_checked": 1, "risk_checked_text": digest(said)}
+    again = take_turn("ons_happy", "3 I guess, not dead yet LOL!", "disclose_risk", after_no, risk=hedged)
+    assert again.hold is None and again.flag == FlagKind.RISK_CHECK and again.accepted and again.value == 3
+    other = take_turn("ons_anxious", "9, i'd be better off dead", "disclose_risk", after_no, risk=hedged)
+    assert other.hold == RISK_CHECK, "other words of risk are still asked about"
 
 
 def test_after_a_clear_no_a_classifiers_doubt_is_noted_not_asked_again():
