@@ -1343,13 +1343,15 @@ def means_no_needs(text: str) -> bool:
     return not _NEED_WORDS.search(rest) or _ALL_FINE.search(rest) is not None
 
 
+_TYPED_FOR = r"(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife)"
+"""Whom a family member types for ("Mum's name is Nasrin", "my husband likes Dev"): their name is the person's."""
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
-    r"call me|you can call me|please call me|just call me|this is|(?:her|his|(?:my )?(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife)'?s) name(?: is|'s|s)|"
+    rf"call me|you can call me|please call me|just call me|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
     r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"
-    r"(?:she|he|they|(?:my )?(?:mum|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife))"
+    rf"(?:she|he|they|(?:my )?{_TYPED_FOR})"
     r"(?: would)? (?:likes?|prefers?)(?: to be called| being called)?"
     r"(?=\s+(?!(?:not|to|by|her|his|a|an|the|it|being|that|no|me|you|them)\b)))\s+",
     re.IGNORECASE,
