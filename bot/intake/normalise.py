@@ -78,10 +78,10 @@ like 6")."""
 
 _ONE_AS_A_WORD = re.compile(
     r"\b(?:the|this|that|which|each|any|every|another|other|last|next|no|some|anxious|happy|worthwhile)\s+one\b|"
-    r"\bone\s+(?:of|thing|things|day|days|time|way|another|bit|person)\b"
+    r"\bone\s+(?:of|thing|things|day|days|time|way|another|bit|person|must|should|can|does|has|is|would|could|gets)\b"
 )
 """"One" that stands for a thing, a day or a person, not a score ("why does the anxious one matter?", "no one
-came", "one of those days")."""
+came", "one of those days", "One must not complain")."""
 
 
 def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -258,6 +258,14 @@ _YES_PHRASES = (
     "yes maybe",
     "i'd appreciate",
     "would appreciate",
+    "should appreciate",
+    "should like",
+    "would be grateful",
+    "should be grateful",
+    "he'd need",
+    "she'd need",
+    "they'd need",
+    "would need one",
     "if possible",
     "if you can",
     "please do",
@@ -287,6 +295,10 @@ _YES_DESPITE_NEGATION = (
     "do not mind",
     "wouldn't mind",
     "wouldnt mind",
+    "wudnt mind",
+    "wudn't mind",
+    "wouldnae mind",
+    "widnae mind",
     "no harm",
     "don't see the harm",
     "dont see the harm",
@@ -341,6 +353,11 @@ _NO_PHRASES = (
     "not needed",
     "don't need",
     "dont need",
+    "shan't need",
+    "shant need",
+    "shall not need",
+    "won't need",
+    "wont need",
     "do not need",
     "no need",
     "i wouldn't",
@@ -873,6 +890,7 @@ _NOT_REGISTERED = (
     r"^\W*(haven'?t|have not|not) got (one|1)\b|\bnever (signed up|registered)\b",
     r"\bneed to (sign up|register|find a (new )?(gp|doctor|practice))\b",
     r"\bhaven'?t (registered|signed up|got round to registering)\b",
+    r"\b(?:did not|didn'?t|did n't) (?:register|sign up)\b",
     r"\b(never|not yet) registered\b",
     r"\b(don'?t|do not) think (i'?m|i am|i was ever) registered\b",
     r"\bnot with (anyone|anybody|any of them)\b",
@@ -1407,7 +1425,7 @@ _NAME_TAIL = re.compile(
     r"'s\s+(?:fine|ok|okay|good|great|lovely|grand)$|"
     r"\s+(?:(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"hinny|pet|petal|luv|i guess|i suppose|i think|"
+    r"hinny|pet|petal|luv|(?<!mr )(?<!mrs )(?<!ms )(?<!miss )(?<!dr )love|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",
     re.IGNORECASE,
 )
@@ -1421,6 +1439,12 @@ def parse_name(text: str) -> Optional[str]:
     "Margaret, but Peggy please" and "Ahmed Rahman but just Ahmed is fine" are called by the name
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
     text = text.replace("\u2019", "'")
+    will_do = _ONE_OF_THEM_WILL_DO.search(text)
+    if will_do and will_do.group(2).lower() in name_words(will_do.group(1)):
+        return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
+    put_down = _PUT_DOWN.search(text)
+    if put_down and _name_alone(put_down.group(1)):
+        return _name_alone(put_down.group(1))  # "we call her ayeeyo but put Hodan"
     asked = [m.group(1) for m in _CALL_ME.finditer(text) if not _REFUSED_NAME.search(text[: m.start()].lower())]
     if asked and len(text.split()) > 4:
         return _name_alone(asked[-1])
@@ -1437,6 +1461,13 @@ def parse_name(text: str) -> Optional[str]:
     return _name_alone(text)
 
 
+_PUT_DOWN = re.compile(r"\bbut\s+(?:please\s+)?(?:put|write|use)\s+(.+)$", re.IGNORECASE)
+"""The name to write down, after what the family says ("we call her ayeeyo but put Hodan")."""
+_ONE_OF_THEM_WILL_DO = re.compile(
+    r"^(.+?\w)[.!]\s+([A-Z][\w'-]+)\s+(?i:is|will|would|'s)\b(?i:[\w\s']*?)"
+    r"\b(?i:fine|ok|okay|good|lovely|grand|great|acceptable|nicely|do)\W*$"
+)
+"""A whole name, then which of its names will do ("My name is Arthur Pemberton. Arthur will do nicely.")."""
 _REFUSED_NAME = re.compile(r"(?:n't|not|dont|never|used to)\s*$")
 """Before "call me": "Dont call me Bill" is the name not wanted."""
 _NOT_A_RATHER = frozenset("not no thats that's that it its it's this i i'm im you".split())

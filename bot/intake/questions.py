@@ -437,6 +437,7 @@ LIFE_AREAS = (
             "long-term",
             "long term",
             "condition",
+            "(?<!mental )health (?:one|bit|side|thing)",  # "the health one", at the top areas
             "blood pressure",
             "diabet",
             "arthritis",
@@ -643,7 +644,7 @@ GROUP_OR_ONE = (
         "One-to-one",
         (
             "one-to-one",
-            "one to one",
+            "(?:one|wan) (?:to|tae|ti) (?:one|wan)",
             "one on one",
             "one-on-one",
             "1:1",
@@ -677,11 +678,11 @@ MEETING_FORMATS = (
         "In person",
         (
             "in person",
-            "in persn",
             "in the flesh",
             "go somewhere(?!\\s*\\?)",
-            "face to face",
+            "face (?:to|tae|ti) face",
             "face-to-face",
+            "in pe?rs?o?n\\b",  # "in prsn", "in persn": typed in a hurry
             "f2f",
             "face 2 face",
             "meet",

@@ -25,6 +25,7 @@ from bot.intake.questions import BARRIERS, COMPANY_NO, COMPANY_YES, CONTACT_METH
         ("I'd say 4", 4),
         ("  8  ", 8),
         ("8 out of ten", 8),
+        ("I should say six. One must not complain.", 6),  # "one" as a pronoun (the ninth set)
     ],
 )
 def test_scale_accepts_what_people_type(text, expected):
@@ -118,7 +119,11 @@ def test_barriers_from_mrs_c_words():
         ("Bob, that's what everyone calls me", "Bob"),
         ("Pat (Patricia on my letters)", "Pat"),
         ("my name is Ann, thanks", "Ann"),
-        ("Mr Harold Ashworth. Harold is acceptable.", "Mr Harold Ashworth"),
+        ("Mr Harold Ashworth. Harold is acceptable.", "Harold"),  # which of the names will do (the ninth set)
+        ("My name is Arthur Pemberton. Arthur will do nicely.", "Arthur"),
+        ("Mrs Edith Buchanan. Edith is fine.", "Edith"),
+        ("just Maureen love", "Maureen"),  # "love" after a first name; "Mr Love" stays
+        ("we call her ayeeyo but put Hodan", "Hodan"),
         ("J. Smith", "J. Smith"),
         ("Elizabeth, but Liz please", "Liz"),
         ("Thomas Reid but just Tom is fine", "Tom"),

@@ -94,6 +94,9 @@ TABLES = {
     ],
     "wants_company": [
         ("naw", False),  # the eleventh set (Scots)
+        ("wudnt mind", True),  # the ninth set
+        ("I confess I should appreciate that very much.", True),
+        ("I shan't need that, thank you; my son will drive me.", False),
         ("Naw, am fine", False),
         ("If you like.", True),
         ("nae bother", True),
@@ -261,6 +264,7 @@ TABLES = {
         ("not really bothered", "either"),  # the eleventh set: words round "bothered", and Scots
         ("dinnae mind", "either"),
         ("not really bothered about groups", "one_to_one"),  # "not bothered about X" is not keen on X
+        ("wan tae wan", "one_to_one"),  # the ninth set
         ("dinnae mind a group", "group"),  # a choice named beside no preference is the choice
         ("one-on-one would suit me better", "one_to_one"),
         ("1 person only", "one_to_one"),
@@ -298,6 +302,8 @@ TABLES = {
     "meeting_format": [
         ("not fussed", "any"),  # the same words of no preference as "either" above
         ("not too bothered, prefer phone", "phone"),
+        ("face tae face", "in_person"),  # the ninth set
+        ("in prsn", "in_person"),
         ("I don't care for video calls, phone is fine", "phone"),
         ("In the flesh, I'm not one for computers", "in_person"),
         ("I want to go somewhere, not on the computer", "in_person"),
@@ -711,3 +717,14 @@ def test_reader(key, text, expected):
         return
     assert outcome.accepted, outcome.responses
     assert outcome.value == expected
+
+
+def test_the_health_one_at_the_top_areas_is_the_long_term_condition():
+    """The ninth set: "the health one" names the long-term condition area, shown in the list as "Living with a
+    long-term condition"; "mental health" is never it."""
+    chosen = {"life_areas": ["loneliness", "mental_wellbeing", "long_term_condition"]}
+    assert interpret("top_areas", "lonely and the health one", None, chosen).value == [
+        "loneliness",
+        "long_term_condition",
+    ]
+    assert interpret("top_areas", "the mental health one", None, chosen).value == ["mental_wellbeing"]

@@ -114,6 +114,7 @@ def test_a_practice_name_of_only_generic_words_names_nothing():
 # --- "not registered", in people's words ---------------------------------------------------------------------------
 
 NOT_REGISTERED_WORDINGS = [
+    "I did not register yet, sorry",  # the ninth set
     "I not have doctor here",  # the eleventh set
     "no signed up wi one since a moved, never got roond tae it",
     "I dont have doctor. I am at food bank now",
