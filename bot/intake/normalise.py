@@ -62,9 +62,14 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
-def name_words(name: str) -> list[str]:
-    """The words of a name, letters of any alphabet kept whole ("Siân" is one word, not "si" and "n")."""
-    return re.findall(r"[^\W_]+(?:'[^\W_]+)*", name.lower())
+def letter_words(text: str) -> list[str]:
+    """The words of a text in lower case, letters of any alphabet kept whole ("Siân" is one word, not "si" and "n";
+    "don't" one word): for names and for comparing one message with another, where `words`' a-z would split them."""
+    return re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower())
+
+
+TITLES = r"mr|mrs|ms|miss|dr"
+"""The titles said before a name ("Mrs Khan", "call me Dr Okafor"), as a regex alternation."""
 
 
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
@@ -877,7 +882,7 @@ _NOT_REGISTERED = (
     r"\bnot (registered|signed up)\b",
     r"\b(?:no|nae|naw) (?:registered|signed up)(?: (?:wi|with|to|at) (?:one|any|a gp|a doctor|anybody|anyone))?\b"
     r"(?! (?:at|with|to|wi)\b)",
-    r"(?<!rather )(?<!can )(?<!would )\b(?:not|no) have (?:a |any )?(?:gp|doctor|doctors|practice|surgery)"
+    not_after("rather", "can", "would") + r"\b(?:not|no) have (?:a |any )?(?:gp|doctor|doctors|practice|surgery)"
     r"(?: here| in (?:the )?uk| now| yet)?\W*$",
     r"\bnot on (the|any|a|an)( [\w']+)? (list|books|register)\b",
     r"\b(not|never) (been )?(with|at|registered with|registered at|signed up (with|to|at)) (a|any|one|the)\b",
@@ -1185,9 +1190,12 @@ def _the_other_one(options: Sequence[Option], turned_down: Sequence[str]) -> lis
 
 NO_PREFERENCE_CODES = frozenset({"either", "any"})
 """The choices that say "no preference" ("either is fine", "any of these")."""
+AFTER_A_LOSS = r"and|still|last|recently|suddenly|this|to|when"
+"""Words that follow the one lost ("lost him last year", "losing Frank still"), as a regex alternation: after "lost
+him" or a name they say a death; "lost him in the crowd" says nothing of one."""
 _A_NAMED_LOSS = re.compile(
     r"\b((?i:losing|lost))\s+(?!I\b)([A-Z][a-z'\u2019]+)"
-    r"(?=\s*(?:$|[,.;:!?)]|(?i:and|still|last|recently|suddenly|this|to|when|two|three|a (?:year|month|few)|"
+    rf"(?=\s*(?:$|[,.;:!?)]|(?i:{AFTER_A_LOSS}|two|three|a (?:year|month|few)|"
     r"in (?:\d|jan|feb|march|april|may|june|july|aug|sep|oct|nov|dec|the (?:spring|summer|autumn|winter)))\b))"
 )
 """Someone lost, by name ("losing Frank still", "lost Dave last year"): read as "losing someone", since options are
@@ -1379,7 +1387,7 @@ _CALL_ME = re.compile(
     r"you (?:can|may|could) call me|please use|"
     r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
     r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please)\b)"
-    r"((?i:mr|mrs|ms|miss|dr)\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+    rf"((?i:{TITLES})\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
 )
 """The name someone asks to be called, anywhere in a longer answer ("My name is Dorothy Williams. You
 may call me Dot", "Wendy is my English name, please use Wendy")."""
@@ -1421,11 +1429,13 @@ _NO_NAME = re.compile(
 )
 """Leaving the name to the bot ("whatever you like", "I don't mind"): no name to save, so asked again."""
 _RATHER = re.compile(r"[\s,]+but\s+(?:just\s+|please\s+|call me\s+|you can call me\s+)?", re.IGNORECASE)
+_WILL_DO = r"fine|ok|okay|good|great|lovely|grand"
+"""What people say a name will do as ("Mo's fine", "Edith is lovely"), as a regex alternation."""
 _NAME_TAIL = re.compile(
-    r"'s\s+(?:fine|ok|okay|good|great|lovely|grand)$|"
-    r"\s+(?:(?:is|'s|will do|would be)\s+(?:fine|ok|okay|good|great|lovely|grand)|will do|to (?:my )?(?:friends|family|"
+    rf"'s\s+(?:{_WILL_DO})$|"
+    rf"\s+(?:(?:is|'s|will do|would be)\s+(?:{_WILL_DO})|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"hinny|pet|petal|luv|(?<!mr )(?<!mrs )(?<!ms )(?<!miss )(?<!dr )love|i guess|i suppose|i think|"
+    r"hinny|pet|petal|luv|" + not_after(*TITLES.split("|")) + r"love|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",
     re.IGNORECASE,
 )
@@ -1440,7 +1450,7 @@ def parse_name(text: str) -> Optional[str]:
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
     text = text.replace("\u2019", "'")
     will_do = _ONE_OF_THEM_WILL_DO.search(text)
-    if will_do and will_do.group(2).lower() in name_words(will_do.group(1)):
+    if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)):
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
     put_down = _PUT_DOWN.search(text)
     if put_down and _name_alone(put_down.group(1)):
@@ -1465,7 +1475,7 @@ _PUT_DOWN = re.compile(r"\bbut\s+(?:please\s+)?(?:put|write|use)\s+(.+)$", re.IG
 """The name to write down, after what the family says ("we call her ayeeyo but put Hodan")."""
 _ONE_OF_THEM_WILL_DO = re.compile(
     r"^(.+?\w)[.!]\s+([A-Z][\w'-]+)\s+(?i:is|will|would|'s)\b(?i:[\w\s']*?)"
-    r"\b(?i:fine|ok|okay|good|lovely|grand|great|acceptable|nicely|do)\W*$"
+    rf"\b(?i:{_WILL_DO}|acceptable|nicely|do)\W*$"
 )
 """A whole name, then which of its names will do ("My name is Arthur Pemberton. Arthur will do nicely.")."""
 _REFUSED_NAME = re.compile(r"(?:n't|not|dont|never|used to)\s*$")
@@ -1498,7 +1508,7 @@ def _name_alone(text: str) -> Optional[str]:
         return None
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):
         return None
-    tokens = name_words(name)
+    tokens = letter_words(name)
     if tokens and all(token in _NOT_NAMES for token in tokens):
         return None
     return name[:1].upper() + name[1:]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional
 
-from bot.intake.normalise import Option, not_after
+from bot.intake.normalise import AFTER_A_LOSS, Option, not_after
 
 SKIPPED = "__skipped__"
 NOT_REGISTERED = "Not registered with a GP"
@@ -397,7 +397,7 @@ LIFE_AREAS = (
             "loss of",
             "(?:lost|losing) my (?:wife|husband|partner|mum|mam|mother|dad|father|son|daughter|brother|sister|friend|"
             "baby|child|nan|gran|other half)\\b",
-            "(?:lost|losing) (?:him|her)\\b(?=\\s*(?:$|[,.;:!?)]|(?:and|still|last|recently|suddenly|this|to|when)\\b))",
+            rf"(?:lost|losing) (?:him|her)\b(?=\s*(?:$|[,.;:!?)]|(?:{AFTER_A_LOSS})\b))",
             "(?:lost|losing) someone",  # a name after it reads so (`normalise.match_options`)
         ),
     ),

@@ -145,7 +145,7 @@ def asks_again(risk: Risk, answers: Mapping[str, object]) -> bool:
 
 def digest(text: str) -> str:
     """A short digest of a message, the same whatever its case, spacing or end punctuation."""
-    said = " ".join(re.findall(r"[^\W_]+", text.lower()))  # letters of any alphabet
+    said = " ".join(normalise.letter_words(text))
     return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
 
 

@@ -378,8 +378,8 @@ def _corrected_beside_a_yes(text: str, answers: Mapping[str, object]) -> list[st
     """At the read-back, a yes with a new value beside it ("yes but my name is Pauline", "confirmed but the number
     is 07700 900456"): the part to change, never a send with the old value."""
     named = _name_said(text)
-    saved_name = normalise.name_words(str(answers.get("preferred_name") or ""))
-    if named and saved_name and normalise.name_words(named)[0] not in saved_name:
+    saved_name = normalise.letter_words(str(answers.get("preferred_name") or ""))
+    if named and saved_name and normalise.letter_words(named)[0] not in saved_name:
         return ["preferred_name"]
     return _new_contact_detail(text, answers)
 

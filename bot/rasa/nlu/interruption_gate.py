@@ -22,7 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.normalise import not_after, parse_yes_no
+from bot.intake.normalise import TITLES, not_after, parse_yes_no
 from bot.intake.returning import asks_for_a_change, found_while_holding_on, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
@@ -60,7 +60,7 @@ DEFAULT_CUES: Dict[Text, Text] = {
 
 
 _GIVES_A_NAME = re.compile(
-    r"\b(?i:call me)\s+(?:(?i:mr|mrs|ms|miss|dr)\.?\s+[A-Z][a-z'-]+|(?!I'?m\b|Im\b)[A-Z][a-z'-]+"
+    rf"\b(?i:call me)\s+(?:(?i:{TITLES})\.?\s+[A-Z][a-z'-]+|(?!I'?m\b|Im\b)[A-Z][a-z'-]+"
     r"(?:\s+(?i:instead)\b|,?\s+(?i:not|rather than)\s+[A-Z][a-z'-]+\W*$))"
 )
 """A name asked to be called by, with a title or in place of another ("can you call me Paulie instead", "call me
