@@ -33,12 +33,15 @@ _NUMBER_WORDS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
 }
+ORDINAL_WORDS = {
+    word: place
+    for place, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), start=1
+    )
+}
+"""Ordinals in words: an option picked by its place or number ("the first and the eighth"), never a score."""
+_NUMBER_WORDS.update(ORDINAL_WORDS)
 
 
 def clean_text(text: Optional[str]) -> str:
@@ -123,7 +126,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     # Beside a figure, "nothing" and "one" are words, not scores ("About a 5. Nothing special happened").
     soft = ("nothing", "none", "nil", "one") if found else ()
     for token in words(lowered):
-        if token in _NUMBER_WORDS and token not in ("first", "second", "third", "fourth", "fifth", *soft):
+        if token in _NUMBER_WORDS and token not in ORDINAL_WORDS and token not in soft:
             found.append(_NUMBER_WORDS[token])
     distinct = set(found)
     settled = _SETTLED_ON.search(lowered)
@@ -292,6 +295,14 @@ _YES_PHRASES = (
     "would make it much easier",
     "would make things much easier",
     "would make life easier",
+    "make all the difference",
+    "would make a difference",
+    "that'd make a difference",
+    "it'd make a difference",
+    "would make a big difference",
+    "would make a real difference",
+    "would make a huge difference",
+    "would make a world of difference",
 )
 _YES_DESPITE_NEGATION = (
     "why not",
@@ -325,6 +336,9 @@ _YES_DESPITE_NEGATION = (
     "wouldn't hurt",
     "wouldn't say no",
     "wouldnt say no",
+    "wouldn't hate",
+    "wouldnt hate",
+    "would not hate",
     "not against",
     "no objection",
     "no objections",
@@ -1011,7 +1025,7 @@ _NUMBER_ONLY = re.compile(
     r"please|pls|both|too|as well|the|ones?)+"
 )
 """A reply of numbers alone, with the words people put round them: "3 maybe, and 2", "1 n 6", "7 and 3 please"."""
-_ORDINAL_ONE = re.compile(r"\b(first|second|third|fourth|fifth) ones?\b")
+_ORDINAL_ONE = re.compile(rf"\b({'|'.join(ORDINAL_WORDS)}) ones?\b")
 _DIGIT_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)(?:\s+ones?)?\b")
 """Options picked by their place: "the 1st and 3rd" are 1 and 3."""
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|to)\s*(\d{1,2})\b")
@@ -1027,6 +1041,30 @@ def _expand_ranges(lowered: str) -> str:
     return _RANGE.sub(spread, lowered)
 
 
+_FIRST_FEW = re.compile(
+    r"\b(?:the\s+)?(?:first|top)\s+(two|three|four|five|six|[2-6])"
+    r"(?=(?:\s+(?:ones|options|areas|things|on (?:the|your|that) list|you (?:listed|showed|gave)|listed))?"
+    r"(?:\s+(?:please|i think|really|mainly))?\s*(?:$|[,.;:!?)]|\s(?:and|but|none|not|plus)\b))"
+)
+"""The first few options shown ("the first three, none of the rest", "top 2 please"); not "the first two years"."""
+_NONE_OF_THE_REST = re.compile(
+    r"[,.;]?\s*(?:and\s+|but\s+)?(?:none of the (?:rest|others)|not the (?:rest|others)|"
+    r"nothing else|that'?s (?:it|all))\W*$"
+)
+"""After the picks, the rest turned down: it adds no pick ("1 and 3, none of the others")."""
+
+
+def _first_few(lowered: str, numbers: Sequence[int]) -> str:
+    """ "the first three" as the numbers the first three options were shown with ("1 and 2 and 3"), set off by a
+    comma so that each reads as a pick."""
+
+    def numbered(found: re.Match[str]) -> str:
+        count = _NUMBER_WORDS.get(found.group(1)) or int(found.group(1))
+        return ", " + " and ".join(str(n) for n in numbers[:count])
+
+    return _FIRST_FEW.sub(numbered, lowered)
+
+
 def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
     """Indices of the options picked by number, when the reply is only numbers: "1", "1 and 4", "number two";
     None when it is not only numbers.
@@ -1034,6 +1072,7 @@ def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
     `numbers` are the numbers the options were shown with, in order.
     """
     lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(_DIGIT_ORDINAL.sub(r"\1", text.lower().strip())))
+    lowered = _NONE_OF_THE_REST.sub("", _first_few(lowered, numbers))
     if not _NUMBER_ONLY.fullmatch(lowered):
         return None
     picked = [int(n) for n in re.findall(r"\d{1,2}", lowered)]
@@ -1066,13 +1105,13 @@ def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
     """Indices picked by number in a reply that also has words: "8 - my dad. and 4 because the funeral cost a
     fortune", "Lost my job in January so 6 and 4", "1. I don't want 2". A number with a unit ("3 days", "10
     grand", "I'm 78", "type 2") or turned down ("not 7") is no pick; numbers not offered are passed over."""
-    lowered = _expand_ranges(text.lower())
+    lowered = _first_few(_expand_ranges(text.lower()), numbers)
     picked = []
     for found in re.finditer(r"(?<![\d£$])\b(\d{1,2})\b", lowered):
         before, after = lowered[: found.start()], lowered[found.end() :]
         if _NOT_A_PICK_AFTER.match(after) or _NOT_A_PICK_BEFORE.search(before):
             continue
-        if _REFUSED_NUMBER.search(before) or not _PICK_LEAD.search(before):
+        if _REFUSED_NUMBER.search(before) or _in_an_exception(before) or not _PICK_LEAD.search(before):
             continue
         number = int(found.group(1))
         if number in numbers:
@@ -1137,7 +1176,27 @@ def _refused(text: str, option: Option) -> bool:
         spans.append((label, label + len(option.label)))
     if not spans:
         return False
-    return all(_REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start])) for start, _ in spans)
+    return all(
+        _REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start])) or _in_an_exception(lowered[:start])
+        for start, _ in spans
+    )
+
+
+_EXCEPTING = re.compile(r"\b(?:except(?: for)?|apart from|other than|but not)\b")
+_LIST_SEPARATOR = re.compile(r",|&|\band\b|\bor\b|\bnor\b")
+
+
+def _in_an_exception(before: str) -> bool:
+    """Whether what comes next is an item of a list after "except" in the same sentence ("all of them except
+    language, caring and time", "except 5 to 9 and 12"): each item before it a few words or numbers only, so "except
+    money, and loneliness matters most" ends the list at the empty item."""
+    sentence = re.split(r"[.!?;:]", before)[-1]
+    cues = list(_EXCEPTING.finditer(sentence))
+    if not cues:
+        return False
+    *listed, here = _LIST_SEPARATOR.split(sentence[cues[-1].end() :])
+    short = all(0 < len(words(item)) <= 3 or re.fullmatch(r"[\s\d]+", item) for item in listed)
+    return short and not here.strip()
 
 
 _TURNING_DOWN = re.compile(
@@ -1150,7 +1209,8 @@ _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
-    r"aren'?t for me|isn'?t for me|scare me|freak me|stress me)"
+    r"aren'?t for me|isn'?t for me|scare me|freak me|stress me|(?:is|are|takes?) (?:too |so |a bit |very )?(?:long|slow|"
+    r"fiddly|a hassle|a bother))"
 )
 
 
@@ -1177,7 +1237,7 @@ def _numbers_refused(text: str, numbers: Sequence[int]) -> list[int]:
     cue = re.search(_REFUSING + r"\b", lowered)
     if not cue:
         return []
-    tail = lowered[cue.end() :]
+    tail = _expand_ranges(lowered[cue.end() :])  # "all of them except 5 to 9 and 12"
     return [numbers.index(int(n)) for n in re.findall(r"\b\d{1,2}\b", tail) if int(n) in numbers]
 
 
@@ -1518,8 +1578,31 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
 def parse_email(text: str) -> Optional[str]:
-    found = _EMAIL.search(text)
-    return found.group(0).lower() if found else None
+    """An e-mail address; of two different ones, the one a correction ends on ("h.jones@... no sorry that's my old
+    one, helen.jones62@..."), else none (asked again, never guessed)."""
+    return _the_one_given([(found.span(), found.group(0).lower()) for found in _EMAIL.finditer(text)], text)
+
+
+_CORRECTING = re.compile(
+    r"\b(?:no|nope|sorry|soz|hang on|hold on|wait|actually|i mean|scratch that|correction|oops|old|wrong|"
+    r"not that one|instead|new one)\b",
+    re.IGNORECASE,
+)
+"""Words between two numbers or addresses that put the first right ("07700 900 412 no hang on thats me old one")."""
+
+
+def _the_one_given(found: Sequence[tuple[tuple[int, int], str]], text: str) -> Optional[str]:
+    """Of the values found in order, the one given: the only one; or, when a correction stands between the last two
+    different values, the last. Otherwise none."""
+    distinct = list(dict.fromkeys(value for _, value in found))
+    if len(distinct) == 1:
+        return distinct[0]
+    if len(distinct) == 2:
+        last_of_first = max(span[1] for span, value in found if value == distinct[0])
+        first_of_last = min(span[0] for span, value in found if value == distinct[1])
+        if last_of_first < first_of_last and _CORRECTING.search(text[last_of_first:first_of_last]):
+            return distinct[1]
+    return None
 
 
 _PHONE_SPAN = re.compile(r"(?:\+|\(\s*)?\d[\d\s().-]{6,}\d")
@@ -1529,10 +1612,13 @@ _PHONE_SPAN = re.compile(r"(?:\+|\(\s*)?\d[\d\s().-]{6,}\d")
 def parse_uk_phone(text: str) -> Optional[str]:
     """A UK phone number in E.164 (+44...), from "07700 900123", "+44 7700 900123" and the like,
     with words around it ("07700 900 123 after 5pm", "it's my daughter's: 0113 249 6000").
-    Two different numbers are no number: the person is asked again, never one of them guessed."""
+    Two different numbers are no number, unless the second puts the first right ("07700 900 412 no hang on thats me
+    old one, its 07700 900 421"): the person is asked again, never one of them guessed."""
     without_times = _TIMES.sub(" ", text)
-    found = {phone for span in _PHONE_SPAN.findall(without_times) if (phone := _uk_phone(span))}
-    return found.pop() if len(found) == 1 else None
+    found = [
+        (span.span(), phone) for span in _PHONE_SPAN.finditer(without_times) if (phone := _uk_phone(span.group(0)))
+    ]
+    return _the_one_given(found, without_times)
 
 
 _TIMES = re.compile(

@@ -56,7 +56,7 @@ STEPPING_AWAY = re.compile(
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|"
     rf"{_HOLDING_ON}(?!.*{_A_NUMBER})|"
-    r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
+    r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return|back) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)",
     re.IGNORECASE,
 )
@@ -78,7 +78,8 @@ def steps_away(text: str) -> bool:
     """Whether a short message says the person is stepping away, whatever else a classifier made of it."""
     if asks_for_a_change(text):
         return False
-    return len(words(text or "")) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
+    said = _EXCUSE_ME.sub(" ", (text or "").lower())  # "Forgive me, ... I shall return shortly" is as short as "brb"
+    return len(words(said)) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
 
 
 _FILLER = frozenset(
@@ -245,8 +246,11 @@ def only_stepping_away(text: str) -> bool:
     return opens or only_an_everyday_reason(text)
 
 
-_EXCUSE_ME = re.compile(r"\b(?:excuse me|pardon me)\b")
-"""Courtesy of more than one word, said before stepping away ("excuse me, prayer time")."""
+_EXCUSE_ME = re.compile(
+    r"\b(?:(?:please )?(?:excuse|pardon|forgive) me|(?:my |many )?apologies|i (?:do )?apologi[sz]e)\b"
+)
+"""Courtesy of more than one word, said before stepping away ("excuse me, prayer time", "Forgive me, there is
+someone at the door"): neither a reason nor part of the length of a pause."""
 
 
 def only_an_everyday_reason(text: str) -> bool:

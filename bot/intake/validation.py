@@ -513,7 +513,9 @@ def _by_place(text: str, options: Sequence[Option]) -> list[str]:
         return []
     places = [_ORDINALS[w] for w in normalise.words(lowered) if w in _ORDINALS]
     last = re.search(r"\blast (two|2)\b", lowered)
-    if last:
+    if re.search(r"\b(first|top) (two|2)\b", lowered):
+        places = [0, 1]  # "dad says the first two"
+    elif last:
         places += [len(options) - 2, len(options) - 1]
     elif re.search(r"\b(last|bottom)\b", lowered):
         places.append(len(options) - 1)

@@ -206,6 +206,27 @@ def test_email():
     assert normalise.parse_email("sue at example") is None
 
 
+@pytest.mark.parametrize(
+    "text, phone, email",
+    [
+        # The eighth set: a number put right is the number; two numbers otherwise are none (asked again)
+        ("07700 900 412 no hang on thats me old one, its 07700 900 421", "+447700900421", None),
+        ("0113 249 6000 is the house, actually use my mobile 07700 900 123", "+447700900123", None),
+        ("mobile 07700 900123 and home 0113 249 6000", None, None),
+        (
+            "h.jones@example.com no sorry that's my old one, helen.jones62@example.com",
+            None,
+            "helen.jones62@example.com",
+        ),
+        ("a@example.com or b@example.com", None, None),
+        ("jo@example.com, jo@example.com", None, "jo@example.com"),
+    ],
+)
+def test_a_number_or_address_put_right_is_the_last_one(text, phone, email):
+    assert normalise.parse_uk_phone(text) == phone
+    assert normalise.parse_email(text) == email
+
+
 def test_clean_text_keeps_every_script_and_emoji_but_drops_control_characters():
     assert normalise.clean_text("  hello\x00 world \u202e 😀 مرحبا\n") == "hello world \u202e 😀 مرحبا"
 

@@ -93,6 +93,9 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("wouldnt hate it", True),  # the eighth set
+        ("That would make all the difference, I'd be far more likely to actually go", True),
+        ("it wouldn't make a difference", None),  # never a yes
         ("naw", False),  # the eleventh set (Scots)
         ("wudnt mind", True),  # the ninth set
         ("I confess I should appreciate that very much.", True),
@@ -339,6 +342,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("text is long, just email me", "email"),  # the eighth set: the one that takes too long is turned down
+        ("phone is a hassle, text me", "text"),
         ("telphone", "phone"),  # the eleventh set: typed in a hurry
         ("telefone", "phone"),
         ("message on phone", "text"),  # a message on the phone is a text, not a call
@@ -392,6 +397,12 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("the first three, none of the rest", ["loneliness", "activity", "mental_wellbeing"]),  # the eighth set
+        (
+            "all of them except 5 to 9 and 12",
+            ["loneliness", "activity", "mental_wellbeing", "money", "food", "long_term_condition"],
+        ),
+        ("the first two years were the worst", None),  # years, not the first two options
         ("Being lonely, mostly, and I suppose losing Frank still", ["loneliness", "bereavement"]),  # the eleventh set
         ("being on me own and losing Jimmy", ["loneliness", "bereavement"]),
         ("bereavement and bein on ma ain", ["loneliness", "bereavement"]),
@@ -501,6 +512,10 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        (
+            "all of them except language, caring and time",
+            ["cost", "transport", "confidence", "pain_mobility", "not_knowing_anyone"],
+        ),
         ("transport and walking", ["transport", "pain_mobility"]),  # the eleventh set
         ("walking is hard these days", ["pain_mobility"]),
         ("I like walking", None),  # a review's cases: only walking named as an item of the list
@@ -545,6 +560,9 @@ TABLES = {
         ("nah 👎", ["none"]),
     ],
     "top_areas": [
+        ("dad says the first two", ["loneliness", "activity"]),  # the eighth set
+        ("the first two", ["loneliness", "activity"]),
+        ("The first and the fourth, please.", ["loneliness", "money"]),  # by the numbers shown: 1, 2, 4, 5
         ("If I could sort the money side out, the rest would follow", ["money"]),
         ("The chest first, and getting about more", ["activity"]),
         ("money", ["money"]),
