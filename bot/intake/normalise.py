@@ -296,9 +296,9 @@ _YES_PHRASES = (
     "would make things much easier",
     "would make life easier",
     "make all the difference",
-    "would make a difference",
-    "that'd make a difference",
-    "it'd make a difference",
+    "makes all the difference",
+    "it'd make a big difference",
+    "that'd make a big difference",
     "would make a big difference",
     "would make a real difference",
     "would make a huge difference",
@@ -336,9 +336,14 @@ _YES_DESPITE_NEGATION = (
     "wouldn't hurt",
     "wouldn't say no",
     "wouldnt say no",
-    "wouldn't hate",
-    "wouldnt hate",
-    "would not hate",
+    "wouldn't hate it",
+    "wouldnt hate it",
+    "would not hate it",
+    "wouldn't hate that",
+    "wouldnt hate that",
+    "i'd not hate it",
+    "wouldn't hate having",
+    "wouldnt hate having",
     "not against",
     "no objection",
     "no objections",
@@ -1044,9 +1049,11 @@ def _expand_ranges(lowered: str) -> str:
 _FIRST_FEW = re.compile(
     r"\b(?:the\s+)?(?:first|top)\s+(two|three|four|five|six|[2-6])"
     r"(?=(?:\s+(?:ones|options|areas|things|on (?:the|your|that) list|you (?:listed|showed|gave)|listed))?"
-    r"(?:\s+(?:please|i think|really|mainly))?\s*(?:$|[,.;:!?)]|\s(?:and|but|none|not|plus)\b))"
+    r"(?:\s+(?:please|i think|really|mainly))?\s*(?:$|[,.;!?)]|\s(?:and|but|none|not|plus)\b))"
 )
-"""The first few options shown ("the first three, none of the rest", "top 2 please"); not "the first two years"."""
+"""The first few options shown ("the first three, none of the rest", "top 2 please"); not "the first two years", nor
+"top 2: money and housing". Read in a reply of numbers only, so "not the first two" and "the first two and the last"
+are asked again."""
 _NONE_OF_THE_REST = re.compile(
     r"[,.;]?\s*(?:and\s+|but\s+)?(?:none of the (?:rest|others)|not the (?:rest|others)|"
     r"nothing else|that'?s (?:it|all))\W*$"
@@ -1101,17 +1108,19 @@ _PICK_LEAD = re.compile(
 not a verb or a noun ("I work 2 jobs", "got 2 buses": no picks)."""
 
 
-def _numbers_among_words(text: str, numbers: Sequence[int]) -> list[int]:
+def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = False) -> list[int]:
     """Indices picked by number in a reply that also has words: "8 - my dad. and 4 because the funeral cost a
     fortune", "Lost my job in January so 6 and 4", "1. I don't want 2". A number with a unit ("3 days", "10
-    grand", "I'm 78", "type 2") or turned down ("not 7") is no pick; numbers not offered are passed over."""
-    lowered = _first_few(_expand_ranges(text.lower()), numbers)
+    grand", "I'm 78", "type 2") or turned down ("not 7") is no pick; numbers not offered are passed over. With
+    `excepting` (the reply takes all of them), numbers listed after "except" are turned down too ("except 5 to 9 and
+    12"); elsewhere "fine except for 3" picks 3."""
+    lowered = _expand_ranges(text.lower())
     picked = []
     for found in re.finditer(r"(?<![\d£$])\b(\d{1,2})\b", lowered):
         before, after = lowered[: found.start()], lowered[found.end() :]
         if _NOT_A_PICK_AFTER.match(after) or _NOT_A_PICK_BEFORE.search(before):
             continue
-        if _REFUSED_NUMBER.search(before) or _in_an_exception(before) or not _PICK_LEAD.search(before):
+        if _REFUSED_NUMBER.search(before) or (excepting and _in_an_exception(before)) or not _PICK_LEAD.search(before):
             continue
         number = int(found.group(1))
         if number in numbers:
@@ -1142,7 +1151,7 @@ _ALL_OF_THEM = re.compile(
     r"^\W*(?:(?:pretty much|basically|nearly|almost|probably|honestly|to be honest|tbh|i'?d say|well|um|oh|yes|"
     r"yeah|ok|sadly|i think)\W+)*"
     r"(all(?=\W*$|\W+(?:of|the above|these|those|them|areas|really|tbh|honestly|to be honest|i think|please|except|"
-    r"apart|but|bar|not)\b)|everything|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
+    r"apart|but|bar|not)\b)|everything(?!'s|\s+(?:is|was|else|fine|ok|okay|good))|every one|the lot|all of (them|it|those|the above)|all the above|all of the above)\b"
 )
 """Every option ("all of them tbh"), less any named after "except", "apart from" or "not"."""
 
@@ -1167,8 +1176,9 @@ _REFUSED_OPTION = re.compile(_REFUSING + r"\s+((the|any|my|really|about|that)\s+
 or housing". Narrow on purpose: "not coping with money" and "can't afford" name a problem, not a refusal."""
 
 
-def _refused(text: str, option: Option) -> bool:
-    """True when every mention of the option is refused."""
+def _refused(text: str, option: Option, excepting: bool = False) -> bool:
+    """True when every mention of the option is refused; with `excepting` (the reply takes all of them), also when
+    it is listed after "except" ("all of them except language, caring and time")."""
     lowered = f" {text.lower()} "
     spans = [found.span() for kw in option.keywords for found in re.finditer(rf"\b{kw}", lowered)]
     label = lowered.find(option.label.lower())
@@ -1176,14 +1186,24 @@ def _refused(text: str, option: Option) -> bool:
         spans.append((label, label + len(option.label)))
     if not spans:
         return False
+    if _NOTHING_EXCEPT.search(lowered):
+        return False  # "nothing except the cost": what follows "except" is the pick
     return all(
-        _REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start])) or _in_an_exception(lowered[:start])
+        _REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start]))
+        or (excepting and _in_an_exception(lowered[:start]))
         for start, _ in spans
     )
 
 
-_EXCEPTING = re.compile(r"\b(?:except(?: for)?|apart from|other than|but not)\b")
-_LIST_SEPARATOR = re.compile(r",|&|\band\b|\bor\b|\bnor\b")
+_NOTHING_EXCEPT = re.compile(
+    r"\b(?:none|nothing|no \w+|not really|fine|ok|okay|all good)\W+(?:\w+\W+){0,3}?(?:except|apart from|other than)\b"
+)
+"""Nothing but what follows ("nothing except the cost", "no barriers except the buses", "not really, apart from
+time"): a pick, not a refusal."""
+_EXCEPTING = re.compile(
+    r"\b(?:except(?: for)?|apart from|other than|but not|(?:(?<=all )|(?<=everything )|(?<=them )|(?<=em ))(?:bar|but))\b"
+)
+_LIST_SEPARATOR = re.compile(r",|&|\+|\band\b|\bn\b|\bor\b|\bnor\b")
 
 
 def _in_an_exception(before: str) -> bool:
@@ -1195,7 +1215,7 @@ def _in_an_exception(before: str) -> bool:
     if not cues:
         return False
     *listed, here = _LIST_SEPARATOR.split(sentence[cues[-1].end() :])
-    short = all(0 < len(words(item)) <= 3 or re.fullmatch(r"[\s\d]+", item) for item in listed)
+    short = all(0 < len(words(item)) <= 3 or re.fullmatch(r"\s*\d[\s\d]*", item) for item in listed)
     return short and not here.strip()
 
 
@@ -1209,8 +1229,9 @@ _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
-    r"aren'?t for me|isn'?t for me|scare me|freak me|stress me|(?:is|are|takes?) (?:too |so |a bit |very )?(?:long|slow|"
-    r"fiddly|a hassle|a bother))"
+    r"aren'?t for me|isn'?t for me|scare me|freak me|stress me|(?:is|are|takes?) (?:too |so |very )?long|(?:is|are) too slow|"
+    r"(?:is|are) (?:such )?a (?:hassle|bother)|(?:is|are) fiddly|"
+    r"takes? (?:forever|ages)|(?:is|are) (?:a bit )?long[- ]winded)"
 )
 
 
@@ -1234,10 +1255,12 @@ def _by_code(options: Sequence[Option], code: str) -> Option:
 def _numbers_refused(text: str, numbers: Sequence[int]) -> list[int]:
     """Indices named by number after "except", "apart from" or "not": "everything apart from 5, 7 and 12"."""
     lowered = text.lower()
-    cue = re.search(_REFUSING + r"\b", lowered)
+    cue = re.search(_REFUSING + r"\b", lowered) or _EXCEPTING.search(lowered)
     if not cue:
         return []
-    tail = _expand_ranges(lowered[cue.end() :])  # "all of them except 5 to 9 and 12"
+    # "all of them except 5 to 9 and 12", "all except the fifth and sixth", "all except the first two"
+    tail = _expand_ranges(_first_few(lowered[cue.end() :], numbers))
+    tail = re.sub(rf"\b(?:{'|'.join(ORDINAL_WORDS)})\b", lambda found: str(ORDINAL_WORDS[found.group(0)]), tail)
     return [numbers.index(int(n)) for n in re.findall(r"\b\d{1,2}\b", tail) if int(n) in numbers]
 
 
@@ -1289,7 +1312,7 @@ def match_options(
     only_numbers = None if by_digit_words else _numbered_choices(text, shown)
     picked = only_numbers or []
     if only_numbers is None and many and not by_digit_words:
-        picked = _numbers_among_words(text, shown)
+        picked = _numbers_among_words(text, shown, excepting=_ALL_OF_THEM.search(text.lower()) is not None)
     chosen = {options[i].code for i in picked}
     if chosen and only_numbers is None:
         # "relationships and 12": an option named by its whole label beside the numbers is picked too, and one
@@ -1303,7 +1326,7 @@ def match_options(
         for item in _list_items(lowered):
             chosen |= {o.code for o in options if o.matches(item) and not _refused(item, o)}
     if not chosen and many and _ALL_OF_THEM.search(text.lower()):
-        chosen = {o.code for o in options if o.code not in _NOT_A_CHOICE and not _refused(text, o)}
+        chosen = {o.code for o in options if o.code not in _NOT_A_CHOICE and not _refused(text, o, excepting=True)}
         chosen -= {options[i].code for i in _numbers_refused(text, shown)}
         return [o.code for o in options if o.code in chosen]
     if not chosen:
@@ -1579,30 +1602,61 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 def parse_email(text: str) -> Optional[str]:
     """An e-mail address; of two different ones, the one a correction ends on ("h.jones@... no sorry that's my old
-    one, helen.jones62@..."), else none (asked again, never guessed)."""
-    return _the_one_given([(found.span(), found.group(0).lower()) for found in _EMAIL.finditer(text)], text)
+    one, helen.jones62@..."), else the first ("bob@..., cc my daughter sarah@...")."""
+    found = [(found.span(), found.group(0).lower()) for found in _EMAIL.finditer(text)]
+    return _the_one_given(found, text, otherwise_first=True)
 
 
 _CORRECTING = re.compile(
-    r"\b(?:no|nope|sorry|soz|hang on|hold on|wait|actually|i mean|scratch that|correction|oops|old|wrong|"
-    r"not that one|instead|new one)\b",
+    r"\b(?:sorry|soz|hang on|hold on|wait|actually|i mean|scratch that|correction|oops|wrong (?:one|number|address)|"
+    r"not that one|that'?s (?:my|me|the|an) old (?:one|number|address|email))\b",
     re.IGNORECASE,
 )
 """Words between two numbers or addresses that put the first right ("07700 900 412 no hang on thats me old one")."""
 
 
-def _the_one_given(found: Sequence[tuple[tuple[int, int], str]], text: str) -> Optional[str]:
-    """Of the values found in order, the one given: the only one; or, when a correction stands between the last two
-    different values, the last. Otherwise none."""
+def _the_one_given(
+    found: Sequence[tuple[tuple[int, int], str]], text: str, otherwise_first: bool = False
+) -> Optional[str]:
+    """Of the values found in order, the one given: the only one; or, when a correction stands between the two
+    different values and the second is not called old ("..., the old bob@..."), the second. Otherwise the first if
+    `otherwise_first`, else none."""
     distinct = list(dict.fromkeys(value for _, value in found))
     if len(distinct) == 1:
         return distinct[0]
     if len(distinct) == 2:
         last_of_first = max(span[1] for span, value in found if value == distinct[0])
         first_of_last = min(span[0] for span, value in found if value == distinct[1])
-        if last_of_first < first_of_last and _CORRECTING.search(text[last_of_first:first_of_last]):
+        between = text[last_of_first:first_of_last] if last_of_first < first_of_last else ""
+        if _puts_right(between):
             return distinct[1]
-    return None
+    return distinct[0] if distinct and otherwise_first else None
+
+
+_SECOND_CALLED_OLD = re.compile(r"(?<![\w'])(?:(?:the|my|me|an?)\s+)?(?:old|previous|former|lost)\b(?:\s+\w+){0,2}\W*$")
+_THAT_WAS = re.compile(r"\b(?:that'?s|thats|that is|it'?s|its)\s+$")
+_FIRST_CALLED = re.compile(
+    r"[\s(\[-]*(?:is |was |that'?s |thats )?(?:my |me |the |an )?(old|new)(?: one| number| address| email)?\s*[)\],;.]"
+)
+_SECOND_CALLED_NEW = re.compile(
+    r"\b(?:(?:new|current|proper|right|correct)(?:\s+(?:one|number|mobile|address|email))?(?:\s+is|'s)?|"
+    r"now (?:it'?s|its|it is))\W*$"
+)
+
+
+def _puts_right(between: str) -> bool:
+    """Whether the words between two numbers or addresses put the first right: a correction ("no hang on thats me old
+    one, its ..."), the first called old ("... (old) ..."), or the second called new ("..., new one is ..."). Not when
+    the second is called old (", the old bob@aol.com", ", old one was ...") or the first new ("tom@... (new) ...")."""
+    lowered = between.lower()
+    first = _FIRST_CALLED.match(lowered)
+    after_first = first.end() if first else 0
+    second_old = _SECOND_CALLED_OLD.search(lowered, after_first)
+    if (first and first.group(1) == "new") or (second_old and not _THAT_WAS.search(lowered[: second_old.start()])):
+        return False
+    return bool(
+        _CORRECTING.search(lowered) or (first and first.group(1) == "old") or _SECOND_CALLED_NEW.search(lowered)
+    )
 
 
 _PHONE_SPAN = re.compile(r"(?:\+|\(\s*)?\d[\d\s().-]{6,}\d")

@@ -56,8 +56,9 @@ STEPPING_AWAY = re.compile(
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|"
     rf"{_HOLDING_ON}(?!.*{_A_NUMBER})|"
-    r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return|back) "
-    r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)",
+    r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
+    r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
+    r"(?:^\W*|[,.;!]\s*)back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)",
     re.IGNORECASE,
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the

@@ -513,7 +513,11 @@ def _by_place(text: str, options: Sequence[Option]) -> list[str]:
         return []
     places = [_ORDINALS[w] for w in normalise.words(lowered) if w in _ORDINALS]
     last = re.search(r"\blast (two|2)\b", lowered)
-    if re.search(r"\b(first|top) (two|2)\b", lowered):
+    if re.search(r"\b(not|none|except|apart|other than|lost|losing)\b", lowered):
+        return []  # "not the first two": turned down, asked again
+    if re.search(r"\b(first|second|third|top|last|two|2)\s+(years?|months?|weeks?|days?|times?)\b", lowered):
+        return []  # "the first two years": a time, not a place in the list
+    if re.search(r"\b(first|top) (two|2)\W*$", lowered):
         places = [0, 1]  # "dad says the first two"
     elif last:
         places += [len(options) - 2, len(options) - 1]
@@ -526,7 +530,9 @@ def _interpret_top(question: Question, text: str, answers: Mapping[str, object],
     options = top_area_options(answers)
     # "the other two" picks the rest; "the rest would follow" says what follows from a pick.
     if re.search(
-        r"\bthe (other|rest)\b(?! (?:would|will|can|could|should|follows?|comes?|of (?:it|my life))\b)", text.lower()
+        normalise.not_after("none of", "not", "no")
+        + r"\bthe (other|rest)\b(?! (?:would|will|can|could|should|follows?|comes?|of (?:it|my life))\b)",
+        text.lower(),
     ):
         named = [o.code for o in options if o.matches(text)]  # "not the weight, the other two"
         codes = [o.code for o in options if o.code not in named] if named else []

@@ -218,8 +218,14 @@ def test_email():
             None,
             "helen.jones62@example.com",
         ),
-        ("a@example.com or b@example.com", None, None),
+        ("a@example.com or b@example.com", None, "a@example.com"),
         ("jo@example.com, jo@example.com", None, "jo@example.com"),
+        # A review's cases: "no" or "old" alone puts nothing right; the first of two addresses stays as before
+        ("07700 900412 but if no answer try my son on 07700 900421", None, None),
+        ("07700 900412 (old) 07700 900421 (new)", "+447700900421", None),
+        ("use sarah@example.com, the old bob@example.org doesn't work", None, "sarah@example.com"),
+        ("tom@example.com (new) tom@example.org (old)", None, "tom@example.com"),
+        ("it was ann@example.org but now its ann.b@example.com", None, "ann.b@example.com"),
     ],
 )
 def test_a_number_or_address_put_right_is_the_last_one(text, phone, email):

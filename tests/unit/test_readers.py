@@ -93,6 +93,8 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("wouldn't hate going alone", None),  # a review's cases: what is not hated is going alone, never a yes
+        ("I wouldn't hate to go by myself", False),
         ("wouldnt hate it", True),  # the eighth set
         ("That would make all the difference, I'd be far more likely to actually go", True),
         ("it wouldn't make a difference", None),  # never a yes
@@ -342,6 +344,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("email is a bit slow, but fine", "email"),  # slow, and taken all the same
+        ("emails take forever, ring me", "phone"),
         ("text is long, just email me", "email"),  # the eighth set: the one that takes too long is turned down
         ("phone is a hassle, text me", "text"),
         ("telphone", "phone"),  # the eleventh set: typed in a hurry
@@ -397,6 +401,53 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("not the first two", None),  # a review's cases: turned down, asked again
+        ("Top 2 things: money and housing", ["money", "housing"]),  # the list said, not options 1 and 2
+        ("I'm fine except for money and housing", ["money", "housing"]),  # "except" after "fine" names the picks
+        (
+            "all of them except caring, and loneliness matters most",
+            [
+                "loneliness",
+                "activity",
+                "mental_wellbeing",
+                "money",
+                "housing",
+                "work",
+                "bereavement",
+                "relationships",
+                "food",
+                "long_term_condition",
+            ],
+        ),
+        (
+            "all bar housing",
+            [
+                "loneliness",
+                "activity",
+                "mental_wellbeing",
+                "money",
+                "work",
+                "caring",
+                "bereavement",
+                "relationships",
+                "food",
+                "long_term_condition",
+            ],
+        ),
+        (
+            "All except the first two",
+            [
+                "mental_wellbeing",
+                "money",
+                "housing",
+                "work",
+                "caring",
+                "bereavement",
+                "relationships",
+                "food",
+                "long_term_condition",
+            ],
+        ),
         ("the first three, none of the rest", ["loneliness", "activity", "mental_wellbeing"]),  # the eighth set
         (
             "all of them except 5 to 9 and 12",
@@ -512,6 +563,9 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("nothing except the cost", ["cost"]),  # a review's cases: what follows is the pick, not a refusal
+        ("no barriers except the buses", ["transport"]),
+        ("Everything's fine except my confidence and time", ["confidence", "time"]),
         (
             "all of them except language, caring and time",
             ["cost", "transport", "confidence", "pain_mobility", "not_knowing_anyone"],
@@ -560,6 +614,8 @@ TABLES = {
         ("nah 👎", ["none"]),
     ],
     "top_areas": [
+        ("money and housing, none of the rest", ["money", "housing"]),  # "none of the rest" is no "the rest"
+        ("the first two years", None),
         ("dad says the first two", ["loneliness", "activity"]),  # the eighth set
         ("the first two", ["loneliness", "activity"]),
         ("The first and the fourth, please.", ["loneliness", "money"]),  # by the numbers shown: 1, 2, 4, 5

@@ -169,6 +169,7 @@ def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_say
         "I have to go to work at 6",
         "my son will come back after",
         "Hold on, it's on the letter... 999 443 6732",
+        "Off work sick at the moment, back soon",  # a review's case: an answer about work
     ],
 )
 def test_a_change_or_an_answer_with_a_time_in_it_is_no_stepping_away(said):
