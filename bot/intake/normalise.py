@@ -78,10 +78,10 @@ TITLES = r"mr|mrs|ms|miss|dr"
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
 _SETTLED_ON = re.compile(
-    r"\b(?:so|call it|make (?:it|that)|more like|actually|no)\s+(?:call it\s+|say\s+|more like\s+)?(?:a |an )?(\w+)\W*$"
+    r"\b(?:so|call it|make (?:it|that)|more like|actually|no|\w+ or \w+\W+say)\s+(?:call it\s+|say\s+|more like\s+)?(?:a |an )?(\w+)\W*$"
 )
 """The number a wavering or corrected answer comes to at its end ("..., so call it a four", "7 no actually more
-like 6")."""
+like 6", "6 or 7, say 6")."""
 
 
 _ONE_AS_A_WORD = re.compile(
@@ -356,6 +356,9 @@ _YES_DESPITE_NEGATION = (
 )
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
+    "i'll be right",
+    "ill be right",
+    "i will be right",
     "not really",
     "probably not",
     "prob not",
@@ -898,7 +901,7 @@ def means_nothing(text: str) -> bool:
 
 
 _NOT_REGISTERED = (
-    r"\bnot (registered|signed up)\b",
+    r"\b(?:not|never) (registered|register|signed up)\b",
     r"\b(?:no|nae|naw) (?:registered|signed up)(?: (?:wi|with|to|at) (?:one|any|a gp|a doctor|anybody|anyone))?\b"
     r"(?! (?:at|with|to|wi)\b)",
     not_after("rather", "can", "would") + r"\b(?:not|no) have (?:a |any )?(?:gp|doctor|doctors|practice|surgery)"
@@ -1347,6 +1350,9 @@ def match_options(
         named = [code for code in wanted if code not in NO_PREFERENCE_CODES]
         if len(named) == 1:
             return named  # "not too bothered, prefer phone": the choice named beats "not bothered"
+        no_preference = [code for code in wanted if code in NO_PREFERENCE_CODES]
+        if len(named) > 1 and len(no_preference) == 1:
+            return no_preference  # "online or in person, both ok": either of those named
         spans = {code: spans[code] for code in wanted}
         outer = [
             code

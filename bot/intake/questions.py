@@ -175,7 +175,19 @@ CONTACT_METHODS = (
         ("text", "txt", "texts", "texting", "tx\\b", "sms", "message(?! (at|with|for me at|for me with)\\b)"),
     ),
     Option("email", "Email", ("email", "e-mail", "mail", "emial", "gmail", "hotmail", "outlook", "inbox")),
-    Option("practice", "Through the practice", ("practice", "surgery", "gp", "doctor", "reception")),
+    Option(
+        "practice",
+        "Through the practice",
+        (
+            # "ring the surgery, they know me there": the practice's way, though it names a call
+            r"(?:ring|call|phone|contact|go through|through) (?:the |my )?(?:surgery|practice|gp|doctors?)",
+            "practice",
+            "surgery",
+            "gp",
+            "doctor",
+            "reception",
+        ),
+    ),
     # Someone with no phone and no e-mail (sleeping rough, in a refuge, between places) can still be
     # reached: the link worker finds them, or leaves word, where they go.
     Option(
@@ -356,7 +368,7 @@ LIFE_AREAS = (
         "work",
         "Work, volunteering and learning",
         (
-            _SOMEONE_ELSE_AT + "work",
+            _SOMEONE_ELSE_AT + r"work(?!s\b)",  # "the wife still works": hers, not the person's
             "job",
             "volunt",
             "learn",
@@ -634,6 +646,7 @@ _NO_PREFERENCE = (
     "(don'?t|doesn'?t) bother me",
     "any ?way'?s? (is )?fine",
     "up to you",
+    "both (?:are |is |would be |sound |suit )?(?:ok|okay|fine|good|great|grand|alright|all right)",  # "online or in person, both ok"
 )
 """Words of no preference between the choices given: "either" to group or one-to-one, "any" to how to meet."""
 

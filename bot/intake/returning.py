@@ -42,6 +42,18 @@ _A_NUMBER = r"\d(?:[\s.-]?\d){5}"
 _FOUND_WHILE_HOLDING_ON = re.compile(rf"{_HOLDING_ON}.*{_A_NUMBER}", re.IGNORECASE)
 
 
+_LOOKED_FOR_LATER = re.compile(
+    r"\b(?:find|finds|look|looks|check|checks|dig|digs|search|ask)\b(?:\s+(?!back\b)[\w']+){0,4}?\s+later\b",
+    re.IGNORECASE,
+)
+
+
+def looked_for_later(text: str) -> bool:
+    """ "daughter will find later", "I'll look it up later": what is asked for is not to hand now (an answer: skip for
+    now), never a pause. A pause read into it came back to the same question, and the same answer paused it again."""
+    return _LOOKED_FOR_LATER.search(text or "") is not None
+
+
 def found_while_holding_on(text: str) -> bool:
     """ "Hold on, it's on the letter... 999 443 6732": a number found while the person held on, so no pause."""
     return _FOUND_WHILE_HOLDING_ON.search(text) is not None
@@ -245,6 +257,27 @@ def only_stepping_away(text: str) -> bool:
     found = STEPPING_AWAY.search(text or "")
     opens = found is not None and len(words(text[: found.start()])) <= 1
     return opens or only_an_everyday_reason(text)
+
+
+def only_a_reason_to_go(text: str) -> bool:
+    """Whether a message that steps away holds a reason for going and no answer: every clause, without the words of
+    stepping away and courtesy, opens with an apology or tells of someone or something at home ("sorry he's kicking
+    off, got to go", "shes woke up brb"). Unlike `only_an_everyday_reason`, the reason may be anything: this says only
+    that the message is no answer to save ("gardening and baking, brb" is one)."""
+    if not steps_away(text):
+        return False
+    lowered = _EXCUSE_ME.sub(" ", text.lower().replace("\u2019", "'"))
+    clauses = [_A_TIME.sub(" ", STEPPING_AWAY.sub(" ", clause)).strip() for clause in _CLAUSES.split(lowered)]
+    told = [clause for clause in clauses if _core(clause)]
+    return bool(told) and all(_TELLS_WHY.search(clause) for clause in told)
+
+
+_TELLS_WHY = re.compile(
+    rf"^\W*(?:(?:ok|oh|right|hang on|hold on)\W+)*(?:sorry|soz|sry)\b|\b(?:he|she|they|someone|somebody|{_HOUSEHOLD})"
+    r"(?:'s|s|'re| is| are| has| have| was| were)?\s+(?:\w+\s+)?(?:woke|awake|up|crying|kicking|screaming|shouting|"
+    r"home|here|back|calling|needs?|wants?|at the door|arrived|come|came)\b|\b(?:door|doorbell|phone|kettle|dinner|tea)\b"
+)
+"""An apology, or someone or something at home, in the words around a pause."""
 
 
 _EXCUSE_ME = re.compile(

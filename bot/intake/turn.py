@@ -23,7 +23,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY, is_closed
-from bot.intake.returning import only_returning, only_stepping_away
+from bot.intake.returning import only_a_reason_to_go, only_returning, only_stepping_away
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk
 from bot.intake.validation import Outcome, interpret, returned
 
@@ -247,7 +247,7 @@ def check_reply(
     outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"], checked=True)
     key, said = (pending or {}).get("key") or "", (pending or {}).get("text")
     if (key in QUESTION_BY_KEY or key in (CONSENT, CONFIRMED)) and said and answers.get(key) is None:
-        if only_stepping_away(said):
+        if only_stepping_away(said) or only_a_reason_to_go(said):
             return outcome  # "brb need to help mum get to bed" was a pause, not an answer: the question is asked again
         # What they had said is read as the answer it was: consent given, an answer, or a change at the read-back.
         answer = interpret(key, said, None, answers)

@@ -106,6 +106,10 @@ def test_an_answer_misread_as_an_interruption_stays_an_answer():
     assert deaf.get(INTENT)["name"] == "inform", "a confident but cue-less interruption is an answer"
     [change] = gate.process([_message("hold on, I want to change my goal", {"pause": 0.9, "inform": 0.1})])
     assert change.get(INTENT)["name"] == "inform", "a change request is never a pause"
+    [how] = gate.process([_message("Can I change how you contact me?", {"help": 0.9, "inform": 0.1})])
+    assert how.get(INTENT)["name"] == "inform", "the twelfth set: a change at the read-back, though it asks"
+    [how_to] = gate.process([_message("how do I change my answer?", {"help": 0.9, "inform": 0.1})])
+    assert how_to.get(INTENT)["name"] == "help", "no part named: help with changing"
     [risk] = gate.process([_message("everything is pointless", {"disclose_risk": 0.5, "inform": 0.5})])
     assert risk.get(INTENT)["name"] == "disclose_risk"
 
@@ -132,6 +136,12 @@ def _gate_reads(text: str, scores: dict) -> str:
         ("hang on, can I change the goal bit", "inform"),
         ("library's closing, I'll finish this tomorrow", "pause"),
         ("got to pick this up later", "pause"),
+        (
+            "daughter will find later",
+            "inform",
+        ),  # the twelfth set: at the NHS number, not to hand; was a pause, 57 times
+        ("I'll look it up later", "inform"),
+        ("I'll finish later", "pause"),
     ],
 )
 def test_words_that_only_mean_stepping_away_make_a_short_answer_a_pause(text, intent):

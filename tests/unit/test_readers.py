@@ -112,6 +112,7 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("no, I'll be right", False),  # the twelfth set ("right" is no yes here)
         ("wouldn't hate going alone", None),  # a review's cases: what is not hated is going alone, never a yes
         ("I wouldn't hate to go by myself", False),
         ("wouldnt hate it", True),  # the eighth set
@@ -249,6 +250,7 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("6 or 7, say 6", 6),  # the twelfth set: the one it comes to
         ("Why does the happy one matter for diabetes?", None),  # "one" as a word, never a score (the tenth set)
         ("no one came, so 2", 2),
         ("one of those days, 4", 4),
@@ -324,6 +326,8 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("online or in person, both ok", "any"),  # the twelfth set: both named, either will do
+        ("in person or online, either", "any"),
         ("not fussed", "any"),  # the same words of no preference as "either" above
         ("not too bothered, prefer phone", "phone"),
         ("face tae face", "in_person"),  # the ninth set
@@ -363,6 +367,7 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("ring the surgery, they know me there", "practice"),  # the twelfth set: a call, through the practice
         ("email is a bit slow, but fine", "email"),  # slow, and taken all the same
         ("emails take forever, ring me", "phone"),
         ("text is long, just email me", "email"),  # the eighth set: the one that takes too long is turned down
@@ -420,6 +425,7 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("activity, and a bit lonely in the day I suppose, the wife still works", ["loneliness", "activity"]),
         ("not the first two", None),  # a review's cases: turned down, asked again
         ("Top 2 things: money and housing", ["money", "housing"]),  # the list said, not options 1 and 2
         ("I'm fine except for money and housing", ["money", "housing"]),  # "except" after "fine" names the picks

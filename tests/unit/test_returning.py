@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intake.returning import only_an_everyday_reason, only_returning, steps_away
+from bot.intake.returning import only_a_reason_to_go, only_an_everyday_reason, only_returning, steps_away
 
 COMING_BACK = [
     "ok I'm back",
@@ -140,6 +140,21 @@ def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
 )
 def test_a_polite_pause_is_as_short_as_a_terse_one(said):
     assert steps_away(said)
+
+
+@pytest.mark.parametrize(
+    "said, reason",
+    [
+        ("sorry he's kicking off, got to go", True),
+        ("shes woke up brb", True),
+        ("kids are home, gtg", True),
+        ("gardening and baking, brb", False),  # an answer with a pause after it
+        ("baking with the kids, brb", False),
+        ("I like knitting, sorry got to go", False),
+    ],
+)
+def test_a_pause_that_only_tells_why_is_no_answer(said, reason):
+    assert only_a_reason_to_go(said) is reason
 
 
 @pytest.mark.parametrize(

@@ -189,6 +189,9 @@ def test_a_clear_no_to_the_check_keeps_a_pause_from_being_saved_as_the_answer():
     answered = {"key": "enjoys", "text": "gardening and baking, brb", "category": "classifier"}
     kept = take_turn(RISK_CHECK, "no", "deny", {}, pending=answered)
     assert kept.accepted and kept.key == "enjoys"  # an answer with a pause after it is still the answer
+    for reason in ("sorry he's kicking off, got to go", "shes woke up brb"):  # the twelfth set: saved as answers
+        why = {"key": "barriers_text", "text": reason, "category": "classifier"}
+        assert not take_turn(RISK_CHECK, "no", "deny", {}, pending=why).accepted, reason
 
 
 @pytest.mark.parametrize("said", ["probably not", "probs not", "likely not"])

@@ -23,7 +23,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intake.normalise import TITLES, not_after, parse_yes_no
-from bot.intake.returning import asks_for_a_change, found_while_holding_on, steps_away
+from bot.intake.readback import is_changing, parts_called
+from bot.intake.returning import asks_for_a_change, found_while_holding_on, looked_for_later, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
 
 _HELP_AS_A_WORD = ("would", "wid", "wud", "wd", "'d", "might", "could", "a", "really")
@@ -126,8 +127,10 @@ class InterruptionGate(IntentRewriter):
             return False
         if intent == "speak_to_person" and _GIVES_A_NAME.search(text or ""):
             return False
-        if intent == "pause" and found_while_holding_on(text or ""):
+        if intent == "pause" and (found_while_holding_on(text or "") or looked_for_later(text or "")):
             return False
+        if intent in ("help", "ask_why") and is_changing(text or "") and parts_called(text or ""):
+            return False  # "Can I change how you contact me?" at the read-back: a change, read as one
         if intent == "pause" and _ONLY_A_TIME.fullmatch(text or "") and _A_TIME_OF_DAY.search((text or "").lower()):
             return False
         return cue.search(text or "") is not None
