@@ -43,12 +43,30 @@ class ActionPauseIntake(Action):
         return "action_pause_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Pause, keeping everything; a pause said again and again at the same question is read as its answer or
+        leaves the question for the link worker first (`repeats`), so coming back never meets the same wall."""
+        read = await _read_repeated_pause(dispatcher, tracker)
         if tracker.get_slot(questions.CONSENT) is True and tracker.get_slot(questions.CONFIRMED) is not True:
             async with transaction() as session:
                 intake = await store.find_intake(session, tracker.sender_id)
                 if intake is not None:
                     await store.set_status(session, intake, IntakeStatus.PAUSED)
-        return answer_interruption(dispatcher, tracker, "pause")
+        return [*read, *answer_interruption(dispatcher, tracker, "pause")]
+
+
+async def _read_repeated_pause(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    slot = tracker.get_slot("requested_slot")
+    if not (tracker.active_loop or {}).get("name") or slot not in questions.QUESTION_BY_KEY:
+        return []
+    count = int(repeats.repeat_count("pause", slot, tracker.get_slot(repeats.LAST_INTERRUPTION))["count"])
+    text = (tracker.latest_message or {}).get("text") or ""
+    if repeats.reads_pause_as_answer(slot, count, text):
+        outcome = validation.interpret(slot, text, None, tracker.slots)
+        if outcome.accepted and not outcome.clear:
+            return await apply_outcome(dispatcher, tracker, slot, outcome, text)
+    if repeats.leaves_question(slot, count):
+        return await apply_outcome(dispatcher, tracker, slot, validation.left_for_link_worker(), text)
+    return []
 
 
 class ActionAnswerInterruption(Action):

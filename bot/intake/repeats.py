@@ -12,7 +12,8 @@ import re
 from typing import Any, Mapping, Optional
 
 from bot.intake.normalise import only_yes_no, opens_as_question, parse_code, parse_nhs_number, words
-from bot.intake.questions import QUESTION_BY_KEY, turns_away_non_answers, why_response
+from bot.intake.questions import QUESTION_BY_KEY, is_closed, turns_away_non_answers, why_response
+from bot.intake.returning import only_stepping_away
 
 LAST_INTERRUPTION = "last_interruption"
 WAYS_FORWARD = "utter_ways_forward"
@@ -82,6 +83,14 @@ def _holds_its_value(slot: Optional[str], text: str) -> bool:
     if kind == "nhs_number":
         return parse_nhs_number(text) is not None  # ten digits that pass the NHS check
     return False
+
+
+def reads_pause_as_answer(slot: Optional[str], count: int, text: str) -> bool:
+    """Whether a pause said again at the same question, after coming back to it, is read as its answer too: only at
+    a closed question (its reader turns away what is no answer) and never a message that only steps away ("brb").
+    "daughter will find later" at the NHS number paused the intake, came back to the question, and paused it again,
+    57 times; the third time, what the reader makes of it is saved (there, a skip) and the pause still happens."""
+    return count >= READ_AS_ANSWER_AT and is_closed(slot or "") and not only_stepping_away(text)
 
 
 LEAVE_AT = 4

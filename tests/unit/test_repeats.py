@@ -2,7 +2,14 @@
 
 import pytest
 
-from bot.intake.repeats import WAYS_FORWARD, interruption_reply, leaves_question, reads_as_answer, repeat_count
+from bot.intake.repeats import (
+    WAYS_FORWARD,
+    interruption_reply,
+    leaves_question,
+    reads_as_answer,
+    reads_pause_as_answer,
+    repeat_count,
+)
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
@@ -69,3 +76,17 @@ def test_the_same_interruption_a_fifth_time_leaves_the_question_never_consent_or
     assert [leaves_question("gp_practice", count) for count in range(6)] == [False] * 4 + [True] * 2
     assert not leaves_question("consent", 9) and not leaves_question("confirmed", 9)
     assert not leaves_question(None, 9)
+
+
+@pytest.mark.parametrize(
+    "slot, count, text, read",
+    [
+        ("nhs_number", 2, "daughter will find later", True),  # the third time at the same closed question
+        ("nhs_number", 1, "daughter will find later", False),  # the first two are pauses
+        ("what_matters", 2, "I'll have to finish later", False),  # an open question would save the pause as text
+        ("nhs_number", 2, "brb", False),  # only stepping away: never an answer
+        ("group_or_one_to_one", 3, "group, but I'll finish the rest later", True),
+    ],
+)
+def test_a_pause_said_again_at_a_closed_question_is_read_as_its_answer(slot, count, text, read):
+    assert reads_pause_as_answer(slot, count, text) is read
