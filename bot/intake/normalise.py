@@ -1019,10 +1019,18 @@ class Option:
     code: str
     label: str
     keywords: tuple[str, ...] = ()
+    read_label: bool = True
+    """False where the keywords hold the only reading of the label's word ("Time" is read as "time", never in "all
+    the time"): the label is shown, not read."""
+
+    @property
+    def said(self) -> str:
+        """The label as read in what people say: lower case, or nothing (see `read_label`)."""
+        return self.label.lower() if self.read_label else "\x00"
 
     def matches(self, text: str) -> bool:
         lowered = f" {text.lower()} "
-        if self.label.lower() in lowered:
+        if self.said in lowered:
             return True
         return any(re.search(rf"\b{kw}", lowered) for kw in self.keywords)
 
@@ -1162,7 +1170,7 @@ _ALL_OF_THEM = re.compile(
 def _match_spans(option: Option, text: str) -> list[tuple[int, int]]:
     """Every place the option's label or a keyword is named in the text."""
     lowered = f" {text.lower()} "
-    spans = [found.span() for found in re.finditer(re.escape(option.label.lower()), lowered)]
+    spans = [found.span() for found in re.finditer(re.escape(option.said), lowered)]
     for keyword in option.keywords:
         spans += [found.span() for found in re.finditer(rf"\b{keyword}", lowered)]
     return spans
@@ -1184,7 +1192,7 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
     it is listed after "except" ("all of them except language, caring and time")."""
     lowered = f" {text.lower()} "
     spans = [found.span() for kw in option.keywords for found in re.finditer(rf"\b{kw}", lowered)]
-    label = lowered.find(option.label.lower())
+    label = lowered.find(option.said)
     if label >= 0:
         spans.append((label, label + len(option.label)))
     if not spans:
@@ -1324,7 +1332,7 @@ def match_options(
         chosen |= {
             o.code
             for o in options
-            if re.search(rf"(?<!\w){re.escape(o.label.lower())}(?!\w)", lowered) and not _refused(text, o)
+            if re.search(rf"(?<!\w){re.escape(o.said)}(?!\w)", lowered) and not _refused(text, o)
         }
         for item in _list_items(lowered):
             chosen |= {o.code for o in options if o.matches(item) and not _refused(item, o)}
@@ -1387,7 +1395,7 @@ def _mentions(option: Option, text: str) -> int:
     """How many times the option is named (overlapping matches of its label and keywords counted once)."""
     lowered = f" {text.lower()} "
     found = [m.span() for kw in option.keywords for m in re.finditer(rf"\b{kw}", lowered)]
-    found += [m.span() for m in re.finditer(re.escape(option.label.lower()), lowered)]
+    found += [m.span() for m in re.finditer(re.escape(option.said), lowered)]
     ends = -1
     count = 0
     for start, end in sorted(found):

@@ -585,7 +585,8 @@ BARRIERS = (
         "time",
         "Time",
         (
-            "(?<!all the )time",
+            # "no time", "time off"; not "all the time", "a hard time", "the first time"
+            not_after("all the", "at the", "any", "first", "long", "hard", "tough", "rough") + "time",
             "busy",
             "work shifts",
             "shifts",
@@ -594,6 +595,7 @@ BARRIERS = (
             "i work\\b",
             "working (full|long|nights|days)",
         ),
+        read_label=False,
     ),
     Option("language", "Language", ("language", "english", "translat", "interpret")),
     Option(

@@ -63,6 +63,8 @@ STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|back in \d+(?!\s*\w)|"
     r"(?:signal'?s? (?:going|dropping)|losing (?:my )?signal|battery'?s? (?:dying|going|about to die))(?=\W*$)|"
+    r"(?:(?:they'?re|they are|they(?:'ve)?|someone'?s)\s+(?:just\s+)?call(?:ed|ing|s)?\s+(?:my|our|me)(?:\s+(?:number|name))?|"
+    r"(?:my|our) (?:number|name)(?:'s| is| has)? (?:just )?(?:been |being )?called)(?=\W*(?:now)?\W*$)|"
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
     rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"

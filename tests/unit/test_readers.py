@@ -544,6 +544,8 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("cost transport and the caring one cos ive got him all the time", ["cost", "transport", "caring_duties"]),
+        ("Time and cost", ["cost", "time"]),  # the label "Time" is shown; its keyword reads it
         ("nothing except the cost", ["cost"]),  # a review's cases: what follows is the pick, not a refusal
         ("no barriers except the buses", ["transport"]),
         ("Everything's fine except my confidence and time", ["confidence", "time"]),

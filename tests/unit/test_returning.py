@@ -136,6 +136,7 @@ def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
         "Forgive me, there is someone at the door. I shall return shortly.",  # the eighth set: 12 words, 10 without
         "sorry, that's the door, back shortly",
         "My apologies, the telephone is ringing. I will be back shortly.",
+        "sorry they call my number now",  # the eighth set: called in at the housing office, saved as barriers
     ],
 )
 def test_a_polite_pause_is_as_short_as_a_terse_one(said):
