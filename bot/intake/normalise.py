@@ -1112,11 +1112,15 @@ _REFUSING = (
 )
 _REFUSED_NUMBER = re.compile(_REFUSING + r"\s+(number\s+|the\s+)?$")
 _PICK_LEAD = re.compile(
-    r"(^|[.,;:!?(&+\-]|\b(and|n|or|so|just|only|number|no|also|maybe|probably|perhaps|mostly|mainly|definitely|"
-    r"plus|then|um+|er+|erm))\W*$"
+    r"(^|[.,;:!?(&+\-]|\b(and|an|n|or|so|just|only|number|no|also|maybe|mibbe|probably|perhaps|mostly|mainly|"
+    r"definitely|plus|then|says?|said|um+|er+|erm))\W*$"
 )
 """What comes right before a number that is a pick: the start, a comma, "and", "so", "number"... ("so 6 and 4");
 not a verb or a noun ("I work 2 jobs", "got 2 buses": no picks)."""
+
+
+_NUMBER_IN_WORDS = re.compile(r"\bnumber (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b")
+"""A number said in words after "number" ("and number eleven for my eyes"): read as its digits among words."""
 
 
 def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = False) -> list[int]:
@@ -1125,7 +1129,9 @@ def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = Fa
     grand", "I'm 78", "type 2") or turned down ("not 7") is no pick; numbers not offered are passed over. With
     `excepting` (the reply takes all of them), numbers listed after "except" are turned down too ("except 5 to 9 and
     12"); elsewhere "fine except for 3" picks 3."""
-    lowered = _expand_ranges(text.lower())
+    lowered = _NUMBER_IN_WORDS.sub(
+        lambda found: f"number {_NUMBER_WORDS[found.group(1)]}", _expand_ranges(text.lower())
+    )
     picked = []
     for found in re.finditer(r"(?<![\d£$])\b(\d{1,2})\b", lowered):
         before, after = lowered[: found.start()], lowered[found.end() :]
@@ -1142,7 +1148,7 @@ def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = Fa
 def _list_items(lowered: str) -> list[str]:
     """The short items of a list said in words beside numbers: the parts between commas, "and", "plus" or "also"
     that hold no digit and at most five words (a longer part is a sentence about the numbers, not a pick)."""
-    parts = re.split(r"[,;/&+]|\band\b|\bplus\b|\balso\b", lowered)
+    parts = re.split(r"[,;/&+]|\band\b|\bplus\b|\balso\b|\bthen\b", lowered)
     return [
         part
         for part in parts
@@ -1533,7 +1539,7 @@ _NAME_TAIL = re.compile(
     rf"\s+(?:(?:is|'s|will do|would be)\s+(?:{_WILL_DO})|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
     r"hinny|pet|petal|luv|" + not_after(*TITLES.split("|")) + r"love|i guess|i suppose|i think|"
-    r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*)$",
+    r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
     re.IGNORECASE,
 )
 """What people put after their name: "is fine", "will do", "to my friends", "please", a kiss, an emoji, a word of

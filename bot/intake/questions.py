@@ -775,7 +775,9 @@ COMPANY_YES = (
 )
 COMPANY_NO = (
     "on my own",
+    "on me own",
     "by myself",
+    "by meself",
     "alone",
     "independent",
     "i'll go myself",
@@ -792,6 +794,8 @@ COMPANY_NO = (
     "im good",
     "i'm alright",
     "i'll be alright",
+    "i'd be alright",
+    "i'd be fine",
     "i'll be fine",
     "i'll be ok",
     "i'll be okay",

@@ -63,6 +63,7 @@ STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|back in \d+(?!\s*\w)|"
     r"(?:signal'?s? (?:going|dropping)|losing (?:my )?signal|battery'?s? (?:dying|going|about to die))(?=\W*$)|"
+    r"back in (?:an?|half an|\d+|one|two|a couple of) (?:hours?|hrs?|h)\b|"
     r"(?:(?:they'?re|they are|they(?:'ve)?|someone'?s)\s+(?:just\s+)?call(?:ed|ing|s)?\s+(?:my|our|me)(?:\s+(?:number|name))?|"
     r"(?:my|our) (?:number|name)(?:'s| is| has)? (?:just )?(?:been |being )?called)(?=\W*(?:now)?\W*$)|"
     r"give me a (min|minute|sec|second|moment)|one (sec|second|moment|min)|"
@@ -90,11 +91,23 @@ def asks_for_a_change(text: str) -> bool:
 
 
 def steps_away(text: str) -> bool:
-    """Whether a short message says the person is stepping away, whatever else a classifier made of it."""
+    """Whether a short message says the person is stepping away, whatever else a classifier made of it; or a longer
+    one (up to `APOLOGETIC_PAUSE_MAX_WORDS`) that opens with an apology and ends by stepping away ("sorry I have to
+    pick up the kids from school, I will come back after")."""
     if asks_for_a_change(text):
         return False
+    found = STEPPING_AWAY.search(text or "")
+    if found is None:
+        return False
     said = _EXCUSE_ME.sub(" ", (text or "").lower())  # "Forgive me, ... I shall return shortly" is as short as "brb"
-    return len(words(said)) <= STEPPING_AWAY_MAX_WORDS and STEPPING_AWAY.search(text or "") is not None
+    length = len(words(said))
+    if length <= STEPPING_AWAY_MAX_WORDS:
+        return True
+    ends = not re.sub(r"[\W_]+", "", text[found.end() :])
+    return length <= APOLOGETIC_PAUSE_MAX_WORDS and ends and _APOLOGY.match(said.strip()) is not None
+
+
+APOLOGETIC_PAUSE_MAX_WORDS = 20
 
 
 _FILLER = frozenset(
@@ -151,7 +164,8 @@ _EVERYDAY_REASONS = (
     "postman",
     "parcel",
     r"(?:a )?delivery",
-    r"someone at (?:the )?door",
+    r"(?:there'?s |there is |theres )?someone at (?:the )?door",
+    r"(?:tea|dinner|lunch|breakfast|food)(?:'s| is)? ready",
     r"(?:prayer|prayers|namaz|salah) time",
     r"time (?:to|for) (?:pray|prayers?)",
 )

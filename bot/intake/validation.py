@@ -449,6 +449,9 @@ def _interpret_kind(
         # "If you're not with one, just say none": so "none" too means no practice.
         if normalise.says_not_registered(text) or normalise.means_nothing(text):
             return Outcome(accepted=True, value=NOT_REGISTERED)
+        if attempts == 0 and all(normalise.asks_back(clause.lower()) for clause in normalise.clauses(text)):
+            # "What is GP practice? Is it same as university health centre?" was saved as the practice
+            return Outcome(accepted=False, responses=[why_response(question.key)])
         kind = "text"
     if kind == "text":
         nothing = normalise.means_no_needs if question.key == "accessibility_needs" else normalise.means_nothing

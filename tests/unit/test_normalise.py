@@ -124,6 +124,7 @@ def test_barriers_from_mrs_c_words():
         ("Mrs Edith Buchanan. Edith is fine.", "Edith"),
         ("just Maureen love", "Maureen"),  # "love" after a first name; "Mr Love" stays
         ("we call her ayeeyo but put Hodan", "Hodan"),
+        ("Mrs Kaur is what she's used to", "Mrs Kaur"),  # the ninth set
         ("J. Smith", "J. Smith"),
         ("Elizabeth, but Liz please", "Liz"),
         ("Thomas Reid but just Tom is fine", "Tom"),

@@ -112,6 +112,7 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("I'd be alright on me own ta", False),  # the ninth set
         ("no, I'll be right", False),  # the twelfth set ("right" is no yes here)
         ("wouldn't hate going alone", None),  # a review's cases: what is not hated is going alone, never a yes
         ("I wouldn't hate to go by myself", False),
@@ -425,6 +426,11 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("8 an 3 an mibbe 2 cos av stopped gaun tae the gym", ["activity", "mental_wellbeing", "bereavement"]),  # ninth
+        (
+            "Loneliness, though I dislike the word, and number eleven for my eyes.",
+            ["loneliness", "long_term_condition"],
+        ),
         ("activity, and a bit lonely in the day I suppose, the wife still works", ["loneliness", "activity"]),
         ("not the first two", None),  # a review's cases: turned down, asked again
         ("Top 2 things: money and housing", ["money", "housing"]),  # the list said, not options 1 and 2
@@ -597,6 +603,8 @@ TABLES = {
         ("nah 👎", ["none"]),
     ],
     "top_areas": [
+        ("money first then 1", ["loneliness", "money"]),  # the ninth set's way: a word, "then", a number
+        ("he says 4", ["money"]),
         ("money and housing, none of the rest", ["money", "housing"]),  # "none of the rest" is no "the rest"
         ("the first two years", None),
         ("dad says the first two", ["loneliness", "activity"]),  # the eighth set

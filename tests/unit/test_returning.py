@@ -124,6 +124,8 @@ def test_a_long_run_of_returns_is_read_at_once():
         "sorry baby woke up, 5 mins",
         "brb loo",
         "excuse me, prayer time, I come back after",
+        "tea ready back in 1 hr",  # the second set: saved as what matters most
+        "Forgive me, there is someone at the door. I shall return shortly.",  # the ninth set: asked the check
     ],
 )
 def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
@@ -137,6 +139,7 @@ def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
         "sorry, that's the door, back shortly",
         "My apologies, the telephone is ringing. I will be back shortly.",
         "sorry they call my number now",  # the eighth set: called in at the housing office, saved as barriers
+        "sorry I have to pick up the kids from school, I will come back after",  # the ninth set: 14 words, an apology
     ],
 )
 def test_a_polite_pause_is_as_short_as_a_terse_one(said):

@@ -359,11 +359,22 @@ def test_a_new_number_or_address_at_the_read_back_changes_the_contact_detail(tex
         ("never registered anywhere", False),
         ("not got one", False),
         ("Riverside, I've got one there", True),
+        ("no, I am not register. I live in hostel now", False),  # the twelfth set
     ],
 )
 def test_not_having_a_practice_in_everyday_words(text, registered):
     value = interpret("gp_practice", text, "inform", {}).value
     assert (value != questions.NOT_REGISTERED) is registered
+
+
+def test_a_question_back_is_never_saved_as_the_practice():
+    """The ninth set: "What is GP practice? ..." was saved as the practice. Asked once, it gets the why and the
+    question again; said a second time, it is kept in the person's words for the link worker."""
+    said = "What is GP practice? Is it same as university health centre?"
+    first = interpret("gp_practice", said, "inform", {})
+    assert not first.accepted and first.responses
+    assert interpret("gp_practice", said, "inform", {}, attempts=1).value == said
+    assert interpret("gp_practice", "the university health centre, is that ok?", "inform", {}).accepted
 
 
 @pytest.mark.parametrize(
