@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 MAX_ANSWER_CHARS = 2000
@@ -41,7 +42,17 @@ ORDINAL_WORDS = {
     )
 }
 """Ordinals in words: an option picked by its place or number ("the first and the eighth"), never a score."""
+
+
+def _cardinals(low: int, high: int) -> str:
+    """The numbers from `low` to `high` in words, as a pattern's alternatives ("two|three|four")."""
+    return "|".join(
+        word for word, number in _NUMBER_WORDS.items() if low <= number <= high and word not in ORDINAL_WORDS
+    )
+
+
 _NUMBER_WORDS.update(ORDINAL_WORDS)
+_ORDINAL_WORD = re.compile(rf"\b({'|'.join(ORDINAL_WORDS)})\b")
 
 
 def clean_text(text: Optional[str]) -> str:
@@ -82,6 +93,23 @@ _SETTLED_ON = re.compile(
 )
 """The number a wavering or corrected answer comes to at its end ("..., so call it a four", "7 no actually more
 like 6", "6 or 7, say 6")."""
+
+
+_PUT_RIGHT_TO = re.compile(
+    r"\b(?:(?:actually|no|i mean|sorry|wait|make (?:it|that)|or rather)\W+)+(?:more like\s+|say\s+)?(?:a |an )?(\w+)"
+    r"(?=\s*[,.;!]|\W*$)"
+)
+"""A number put right in mid-sentence ("five, actually four, yesterday was rubbish")."""
+
+
+def _last_put_right(lowered: str, said: set[int]) -> Optional[re.Match[str]]:
+    """The last number put right (see `_PUT_RIGHT_TO`) that is one of the numbers said."""
+    put_right = [
+        found
+        for found in _PUT_RIGHT_TO.finditer(lowered)
+        if (int(found.group(1)) if found.group(1).isdigit() else _NUMBER_WORDS.get(found.group(1))) in said
+    ]
+    return put_right[-1] if put_right else None
 
 
 _ONE_AS_A_WORD = re.compile(
@@ -129,7 +157,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         if token in _NUMBER_WORDS and token not in ORDINAL_WORDS and token not in soft:
             found.append(_NUMBER_WORDS[token])
     distinct = set(found)
-    settled = _SETTLED_ON.search(lowered)
+    settled = _SETTLED_ON.search(lowered) or _last_put_right(lowered, distinct)
     if len(distinct) > 1 and settled:
         # "On a good day I'd say a five, and this isn't a good day, so call it a four": the one it comes to.
         last = settled.group(1)
@@ -447,7 +475,7 @@ no-words do not count. Not "ok for me", "fine by me", "fine with English", "fine
 suits the person as it is ("English ok for me" declines an interpreter)."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 _ASKS_BACK = re.compile(
-    r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot)\b|"
+    r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot|whit's|fit's)\b|"
     r"^(?:do|does|did|is|are|will|would|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b|"
     r"^(?:can|could) (?:i|it|that|this|they|my|the)\b"
 )
@@ -576,16 +604,20 @@ def _doubt_turns_round(clause: str, cues: Sequence[str]) -> Optional[str]:
     return statement if ends_on_a_cue else None
 
 
-_GOING = r"(?:go|get|travel|walk|manage|cope|do|face|turn up|attend|head|venture)\w*(?: (?:out|there|it|in|along|anywhere|places))?"
+_GOING = (
+    r"(?:go|get|travel|walk|manage|cope|do|face|turn up|attend|head|venture)\w*"
+    r"(?: (?:out|there|it|in|along|anywhere|places|(?:in|into|in to|to|round) (?:new |strange )?(?:places|somewhere new|town)))?"
+)
 _TURNED_DOWN = re.compile(
     rf"(?:(?:not|never|cannot|can not|{_CONTRACTIONS})(?: (?:really|even|like|want|fancy|dare)(?: to)?)? {_GOING}|"
+    rf"(?<!n't )(?<!not )(?<!never )(?:hate|dread|can'?t stand|cannot stand|can'?t bear|cannot bear)(?: to)? {_GOING}|"
     rf"(?:not|never|no|{_CONTRACTIONS})(?: (?:be|been|feel|felt))?(?: (?:very|too|so|really|as|always|that|quite))? "
     rf"(?:comfortable|happy|keen|confident|ok|okay|safe|good|brave enough|used to)(?: (?:with|about|on|to|at))?"
     rf"(?: {_GOING})?)\s+$"
 )
 """Right before one of the question's words of going alone, going turned down: "I can't go on my own", "I don't
-want to go alone", "not very confident going by myself", "no good on my own" ask for what those words decline; "I
-cannot leave him alone", "not keen on strangers, I'm ok" do not."""
+want to go alone", "not very confident going by myself", "no good on my own", "I hate going places alone" ask for
+what those words decline; "I cannot leave him alone", "not keen on strangers, I'm ok" do not."""
 _AGREEING_TO = re.compile(
     rf"(?:(?:do|does|would)n'?t mind|(?:do|does|would) not mind|no problem|happy|fine|comfortable|confident|ok|okay|used to)"
     rf"(?: (?:to|with|about))?(?: {_GOING})?\s+$"
@@ -771,7 +803,8 @@ you want my honest answer, no") it is left to the rest of the message."""
 
 
 _NO_THEN_ALL_RIGHT = re.compile(
-    r"^(\W*(?:no|naw|nah|nope|no thanks?|no thank you))\W+(?:(?:it|that|i)(?:'s|s| is|'m|m| am)|am) (?:ok|okay|fine|alright|all right|good)"
+    r"^(\W*(?:no|naw|nah|nope|no thanks?|no thank you))\W+(?:(?:(?:it|that|i)(?:'s|s| is|'m|m| am)|am) (?:ok|okay|fine|alright|all right|good)|"
+    r"all (?:good|fine|ok|okay))"
     r"(?:\W+(?:thanks?|thank you|ta|love|x+))?\W*$"
 )
 """A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): to an offer, a no, not a no and a yes.
@@ -905,7 +938,7 @@ _NOT_REGISTERED = (
     r"\b(?:no|nae|naw) (?:registered|signed up)(?: (?:wi|with|to|at) (?:one|any|a gp|a doctor|anybody|anyone))?\b"
     r"(?! (?:at|with|to|wi)\b)",
     not_after("rather", "can", "would") + r"\b(?:not|no) have (?:a |any )?(?:gp|doctor|doctors|practice|surgery)"
-    r"(?: here| in (?:the )?uk| now| yet)?\W*$",
+    r"(?: here| in (?:the )?uk| now| yet)?(?=\W*$|\s*[,.;!])",
     r"\bnot on (the|any|a|an)( [\w']+)? (list|books|register)\b",
     r"\b(not|never) (been )?(with|at|registered with|registered at|signed up (with|to|at)) (a|any|one|the)\b",
     r"\b(not|never) (with|got|had) (one|a gp|a doctor|any gp|a practice|a surgery)\b",
@@ -1041,9 +1074,14 @@ _NUMBER_ONLY = re.compile(
     r"please|pls|both|too|as well|the|ones?)+"
 )
 """A reply of numbers alone, with the words people put round them: "3 maybe, and 2", "1 n 6", "7 and 3 please"."""
-_ORDINAL_ONE = re.compile(rf"\b({'|'.join(ORDINAL_WORDS)}) ones?\b")
+_ORDINAL_ONE = re.compile(rf"{_ORDINAL_WORD.pattern} ones?\b")
 _DIGIT_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)(?:\s+ones?)?\b")
 """Options picked by their place: "the 1st and 3rd" are 1 and 3."""
+_FROM_THE_END = re.compile(
+    rf"\b(?:the\s+)?(?:(last\s+but\s+one|second\s+(?:to|from)\s+(?:the\s+)?last|penultimate)|"
+    rf"(?:last|bottom)(?:\s+({_cardinals(2, 3)}|[23])\b)?)(?:\s+ones?)?\b"
+)
+"""Options picked by their place from the end ("the 4th one n the last but one"), in a reply of places only."""
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|to)\s*(\d{1,2})\b")
 
 
@@ -1058,7 +1096,7 @@ def _expand_ranges(lowered: str) -> str:
 
 
 _FIRST_FEW = re.compile(
-    r"\b(?:the\s+)?(?:first|top)\s+(two|three|four|five|six|[2-6])"
+    rf"\b(?:the\s+)?(?:first|top)\s+({_cardinals(2, 6)}|[2-6])"
     r"(?=(?:\s+(?:ones|options|areas|things|on (?:the|your|that) list|you (?:listed|showed|gave)|listed))?"
     r"(?:\s+(?:please|i think|really|mainly))?\s*(?:$|[,.;!?)]|\s(?:and|but|none|not|plus)\b))"
 )
@@ -1070,6 +1108,15 @@ _NONE_OF_THE_REST = re.compile(
     r"nothing else|that'?s (?:it|all))\W*$"
 )
 """After the picks, the rest turned down: it adds no pick ("1 and 3, none of the others")."""
+
+
+def _from_the_end(found: re.Match[str], numbers: Sequence[int]) -> str:
+    """The numbers of the options a `_FROM_THE_END` match picks."""
+    if found.group(1):
+        return str(numbers[-2])
+    count = found.group(2)
+    few = (_NUMBER_WORDS.get(count) or int(count)) if count else 1
+    return " and ".join(str(n) for n in numbers[-few:])
 
 
 def _first_few(lowered: str, numbers: Sequence[int]) -> str:
@@ -1090,6 +1137,9 @@ def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
     `numbers` are the numbers the options were shown with, in order.
     """
     lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(_DIGIT_ORDINAL.sub(r"\1", text.lower().strip())))
+    if not re.search(r"\d", lowered) or re.search(r"\bbut one\b|\bto last\b|\bfrom last\b|penultimate", lowered):
+        # "3 and 7, the last one mostly" is the last of those said, not of the list
+        lowered = _FROM_THE_END.sub(lambda found: f" {_from_the_end(found, numbers)} ", lowered)
     lowered = _NONE_OF_THE_REST.sub("", _first_few(lowered, numbers))
     if not _NUMBER_ONLY.fullmatch(lowered):
         return None
@@ -1106,8 +1156,11 @@ _NOT_A_PICK_AFTER = re.compile(
     r"rd\b|out of|x\b|a (day|week|month|year)|[/:.]\d)"
 )
 _NOT_A_PICK_BEFORE = re.compile(r"(type|£|\$|aged?|age|i'?m|i am|covid|since|over|under|[/:.])\s*$")
+_EXCEPT = r"(?:except|apart from|other than)"
+"""The words that set items apart from the rest: what follows is turned down ("all except 5") or, after nothing,
+picked ("nothing except the cost")."""
 _REFUSING = (
-    r"(not|never|don'?t want|do not want|don'?t need|do not need|no need for|except|apart from|other than|but not|"
+    rf"(not|never|don'?t want|do not want|don'?t need|do not need|no need for|{_EXCEPT}|but not|"
     r"without|rather than|instead of|leave|going to say|gonna say)"
 )
 _REFUSED_NUMBER = re.compile(_REFUSING + r"\s+(number\s+|the\s+)?$")
@@ -1119,7 +1172,10 @@ _PICK_LEAD = re.compile(
 not a verb or a noun ("I work 2 jobs", "got 2 buses": no picks)."""
 
 
-_NUMBER_IN_WORDS = re.compile(r"\bnumber (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b")
+_THE_PLACE_ONE = re.compile(rf"\bthe {_ORDINAL_WORD.pattern} ones?(?=\s*(?:$|[,.;!?&+]|and\b|n\b|plus\b))")
+"""An option picked by its place, as an item among words ("mum says the first one and her knees"); not "the first
+time", nor "the first one who died"."""
+_NUMBER_IN_WORDS = re.compile(rf"\bnumber ({_cardinals(1, 12)})\b")
 """A number said in words after "number" ("and number eleven for my eyes"): read as its digits among words."""
 
 
@@ -1131,6 +1187,14 @@ def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = Fa
     12"); elsewhere "fine except for 3" picks 3."""
     lowered = _NUMBER_IN_WORDS.sub(
         lambda found: f"number {_NUMBER_WORDS[found.group(1)]}", _expand_ranges(text.lower())
+    )
+    lowered = _THE_PLACE_ONE.sub(
+        lambda found: (
+            f"number {numbers[ORDINAL_WORDS[found.group(1)] - 1]}"
+            if ORDINAL_WORDS[found.group(1)] <= len(numbers)
+            else found.group(0)
+        ),
+        lowered,
     )
     picked = []
     for found in re.finditer(r"(?<![\d£$])\b(\d{1,2})\b", lowered):
@@ -1203,22 +1267,25 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
         spans.append((label, label + len(option.label)))
     if not spans:
         return False
-    if _NOTHING_EXCEPT.search(lowered):
-        return False  # "nothing except the cost": what follows "except" is the pick
+    nothing_except = _NOTHING_EXCEPT.search(lowered)
+    picked_from = nothing_except.end() if nothing_except else len(lowered)  # "nothing except the cost" picks it
     return all(
-        _REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start]))
-        or (excepting and _in_an_exception(lowered[:start]))
+        start < picked_from
+        and (
+            _REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start]))
+            or (excepting and _in_an_exception(lowered[:start]))
+        )
         for start, _ in spans
     )
 
 
 _NOTHING_EXCEPT = re.compile(
-    r"\b(?:none|nothing|no \w+|not really|fine|ok|okay|all good)\W+(?:\w+\W+){0,3}?(?:except|apart from|other than)\b"
+    rf"\b(?:none|nothing|no \w+|not really|fine|ok|okay|all good)\W+(?:\w+\W+){{0,3}}?{_EXCEPT}\b"
 )
 """Nothing but what follows ("nothing except the cost", "no barriers except the buses", "not really, apart from
 time"): a pick, not a refusal."""
 _EXCEPTING = re.compile(
-    r"\b(?:except(?: for)?|apart from|other than|but not|(?:(?<=all )|(?<=everything )|(?<=them )|(?<=em ))(?:bar|but))\b"
+    rf"\b(?:{_EXCEPT}(?: for)?|but not|(?:(?<=all )|(?<=everything )|(?<=them )|(?<=em ))(?:bar|but))\b"
 )
 _LIST_SEPARATOR = re.compile(r",|&|\+|\band\b|\bn\b|\bor\b|\bnor\b")
 
@@ -1233,15 +1300,23 @@ def _in_an_exception(before: str) -> bool:
         return False
     *listed, here = _LIST_SEPARATOR.split(sentence[cues[-1].end() :])
     short = all(0 < len(words(item)) <= 3 or re.fullmatch(r"\s*\d[\s\d]*", item) for item in listed)
-    return short and not here.strip()
+    return short and not _A_NUMBER_SAID.sub("", here).strip()
+
+
+_A_NUMBER_SAID = re.compile(r"\b(?:number|no|option|the)\b\.?")
+"""The words before a number in a list ("apart from work, caring and number 12")."""
 
 
 _TURNING_DOWN = re.compile(
     r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
     r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
-    r"not (keen|a fan))\b"
+    r"not (keen|a fan)|"
+    r"(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|fella|ex|son|daughter|mum|mam|dad|someone|somebody)\b"
+    r"[^,.;]{0,20}?\b(?:goes|go|looks|checks|reads|went|has been) (?:(?:through|at|in|on) )?(?:my|me))\b"
 )
+"""Words before an option that turn it down, among them someone else going through it ("he goes through my phone":
+not safe to use)."""
 _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
@@ -1277,7 +1352,7 @@ def _numbers_refused(text: str, numbers: Sequence[int]) -> list[int]:
         return []
     # "all of them except 5 to 9 and 12", "all except the fifth and sixth", "all except the first two"
     tail = _expand_ranges(_first_few(lowered[cue.end() :], numbers))
-    tail = re.sub(rf"\b(?:{'|'.join(ORDINAL_WORDS)})\b", lambda found: str(ORDINAL_WORDS[found.group(0)]), tail)
+    tail = _ORDINAL_WORD.sub(lambda found: str(ORDINAL_WORDS[found.group(0)]), tail)
     return [numbers.index(int(n)) for n in re.findall(r"\b\d{1,2}\b", tail) if int(n) in numbers]
 
 
@@ -1310,6 +1385,51 @@ def _named_losses(text: str, options: Sequence[Option]) -> str:
     return _A_NAMED_LOSS.sub(someone, text)
 
 
+_TEXT_SPEAK_ONE = re.compile(r"\b(any|some|every|no)1\b", re.IGNORECASE)
+"""Text speak for "-one" ("not knowin any1")."""
+
+
+@lru_cache(maxsize=64)
+def _dropped_g(options: tuple[Option, ...]) -> Optional[re.Pattern[str]]:
+    """The "-ing" words of the options' keywords said without their g ("carin", "knowin'"), if they have any."""
+    stems = sorted(
+        {word[:-1] for option in options for kw in option.keywords for word in re.findall(r"[a-z]+ing\b", kw)}
+    )
+    return re.compile(rf"\b({'|'.join(stems)})(?:'|\b)", re.IGNORECASE) if stems else None
+
+
+def _as_the_options_spell_it(text: str, options: Sequence[Option]) -> str:
+    """The text with the option words people spell their own way put as the options spell them: a dropped g ("the
+    carin one", "not knowin any1") and text speak's "any1"."""
+    text = _TEXT_SPEAK_ONE.sub(
+        lambda found: f"{found.group(1)}{' ' if found.group(1).lower() == 'no' else ''}one", text
+    )
+    dropped = _dropped_g(tuple(options))
+    return dropped.sub(lambda found: f"{found.group(1)}g", text) if dropped else text
+
+
+_CLAUSE_OPENING = r"(?:^|(?<=[,.;:!?])|(?<=[,.;:!?]\s))"
+_PUT_RIGHT = (
+    r"no,?\s+wait|no,?\s+sorry|sorry,?\s+i\s+mean|i\s+meant|scratch\s+that|or\s+rather|correction|wait,?\s+no|"
+    rf"no,?\s+(?:actually|just|only)|{_CLAUSE_OPENING}actually,?\s+(?:no|just|only)"
+)
+_PUT_RIGHT_MANY = re.compile(rf"\b(?:{_PUT_RIGHT})\b(?!\s*-?\s*one\b)\W*", re.IGNORECASE)
+"""Words that put a list right, the last of them ("time, and pain, no just time really", "activity and work, no wait,
+not activity"). Not a bare "actually": in a list it adds to it ("money, actually housing is worse"). Nor "I mean",
+anywhere: it says more of the same ("online, I mean in person is too far for me")."""
+_PUT_RIGHT_ONE = re.compile(rf"(?:\b(?:{_PUT_RIGHT})|{_CLAUSE_OPENING}actually)\b(?!\s*-?\s*one\b)\W*", re.IGNORECASE)
+"""Words that put a single choice right, and "actually" opening a clause ("in person, or online, whatever. actually
+online is better"); not "actually" inside one ("one to one, I actually find groups hard")."""
+_ADDING = re.compile(r"\btoo\b(?=\W*(?:$|[,.;:!?]))|\b(?:also|as well|plus)\b", re.IGNORECASE)
+"""A correction that adds to the list ("..., no wait, housing too")."""
+
+
+def _last(pattern: re.Pattern[str], text: str) -> Optional[re.Match[str]]:
+    """The last match of `pattern` in `text`, if any."""
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
+
+
 def match_options(
     text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]] = None
 ) -> list[str]:
@@ -1320,7 +1440,25 @@ def match_options(
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
-    text = _named_losses(text, options)
+    text = _named_losses(_as_the_options_spell_it(text, options), options)
+    put_right = _last(_PUT_RIGHT_MANY if many else _PUT_RIGHT_ONE, text)
+    if put_right:
+        # "activity and work, no wait, not activity": what the person settles on, once it names an option
+        after = text[put_right.end() :]
+        settled = match_options(after, options, many, numbers)
+        if not settled and many:
+            # "activity and work, no wait, not activity": only turned down after the correction
+            turned_down = {o.code for o in options if o.matches(after) and _refused(after, o)}
+            before = match_options(text[: put_right.start()], options, many, numbers) if turned_down else []
+            settled = [code for code in before if code not in turned_down]
+        if settled and many and _ADDING.search(after):
+            settled = [
+                o.code
+                for o in options
+                if o.code in {*settled, *match_options(text[: put_right.start()], options, many, numbers)}
+            ]
+        if settled:
+            return settled
     shown = list(numbers or range(1, len(options) + 1))
     # An option whose own words hold a number ("1-1", "1 to 1") is read as words, not as picks.
     by_digit_words = any(

@@ -59,6 +59,8 @@ def found_while_holding_on(text: str) -> bool:
     return _FOUND_WHILE_HOLDING_ON.search(text) is not None
 
 
+_CLAUSE_OPENS = r"(?:^\W*|[,.;!]\s*)"
+"""The start of the message or of a clause: "be back later" only there, not in "I'd like to be back later on"."""
 STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|back in \d+(?!\s*\w)|"
@@ -71,9 +73,9 @@ STEPPING_AWAY = re.compile(
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|"
     rf"{_HOLDING_ON}(?!.*{_A_NUMBER})|"
-    r"(?:^\W*|[,.;!]\s*)(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
+    rf"{_CLAUSE_OPENS}(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
-    r"(?:^\W*|[,.;!]\s*)back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)",
+    rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)",
     re.IGNORECASE,
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
@@ -282,10 +284,15 @@ def only_a_reason_to_go(text: str) -> bool:
     that the message is no answer to save ("gardening and baking, brb" is one)."""
     if not steps_away(text):
         return False
-    lowered = _EXCUSE_ME.sub(" ", text.lower().replace("\u2019", "'"))
-    clauses = [_A_TIME.sub(" ", STEPPING_AWAY.sub(" ", clause)).strip() for clause in _CLAUSES.split(lowered)]
-    told = [clause for clause in clauses if _core(clause)]
+    told = [clause for clause in _reason_clauses(text) if _core(clause)]
     return bool(told) and all(_TELLS_WHY.search(clause) for clause in told)
+
+
+def _reason_clauses(text: str) -> list[str]:
+    """The clauses of a message that steps away, without the courtesy, the words of stepping away and the times:
+    what is left is the reason given for going, if any."""
+    lowered = _EXCUSE_ME.sub(" ", text.lower().replace("\u2019", "'"))
+    return [_A_TIME.sub(" ", STEPPING_AWAY.sub(" ", clause)).strip() for clause in _CLAUSES.split(lowered)]
 
 
 _TELLS_WHY = re.compile(
@@ -307,7 +314,5 @@ def only_an_everyday_reason(text: str) -> bool:
     """Whether a message that steps away says nothing but an everyday reason for it ("baby woke up brb",
     "sorry need to go mum needs me"): every clause, without the words of stepping away and courtesy, is such a
     reason or nothing."""
-    lowered = _EXCUSE_ME.sub(" ", text.lower().replace("\u2019", "'"))
-    cores = [_core(_A_TIME.sub(" ", STEPPING_AWAY.sub(" ", clause))) for clause in _CLAUSES.split(lowered)]
-    cores = [core for core in cores if core]
+    cores = [core for core in map(_core, _reason_clauses(text)) if core]
     return bool(cores) and all(_HARMLESS_REASON.fullmatch(core) for core in cores)

@@ -158,6 +158,9 @@ def word_count(text: Optional[str]) -> int:
 
 
 INTERRUPTION_INTENTS = frozenset({"help", "ask_why", "pause", "speak_to_person", "bot_challenge"})
+LONG_INTERRUPTION_WORDS = 20
+"""Past this many words, a message read as an interruption may say more than the interruption (see `assess`); the
+longest interruptions of the persona sets run to 17 words."""
 
 
 _UNREAD = RiskMatch("", "")
@@ -199,7 +202,9 @@ def assess(
     The classifiers alone never flag a message shorter than `min_words` words (a name or a
     one-word choice carries nothing the phrase list would not see), nor one the pipeline has
     read as an interruption with its cue ("hang on, brb" is a pause, whatever its risk score;
-    `intent` is the intent before this step).
+    `intent` is the intent before this step), unless it runs past `LONG_INTERRUPTION_WORDS`: then it
+    may hold more than the interruption, and a certain meaning score still flags it ("... tbh the only
+    thing that takes the edge off now is the blade, I know that's not what yous mean" was read as help).
     """
     if match is _UNREAD:
         match = detect_risk(text)
@@ -210,9 +215,11 @@ def assess(
     contradicted = meaning_score is not None and meaning < meaning_veto_at
     if match is not None and not match.hedged and not joking and not contradicted:
         return Risk(CERTAIN, match.category)
-    long_enough = word_count(text) >= min_words and intent not in INTERRUPTION_INTENTS
+    length = word_count(text)
+    interrupting = intent in INTERRUPTION_INTENTS
+    long_enough = length >= min_words and not interrupting
     plain = _HEDGE_ANYWHERE.search(simplify(text or "")) is None
-    if long_enough and not joking:
+    if (long_enough or (interrupting and length > LONG_INTERRUPTION_WORDS)) and not joking:
         sure = meaning >= (meaning_certain_at if plain else meaning_certain_hedged_at)
         if sure or (plain and classifier_score >= certain_at):
             return Risk(CERTAIN, match.category if match else CLASSIFIER)

@@ -72,9 +72,17 @@ _SAYS_WHAT_THEY_DO = re.compile(
 update websites"), not asking for a change ("can I change my number", "I want to change my goal")."""
 
 
+_AS_SAID_BEFORE = re.compile(
+    r"^\W*(?:(?:it'?s|its|well|erm|um|just)\W+)?(?:what|like|as) i(?:'ve)? (?:just |already )?(?:said|told you|put|wrote|"
+    r"mentioned)(?: (?:before|earlier|above|already))?\W*$|^\W*(?:the )?same as (?:before|above|i said)\W*$",
+    re.IGNORECASE,
+)
+"""Pointing back at the last answer instead of repeating it ("what I just said")."""
+
+
 _ASKS_WHY = re.compile(
     r"\bwhy\b|\bwhat for\b|\b(?:got|has|have) to do with\b|\bhow come\b|\bneed (?:that|this|it|to know)\b|"
-    r"\bwhat'?s (?:it|that|this) for\b"
+    r"\b(?:what|whit|fit)'?s (?:it|that|this) for\b"
 )
 """Asking why a question is asked: at a question that is not open, such a question back is no answer."""
 
@@ -488,6 +496,10 @@ def _interpret_kind(
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value=["none"])
         codes = normalise.match_options(text, question.options, many=True)
+        earlier = answers.get("what_matters")
+        if not codes and _AS_SAID_BEFORE.search(text) and isinstance(earlier, str):
+            # "what I just said": the areas of what matters most, in the person's own words a moment ago
+            codes = normalise.match_options(earlier, question.options, many=True)
         if len(codes) > 1 and "none" in codes:
             codes.remove("none")
         if not codes and question.optional and normalise.starts_with_nothing(text):
@@ -506,7 +518,8 @@ def _interpret_kind(
     raise ValueError(f"unknown question kind {kind!r}")
 
 
-_ORDINALS = {"first": 0, "top": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}
+_PLACES = {**{word: place - 1 for word, place in normalise.ORDINAL_WORDS.items()}, "top": 0}
+"""An area's index in the list shown, by the word for its place ("the second", "top")."""
 
 
 def _by_place(text: str, options: Sequence[Option]) -> list[str]:
@@ -514,7 +527,7 @@ def _by_place(text: str, options: Sequence[Option]) -> list[str]:
     lowered = text.lower()
     if len(normalise.words(lowered)) > 6:
         return []
-    places = [_ORDINALS[w] for w in normalise.words(lowered) if w in _ORDINALS]
+    places = [_PLACES[w] for w in normalise.words(lowered) if w in _PLACES]
     last = re.search(r"\blast (two|2)\b", lowered)
     if re.search(r"\b(not|none|except|apart|other than|lost|losing)\b", lowered):
         return []  # "not the first two": turned down, asked again

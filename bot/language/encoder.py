@@ -98,7 +98,13 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    """0.5 * x * (1 + erf(x / sqrt 2)), in one new array (halving by 0.5 last is exact, so the same numbers)."""
+    out = x / np.sqrt(2.0)
+    erf(out, out=out)
+    out += 1.0
+    out *= x
+    out *= 0.5
+    return out
 
 
 class SentenceEncoder:
@@ -154,25 +160,43 @@ class SentenceEncoder:
         return blocks
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, blocks: Sequence[Block]) -> np.ndarray:
-        """The mean of the last layer over each sentence's tokens (padding left out)."""
+        """The mean of the last layer over each sentence's tokens (padding left out).
+
+        The arithmetic is the textbook layer's, in the same order, but done in place where it can be: a turn reads
+        one sentence, and at that size allocating and filling the in-between arrays costs as much as the sums."""
         batch, length = ids.shape
         x = self.embed(ids)
         width = x.shape[-1]
         head = width // self.heads
-        # Padding positions get -inf-like scores so no token attends to them.
+        scale = np.float32(np.sqrt(head))
+        # Padding positions get -inf-like scores so no token attends to them; with no padding there is none to add.
+        padded = not mask.all()
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
         for qkv_w, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2 in blocks:
-            qkv = x @ qkv_w + qkv_b
+            qkv = x @ qkv_w
+            qkv += qkv_b
             q, k, v = (
                 part.reshape(batch, length, self.heads, head).transpose(0, 2, 1, 3)
                 for part in np.split(qkv, 3, axis=-1)
             )
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head) + bias
-            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores /= scale
+            if padded:
+                scores += bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, width)
-            x = _layer_norm(context @ out_w + out_b + x, norm1[0], norm1[1], self.eps)
-            x = _layer_norm(_gelu(x @ in_w + in_b) @ ff_w + ff_b + x, norm2[0], norm2[1], self.eps)
+            attended = context @ out_w
+            attended += out_b
+            attended += x
+            x = _layer_norm(attended, norm1[0], norm1[1], self.eps)
+            hidden = x @ in_w
+            hidden += in_b
+            fed = _gelu(hidden) @ ff_w
+            fed += ff_b
+            fed += x
+            x = _layer_norm(fed, norm2[0], norm2[1], self.eps)
         summed = (x * mask[:, :, None]).sum(axis=1)
         return summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
 

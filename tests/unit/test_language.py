@@ -88,6 +88,42 @@ def test_vectors_are_unit_length_and_the_same_alone_or_batched():
         assert np.allclose(encoder.encode_one(text), vector, atol=1e-5)
 
 
+def _textbook_layers(encoder: SentenceEncoder, ids: np.ndarray) -> np.ndarray:
+    """The six layers written out plainly, each step a new array, for one sentence without padding."""
+    from scipy.special import erf
+
+    x = encoder.embed(ids)
+    length, width = ids.shape[1], x.shape[-1]
+    head = width // encoder.heads
+
+    def norm(y, weight, bias):
+        mean = y.mean(axis=-1, keepdims=True)
+        return (y - mean) / np.sqrt(((y - mean) ** 2).mean(axis=-1, keepdims=True) + encoder.eps) * weight + bias
+
+    for qkv_w, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2 in encoder.blocks:
+        q, k, v = (
+            p.reshape(1, length, encoder.heads, head).transpose(0, 2, 1, 3)
+            for p in np.split(x @ qkv_w + qkv_b, 3, axis=-1)
+        )
+        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head))
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        scores = scores / scores.sum(axis=-1, keepdims=True)
+        context = (scores @ v).transpose(0, 2, 1, 3).reshape(1, length, width)
+        x = norm(context @ out_w + out_b + x, *norm1)
+        hidden = x @ in_w + in_b
+        x = norm(0.5 * hidden * (1.0 + erf(hidden / np.sqrt(2.0))) @ ff_w + ff_b + x, *norm2)
+    return x.mean(axis=1)
+
+
+@needs_model
+def test_the_in_place_forward_pass_gives_the_textbook_numbers_exactly():
+    """`_forward` works in place to save allocations on a turn's one sentence; the numbers must not move."""
+    encoder = shared_encoder()
+    ids = np.asarray([encoder.token_ids("I have been feeling low since my husband died")])
+    textbook = _textbook_layers(encoder, ids)
+    assert np.array_equal(encoder.mean_states(["I have been feeling low since my husband died"]), textbook)
+
+
 @needs_model
 def test_meaning_is_closer_than_shared_words():
     """What the encoder is for: alike in meaning beats alike in words."""

@@ -112,6 +112,17 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        # The thirteenth set and a session's own wordings: fear of going alone, managing, someone coming too
+        ("if my son come also it is better", True),
+        ("I'd be a bag of nerves on my own", True),
+        ("I don't like walking into places on my own", True),
+        ("I hate going places alone", True),
+        ("I'd feel better with someone", True),
+        ("it would put my mind at rest", True),
+        ("I'd manage", False),
+        ("I'll be grand", False),
+        ("nope, all good", False),
+        ("I don't need someone there", False),
         ("I'd be alright on me own ta", False),  # the ninth set
         ("no, I'll be right", False),  # the twelfth set ("right" is no yes here)
         ("wouldn't hate going alone", None),  # a review's cases: what is not hated is going alone, never a yes
@@ -212,6 +223,11 @@ TABLES = {
         ("I dont think so ok", False),  # the "so" of "think so" draws nothing
     ],
     "interpreter": [
+        ("yes please speak slowly", True),  # a review's cases
+        ("no need interpreter", False),
+        ("no, English is ok, only speak slow please", False),  # the thirteenth set: slowly is not an interpreter
+        ("just speak slowly", False),
+        ("I need interpreter", True),
         ("no its fine", False),
         ("yes if it's ok", True),
         ("I'm ok to speak English", False),
@@ -251,6 +267,10 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("happy? 6, no wait, 5", 5),  # a review's case: "no wait" together
+        ("five, actually four, yesterday was rubbish", 4),  # the thirteenth set: a number put right mid-sentence
+        ("6, no 7, it was a good day", 7),
+        ("5 no 10 kids keep me busy", 5),
         ("6 or 7, say 6", 6),  # the twelfth set: the one it comes to
         ("Why does the happy one matter for diabetes?", None),  # "one" as a word, never a score (the tenth set)
         ("no one came, so 2", 2),
@@ -288,6 +308,8 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("one to one, I actually find groups hard", "one_to_one"),  # a review's cases
+        ("group, no wait, one to one", "one_to_one"),
         ("not really bothered", "either"),  # the eleventh set: words round "bothered", and Scots
         ("dinnae mind", "either"),
         ("not really bothered about groups", "one_to_one"),  # "not bothered about X" is not keen on X
@@ -327,6 +349,8 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("in person, or online, whatever. actually online is better with my hours", "online"),  # thirteenth set
+        ("a group, no wait, online", "online"),
         ("online or in person, both ok", "any"),  # the twelfth set: both named, either will do
         ("in person or online, either", "any"),
         ("not fussed", "any"),  # the same words of no preference as "either" above
@@ -368,6 +392,12 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("text, I actually prefer that to a call", "text"),  # a review's cases: "actually" inside a clause
+        ("my husband reads my texts, so ring me", "phone"),
+        ("I look at my emails every day", "email"),  # the person's own looking turns nothing down
+        ("phone. actually email is better", "email"),
+        ("not text, he goes through my phone. can it go through the doctors", "practice"),  # the thirteenth set
+        ("email, he checks my phone", "email"),
         ("ring the surgery, they know me there", "practice"),  # the twelfth set: a call, through the practice
         ("email is a bit slow, but fine", "email"),  # slow, and taken all the same
         ("emails take forever, ring me", "phone"),
@@ -426,6 +456,24 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # A review's cases: "actually" and "too" inside a clause add nothing; a place among words only as an item
+        ("I've actually no one to talk to and money's tight", ["loneliness", "money"]),
+        ("loneliness, no wait, housing, it's too damp", ["housing"]),
+        ("activity and work, no wait, not activity", ["work"]),
+        ("the first one who died was my husband, then my brother", ["bereavement"]),
+        ("3 and 7, the last one mostly", ["mental_wellbeing", "caring"]),
+        ("3, no wait, 5", ["housing"]),
+        # The thirteenth set: a correction settles the list; places from the end; "number 12" in an exception list
+        (
+            "activity and long term condition, no wait, not activity. work and long term condition",
+            ["work", "long_term_condition"],
+        ),
+        ("money and housing, no wait, loneliness too", ["loneliness", "money", "housing"]),
+        ("money, actually housing is worse", ["money", "housing"]),  # a bare "actually" adds to a list
+        ("the 4th one n the last but one", ["money", "long_term_condition"]),
+        ("1 and the second to last", ["loneliness", "long_term_condition"]),
+        ("all of them apart from work, caring and number 12", _all_areas_but("work", "caring")),
+        ("not money, nothing except housing", ["housing"]),  # the second read: money stays turned down
         ("8 an 3 an mibbe 2 cos av stopped gaun tae the gym", ["activity", "mental_wellbeing", "bereavement"]),  # ninth
         (
             "Loneliness, though I dislike the word, and number eleven for my eyes.",
@@ -550,6 +598,14 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("carin and time", ["caring_duties", "time"]),  # the thirteenth set: a dropped g, text speak
+        ("confidence + not knowin any1", ["confidence", "not_knowing_anyone"]),
+        ("time, and pain, no just time really", ["time"]),
+        (
+            "all of them except language and transport, I drive",
+            ["cost", "confidence", "pain_mobility", "caring_duties", "time", "not_knowing_anyone"],
+        ),
+        ("I can't drive and the buses are rubbish", ["transport"]),
         ("cost transport and the caring one cos ive got him all the time", ["cost", "transport", "caring_duties"]),
         ("Time and cost", ["cost", "time"]),  # the label "Time" is shown; its keyword reads it
         ("nothing except the cost", ["cost"]),  # a review's cases: what follows is the pick, not a refusal
@@ -782,6 +838,12 @@ def test_reader(key, text, expected):
         return
     assert outcome.accepted, outcome.responses
     assert outcome.value == expected
+
+
+def test_an_area_said_without_its_g_is_read():
+    """The thirteenth set: "the carin one" was no answer at the top areas."""
+    chosen = {"life_areas": ["loneliness", "caring"]}
+    assert interpret("top_areas", "the carin one", None, chosen).value == ["caring"]
 
 
 def test_the_health_one_at_the_top_areas_is_the_long_term_condition():

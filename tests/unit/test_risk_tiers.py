@@ -82,6 +82,21 @@ def test_an_interruption_the_gate_kept_is_not_flagged_by_a_classifier():
     assert risk is None
 
 
+def test_a_long_message_read_as_an_interruption_is_still_flagged_when_the_meaning_is_sure():
+    """The thirteenth set: a disclosure inside an answer the gate read as help was never flagged. Past
+    `LONG_INTERRUPTION_WORDS` a certain meaning score flags it; a middling one still does not (a long "who sees
+    this? I don't want my family to know" asks, it does not disclose)."""
+    text = (
+        "used to be drawing and camogie. tbh the only thing that takes the edge off now is the blade, "
+        "I know that's not what yous mean"
+    )
+    sure = dict(certain_at=1.01, check_at=0.9, intent="help", meaning_at=0.004, meaning_certain_at=0.999)
+    assert assess(text, 0.0, meaning_score=0.9998, meaning_certain_hedged_at=0.999, **sure).tier == CERTAIN
+    assert assess(text, 0.0, meaning_score=0.98, meaning_certain_hedged_at=0.999, **sure) is None
+    short = "sorry what do you mean by that, is it about the blade"
+    assert assess(short, 0.0, meaning_score=0.9998, meaning_certain_hedged_at=0.999, **sure) is None
+
+
 def test_a_very_sure_classifier_makes_plain_wording_certain():
     text = "there is no point to any of it and I have a way to finish it"
     assert tier(text, meaning=0.995, meaning_certain_at=0.99) == CERTAIN

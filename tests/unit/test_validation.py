@@ -360,6 +360,7 @@ def test_a_new_number_or_address_at_the_read_back_changes_the_contact_detail(tex
         ("not got one", False),
         ("Riverside, I've got one there", True),
         ("no, I am not register. I live in hostel now", False),  # the twelfth set
+        ("I not have doctor yet, we are new in Coventry", False),  # the thirteenth set: the reason after a comma
     ],
 )
 def test_not_having_a_practice_in_everyday_words(text, registered):
@@ -375,6 +376,16 @@ def test_a_question_back_is_never_saved_as_the_practice():
     assert not first.accepted and first.responses
     assert interpret("gp_practice", said, "inform", {}, attempts=1).value == said
     assert interpret("gp_practice", "the university health centre, is that ok?", "inform", {}).accepted
+    # The thirteenth set: "fit's that for?" (Doric for "what's that for?") was saved as the practice
+    assert not interpret("gp_practice", "fit's that for?", "inform", {}).accepted
+    assert interpret("gp_practice", "Whit Lane surgery", "inform", {}).value == "Whit Lane surgery"
+
+
+def test_pointing_back_at_what_matters_reads_its_areas():
+    """The thirteenth set: "what I just said" at the life areas, right after naming them in what matters most."""
+    said = {"what_matters": "somewhere to live, I'm sofa surfing at me mate's. money. and I'm on my own too much"}
+    assert interpret("life_areas", "what I just said", None, said).value == ["loneliness", "money", "housing"]
+    assert not interpret("life_areas", "what I just said", None, {}).accepted
 
 
 @pytest.mark.parametrize(
