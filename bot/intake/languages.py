@@ -199,8 +199,12 @@ _ABOUT_INTERPRETING = re.compile(r"\binterpret|\btranslat")
 _LEAD_IN = re.compile(r"^(i speak|i prefer|my language is|it's|its|in)\s+", re.IGNORECASE)
 
 
-_BETTER = re.compile(r"\b(?:better|best|more comfortable|if possible|if poss|ideally|preferably)\b")
-"""Words that make a language named beside English the one to speak in ("Polish better, but English also ok");
+_BETTER = re.compile(
+    r"\b(?:better|best|more comfortable|if possible|if poss|ideally|preferably)\b|"
+    r"^\W*(?:in\s+)?[\w'-]+(?:\s*\([^)]*\))?\W*(?:please|pls|plz)\b"
+)
+"""Words that make a language named beside English the one to speak in ("Polish better, but English also ok",
+"Farsi please, but I can also try English": "please" only right after the language, opening the clause);
 not words of background ("my first language is Polish but my English is good", "my parents mainly speak Urdu")."""
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 MAX_ANSWER_CHARS = 2000
@@ -95,20 +94,28 @@ _SETTLED_ON = re.compile(
 like 6", "6 or 7, say 6")."""
 
 
+_ALWAYS_PUTS_RIGHT = (
+    r"scratch\s+that|correction|or\s+rather|i\s+meant|(?:hang|hold)\s+on(?!\s+to\b)|no,?\s+wait|wait,?\s+no|"
+    r"no,?\s+sorry|sorry,?\s+i\s+mean|oops|my\s+(?:mistake|bad)(?=\s*(?:[,.;:!-]|$|\d))|i\s+misread|misread\s+it|typo"
+)
+"""Words that put what came before right wherever they stand, for a score, a choice or a number alike. Each reader
+adds its own: a bare "actually" corrects a score but adds to a list; "I mean" corrects a score or a number but says
+more of the same beside a choice."""
 _PUT_RIGHT_TO = re.compile(
-    r"\b(?:(?:actually|no|i mean|sorry|wait|make (?:it|that)|or rather)\W+)+(?:more like\s+|say\s+)?(?:a |an )?(\w+)"
-    r"(?=\s*[,.;!]|\W*$)"
+    rf"\b(?:(?:{_ALWAYS_PUTS_RIGHT}|actually|no|i mean|sorry|wait|make (?:it|that))\W+)+(?:more like\s+|say\s+)?"
+    r"(?:a |an )?(\w+)(?=\s*[,.;!]|\W*$)"
 )
 """A number put right in mid-sentence ("five, actually four, yesterday was rubbish")."""
 
 
+def _number_of(token: str) -> Optional[int]:
+    """A number said in digits or in words ("4", "four"), or None."""
+    return int(token) if token.isdigit() else _NUMBER_WORDS.get(token)
+
+
 def _last_put_right(lowered: str, said: set[int]) -> Optional[re.Match[str]]:
     """The last number put right (see `_PUT_RIGHT_TO`) that is one of the numbers said."""
-    put_right = [
-        found
-        for found in _PUT_RIGHT_TO.finditer(lowered)
-        if (int(found.group(1)) if found.group(1).isdigit() else _NUMBER_WORDS.get(found.group(1))) in said
-    ]
+    put_right = [found for found in _PUT_RIGHT_TO.finditer(lowered) if _number_of(found.group(1)) in said]
     return put_right[-1] if put_right else None
 
 
@@ -161,7 +168,8 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     if len(distinct) > 1 and settled:
         # "On a good day I'd say a five, and this isn't a good day, so call it a four": the one it comes to.
         last = settled.group(1)
-        distinct = {int(last) if last.isdigit() else _NUMBER_WORDS.get(last, -1)}
+        number = _number_of(last)
+        distinct = {-1 if number is None else number}
     if len(distinct) != 1:
         return None
     value = distinct.pop()
@@ -180,6 +188,7 @@ _YES = {
     "yup",
     "ya",
     "yh",
+    "ys",
     "ye",
     "aye",
     "ok",
@@ -241,6 +250,7 @@ _NO = {
     "refuse",
     "decline",
     "nahi",
+    "nae",
     "nie",
     "nu",
     "nao",
@@ -293,6 +303,12 @@ _YES_PHRASES = (
     "maybe yes",
     "yes maybe",
     "i'd appreciate",
+    "i'd love",
+    "i would love",
+    "nae problem",
+    "nae bother",
+    "nae worries",
+    "nae danger",
     "would appreciate",
     "should appreciate",
     "should like",
@@ -415,6 +431,10 @@ _NO_PHRASES = (
     "wont need",
     "do not need",
     "no need",
+    "nae need",
+    "nae thanks",
+    "nae chance",
+    "nt needed",
     "i wouldn't",
     "not at the moment",
     "not now",
@@ -468,11 +488,12 @@ _UNDECIDED = (
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
 _AGREEING = re.compile(
-    r"\b(fine|ok|okay|good|alright|happy) (with|to|for|about|by)\b(?! me\b| myself\b| english\b| (?:manage|cope|get by)\b| (?:speak|talk|use|try)(?: in)? english\b)"
+    r"\b(?:(?:fine|ok|okay|alright|happy) (?:with|to|for|about|by)|good (?:with(?= (?:that|it|this|them|the idea|having|"
+    r"someone|somebody|anyone|one)\b)|to|for|about|by))\b(?! me\b| myself\b| english\b| (?:manage|cope|get by)\b| (?:speak|talk|use|try)(?: in)? english\b)"
 )
 """Agreement with the offer that holds a declining word ("I'm fine with that"): the question's
 no-words do not count. Not "ok for me", "fine by me", "fine with English", "fine to manage": that says something
-suits the person as it is ("English ok for me" declines an interpreter)."""
+suits the person as it is ("English ok for me" declines an interpreter), nor "good with maps", a skill."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 _ASKS_BACK = re.compile(
     r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot|whit's|fit's)\b|"
@@ -631,6 +652,15 @@ _LIVING_ALONE = re.compile(
 )
 """Living alone is a fact about home, not an answer about going alone ("I live alone and I'd like someone to come"):
 set aside at the company question, the one question whose words are going alone."""
+_SOMEONE_ELSE_COMES = re.compile(
+    r"^\W*(no\W+|nah\W+|nope\W+)?(?:but |and |as |because |cos )?(?!(?:i|you|u|someone|somebody|anybody|anyone|one|the link|link|your|a link|a person|"
+    r"a volunteer|the volunteer|it|that|this|there|we|no|nah|nope|yes|yeah|yep|so|well|then|what|which)\b)"
+    r"((?:my|our|me|ma|mi|the|his|her|a) \w+|\w+)(?:\s+(?:will|is|are)|'ll|'s|'re)\s+"
+    r"(?:(?:probably|likely|definitely|prob|deffo|defo|always|usually)\s+)?(?:be\s+)?(?:coming|come|going|go|taking|take)\b"
+)
+"""Someone of their own who will go with them ("No need, Bethan will be coming with me", "my son'll come"): a fact
+about who goes, not a wish for one of the team; at the company question such a clause leans neither way, so "no
+need" beside it is a no, as is a no that opens it ("no my husband will come") (not "a volunteer could come with me", or "you", which ask for one)."""
 _EITHER_WAY = re.compile(r"\beither way\b|\bwhichever\b|\beither (?:is|would be|'s) (?:fine|ok|okay)\b")
 """No leaning at all: "I don't mind either way" (the bot asks once more)."""
 
@@ -717,6 +747,9 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
         return None  # unless the question's own words are these ("don't understand": an interpreter)
     if cues.about_going_alone:
         clause = _LIVING_ALONE.sub(" ", clause)
+        someone_else = _SOMEONE_ELSE_COMES.search(clause)
+        if someone_else:
+            return False if someone_else.group(1) else None
     doubted = _doubt_turns_round(clause, cues.both)
     if doubted is not None:
         leaning = _clause_yes_no(doubted, cues)
@@ -764,6 +797,17 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     yes = any(t in _YES for t in considered) or "👍" in clause
     no = any(t in _NO for t in considered) or "👎" in clause
     return yes if yes != no else None
+
+
+_NOT_A_THING = re.compile(
+    r"^\W*(?:but |and |just |only )?not (?!(?:really|needed|necessary|required|now|yet|today|sure|at|for|me|that|this|it|"
+    r"so|much|keen|fussed|bothered|interested|right|quite|particularly|especially|necessarily|just|too|very|exactly|any|"
+    r"anymore|unless|if|a|bad|good|fine|ok|okay|great|ideal|want|wanted|need|really|happy|comfortable|likely|"
+    r"probably|personally|myself|yes|no|on this|on your|one bit|atm|essential|needing|bovvered|bothered|yet)\b)\w"
+)
+"""A clause that turns down one thing beside a yes ("yes please, Cantonese, not Mandarin", "but not on speaker"): it
+says which, not no; words of no after "not" ("not needed", "not for me", "not really") still answer. Read only after
+a clause that says yes: "not essential" alone is a no."""
 
 
 _COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta")
@@ -841,10 +885,19 @@ def parse_yes_no(
         concluded = parse_yes_no(conclusion.group(1))
         if concluded is not None:
             return concluded
-    leanings: list[bool] = []
     cues = _Cues.of(yes_cues, no_cues)
+    put_right = _last(_PUT_RIGHT_YES_NO, lowered)
+    if put_right:
+        # "no wait, yes I would", "yes, oops I mean no": what the person settles on, once it leans
+        settled = [_clause_yes_no(clause, cues) for clause in clauses(lowered[put_right.end() :])]
+        settled = [leaning for leaning in settled if leaning is not None]
+        if settled and all(leaning == settled[0] for leaning in settled):
+            return settled[0]
+    leanings: list[bool] = []
     for clause in clauses(lowered):
         leaning = _clause_yes_no(clause, cues)
+        if leaning is False and leanings[:1] == [True] and _NOT_A_THING.match(clause):
+            continue  # "yes please, Cantonese, not Mandarin": which, beside a yes
         if leaning is not None:
             leanings.append(leaning)
     if leanings:
@@ -995,20 +1048,30 @@ _NO_CODE = re.compile(
 def parse_code(text: str) -> Optional[str]:
     """A reference code in the text (letters and at least one digit: "WM-4821", "ab12cd"), upper-cased.
 
-    Two different codes ("KH-1234 or KH-1243, can't read my writing") are no code: asked again."""
+    Two different codes ("KH-1234 or KH-1243, can't read my writing") are no code: asked again, unless the second
+    puts the first right ("WK29... no hang on, WK2291")."""
     text = _ORDINAL.sub(" ", text.replace("\u2013", "-"))
     spaced = list(_SPACED_CODE.finditer(text))
-    found = {f"{m.group(1) or m.group(3)}-{m.group(2) or m.group(4)}".upper() for m in spaced}
-    found |= {
-        m.group(0).upper()
+    found = [(m.span(), f"{m.group(1) or m.group(3)}-{m.group(2) or m.group(4)}".upper()) for m in spaced]
+    found += [
+        (m.span(), m.group(0).upper())
         for m in _CODE.finditer(text)
         if not any(s.start() <= m.start() and m.end() <= s.end() for s in spaced)
-    }
-    same = {code.replace("-", "") for code in found}
-    return max(found, key=len) if len(same) == 1 else None
+    ]
+    if len({code.replace("-", "") for _, code in found}) == 1:
+        return max((code for _, code in found), key=len)
+    found.sort()
+    between = text[found[0][0][1] : found[-1][0][0]] if len(found) == 2 else ""
+    if _PUT_RIGHT_FIRMLY.search(between) and not _IN_DOUBT.search(text[found[0][0][1] :]):
+        return found[1][1]  # "WK29... no hang on, WK2291"; not "WM-4821 sorry, or maybe WM-4281"
+    return None
 
 
 _ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
+_PUT_RIGHT_FIRMLY = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT}|no,?\s+(?:it'?s|its|it is))\b", re.IGNORECASE)
+"""Between two codes, words that put the first right for certain: a code is copied from a letter, so a bare "sorry" or
+"actually" may only be doubt ("WM4821 actually it might be WM4281")."""
+_IN_DOUBT = re.compile(r"\b(?:maybe|might|or|possibly|perhaps|could be|not sure|said)\b", re.IGNORECASE)
 
 
 def has_no_code(text: str) -> bool:
@@ -1115,7 +1178,7 @@ def _from_the_end(found: re.Match[str], numbers: Sequence[int]) -> str:
     if found.group(1):
         return str(numbers[-2])
     count = found.group(2)
-    few = (_NUMBER_WORDS.get(count) or int(count)) if count else 1
+    few = _number_of(count) or 1 if count else 1
     return " and ".join(str(n) for n in numbers[-few:])
 
 
@@ -1124,7 +1187,7 @@ def _first_few(lowered: str, numbers: Sequence[int]) -> str:
     comma so that each reads as a pick."""
 
     def numbered(found: re.Match[str]) -> str:
-        count = _NUMBER_WORDS.get(found.group(1)) or int(found.group(1))
+        count = _number_of(found.group(1)) or 0
         return ", " + " and ".join(str(n) for n in numbers[:count])
 
     return _FIRST_FEW.sub(numbered, lowered)
@@ -1137,8 +1200,8 @@ def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
     `numbers` are the numbers the options were shown with, in order.
     """
     lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(_DIGIT_ORDINAL.sub(r"\1", text.lower().strip())))
-    if not re.search(r"\d", lowered) or re.search(r"\bbut one\b|\bto last\b|\bfrom last\b|penultimate", lowered):
-        # "3 and 7, the last one mostly" is the last of those said, not of the list
+    if not re.search(r"\d", lowered) or any(found.group(1) for found in _FROM_THE_END.finditer(lowered)):
+        # "3 and 7, the last one mostly" is the last of those said, not of the list; "the last but one" is a place
         lowered = _FROM_THE_END.sub(lambda found: f" {_from_the_end(found, numbers)} ", lowered)
     lowered = _NONE_OF_THE_REST.sub("", _first_few(lowered, numbers))
     if not _NUMBER_ONLY.fullmatch(lowered):
@@ -1389,9 +1452,22 @@ _TEXT_SPEAK_ONE = re.compile(r"\b(any|some|every|no)1\b", re.IGNORECASE)
 """Text speak for "-one" ("not knowin any1")."""
 
 
-@lru_cache(maxsize=64)
-def _dropped_g(options: tuple[Option, ...]) -> Optional[re.Pattern[str]]:
+_DROPPED_G: dict[int, tuple[Sequence[Option], Optional[re.Pattern[str]]]] = {}
+"""`_dropped_g` of each option table (a module's tuple), by the table's identity: hashing every option's keywords on
+each reply would cost more than the pattern saves."""
+
+
+def _dropped_g(options: Sequence[Option]) -> Optional[re.Pattern[str]]:
     """The "-ing" words of the options' keywords said without their g ("carin", "knowin'"), if they have any."""
+    if not isinstance(options, tuple):
+        return _dropped_g_of(options)  # a list made for one reply (the top areas): not kept
+    kept = _DROPPED_G.get(id(options))
+    if kept is None or kept[0] is not options:
+        kept = _DROPPED_G[id(options)] = (options, _dropped_g_of(options))
+    return kept[1]
+
+
+def _dropped_g_of(options: Sequence[Option]) -> Optional[re.Pattern[str]]:
     stems = sorted(
         {word[:-1] for option in options for kw in option.keywords for word in re.findall(r"[a-z]+ing\b", kw)}
     )
@@ -1404,14 +1480,14 @@ def _as_the_options_spell_it(text: str, options: Sequence[Option]) -> str:
     text = _TEXT_SPEAK_ONE.sub(
         lambda found: f"{found.group(1)}{' ' if found.group(1).lower() == 'no' else ''}one", text
     )
-    dropped = _dropped_g(tuple(options))
+    dropped = _dropped_g(options)
     return dropped.sub(lambda found: f"{found.group(1)}g", text) if dropped else text
 
 
 _CLAUSE_OPENING = r"(?:^|(?<=[,.;:!?])|(?<=[,.;:!?]\s))"
 _PUT_RIGHT = (
-    r"no,?\s+wait|no,?\s+sorry|sorry,?\s+i\s+mean|i\s+meant|scratch\s+that|or\s+rather|correction|wait,?\s+no|"
-    rf"no,?\s+(?:actually|just|only)|{_CLAUSE_OPENING}actually,?\s+(?:no|just|only)"
+    rf"{_ALWAYS_PUTS_RIGHT}|no,?\s+(?:actually|just|only)|{_CLAUSE_OPENING}actually,?\s+(?:no|just|only)|"
+    r"(?:(?<=[,.;:!?])|(?<=[,.;:!?]\s))no(?=\s*[,.;:!-])"
 )
 _PUT_RIGHT_MANY = re.compile(rf"\b(?:{_PUT_RIGHT})\b(?!\s*-?\s*one\b)\W*", re.IGNORECASE)
 """Words that put a list right, the last of them ("time, and pain, no just time really", "activity and work, no wait,
@@ -1420,6 +1496,10 @@ anywhere: it says more of the same ("online, I mean in person is too far for me"
 _PUT_RIGHT_ONE = re.compile(rf"(?:\b(?:{_PUT_RIGHT})|{_CLAUSE_OPENING}actually)\b(?!\s*-?\s*one\b)\W*", re.IGNORECASE)
 """Words that put a single choice right, and "actually" opening a clause ("in person, or online, whatever. actually
 online is better"); not "actually" inside one ("one to one, I actually find groups hard")."""
+_PUT_RIGHT_YES_NO = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT})\b(?:\W+i\s+mean\b)?\W*", re.IGNORECASE)
+"""The words that put a yes or a no right ("no wait, yes I would", "Yes... my mistake, no I'll be fine")."""
+_NEGATION_AFTER = re.compile(r"n'?t\b|\bnot\b|\bnever\b|\bno longer\b", re.IGNORECASE)
+"""Words that turn down what follows a bare "no" ("No, I don't work"): then the no says no, and corrects nothing."""
 _ADDING = re.compile(r"\btoo\b(?=\W*(?:$|[,.;:!?]))|\b(?:also|as well|plus)\b", re.IGNORECASE)
 """A correction that adds to the list ("..., no wait, housing too")."""
 
@@ -1442,21 +1522,30 @@ def match_options(
     """
     text = _named_losses(_as_the_options_spell_it(text, options), options)
     put_right = _last(_PUT_RIGHT_MANY if many else _PUT_RIGHT_ONE, text)
+    if (
+        put_right
+        and put_right.group(0).strip(" ,.;:!-").lower() == "no"
+        and _NEGATION_AFTER.search(text[put_right.end() :])
+    ):
+        put_right = None  # "In person. No, online doesn't work for me": a no to what follows, not a correction
     if put_right:
         # "activity and work, no wait, not activity": what the person settles on, once it names an option
         after = text[put_right.end() :]
         settled = match_options(after, options, many, numbers)
+        before: Optional[list[str]] = None  # what was said before the correction, read once if needed
+
+        def said_before() -> list[str]:
+            nonlocal before
+            if before is None:
+                before = match_options(text[: put_right.start()], options, many, numbers)
+            return before
+
         if not settled and many:
             # "activity and work, no wait, not activity": only turned down after the correction
             turned_down = {o.code for o in options if o.matches(after) and _refused(after, o)}
-            before = match_options(text[: put_right.start()], options, many, numbers) if turned_down else []
-            settled = [code for code in before if code not in turned_down]
+            settled = [code for code in said_before() if code not in turned_down] if turned_down else []
         if settled and many and _ADDING.search(after):
-            settled = [
-                o.code
-                for o in options
-                if o.code in {*settled, *match_options(text[: put_right.start()], options, many, numbers)}
-            ]
+            settled = [o.code for o in options if o.code in {*settled, *said_before()}]
         if settled:
             return settled
     shown = list(numbers or range(1, len(options) + 1))
@@ -1495,6 +1584,8 @@ def match_options(
         # named again after ("ring the house phone, I don't get on with the mobile" is a phone call).
         first_named = _first_mentions(text, options, ordered, spans)
         wanted = [code for code in ordered if not _turned_down(text, first_named[code])]
+        unconditional = [code for code in wanted if not _in_a_condition(text, first_named[code])]
+        wanted = unconditional or wanted  # "Either, if the group is small and quiet": either
         if not wanted:
             return _the_other_one(options, ordered)  # "no groups": one-to-one
         if len(wanted) == 1:
@@ -1520,6 +1611,21 @@ def match_options(
         first = _named_first(text, {code: spans[code] for code in outer})
         return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
+
+
+_CONDITION_OPENS = re.compile(
+    r"\b(?:if(?!\s+(?:i|we)\s+(?:had|have|'d|was|were)\s+to\s+(?:choose|pick|say|decide)|\s+i'?m\s+honest|\s+anything|"
+    r"\s+poss)|as long as|so long as|provided|providing|unless|depending on|depends on)\b"
+)
+
+
+def _in_a_condition(text: str, span: Optional[tuple[int, int]]) -> bool:
+    """Whether an option is named inside a condition on another choice ("either, if the group is small"): a
+    condition's words open its clause before it (spans are of the text as `_match_spans` pads it)."""
+    if span is None:
+        return False
+    clause = re.split(r"[,.;:!?]", f" {text.lower()} "[: span[0]])[-1]
+    return _CONDITION_OPENS.search(clause) is not None
 
 
 def _first_mentions(
@@ -1624,14 +1730,16 @@ _NAME_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _CALL_ME = re.compile(
-    r"\b(?i:call (?:me|him|her)|(?:everyone|everybody|people|friends|family|they all|most people|we all) calls? (?:me|him|her)|"
+    r"\b(?i:call (?:me|him|her|us)|(?:everyone|everybody|people|friends|family|they all|most people|we all) calls? "
+    r"(?:me|him|her|us)|"
     r"you (?:can|may|could) call me|please use|"
     r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
-    r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please)\b)"
+    r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please|soon|the|a|an|"
+    r"(?:mornings?|evenings?|afternoons?|nights?|weekends?|weekdays?|mon|tues?|wed|thur?s?|fri|sat|sun)\w*)\b)"
     rf"((?i:{TITLES})\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
 )
 """The name someone asks to be called, anywhere in a longer answer ("My name is Dorothy Williams. You
-may call me Dot", "Wendy is my English name, please use Wendy")."""
+may call me Dot", "Wendy is my English name, please use Wendy", the North's "everyone calls us Mo")."""
 
 
 _NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
@@ -1766,7 +1874,7 @@ def parse_email(text: str) -> Optional[str]:
 
 
 _CORRECTING = re.compile(
-    r"\b(?:sorry|soz|hang on|hold on|wait|actually|i mean|scratch that|correction|oops|wrong (?:one|number|address)|"
+    rf"\b(?:{_ALWAYS_PUTS_RIGHT}|sorry|soz|wait|actually|i mean|wrong (?:one|number|address)|"
     r"not that one|that'?s (?:my|me|the|an) old (?:one|number|address|email))\b",
     re.IGNORECASE,
 )

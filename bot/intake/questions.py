@@ -149,9 +149,16 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_KEY: Mapping[str, Section] = {s.key: s for s in SECTIONS}
 
 _NOT_GETTING_OUT = not_after(
-    "get out of the", "getting out of the", "go out of the", "going out of the", "out of t'", "out of th'"
+    "get out of the",
+    "getting out of the",
+    "go out of the",
+    "going out of the",
+    "out of t'",
+    "out of th'",
+    *(f"{how} in the" for how in ("lonely", "alone", "own", "stuck", "sat", "sitting", "bored", "quiet")),
 )
-"""Before "house", getting out of it (activity, company), not a home to sort out; "kicked out of the house" is."""
+"""Before "house", getting out of it (activity, company) or lonely in it, not a home to sort out; "kicked out of the
+house" is."""
 
 CONTACT_METHODS = (
     Option(
@@ -242,9 +249,7 @@ LIFE_AREAS = (
             "social",
             "nobody to talk",
             "no one to talk",
-            "meet people",
-            "meeting people",
-            "meet new people",
+            "meet(?:ing)? (?:new )?people",
             "people to talk to",
             "get out more",
             "getting out more",
@@ -303,6 +308,7 @@ LIFE_AREAS = (
             "can'?t cope",
             "overwhelm",
             "head\\b",
+            "heid\\b",
         ),
     ),
     Option(
@@ -550,6 +556,8 @@ BARRIERS = (
             "walking hurts",
             "walking stick",
             "walking any distance",
+            "(?:his|her|my|me|their|the) walking\\b(?!\\s+(?:group|club|boots|shoes|football|netball|holiday|route|trail|"
+            "path|festival|tour|bus|buddy|pole|(?:is|was|has|'s)\\s+(?:\\w+\\s+)?(?:fine|ok|okay|good|alright|better|improved)))",
             "(?:(?<=^ )|(?<=^  )|(?<=, )|(?<=,)|(?<=and )|(?<=& ))walking\\W*$",  # "transport and walking": named as an item
             "walking (?:is|gets) (?:hard|difficult|a struggle)",
             "balance",
@@ -659,7 +667,7 @@ GROUP_OR_ONE = (
         "One-to-one",
         (
             "one-to-one",
-            "(?:one|wan) (?:to|tae|ti) (?:one|wan)",
+            "(?:one|wan|een|ane) (?:to|tae|ti) (?:one|wan|een|ane)",
             "one on one",
             "one-on-one",
             "1:1",
@@ -699,6 +707,7 @@ MEETING_FORMATS = (
             "face-to-face",
             "in pe?rs?o?n\\b",  # "in prsn", "in persn": typed in a hurry
             "f2f",
+            "irl\\b",
             "face 2 face",
             "meet",
             "person",
@@ -784,6 +793,9 @@ COMPANY_YES = (
     "come too",
     "comes too",
     "come along",
+    "someone alongside",
+    "somebody alongside",
+    "anyone alongside",
 )
 COMPANY_NO = (
     "on my own",
@@ -804,6 +816,10 @@ COMPANY_NO = (
     "i'm okay",
     "i'm good",
     "im good",
+    "i am good",
+    "i am ok",
+    "i am okay",
+    "i am alright",
     "i'm alright",
     "i'll be alright",
     "i'd be alright",
@@ -918,6 +934,12 @@ INTERPRETER_NO = (
     "i'm ok",
     "i'm okay",
     "i'm good",
+    "i am fine",
+    "i am ok",
+    "i am okay",
+    "i am good",
+    "good in english",
+    "good english",
     "she's fine",
     "he's fine",
     "fine with english",

@@ -264,13 +264,18 @@ _AGREEING = _any_of(
 )
 """Words of agreement anywhere in a reply ("Please send it. Thank you for your support"); not "that's
 everything", which also closes a change ("my number is 07700 900456 now, that's everything")."""
+_REGIONAL_YES = "champion|grand|sound(?: as a pound)?|mint|smashing|cracking|ace|bang on|dead on|belter|braw|lush|tidy|sorted|cushty"
+"""The regions' own words of approval ("champion", "that's grand", "lush"): a yes only standing alone or with thanks
+("lush, ta"), never opening a change ("lush but it's Dai not Dave", "sorted but it says group")."""
 _AGREES_FIRST = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|confirm|confirmed|spot on|perfect|all good|all fine|fine|great|lovely|"
+    rf"(?:that'?s |thats )?(?:{_REGIONAL_YES})(?=\W*(?:(?:thanks|thank you|ta|cheers|love|pet|mate|hen|duck|lad|lass|"
+    r"that|send it|send|yes|aye|yeah|so|then|x+)\b\W*)*$)|"
     r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
     r"(?!\s*\?)"
 )
-"""A reply that opens by agreeing ("yes, the referral code is right"); not "that's ok" or "looks ok", which
-open a change as often ("that's ok but my number is ...")."""
+"""A reply that opens by agreeing ("yes, the referral code is right", and the regions' own "champion", "grand",
+"mint", "lush", "braw"); not "that's ok" or "looks ok", which open a change as often ("that's ok but my number is ...")."""
 _ALL_OF_IT_RIGHT = re.compile(
     r"\b(?:that|it|this|everything|all|all that|that all|it all|all of it)(?:'?s| is| looks| seems| appears)(?: to be)?"
     r"(?: all| quite| completely| entirely| perfectly| absolutely)? (?:correct|right|accurate|in order)\b(?!\s*\?)"

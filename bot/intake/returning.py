@@ -60,7 +60,8 @@ def found_while_holding_on(text: str) -> bool:
 
 
 _CLAUSE_OPENS = r"(?:^\W*|[,.;!]\s*)"
-"""The start of the message or of a clause: "be back later" only there, not in "I'd like to be back later on"."""
+"""The start of the message or of a clause: "be back later" is a pause only there ("ok, be back later"), not in "my
+mum will be back later". It consumes what it stands on, so it is not `normalise`'s zero-width clause opening."""
 STEPPING_AWAY = re.compile(
     rf"\b(?:need|have) to go(?: now)?(?=\W*$|\s*[,.;!]|\s+(?:sorry|soz|{_HOUSEHOLD})\b)|"
     r"\b(brb|afk|be right back|gtg|g2g|got to go|gotta go|back in a (min|minute|sec|second|bit|mo|moment)|back in \d+(?!\s*\w)|"

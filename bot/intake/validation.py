@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
+from bot.db.models import FlagKind
 from bot.intake import languages, normalise, readback
 from bot.intake.normalise import Option
 from bot.intake.questions import (
@@ -19,6 +20,7 @@ from bot.intake.questions import (
     CONSENT_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
+    QUESTIONS,
     SKIPPED,
     Question,
     top_area_numbers,
@@ -73,11 +75,20 @@ update websites"), not asking for a change ("can I change my number", "I want to
 
 
 _AS_SAID_BEFORE = re.compile(
-    r"^\W*(?:(?:it'?s|its|well|erm|um|just)\W+)?(?:what|like|as) i(?:'ve)? (?:just |already )?(?:said|told you|put|wrote|"
-    r"mentioned)(?: (?:before|earlier|above|already))?\W*$|^\W*(?:the )?same as (?:before|above|i said)\W*$",
+    r"^\W*(?:(?:it'?s|its|well|erm|um|just)\W+)?(?:(?:what|like|as) i(?:'ve)? (?:just |already )?(?:said|told you|put|"
+    r"wrote|mentioned)(?: (?:before|earlier|above|already))?|(?:the )?same as (?:before|above|i said))"
+    r"(?:\W*$|\W*(?:\band\b|\bplus\b|&|\+|\bas well as\b)\W*(?P<more>\w.*)$)",
     re.IGNORECASE,
 )
-"""Pointing back at the last answer instead of repeating it ("what I just said")."""
+"""Pointing back at the last answer instead of repeating it ("what I just said"), perhaps with more ("what I just
+said and housing")."""
+_OPEN_QUESTION_BEFORE = {
+    later.key: earlier.key
+    for earlier, later in zip(QUESTIONS, QUESTIONS[1:], strict=False)
+    if earlier.open and later.kind == "multi"
+}
+"""The open question asked just before a several-choice one: at the life areas what matters most, at the barriers
+what has made things hard. "What I just said" points there."""
 
 
 _ASKS_WHY = re.compile(
@@ -127,6 +138,28 @@ def _beside_the_questions(text: str) -> str:
         if not normalise.asks_back(clause.lower()) and not asks_what_a_link_worker_is(clause)
     ]
     return ", ".join(kept)
+
+
+_WHO_READS = re.compile(
+    r"\bwho(?:'s|s| is| will| would| gets?| can| else| exactly| actually| has| have)*(?: be| get to| going to| gonna| to)?\s+"
+    r"(?:read|see|look|get|have access|access|know|hear)\w*(?: at| to| about| of)?\s+(?:(?:this|it|these|that|them)"
+    r"(?=\W*$|\s*[?,]|\s+(?:then|please|exactly|after|afterwards)\b)|what i (?:put|write|say|said|type)|my "
+    r"(?:answers?|info\w*|details|replies|messages)|the (?:answers|form|replies))\b"
+    r"|\bwhere (?:does|do|will|would) (?:this|these|it|my answers?|they|that) (?:go|end up)\b"
+    r"|\b(?:is|are|will) (?:this|it|these|my answers) (?:be )?(?:private|confidential|shared|anonymous)\b"
+)
+"""Asking who reads the answers, or where they go ("May I ask who will be reading this?", "who sees this",
+"is this confidential?")."""
+
+
+def asks_who_reads(text: str) -> bool:
+    """Whether the message only asks who reads the answers: every clause asks something back, and one asks that.
+    At an open question such a message is no answer ("why do I feel like this?" is one)."""
+    lowered = text.lower()
+    if _WHO_READS.search(lowered) is None:
+        return False
+    sentences = [sentence for sentence in re.split(r"(?<=[?.!])\s+", lowered.strip()) if sentence]
+    return all(sentence.endswith("?") or normalise.asks_back(sentence) for sentence in sentences)
 
 
 def asks_what_to_say(text: str) -> bool:
@@ -196,6 +229,18 @@ def only_asks_to_change(text: str) -> bool:
     if "to" in after and readback.parts_called(" ".join(after[: after.index("to")])):
         return False  # "change my goal to walking more": the new answer follows
     return 0 < len(after) <= 4 and bool(readback.parts_called(" ".join(after)))
+
+
+_NA = re.compile(r"\W*n/?a\b", re.IGNORECASE)
+
+
+def _na_for_no(question: Question, text: str) -> bool:
+    """A skip at most questions ("n/a"), but at a yes or no question "na", "na ta", "na I'm ok" are the everyday no."""
+    return (
+        question.kind == "yes_no"
+        and _NA.match(text) is not None
+        and normalise.parse_yes_no(text, None, question.yes_cues, question.no_cues) is False
+    )
 
 
 _REDO = re.compile(r"\b(?:redo|re-do)\b")
@@ -285,7 +330,7 @@ def interpret(
         and len(normalise.words(text)) > 1
         and not normalise.match_options(text, question.options, many=True)
     )
-    if normalise.is_skip(text) or classifier_skip:
+    if (normalise.is_skip(text) or classifier_skip) and not _na_for_no(question, text):
         if question.optional or attempts >= 1:
             return Outcome(accepted=True, value=SKIPPED)
         return _reject("utter_why_needed_skip", attempts, question, answers)
@@ -295,6 +340,9 @@ def interpret(
         if rest:
             return interpret(key, rest, None, answers, attempts)
         return _reject("utter_about_link_worker", attempts, question, answers)
+    if question.open and attempts == 0 and asks_who_reads(text):
+        # "May I ask who will be reading this?" was kept as what matters most: who reads it is said, then asked again.
+        return _reject("utter_why_general", attempts, question, answers)
     outcome = _interpret_kind(question, text, intent, answers, attempts)
     if not question.open and asks_why(text) and not _answered_beside(outcome, text):
         # "What's my doctor got to do with it?": a question about the question, never its answer.
@@ -413,16 +461,45 @@ def _interpret_confirmation(
     )
     if change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
-    if answer is False or wants_change:
-        # Asked which part, then the choices, then a person: never the same words three times running.
-        return Outcome(
-            accepted=False,
-            responses=[("utter_which_section", "utter_confirm_choices", "utter_offer_person_to_check")[attempts % 3]],
-        )
-    # Three different replies in turn, so the bot never says the same thing three times running.
+    if answer is False or wants_change or _HOLDING_OFF.search(lowered):
+        # Asked which part, then the choices, then a person: never the same words three times running. Not sent
+        # against a no: the fourth time a person is asked to go through the answers with them, and it goes round.
+        responses = [("utter_which_section", *_UNCLEAR_AT_READ_BACK[1:])[attempts % 3]]
+        if attempts == len(_UNCLEAR_AT_READ_BACK):
+            return Outcome(
+                accepted=False,
+                responses=["utter_person_will_go_through"],
+                flag=FlagKind.WANTS_PERSON,
+                category=READ_BACK_UNCONFIRMED,
+            )
+        return Outcome(accepted=False, responses=responses)
+    if attempts >= len(_UNCLEAR_AT_READ_BACK):
+        return _sent_for_a_person_to_check()
+    return Outcome(accepted=False, responses=[_UNCLEAR_AT_READ_BACK[attempts]])
+
+
+_HOLDING_OFF = re.compile(
+    r"\b(?:stop|later|not yet|wait|hold on|hang on|in a (?:bit|min\w*|sec\w*|mo\w*)|check (?:something|with))\b"
+)
+"""Words that hold the sending off ("I'll do it later", "stop", "wait I need to check with my daughter"): never sent
+for them, as for a no."""
+_UNCLEAR_AT_READ_BACK = ("utter_invalid_confirm", "utter_confirm_choices", "utter_offer_person_to_check")
+"""The read-back's replies to a reply it cannot read, one after another: never the same words twice running."""
+READ_BACK_UNCONFIRMED = "read_back_unconfirmed"
+"""The category of the call-back flag raised when the read-back could not be confirmed: a fourth reply it cannot
+read (the answers are sent) or a fourth no with no part named (they are not)."""
+
+
+def _sent_for_a_person_to_check() -> Outcome:
+    """A fourth reply the read-back cannot read: the answers go as they are, with a call-back flag, so a person
+    goes through them with the patient. Every answer is saved already; asking again would only loop (a persona
+    answered "champion" 91 times)."""
     return Outcome(
-        accepted=False,
-        responses=[("utter_invalid_confirm", "utter_confirm_choices", "utter_offer_person_to_check")[attempts % 3]],
+        accepted=True,
+        value=True,
+        responses=["utter_sent_for_person_to_check"],
+        flag=FlagKind.WANTS_PERSON,
+        category=READ_BACK_UNCONFIRMED,
     )
 
 
@@ -496,10 +573,13 @@ def _interpret_kind(
         if question.optional and normalise.means_nothing(text):
             return Outcome(accepted=True, value=["none"])
         codes = normalise.match_options(text, question.options, many=True)
-        earlier = answers.get("what_matters")
-        if not codes and _AS_SAID_BEFORE.search(text) and isinstance(earlier, str):
-            # "what I just said": the areas of what matters most, in the person's own words a moment ago
-            codes = normalise.match_options(earlier, question.options, many=True)
+        earlier = answers.get(_OPEN_QUESTION_BEFORE.get(question.key, ""))
+        pointed = _AS_SAID_BEFORE.search(text)
+        if pointed and isinstance(earlier, str) and (not codes or pointed.group("more")):
+            # "what I just said (and housing)": the options named in the person's own words a moment ago, and more
+            more = normalise.match_options(pointed.group("more") or "", question.options, many=True)
+            said = {*normalise.match_options(earlier, question.options, many=True), *more}
+            codes = [option.code for option in question.options if option.code in said]
         if len(codes) > 1 and "none" in codes:
             codes.remove("none")
         if not codes and question.optional and normalise.starts_with_nothing(text):

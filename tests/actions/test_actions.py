@@ -124,6 +124,19 @@ async def test_confirmation_writes_the_summary_and_one_queue_item(db):
     assert item.priority == Priority.ROUTINE
 
 
+async def test_a_read_back_nobody_can_read_reaches_a_person_with_the_answers(db):
+    """The fourth reply the read-back cannot read sends the answers and puts a call-back on the queue."""
+    await _complete("unread", MRS_C)
+    slots = {"consent": True, "attempts": 3}
+    events, messages = await run(ValidateIntakeForm(), tracker(slots, "hmm", "inform", "confirmed", "unread"))
+    assert responses(messages) == ["utter_sent_for_person_to_check"]
+    assert {"event": "slot", "timestamp": None, "name": "confirmed", "value": True} in events
+    [flag] = await rows_of(db, Flag)
+    assert (flag.kind, flag.category, flag.message) == ("wants_person", "read_back_unconfirmed", "hmm")
+    [item] = await rows_of(db, QueueItem)
+    assert item.priority == Priority.CALLBACK
+
+
 async def test_concurrent_confirmations_make_exactly_one_queue_item(db):
     done = await _complete("race", MRS_C)
     await asyncio.gather(*(run(ActionFinishIntake(), done) for _ in range(5)))

@@ -235,3 +235,23 @@ async def test_the_login_form_is_accessible_markup(client):
     assert '<html lang="en">' in html and 'href="#maincontent"' in html
     assert '<label class="nhsuk-label" for="email">' in html and 'autocomplete="current-password"' in html
     assert csrf_of(html)
+
+
+async def test_answers_sent_unconfirmed_at_the_read_back_say_so_to_the_link_worker(client, settings):
+    """The read-back's fourth unreadable reply sends the answers with a call-back flag: the page says they were not
+    confirmed, so the link worker goes through them with the person."""
+    from bot.db.models import Intake
+    from bot.intake import store
+
+    await add_user(settings, "lw@example.org")
+    intake_id = await add_intake(settings)
+
+    async def flag(session):
+        intake = await session.get(Intake, intake_id)
+        await store.add_flag(session, intake, "wants_person", "champion pet", "read_back_unconfirmed")
+
+    await in_db(settings, flag)
+    await sign_in(client, "lw@example.org")
+    page = await (await client.get(f"/intakes/{intake_id}")).text()
+    assert "They did not confirm their answers" in page and "champion pet" in page
+    assert "Asked for a person" in await (await client.get("/queue")).text()

@@ -330,6 +330,7 @@ def test_codes_among_words(text, expected):
         ("call her Mags please", "Mags"),
         ("he says Mr Hussain please, hes old fashioned like that", "Mr Hussain"),
         ("mum says Rahima", "Rahima"),
+        ("Maureen but everyone calls us Mo", "Mo"),  # the fourteenth set: the North's "us" for "me"
     ],
 )
 def test_a_name_given_for_someone_else_or_with_everyday_slips(text, expected):

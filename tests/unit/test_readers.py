@@ -32,6 +32,12 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("nae", False),
+        ("no wait, yes carry on", True),
+        ("nae problem", True),
+        ("nae chance", False),
+        ("nae worries", True),
         # The eleventh set: a reluctant yes, read as no from its intent alone, ended the conversation
         ("if I have to", True),
         ("if you want", True),
@@ -112,6 +118,15 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("No need, Bethan will be coming with me", False),
+        ("no my husband will come with me", False),
+        ("my son'll come with me", None),
+        ("no, my neighbour is going to come with me", False),
+        ("Mum will come with me, she always does", None),
+        ("he'll be coming with me, my husband", None),
+        ("I'd love that", True),
+        ("I am good thanks", False),
         # The thirteenth set and a session's own wordings: fear of going alone, managing, someone coming too
         ("if my son come also it is better", True),
         ("I'd be a bag of nerves on my own", True),
@@ -187,7 +202,15 @@ TABLES = {
         ("that would really help", True),
         ("what do you mean by go with me?", None),  # a question back, though it holds "go with"
         ("who would that be", None),
-        ("no my sister will come with me", None),  # a plain no before "come with": asked once more
+        ("no my sister will come with me", False),  # someone of their own goes: no need of the team's
+        ("No need, Bethan will be coming with me the first time, see", False),
+        ("nah my son'll take me", False),
+        ("a volunteer could come with me", True),
+        ("I'd be glad of someone alongside me the first go", True),
+        ("ach I'd love that", True),
+        ("nae need", False),
+        ("na", False),
+        ("I think I can go alone, I am good with maps", False),
         # The words just before "alone" turn it round, or agree to it
         ("I don't think I could go alone", True),
         ("I couldn't go alone", True),
@@ -223,6 +246,20 @@ TABLES = {
         ("I dont think so ok", False),  # the "so" of "think so" draws nothing
     ],
     "interpreter": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("yes, not Mandarin", True),
+        ("na", False),
+        ("na, english ok", False),
+        ("nae", False),
+        ("I'd love one", True),
+        ("I am good in English", False),
+        ("I am ok", False),
+        ("no wait, yes please", True),
+        # The fourteenth set: a "not" beside a yes says which, not no
+        ("Yes please, Cantonese, not Mandarin", True),
+        ("yes please, but not on speaker, he can hear", True),
+        ("yes, not needed", None),
+        ("NA", False),
         ("yes please speak slowly", True),  # a review's cases
         ("no need interpreter", False),
         ("no, English is ok, only speak slow please", False),  # the thirteenth set: slowly is not an interpreter
@@ -267,6 +304,11 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("Two, my mistake, three", 3),
+        ("zero, oops, 1", 1),
+        ("7, no sorry I misread, 3", 3),  # a review's case: put right after the apology
+        ("six, hang on, five", 5),
         ("happy? 6, no wait, 5", 5),  # a review's case: "no wait" together
         ("five, actually four, yesterday was rubbish", 4),  # the thirteenth set: a number put right mid-sentence
         ("6, no 7, it was a good day", 7),
@@ -308,6 +350,18 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("een tae een", "one_to_one"),
+        ("ane tae ane please", "one_to_one"),
+        ("Either, if the group is small and quiet", "either"),
+        ("Depends on the group, one to one probably", "one_to_one"),
+        ("Group, hang on, one-to-one", "one_to_one"),
+        ("group. oops, I meant one to one", "one_to_one"),
+        ("Group, no, one to one", "one_to_one"),
+        ("group, my mistake, either", "either"),
+        ("Either, if the group is small and quiet.", "either"),  # the fourteenth set: a group named in a condition
+        ("een tae een", "one_to_one"),
+        ("group if it's small", "group"),
         ("one to one, I actually find groups hard", "one_to_one"),  # a review's cases
         ("group, no wait, one to one", "one_to_one"),
         ("not really bothered", "either"),  # the eleventh set: words round "bothered", and Scots
@@ -349,6 +403,17 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("irl", "in_person"),
+        ("IRL please", "in_person"),
+        ("irl but online if i'm ill", "in_person"),
+        ("If it's online I struggle, so face to face", "in_person"),
+        ("Online, hang on, phone is better", "phone"),
+        ("phone oops online", "online"),
+        ("online, no, in person", "in_person"),
+        ("phone, my mistake, online", "online"),
+        ("irl", "in_person"),
+        ("in person, no, online", "online"),  # a bare "no" standing between two choices puts the first right
         ("in person, or online, whatever. actually online is better with my hours", "online"),  # thirteenth set
         ("a group, no wait, online", "online"),
         ("online or in person, both ok", "any"),  # the twelfth set: both named, either will do
@@ -392,6 +457,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("phone, no, text", "text"),
+        ("phone no text", "phone"),  # turns text down
         ("text, I actually prefer that to a call", "text"),  # a review's cases: "actually" inside a clause
         ("my husband reads my texts, so ring me", "phone"),
         ("I look at my emails every day", "email"),  # the person's own looking turns nothing down
@@ -456,6 +523,19 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("meeting new people mainly", ["loneliness"]),
+        ("ma heid's mince", ["mental_wellbeing"]),
+        ("my heid is all over the place and money", ["mental_wellbeing", "money"]),
+        ("lonely in the house all day", ["loneliness"]),
+        ("I'm stuck in the house since my hip op", ["long_term_condition"]),
+        ("sat in the house on my own", ["loneliness"]),
+        ("on my own in the house since he passed", ["loneliness", "bereavement"]),
+        ("money, no, housing", ["housing"]),
+        ("work, money an ma heid", ["mental_wellbeing", "money", "work"]),  # the fourteenth set
+        ("getting active and meeting new people", ["loneliness", "activity"]),
+        ("Getting active again, and a bit of company, it's lonely in the house", ["loneliness", "activity"]),
+        ("kicked out of the house", ["housing"]),
         # A review's cases: "actually" and "too" inside a clause add nothing; a place among words only as an item
         ("I've actually no one to talk to and money's tight", ["loneliness", "money"]),
         ("loneliness, no wait, housing, it's too damp", ["housing"]),
@@ -598,6 +678,19 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("the walking", ["pain_mobility"]),
+        ("my walking", ["pain_mobility"]),
+        ("me walking is bad these days", ["pain_mobility"]),
+        ("her walking's not good and I look after her", ["pain_mobility", "caring_duties"]),
+        ("the walking pace of the group worries me", ["pain_mobility"]),
+        ("cost, no, transport", ["transport"]),
+        ("time, oops, I mean transport", ["transport"]),
+        ("Time. No, I'm retired, so cost", ["cost"]),
+        ("the walking and the buses", ["transport", "pain_mobility"]),  # the fourteenth set
+        ("confidence, transport and his walking", ["transport", "confidence", "pain_mobility"]),
+        ("the walking group was too far", None),
+        ("walking, no, the buses", ["transport"]),
         ("carin and time", ["caring_duties", "time"]),  # the thirteenth set: a dropped g, text speak
         ("confidence + not knowin any1", ["confidence", "not_knowing_anyone"]),
         ("time, and pain, no just time really", ["time"]),
@@ -659,6 +752,12 @@ TABLES = {
         ("nah 👎", ["none"]),
     ],
     "top_areas": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("money, no, housing", ["housing"]),
+        ("loneliness and money, hang on, loneliness and housing", ["loneliness", "housing"]),
+        ("money oops housing", ["housing"]),
+        ("grief, my mistake, money", ["money"]),
+        ("housing, hang on, loneliness", ["loneliness"]),
         ("money first then 1", ["loneliness", "money"]),  # the ninth set's way: a word, "then", a number
         ("he says 4", ["money"]),
         ("money and housing, none of the rest", ["money", "housing"]),  # "none of the rest" is no "the rest"
@@ -692,6 +791,12 @@ TABLES = {
         ("1, 2 and 3", None),
     ],
     "language": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("Farsi please, but I can also try English", "Farsi"),
+        ("I can do English but Punjabi please", "Punjabi"),
+        ("Portuguese pls but english ok too", "Portuguese"),
+        ("Welsh please, I can do English", "Welsh"),
+        ("Farsi (Persian) please, but I can also try English", "Farsi"),  # the fourteenth set
         ("Portuguese if possible, my english is ok but not for difficult things", "Portuguese"),
         ("'no english' Polish", "Polish"),  # quotation marks round the words
         ("my english no good, polish", "Polish"),
@@ -720,6 +825,17 @@ TABLES = {
         ("Türkçe", "Turkish"),
     ],
     "referral_code": [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("WK29... no hang on, WK2291", "WK2291"),
+        ("RX4421, sorry I mean RX4412", "RX4412"),
+        ("WM-4821 oops WM-4812", "WM-4812"),
+        ("AB12CD my mistake, AB12CE", "AB12CE"),
+        ("SH 2094 no wait SH 2049", "SH-2049"),
+        ("code is HR5530, hold on, HR5503", "HR5503"),
+        ("QP7781, typo, QP7718", "QP7718"),
+        ("ZX090 my bad, ZX900", "ZX900"),
+        ("I think it's WK29... no hang on, WK2291", "WK2291"),  # the fourteenth set: put right
+        ("KH-1234 or KH-1243, can't read my writing", None),
         ("No, nothing like that", "none"),
         ("WM-4821", "WM-4821"),
         ("its ab12cd thanks", "AB12CD"),
@@ -770,6 +886,18 @@ TABLES = {
         ("it might be on a letter somewhere but the papers keep moving. Can I leave it?", SKIPPED),
     ],
     CONFIRMED: [
+        # The twenty-seventh session's review (its own wordings, better after the change)
+        ("champion", True),
+        ("Champion that", True),
+        ("grand", True),
+        ("that's grand", True),
+        ("sound", True),
+        ("sound as a pound", True),
+        ("mint", True),
+        ("smashing", True),
+        ("champion", True),  # the fourteenth set: asked 91 times
+        ("that's grand", True),
+        ("lush, ta", True),
         ("bang on", True),
         # Right as it stands, with no yes-word: opening by agreeing, or all of it said to be correct
         ("thats it now love", True),

@@ -258,6 +258,56 @@ def test_saying_no_at_the_read_back_again_and_again_gets_a_new_way_forward_each_
     assert replies == ["utter_which_section", "utter_confirm_choices", "utter_offer_person_to_check"]
 
 
+def test_a_fourth_reply_the_read_back_cannot_read_sends_the_answers_for_a_person_to_check():
+    """A persona answered "champion" 91 times: after the three ways forward, the answers go with a call-back
+    flag, never a fourth loop."""
+    replies = [interpret("confirmed", "hmm", "inform", {}, attempts=n) for n in range(4)]
+    assert not any(r.accepted for r in replies[:3])
+    last = replies[3]
+    assert last.accepted and last.value is True
+    assert last.responses == ["utter_sent_for_person_to_check"]
+    assert (last.flag, last.category) == ("wants_person", "read_back_unconfirmed")
+
+
+@pytest.mark.parametrize(
+    "said", ["no", "don't send it", "stop", "I'll do it later", "wait I need to check with my son"]
+)
+def test_a_fourth_no_at_the_read_back_asks_a_person_and_never_sends(said):
+    """A review's cases: against a no, or words that hold the sending off, the answers are never sent. The fourth time
+    a person is asked to go through them (a call-back flag), and the replies go round without repeating."""
+    replies = [interpret("confirmed", said, "inform", {}, attempts=n) for n in range(7)]
+    assert not any(r.accepted for r in replies)
+    assert replies[3].responses == ["utter_person_will_go_through"]
+    assert (replies[3].flag, replies[3].category) == ("wants_person", "read_back_unconfirmed")
+    assert not any(r.flag for r in replies[:3] + replies[4:])
+    said_in_turn = [r.responses[0] for r in replies]
+    assert all(a != b for a, b in zip(said_in_turn, said_in_turn[1:], strict=False)), said_in_turn
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "champion",
+        "Champion!",
+        "that's grand",
+        "grand thanks",
+        "mint",
+        "smashing, ta",
+        "cracking",
+        "ace",
+        "sound",
+        "bang on",
+        "lush",
+        "braw",
+        "tidy that",
+        "sorted",
+        "that's champion love",
+    ],
+)
+def test_the_regions_own_words_of_agreement_send_the_read_back(said):
+    assert interpret("confirmed", said, "inform", {}).value is True
+
+
 def test_an_open_question_keeps_a_question_as_the_answer():
     assert interpret("what_matters", "why do I feel like this all the time?", "inform", {}).accepted
 
@@ -386,6 +436,35 @@ def test_pointing_back_at_what_matters_reads_its_areas():
     said = {"what_matters": "somewhere to live, I'm sofa surfing at me mate's. money. and I'm on my own too much"}
     assert interpret("life_areas", "what I just said", None, said).value == ["loneliness", "money", "housing"]
     assert not interpret("life_areas", "what I just said", None, {}).accepted
+    assert interpret("life_areas", "what I just said and food", None, said).value == [
+        "loneliness",
+        "money",
+        "housing",
+        "food",
+    ]
+
+
+def test_pointing_back_at_the_barriers_reads_what_made_things_hard():
+    """A second read: "like I said" at the barriers points at the question just before, not at what matters."""
+    said = {"what_matters": "money worries", "barriers_text": "my knees and the buses are rubbish"}
+    assert interpret("barrier_options", "like I said", None, said).value == ["transport", "pain_mobility"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["May I ask who will be reading this?", "who sees this?", "is this confidential?", "Who gets to read what I put?"],
+)
+def test_asking_who_reads_at_an_open_question_is_told_and_asked_again(said):
+    """The fourteenth set: "May I ask who will be reading this?" was saved as what matters most."""
+    outcome = interpret("what_matters", said, "inform", {})
+    assert not outcome.accepted and outcome.responses == ["utter_why_general"]
+
+
+@pytest.mark.parametrize(
+    "said", ["my mum, who will see her when I'm at work?", "who reads this? my husband drinks and I'm scared"]
+)
+def test_a_question_about_someone_or_beside_an_answer_is_the_answer(said):
+    assert interpret("what_matters", said, "inform", {}).value == said
 
 
 @pytest.mark.parametrize(
