@@ -25,6 +25,7 @@ _NUMBER_WORDS = {
     "two": 2,
     "three": 3,
     "four": 4,
+    "fower": 4,  # Scots
     "five": 5,
     "six": 6,
     "seven": 7,
@@ -102,8 +103,8 @@ _ALWAYS_PUTS_RIGHT = (
 adds its own: a bare "actually" corrects a score but adds to a list; "I mean" corrects a score or a number but says
 more of the same beside a choice."""
 _PUT_RIGHT_TO = re.compile(
-    rf"\b(?:(?:{_ALWAYS_PUTS_RIGHT}|actually|no|i mean|sorry|wait|make (?:it|that))\W+)+(?:more like\s+|say\s+)?"
-    r"(?:a |an )?(\w+)(?=\s*[,.;!]|\W*$)"
+    rf"\b(?:(?:{_ALWAYS_PUTS_RIGHT}|actually|no|nah|i mean|sorry|wait|make (?:it|that))\W+)+(?:more like\s+|say\s+)?"
+    r"(?:a |an )?(\w+)(?=\s*[,.;!]|\W*$|\s+(?:if i'?m honest|to be honest|tbh|really|i think|i reckon|honestly)\b)"
 )
 """A number put right in mid-sentence ("five, actually four, yesterday was rubbish")."""
 
@@ -111,6 +112,19 @@ _PUT_RIGHT_TO = re.compile(
 def _number_of(token: str) -> Optional[int]:
     """A number said in digits or in words ("4", "four"), or None."""
     return int(token) if token.isdigit() else _NUMBER_WORDS.get(token)
+
+
+_CORRECTION_WORDS = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT}|no|nah|actually)\b")
+
+
+def _after_the_last_correction(lowered: str) -> Optional[re.Match[str]]:
+    """The one number said after the last word of correction, when a number stands before it too ("4, no actually
+    yesterday was alright, 6"); none when two follow it."""
+    corrections = [found for found in _CORRECTION_WORDS.finditer(lowered) if re.search(r"\d", lowered[: found.start()])]
+    if not corrections:
+        return None
+    after = list(re.finditer(r"\b(\d{1,2})\b", lowered[corrections[-1].end() :]))
+    return after[0] if len(after) == 1 else None
 
 
 def _last_put_right(lowered: str, said: set[int]) -> Optional[re.Match[str]]:
@@ -164,7 +178,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         if token in _NUMBER_WORDS and token not in ORDINAL_WORDS and token not in soft:
             found.append(_NUMBER_WORDS[token])
     distinct = set(found)
-    settled = _SETTLED_ON.search(lowered) or _last_put_right(lowered, distinct)
+    settled = _SETTLED_ON.search(lowered) or _last_put_right(lowered, distinct) or _after_the_last_correction(lowered)
     if len(distinct) > 1 and settled:
         # "On a good day I'd say a five, and this isn't a good day, so call it a four": the one it comes to.
         last = settled.group(1)
@@ -189,6 +203,7 @@ _YES = {
     "ya",
     "yh",
     "ys",
+    "ar",  # the Black Country's and Yorkshire's yes ("ar, goo on then")
     "ye",
     "aye",
     "ok",
@@ -290,6 +305,8 @@ _YES_PHRASES = (
     "guess so",
     "bang on",
     "go on then",
+    "goo on",
+    "be handy",
     "would help",
     "would really help",
     "that'd help",
@@ -916,6 +933,7 @@ _SKIP_PATTERNS = (
     r"^(skip|pass|next|n/?a|na|none of your business)\b",
     r"\bskip( this| it| that)?( one| question)?\b",
     r"\b(rather|prefer|want) not (to )?(say|answer|share|tell|put|give|type|write|enter)\b",
+    r"\b(?:rather|prefer) not (?:to )?(?:go into|get into|talk about|discuss|go there)\b",
     r"\b(can|could|may) (i|we) (leave|miss) (it|that|this)( one| out| for now| blank)?\b",
     r"\bprefer not\b",
     r"\bnext question\b",
@@ -1801,6 +1819,12 @@ def parse_name(text: str) -> Optional[str]:
     will_do = _ONE_OF_THEM_WILL_DO.search(text)
     if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)):
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
+    put_right = _NAME_PUT_RIGHT.match(text)
+    if put_right and _name_alone(put_right.group(1)):
+        return _name_alone(put_right.group(1))  # "Derek. Nah, Del, nobody calls me Derek except me mom"
+    would_be_nice = [found.group(1) for found in _WOULD_BE_NICE.finditer(text)]
+    if would_be_nice and len(text.split()) > 4 and _name_alone(would_be_nice[-1]):
+        return _name_alone(would_be_nice[-1])  # "Well I'm Dorothy, but ... so Dot would be nice."
     put_down = _PUT_DOWN.search(text)
     if put_down and _name_alone(put_down.group(1)):
         return _name_alone(put_down.group(1))  # "we call her ayeeyo but put Hodan"
@@ -1820,6 +1844,16 @@ def parse_name(text: str) -> Optional[str]:
     return _name_alone(text)
 
 
+_NAME_PUT_RIGHT = re.compile(
+    r"^\W*[A-Z][\w'-]*\W+(?i:no|nah|naw|actually|sorry|i mean|or rather|well)\W+([A-Z][\w'-]*)(?=\W*(?:$|[,.;!]))"
+)
+"""A name put right at once ("Derek. Nah, Del, ...", "Jo, no, Joanne"): the second; a capital after the correction,
+so "Mary, no need for the surname" is not one."""
+_WOULD_BE_NICE = re.compile(
+    r"(?:^|[,.;!]\s*(?:(?i:so|and|but)\s+)?|\b(?i:so)\s+)([A-Z][\w'-]+)\s+(?i:would|will|'d|'ll)\s+(?i:be\s+)?"
+    r"(?i:nice|lovely|fine|great|good|perfect|best|do)\b"
+)
+"""The name a long answer settles on ("..., so Dot would be nice", "Bob will do")."""
 _PUT_DOWN = re.compile(r"\bbut\s+(?:please\s+)?(?:put|write|use)\s+(.+)$", re.IGNORECASE)
 """The name to write down, after what the family says ("we call her ayeeyo but put Hodan")."""
 _ONE_OF_THEM_WILL_DO = re.compile(

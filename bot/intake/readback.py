@@ -84,6 +84,8 @@ _CONTENT: Mapping[str, tuple[str, ...]] = {
     "contact_method": (
         r"(?:a|by) text",
         r"texts?(?: me)? instead",
+        r"texts?,? (?:not|rather than|instead of) (?:a |the )?(?:phone )?calls?",
+        r"(?:phone )?calls?,? (?:not|rather than|instead of) (?:a )?texts?",
         r"text(?:ed|ing)? me",
         r"(?:a|by) (?:phone )?call",
         r"(?:call|ring) me(?=,|$| instead| rather| please| not)",

@@ -146,6 +146,7 @@ _WHO_READS = re.compile(
     r"(?=\W*$|\s*[?,]|\s+(?:then|please|exactly|after|afterwards)\b)|what i (?:put|write|say|said|type)|my "
     r"(?:answers?|info\w*|details|replies|messages)|the (?:answers|form|replies))\b"
     r"|\bwhere (?:does|do|will|would) (?:this|these|it|my answers?|they|that) (?:go|end up)\b"
+    r"|\b(?:go|going|goes|be put|be kept|stay|end up) on (?:my|me) (?:record|records|file|notes|medical records)\b"
     r"|\b(?:is|are|will) (?:this|it|these|my answers) (?:be )?(?:private|confidential|shared|anonymous)\b"
 )
 """Asking who reads the answers, or where they go ("May I ask who will be reading this?", "who sees this",

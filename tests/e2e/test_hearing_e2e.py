@@ -102,7 +102,8 @@ WORST_CASES = [
     ("how happy did you feel yesterday", "help", 5, False),
     ("what are you good at", "are you a bot?", 5, False),
     ("what are you good at", "can someone call me please", 4, False),
-    ("is this right?", "hmm", 6, False),
+    ("is this right?", "hmm", 6, True),  # the fourth time the answers go, with a call-back for a person to check
+    ("is this right?", "no", 7, False),  # never sent against a no: a person is asked to go through them instead
 ]
 
 
@@ -117,6 +118,25 @@ def test_the_bot_never_says_the_same_thing_three_times_in_a_row(system, asked, m
         assert asked not in turns[-1].lower(), f"still asking {asked!r} after {times} tries:\n{turns[-1]}"
     if asked == "happy to go on":
         assert "won't keep anything" in turns[3], "no consent after three unclear replies: stop, keep nothing"
+
+
+def test_a_read_back_nobody_can_read_reaches_a_person_and_champion_sends_it(system):
+    """The fourteenth set: "champion" was asked 91 times. It sends now; a reply the bot cannot read, said a fourth
+    time, sends the answers with a call-back flag that the link worker sees."""
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "is this right?")
+    assert "reference" in Patient.text(patient.say("champion")).lower()
+
+    unread = Patient(system.settings)
+    _until(unread, answering(MRS_C), "is this right?")
+    turns = [Patient.text(unread.say("hmm")) for _ in range(4)]
+    assert "go through them with you" in turns[3] and "reference" in turns[3].lower(), turns[3]
+    flags = query(
+        system,
+        "SELECT kind, category FROM flags JOIN intakes ON intakes.id = flags.intake_id WHERE conversation_id=:s",
+        s=unread.sender,
+    )
+    assert flags == [("wants_person", "read_back_unconfirmed")]
 
 
 def test_no_after_a_crisis_reply_pauses_without_looping(system):

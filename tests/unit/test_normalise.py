@@ -331,6 +331,10 @@ def test_codes_among_words(text, expected):
         ("he says Mr Hussain please, hes old fashioned like that", "Mr Hussain"),
         ("mum says Rahima", "Rahima"),
         ("Maureen but everyone calls us Mo", "Mo"),  # the fourteenth set: the North's "us" for "me"
+        ("Derek. Nah, Del, nobody calls me Derek except me mom", "Del"),  # the fifteenth set: put right
+        ("Well I'm Dorothy, but my late husband always called me Dot, so Dot would be nice.", "Dot"),
+        ("Jo, no, Joanne", "Joanne"),
+        ("Mary, no need for the surname", "Mary"),
     ],
 )
 def test_a_name_given_for_someone_else_or_with_everyday_slips(text, expected):

@@ -190,6 +190,11 @@ def test_a_yes_said_with_words_of_waiting_stays_a_yes():
         ("not sure I understand", "help"),
         ("I don't understand", "help"),
         ("what does that mean", "help"),
+        # The fifteenth set: help in the person's life, said five times and told how to answer each time
+        ("my son Lucas, he has Down syndrome. I need help to understand the school plan, the EHCP", "inform"),
+        ("I need help with my debts", "inform"),
+        ("I need help with this question", "help"),
+        ("i need help with the form", "help"),
     ],
 )
 def test_help_needs_words_of_not_understanding_the_bot(text, intent):

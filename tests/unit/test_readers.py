@@ -32,6 +32,8 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        ("ar, goo on then", True),  # the fifteenth set: the Black Country's yes, declined three times
+        ("ar", True),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("nae", False),
         ("no wait, yes carry on", True),
@@ -118,6 +120,10 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("ah'd be shakin like a leaf gaun in masel", True),  # the fifteenth set
+        ("I dare say I should manage.", False),
+        ("I'd be all of a dither walkin in on me own", True),
+        ("s'pose it'd be handy if somebody showed me where to go", True),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("No need, Bethan will be coming with me", False),
         ("no my husband will come with me", False),
@@ -304,6 +310,10 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("4, no actually yesterday was alright, 6", 6),  # the fifteenth set
+        ("5. Nah, 4 if I'm honest", 4),
+        ("fower", 4),
+        ("6 or 7, no idea", None),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("Two, my mistake, three", 3),
         ("zero, oops, 1", 1),
@@ -350,6 +360,7 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("I am indifferent on that point.", "either"),  # the fifteenth set
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("een tae een", "one_to_one"),
         ("ane tae ane please", "one_to_one"),
@@ -523,6 +534,9 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("Lonely, and losing Emrys, and I'd like to get moving a bit more", ["loneliness", "activity", "bereavement"]),
+        ("caring, and work because I'm about to lose my job over it", ["work", "caring"]),  # "lose" is not weight
+        ("lose a few pounds", ["activity"]),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("meeting new people mainly", ["loneliness"]),
         ("ma heid's mince", ["mental_wellbeing"]),
@@ -678,6 +692,7 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("ma breathin an the stairs, an no knowin anybody", ["pain_mobility", "not_knowing_anyone"]),  # fifteenth
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("the walking", ["pain_mobility"]),
         ("my walking", ["pain_mobility"]),
@@ -886,6 +901,7 @@ TABLES = {
         ("it might be on a letter somewhere but the papers keep moving. Can I leave it?", SKIPPED),
     ],
     CONFIRMED: [
+        ("actually can you change it to texts not calls, I don't answer numbers I don't know", None),  # a change
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("champion", True),
         ("Champion that", True),

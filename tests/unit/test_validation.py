@@ -452,7 +452,13 @@ def test_pointing_back_at_the_barriers_reads_what_made_things_hard():
 
 @pytest.mark.parametrize(
     "said",
-    ["May I ask who will be reading this?", "who sees this?", "is this confidential?", "Who gets to read what I put?"],
+    [
+        "May I ask who will be reading this?",
+        "who sees this?",
+        "is this confidential?",
+        "Who gets to read what I put?",
+        "is this going on my record?",  # the fifteenth set
+    ],
 )
 def test_asking_who_reads_at_an_open_question_is_told_and_asked_again(said):
     """The fourteenth set: "May I ask who will be reading this?" was saved as what matters most."""

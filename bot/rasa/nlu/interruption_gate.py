@@ -76,6 +76,14 @@ _ONLY_A_TIME = re.compile(
 """A message of nothing but a time ("Tomorrow morning", "later in the afternoon", "tomorrow at 10"): the answer
 to "when is the best time to get in touch?", though a pause's words ("tomorrow", "later") are in it. Anything
 more ("that's enough for today, tomorrow morning", "back tomorrow") leaves the pause as it is."""
+_HELP_WITH_LIFE = re.compile(
+    r"\b(?:need|needs|want|wants|would like|looking for|get|getting|some|any|more)\s+(?:some\s+|a bit of\s+|more\s+)?"
+    r"help\s+(?:with|to|for|getting|finding|understanding|sorting|managing)\b"
+    r"(?!\s+(?:this|the questions?|these questions|answering|filling|the form|what to (?:put|say|write)|it|that)\b)",
+    re.IGNORECASE,
+)
+"""Help as a need in the person's life ("I need help to understand the school plan, the EHCP"): an answer, not a call
+for help with the questions (a persona said it five times and was told how to answer each time)."""
 _A_TIME_OF_DAY = re.compile(r"\b(?:mornings?|afternoons?|evenings?|nights?|tonight|am|pm|o'?clock|noon|midday|\d+)\b")
 
 
@@ -132,6 +140,8 @@ class InterruptionGate(IntentRewriter):
         if intent in ("help", "ask_why") and is_changing(text or "") and parts_called(text or ""):
             return False  # "Can I change how you contact me?" at the read-back: a change, read as one
         if intent == "pause" and _ONLY_A_TIME.fullmatch(text or "") and _A_TIME_OF_DAY.search((text or "").lower()):
+            return False
+        if intent == "help" and "?" not in (text or "") and _HELP_WITH_LIFE.search(text or ""):
             return False
         return cue.search(text or "") is not None
 
