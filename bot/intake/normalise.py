@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 MAX_ANSWER_CHARS = 2000
@@ -128,7 +129,10 @@ def _after_the_last_correction(lowered: str) -> Optional[re.Match[str]]:
 
 
 def _last_put_right(lowered: str, said: set[int]) -> Optional[re.Match[str]]:
-    """The last number put right (see `_PUT_RIGHT_TO`) that is one of the numbers said."""
+    """The last number put right (see `_PUT_RIGHT_TO`) that is one of the numbers said. Kept beside
+    `_after_the_last_correction`, not folded into it: here the number must follow the words of correction at once, so
+    looser words may correct ("5, sorry, 4"); there a number may come later in the clause, so only firm words do
+    ("5 sorry it took a while, my daughter is 7" is asked again)."""
     put_right = [found for found in _PUT_RIGHT_TO.finditer(lowered) if _number_of(found.group(1)) in said]
     return put_right[-1] if put_right else None
 
@@ -672,12 +676,19 @@ set aside at the company question, the one question whose words are going alone.
 _SOMEONE_ELSE_COMES = re.compile(
     r"^\W*(no\W+|nah\W+|nope\W+)?(?:but |and |as |because |cos )?(?!(?:i|you|u|someone|somebody|anybody|anyone|one|the link|link|your|a link|a person|"
     r"a volunteer|the volunteer|it|that|this|there|we|no|nah|nope|yes|yeah|yep|so|well|then|what|which)\b)"
-    r"((?:my|our|me|ma|mi|the|his|her|a) \w+|\w+)(?:\s+(?:will|is|are)|'ll|'s|'re)\s+"
+    r"((?:my|our|me|ma|mi|the|his|her|a) (?:\w+ )?\w+|\w+)(?:\s+(?:will|is|are)|'ll|'s|'re)\s+"
     r"(?:(?:probably|likely|definitely|prob|deffo|defo|always|usually)\s+)?(?:be\s+)?(?:coming|come|going|go|taking|take)\b"
 )
 """Someone of their own who will go with them ("No need, Bethan will be coming with me", "my son'll come"): a fact
-about who goes, not a wish for one of the team; at the company question such a clause leans neither way, so "no
-need" beside it is a no, as is a no that opens it ("no my husband will come") (not "a volunteer could come with me", or "you", which ask for one)."""
+about who goes, not a wish for one of the team. At the company question such a clause leans neither way, so "no
+need" beside it is a no, as is a no that opens it ("no my husband will come"). Not "a volunteer could come with me"
+or "you": those ask for one."""
+_FINE_THE_FIRST_TIME = re.compile(
+    r"\b((?:be|am|i'?m|feel) (?:\w+ )?(?:fine|ok|okay|alright|all right|grand|good)|manage|cope)"
+    r"(?: on my own| by myself| alone)? (?:even )?(?:the|for the) first time\b"
+)
+"""Managing the first time ("I'll be fine the first time"): the question's own "the first time" is then no wish for
+company, so it is taken out of the clause and the rest answers."""
 _EITHER_WAY = re.compile(r"\beither way\b|\bwhichever\b|\beither (?:is|would be|'s) (?:fine|ok|okay)\b")
 """No leaning at all: "I don't mind either way" (the bot asks once more)."""
 
@@ -694,8 +705,20 @@ class _Cues:
 
     @classmethod
     def of(cls, yes_cues: Sequence[str], no_cues: Sequence[str]) -> "_Cues":
-        alone = any(_ALONE_WORDS.search(cue) for cue in no_cues)
-        return cls(yes_cues, no_cues, (*yes_cues, *no_cues), alone)
+        yes, no = _spelled_every_way(tuple(yes_cues)), _spelled_every_way(tuple(no_cues))
+        alone = any(_ALONE_WORDS.search(cue) for cue in no)
+        return cls(yes, no, (*yes, *no), alone)
+
+
+@lru_cache(maxsize=64)
+def _spelled_every_way(cues: tuple[str, ...]) -> tuple[str, ...]:
+    """A question's cues with each "i'm ..." cue also as "i am ..." and "im ...", so a cue list names each
+    wording once ("i'm fine" also hears "I am fine" and "im fine")."""
+    spelled = list(cues)
+    for cue in cues:
+        if cue.startswith("i'm "):
+            spelled += [f"i am {cue[4:]}", f"im {cue[4:]}"]
+    return tuple(dict.fromkeys(spelled))
 
 
 def _leaning_of_no_words(clause: str) -> Optional[bool]:
@@ -763,7 +786,7 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     if asks_back(clause) and not has_phrase(clause, [c for c in cues.both if _CONFUSED.search(c)]):
         return None  # unless the question's own words are these ("don't understand": an interpreter)
     if cues.about_going_alone:
-        clause = _LIVING_ALONE.sub(" ", clause)
+        clause = _FINE_THE_FIRST_TIME.sub(r"\1", _LIVING_ALONE.sub(" ", clause))
         someone_else = _SOMEONE_ELSE_COMES.search(clause)
         if someone_else:
             return False if someone_else.group(1) else None
@@ -819,8 +842,8 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
 _NOT_A_THING = re.compile(
     r"^\W*(?:but |and |just |only )?not (?!(?:really|needed|necessary|required|now|yet|today|sure|at|for|me|that|this|it|"
     r"so|much|keen|fussed|bothered|interested|right|quite|particularly|especially|necessarily|just|too|very|exactly|any|"
-    r"anymore|unless|if|a|bad|good|fine|ok|okay|great|ideal|want|wanted|need|really|happy|comfortable|likely|"
-    r"probably|personally|myself|yes|no|on this|on your|one bit|atm|essential|needing|bovvered|bothered|yet)\b)\w"
+    r"anymore|unless|if|a|bad|good|fine|ok|okay|great|ideal|want|wanted|need|happy|comfortable|likely|"
+    r"probably|personally|myself|yes|no|on this|on your|one bit|atm|essential|needing|bovvered)\b)\w"
 )
 """A clause that turns down one thing beside a yes ("yes please, Cantonese, not Mandarin", "but not on speaker"): it
 says which, not no; words of no after "not" ("not needed", "not for me", "not really") still answer. Read only after

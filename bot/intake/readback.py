@@ -268,7 +268,9 @@ _AGREEING = _any_of(
 everything", which also closes a change ("my number is 07700 900456 now, that's everything")."""
 _REGIONAL_YES = "champion|grand|sound(?: as a pound)?|mint|smashing|cracking|ace|bang on|dead on|belter|braw|lush|tidy|sorted|cushty"
 """The regions' own words of approval ("champion", "that's grand", "lush"): a yes only standing alone or with thanks
-("lush, ta"), never opening a change ("lush but it's Dai not Dave", "sorted but it says group")."""
+("lush, ta"), never opening a change ("lush but it's Dai not Dave", "sorted but it says group"). Only here, at "is this
+right?": the yes reader's `normalise._YES_PHRASES` hold "bang on" anywhere in a clause, but not these, since to an offer
+"I'm grand" or "sorted" declines."""
 _AGREES_FIRST = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|confirm|confirmed|spot on|perfect|all good|all fine|fine|great|lovely|"
     rf"(?:that'?s |thats )?(?:{_REGIONAL_YES})(?=\W*(?:(?:thanks|thank you|ta|cheers|love|pet|mate|hen|duck|lad|lass|"

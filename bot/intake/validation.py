@@ -150,11 +150,13 @@ _WHO_READS = re.compile(
     r"|\b(?:is|are|will) (?:this|it|these|my answers) (?:be )?(?:private|confidential|shared|anonymous)\b"
 )
 """Asking who reads the answers, or where they go ("May I ask who will be reading this?", "who sees this",
-"is this confidential?")."""
+"is this confidential?"). Not the interruption gate's ask_why cue, which only lets the classifier's ask_why stand
+when a word of it is there ("private", "who sees"): this pattern decides by itself, at an open question, so it needs
+the whole question."""
 
 
 def asks_who_reads(text: str) -> bool:
-    """Whether the message only asks who reads the answers: every clause asks something back, and one asks that.
+    """Whether the message only asks who reads the answers: every sentence asks something back, and one asks that.
     At an open question such a message is no answer ("why do I feel like this?" is one)."""
     lowered = text.lower()
     if _WHO_READS.search(lowered) is None:
@@ -291,8 +293,10 @@ def returned(key: str, attempts: int, answers: Mapping[str, object]) -> Outcome:
     the read-back, their replies to an unclear answer (the choices, then a stop or a person)."""
     if attempts > 0 and key == CONSENT:
         return _interpret_consent("", None, attempts)
-    if attempts > 0 and key == CONFIRMED:
-        return _interpret_confirmation("", None, attempts)
+    if key == CONFIRMED:
+        # A return is no reply, so never the fourth that sends the answers as they are: the replies go round.
+        turn = attempts % len(_UNCLEAR_AT_READ_BACK)
+        return _interpret_confirmation("", None, turn) if turn else Outcome(False, responses=["utter_welcome_back"])
     return _reject("utter_welcome_back", attempts, QUESTION_BY_KEY.get(key), answers)
 
 
@@ -416,7 +420,7 @@ _HAS_NO_NHS_NUMBER = re.compile(
 
 
 _NAME_SAID = re.compile(
-    r"\b(?:my name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?", re.IGNORECASE
+    r"\b(?:(?:my|the) name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?", re.IGNORECASE
 )
 """Where a name is said at the read-back ("yes but my name is Pauline"): the name itself is read as at the name
 question, from the clause that follows."""
@@ -438,6 +442,8 @@ def _corrected_beside_a_yes(text: str, answers: Mapping[str, object]) -> list[st
     saved_name = normalise.letter_words(str(answers.get("preferred_name") or ""))
     if named and saved_name and normalise.letter_words(named)[0] not in saved_name:
         return ["preferred_name"]
+    if saved_name and re.search(rf"\bnot {re.escape(saved_name[0])}\b(?!')", text.lower()):
+        return ["preferred_name"]  # "yes but it's Dai not Dave": the saved name turned down
     return _new_contact_detail(text, answers)
 
 
@@ -483,7 +489,8 @@ _HOLDING_OFF = re.compile(
     r"\b(?:stop|later|not yet|wait|hold on|hang on|in a (?:bit|min\w*|sec\w*|mo\w*)|check (?:something|with))\b"
 )
 """Words that hold the sending off ("I'll do it later", "stop", "wait I need to check with my daughter"): never sent
-for them, as for a no."""
+for them, as for a no. Not `returning.steps_away`, which must not take an answer for a pause and so needs words that
+only ever step away: at "is this right?" a bare "later" or "wait" is enough to hold off."""
 _UNCLEAR_AT_READ_BACK = ("utter_invalid_confirm", "utter_confirm_choices", "utter_offer_person_to_check")
 """The read-back's replies to a reply it cannot read, one after another: never the same words twice running."""
 READ_BACK_UNCONFIRMED = "read_back_unconfirmed"

@@ -133,6 +133,16 @@ TABLES = {
         ("he'll be coming with me, my husband", None),
         ("I'd love that", True),
         ("I am good thanks", False),
+        # "i am" and "im" spelled out: the cue list names "i'm ..." once
+        ("no thanks, i am alright", False),
+        ("im ok thanks", False),
+        ("I am fine on my own", False),
+        # A review's same-wrong cases: managing the first time; someone of their own named in two words
+        ("I'll be fine the first time", False),
+        ("I think I'd be ok the first time", False),
+        ("I'll manage the first time thanks", False),
+        ("the first time", True),
+        ("no, my support worker will come with me", False),
         # The thirteenth set and a session's own wordings: fear of going alone, managing, someone coming too
         ("if my son come also it is better", True),
         ("I'd be a bag of nerves on my own", True),
@@ -260,6 +270,10 @@ TABLES = {
         ("I'd love one", True),
         ("I am good in English", False),
         ("I am ok", False),
+        ("im fine", False),
+        ("no i am okay", False),
+        ("not good english", True),
+        ("i am not good at english", True),
         ("no wait, yes please", True),
         # The fourteenth set: a "not" beside a yes says which, not no
         ("Yes please, Cantonese, not Mandarin", True),

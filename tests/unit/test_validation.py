@@ -481,6 +481,9 @@ def test_a_question_about_someone_or_beside_an_answer_is_the_answer(said):
         ("yes but the number is 07700 900456", ["contact_detail"]),
         ("yes my name's actually Pauline, thanks", ["preferred_name"]),  # read as at the name question
         ("yes but my name is Pauline and the rest is fine", ["preferred_name"]),
+        ("yes but the name is Pauline", ["preferred_name"]),
+        ("yes but it's Pauline not Paula", ["preferred_name"]),  # the saved name turned down
+        ("yes, Pauline not Paula", ["preferred_name"]),
     ],
 )
 def test_a_yes_at_the_read_back_with_a_new_value_beside_it_is_a_change(said, change):
@@ -491,7 +494,13 @@ def test_a_yes_at_the_read_back_with_a_new_value_beside_it_is_a_change(said, cha
 
 @pytest.mark.parametrize(
     "said",
-    ["yes that's right, my name is Paula", "yes, my name is spelt Paula", "yes please", "yes my name is Paula x"],
+    [
+        "yes that's right, my name is Paula",
+        "yes, my name is spelt Paula",
+        "yes please",
+        "yes my name is Paula x",
+        "yes, not Paula's fault it took so long",
+    ],
 )
 def test_a_yes_at_the_read_back_with_the_saved_value_beside_it_sends(said):
     saved = {"preferred_name": "Paula", "contact_method": "text", "contact_detail": "+447700900123"}
