@@ -97,7 +97,7 @@ like 6", "6 or 7, say 6")."""
 
 
 _ALWAYS_PUTS_RIGHT = (
-    r"scratch\s+that|correction|or\s+rather|i\s+meant|(?:hang|hold)\s+on(?!\s+to\b)|no,?\s+wait|wait,?\s+no|"
+    r"scratch\s+that|(?:scrap|forget|ignore)\s+that(?=\s*[,.;:!-])|correction|or\s+rather|i\s+meant|(?:hang|hold)\s+on(?!\s+to\b)|no,?\s+wait|wait,?\s+no|"
     r"no,?\s+sorry|sorry,?\s+i\s+mean|oops|my\s+(?:mistake|bad)(?=\s*(?:[,.;:!-]|$|\d))|i\s+misread|misread\s+it|typo"
 )
 """Words that put what came before right wherever they stand, for a score, a choice or a number alike. Each reader
@@ -145,6 +145,14 @@ _ONE_AS_A_WORD = re.compile(
 came", "one of those days", "One must not complain")."""
 
 
+_ANOTHER_SCORE = re.compile(
+    r"\b(?:worthwhile|happy|happiness|anxious|anxiety|satisf\w*)(?:\s+(?:one|bit|question))?\s*(?:is|'s|would be|will be|"
+    r"at|gets?|i'?d give|=|:)?\s+(?:a |an |about |around )?(?:\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\b"
+)
+"""A score given ahead for another of the wellbeing questions ("worthwhile is an 8 before you ask"): set aside when it
+stands beside the score asked for."""
+
+
 def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """Read one whole number on a 0-10 scale from "7", "seven", "7/10", "about a 7".
 
@@ -153,7 +161,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     as one number.
     """
     lowered = text.lower().strip()
-    lowered = re.sub(r"\b(out of|outta|of|/)\s*(10|ten)\b", " ", lowered)
+    lowered = re.sub(r"\b(out of|outta|of|from|/)\s*(10|ten)\b", " ", lowered)
     # Nor a share of days or a score said of another time ("five days out of seven", "I'd have said 8").
     lowered = re.sub(
         r"\b(?:out of|outta)\s+\w+|\b(?:i'?d|would|i would) have (?:said|given it)\s+(?:a |an )?\w+", " ", lowered
@@ -188,6 +196,9 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         last = settled.group(1)
         number = _number_of(last)
         distinct = {-1 if number is None else number}
+    if len(distinct) > 1 and _ANOTHER_SCORE.search(lowered):
+        # "7, and I'd say worthwhile is an 8 before you ask": the other question's score is set aside
+        return parse_scale(_ANOTHER_SCORE.sub(" ", lowered), low, high)
     if len(distinct) != 1:
         return None
     value = distinct.pop()
@@ -712,12 +723,14 @@ class _Cues:
 
 @lru_cache(maxsize=64)
 def _spelled_every_way(cues: tuple[str, ...]) -> tuple[str, ...]:
-    """A question's cues with each "i'm ..." cue also as "i am ..." and "im ...", so a cue list names each
-    wording once ("i'm fine" also hears "I am fine" and "im fine")."""
+    """A question's cues with each "i'm ..." cue also as "i am ..." and "im ...", and each "i'd ..." as "id ...",
+    so a cue list names each wording once ("i'm fine" also hears "I am fine" and "im fine")."""
     spelled = list(cues)
     for cue in cues:
         if cue.startswith("i'm "):
             spelled += [f"i am {cue[4:]}", f"im {cue[4:]}"]
+        elif cue.startswith("i'd "):
+            spelled.append(f"id {cue[4:]}")  # not "i would": "I don't think I would cope" turns it round
     return tuple(dict.fromkeys(spelled))
 
 
@@ -916,6 +929,8 @@ def parse_yes_no(
         return None
     if _IF_YOU_LIKE.fullmatch(lowered):
         return True
+    if re.fullmatch(r"\W*negative\W*", lowered):
+        return False  # the radio's no, alone ("yes, nothing negative" is a yes)
     if offer:
         lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
     if _EITHER_WAY.search(lowered):
@@ -1281,6 +1296,12 @@ _THE_PLACE_ONE = re.compile(rf"\bthe {_ORDINAL_WORD.pattern} ones?(?=\s*(?:$|[,.
 time", nor "the first one who died"."""
 _NUMBER_IN_WORDS = re.compile(rf"\bnumber ({_cardinals(1, 12)})\b")
 """A number said in words after "number" ("and number eleven for my eyes"): read as its digits among words."""
+_NUMBER_WORD_ITEM = re.compile(
+    rf"(\band\s+)({_cardinals(1, 12)})(?=\s*[,.:;-]\s*(?!{_cardinals(1, 99)}\b|(?:maybe|nearly|or|about|almost)\b))"
+)
+"""A number said in words as an item of its own, after "and", closed by a stop or a comma, in a reply that already
+picked by "number ..." ("Number one, lonely. And two, I've seized up"): read as a pick too; not "two, maybe three
+times a week", nor "Ten, fifteen years"."""
 
 
 def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = False) -> list[int]:
@@ -1292,6 +1313,10 @@ def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = Fa
     lowered = _NUMBER_IN_WORDS.sub(
         lambda found: f"number {_NUMBER_WORDS[found.group(1)]}", _expand_ranges(text.lower())
     )
+    if re.search(r"\bnumber \d", lowered):
+        lowered = _NUMBER_WORD_ITEM.sub(
+            lambda found: f"{found.group(1)}number {_NUMBER_WORDS[found.group(2)]}", lowered
+        )
     lowered = _THE_PLACE_ONE.sub(
         lambda found: (
             f"number {numbers[ORDINAL_WORDS[found.group(1)] - 1]}"
@@ -1732,10 +1757,12 @@ def labels_for(codes: Iterable[str], options: Sequence[Option]) -> list[str]:
 _NEED_WORDS = re.compile(
     r"\b(wheelchair|scooter|deaf|hard of hearing|hearing|bsl|sign|blind|sight|partially|glasses|large print|read|"
     r"dyslex|interpret|translat|stick|frame|crutch|walk|stairs|steps|lift|ramp|toilet|loo|seat|autis|adhd|anxi|"
-    r"guide dog|carer|mobility|breath|oxygen)"
+    r"guide dog|carer|mobility|breath|oxygen|buttons|fiddly|small (?:print|writing|text)|writing|print|screens?|noisy|"
+    r"loud|crowd|hands|fingers|grip|eyes|ears|standing|upstairs|memory)"
 )
 _ALL_FINE = re.compile(
-    r"\b(fine|ok|okay|good|alright|all right|no problem|fit as|get about|get around|just old|thanks?|thank you)\b"
+    r"\b(fine|ok|okay|good|grand|alright|all right|no problem|fit as|get about|get around|just old|thanks?|thank you|"
+    r"(?:don'?t|doesn'?t|do not|never) bother|no bother|can manage|manage (?:fine|ok)|like an elephant)\b"
 )
 _NO_NEEDS = re.compile(
     r"^\W*(not that i can think of|nothing like that|none needed|no need|not really|not for me|nothing|none|nope|nah|n/?a|no)\b"
@@ -1825,7 +1852,9 @@ _NAME_TAIL = re.compile(
     rf"'s\s+(?:{_WILL_DO})$|"
     rf"\s+(?:(?:is|'s|will do|would be)\s+(?:{_WILL_DO})|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"hinny|pet|petal|luv|" + not_after(*TITLES.split("|")) + r"love|i guess|i suppose|i think|"
+    r"hinny|pet|petal|luv|me duck|"
+    + not_after(*TITLES.split("|"))
+    + r"(?:love|bab|babe|sweetheart)|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
     re.IGNORECASE,
 )
@@ -1991,11 +2020,46 @@ def parse_uk_phone(text: str) -> Optional[str]:
     with words around it ("07700 900 123 after 5pm", "it's my daughter's: 0113 249 6000").
     Two different numbers are no number, unless the second puts the first right ("07700 900 412 no hang on thats me
     old one, its 07700 900 421"): the person is asked again, never one of them guessed."""
-    without_times = _TIMES.sub(" ", text)
+    without_times = _TIMES.sub(" ", digits_for_words(text))
     found = [
         (span.span(), phone) for span in _PHONE_SPAN.finditer(without_times) if (phone := _uk_phone(span.group(0)))
     ]
     return _the_one_given(found, without_times)
+
+
+_DIGIT_WORDS = {
+    **{word: str(digit) for digit, word in enumerate("zero one two three four five six seven eight nine".split())},
+    "oh": "0",
+    "o": "0",
+    "nought": "0",
+    "nil": "0",
+}
+_SPOKEN_DIGIT = rf"(?:(?:double|triple)\s+)?(?:{'|'.join(_DIGIT_WORDS)}|\d+)\b"
+_SPOKEN_DIGITS = re.compile(rf"\b{_SPOKEN_DIGIT}(?:[\s,.-]+{_SPOKEN_DIGIT})+", re.IGNORECASE)
+"""A run of digits said as words, alone or among figures ("zero seven seven zero zero, nine zero zero, two zero
+three", "oh seven seven double oh...")."""
+
+
+_NUMBER_PUT_RIGHT = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT}|actually|no,? (?:wait|sorry|it'?s|its|that'?s))\b")
+
+
+def digits_for_words(text: str) -> str:
+    """The text with a phone number said in words written in figures: only a run with a word among them that makes a
+    whole UK number (11 digits from 0, or 44 and 10), so "one or two", "07700 900123, one more thing" and numbers in
+    figures stay as they are; and none that is put right after ("... one two three. no wait, one two four"), which is
+    asked again."""
+
+    def figures(run: re.Match[str]) -> str:
+        digits = ""
+        for times, token in re.findall(r"(?:(double|triple)\s+)?(\w+)", run.group(0).lower()):
+            digit = _DIGIT_WORDS.get(token, token)
+            digits += digit * (2 if times == "double" else 3 if times == "triple" else 1)
+        said_in_words = re.search(r"[a-z]", run.group(0), re.IGNORECASE) is not None
+        a_number = len(digits) == 11 and digits.startswith("0") or len(digits) == 12 and digits.startswith("44")
+        put_right_after = _NUMBER_PUT_RIGHT.search(text[run.end() :].lower()) is not None
+        return digits if said_in_words and a_number and digits.isdigit() and not put_right_after else run.group(0)
+
+    return _SPOKEN_DIGITS.sub(figures, text)
 
 
 _TIMES = re.compile(

@@ -169,7 +169,7 @@ CONTACT_METHODS = (
             "call",
             "ring",
             "landline",
-            not_after("to my", "on my") + "mobile",
+            not_after("to my", "on my", "to me", "to", "to the") + "mobile",
             "tele?(?:ph|f)one?",
             "tel\\b",
             "bell",
@@ -283,6 +283,7 @@ LIFE_AREAS = (
             "put on (weight|\\w+ stones?)",
             "getting about",
             "get about",
+            "out and about",
         ),
     ),
     Option(
@@ -665,7 +666,18 @@ _NO_PREFERENCE = (
 """Words of no preference between the choices given: "either" to group or one-to-one, "any" to how to meet."""
 
 GROUP_OR_ONE = (
-    Option("group", "In a group", ("group", "grp", "with others", "other people", "class")),
+    Option(
+        "group",
+        "In a group",
+        (
+            "group",
+            "grp",
+            "with others",
+            "other people",
+            "class",
+            r"with (?:(?:other|some|a few|a bunch of)\s+)+(?:men|women|lads|ladies|mums|dads|blokes|girls|people|folk)",
+        ),
+    ),
     Option(
         "one_to_one",
         "One-to-one",
@@ -827,6 +839,10 @@ COMPANY_NO = (
     "i'd be alright",
     "i'd be fine",
     "i'd be ok",
+    "quite capable",
+    "perfectly capable",
+    "more than capable",
+    "capable on my own",
     "i'd be okay",
     "i'll be fine",
     "i'll be ok",

@@ -275,7 +275,7 @@ _AGREES_FIRST = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ye|ok|okay|correct|right|confirm|confirmed|spot on|perfect|all good|all fine|fine|great|lovely|"
     rf"(?:that'?s |thats )?(?:{_REGIONAL_YES})(?=\W*(?:(?:thanks|thank you|ta|cheers|love|pet|mate|hen|duck|lad|lass|"
     r"that|send it|send|yes|aye|yeah|so|then|x+)\b\W*)*$)|"
-    r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect)|looks? (?:good|right|fine|great)|send)\b"
+    r"that'?s (?:right|correct|fine|all|it|everything|great|lovely|perfect|the one)|looks? (?:good|right|fine|great)|send)\b"
     r"(?!\s*\?)"
 )
 """A reply that opens by agreeing ("yes, the referral code is right", and the regions' own "champion", "grand",
@@ -290,7 +290,7 @@ _RIGHT_NOT_A_VERB = re.compile(
     r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
 )
 """"correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
-_COMMON = frozenset(
+COMMON_WORDS = frozenset(
     """that this with have just also been they them then than what when where which would could should about really
     actually sorry please thanks thank change changed wrong right want like need part said says there here those these
     good fine okay great lovely almost
@@ -439,7 +439,7 @@ def _stem(word: str) -> str:
 
 def _said(text: str, answers: Mapping[str, object]) -> list[str]:
     """Parts whose saved answer, as the read-back showed it, holds the person's own distinctive words."""
-    mine = {_stem(w) for w in (w.removesuffix("'s") for w in words(text)) if len(w) >= 3 and w not in _COMMON}
+    mine = {_stem(w) for w in (w.removesuffix("'s") for w in words(text)) if len(w) >= 3 and w not in COMMON_WORDS}
     if not mine:
         return []
     found = []
@@ -448,7 +448,7 @@ def _said(text: str, answers: Mapping[str, object]) -> list[str]:
         if value is None or isinstance(value, (bool, int)):
             continue
         shown = display_value(question.key, value).lower()
-        if mine & {_stem(w) for w in words(shown) if len(w) >= 3 and w not in _COMMON}:
+        if mine & {_stem(w) for w in words(shown) if len(w) >= 3 and w not in COMMON_WORDS}:
             found.append(question.key)
     return found if len(found) <= 2 else []
 

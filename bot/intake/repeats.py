@@ -12,8 +12,8 @@ import re
 from typing import Any, Mapping, Optional
 
 from bot.intake.normalise import only_yes_no, opens_as_question, parse_code, parse_nhs_number, words
-from bot.intake.questions import QUESTION_BY_KEY, is_closed, turns_away_non_answers, why_response
-from bot.intake.returning import only_stepping_away
+from bot.intake.questions import CONSENT, QUESTION_BY_KEY, is_closed, turns_away_non_answers, why_response
+from bot.intake.returning import only_stepping_away, steps_away
 
 LAST_INTERRUPTION = "last_interruption"
 WAYS_FORWARD = "utter_ways_forward"
@@ -67,11 +67,34 @@ def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     (`questions.turns_away_non_answers`), a sentence; elsewhere only one that holds the question's own kind of
     value in a form no stray figure has (a referral code of letters and digits, an NHS number: "My GP's letter had
     LC-108 at the bottom, I'm not sure if that's the code you mean")."""
-    if count < READ_AS_ANSWER_AT or opens_as_question(text):
+    if count < READ_AS_ANSWER_AT:
         return False
+    if opens_as_question(text):
+        return _answers_before_asking(text)
     if turns_away_non_answers(slot or ""):
         return len(words(text)) >= ANSWER_WORDS or only_yes_no(text)  # "sure why not", "oh that would help"
+    question = QUESTION_BY_KEY.get(slot or "")
+    if question is not None and question.open and len(words(text)) >= ANSWER_WORDS:
+        # "I work many hours, no time, and I not understand all what doctor say", a third time; not words about the
+        # question itself ("I do not understand what you want")
+        return _ABOUT_THE_QUESTION.search(text.lower()) is None and not steps_away(text)
     return _holds_its_value(slot, text)
+
+
+_ABOUT_THE_QUESTION = re.compile(
+    r"\b(?:what (?:you|u) (?:want|mean|are asking|need|are on about|on about)|the question|this question|"
+    r"what to (?:say|put|write|answer)|(?:you|u) mean|what (?:do|should|am) i|confus\w*|lost|follow|repeat|explain|"
+    r"again|on about|what (?:is|'s) (?:this|it|that) for|(?:don'?t|do not|not) (?:get|understand) "
+    r"(?:you|this|that|it|what (?:you|u|this|that|is))\b)"
+)
+"""Words about the question rather than an answer to it ("explain it again please I am confused here")."""
+
+
+def _answers_before_asking(text: str) -> bool:
+    """Whether a message that asks something opens with a sentence that is nothing but a yes or a no ("yes ok. he will
+    not see this?", said a third time after the question was answered twice): that sentence is the answer."""
+    first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    return not first.endswith("?") and only_yes_no(first.rstrip(".!"))
 
 
 def _holds_its_value(slot: Optional[str], text: str) -> bool:
@@ -98,7 +121,8 @@ LEAVE_AT = 4
 link worker: whatever a person keeps saying, the intake goes on."""
 
 
-def leaves_question(slot: Optional[str], count: int) -> bool:
-    """Whether to leave the question asked (see `LEAVE_AT`); never consent or the read-back, which have their own
-    ways to an end."""
-    return count >= LEAVE_AT and (slot or "") in QUESTION_BY_KEY
+def leaves_question(slot: Optional[str], count: int, interrupting: bool = False) -> bool:
+    """Whether to leave the question asked (see `LEAVE_AT`); never the read-back, which has its own ways to an end,
+    nor consent, except against an interruption said again and again ("he will not see this?" 120 times): there
+    consent's own end, a stop that keeps nothing (`validation.left_for_link_worker`)."""
+    return count >= LEAVE_AT and ((slot or "") in QUESTION_BY_KEY or (interrupting and slot == CONSENT))

@@ -24,7 +24,7 @@ from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY, is_closed
 from bot.intake.returning import only_a_reason_to_go, only_returning, only_stepping_away
-from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk
+from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk, detect_risk
 from bot.intake.validation import Outcome, interpret, returned
 
 CARRY_ON = "carry_on"
@@ -76,14 +76,16 @@ def take_turn(
         # brings the crisis reply in the next turn (so only where the check will be asked), and words of risk from
         # the phrase list stay certain everywhere.
         risk = Risk(UNCERTAIN, CLASSIFIER, likely=True)
-    if risk is not None and (risk.certain or requested == RISK_CHECK):
-        # A disclosure while the bot is checking is not a "no": it is certain now.
+    if risk is not None and (risk.certain or requested == RISK_CHECK and not _a_no_despite_doubt(risk, text, intent)):
+        # A disclosure while the bot is checking is not a "no": it is certain now. A clear no with words the
+        # classifiers doubt, and find less likely than not, is still a no ("No! I'm pulling your leg, I've no
+        # plans to pop my clogs"): the check flag stays for the link worker.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
         return disclosure(requested, text, category, answers, flagged, pending, attempts)
     if (
         risk is not None
         and not flagged
-        and requested != CARRY_ON
+        and requested not in (CARRY_ON, RISK_CHECK)
         and asks_again(risk, answers)
         and not already_checked(text, answers)
     ):
@@ -171,12 +173,14 @@ def crisis_responses(category: str, flagged: bool, repeat: int = 0) -> list[str]
     """The reply to a certain disclosure: 999 first for an emergency, a short one when the team already knows.
 
     The short one has two wordings, taken in turn, so saying it again and again never
-    gets the same reply three times running.
+    gets the same reply three times running. An emergency gets 999 first even when the team already knows of an
+    earlier disclosure (the sixteenth set: "took the whole box of ma sertraline aboot an hour ago" after a crisis
+    reply), the short reply only in turn with it when said again at the same question.
     """
+    if category == EMERGENCY and not (flagged and repeat % 2):
+        return ["utter_emergency", "utter_offer_continue"]
     if flagged:
         return ["utter_crisis_again" if repeat % 2 == 0 else "utter_crisis_again_2"]
-    if category == EMERGENCY:
-        return ["utter_emergency", "utter_offer_continue"]
     if category == UNSAFE_NOW:
         return ["utter_unsafe_now", "utter_offer_continue"]
     return ["utter_crisis", "utter_offer_continue"]
@@ -201,9 +205,10 @@ def disclosure(
         hold=CARRY_ON,
     )
     question = QUESTION_BY_KEY.get(key or "")
-    if question is None or not said or answers.get(question.key) is not None:
+    asked = question.key if question else key if key in (CONSENT, CONFIRMED) else None
+    if asked is None or not said or answers.get(asked) is not None:
         return outcome
-    if question.open:
+    if question is not None and question.open:
         outcome.accepted, outcome.key, outcome.value, outcome.verbatim = True, key, normalise.clean_text(said), said
         return outcome
     if not flagged or requested == RISK_CHECK:
@@ -211,12 +216,13 @@ def disclosure(
     # The team already knows, and the person answers the question again with the same words of
     # risk ("Three. Nobody came yesterday."): the short reply, and no hold. The answer in it is
     # saved; if there is none, the question's own way forward follows (the choices in words, a
-    # skip, a person), so the same message can never loop.
-    reading = interpret(question.key, said, None, answers, repeat)
+    # skip, a person), so the same message can never loop. Consent and the read-back too: "Go on
+    # then, you've twisted my arm", said 60 times at consent, was never read as the yes it is.
+    reading = interpret(asked, said, None, answers, repeat)
     reading.responses = outcome.responses + reading.responses
     reading.flag, reading.category = FlagKind.SAFEGUARDING, category
     if reading.accepted:
-        reading.key, reading.verbatim = question.key, said
+        reading.key, reading.verbatim = asked, said
     return reading
 
 
@@ -264,6 +270,13 @@ _HEDGED_NO = re.compile(
     r"bit of|suppose|might|"
     r"unsure|idk|dunno|depends|at times|now and then|used to|but|except|though|well|not always|hm+|um+|er+)(?![\w'])"
 )
+
+
+def _a_no_despite_doubt(risk: Risk, text: str, intent: Optional[str]) -> bool:
+    """At the check question: a clear no whose words the classifiers alone doubt, less likely than not a disclosure,
+    with no words of the phrase list in it at all, even turned round ("no I just want to die" is no no)."""
+    doubted_alone = not risk.certain and risk.category == CLASSIFIER and not risk.likely
+    return doubted_alone and detect_risk(text) is None and is_clear_no(text, intent)
 
 
 def is_clear_no(text: str, intent: Optional[str] = None) -> bool:

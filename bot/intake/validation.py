@@ -281,8 +281,11 @@ def _reject(
     return Outcome(accepted=False, responses=responses)
 
 
-def left_for_link_worker() -> Outcome:
-    """The question is left for the link worker to ask, as when no answer could be read a third time."""
+def left_for_link_worker(key: str = "") -> Outcome:
+    """The question is left for the link worker to ask, as when no answer could be read a third time. Consent cannot
+    be left to anyone: nothing is kept, the conversation stops, and any message starts it again."""
+    if key == CONSENT:
+        return _interpret_consent("", None, attempts=2)
     return Outcome(accepted=True, value=SKIPPED, responses=["utter_leave_for_link_worker"])
 
 
@@ -334,6 +337,7 @@ def interpret(
         intent == "skip"
         and len(normalise.words(text)) > 1
         and not normalise.match_options(text, question.options, many=True)
+        and (not question.open or _SKIPPING.search(text.lower()) is not None)
     )
     if (normalise.is_skip(text) or classifier_skip) and not _na_for_no(question, text):
         if question.optional or attempts >= 1:
@@ -355,6 +359,14 @@ def interpret(
     if not question.open and asks_what_to_say(text) and not _answered_beside(outcome, text):
         return _reject("utter_answer_as_you_can", attempts, question, answers)
     return outcome
+
+
+_SKIPPING = re.compile(
+    r"\b(?:rather not|leave (?:it|that|this)|no comment|pass|not (?:now|today|yet)|private|personal|none of your|"
+    r"don'?t (?:want|wish) to|next|later|can'?t say|won'?t say)\b"
+)
+"""At an open question, the classifier's skip stands only beside a word of leaving it ("I'd rather not, if that's
+ok"): any other words are the answer ("not skint every month" was taken for a skip)."""
 
 
 def _answered_beside(outcome: Outcome, text: str) -> bool:
@@ -442,8 +454,11 @@ def _corrected_beside_a_yes(text: str, answers: Mapping[str, object]) -> list[st
     saved_name = normalise.letter_words(str(answers.get("preferred_name") or ""))
     if named and saved_name and normalise.letter_words(named)[0] not in saved_name:
         return ["preferred_name"]
-    if saved_name and re.search(rf"\bnot {re.escape(saved_name[0])}\b(?!')", text.lower()):
-        return ["preferred_name"]  # "yes but it's Dai not Dave": the saved name turned down
+    turned_down = (
+        re.search(rf"\b([\w']+),? not {re.escape(saved_name[0])}\b(?![-'])", text.lower()) if saved_name else None
+    )
+    if turned_down and turned_down.group(1) not in readback.COMMON_WORDS and not turned_down.group(1).endswith("'s"):
+        return ["preferred_name"]  # "yes but it's Dai not Dave": another name, and the saved one turned down
     return _new_contact_detail(text, answers)
 
 
@@ -610,6 +625,10 @@ _PLACES = {**{word: place - 1 for word, place in normalise.ORDINAL_WORDS.items()
 """An area's index in the list shown, by the word for its place ("the second", "top")."""
 
 
+_AND_A_PLACE = re.compile(r"\b(?:and|&|plus|then)\s+the\s+(?:first|second|third|last|bottom|top)(?:\s+one)?\W*$")
+"""A pick by its place in the list after another pick ("1 and the last one")."""
+
+
 def _by_place(text: str, options: Sequence[Option]) -> list[str]:
     """Areas picked by their place in the list shown: "the first one", "second and fourth", "the last 2"."""
     lowered = text.lower()
@@ -642,7 +661,9 @@ def _interpret_top(question: Question, text: str, answers: Mapping[str, object],
         codes = [o.code for o in options if o.code not in named] if named else []
     else:
         codes = normalise.match_options(text, options, many=True, numbers=top_area_numbers(answers))
-        codes = codes or _by_place(text, options)
+        if not codes or _AND_A_PLACE.search(text.lower()):
+            # "1 and the last one": a pick by number and one by its place in the list
+            codes = [o.code for o in options if o.code in {*codes, *_by_place(text, options)}]
     if 1 <= len(codes) <= 2:
         return Outcome(accepted=True, value=codes)
     return _reject("utter_invalid_top", attempts, question, answers)

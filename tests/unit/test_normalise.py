@@ -159,6 +159,10 @@ def test_barriers_from_mrs_c_words():
         ("Mum's name is Nasrin", "Nasrin"),  # a daughter typing for her mother
         ("my husbands name is Dev", "Dev"),
         ("my carer's name is Joan, I'm Bill", None),  # someone else's name is asked again, never saved
+        ("Sandra bab", "Sandra"),  # the sixteenth set: a Brummie word of affection after the name
+        ("Mrs Duck", "Mrs Duck"),  # but a surname after a title
+        ("Grace Darling", "Grace Darling"),  # a review's cases: surnames that are words of affection elsewhere
+        ("Ian Duck", "Ian Duck"),
     ],
 )
 def test_names(text, expected):
@@ -188,6 +192,12 @@ def test_not_names(text):
         ("07700 900123 (2-4pm)", "+447700900123"),
         ("447700900222", "+447700900222"),
         ("01697 45678 2pm", "+44169745678"),  # not +441697456782: the 2 of 2pm is no digit of it
+        ("07700 900123, one more thing - texts only after 5", "+447700900123"),  # a word after the figures
+        ("text 07700 900 123 nine till five", "+447700900123"),
+        # The sixteenth set: a number said in words, with "oh" and "double"
+        ("zero seven seven zero zero, nine zero zero, two zero three", "+447700900203"),
+        ("oh seven seven double oh nine double oh one two three", "+447700900123"),
+        ("07700 nine zero zero one two three", "+447700900123"),
     ],
 )
 def test_uk_phone_numbers(text, expected):
@@ -196,7 +206,17 @@ def test_uk_phone_numbers(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["12345", "call me", "077009", "'; DROP TABLE intakes; --", "07700 900123 or 07700 900456"],
+    [
+        "12345",
+        "call me",
+        "077009",
+        "'; DROP TABLE intakes; --",
+        "07700 900123 or 07700 900456",
+        "one or two, maybe three",
+        "zero seven seven zero zero nine zero zero",  # too short in words as in figures
+        "zero seven seven zero zero nine zero zero one two",  # ten digits from 07: no whole number
+        "oh seven seven double oh, nine double oh, one two three. no wait, one two four",  # put right: asked again
+    ],
 )
 def test_not_phone_numbers(text):
     assert normalise.parse_uk_phone(text) is None
@@ -289,6 +309,9 @@ def test_nothing_that_goes_on_is_kept_in_the_persons_words(text):
         ("none really, I just can't manage steps", False),
         ("no, but I'd need somewhere with a lift", False),
         ("I use a wheelchair", False),
+        ("Nothing fiddly with buttons or small writing, my hands", False),  # the sixteenth set: "nothing" + a need
+        ("no, crowds don't bother me", True),  # a review's cases: a need word said to be no bother
+        ("nope, my hands are grand", True),
     ],
 )
 def test_no_access_needs_in_their_own_words(text, none):

@@ -171,6 +171,13 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         ("Hold on, it's on the letter... 999 443 6732", "pause", "inform"),  # found while holding on (the sixth set)
         ("signal going", "inform", "pause"),
         ("Phone. Evenings. Signal's bad up here", "inform", "inform"),  # a fact about the line, not stepping away
+        # The sixteenth set: the classifier's pause, with no word of the pause cue, was turned into an answer
+        ("one sec the doctor's here", "pause", "pause"),
+        ("one sec, door", "pause", "pause"),
+        ("I not understand all what doctor say", "help", "inform"),  # what is hard, not a call for help
+        ("whenever, im not exactly busy", "pause", "inform"),  # the eighth set: when to ring, not a pause
+        ("any time, no rush", "pause", "inform"),
+        ("too busy, got to go", "pause", "pause"),
     ],
 )
 def test_words_of_agreement_are_no_interruption_and_stepping_away_is(text, scored, intent):

@@ -120,6 +120,11 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("I'm capable but I'd like the company", True),  # a review's cases
+        ("id be okay", False),
+        # The sixteenth set
+        ("negative", False),
+        ("No, thank you. I am quite capable.", False),
         ("ah'd be shakin like a leaf gaun in masel", True),  # the fifteenth set
         ("I dare say I should manage.", False),
         ("I'd be all of a dither walkin in on me own", True),
@@ -324,6 +329,10 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        # The sixteenth set: out of ten said as "from 10"; another question's score given ahead; a correction
+        ("6 from 10", 6),
+        ("7, and I'd say worthwhile is an 8 before you ask", 7),
+        ("6, scrap that, 5", 5),
         ("4, no actually yesterday was alright, 6", 6),  # the fifteenth set
         ("5. Nah, 4 if I'm honest", 4),
         ("fower", 4),
@@ -374,6 +383,9 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("with some other women", "group"),
+        # The sixteenth set
+        ("with other men is good", "group"),
         ("I am indifferent on that point.", "either"),  # the fifteenth set
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("een tae een", "one_to_one"),
@@ -482,6 +494,9 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("on the mobile is best", "phone"),  # a review's case: "on" the mobile is still a call
+        # The sixteenth set: a text to a mobile is a text
+        ("text to mobile", "text"),
         ("phone, no, text", "text"),
         ("phone no text", "phone"),  # turns text down
         ("text, I actually prefer that to a call", "text"),  # a review's cases: "actually" inside a clause
@@ -548,6 +563,13 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # A review's cases: a number said beside a time is no pick
+        ("Ten, fifteen years I've been on my own", ["loneliness"]),
+        ("Two, maybe three times a week I see nobody", ["loneliness"]),
+        # The sixteenth set: a list put right; a number said in words as an item; getting out and about
+        ("1 and 9, oh and 8, no not 8, scrap that, just 1 and 9", ["loneliness", "relationships"]),
+        ("Number one, lonely. And two, I've seized up", ["loneliness", "activity"]),
+        ("the loneliness, and perhaps getting out and about a little more", ["loneliness", "activity"]),
         ("Lonely, and losing Emrys, and I'd like to get moving a bit more", ["loneliness", "activity", "bereavement"]),
         ("caring, and work because I'm about to lose my job over it", ["work", "caring"]),  # "lose" is not weight
         ("lose a few pounds", ["activity"]),
@@ -781,6 +803,8 @@ TABLES = {
         ("nah 👎", ["none"]),
     ],
     "top_areas": [
+        # The sixteenth set: a pick by number and one by its place
+        ("1 and the last one", ["loneliness", "housing"]),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("money, no, housing", ["housing"]),
         ("loneliness and money, hang on, loneliness and housing", ["loneliness", "housing"]),
@@ -915,6 +939,7 @@ TABLES = {
         ("it might be on a letter somewhere but the papers keep moving. Can I leave it?", SKIPPED),
     ],
     CONFIRMED: [
+        ("thats the one", True),  # the eighth set, after a retraining moved the classifier
         ("actually can you change it to texts not calls, I don't answer numbers I don't know", None),  # a change
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("champion", True),

@@ -10,6 +10,7 @@ from bot.intake.repeats import (
     reads_pause_as_answer,
     repeat_count,
 )
+from bot.intake.validation import left_for_link_worker
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
@@ -66,6 +67,18 @@ def test_why_explains_the_question_being_asked():
         ("consent", 2, "sure why not", True),  # short, but nothing but a yes
         ("wants_company", 2, "Oh that would help", True),
         ("wants_company", 2, "help", False),
+        # The sixteenth set: a yes and a worry, said 120 times while the worry was answered
+        ("consent", 2, "yes ok. he will not see this?", True),
+        ("consent", 1, "yes ok. he will not see this?", False),  # the worry is answered first
+        ("consent", 2, "who sees this? yes", False),  # the question comes first: no answer before it
+        # An open question: a sentence said a third time is the answer, unless it is about the question
+        ("barriers_text", 2, "I work many hours, no time, and I not understand all what doctor say", True),
+        ("barriers_text", 1, "I work many hours, no time, and I not understand all what doctor say", False),
+        ("barriers_text", 2, "I do not understand what you want", False),
+        ("what_matters", 2, "I really dont get the question at all sorry", False),
+        ("what_matters", 2, "explain it again please I am confused here", False),  # a review's cases
+        ("barriers_text", 2, "I'm not sure I follow, can you repeat it", False),
+        ("goal", 3, "hang on the doctor is here one sec please", False),
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):
@@ -76,6 +89,16 @@ def test_the_same_interruption_a_fifth_time_leaves_the_question_never_consent_or
     assert [leaves_question("gp_practice", count) for count in range(6)] == [False] * 4 + [True] * 2
     assert not leaves_question("consent", 9) and not leaves_question("confirmed", 9)
     assert not leaves_question(None, 9)
+
+
+def test_an_interruption_said_again_and_again_at_consent_ends_as_consent_ends():
+    """Consent cannot be left for the link worker: against the same interruption a fifth time, it stops and keeps
+    nothing, as after a third answer it cannot read; any message starts again."""
+    assert [leaves_question("consent", count, interrupting=True) for count in range(6)] == [False] * 4 + [True] * 2
+    assert not leaves_question("confirmed", 9, interrupting=True)
+    stop = left_for_link_worker("consent")
+    assert stop.accepted and stop.value is False and stop.responses == ["utter_consent_unclear"]
+    assert left_for_link_worker("gp_practice").responses == ["utter_leave_for_link_worker"]
 
 
 @pytest.mark.parametrize(

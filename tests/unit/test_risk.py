@@ -246,6 +246,9 @@ MEDICAL_EMERGENCY += [
     "I took all my antidepressants an hour ago",
     "I've swallowed my mum's pills",
     "I took an od",
+    # The sixteenth set: a medicine named, in Scots
+    "took the whole box of ma sertraline aboot an hour ago. feelin weird noo",
+    "necked a packet of me citalopram",
 ]
 UNSAFE_NOW = [
     "there's no food for the baby",

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.db.models import FlagKind, IntakeStatus
-from bot.intake.questions import CONFIRMED, CONSENT
+from bot.intake.questions import CONFIRMED, CONSENT, SKIPPED
 from bot.intake.risk import CERTAIN, UNCERTAIN, Risk
 from bot.intake.turn import CARRY_ON, RISK_CHECK, RISK_FLAGGED, digest, is_clear_no, take_turn
 
@@ -54,6 +54,19 @@ def test_an_emergency_now_gets_999_first():
         risk=Risk(CERTAIN, "medical_emergency"),
     )
     assert outcome.responses[0] == "utter_emergency"
+
+
+def test_an_emergency_after_an_earlier_disclosure_still_gets_999_first():
+    """The sixteenth set: after a crisis reply, "took the whole box of ma sertraline aboot an hour ago" got only the
+    short reply that the team knows. An overdose taken now is an emergency whatever came before; said again at the
+    same question, the short reply in turn, so never the same words three times running."""
+    said = "took the whole box of ma sertraline aboot an hour ago. feelin weird noo"
+    emergency = Risk(CERTAIN, "medical_emergency")
+    replies = [
+        take_turn("ons_anxious", said, "disclose_risk", {RISK_FLAGGED: True}, risk=emergency, attempts=n).responses[0]
+        for n in range(4)
+    ]
+    assert replies == ["utter_emergency", "utter_crisis_again_2", "utter_emergency", "utter_crisis_again_2"]
 
 
 def test_unsafe_tonight_gets_its_own_numbers_and_an_urgent_flag():
@@ -348,3 +361,41 @@ def test_back_after_a_pause_at_the_check_question_is_no_answer_to_it():
 def test_where_no_check_would_be_asked_the_meaning_reader_stays_certain_at_a_closed_question(answers):
     outcome = take_turn("contact_method", "text. I can't go on like this much longer", None, answers, risk=SURE_READING)
     assert outcome.flag == FlagKind.SAFEGUARDING and outcome.responses[0].startswith("utter_crisis")
+
+
+@pytest.mark.parametrize(
+    "said, skipped",
+    [
+        ("not skint every month", False),  # the third set: the classifier's skip, with no word of skipping
+        ("I'd rather not, if that's ok", True),
+        ("leave that one please", True),
+    ],
+)
+def test_the_classifiers_skip_at_an_open_question_needs_a_word_of_leaving_it(said, skipped):
+    outcome = take_turn("goal", said, "skip", {}, attempts=1)
+    assert (outcome.value == SKIPPED) is skipped and outcome.accepted
+
+
+def test_a_clear_no_to_the_check_with_words_the_classifiers_doubt_is_a_no():
+    """The sixteenth set: "No! I'm pulling your leg, I've no plans to pop my clogs" got the crisis reply. A clear no
+    that only the classifiers doubt, less likely than not, is a no; a likely reading, or words of the phrase list,
+    still bring the crisis reply."""
+    pending = {"key": CONSENT, "text": "Go on then, you've twisted my arm", "category": "classifier"}
+    said = "No! I'm pulling your leg, I've no plans to pop my clogs"
+    doubt = Risk(UNCERTAIN, "classifier")
+    no = take_turn(RISK_CHECK, said, "deny", {}, risk=doubt, pending=pending)
+    assert no.responses == ["utter_risk_check_thanks"] and no.key == CONSENT and no.value is True
+    likely = take_turn(RISK_CHECK, said, "deny", {}, risk=Risk(UNCERTAIN, "classifier", likely=True), pending=pending)
+    assert likely.responses[0] == "utter_crisis"
+    hedged = take_turn(RISK_CHECK, "no, but sometimes", "deny", {}, risk=doubt, pending=pending)
+    assert hedged.responses[0] == "utter_crisis"
+
+
+def test_a_later_disclosure_at_consent_reads_the_yes_in_it_and_never_loops():
+    """The sixteenth set: "Go on then, you've twisted my arm", read as certain by a retrained reader after a crisis
+    reply, got the short reply 59 times at consent. The yes in it is read, as at any closed question."""
+    outcome = take_turn(
+        CONSENT, "Go on then, you've twisted my arm", "disclose_risk", {RISK_FLAGGED: True}, risk=SUICIDE
+    )
+    assert outcome.accepted and outcome.key == CONSENT and outcome.value is True
+    assert outcome.responses == ["utter_crisis_again"] and outcome.hold is None

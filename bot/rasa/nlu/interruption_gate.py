@@ -37,7 +37,8 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"(?! (?:me|him|her|them|us|my|what i'?m going through)\b)"
     r"(?!\s+(?:(?:the |official |council |benefits? )?(?:letters?|forms|paperwork|bills?|benefits?|accents?)|english|"
     r"the (?:language|system|council|bus(?:es)?|internet)|computers?|technology|tech|(?:smart ?)?phones?|online|money|"
-    r"what (?:people|they|he|she|doctors?) (?:say|says|said|mean|means))\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
+    r"(?:all |everything )?what (?:the |my )?(?:people|they|he|she|doctors?|gp|nurses?|staff) "
+    r"(?:say|says|said|tell|tells|told|mean|means))\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
     "ask_why": r"why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
@@ -87,6 +88,10 @@ for help with the questions (a persona said it five times and was told how to an
 _A_TIME_OF_DAY = re.compile(r"\b(?:mornings?|afternoons?|evenings?|nights?|tonight|am|pm|o'?clock|noon|midday|\d+)\b")
 
 
+_NOT_BUSY = re.compile(
+    r"\b(?:not|n'?t|never|hardly)\s+(?:\w+\s+)?busy\b|\bno (?:rush|hurry)\b|\bin no (?:rush|hurry)\b", re.IGNORECASE
+)
+"""The pause cue's "busy", turned round ("I'm not exactly busy", "no rush"): never a pause."""
 ONE_WORD_INTERRUPTIONS = frozenset(
     {
         "help",
@@ -133,6 +138,10 @@ class InterruptionGate(IntentRewriter):
             return False
         if intent == "pause" and asks_for_a_change(text):  # "hang on, can I change the goal bit"
             return False
+        if intent == "pause" and steps_away(text):
+            return True  # words that only ever step away ("one sec the doctor's here"), cue or none
+        if intent == "pause" and _NOT_BUSY.search(text or ""):
+            return False  # "whenever, im not exactly busy": when to ring, not a pause
         if intent == "speak_to_person" and _GIVES_A_NAME.search(text or ""):
             return False
         if intent == "pause" and (found_while_holding_on(text or "") or looked_for_later(text or "")):
