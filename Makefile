@@ -35,7 +35,7 @@ test: setup validate test-stories pytest
 # The fast tests: no trained model, no Rasa or action servers, no browser (real SQLite, PostgreSQL and Redis).
 UNIT_TESTS := tests/unit tests/actions tests/review tests/retention tests/sms/test_service.py tests/sms/test_text.py tests/sms/test_followup_by_text.py tests/production/test_lock_store.py
 
-unit: $(INSTALLED)
+unit: $(INSTALLED) $(NODE_INSTALLED)
 	@echo "[make] running the fast tests (no training, no servers)..."
 	@$(PY) -m pytest -q $(UNIT_TESTS)
 
