@@ -906,6 +906,26 @@ _NO_THEN_ALL_RIGHT = re.compile(
 )
 """A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): to an offer, a no, not a no and a yes.
 Not to "are you happy to go on?" or "is this right?", where "no, that's fine" may mean "no problem"."""
+_YOU_RE_ALRIGHT = re.compile(
+    r"(?<![\w'])(?:you'?re|youre|ur|you are) (?:alright|all right|fine|ok|okay)(?!\s+(?:to|with|if|for|about)\b)(?![\w'])"
+)
+"""To an offer, the British way of turning it down kindly ("no, you're alright", "you're fine thanks"): a no thanks.
+Not "yes, if you're alright to come" or "if you're ok with that", which ask about the helper."""
+
+
+_WOULD_NOT = re.compile(
+    r"\b(?:(i|you|we|he|she|they)(?:'d|d| would)|would) not\s+(?=(?:mind|say no|object|turn (?:it|that|them) down)\b)",
+    re.IGNORECASE,
+)
+"""Agreement said with "would not" written out ("I'd not mind a group", "I would not say no"): read as the
+"wouldn't" the readers know, which they read as a yes ("I would not mind" was read as a no, "I'd not mind a group"
+as one-to-one)."""
+
+
+def agreement_spelled_short(text: str) -> str:
+    """The text with "I'd not mind", "would not say no" and the like written "I wouldn't mind", "wouldn't say no"
+    (see `_WOULD_NOT`); the case of the rest is kept."""
+    return _WOULD_NOT.sub(lambda found: f"{found.group(1) or ''} wouldn't ".lstrip(), text.replace("\u2019", "'"))
 
 
 def parse_yes_no(
@@ -924,7 +944,7 @@ def parse_yes_no(
     (for "someone to go with you": "nervous" leans yes, "on my own" leans no).
     The NLU intent only breaks a tie. To an `offer` ("would you like..."), "no, it's ok" can only decline it.
     """
-    lowered = text.lower().replace("\u2019", "'").strip()
+    lowered = agreement_spelled_short(text.lower()).strip()
     if not lowered:
         return None
     if _IF_YOU_LIKE.fullmatch(lowered):
@@ -932,7 +952,7 @@ def parse_yes_no(
     if re.fullmatch(r"\W*negative\W*", lowered):
         return False  # the radio's no, alone ("yes, nothing negative" is a yes)
     if offer:
-        lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", lowered)
+        lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", _YOU_RE_ALRIGHT.sub("no thanks", lowered))
     if _EITHER_WAY.search(lowered):
         return None
     conclusion = _CONCLUSION.search(lowered)
@@ -1586,7 +1606,7 @@ def match_options(
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
-    text = _named_losses(_as_the_options_spell_it(text, options), options)
+    text = _named_losses(_as_the_options_spell_it(agreement_spelled_short(text), options), options)
     put_right = _last(_PUT_RIGHT_MANY if many else _PUT_RIGHT_ONE, text)
     if (
         put_right

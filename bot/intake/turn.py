@@ -102,6 +102,10 @@ def take_turn(
             return Outcome(accepted=False, hold=RISK_CHECK, pending=dict(pending or {}) or None)
     if requested == RISK_CHECK:
         return check_reply(text, intent, answers, pending, flagged)
+    if risk is not None and (only_stepping_away(text) or only_a_reason_to_go(text)):
+        # Uncertain, not asked about, and nothing but stepping away ("she's woke up screaming, brb" after an earlier
+        # disclosure): noted for the link worker, never saved as the answer; the question waits for their return.
+        return Outcome(accepted=False, flag=FlagKind.RISK_CHECK, category=risk.category)
     outcome = interpret(requested, text, intent, answers, attempts)
     if risk is not None:
         # Uncertain after the team already knows, or after a clear no to the check question:

@@ -120,6 +120,15 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        # The seventeenth set: "would not" written out is the "wouldn't" of agreement; "you're alright" declines
+        ("I'd not say no", True),
+        ("I would not mind", True),
+        ("would not say no to that", True),
+        ("no, you're alright", False),
+        ("you're fine thanks", False),
+        ("nah ur alright", False),
+        ("yes if you're ok with that", True),
+        ("yes, if you're alright to come", True),
         ("I'm capable but I'd like the company", True),  # a review's cases
         ("id be okay", False),
         # The sixteenth set
@@ -174,7 +183,7 @@ TABLES = {
         ("If you like.", True),
         ("nae bother", True),
         ("for the first one yeah", True),  # a short clause ending on its answer
-        ("i would not say no", None),
+        ("i would not say no", True),  # "would not" written out is the "wouldn't say no" of agreement
         ("I'd hate to say no", None),
         ("probably not", False),  # the tenth set: "probably" and "not" are one no, not a yes and a no
         ("no, it is ok", False),  # a no, then only that all is well
@@ -383,6 +392,9 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("I'd not mind a group", "group"),  # the seventeenth set: was saved as one-to-one
+        ("I'd not mind one to one", "one_to_one"),
+        ("I would not mind a group", "group"),
         ("with some other women", "group"),
         # The sixteenth set
         ("with other men is good", "group"),
@@ -563,6 +575,11 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # The seventeenth set
+        ("mental wellbeing and lonley", ["loneliness", "mental_wellbeing"]),
+        ("lonely, mainly, and I'd not say no to some help with my gas bill", ["loneliness", "money"]),
+        ("lonely and my head, and I want to get back in shape", ["loneliness", "activity", "mental_wellbeing"]),
+        ("I'm in good shape, just lonely", ["loneliness"]),
         # A review's cases: a number said beside a time is no pick
         ("Ten, fifteen years I've been on my own", ["loneliness"]),
         ("Two, maybe three times a week I see nobody", ["loneliness"]),
@@ -728,6 +745,8 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("confidence, and me back", ["confidence", "pain_mobility"]),  # the seventeenth set
+        ("confidence to get me back out", ["confidence"]),
         ("ma breathin an the stairs, an no knowin anybody", ["pain_mobility", "not_knowing_anyone"]),  # fifteenth
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("the walking", ["pain_mobility"]),

@@ -399,3 +399,13 @@ def test_a_later_disclosure_at_consent_reads_the_yes_in_it_and_never_loops():
     )
     assert outcome.accepted and outcome.key == CONSENT and outcome.value is True
     assert outcome.responses == ["utter_crisis_again"] and outcome.hold is None
+
+
+def test_stepping_away_after_the_team_knows_is_never_saved_as_the_answer():
+    # The seventeenth set: "she's woke up screaming, brb" (uncertain) after a disclosure was saved as what she enjoys,
+    # and her "sorry back now" as what she is good at
+    likely = Risk(UNCERTAIN, "classifier", likely=True)
+    outcome = take_turn("enjoys", "she's woke up screaming, brb", "disclose_risk", {RISK_FLAGGED: True}, risk=likely)
+    assert not outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and not outcome.responses
+    answer = take_turn("enjoys", "walks on the harbourside", "inform", {RISK_FLAGGED: True}, risk=likely)
+    assert answer.accepted and answer.value == "walks on the harbourside"
