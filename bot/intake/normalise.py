@@ -426,7 +426,12 @@ _YES_DESPITE_NEGATION = (
     "not turn them away",
     "not turn it down",
     "wouldn't turn it down",
+    "wouldn't turn that down",
     "won't turn it down",
+    "wouldn't object",
+    "wouldnt object",
+    "don't object",
+    "dont object",
     "wouldn't turn them away",
     "won't turn them away",
 )
@@ -907,14 +912,17 @@ _NO_THEN_ALL_RIGHT = re.compile(
 """A no, then only that all is well ("no, it is ok", "nah I'm good thanks"): to an offer, a no, not a no and a yes.
 Not to "are you happy to go on?" or "is this right?", where "no, that's fine" may mean "no problem"."""
 _YOU_RE_ALRIGHT = re.compile(
-    r"(?<![\w'])(?:you'?re|youre|ur|you are) (?:alright|all right|fine|ok|okay)(?!\s+(?:to|with|if|for|about)\b)(?![\w'])"
+    r"^\W*(?:(?:no|nah|naw|nope|no thanks?|no thank you)\W+)?(?:you'?re|youre|your|yer|ur|you are) "
+    r"(?:alright|all right|fine|ok|okay)(?:\W+(?:thanks?|thank you|ta|love|pet|hun|mate|though|really|honestly|x+))*"
+    r"[\s.!]*$"
 )
-"""To an offer, the British way of turning it down kindly ("no, you're alright", "you're fine thanks"): a no thanks.
-Not "yes, if you're alright to come" or "if you're ok with that", which ask about the helper."""
+"""To an offer, the British way of turning it down kindly, said alone ("no, you're alright", "you're fine thanks"):
+a no thanks. Not "yes, if you're alright to come", "yes if you're ok", "hope you're fine", which ask after or
+thank the helper, nor "you're alright?", a question."""
 
 
 _WOULD_NOT = re.compile(
-    r"\b(?:(i|you|we|he|she|they)(?:'d|d| would)|would) not\s+(?=(?:mind|say no|object|turn (?:it|that|them) down)\b)",
+    r"\b(?:(i|you|we|he|she|they)(?:'d|d| would)|would) not\s+(?=(?:mind|say no(?! to (?:going|being|doing|goin)\b)|object|turn (?:it|that|them) down)\b)",
     re.IGNORECASE,
 )
 """Agreement said with "would not" written out ("I'd not mind a group", "I would not say no"): read as the
@@ -952,7 +960,7 @@ def parse_yes_no(
     if re.fullmatch(r"\W*negative\W*", lowered):
         return False  # the radio's no, alone ("yes, nothing negative" is a yes)
     if offer:
-        lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", _YOU_RE_ALRIGHT.sub("no thanks", lowered))
+        lowered = _NO_THEN_ALL_RIGHT.sub(r"\1", _YOU_RE_ALRIGHT.sub("no thanks", lowered).strip())
     if _EITHER_WAY.search(lowered):
         return None
     conclusion = _CONCLUSION.search(lowered)

@@ -550,7 +550,7 @@ BARRIERS = (
             "knee",
             "hip",
             "(my|bad|sore|dodgy|the) back\\b",
-            "(?:me|ma) back\\b(?! (?:out|on|to|in|into|up|home|here|there|again|later)\\b)",
+            "(?:(?<=^ )|(?<=, )|(?<=,)|(?<=and )|(?<=& )|(?<=plus ))(?:me|ma) back\\b(?! (?:out|on|to|in|into|up|home|here|there|again|later)\\b)",
             "back (pain|problems?|trouble)",
             "hurt",
             "walk far",

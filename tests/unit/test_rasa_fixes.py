@@ -170,6 +170,7 @@ def test_stepping_away_is_a_pause_whatever_answer_the_classifier_took_it_for(sco
         # The seventeenth set's loop: a reason given, not asked for ("this is why"), five times at the GP question
         ("I am not with any doctor, I never registered, this is why I went to A&E", "ask_why", "inform"),
         ("that's why I'm here", "ask_why", "inform"),
+        ("that’s why I’m asking for help", "ask_why", "inform"),  # a phone keyboard's apostrophe
         ("yes why do you need it", "ask_why", "ask_why"),
         ("school run, back in 20", "inform", "pause"),
         ("Hold on, it's on the letter... 999 443 6732", "pause", "inform"),  # found while holding on (the sixth set)

@@ -32,6 +32,8 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 
 TABLES = {
     CONSENT: [
+        ("I'd not object to that", True),  # a review's wordings: no objection is consent
+        ("I wouldn't object", True),
         ("ar, goo on then", True),  # the fifteenth set: the Black Country's yes, declined three times
         ("ar", True),
         # The twenty-seventh session's review (its own wordings, better after the change)
@@ -129,6 +131,13 @@ TABLES = {
         ("nah ur alright", False),
         ("yes if you're ok with that", True),
         ("yes, if you're alright to come", True),
+        # A review's wordings: a yes that asks after the helper stays a yes; "would not say no to going alone" no
+        ("yes please ur alright", True),
+        ("only if you're ok", True),
+        ("hope you're fine", True),
+        ("your alright thanks pet", False),
+        ("I would not say no to going alone", False),
+        ("I'd not turn that down", True),
         ("I'm capable but I'd like the company", True),  # a review's cases
         ("id be okay", False),
         # The sixteenth set
@@ -747,6 +756,9 @@ TABLES = {
     "barrier_options": [
         ("confidence, and me back", ["confidence", "pain_mobility"]),  # the seventeenth set
         ("confidence to get me back out", ["confidence"]),
+        ("confidence holds me back", ["confidence"]),  # a review's wordings: "me back" after a verb is no back
+        ("the bus fare sets me back", ["transport"]),
+        ("cost, me back and nerves", ["cost", "pain_mobility"]),
         ("ma breathin an the stairs, an no knowin anybody", ["pain_mobility", "not_knowing_anyone"]),  # fifteenth
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("the walking", ["pain_mobility"]),

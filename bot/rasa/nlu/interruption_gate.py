@@ -41,7 +41,7 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"(?:say|says|said|tell|tells|told|mean|means))\b)|understand\s*\?|understand (?:what|the question|this|it)\b|"
     r"confus|explain|\bmean\b|option|how (does|do|to)|what (do|am|should|can) i|"
     r"supposed|lost|stuck|again|repeat|not sure what|don'?t (get|know what)|what now|\?",
-    "ask_why": r"(?<!\bis )(?<!'s )(?<!\bthats )why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
+    "ask_why": r"(?<!\bis )(?<!'s )(?<!\u2019s )(?<!\bthats )why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
     r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
     r"point of (this|these)|relevant|to do with|how come|what business",
     "pause": r"stop|pause|later|go(tta|t to)? go|have to go|busy|break|bye|another time|come back|"
