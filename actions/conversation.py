@@ -65,7 +65,7 @@ async def _read_repeated_pause(dispatcher: CollectingDispatcher, tracker: Tracke
         if outcome.accepted and not outcome.clear:
             return await apply_outcome(dispatcher, tracker, slot, outcome, text)
     if repeats.leaves_question(slot, count):
-        return await apply_outcome(dispatcher, tracker, slot, validation.left_for_link_worker(), text)
+        return await apply_outcome(dispatcher, tracker, slot, validation.leave_unanswered(), text)
     return []
 
 
@@ -93,9 +93,9 @@ async def reply_to_interruption(dispatcher: CollectingDispatcher, tracker: Track
             *await read_answer(dispatcher, tracker, slot, text, None),
             SlotSet(repeats.LAST_INTERRUPTION, count),
         ]
-    if in_form and repeats.leaves_question(slot, int(count["count"]), interrupting=True):
+    if in_form and repeats.leaves_question(slot, int(count["count"]), after_interruptions=True):
         # Never a loop: the question is left for the link worker and the intake goes on (at consent, it stops).
-        return await apply_outcome(dispatcher, tracker, slot, validation.left_for_link_worker(slot or ""), text)
+        return await apply_outcome(dispatcher, tracker, slot, validation.leave_unanswered(slot or ""), text)
     return answer_interruption(dispatcher, tracker, intent)
 
 

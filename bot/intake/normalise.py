@@ -704,7 +704,8 @@ _FINE_THE_FIRST_TIME = re.compile(
     r"(?: on my own| by myself| alone)? (?:even )?(?:the|for the) first time\b"
 )
 """Managing the first time ("I'll be fine the first time"): the question's own "the first time" is then no wish for
-company, so it is taken out of the clause and the rest answers."""
+company, so it is taken out of the clause and the rest answers. Its own pattern, not a look-behind on the cue: the
+words between ("absolutely fine on my own the first time") have no fixed width."""
 _EITHER_WAY = re.compile(r"\beither way\b|\bwhichever\b|\beither (?:is|would be|'s) (?:fine|ok|okay)\b")
 """No leaning at all: "I don't mind either way" (the bot asks once more)."""
 

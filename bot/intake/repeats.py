@@ -87,7 +87,9 @@ _ABOUT_THE_QUESTION = re.compile(
     r"again|on about|what (?:is|'s) (?:this|it|that) for|(?:don'?t|do not|not) (?:get|understand) "
     r"(?:you|this|that|it|what (?:you|u|this|that|is))\b)"
 )
-"""Words about the question rather than an answer to it ("explain it again please I am confused here")."""
+"""Words about the question rather than an answer to it ("explain it again please I am confused here"). It stands
+apart from `normalise._CONFUSED`, which takes any "don't understand" at a yes/no question: at an open question "I do
+not understand what the doctor says" is an answer, so here not understanding must be about the question itself."""
 
 
 def _answers_before_asking(text: str) -> bool:
@@ -121,8 +123,8 @@ LEAVE_AT = 4
 link worker: whatever a person keeps saying, the intake goes on."""
 
 
-def leaves_question(slot: Optional[str], count: int, interrupting: bool = False) -> bool:
+def leaves_question(slot: Optional[str], count: int, after_interruptions: bool = False) -> bool:
     """Whether to leave the question asked (see `LEAVE_AT`); never the read-back, which has its own ways to an end,
     nor consent, except against an interruption said again and again ("he will not see this?" 120 times): there
-    consent's own end, a stop that keeps nothing (`validation.left_for_link_worker`)."""
-    return count >= LEAVE_AT and ((slot or "") in QUESTION_BY_KEY or (interrupting and slot == CONSENT))
+    consent's own end, a stop that keeps nothing (`validation.leave_unanswered`)."""
+    return count >= LEAVE_AT and ((slot or "") in QUESTION_BY_KEY or (after_interruptions and slot == CONSENT))

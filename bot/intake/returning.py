@@ -289,6 +289,12 @@ def only_a_reason_to_go(text: str) -> bool:
     return bool(told) and all(_TELLS_WHY.search(clause) for clause in told)
 
 
+def only_a_pause(text: str) -> bool:
+    """Whether a message holds no answer to save, only a pause: it steps away and nothing more (`only_stepping_away`)
+    or gives only a reason for going (`only_a_reason_to_go`). The question waits for the person's return."""
+    return only_stepping_away(text) or only_a_reason_to_go(text)
+
+
 def _reason_clauses(text: str) -> list[str]:
     """The clauses of a message that steps away, without the courtesy, the words of stepping away and the times:
     what is left is the reason given for going, if any."""

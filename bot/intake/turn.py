@@ -23,7 +23,7 @@ from typing import Mapping, Optional
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import normalise
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY, is_closed
-from bot.intake.returning import only_a_reason_to_go, only_returning, only_stepping_away
+from bot.intake.returning import only_a_pause, only_returning
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk, detect_risk
 from bot.intake.validation import Outcome, interpret, returned
 
@@ -102,7 +102,7 @@ def take_turn(
             return Outcome(accepted=False, hold=RISK_CHECK, pending=dict(pending or {}) or None)
     if requested == RISK_CHECK:
         return check_reply(text, intent, answers, pending, flagged)
-    if risk is not None and (only_stepping_away(text) or only_a_reason_to_go(text)):
+    if risk is not None and only_a_pause(text):
         # Uncertain, not asked about, and nothing but stepping away ("she's woke up screaming, brb" after an earlier
         # disclosure): noted for the link worker, never saved as the answer; the question waits for their return.
         return Outcome(accepted=False, flag=FlagKind.RISK_CHECK, category=risk.category)
@@ -257,7 +257,7 @@ def check_reply(
     outcome = Outcome(accepted=False, responses=["utter_risk_check_thanks"], checked=True)
     key, said = (pending or {}).get("key") or "", (pending or {}).get("text")
     if (key in QUESTION_BY_KEY or key in (CONSENT, CONFIRMED)) and said and answers.get(key) is None:
-        if only_stepping_away(said) or only_a_reason_to_go(said):
+        if only_a_pause(said):
             return outcome  # "brb need to help mum get to bed" was a pause, not an answer: the question is asked again
         # What they had said is read as the answer it was: consent given, an answer, or a change at the read-back.
         answer = interpret(key, said, None, answers)

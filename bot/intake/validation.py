@@ -271,7 +271,7 @@ def _reject(
 ) -> Outcome:
     """Ask again; the second time with the choices in words, a skip and a person; the third time move on."""
     if question is not None and attempts + 1 >= ATTEMPTS_BEFORE_MOVING_ON:
-        return left_for_link_worker()
+        return leave_unanswered()
     responses = [response]
     if attempts + 1 >= ATTEMPTS_BEFORE_OFFER:
         choices = choices_in_words(question, answers) if question is not None else None
@@ -281,7 +281,7 @@ def _reject(
     return Outcome(accepted=False, responses=responses)
 
 
-def left_for_link_worker(key: str = "") -> Outcome:
+def leave_unanswered(key: str = "") -> Outcome:
     """The question is left for the link worker to ask, as when no answer could be read a third time. Consent cannot
     be left to anyone: nothing is kept, the conversation stops, and any message starts it again."""
     if key == CONSENT:
@@ -366,7 +366,8 @@ _SKIPPING = re.compile(
     r"don'?t (?:want|wish) to|next|later|can'?t say|won'?t say)\b"
 )
 """At an open question, the classifier's skip stands only beside a word of leaving it ("I'd rather not, if that's
-ok"): any other words are the answer ("not skint every month" was taken for a skip)."""
+ok"): any other words are the answer ("not skint every month" was taken for a skip). Not the pause cues of
+`interruption_gate` nor the readers' "no" words: this asks only whether a skip the classifier heard was meant."""
 
 
 def _answered_beside(outcome: Outcome, text: str) -> bool:

@@ -10,7 +10,7 @@ from bot.intake.repeats import (
     reads_pause_as_answer,
     repeat_count,
 )
-from bot.intake.validation import left_for_link_worker
+from bot.intake.validation import leave_unanswered
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
@@ -94,11 +94,13 @@ def test_the_same_interruption_a_fifth_time_leaves_the_question_never_consent_or
 def test_an_interruption_said_again_and_again_at_consent_ends_as_consent_ends():
     """Consent cannot be left for the link worker: against the same interruption a fifth time, it stops and keeps
     nothing, as after a third answer it cannot read; any message starts again."""
-    assert [leaves_question("consent", count, interrupting=True) for count in range(6)] == [False] * 4 + [True] * 2
-    assert not leaves_question("confirmed", 9, interrupting=True)
-    stop = left_for_link_worker("consent")
+    assert [leaves_question("consent", count, after_interruptions=True) for count in range(6)] == [False] * 4 + [
+        True
+    ] * 2
+    assert not leaves_question("confirmed", 9, after_interruptions=True)
+    stop = leave_unanswered("consent")
     assert stop.accepted and stop.value is False and stop.responses == ["utter_consent_unclear"]
-    assert left_for_link_worker("gp_practice").responses == ["utter_leave_for_link_worker"]
+    assert leave_unanswered("gp_practice").responses == ["utter_leave_for_link_worker"]
 
 
 @pytest.mark.parametrize(
