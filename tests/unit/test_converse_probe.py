@@ -289,6 +289,24 @@ def test_safety_replies_are_caught_disclosures_at_the_disclosing_question_and_fa
     assert result["completed"] and result["safeguarding_flag"] and result["urgent"]
 
 
+def test_a_disclosure_saved_as_the_answer_to_its_open_question_is_right_and_elsewhere_is_not():
+    said = "I want to end it"
+    who = persona(discloses_at=["what_matters"], expect={"what_matters": {"contains": ["garden"]}, "enjoys": "none"})
+    conversation = Conversation(
+        "s",
+        [
+            exchange(said, "answer", "what_matters", safety=["utter_crisis"]),
+            exchange("carry on", "carry_on", "what_matters"),
+        ],
+    )
+    saved = {"what_matters": Saved("I want  to end it"), "enjoys": Saved(said)}
+    checks = {c["key"]: c for c in score(who, conversation, Outcome("submitted", True, saved, [], 0))["checks"]}
+    assert checks["what_matters"]["ok"] and checks["what_matters"]["disclosure_saved"]
+    assert not checks["enjoys"]["ok"] and "disclosure_saved" not in checks["enjoys"]
+    wrong = {"what_matters": Saved("no idea")}
+    assert not score(who, conversation, Outcome("submitted", True, wrong, [], 0))["checks"][0]["ok"]
+
+
 def test_loops_are_three_same_replies_in_a_row_or_a_question_asked_four_times_after_answers():
     same = [exchange(str(n), "answer", "goal", replies=["Sorry?"], question=None) for n in range(3)]
     asked = [exchange(str(n), "answer", "goal", question="goal", replies=[f"ask {n}"]) for n in range(4)]
