@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
+from bot.intake.spelling import put_right
+
 MAX_ANSWER_CHARS = 2000
 
 _NUMBER_WORDS = {
@@ -89,6 +91,12 @@ TITLES = r"mr|mrs|ms|miss|dr"
 
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
+_A_HEDGED_SECOND = re.compile(
+    r"\W*(?:about |around |roughly |prob(?:ably)? )?(?:a |an )?(\w+)\W*\s*(?:maybe|perhaps|possibly|might be|"
+    r"could be|at a push)\s+(?:a |an )?\w+\W*"
+)
+"""A score, then a second one only hedged ("6 maybe 7", "about a five, perhaps six"): the first. Not "maybe 6 maybe
+7" nor "6 or 7", which lean neither way and are asked again."""
 _SETTLED_ON = re.compile(
     r"\b(?:so|call it|make (?:it|that)|more like|actually|no|\w+ or \w+\W+say)\s+(?:call it\s+|say\s+|more like\s+)?(?:a |an )?(\w+)\W*$"
 )
@@ -195,6 +203,11 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         # "On a good day I'd say a five, and this isn't a good day, so call it a four": the one it comes to.
         last = settled.group(1)
         number = _number_of(last)
+        distinct = {-1 if number is None else number}
+    hedged = _A_HEDGED_SECOND.fullmatch(lowered)
+    if len(distinct) == 2 and hedged:
+        # "6 maybe 7": the score given, then a second thought only hedged (said three times, it was skipped)
+        number = _number_of(hedged.group(1))
         distinct = {-1 if number is None else number}
     if len(distinct) > 1 and _ANOTHER_SCORE.search(lowered):
         # "7, and I'd say worthwhile is an 8 before you ask": the other question's score is set aside
@@ -524,6 +537,17 @@ _UNDECIDED = (
     "could be",
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
+_SOFT_HEDGES = ("maybe", "perhaps", "possibly", "probably")
+
+
+def _yes_then_a_hedge(clause: str) -> bool:
+    """A yes that leads, then a soft hedge on the question's own words ("yeah maybe the first time"): still a yes.
+    Not "yes and no", nor a doubt stronger than "maybe" ("yes, not sure")."""
+    tokens = words(clause)
+    undecided = [phrase for phrase in _UNDECIDED if has_phrase(clause, [phrase])]
+    return bool(tokens) and tokens[0] in _YES and bool(undecided) and set(undecided) <= set(_SOFT_HEDGES)
+
+
 _AGREEING = re.compile(
     r"\b(?:(?:fine|ok|okay|alright|happy) (?:with|to|for|about|by)|good (?:with(?= (?:that|it|this|them|the idea|having|"
     r"someone|somebody|anyone|one)\b)|to|for|about|by))\b(?! me\b| myself\b| english\b| (?:manage|cope|get by)\b| (?:speak|talk|use|try)(?: in)? english\b)"
@@ -823,7 +847,7 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     # "I wouldn't go alone") outweighs "on my own" in the same clause, unless it is
     # negated ("I'm not nervous").
     if not yes and has_phrase(rest, yes_cues):
-        if _PUTTING_OFF.search(clause) or has_phrase(clause, _UNDECIDED):
+        if _PUTTING_OFF.search(clause) or (has_phrase(clause, _UNDECIDED) and not _yes_then_a_hedge(clause)):
             return None  # "I'll start later", "not sure I want to continue": no answer from the question's words
         if _negated(rest, yes_cues):
             return has_phrase(rest, [c for c in yes_cues if re.search(r"n't|not|never", c)])
@@ -1095,6 +1119,7 @@ _NOT_REGISTERED = (
     r"\b(with|at) (no one|nobody|none|no-one)\b",
     r"\b(not any ?more|no longer)\b",
     r"^(none|nowhere|not yet|not currently|not at the moment|not right now|no one|nobody)\b",
+    r"^\W*(?:i |me )?(?:don'?t|do not|dont|not) (?:have|got)(?: (?:one|any))?\s*(?:[.,;!]|$)",  # "I don't have."
 )
 _STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
 _NOW_WITH = re.compile(
@@ -1569,12 +1594,24 @@ def _dropped_g_of(options: Sequence[Option]) -> Optional[re.Pattern[str]]:
     return re.compile(rf"\b({'|'.join(stems)})(?:'|\b)", re.IGNORECASE) if stems else None
 
 
+@lru_cache(maxsize=64)
+def _option_words(options: tuple[Option, ...]) -> frozenset[str]:
+    """The plain words of the options' labels and keywords: what a misspelt word may be put right to."""
+    found = {word for option in options for word in re.findall(r"[a-z]+", option.label.lower())}
+    for option in options:
+        for keyword in option.keywords:
+            found |= set(re.findall(r"(?<![a-z\\])[a-z]+(?![a-z?*+{])", keyword))
+    return frozenset(found)
+
+
 def _as_the_options_spell_it(text: str, options: Sequence[Option]) -> str:
     """The text with the option words people spell their own way put as the options spell them: a dropped g ("the
-    carin one", "not knowin any1") and text speak's "any1"."""
+    carin one", "not knowin any1"), text speak's "any1", and a word one slip from an option's ("in persen",
+    `spelling.put_right`)."""
     text = _TEXT_SPEAK_ONE.sub(
         lambda found: f"{found.group(1)}{' ' if found.group(1).lower() == 'no' else ''}one", text
     )
+    text = put_right(text, _option_words(tuple(options)))
     dropped = _dropped_g(options)
     return dropped.sub(lambda found: f"{found.group(1)}g", text) if dropped else text
 
@@ -1703,9 +1740,29 @@ def match_options(
         ]
         if len(outer) == 1:
             return outer
+        said_as_the_choice = [code for code in outer if _said_as_the_choice(text, spans[code])]
+        if len(said_as_the_choice) == 1:
+            return said_as_the_choice  # "mobile, text is fine": the one said to suit, not the phone it goes to
         first = _named_first(text, {code: spans[code] for code in outer})
         return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
+
+
+_SUITS_AFTER = re.compile(
+    r"^\W*(?:is|'s|would be|will be|works?)\s+(?:(?:the )?(?:fine|best|good|easiest|easier|better|ok|okay|great)|"
+    r"all right|alright)\b(?!\W*(?:too|as well|also|either)\b)"
+)
+_SUITS_BEFORE = re.compile(r"\b(?:prefer|rather|prefer(?:ably)?|best is|easiest is)\s+(?:a |an |the |by |via )?$")
+
+
+def _said_as_the_choice(text: str, span: Optional[tuple[int, int]]) -> bool:
+    """Whether an option is named with words that choose it ("text is fine", "I'd prefer email"), where another is
+    only mentioned; not as a second best ("call my mobile, text is fine too"). Spans are of the text as
+    `_match_spans` pads it."""
+    if span is None:
+        return False
+    padded = f" {text.lower()} "
+    return _SUITS_AFTER.search(padded[span[1] :]) is not None or _SUITS_BEFORE.search(padded[: span[0]]) is not None
 
 
 _CONDITION_OPENS = re.compile(

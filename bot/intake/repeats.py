@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from bot.intake.normalise import only_yes_no, opens_as_question, parse_code, parse_nhs_number, words
+from bot.intake.normalise import has_no_code, only_yes_no, opens_as_question, parse_code, parse_nhs_number, words
 from bot.intake.questions import CONSENT, QUESTION_BY_KEY, is_closed, turns_away_non_answers, why_response
 from bot.intake.returning import only_stepping_away, steps_away
 
@@ -67,6 +67,8 @@ def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     (`questions.turns_away_non_answers`), a sentence; elsewhere only one that holds the question's own kind of
     value in a form no stray figure has (a referral code of letters and digits, an NHS number: "My GP's letter had
     LC-108 at the bottom, I'm not sure if that's the code you mean")."""
+    if _has_none_to_give(slot, text):
+        return True  # "I don't know what that is" to "if your invitation had a code, type it": no code, at once
     if count < READ_AS_ANSWER_AT:
         return False
     if opens_as_question(text):
@@ -97,6 +99,22 @@ def _answers_before_asking(text: str) -> bool:
     not see this?", said a third time after the question was answered twice): that sentence is the answer."""
     first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
     return not first.endswith("?") and only_yes_no(first.rstrip(".!"))
+
+
+def _has_none_to_give(slot: Optional[str], text: str) -> bool:
+    """Whether a message read as a call for help says, at a question of an optional code, that the person has none
+    or does not know what it is ("I don't know what that is", "what's a referral code?"): it was asked five times."""
+    question = QUESTION_BY_KEY.get(slot or "")
+    if question is None or question.kind != "code" or not question.optional:
+        return False
+    return has_no_code(text) and _NOT_KNOWING_THE_CODE.search(text.lower().replace("\u2019", "'")) is not None
+
+
+_NOT_KNOWING_THE_CODE = re.compile(
+    r"\b(?:what (?:that|it|this) (?:is|means)|what(?:'?s| is) (?:a |that |the )?(?:referral )?code|"
+    r"never (?:heard of|had|got)|(?:haven'?t|have not|don'?t have|do not have|not got) (?:one|a code|any))\b"
+)
+"""Not knowing what the code is, or having none: not "I don't get it", which may be about the question."""
 
 
 def _holds_its_value(slot: Optional[str], text: str) -> bool:

@@ -729,3 +729,31 @@ def test_a_forms_temporary_tracker_from_a_copy_is_the_tracker_rasas_replay_build
         form._temporary_tracker(tracker, [SlotSet("preferred_name", "Sam")], domain).interrupt_loop(True)
         assert _tracker_state(tracker) == before, "changing the form's tracker changed the conversation's"
     assert compared > 600
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Is this a real person I am talking to?", "bot_challenge"),
+        ("sorry, am I talking to a real person", "bot_challenge"),
+        ("are you a robot?", "bot_challenge"),
+        ("is this a real person", "bot_challenge"),
+        ("what do you need my postcode for", "ask_why"),
+        ("ok what do you want that for?", "ask_why"),
+        ("why do you need to know", "ask_why"),
+        # an answer that asks too, or names a real person, stays an answer
+        ("my daughter, why do you need to know?", "inform"),
+        ("a real person to talk to", "inform"),
+        ("I'd like to talk to a real person about my money worries", "inform"),
+        ("what I need most is a reason to get up for", "inform"),
+        ("why do you think I'm lonely, it's obvious", "inform"),
+    ],
+)
+def test_a_question_back_that_is_the_whole_message_is_no_answer(text, intent):
+    """ "Is this a real person I am talking to?" and "what do you need my postcode for", read by the classifier as
+    answers, were saved as what matters most and the postcode (the eighteenth set)."""
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    [message] = gate.process([_message(text, {"inform": 0.9, "help": 0.1})])
+    assert message.get(INTENT)["name"] == intent

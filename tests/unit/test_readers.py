@@ -122,6 +122,11 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        # The eighteenth set: a yes, then a soft hedge on the question's own words
+        ("yeah maybe the first time", True),
+        ("yes perhaps for the first time", True),
+        ("yes and no the first time", None),
+        ("yeah not sure the first time", None),
         # The seventeenth set: "would not" written out is the "wouldn't" of agreement; "you're alright" declines
         ("I'd not say no", True),
         ("I would not mind", True),
@@ -347,6 +352,11 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        # The eighteenth set: a score, then a second only hedged (said three times, it was skipped)
+        ("6 maybe 7", 6),
+        ("about a five, perhaps six", 5),
+        ("6 or maybe 7", None),
+        ("maybe 6 maybe 7", None),
         # The sixteenth set: out of ten said as "from 10"; another question's score given ahead; a correction
         ("6 from 10", 6),
         ("7, and I'd say worthwhile is an 8 before you ask", 7),
@@ -461,6 +471,7 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("in persen", "in_person"),  # the eighteenth set: one slip from an option's word
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("irl", "in_person"),
         ("IRL please", "in_person"),
@@ -515,6 +526,11 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        # The eighteenth set: the one said to suit, beside the phone it goes to
+        ("mobile, text is fine", "text"),
+        ("email or text, I'd prefer email", "email"),
+        ("call my mobile, text is fine too", "phone"),
+        ("emial", "email"),  # one slip from an option's word
         ("on the mobile is best", "phone"),  # a review's case: "on" the mobile is still a call
         # The sixteenth set: a text to a mobile is a text
         ("text to mobile", "text"),
@@ -584,6 +600,8 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        ("mentel helth and exersise", ["activity", "mental_wellbeing"]),  # the eighteenth set's spelling
+        ("talking to people and walking", ["activity"]),  # a real word is never put right ("talking")
         # The seventeenth set
         ("mental wellbeing and lonley", ["loneliness", "mental_wellbeing"]),
         ("lonely, mainly, and I'd not say no to some help with my gas bill", ["loneliness", "money"]),

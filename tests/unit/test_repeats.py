@@ -79,6 +79,12 @@ def test_why_explains_the_question_being_asked():
         ("what_matters", 2, "explain it again please I am confused here", False),  # a review's cases
         ("barriers_text", 2, "I'm not sure I follow, can you repeat it", False),
         ("goal", 3, "hang on the doctor is here one sec please", False),
+        # The eighteenth set: not knowing what a referral code is, at once (it was asked five times)
+        ("referral_code", 0, "I don't know what that is", True),
+        ("referral_code", 0, "what's a referral code?", True),
+        ("referral_code", 0, "no idea what that means, never had one", True),
+        ("referral_code", 0, "I don't get it", False),
+        ("nhs_number", 0, "I don't know what that is", False),
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):

@@ -249,6 +249,9 @@ MEDICAL_EMERGENCY += [
     # The sixteenth set: a medicine named, in Scots
     "took the whole box of ma sertraline aboot an hour ago. feelin weird noo",
     "necked a packet of me citalopram",
+    # The eighteenth set: the rest of a packet, taken at once
+    "took the rest of my paracetamol this morning, the whole packet",
+    "had whats left of the co-codamol in one go",
 ]
 UNSAFE_NOW = [
     "there's no food for the baby",
@@ -278,6 +281,8 @@ NEGATIVES = [
     "I put my tablets away in the cupboard out of reach of the grandkids",
     "I keep my tablets by the kettle so I remember them",
     "I'm putting my tablets back for the morning",
+    "took the rest of my antibiotics last week, the whole course",
+    "I took the rest of the paracetamol to work with me",
     # The ones the brief names: part of a normal intake.
     "jogging hurt my knees",
     "my knees hurt",

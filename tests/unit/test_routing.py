@@ -117,6 +117,7 @@ NOT_REGISTERED_WORDINGS = [
     "I did not register yet, sorry",  # the ninth set
     "I not have doctor here",  # the eleventh set
     "no signed up wi one since a moved, never got roond tae it",
+    "I don't have. I go to A&E last week for my back",  # the eighteenth set: "don't have" and nothing after
     "I dont have doctor. I am at food bank now",
     "not with one",
     "I'm not registered",
@@ -182,6 +183,7 @@ A_PRACTICE_OR_NOT_KNOWING_ITS_NAME = [
     "Same one as my mum, Hillside",
     "Riverside, but I never go",
     "I'm not with the one on the high street any more, I'm at Riverside now",
+    "I don't have it to hand, Riverside I think",
 ]
 
 

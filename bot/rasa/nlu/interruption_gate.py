@@ -92,6 +92,24 @@ _NOT_BUSY = re.compile(
     r"\b(?:not|n'?t|never|hardly)\s+(?:\w+\s+)?busy\b|\bno (?:rush|hurry)\b|\bin no (?:rush|hurry)\b", re.IGNORECASE
 )
 """The pause cue's "busy", turned round ("I'm not exactly busy", "no rush"): never a pause."""
+_OPENER = r"^\W*(?:(?:ok|okay|sorry|hello|hi|um|erm|hmm|but|so|just wondering|can i ask|excuse me)\W+)*"
+ASKED_PLAINLY = {
+    "bot_challenge": re.compile(
+        _OPENER + r"(?:(?:is|are) (?:this|it|that|you|u) (?:a |an )?(?:real|actual|proper|live) (?:person|human|people)"
+        r"|am i (?:talking|speaking|chatting|typing) (?:to|with) (?:a |an )?(?:real |actual |proper |live )?"
+        r"(?:person|human|computer|machine|robot|bot)|are (?:you|u) (?:a |an )?(?:real|human|robot|computer|bot|machine))"
+        r"(?: (?:i am|i'm|im|i'?ve been) (?:talking|speaking|chatting|typing) (?:to|with))?\W*$",
+        re.IGNORECASE,
+    ),
+    "ask_why": re.compile(
+        _OPENER + r"(?:what (?:do|would|will|does|d') ?(?:you|u|ya|they|it|the link worker) (?:need|want|use) "
+        r"(?:[\w']+ ){0,4}for|why (?:do|would|will|does|d') ?(?:you|u|ya|they) (?:need|want)(?: [\w']+){0,5})\W*$",
+        re.IGNORECASE,
+    ),
+}
+"""Questions back that are nothing else, read as answers by the classifier ("Is this a real person I am talking to?",
+"what do you need my postcode for"): they were saved as the answer. Only the whole message, so an answer that asks
+too ("my daughter, why do you need to know?") keeps the classifier's reading."""
 ONE_WORD_INTERRUPTIONS = frozenset(
     {
         "help",
@@ -154,6 +172,11 @@ class InterruptionGate(IntentRewriter):
             return False
         return cue.search(text or "") is not None
 
+    @staticmethod
+    def _asked_plainly(text: Text) -> Optional[Text]:
+        """The interruption a message is, when it is nothing but that question (see `ASKED_PLAINLY`)."""
+        return next((intent for intent, question in ASKED_PLAINLY.items() if question.match(text.strip())), None)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
@@ -161,6 +184,8 @@ class InterruptionGate(IntentRewriter):
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if name and not self.keeps(name, message.get(TEXT)):
                 name = self.fallback_intent
+            elif name == self.fallback_intent and (asked := self._asked_plainly(message.get(TEXT) or "")):
+                name = asked
             elif name not in (*self.cues, "resume") and steps_away(message.get(TEXT)) and not _agrees(name, message):
                 # a pause, whatever the classifier made of it ("meeting starting, will finish this tonight" read as
                 # a no or a skip too); the risk step still reads it for words of risk

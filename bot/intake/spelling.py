@@ -1,0 +1,74 @@
+"""Option words as people misspell them: "mentel helth and exersise", "in persen".
+
+A person who is dyslexic, typing on a small phone or new to English picks a choice by its words and spells them their
+own way; the readers then heard nothing and asked again until the question was left for the link worker. A word is
+put right only when it is no English word at all (not in the sentence encoder's vocabulary of 30,000 words, which is
+installed with the system) and lies one slip (a letter wrong, missing, extra or two swapped) from exactly one word of
+the question's own choices. A real word is never changed: "talking" stays "talking", though "walking" is a choice's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+MIN_LENGTH = 5
+"""Shorter words are too close to too many others ("mony" is one slip from "many" and "money")."""
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Whole words of the encoder's vocabulary; empty (nothing is put right) where it is not installed."""
+    from bot.language.encoder import MODEL_DIR
+
+    try:
+        lines = (MODEL_DIR / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(line for line in lines if line.isalpha() and line.islower())
+
+
+def one_slip_apart(typed: str, word: str) -> bool:
+    """One letter wrong, missing, extra, or two letters swapped."""
+    if typed == word or abs(len(typed) - len(word)) > 1:
+        return False
+    if len(typed) == len(word):
+        differ = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        first, second = differ[0], differ[-1]
+        return (
+            len(differ) == 2 and second == first + 1 and typed[first] == word[second] and typed[second] == word[first]
+        )
+    shorter, longer = (typed, word) if len(typed) < len(word) else (word, typed)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _as_spelled(typed: str, word: str) -> list[str]:
+    """`typed` spelled as `word`, or as a word that opens with it where it is a stem the readers take as the start of
+    a word ("exercis" for "exersise": "exercise"); nothing if it is no slip away."""
+    if one_slip_apart(typed, word):
+        return [word]
+    if len(word) < MIN_LENGTH:
+        return []
+    ends = (len(word) - 1, len(word), len(word) + 1)
+    return [word + typed[end:] for end in ends if end < len(typed) and one_slip_apart(typed[:end], word)]
+
+
+def put_right(text: str, targets: Iterable[str]) -> str:
+    """The text with each word that is no English word and one slip from exactly one of `targets` spelled as it."""
+    known = known_words()
+    if not known:
+        return text
+    choices = sorted({t for t in targets if len(t) >= MIN_LENGTH - 1})
+
+    def mend(found: re.Match[str]) -> str:
+        typed = found.group(0)
+        lowered = typed.lower()
+        if len(lowered) < MIN_LENGTH or lowered in known or any(lowered.startswith(word) for word in choices):
+            return typed  # too short, a word, or already an option's ("arsed", "exercising")
+        close = {mended for word in choices for mended in _as_spelled(lowered, word)}
+        return close.pop() if len(close) == 1 else typed
+
+    return re.sub(r"[A-Za-z]+", mend, text)
