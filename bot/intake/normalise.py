@@ -92,11 +92,11 @@ TITLES = r"mr|mrs|ms|miss|dr"
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
 _A_HEDGED_SECOND = re.compile(
-    r"\W*(?:about |around |roughly |prob(?:ably)? )?(?:a |an )?(\w+)\W*\s*(?:maybe|perhaps|possibly|might be|"
-    r"could be|at a push)\s+(?:a |an )?\w+\W*"
+    r"(?<!\bmaybe )(?<!\bor )\b(\w+)(?:ish)?\W*\s*(?:maybe|mabye|mebbe|maybes|perhaps|possibly|might be|could be|at a push)"
+    r"\s+(?:a |an )?(\w+)\b"
 )
-"""A score, then a second one only hedged ("6 maybe 7", "about a five, perhaps six"): the first. Not "maybe 6 maybe
-7" nor "6 or 7", which lean neither way and are asked again."""
+"""A score, then a second one only hedged ("6 maybe 7", "it's a 5 maybe 6", "about a five, perhaps six"): the first.
+Not "maybe 6 maybe 7" nor "6 or maybe 7", which lean neither way and are asked again."""
 _SETTLED_ON = re.compile(
     r"\b(?:so|call it|make (?:it|that)|more like|actually|no|\w+ or \w+\W+say)\s+(?:call it\s+|say\s+|more like\s+)?(?:a |an )?(\w+)\W*$"
 )
@@ -204,8 +204,8 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         last = settled.group(1)
         number = _number_of(last)
         distinct = {-1 if number is None else number}
-    hedged = _A_HEDGED_SECOND.fullmatch(lowered)
-    if len(distinct) == 2 and hedged:
+    hedged = _A_HEDGED_SECOND.search(lowered)
+    if len(distinct) == 2 and hedged and {_number_of(hedged.group(1)), _number_of(hedged.group(2))} == distinct:
         # "6 maybe 7": the score given, then a second thought only hedged (said three times, it was skipped)
         number = _number_of(hedged.group(1))
         distinct = {-1 if number is None else number}
@@ -1119,7 +1119,7 @@ _NOT_REGISTERED = (
     r"\b(with|at) (no one|nobody|none|no-one)\b",
     r"\b(not any ?more|no longer)\b",
     r"^(none|nowhere|not yet|not currently|not at the moment|not right now|no one|nobody)\b",
-    r"^\W*(?:i |me )?(?:don'?t|do not|dont|not) (?:have|got)(?: (?:one|any))?\s*(?:[.,;!]|$)",  # "I don't have."
+    r"^\W*(?:i |me )?(?:don'?t|do not|dont|not) (?:have|got)(?: (?:one|any))?\s*(?:[.;!](?!\.)|$)",  # "I don't have."
 )
 _STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
 _NOW_WITH = re.compile(
@@ -1595,13 +1595,17 @@ def _dropped_g_of(options: Sequence[Option]) -> Optional[re.Pattern[str]]:
 
 
 @lru_cache(maxsize=64)
-def _option_words(options: tuple[Option, ...]) -> frozenset[str]:
-    """The plain words of the options' labels and keywords: what a misspelt word may be put right to."""
-    found = {word for option in options for word in re.findall(r"[a-z]+", option.label.lower())}
+def _option_words(options: tuple[Option, ...]) -> Mapping[str, str]:
+    """The plain words of the options' labels and keywords, each with the option (or options) it belongs to: what a
+    misspelt word may be put right to."""
+    codes: dict[str, set[str]] = {}
     for option in options:
+        found = set(re.findall(r"[a-z]+", option.label.lower()))
         for keyword in option.keywords:
             found |= set(re.findall(r"(?<![a-z\\])[a-z]+(?![a-z?*+{])", keyword))
-    return frozenset(found)
+        for word in found:
+            codes.setdefault(word, set()).add(option.code)
+    return {word: "|".join(sorted(owners)) for word, owners in codes.items()}
 
 
 def _as_the_options_spell_it(text: str, options: Sequence[Option]) -> str:
@@ -1740,7 +1744,7 @@ def match_options(
         ]
         if len(outer) == 1:
             return outer
-        said_as_the_choice = [code for code in outer if _said_as_the_choice(text, spans[code])]
+        said_as_the_choice = _said_as_the_choice(text, {code: spans[code] for code in outer})
         if len(said_as_the_choice) == 1:
             return said_as_the_choice  # "mobile, text is fine": the one said to suit, not the phone it goes to
         first = _named_first(text, {code: spans[code] for code in outer})
@@ -1749,20 +1753,27 @@ def match_options(
 
 
 _SUITS_AFTER = re.compile(
-    r"^\W*(?:is|'s|would be|will be|works?)\s+(?:(?:the )?(?:fine|best|good|easiest|easier|better|ok|okay|great)|"
-    r"all right|alright)\b(?!\W*(?:too|as well|also|either)\b)"
+    r"^\W*(?:is|'s|would be|will be|works?)\s+(?:the )?(?:(better|best|easiest|easier)|fine|good|ok|okay|great|"
+    r"all right|alright)\b(?!\W*(?:too|as well|also|either|if|when|unless|for|later|sometimes|at times|in an?)\b)"
 )
-_SUITS_BEFORE = re.compile(r"\b(?:prefer|rather|prefer(?:ably)?|best is|easiest is)\s+(?:a |an |the |by |via )?$")
+_SUITS_BEFORE = re.compile(r"\b(?:(prefer(?:ably)?|rather|best is|easiest is))\s+(?:a |an |the |by |via )?$")
 
 
-def _said_as_the_choice(text: str, span: Optional[tuple[int, int]]) -> bool:
-    """Whether an option is named with words that choose it ("text is fine", "I'd prefer email"), where another is
-    only mentioned; not as a second best ("call my mobile, text is fine too"). Spans are of the text as
+def _said_as_the_choice(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
+    """The options named with words that choose them ("text is fine", "I'd prefer email") where another is only
+    mentioned; of two so named, the one said to be better ("phone is fine but text is better"). Not a second best or
+    one for a time ("call my mobile, text is fine too", "email is fine if I'm out"). Spans are of the text as
     `_match_spans` pads it."""
-    if span is None:
-        return False
     padded = f" {text.lower()} "
-    return _SUITS_AFTER.search(padded[span[1] :]) is not None or _SUITS_BEFORE.search(padded[: span[0]]) is not None
+    strength: dict[str, int] = {}
+    for code, span in spans.items():
+        if span is None:
+            continue
+        after, before = _SUITS_AFTER.search(padded[span[1] :]), _SUITS_BEFORE.search(padded[: span[0]])
+        if after or before:
+            strength[code] = 2 if (after and after.group(1)) or before else 1
+    best = max(strength.values(), default=0)
+    return [code for code, said in strength.items() if said == best]
 
 
 _CONDITION_OPENS = re.compile(

@@ -136,13 +136,19 @@ def reads_pause_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     return count >= READ_AS_ANSWER_AT and is_closed(slot or "") and not only_stepping_away(text)
 
 
-LEAVE_AT = 4
+LEAVE_AT = 2
 """The count (0 the first time) at which the same interruption, at the same question, leaves that question for the
-link worker: whatever a person keeps saying, the intake goes on."""
+link worker: whatever a person keeps saying, the intake goes on. The third time, as for an answer that cannot be read
+a third time (`validation.ATTEMPTS_BEFORE_MOVING_ON`): the question is never asked a fourth time ("I don't know what
+that is" to the referral code, read as a call for help, asked it five times)."""
+CONSENT_LEAVE_AT = 4
+"""At consent, leaving is a stop that keeps nothing: only against an interruption said again and again."""
 
 
 def leaves_question(slot: Optional[str], count: int, after_interruptions: bool = False) -> bool:
     """Whether to leave the question asked (see `LEAVE_AT`); never the read-back, which has its own ways to an end,
     nor consent, except against an interruption said again and again ("he will not see this?" 120 times): there
     consent's own end, a stop that keeps nothing (`validation.leave_unanswered`)."""
-    return count >= LEAVE_AT and ((slot or "") in QUESTION_BY_KEY or (after_interruptions and slot == CONSENT))
+    if slot == CONSENT:
+        return after_interruptions and count >= CONSENT_LEAVE_AT
+    return count >= LEAVE_AT and (slot or "") in QUESTION_BY_KEY

@@ -3,18 +3,22 @@
 A person who is dyslexic, typing on a small phone or new to English picks a choice by its words and spells them their
 own way; the readers then heard nothing and asked again until the question was left for the link worker. A word is
 put right only when it is no English word at all (not in the sentence encoder's vocabulary of 30,000 words, which is
-installed with the system) and lies one slip (a letter wrong, missing, extra or two swapped) from exactly one word of
-the question's own choices. A real word is never changed: "talking" stays "talking", though "walking" is a choice's.
+installed with the system) and lies one slip (a letter wrong, missing, extra or two swapped) from words of
+the question's choices that all mean one option. A real word is never changed: "talking" stays "talking", though
+"walking" is a choice's; nor a name inside a sentence ("Holme"), nor five letters put to five ("mopey", "grout").
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Mapping
 
 MIN_LENGTH = 5
 """Shorter words are too close to too many others ("mony" is one slip from "many" and "money")."""
+SURE_LENGTH = 6
+"""One of the two, the word typed or the option's, is at least this long: five letters to five are too often another
+word the vocabulary lacks ("mopey" is not "money", "grout" not "group")."""
 
 
 @lru_cache(maxsize=1)
@@ -56,19 +60,31 @@ def _as_spelled(typed: str, word: str) -> list[str]:
     return [word + typed[end:] for end in ends if end < len(typed) and one_slip_apart(typed[:end], word)]
 
 
-def put_right(text: str, targets: Iterable[str]) -> str:
-    """The text with each word that is no English word and one slip from exactly one of `targets` spelled as it."""
+def put_right(text: str, targets: Mapping[str, str]) -> str:
+    """The text with each word that is no English word and one slip from words of `targets` that all mean the same
+    (`targets` maps each word to what it means, an option's code: "eather" is "either" or "ether", both "either way")
+    spelled as the closest of them. A name is left as it is: a capitalised word inside a sentence ("Holme", "Sugra")."""
     known = known_words()
     if not known:
         return text
-    choices = sorted({t for t in targets if len(t) >= MIN_LENGTH - 1})
+    choices = {word: meaning for word, meaning in targets.items() if len(word) >= MIN_LENGTH}
+    stems = [word for word in targets if len(word) >= MIN_LENGTH - 1]
 
     def mend(found: re.Match[str]) -> str:
         typed = found.group(0)
         lowered = typed.lower()
-        if len(lowered) < MIN_LENGTH or lowered in known or any(lowered.startswith(word) for word in choices):
+        if len(lowered) < MIN_LENGTH or lowered in known or any(lowered.startswith(word) for word in stems):
             return typed  # too short, a word, or already an option's ("arsed", "exercising")
-        close = {mended for word in choices for mended in _as_spelled(lowered, word)}
-        return close.pop() if len(close) == 1 else typed
+        if typed.istitle() and re.search(r"[a-z]\W*$", text[: found.start()]):
+            return typed  # a name, inside a sentence
+        close = [
+            (mended != word, mended, meaning)
+            for word, meaning in choices.items()
+            if max(len(word), len(lowered)) >= SURE_LENGTH
+            for mended in _as_spelled(lowered, word)
+        ]
+        if len({meaning for _, _, meaning in close}) != 1:
+            return typed  # no slip from any, or from words of two meanings
+        return min(close)[1]  # a whole word before a stem's ending
 
     return re.sub(r"[A-Za-z]+", mend, text)

@@ -60,6 +60,19 @@ def test_no_i_dont_have_one_is_not_a_referral_code(system):
     assert shown["summary"]["about"]["referral_code"] == "none"
 
 
+def test_not_knowing_what_a_referral_code_is_means_none_and_a_question_back_is_no_answer(system):
+    """The eighteenth set: "I don't know what that is" (read as a call for help) asked the referral code five times,
+    and "Is this a real person I am talking to?" (read as an answer) was saved as what matters most."""
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "referral code")
+    moved_on = Patient.text(patient.say("I don't know what that is"))
+    assert "referral code" not in moved_on.lower() and "what matters most to you" in moved_on.lower(), moved_on
+    asked_back = Patient.text(patient.say("Is this a real person I am talking to?"))
+    assert "automated" in asked_back.lower() and "what matters most to you" in asked_back.lower(), asked_back
+    answers = _answers(system, patient.sender)
+    assert answers["referral_code"] == "I don't know what that is" and "what_matters" not in answers
+
+
 def test_a_disclosure_given_as_the_answer_is_saved_flagged_and_never_replayed_in_full(system):
     patient = Patient(system.settings)
     _until(patient, answering(MRS_C), "what matters most to you")
@@ -98,9 +111,10 @@ WORST_CASES = [
     ("in a group, or one-to-one", "purple", 5, True),
     ("how happy did you feel yesterday", "dunno really", 5, True),
     ("what matters most to you", ABUSE, 5, False),
-    ("how happy did you feel yesterday", "why do you need that?", 5, False),
-    ("how happy did you feel yesterday", "help", 5, False),
-    ("what are you good at", "are you a bot?", 5, False),
+    # the same interruption a third time leaves the question for the link worker: never asked a fourth time
+    ("how happy did you feel yesterday", "why do you need that?", 5, True),
+    ("how happy did you feel yesterday", "help", 5, True),
+    ("what are you good at", "are you a bot?", 5, True),
     ("what are you good at", "can someone call me please", 4, False),
     ("is this right?", "hmm", 6, True),  # the fourth time the answers go, with a call-back for a person to check
     ("is this right?", "no", 7, False),  # never sent against a no: a person is asked to go through them instead

@@ -352,6 +352,8 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("it's a 5 maybe 6", 5),  # a review: the hedge inside a sentence
+        ("6 mabye 7", 6),
         # The eighteenth set: a score, then a second only hedged (said three times, it was skipped)
         ("6 maybe 7", 6),
         ("about a five, perhaps six", 5),
@@ -411,6 +413,8 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("I'd be happier one to one, a group would be ok later on", "one_to_one"),  # a review: "later" is no choice
+        ("a group is fine, one to one would be better", "one_to_one"),
         ("I'd not mind a group", "group"),  # the seventeenth set: was saved as one-to-one
         ("I'd not mind one to one", "one_to_one"),
         ("I would not mind a group", "group"),
@@ -471,6 +475,7 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("zoom is fine but I'd rather in person", "in_person"),
         ("in persen", "in_person"),  # the eighteenth set: one slip from an option's word
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("irl", "in_person"),
@@ -526,6 +531,11 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        # A review of the eighteenth set's mends: a second best or one for a time is no choice; "better" beats "fine"
+        ("phone, but email is fine if I'm out", "phone"),
+        ("phone, text is fine if I miss you", "phone"),
+        ("phone is fine but text is better", "text"),
+        ("email is good but I'd rather text", "text"),
         # The eighteenth set: the one said to suit, beside the phone it goes to
         ("mobile, text is fine", "text"),
         ("email or text, I'd prefer email", "email"),
@@ -600,6 +610,11 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # A review: a name or a word the vocabulary lacks is not put right to an option
+        ("I live in Holme and I'm lonely", ["loneliness"]),
+        ("been mopey and low", ["mental_wellbeing"]),
+        ("my sister Sugra helps me, but money is tight", ["money"]),
+        ("depresion and bereavment", ["mental_wellbeing", "bereavement"]),
         ("mentel helth and exersise", ["activity", "mental_wellbeing"]),  # the eighteenth set's spelling
         ("talking to people and walking", ["activity"]),  # a real word is never put right ("talking")
         # The seventeenth set
@@ -772,6 +787,7 @@ TABLES = {
         ("asdfgh", None),
     ],
     "barrier_options": [
+        ("I live in Busby and there's no bus", ["transport"]),  # a review: a place is not "busy"
         ("confidence, and me back", ["confidence", "pain_mobility"]),  # the seventeenth set
         ("confidence to get me back out", ["confidence"]),
         ("confidence holds me back", ["confidence"]),  # a review's wordings: "me back" after a verb is no back

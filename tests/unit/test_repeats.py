@@ -91,8 +91,8 @@ def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_
     assert reads_as_answer(slot, count, said) is read
 
 
-def test_the_same_interruption_a_fifth_time_leaves_the_question_never_consent_or_the_read_back():
-    assert [leaves_question("gp_practice", count) for count in range(6)] == [False] * 4 + [True] * 2
+def test_the_same_interruption_a_third_time_leaves_the_question_never_consent_or_the_read_back():
+    assert [leaves_question("gp_practice", count) for count in range(6)] == [False] * 2 + [True] * 4
     assert not leaves_question("consent", 9) and not leaves_question("confirmed", 9)
     assert not leaves_question(None, 9)
 

@@ -184,6 +184,7 @@ A_PRACTICE_OR_NOT_KNOWING_ITS_NAME = [
     "Riverside, but I never go",
     "I'm not with the one on the high street any more, I'm at Riverside now",
     "I don't have it to hand, Riverside I think",
+    "Don't have, my daughter sorts all that, it's Greenbank Surgery",
 ]
 
 

@@ -31,16 +31,20 @@ def test_the_vocabulary_is_installed_and_holds_real_words_only():
 @pytest.mark.parametrize(
     "text, targets, mended",
     [
-        ("in persen", {"person"}, "in person"),
-        ("Mentel HELTH", {"mental", "health"}, "mental health"),
-        ("exersise", {"exercis"}, "exercise"),  # a stem the readers take as the start of a word
-        ("talking", {"walking"}, "talking"),  # a real word stays
-        ("mony", {"money"}, "mony"),  # too short to be sure
-        ("groop", {"group", "grip"}, "group"),
-        ("bacck", {"back", "black"}, "back"),
-        ("carre", {"care", "carer"}, "carre"),  # one slip from two words: left alone
-        ("arsed", {"arsed", "arse"}, "arsed"),  # already an option's word (no English word, but theirs)
-        ("exercising", {"exercis"}, "exercising"),
+        ("in persen", {"person": "in_person"}, "in person"),
+        ("Mentel HELTH", {"mental": "a", "health": "b"}, "mental health"),
+        ("exersise", {"exercis": "activity"}, "exercise"),  # a stem the readers take as the start of a word
+        ("depresion", {"depress": "mood"}, "depression"),  # two ways with the stem: the shorter slip
+        ("talking", {"walking": "activity"}, "talking"),  # a real word stays
+        ("mony", {"money": "money"}, "mony"),  # too short to be sure
+        ("mopey", {"money": "money"}, "mopey"),  # five letters to five: too often a word the vocabulary lacks
+        ("bacck", {"back": "pain"}, "bacck"),  # an option word under five letters is not put right to
+        ("carre", {"care": "caring", "carer": "other"}, "carre"),  # one slip from words of two meanings: left
+        ("eather", {"either": "either", "ether": "either"}, "either"),  # two words, one meaning
+        ("arsed", {"arsed": "either"}, "arsed"),  # already an option's word (no English word, but theirs)
+        ("exercising", {"exercis": "activity"}, "exercising"),
+        ("I live in Holmme now", {"home": "housing", "homme": "x"}, "I live in Holmme now"),  # a name in a sentence
+        ("Persen", {"person": "in_person"}, "person"),  # capitalised as the first word: no name
     ],
 )
 def test_put_right(text, targets, mended):

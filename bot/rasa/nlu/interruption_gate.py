@@ -149,7 +149,7 @@ class InterruptionGate(IntentRewriter):
 
     def keeps(self, intent: Text, text: Text) -> bool:
         cue = self.cues.get(intent)
-        if cue is None:
+        if cue is None or self._asked_plainly(text or "") == intent:
             return True
         tokens = re.findall(r"[\w']+", (text or "").lower())
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
