@@ -92,7 +92,7 @@ TITLES = r"mr|mrs|ms|miss|dr"
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
 _A_HEDGED_SECOND = re.compile(
-    r"(?<!\bmaybe )(?<!\bor )\b(\w+)(?:ish)?\W*\s*(?:maybe|mabye|mebbe|maybes|perhaps|possibly|might be|could be|at a push)"
+    r"(?<!\bmaybe )(?<!\bmaybe a )(?<!\bmaybe an )(?<!\bor )\b(\w+)(?:ish)?\W*\s*(?:maybe|mabye|mebbe|maybes|perhaps|possibly|might be|could be|at a push)"
     r"\s+(?:a |an )?(\w+)\b"
 )
 """A score, then a second one only hedged ("6 maybe 7", "it's a 5 maybe 6", "about a five, perhaps six"): the first.
@@ -204,11 +204,6 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         last = settled.group(1)
         number = _number_of(last)
         distinct = {-1 if number is None else number}
-    hedged = _A_HEDGED_SECOND.search(lowered)
-    if len(distinct) == 2 and hedged and {_number_of(hedged.group(1)), _number_of(hedged.group(2))} == distinct:
-        # "6 maybe 7": the score given, then a second thought only hedged (said three times, it was skipped)
-        number = _number_of(hedged.group(1))
-        distinct = {-1 if number is None else number}
     if len(distinct) > 1 and _ANOTHER_SCORE.search(lowered):
         # "7, and I'd say worthwhile is an 8 before you ask": the other question's score is set aside
         return parse_scale(_ANOTHER_SCORE.sub(" ", lowered), low, high)
@@ -218,6 +213,20 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     if low <= value <= high:
         return value
     return None
+
+
+def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
+    """The first score of two where the second is only hedged ("6 maybe 7", "it's a 5 maybe 6"): read when the answer
+    comes again, after the question was asked once more (said three times, it was skipped). Said once it is asked
+    again, as "6 or 7" is: the person may settle on one."""
+    lowered = text.lower()
+    hedged = _A_HEDGED_SECOND.search(lowered)
+    if hedged is None or parse_scale(lowered, low, high) is not None:
+        return None
+    first, second = _number_of(hedged.group(1)), _number_of(hedged.group(2))
+    if first is None or second is None or first == second:
+        return None
+    return parse_scale(lowered[: hedged.start()] + hedged.group(1) + lowered[hedged.end() :], low, high)
 
 
 _YES = {

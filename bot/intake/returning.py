@@ -171,8 +171,12 @@ _EVERYDAY_REASONS = (
     r"(?:tea|dinner|lunch|breakfast|food)(?:'s| is)? ready",
     r"(?:prayer|prayers|namaz|salah) time",
     r"time (?:to|for) (?:pray|prayers?)",
+    r"(?:(?:she|he|they|baby|the baby|the bairn|the little one|the kids?|my (?:son|daughter|boy|girl|kids?|baby))"
+    r"(?:'s|s| is| has| have|'ve| are)? )?(?:gone (?:back )?down(?! ?hill)|(?:fell|fallen|gone|dropped|nodded) "
+    r"(?:back )?(?:asleep|off)|settled|asleep|down for (?:a|her|his|the|their) nap)(?: again| now| at last| finally)?",
 )
-"""Reasons for a pause, each complete in itself, that hold nothing else."""
+"""Reasons for a pause, each complete in itself, that hold nothing else; a child gone down to sleep among them ("sorry
+back now, she's gone down again" was saved as the answer)."""
 _OTHER_REASONS = (
     r"(?:was|been) on the phone",
     r"(?:took|take|had|got) a (?:phone )?call",
@@ -198,7 +202,7 @@ _EXCUSE = re.compile(
 """The reasons people give for having stepped away; an excuse clause must be short too."""
 _WAS_AWAY = re.compile(
     r"\b(?:had|was|were|been|went|popped|nipped|stepped|woke|needed|rang|came|called|knocked|lost|dropped|died|cut|"
-    r"took|got|wanted|cried|shouted)\b|\b(?:door|doorbell|kettle|brb|afk)\b"
+    r"took|got|wanted|cried|shouted|gone|fell)\b|\b(?:door|doorbell|kettle|brb|afk|asleep|settled)\b"
 )
 """An excuse tells of the pause just gone (a past tense), or names a plain interruption ("sorry, kettle"):
 "sorry, after the school run" answers "when is best?", it is no excuse."""

@@ -574,6 +574,8 @@ def _interpret_kind(
         return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
         score = normalise.parse_scale(text)
+        if score is None and attempts > 0:
+            score = normalise.the_score_before_a_hedge(text)  # "6 maybe 7" said again: the 6
         return (
             Outcome(accepted=True, value=score)
             if score is not None

@@ -29,6 +29,8 @@ COMING_BACK = [
     "where did we get to?",
     "hiya again",
     "im here",
+    "sorry back now, she's gone down again",  # the seventeenth set: a child gone down to sleep (saved as an answer)
+    "back now, baby's asleep",
 ]
 
 
@@ -78,6 +80,8 @@ ANSWERS = [
     ("yes_no", "sorry about that, yes please"),
     ("yes_no", "sorry I'm back, no thanks"),
     ("consent", "back now, yes"),
+    ("text", "sorry back now, she's gone down hill since dad died"),
+    ("text", "my mum has gone down hill"),
 ]
 
 
