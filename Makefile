@@ -96,14 +96,15 @@ test-stories: setup
 	  --fail-on-prediction-errors --no-plot
 
 # Every test runs on SQLite; the tests that are not already run on both databases then run
-# again on PostgreSQL (127.0.0.1:5432; in CI they fail, not skip, if it is missing).
+# again on PostgreSQL (127.0.0.1:5432; in CI they fail, not skip, if it is missing). Each pass
+# ends with its slowest tests, so a CI log shows where the time goes.
 POSTGRES_PASS := tests/review tests/browser tests/widget tests/sms/test_sms_e2e.py tests/e2e/test_platform_e2e.py
 
 pytest: setup
 	@echo "[make] running pytest on SQLite (and the tests that cover both databases)..."
-	@$(PY) -m pytest -ra
+	@$(PY) -m pytest -ra --durations=15
 	@echo "[make] running the rest of the suite again on PostgreSQL..."
-	@WM_TEST_DATABASE=postgres $(PY) -m pytest -ra $(POSTGRES_PASS)
+	@WM_TEST_DATABASE=postgres $(PY) -m pytest -ra --durations=10 $(POSTGRES_PASS)
 
 nlu-eval: setup
 	@echo "[make] NLU cross-validation (rasa test nlu, 5 folds); figures in results/nlu..."
@@ -159,8 +160,8 @@ followup-probe: setup
 converse-probe: setup
 	@echo "[make] first conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
-	@# Sets 5 and 19 are held out (totals only); the rest are development sets since their baselines were read.
-	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do \
+	@# Sets 5 and 20 are held out (totals only); the rest are development sets since their baselines were read.
+	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do \
 		echo "[make] conversation probe $$n (bench/converse/personas$$n.yml)..."; \
 		$(PY) -m bench.converse_probe --personas bench/converse/personas$$n.yml --out converse_probe$$n.json $(CONVERSE_ARGS) || exit 1; \
 	done
