@@ -22,7 +22,7 @@ from actions.db import channel_of, intake_of, latest_intent, start_of, transacti
 from bot.db.models import FlagKind, IntakeStatus
 from bot.intake import questions, store, turn
 from bot.intake.fallback import spool_disclosure
-from bot.intake.repeats import LAST_INTERRUPTION
+from bot.intake.repeats import CHANGES_ASKED_AT, LAST_INTERRUPTION, changes_asked
 from bot.intake.risk import CERTAIN, CLASSIFIER, RISK_INTENT, RISK_KEY, Risk, detect_risk
 from bot.intake.summary import summary_text
 from bot.intake.turn import take_turn
@@ -151,6 +151,8 @@ def slot_changes(tracker: Tracker, requested: str, outcome, attempts: int) -> Di
     elif outcome.clear:
         changes.update({requested: None, questions.CONFIRMED: None, ATTEMPTS_SLOT: 0})
         changes.update({k: None for k in outcome.clear})
+        if requested != questions.CONFIRMED:  # mid-form: counted, so misread words cannot go round for ever
+            changes[CHANGES_ASKED_AT] = changes_asked(requested, tracker.get_slot(CHANGES_ASKED_AT))
     elif requested not in turn.HOLDS:
         changes.update({requested: None, ATTEMPTS_SLOT: attempts + 1})
     if outcome.flag == FlagKind.SAFEGUARDING:

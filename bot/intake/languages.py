@@ -134,7 +134,9 @@ def languages_named(text: str) -> list[str]:
     """The languages other than English a text names, in the order said, leaving out one said not to be wanted
     ("no sign language needed, urdu"); when none is named and the answer is a word or three, a word of five
     letters or more close to a name counts ("Portugese", "Lithuenian"), never a word in a longer sentence
-    (where it is more likely a person's name: "Francis", "Marina")."""
+    (where it is more likely a person's name: "Francis", "Marina"). Closeness here is difflib's likeness, with no
+    vocabulary guard: a language's name need be no English word ("Tigrinya"), and in an answer of a word or three it
+    can only be meant as one; `spelling.put_right` reads option words out of any sentence, so it asks more."""
     plain = _plain(text)
     found: list[tuple[int, str]] = []
     for pattern, name in _PHRASES:

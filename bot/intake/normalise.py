@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
-from bot.intake.spelling import put_right
+from bot.intake.spelling import Targets, put_right
 
 MAX_ANSWER_CHARS = 2000
 
@@ -218,10 +218,10 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
 def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """The first score of two where the second is only hedged ("6 maybe 7", "it's a 5 maybe 6"): read when the answer
     comes again, after the question was asked once more (said three times, it was skipped). Said once it is asked
-    again, as "6 or 7" is: the person may settle on one."""
+    again, as "6 or 7" is: the person may settle on one. Only for an answer `parse_scale` found unclear."""
     lowered = text.lower()
     hedged = _A_HEDGED_SECOND.search(lowered)
-    if hedged is None or parse_scale(lowered, low, high) is not None:
+    if hedged is None:
         return None
     first, second = _number_of(hedged.group(1)), _number_of(hedged.group(2))
     if first is None or second is None or first == second:
@@ -546,15 +546,21 @@ _UNDECIDED = (
     "could be",
 )
 """Words that leave a yes/no open unless a clearer word goes with them ("maybe yes")."""
-_SOFT_HEDGES = ("maybe", "perhaps", "possibly", "probably")
+_SOFT_HEDGES = ("maybe", "perhaps", "possibly")
+"""The undecided words a leading yes outweighs."""
+_FIRMER_DOUBTS = tuple(phrase for phrase in _UNDECIDED if phrase not in _SOFT_HEDGES)
 
 
 def _yes_then_a_hedge(clause: str) -> bool:
     """A yes that leads, then a soft hedge on the question's own words ("yeah maybe the first time"): still a yes.
     Not "yes and no", nor a doubt stronger than "maybe" ("yes, not sure")."""
     tokens = words(clause)
-    undecided = [phrase for phrase in _UNDECIDED if has_phrase(clause, [phrase])]
-    return bool(tokens) and tokens[0] in _YES and bool(undecided) and set(undecided) <= set(_SOFT_HEDGES)
+    return (
+        bool(tokens)
+        and tokens[0] in _YES
+        and has_phrase(clause, _SOFT_HEDGES)
+        and not has_phrase(clause, _FIRMER_DOUBTS)
+    )
 
 
 _AGREEING = re.compile(
@@ -1113,7 +1119,8 @@ _NOT_REGISTERED = (
     r"\bnot on (the|any|a|an)( [\w']+)? (list|books|register)\b",
     r"\b(not|never) (been )?(with|at|registered with|registered at|signed up (with|to|at)) (a|any|one|the)\b",
     r"\b(not|never) (with|got|had) (one|a gp|a doctor|any gp|a practice|a surgery)\b",
-    r"\b(no |haven'?t (got )?|have not (got )?|don'?t (have|got) |do not have |dont have |without |not got )"
+    r"\b(no |haven'?t (got )?|have not (got )?|don'?t (have|got) |do not have |dont have |dnt (have|hav|got) |without |"
+    r"not got )"
     r"(a |any |an |my own )?(gp|g\.p\.?|doctor|doctors|practice|surgery)\b",
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
@@ -1128,7 +1135,8 @@ _NOT_REGISTERED = (
     r"\b(with|at) (no one|nobody|none|no-one)\b",
     r"\b(not any ?more|no longer)\b",
     r"^(none|nowhere|not yet|not currently|not at the moment|not right now|no one|nobody)\b",
-    r"^\W*(?:i |me )?(?:don'?t|do not|dont|not) (?:have|got)(?: (?:one|any))?\s*(?:[.;!](?!\.)|$)",  # "I don't have."
+    r"^\W*(?:no,? )?(?:i |me )?(?:don'?t|do not|dont|dnt|not) (?:have|hav|got)(?: (?:one|1|any))?"
+    r"(?: (?:yet|at the moment|atm|right now|now))?\s*(?:[.;!](?!\.)|$)",  # "I don't have.", "dnt have 1 yet"
 )
 _STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
 _NOW_WITH = re.compile(
@@ -1348,10 +1356,11 @@ _REFUSING = (
 _REFUSED_NUMBER = re.compile(_REFUSING + r"\s+(number\s+|the\s+)?$")
 _PICK_LEAD = re.compile(
     r"(^|[.,;:!?(&+\-]|\b(and|an|n|or|so|just|only|number|no|also|maybe|mibbe|probably|perhaps|mostly|mainly|"
-    r"definitely|plus|then|says?|said|um+|er+|erm))\W*$"
+    r"definitely|plus|then|says?|said|um+|er+|erm)|\d\s*(?:și|si|y|et|und|i|e|ve|oraz))\W*$"
 )
-"""What comes right before a number that is a pick: the start, a comma, "and", "so", "number"... ("so 6 and 4");
-not a verb or a noun ("I work 2 jobs", "got 2 buses": no picks)."""
+"""What comes right before a number that is a pick: the start, a comma, "and", "so", "number"... ("so 6 and 4"), and
+between two numbers "and" in the languages most spoken here after English ("4 și 10", "2 y 5", "3 i 7"; not "I've
+2 jobs"); not a verb or a noun ("I work 2 jobs", "got 2 buses": no picks)."""
 
 
 _THE_PLACE_ONE = re.compile(rf"\bthe {_ORDINAL_WORD.pattern} ones?(?=\s*(?:$|[,.;!?&+]|and\b|n\b|plus\b))")
@@ -1367,12 +1376,15 @@ picked by "number ..." ("Number one, lonely. And two, I've seized up"): read as 
 times a week", nor "Ten, fifteen years"."""
 
 
-def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = False) -> list[int]:
+def _numbers_among_words(
+    text: str, numbers: Sequence[int], excepting: bool = False, options: Sequence[Option] = ()
+) -> list[int]:
     """Indices picked by number in a reply that also has words: "8 - my dad. and 4 because the funeral cost a
     fortune", "Lost my job in January so 6 and 4", "1. I don't want 2". A number with a unit ("3 days", "10
     grand", "I'm 78", "type 2") or turned down ("not 7") is no pick; numbers not offered are passed over. With
     `excepting` (the reply takes all of them), numbers listed after "except" are turned down too ("except 5 to 9 and
-    12"); elsewhere "fine except for 3" picks 3."""
+    12"); elsewhere "fine except for 3" picks 3. A number right after its own option's word is a pick too ("5 house
+    and money 4"), though a number after any other word is not."""
     lowered = _NUMBER_IN_WORDS.sub(
         lambda found: f"number {_NUMBER_WORDS[found.group(1)]}", _expand_ranges(text.lower())
     )
@@ -1393,12 +1405,25 @@ def _numbers_among_words(text: str, numbers: Sequence[int], excepting: bool = Fa
         before, after = lowered[: found.start()], lowered[found.end() :]
         if _NOT_A_PICK_AFTER.match(after) or _NOT_A_PICK_BEFORE.search(before):
             continue
-        if _REFUSED_NUMBER.search(before) or (excepting and _in_an_exception(before)) or not _PICK_LEAD.search(before):
+        if _REFUSED_NUMBER.search(before) or (excepting and _in_an_exception(before)):
             continue
         number = int(found.group(1))
-        if number in numbers:
+        if number in numbers and (_PICK_LEAD.search(before) or _after_its_own_word(before, options, numbers, number)):
             picked.append(numbers.index(number))
     return list(dict.fromkeys(picked))
+
+
+def _after_its_own_word(before: str, options: Sequence[Option], numbers: Sequence[int], number: int) -> bool:
+    """Whether the word right before a number is a word of the option shown with that number ("money 4")."""
+    last = re.search(r"([a-z']+)\W*$", before)
+    index = numbers.index(number)
+    if last is None or index >= len(options) or not options[index].matches(last.group(1)):
+        return False
+    return _REFUSED_WORD.search(before[: last.start()]) is None  # "not lonely 1, but money 4": turned down
+
+
+_REFUSED_WORD = re.compile(_REFUSING + r"\s+(?:[\w']+\s+)?$")
+"""A refusal right before an option's word, or one word before it ("but not housing 5", "not very lonely 1")."""
 
 
 def _list_items(lowered: str) -> list[str]:
@@ -1604,9 +1629,9 @@ def _dropped_g_of(options: Sequence[Option]) -> Optional[re.Pattern[str]]:
 
 
 @lru_cache(maxsize=64)
-def _option_words(options: tuple[Option, ...]) -> Mapping[str, str]:
+def _option_words(options: tuple[Option, ...]) -> Targets:
     """The plain words of the options' labels and keywords, each with the option (or options) it belongs to: what a
-    misspelt word may be put right to."""
+    misspelt word may be put right to (worked out once for each question's options)."""
     codes: dict[str, set[str]] = {}
     for option in options:
         found = set(re.findall(r"[a-z]+", option.label.lower()))
@@ -1614,7 +1639,7 @@ def _option_words(options: tuple[Option, ...]) -> Mapping[str, str]:
             found |= set(re.findall(r"(?<![a-z\\])[a-z]+(?![a-z?*+{])", keyword))
         for word in found:
             codes.setdefault(word, set()).add(option.code)
-    return {word: "|".join(sorted(owners)) for word, owners in codes.items()}
+    return Targets.of({word: "|".join(sorted(owners)) for word, owners in codes.items()})
 
 
 def _as_the_options_spell_it(text: str, options: Sequence[Option]) -> str:
@@ -1641,8 +1666,9 @@ anywhere: it says more of the same ("online, I mean in person is too far for me"
 _PUT_RIGHT_ONE = re.compile(rf"(?:\b(?:{_PUT_RIGHT})|{_CLAUSE_OPENING}actually)\b(?!\s*-?\s*one\b)\W*", re.IGNORECASE)
 """Words that put a single choice right, and "actually" opening a clause ("in person, or online, whatever. actually
 online is better"); not "actually" inside one ("one to one, I actually find groups hard")."""
-_PUT_RIGHT_YES_NO = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT})\b(?:\W+i\s+mean\b)?\W*", re.IGNORECASE)
-"""The words that put a yes or a no right ("no wait, yes I would", "Yes... my mistake, no I'll be fine")."""
+_PUT_RIGHT_YES_NO = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT}|but,?\s+actually)\b(?:\W+i\s+mean\b)?\W*", re.IGNORECASE)
+"""The words that put a yes or a no right ("no wait, yes I would", "Yes... my mistake, no I'll be fine", "I'd say no
+but actually yes")."""
 _NEGATION_AFTER = re.compile(r"n'?t\b|\bnot\b|\bnever\b|\bno longer\b", re.IGNORECASE)
 """Words that turn down what follows a bare "no" ("No, I don't work"): then the no says no, and corrects nothing."""
 _ADDING = re.compile(r"\btoo\b(?=\W*(?:$|[,.;:!?]))|\b(?:also|as well|plus)\b", re.IGNORECASE)
@@ -1665,7 +1691,13 @@ def match_options(
     For a single choice, an option named inside another's longer match gives way
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
-    text = _named_losses(_as_the_options_spell_it(agreement_spelled_short(text), options), options)
+    spelled = _named_losses(_as_the_options_spell_it(agreement_spelled_short(text), options), options)
+    return _options_named(spelled, options, many, numbers)
+
+
+def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]]) -> list[str]:
+    """`match_options` on a text already spelled as the options spell it, so that the parts read again (what comes
+    after a correction, and before it) are not put right twice."""
     put_right = _last(_PUT_RIGHT_MANY if many else _PUT_RIGHT_ONE, text)
     if (
         put_right
@@ -1676,13 +1708,13 @@ def match_options(
     if put_right:
         # "activity and work, no wait, not activity": what the person settles on, once it names an option
         after = text[put_right.end() :]
-        settled = match_options(after, options, many, numbers)
+        settled = _options_named(after, options, many, numbers)
         before: Optional[list[str]] = None  # what was said before the correction, read once if needed
 
         def said_before() -> list[str]:
             nonlocal before
             if before is None:
-                before = match_options(text[: put_right.start()], options, many, numbers)
+                before = _options_named(text[: put_right.start()], options, many, numbers)
             return before
 
         if not settled and many:
@@ -1701,7 +1733,9 @@ def match_options(
     only_numbers = None if by_digit_words else _numbered_choices(text, shown)
     picked = only_numbers or []
     if only_numbers is None and many and not by_digit_words:
-        picked = _numbers_among_words(text, shown, excepting=_ALL_OF_THEM.search(text.lower()) is not None)
+        picked = _numbers_among_words(
+            text, shown, excepting=_ALL_OF_THEM.search(text.lower()) is not None, options=options
+        )
     chosen = {options[i].code for i in picked}
     if chosen and only_numbers is None:
         # "relationships and 12": an option named by its whole label beside the numbers is picked too, and one
@@ -1756,6 +1790,9 @@ def match_options(
         said_as_the_choice = _said_as_the_choice(text, {code: spans[code] for code in outer})
         if len(said_as_the_choice) == 1:
             return said_as_the_choice  # "mobile, text is fine": the one said to suit, not the phone it goes to
+        not_asked_back = [code for code in outer if not _only_asked_back(text, _by_code(options, code), spans[code])]
+        if len(not_asked_back) <= 1:
+            return not_asked_back  # "a group? I'd rather stick pins in my eyes. one to one"; "group? or 1 to 1?"
         first = _named_first(text, {code: spans[code] for code in outer})
         return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
@@ -1836,6 +1873,30 @@ def _said_most(text: str, options: Sequence[Option]) -> list[str]:
 
 _FIRST_CLAUSE_END = re.compile(r"[,.;:!?()]|\s-\s|\b(but|if|unless|when|otherwise|cos|because)\b")
 _ALTERNATIVES = re.compile(r"\b(or|either|both|and|nor)\b|/")
+
+
+_TAKEN_UP = re.compile(
+    r"\W*(?:yes|yeah|yep|yup|aye|ok|okay|sure|definitely|perfect|great|lovely|brilliant|ideal|fine|good|sounds|"
+    r"that'?s (?:fine|good|best|great|perfect|ideal|ok)|that would|please)\b"
+)
+"""What takes up an option just asked back ("phone? yes.", "Online? Perfect.", "email? that's fine.")."""
+
+
+def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]]) -> bool:
+    """Whether an option is named only as a question back, with a word at most either side ("a group?", "online??"),
+    which takes it up to weigh it, not to choose it; not if named again after ("phone? yes phone"). Spans are of the
+    text as `_match_spans` pads it."""
+    if span is None:
+        return False
+    padded = f" {text.lower()} "
+    opening = max(padded.rfind(mark, 0, span[0]) for mark in ".!?\n")
+    closing = re.match(r"[^.!?\n]*?(\?+|[.!\n]|$)", padded[span[1] :])
+    if closing is None or not closing.group(1).startswith("?"):
+        return False
+    if _TAKEN_UP.match(padded[span[1] + closing.end() :]):
+        return False  # "Group? Yes please! One to one sounds scary": asked back, then taken
+    asked = padded[opening + 1 : span[0]], closing.group(0)
+    return sum(len(words(side)) for side in asked) <= 1 and not option.matches(padded[span[1] + closing.end() :])
 
 
 def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from bot.intake.normalise import has_no_code, only_yes_no, opens_as_question, parse_code, parse_nhs_number, words
+from bot.intake.normalise import (
+    has_no_code,
+    match_options,
+    only_yes_no,
+    opens_as_question,
+    parse_code,
+    parse_nhs_number,
+    words,
+)
 from bot.intake.questions import CONSENT, QUESTION_BY_KEY, is_closed, turns_away_non_answers, why_response
 from bot.intake.returning import only_stepping_away, steps_away
 
@@ -69,6 +77,8 @@ def reads_as_answer(slot: Optional[str], count: int, text: str) -> bool:
     LC-108 at the bottom, I'm not sure if that's the code you mean")."""
     if _has_none_to_give(slot, text):
         return True  # "I don't know what that is" to "if your invitation had a code, type it": no code, at once
+    if _asks_for_one_option(slot, text):
+        return True  # "Could you ring me? I don't do the texting." to "how should they get in touch?": at once
     if count < READ_AS_ANSWER_AT:
         return False
     if opens_as_question(text):
@@ -117,6 +127,32 @@ _NOT_KNOWING_THE_CODE = re.compile(
 """Not knowing what the code is, or having none: not "I don't get it", which may be about the question."""
 
 
+_A_REQUEST = re.compile(
+    r"^\W*(?:please |so |well |oh )?(?:could|can|would|will) (?:you|u|ya|someone|somebody|they|we|i|it) (?:please |just )?"
+)
+"""A message that opens by asking for something ("could you ring me?", "can we do it online?")."""
+
+
+def _asks_for_one_option(slot: Optional[str], text: str) -> bool:
+    """Whether a message read as a question back asks for one of a single-choice question's options ("Could you ring
+    me? I don't do the texting." at how to get in touch): that is the choice, not a call for help. It went unheard
+    three times and the question was left."""
+    question = QUESTION_BY_KEY.get(slot or "")
+    lowered = text.lower()
+    if question is None or question.kind != "choice" or not _A_REQUEST.match(lowered):
+        return False
+    first = re.split(r"(?<=[.!?])\s", lowered, maxsplit=1)[0]
+    if _ABOUT_AN_OPTION.search(first):
+        return False  # "could you explain what a group is?": about an option, not asking for it
+    return len(match_options(text, question.options, many=False)) == 1
+
+
+_ABOUT_AN_OPTION = re.compile(
+    r"\b(?:explain|tell|say|describe|repeat|clarify|define|mean\w*|ask|what|which|how|why|about|think|leave|skip|"
+    r"details?|info|information|arrange|first|send|more)\b"
+)
+
+
 def _holds_its_value(slot: Optional[str], text: str) -> bool:
     question = QUESTION_BY_KEY.get(slot or "")
     kind = question.kind if question else None
@@ -143,6 +179,31 @@ a third time (`validation.ATTEMPTS_BEFORE_MOVING_ON`): the question is never ask
 that is" to the referral code, read as a call for help, asked it five times)."""
 CONSENT_LEAVE_AT = 4
 """At consent, leaving is a stop that keeps nothing: only against an interruption said again and again."""
+
+
+CHANGES_ASKED_AT = "changes_asked_at"
+"""Slot: how many times a person went back to change an earlier answer from each question, for the whole
+conversation (an answer read in between does not reset it, as it does `last_interruption`)."""
+CHANGES_AT_ONE_QUESTION = 2
+"""Sent back this many times from one question, a person's next request to change is read as the answer to it:
+words misread as a change ("my days off change every week, email is easiest") went round the same three questions
+forty times. The read-back still changes anything."""
+
+
+def changes_asked(slot: str, previous: object) -> dict[str, int]:
+    """The new `changes_asked_at` value after a change asked for at `slot`."""
+    counts = (
+        {key: value for key, value in previous.items() if isinstance(value, int)}
+        if isinstance(previous, Mapping)
+        else {}
+    )
+    return {**counts, slot: counts.get(slot, 0) + 1}
+
+
+def changed_enough_at(slot: str, answers: Mapping[str, object]) -> bool:
+    """Whether this question has already sent the person back `CHANGES_AT_ONE_QUESTION` times."""
+    counts = answers.get(CHANGES_ASKED_AT)
+    return isinstance(counts, Mapping) and int(counts.get(slot) or 0) >= CHANGES_AT_ONE_QUESTION
 
 
 def leaves_question(slot: Optional[str], count: int, after_interruptions: bool = False) -> bool:

@@ -6,11 +6,13 @@ put right only when it is no English word at all (not in the sentence encoder's 
 installed with the system) and lies one slip (a letter wrong, missing, extra or two swapped) from words of
 the question's choices that all mean one option. A real word is never changed: "talking" stays "talking", though
 "walking" is a choice's; nor a name inside a sentence ("Holme"), nor five letters put to five ("mopey", "grout").
+Language names are read more loosely, in `languages` (an answer of a word or three that can only name one).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
@@ -60,15 +62,32 @@ def _as_spelled(typed: str, word: str) -> list[str]:
     return [word + typed[end:] for end in ends if end < len(typed) and one_slip_apart(typed[:end], word)]
 
 
-def put_right(text: str, targets: Mapping[str, str]) -> str:
+@dataclass(frozen=True)
+class Targets:
+    """The words a misspelling may be put right to, each with what it means (an option's code), sorted once for a
+    question's options rather than on every reply."""
+
+    choices: Mapping[str, str]
+    """The words long enough to put a word right to."""
+    stems: tuple[str, ...]
+    """The words a typed word that opens with one is already spelled as ("exercising" opens with "exercis")."""
+
+    @classmethod
+    def of(cls, meanings: Mapping[str, str]) -> Targets:
+        return cls(
+            choices={word: meaning for word, meaning in meanings.items() if len(word) >= MIN_LENGTH},
+            stems=tuple(word for word in meanings if len(word) >= MIN_LENGTH - 1),
+        )
+
+
+def put_right(text: str, targets: Targets) -> str:
     """The text with each word that is no English word and one slip from words of `targets` that all mean the same
-    (`targets` maps each word to what it means, an option's code: "eather" is "either" or "ether", both "either way")
-    spelled as the closest of them. A name is left as it is: a capitalised word inside a sentence ("Holme", "Sugra")."""
+    ("eather" is "either" or "ether", both "either way") spelled as the closest of them. A name is left as it is: a
+    capitalised word inside a sentence ("Holme", "Sugra")."""
     known = known_words()
     if not known:
         return text
-    choices = {word: meaning for word, meaning in targets.items() if len(word) >= MIN_LENGTH}
-    stems = [word for word in targets if len(word) >= MIN_LENGTH - 1]
+    choices, stems = targets.choices, targets.stems
 
     def mend(found: re.Match[str]) -> str:
         typed = found.group(0)

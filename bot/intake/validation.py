@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
 from bot.db.models import FlagKind
-from bot.intake import languages, normalise, readback
+from bot.intake import languages, normalise, readback, repeats
 from bot.intake.normalise import Option
 from bot.intake.questions import (
     CONFIRMED,
@@ -171,10 +171,22 @@ def asks_what_to_say(text: str) -> bool:
 
 
 def _says_what_they_do(lowered: str, verb: re.Match[str]) -> bool:
-    """A verb of change in a statement of what someone does ("football. I fix phone"): right after the person,
-    and not followed by what is theirs to change ("oh no I mean change my number" asks)."""
+    """A verb of change in a statement of what someone does ("football. I fix phone") or of what changes ("my days
+    off change every week, email is easiest"): right after the person or the thing, and not followed by what is
+    theirs to change ("oh no I mean change my number" asks)."""
     after = normalise.words(lowered[verb.end() :])[:1]
-    return _SAYS_WHAT_THEY_DO.search(lowered[: verb.start()]) is not None and not _WHATS_THEIRS.intersection(after)
+    before = lowered[: verb.start()]
+    of_a_thing = verb.group(0).startswith("chang") and _A_THING.search(before) is not None
+    said_of = _SAYS_WHAT_THEY_DO.search(before) is not None or of_a_thing
+    return said_of and not _WHATS_THEIRS.intersection(after)
+
+
+_A_THING = re.compile(
+    r"(?:^|[,.;:!?]\s*)(?:my|our|the|his|her|their|plans|things|shifts|rotas?)\b"
+    r"(?!\s+(?:answers?|choices?|contact|details?|number|name|e-?mail|address|method|mind)\b)(?:\s+[\w']+){0,2}\s+$"
+)
+"""A thing said to change, at the start of a clause ("my days off change", "the rota changes"): no request. Not an
+answer or a detail ("my answer change, phone not email", "the contact change email please")."""
 
 
 _WHATS_THEIRS = frozenset(("my", "the", "that", "what", "me", "it", "this", "our", "those", "them", "to"))
@@ -322,7 +334,7 @@ def interpret(
         return _interpret_confirmation(text, intent, attempts, answers)
 
     question = QUESTION_BY_KEY[key]
-    change = keys_to_change(text, confirming=False)
+    change = [] if repeats.changed_enough_at(key, answers) else keys_to_change(text, confirming=False)
     if change and key not in change:
         return Outcome(accepted=False, clear=change, responses=["utter_ok_change"])
     if change and only_asks_to_change(text):  # the question being asked: it is asked again

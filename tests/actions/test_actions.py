@@ -193,6 +193,24 @@ async def test_changing_a_section_at_confirmation_forgets_the_old_answers(db):
     assert "barriers_text" not in keys and "what_matters" in keys
 
 
+async def test_going_back_from_one_question_a_third_time_is_read_as_its_answer(db):
+    """Words misread as a change cannot send a person round the same questions for ever (`repeats`)."""
+    slots = {"consent": True, "preferred_name": "Jo", "contact_method": "email", "contact_detail": "jo@example.org"}
+    counted = None
+    for _ in range(2):
+        events, _messages = await _answer(
+            "cyc", "contact_times", "change my email", {**slots, "changes_asked_at": counted}
+        )
+        assert next(e for e in events if e["name"] == "requested_slot")["value"] == "contact_method"
+        counted = next(e for e in events if e["name"] == "changes_asked_at")["value"]
+    assert counted == {"contact_times": 2}
+    events, _messages = await _answer("cyc", "contact_times", "change my email", {**slots, "changes_asked_at": counted})
+    assert next(e for e in events if e["name"] == "requested_slot")["value"] == "gp_practice"
+    assert "contact_method" not in {e["name"] for e in events if e["value"] is None}
+    [answer] = await rows_of(db, Answer, question_key="contact_times")
+    assert answer.verbatim == "change my email"
+
+
 async def test_readback_shows_what_was_saved(db):
     await _complete("rb", MRS_C)
     _, messages = await run(ActionAskConfirmed(), tracker({"consent": True}, "", "inform", None, "rb"))

@@ -101,6 +101,29 @@ def test_an_overdose_just_taken_gets_999_first(system):
     assert reply.startswith("Please call 999 now"), reply
 
 
+def test_asking_for_a_choice_is_the_choice_and_going_back_again_and_again_ends(system):
+    """The nineteenth set: "Could you ring me? ..." (read as a call for help) left the contact question after three
+    tries, and words misread as a change sent a person round the contact questions forty times."""
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "how would you like the link worker to get in touch")
+    reply = Patient.text(patient.say("Could you ring me? I don't do the texting."))
+    assert "phone number" in reply.lower(), reply
+    assert _answers(system, patient.sender)["contact_method"] == "Could you ring me? I don't do the texting."
+    reply = Patient.text(patient.say("07700 900123"))
+    for _ in range(2):
+        assert "best time" in reply.lower(), reply
+        reply = Patient.text(patient.say("change my email"))
+        assert "how would you like the link worker to get in touch" in reply.lower(), reply
+        for _ in range(4):
+            if "best time" in reply.lower():
+                break
+            reply = Patient.text(patient.say(answering(MRS_C)(reply)))
+    assert "best time" in reply.lower(), reply
+    reply = Patient.text(patient.say("change my email"))
+    assert "gp practice" in reply.lower(), f"a third change from the same question is its answer:\n{reply}"
+    assert _answers(system, patient.sender)["contact_times"] == "change my email"
+
+
 def _no_three_in_a_row(turns: list[str]) -> bool:
     return all(not (turns[i] == turns[i + 1] == turns[i + 2]) for i in range(len(turns) - 2))
 

@@ -411,6 +411,12 @@ TABLES = {
     ],
     "group_or_one_to_one": [
         ("I'd be happier one to one, a group would be ok later on", "one_to_one"),  # a review: "later" is no choice
+        # The eighteenth set: an option asked back is weighed, not chosen, unless it is named again after
+        ("a group? I'd rather stick pins in my eyes. one to one", "one_to_one"),
+        ("groups? nah. one to one please", "one_to_one"),
+        ("group? or one to one?", None),  # both asked back: a question, asked again
+        ("Group? Yes please! One to one sounds scary", "group"),  # a review's cases: asked back, then taken up
+        ("a group? sounds nice actually. one to one is a bit intense", "group"),
         ("a group is fine, one to one would be better", "one_to_one"),
         ("I'd not mind a group", "group"),  # the seventeenth set: was saved as one-to-one
         ("I'd not mind one to one", "one_to_one"),
@@ -535,6 +541,10 @@ TABLES = {
         ("email is good but I'd rather text", "text"),
         # The eighteenth set: the one said to suit, beside the phone it goes to
         ("mobile, text is fine", "text"),
+        ("text? email is better", "email"),
+        ("email? that's fine. text no good, no signal", "email"),
+        ("Phone? that's best. Text if no answer", "phone"),
+        ("phone? yes phone. or text", "phone"),  # named again after it was asked back
         ("email or text, I'd prefer email", "email"),
         ("call my mobile, text is fine too", "phone"),
         ("emial", "email"),  # one slip from an option's word
@@ -638,6 +648,16 @@ TABLES = {
         ("sat in the house on my own", ["loneliness"]),
         ("on my own in the house since he passed", ["loneliness", "bereavement"]),
         ("money, no, housing", ["housing"]),
+        # The eighteenth set: a number after its own option's word picks it; after any other word it does not
+        ("5 house and money 4", ["money", "housing"]),
+        ("housing 5, money 4", ["money", "housing"]),
+        ("4 și 10", ["money", "food"]),  # the nineteenth set: "and" in Romanian
+        ("2 y 5", ["activity", "housing"]),
+        ("money and I work 2 jobs", ["money", "work"]),  # 2 after "work" is not work's number: only the word picks
+        ("money 4 but not housing 5", ["money"]),  # a review's cases: a word turned down, its number too
+        ("not lonely 1, but money 4", ["money"]),
+        ("I've 2 jobs and no money", ["money", "work"]),  # "ve" is no foreign "and" after a word
+        ("we've 6 in the house and its damp", ["housing"]),
         ("work, money an ma heid", ["mental_wellbeing", "money", "work"]),  # the fourteenth set
         ("getting active and meeting new people", ["loneliness", "activity"]),
         ("Getting active again, and a bit of company, it's lonely in the house", ["loneliness", "activity"]),

@@ -3,14 +3,17 @@
 import pytest
 
 from bot.intake.repeats import (
+    CHANGES_ASKED_AT,
     WAYS_FORWARD,
+    changed_enough_at,
+    changes_asked,
     interruption_reply,
     leaves_question,
     reads_as_answer,
     reads_pause_as_answer,
     repeat_count,
 )
-from bot.intake.validation import leave_unanswered
+from bot.intake.validation import interpret, leave_unanswered
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "help", "bot_challenge", "out_of_scope", "speak_to_person", "pause"])
@@ -40,12 +43,9 @@ def test_why_explains_the_question_being_asked():
     [
         ("contact_method", 2, "can you ring me instead, she gets confused on the phone", True),
         ("interpreter", 3, "no, I understand ok, only telephone is difficult", True),
-        (
-            "contact_method",
-            1,
-            "can you ring me instead, she gets confused on the phone",
-            False,
-        ),  # the ways forward first
+        # asking for one of the choices is read at once (once the ways forward came first: the nineteenth set)
+        ("contact_method", 1, "can you ring me instead, she gets confused on the phone", True),
+        ("contact_method", 1, "I'm not sure, she gets confused on the phone", False),  # the ways forward first
         ("ons_happy", 2, "why do you need that?", False),  # a short question is what it says
         ("good_at", 2, "I'm confused, do you mean at work or at home?", False),  # it would be saved there
         ("consent", 2, "my daughter said I should do this one", True),
@@ -85,6 +85,18 @@ def test_why_explains_the_question_being_asked():
         ("referral_code", 0, "no idea what that means, never had one", True),
         ("referral_code", 0, "I don't get it", False),
         ("nhs_number", 0, "I don't know what that is", False),
+        # The nineteenth set: asking for one of the choices is the choice, at once (it was left after three)
+        ("contact_method", 0, "Could you ring me? I don't do the texting.", True),
+        ("contact_method", 0, "could you ring me if that is ok?", True),
+        ("meeting_format", 0, "can we do it online?", True),
+        ("meeting_format", 0, "can we do phone or online?", False),  # two: asked again
+        ("group_or_one_to_one", 0, "could you explain what a group is?", False),  # about a choice, not asking for it
+        ("group_or_one_to_one", 0, "can i ask what a group is", False),
+        ("contact_method", 0, "why do you need to ring me?", False),
+        ("group_or_one_to_one", 0, "can someone ring me about the group?", False),  # a review's cases: about it
+        ("meeting_format", 0, "can you ring me to arrange it?", False),
+        ("group_or_one_to_one", 0, "could you send me info on the groups", False),
+        ("meeting_format", 0, "could it be online please", True),
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):
@@ -121,3 +133,17 @@ def test_an_interruption_said_again_and_again_at_consent_ends_as_consent_ends():
 )
 def test_a_pause_said_again_at_a_closed_question_is_read_as_its_answer(slot, count, text, read):
     assert reads_pause_as_answer(slot, count, text) is read
+
+
+def test_changes_asked_are_counted_per_question_for_the_whole_conversation():
+    assert changes_asked("contact_times", None) == {"contact_times": 1}
+    assert changes_asked("contact_times", {"contact_times": 1, "goal": 1}) == {"contact_times": 2, "goal": 1}
+    assert not changed_enough_at("contact_times", {CHANGES_ASKED_AT: {"contact_times": 1}})
+    assert changed_enough_at("contact_times", {CHANGES_ASKED_AT: {"contact_times": 2}})
+    assert not changed_enough_at("goal", {CHANGES_ASKED_AT: {"contact_times": 2}})
+
+
+@pytest.mark.parametrize("counted, cleared", [({}, True), ({"contact_times": 1}, True), ({"contact_times": 2}, False)])
+def test_a_third_change_from_one_question_is_its_answer(counted, cleared):
+    outcome = interpret("contact_times", "change my email", None, {CHANGES_ASKED_AT: counted})
+    assert bool(outcome.clear) is cleared and outcome.accepted is not cleared

@@ -252,6 +252,9 @@ MEDICAL_EMERGENCY += [
     # The eighteenth set: the rest of a packet, taken at once
     "took the rest of my paracetamol this morning, the whole packet",
     "had whats left of the co-codamol in one go",
+    # The nineteenth set: most of a box
+    "swallowed most of the packet of my dad's tramadol",
+    "I've had half a box of paracetamol tonight",
 ]
 UNSAFE_NOW = [
     "there's no food for the baby",
@@ -283,6 +286,8 @@ NEGATIVES = [
     "I'm putting my tablets back for the morning",
     "took the rest of my antibiotics last week, the whole course",
     "I took the rest of the paracetamol to work with me",
+    "had most of a box of chocolates since tea time",
+    "I've half a box of paracetamol left in the cupboard",
     # The ones the brief names: part of a normal intake.
     "jogging hurt my knees",
     "my knees hurt",

@@ -119,6 +119,10 @@ NOT_REGISTERED_WORDINGS = [
     "no signed up wi one since a moved, never got roond tae it",
     "I don't have. I go to A&E last week for my back",  # the eighteenth set: "don't have" and nothing after
     "I dont have doctor. I am at food bank now",
+    "dont hav one",  # the nineteenth set: text speak
+    "i dnt have 1",
+    "no dnt have 1 yet",  # a review's cases
+    "dnt have a gp",
     "not with one",
     "I'm not registered",
     "Im not registered",

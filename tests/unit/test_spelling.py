@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.intake.spelling import known_words, one_slip_apart, put_right
+from bot.intake.spelling import Targets, known_words, one_slip_apart, put_right
 
 
 @pytest.mark.parametrize(
@@ -48,4 +48,4 @@ def test_the_vocabulary_is_installed_and_holds_real_words_only():
     ],
 )
 def test_put_right(text, targets, mended):
-    assert put_right(text, targets) == mended
+    assert put_right(text, Targets.of(targets)) == mended

@@ -111,6 +111,8 @@ def test_language():
         ("can i just fix my email", ["contact_method", "contact_detail"]),
         ("oh no I mean change my number", ["contact_detail"]),
         ("wait i go back to my name", ["preferred_name"]),
+        ("my answer change, phone not email", ["contact_method", "contact_detail"]),  # a review's: an answer changes
+        ("my mistake, change my email", ["contact_method", "contact_detail"]),
     ],
 )
 def test_change_requests_mid_intake(text, expected):
@@ -137,6 +139,9 @@ def test_change_requests_mid_intake(text, expected):
         "I can fix phones and laptops",
         "we update the church website",
         "I go back to work on monday",
+        # A thing said to change (the nineteenth set: forty times round the contact questions)
+        "my days off change every week, email is easiest",
+        "the rota changes so text is best",
     ],
 )
 def test_answers_are_not_mistaken_for_change_requests(text):

@@ -5,7 +5,10 @@ Inside the form, a message classified as `help`, `ask_why`, `pause`,
 misclassified answer ("I'm a bit deaf" read as `pause`) would be lost and
 the question asked again. This component, run after the classifier, lets an
 interruption intent stand only when the message carries a cue for it;
-otherwise the message becomes `inform`, an answer. A message of one word
+otherwise the message becomes `inform`, an answer. The other way round, a
+message that is nothing but a question back ("Is this a real person I am
+talking to?", `ASKED_PLAINLY`) is that interruption, whatever the classifier
+read; an answer that also asks keeps its reading. A message of one word
 interrupts only if it is one of a few command words ("help", "why"): any other
 word could be an answer ("computers" to "what are you good at?"). A request for
 a person must ask for one ("can someone call me"), not describe a need ("I
@@ -92,17 +95,22 @@ _NOT_BUSY = re.compile(
     r"\b(?:not|n'?t|never|hardly)\s+(?:\w+\s+)?busy\b|\bno (?:rush|hurry)\b|\bin no (?:rush|hurry)\b", re.IGNORECASE
 )
 """The pause cue's "busy", turned round ("I'm not exactly busy", "no rush"): never a pause."""
-_OPENER = r"^\W*(?:(?:ok|okay|sorry|hello|hi|um|erm|hmm|but|so|just wondering|can i ask|excuse me)\W+)*"
+_COURTESY_BEFORE_A_QUESTION = (
+    r"^\W*(?:(?:ok|okay|sorry|hello|hi|um|erm|hmm|but|so|just wondering|can i ask|excuse me)\W+)*"
+)
+"""What may come before a plain question back and leave it plain ("sorry, can I ask, ...")."""
 ASKED_PLAINLY = {
     "bot_challenge": re.compile(
-        _OPENER + r"(?:(?:is|are) (?:this|it|that|you|u) (?:a |an )?(?:real|actual|proper|live) (?:person|human|people)"
+        _COURTESY_BEFORE_A_QUESTION
+        + r"(?:(?:is|are) (?:this|it|that|you|u) (?:a |an )?(?:real|actual|proper|live) (?:person|human|people)"
         r"|am i (?:talking|speaking|chatting|typing) (?:to|with) (?:a |an )?(?:real |actual |proper |live )?"
         r"(?:person|human|computer|machine|robot|bot)|are (?:you|u) (?:a |an )?(?:real|human|robot|computer|bot|machine))"
         r"(?: (?:i am|i'm|im|i'?ve been) (?:talking|speaking|chatting|typing) (?:to|with))?\W*$",
         re.IGNORECASE,
     ),
     "ask_why": re.compile(
-        _OPENER + r"(?:what (?:do|would|will|does|d') ?(?:you|u|ya|they|it|the link worker) (?:need|want|use) "
+        _COURTESY_BEFORE_A_QUESTION
+        + r"(?:what (?:do|would|will|does|d') ?(?:you|u|ya|they|it|the link worker) (?:need|want|use) "
         r"(?:[\w']+ ){0,4}for|why (?:do|would|will|does|d') ?(?:you|u|ya|they) (?:need|want)(?: [\w']+){0,5})\W*$",
         re.IGNORECASE,
     ),
@@ -147,9 +155,10 @@ class InterruptionGate(IntentRewriter):
         cues = config.get("cues") or DEFAULT_CUES
         self.cues = {intent: re.compile(pattern, re.IGNORECASE) for intent, pattern in cues.items()}
 
-    def keeps(self, intent: Text, text: Text) -> bool:
+    def keeps(self, intent: Text, text: Text, asked: Optional[Text] = None) -> bool:
+        """Whether `intent` stands for this message; `asked` is the interruption the message plainly is, if any."""
         cue = self.cues.get(intent)
-        if cue is None or self._asked_plainly(text or "") == intent:
+        if cue is None or asked == intent:
             return True
         tokens = re.findall(r"[\w']+", (text or "").lower())
         if len(tokens) == 1 and tokens[0] not in ONE_WORD_INTERRUPTIONS:
@@ -182,9 +191,10 @@ class InterruptionGate(IntentRewriter):
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-            if name and not self.keeps(name, message.get(TEXT)):
+            asked = self._asked_plainly(message.get(TEXT) or "")
+            if name and not self.keeps(name, message.get(TEXT), asked):
                 name = self.fallback_intent
-            elif name == self.fallback_intent and (asked := self._asked_plainly(message.get(TEXT) or "")):
+            elif name == self.fallback_intent and asked:
                 name = asked
             elif name not in (*self.cues, "resume") and steps_away(message.get(TEXT)) and not _agrees(name, message):
                 # a pause, whatever the classifier made of it ("meeting starting, will finish this tonight" read as
