@@ -4,6 +4,9 @@ Asking "why?", "help", "are you a bot?" or for a person a second time in a row
 gets the ways forward instead of the same words; a third time the first answer
 again, and so on, so two bot turns in a row can match but never three. The
 count lives in one slot (`last_interruption`), reset whenever an answer is read.
+A message taken for an interruption may be the answer after all (`reads_as_answer`),
+and requests to change earlier answers are counted per question for the whole
+conversation (`changes_asked_at`), so no words can send a person round for ever.
 """
 
 from __future__ import annotations
@@ -151,6 +154,7 @@ _ABOUT_AN_OPTION = re.compile(
     r"\b(?:explain|tell|say|describe|repeat|clarify|define|mean\w*|ask|what|which|how|why|about|think|leave|skip|"
     r"details?|info|information|arrange|first|send|more)\b"
 )
+"""Words that make a request about an option rather than for it ("can someone ring me about the group?")."""
 
 
 def _holds_its_value(slot: Optional[str], text: str) -> bool:
