@@ -88,6 +88,11 @@ def letter_words(text: str) -> list[str]:
 TITLES = r"mr|mrs|ms|miss|dr"
 """The titles said before a name ("Mrs Khan", "call me Dr Okafor"), as a regex alternation."""
 
+ASKING_SOMEONE = r"(?:could|can|would|will) (?:you|u|ya|someone|somebody|a person|they)"
+"""The opening of a request made of someone ("could you ...", "can someone ...", "will they ..."), as a regex: a request
+for a call ("can someone ring me") and a request for one of a question's options ("could you ring me?") both open
+so."""
+
 
 _AMOUNT_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several"
 """Number words before a unit ("two years ago"): an amount, not a score."""
@@ -261,6 +266,9 @@ _YES = {
     "correct",
     "true",
     "happy",
+    "delighted",  # the twentieth set: "Delighted to" at consent was not understood three times, and ended it
+    "glad",
+    "gladly",
     "ready",
     "consent",
     "accept",
@@ -359,6 +367,11 @@ _YES_PHRASES = (
     "i'd appreciate",
     "i'd love",
     "i would love",
+    "love to",
+    "with pleasure",
+    "by all means",
+    "pleased to",
+    "count me in",
     "nae problem",
     "nae bother",
     "nae worries",
@@ -1016,6 +1029,8 @@ def parse_yes_no(
         settled = [leaning for leaning in settled if leaning is not None]
         if settled and all(leaning == settled[0] for leaning in settled):
             return settled[0]
+        if not settled and has_phrase(lowered[put_right.end() :], _UNDECIDED):
+            return None  # "no but actually I'm not sure": the no is taken back, and nothing settled on
     leanings: list[bool] = []
     for clause in clauses(lowered):
         leaning = _clause_yes_no(clause, cues)
@@ -1429,12 +1444,19 @@ _REFUSED_WORD = re.compile(_REFUSING + r"\s+(?:[\w']+\s+)?$")
 def _list_items(lowered: str) -> list[str]:
     """The short items of a list said in words beside numbers: the parts between commas, "and", "plus" or "also"
     that hold no digit and at most five words (a longer part is a sentence about the numbers, not a pick)."""
-    parts = re.split(r"[,;/&+]|\band\b|\bplus\b|\balso\b|\bthen\b", lowered)
+    parts = [
+        _A_REASON.split(part, maxsplit=1)[0]
+        for part in re.split(r"[,;/&+]|\band\b|\bplus\b|\balso\b|\bthen\b", lowered)
+    ]
     return [
         part
         for part in parts
         if not re.search(r"\d", part) and 0 < len(words(part)) <= 5 and not _A_STATEMENT.search(part)
     ]
+
+
+_A_REASON = re.compile(r"\s(?:cos|coz|cause|'cause|because|bc|since)\s")
+"""Where an item's reason starts ("money cos if i cant work i dont get paid"): the item is what comes before."""
 
 
 _A_STATEMENT = re.compile(
@@ -1692,7 +1714,19 @@ def match_options(
     ("video call" is online, not a phone call); two separate options are ambiguous.
     """
     spelled = _named_losses(_as_the_options_spell_it(agreement_spelled_short(text), options), options)
+    if many and any(option.code == "other" for option in options):
+        described = _OTHER_DESCRIBED.search(spelled)
+        if described and described.end() < len(spelled.rstrip()):
+            spelled = spelled[: described.end()]  # "Loneliness, my COPD, and other - learning something new"
     return _options_named(spelled, options, many, numbers)
+
+
+_OTHER_DESCRIBED = re.compile(
+    r"\b(?:other|something else)\b\s*(?:[-\u2013\u2014:(]|,?\s+(?:like|such as|namely|e\.?g\.?|i\.?e\.?)\b)",
+    re.IGNORECASE,
+)
+""""Other" with what it is after it: the words that describe it pick no option of their own ("other - learning
+something new" is not work too); the question after asks what it is."""
 
 
 def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]]) -> list[str]:
@@ -1790,7 +1824,9 @@ def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Op
         said_as_the_choice = _said_as_the_choice(text, {code: spans[code] for code in outer})
         if len(said_as_the_choice) == 1:
             return said_as_the_choice  # "mobile, text is fine": the one said to suit, not the phone it goes to
-        not_asked_back = [code for code in outer if not _only_asked_back(text, _by_code(options, code), spans[code])]
+        not_asked_back = [
+            code for code in outer if not _only_asked_back(text, _by_code(options, code), first_named[code])
+        ]
         if len(not_asked_back) <= 1:
             return not_asked_back  # "a group? I'd rather stick pins in my eyes. one to one"; "group? or 1 to 1?"
         first = _named_first(text, {code: spans[code] for code in outer})
@@ -1884,8 +1920,8 @@ _TAKEN_UP = re.compile(
 
 def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]]) -> bool:
     """Whether an option is named only as a question back, with a word at most either side ("a group?", "online??"),
-    which takes it up to weigh it, not to choose it; not if named again after ("phone? yes phone"). Spans are of the
-    text as `_match_spans` pads it."""
+    which takes it up to weigh it, not to choose it; not if named again after ("phone? yes phone"), unless turned down
+    there. Spans are of the text as `_match_spans` pads it."""
     if span is None:
         return False
     padded = f" {text.lower()} "
@@ -1895,8 +1931,10 @@ def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]])
         return False
     if _TAKEN_UP.match(padded[span[1] + closing.end() :]):
         return False  # "Group? Yes please! One to one sounds scary": asked back, then taken
-    asked = padded[opening + 1 : span[0]], closing.group(0)
-    return sum(len(words(side)) for side in asked) <= 1 and not option.matches(padded[span[1] + closing.end() :])
+    asked, rest = (padded[opening + 1 : span[0]], closing.group(0)), padded[span[1] + closing.end() :]
+    # Named again after, unless turned down there: "online? I don't have a computer. in person" is in person.
+    named_again = option.matches(rest) and not _turned_down(rest, _match_span(option, rest))
+    return sum(len(words(side)) for side in asked) <= 1 and not named_again
 
 
 def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
@@ -1955,7 +1993,7 @@ _TYPED_FOR = r"(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wif
 """Whom a family member types for ("Mum's name is Nasrin", "my husband likes Dev"): their name is the person's."""
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
-    rf"call me|you can call me|please call me|just call me|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
+    rf"call (?:me|us)|you can call (?:me|us)|please call (?:me|us)|just call (?:me|us)|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
     r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"

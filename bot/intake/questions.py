@@ -252,6 +252,7 @@ LIFE_AREAS = (
             "no one to talk",
             "meet(?:ing)? (?:new )?people",
             "people to talk to",
+            "people (?:a)?round (?:me|us)\\b",  # "having a few more people around me"
             "get out more",
             "getting out more",
             "(get|getting|go|going) out of (the|t'|th'|t) house",
@@ -419,8 +420,8 @@ LIFE_AREAS = (
             "death",
             "funeral",
             "loss of",
-            "(?:lost|losing) my (?:wife|husband|partner|mum|mam|mother|dad|father|son|daughter|brother|sister|friend|"
-            "baby|child|nan|gran|other half)\\b",
+            "(?:lost|losing) (?:my|me|ma|the|our) (?:wife|husband|partner|mum|mam|mother|dad|father|son|daughter|brother|"
+            "sister|friend|baby|child|nan|gran|other half|missus|mrs|hubby|old man|old lady)\\b",
             rf"(?:lost|losing) (?:him|her)\b(?=\s*(?:$|[,.;:!?)]|(?:{AFTER_A_LOSS})\b))",
             "(?:lost|losing) someone",  # a name after it reads so (`normalise.match_options`)
         ),
@@ -687,7 +688,8 @@ GROUP_OR_ONE = (
         "One-to-one",
         (
             "one-to-one",
-            "(?:one|wan|een|ane) (?:to|tae|ti) (?:one|wan|een|ane)",
+            "(?:one|wan|een|ane) (?:to|too|tae|ti) (?:one|wan|een|ane)",
+            r"121\b",
             "one on one",
             "one-on-one",
             "1:1",

@@ -15,6 +15,7 @@ import re
 from typing import Any, Mapping, Optional
 
 from bot.intake.normalise import (
+    ASKING_SOMEONE,
     has_no_code,
     match_options,
     only_yes_no,
@@ -131,7 +132,7 @@ _NOT_KNOWING_THE_CODE = re.compile(
 
 
 _A_REQUEST = re.compile(
-    r"^\W*(?:please |so |well |oh )?(?:could|can|would|will) (?:you|u|ya|someone|somebody|they|we|i|it) (?:please |just )?"
+    rf"^\W*(?:please |so |well |oh )?(?:{ASKING_SOMEONE}|(?:could|can|would|will) (?:we|i|it)) (?:please |just )?"
 )
 """A message that opens by asking for something ("could you ring me?", "can we do it online?")."""
 

@@ -443,6 +443,14 @@ _HAS_NO_NHS_NUMBER = re.compile(
 )
 """An answer that there is no NHS number to find ("I've never had one", "not registered"), not that it is not known."""
 
+_NAMES_A_PRACTICE = re.compile(
+    r"\b(?!(?:no|any|a|an|the|my|our|own|gp|doctors?|local|new|one|which|what|whose|that|this)\b)[a-z][\w'-]* (?:surgery|practice|"
+    r"medical (?:centre|center|practice|group)|health (?:centre|center)|group practice)\b",
+    re.IGNORECASE,
+)
+"""A practice named by its name ("Oakwood surgery", "Riverside Medical Centre"): a practice, even beside words that
+alone mean nothing to record ("dont have it to hand, Oakwood surgery")."""
+
 
 _NAME_SAID = re.compile(
     r"\b(?:(?:my|the) name(?:'s| is)|name should be)\s+(?:(?:spel[lt]\w*|actually|now|just)\s+)?", re.IGNORECASE
@@ -568,11 +576,14 @@ def _interpret_kind(
         return _reject("utter_invalid_nhs_number", attempts, question, answers)
     if kind == "gp_practice":
         # "If you're not with one, just say none": so "none" too means no practice.
-        if normalise.says_not_registered(text) or normalise.means_nothing(text):
+        named = _NAMES_A_PRACTICE.search(text) is not None
+        if normalise.says_not_registered(text) or (normalise.means_nothing(text) and not named):
             return Outcome(accepted=True, value=NOT_REGISTERED)
         if attempts == 0 and all(normalise.asks_back(clause.lower()) for clause in normalise.clauses(text)):
             # "What is GP practice? Is it same as university health centre?" was saved as the practice
             return Outcome(accepted=False, responses=[why_response(question.key)])
+        if named:
+            return Outcome(accepted=True, value=text)
         kind = "text"
     if kind == "text":
         nothing = normalise.means_no_needs if question.key == "accessibility_needs" else normalise.means_nothing

@@ -354,6 +354,8 @@ def test_codes_among_words(text, expected):
         ("he says Mr Hussain please, hes old fashioned like that", "Mr Hussain"),
         ("mum says Rahima", "Rahima"),
         ("Maureen but everyone calls us Mo", "Mo"),  # the fourteenth set: the North's "us" for "me"
+        ("call us Carlo", "Carlo"),  # the twentieth set: the same "us", in a short answer
+        ("just call us Jen", "Jen"),
         ("Derek. Nah, Del, nobody calls me Derek except me mom", "Del"),  # the fifteenth set: put right
         ("Well I'm Dorothy, but my late husband always called me Dot, so Dot would be nice.", "Dot"),
         ("Jo, no, Joanne", "Joanne"),

@@ -87,6 +87,11 @@ TABLES = {
         ("fine", True),
         ("sure thing", True),
         ("yep happy to", True),
+        ("Delighted to", True),  # the twentieth set: not understood three times, and the intake ended
+        ("glad to", True),
+        ("I'd love to", True),
+        ("with pleasure", True),
+        ("by all means", True),
         ("maybe yes", True),
         ("I think so", True),
         ("Affirmative", True),
@@ -122,6 +127,10 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        # The thirty-first session's review: a no taken back for a doubt settles nothing
+        ("no but actually I'm not sure", None),
+        ("yes sorry I mean not sure really", None),
+        ("no but actually yes", True),
         # The eighteenth set: a yes, then a soft hedge on the question's own words
         ("yeah maybe the first time", True),
         ("yes perhaps for the first time", True),
@@ -413,6 +422,9 @@ TABLES = {
         ("I'd be happier one to one, a group would be ok later on", "one_to_one"),  # a review: "later" is no choice
         # The eighteenth set: an option asked back is weighed, not chosen, unless it is named again after
         ("a group? I'd rather stick pins in my eyes. one to one", "one_to_one"),
+        ("grp? no. 121", "one_to_one"),  # the thirty-first session's review: text speak
+        ("121 please", "one_to_one"),
+        ("one too one", "one_to_one"),
         ("groups? nah. one to one please", "one_to_one"),
         ("group? or one to one?", None),  # both asked back: a question, asked again
         ("Group? Yes please! One to one sounds scary", "group"),  # a review's cases: asked back, then taken up
@@ -478,6 +490,10 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        # The thirty-first session's review: asked back, then named again only to be turned down
+        ("online? I don't have a computer. in person", "in_person"),
+        ("video? my laptop is broken. by phone", "phone"),
+        ("online? yes online please", "online"),
         ("zoom is fine but I'd rather in person", "in_person"),
         ("in persen", "in_person"),  # the eighteenth set: one slip from an option's word
         # The twenty-seventh session's review (its own wordings, better after the change)
@@ -617,6 +633,12 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # The twentieth set
+        ("losing the wife, and being on me own", ["loneliness", "bereavement"]),
+        ("my back (11) and money cos if i cant work i dont get paid", ["money", "long_term_condition"]),
+        ("Loneliness, my COPD, and other - learning something new", ["loneliness", "long_term_condition", "other"]),
+        ("moving about more, and having a few more people around me", ["loneliness", "activity"]),
+        ("money and other: my allotment", ["money", "other"]),
         # A review: a name or a word the vocabulary lacks is not put right to an option
         ("I live in Holme and I'm lonely", ["loneliness"]),
         ("been mopey and low", ["mental_wellbeing"]),

@@ -241,6 +241,11 @@ ABUSE += [
     "some men moved into my flat and won't leave",
     "they're pushing my nan into signing her house over",
     "a man keeps threatening him and wants more money",
+    # The twentieth set: "handy" as a fist, and a cover story for the marks
+    "he gets handy when he's had a drink",
+    "my fella can get a bit handy with me",
+    "last time I had to tell work I walked into a cupboard door",
+    "I have to lie about the bruises",
 ]
 MEDICAL_EMERGENCY += [
     "I took all my antidepressants an hour ago",
@@ -281,6 +286,11 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "my husband is handy when it comes to DIY",
+    "my son gets handy with the tools when he's bored",
+    "my dad is quite handy with his hands, he built our shed",
+    "I walked into a door at work, what a klutz",
+    "I had to tell the nurse I fell down the stairs last month",
     "I put my tablets away in the cupboard out of reach of the grandkids",
     "I keep my tablets by the kettle so I remember them",
     "I'm putting my tablets back for the morning",

@@ -189,6 +189,8 @@ A_PRACTICE_OR_NOT_KNOWING_ITS_NAME = [
     "I'm not with the one on the high street any more, I'm at Riverside now",
     "I don't have it to hand, Riverside I think",
     "Don't have, my daughter sorts all that, it's Greenbank Surgery",
+    "dont have it to hand, Oakwood surgery",  # the thirty-first session's review: a practice named beside "don't have it"
+    "not got the details on me, Parkside Medical Centre",
 ]
 
 

@@ -25,7 +25,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.normalise import TITLES, not_after, parse_yes_no
+from bot.intake.normalise import ASKING_SOMEONE, TITLES, not_after, parse_yes_no
 from bot.intake.readback import is_changing, parts_called
 from bot.intake.returning import asks_for_a_change, found_while_holding_on, looked_for_later, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
@@ -55,8 +55,8 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"link worker|staff|nurse|doctor|team|people|you lot)|"
     r"(call|ring|phone|contact) me(?! (?:(?:instead of|rather than) (?:letters?|sending|writing|post\w*|texts?|texting|"
     r"e-?mails?|e-?mailing|messag\w*)|after|before|between|at \d|mornings?|evenings?|afternoons?|weekdays?|weekends?)\b)|"
-    r"call ?back|ring ?back|(can|could|would|will) (someone|somebody|a person|you|they) "
-    r"(call|ring|phone|contact|get in touch)|real person|actual person|a human|\bhuman\b|link worker|"
+    r"call ?back|ring ?back|" + ASKING_SOMEONE + r" (call|ring|phone|contact|get in touch)|"
+    r"real person|actual person|a human|\bhuman\b|link worker|"
     r"(want|need|like) (a |to see a |to talk to a )?person\b",
     "bot_challenge": r"\b(bot|robot|chatbot|chat bot|chatgpt|ai|a\.i)\b|(are|r) (you|u|this|it) (a |an )?(real|human|person|computer|"
     r"machine|automat\w*|program\w*|alive)|(talking|speaking|chatting) to (a |an )?(computer|machine|human|person|"
