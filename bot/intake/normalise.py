@@ -267,7 +267,6 @@ _YES = {
     "true",
     "happy",
     "delighted",  # the twentieth set: "Delighted to" at consent was not understood three times, and ended it
-    "glad",
     "gladly",
     "ready",
     "consent",
@@ -369,8 +368,6 @@ _YES_PHRASES = (
     "i would love",
     "love to",
     "with pleasure",
-    "by all means",
-    "pleased to",
     "count me in",
     "nae problem",
     "nae bother",
@@ -472,6 +469,7 @@ _YES_DESPITE_NEGATION = (
 )
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
+    "count me out",
     "i'll be right",
     "ill be right",
     "i will be right",
@@ -1715,18 +1713,31 @@ def match_options(
     """
     spelled = _named_losses(_as_the_options_spell_it(agreement_spelled_short(text), options), options)
     if many and any(option.code == "other" for option in options):
-        described = _OTHER_DESCRIBED.search(spelled)
-        if described and described.end() < len(spelled.rstrip()):
-            spelled = spelled[: described.end()]  # "Loneliness, my COPD, and other - learning something new"
+        spelled = _without_what_other_is(spelled)
     return _options_named(spelled, options, many, numbers)
 
 
 _OTHER_DESCRIBED = re.compile(
-    r"\b(?:other|something else)\b\s*(?:[-\u2013\u2014:(]|,?\s+(?:like|such as|namely|e\.?g\.?|i\.?e\.?)\b)",
+    r"\b(?<!each )(?<!the )(?:other|something else)\b\s*(?:([-\u2013\u2014:(])|,?\s+(?:like|such as|namely|e\.?g\.?|"
+    r"i\.?e\.?)\b)",
     re.IGNORECASE,
 )
-""""Other" with what it is after it: the words that describe it pick no option of their own ("other - learning
-something new" is not work too); the question after asks what it is."""
+_DESCRIPTION_ENDS = re.compile(r"[,;.]|\s(?:and|plus|also)\b|\d", re.IGNORECASE)
+
+
+def _without_what_other_is(text: str) -> str:
+    """The text without what "other" is said to be: those words pick no option of their own ("and other - learning
+    something new" is not work too; the question after asks what it is). The description ends at a bracket's close,
+    or else at the next item of the list ("other - my son's drinking, and 9" still picks 9)."""
+    described = _OTHER_DESCRIBED.search(text)
+    if described is None:
+        return text
+    rest = text[described.end() :]
+    if described.group(1) == "(":
+        close = rest.find(")")
+        return text[: described.end()] + (rest[close + 1 :] if close >= 0 else "")
+    end = _DESCRIPTION_ENDS.search(rest.lstrip(" ,"))
+    return text[: described.end()] + (rest.lstrip(" ,")[end.start() :] if end else "")
 
 
 def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]]) -> list[str]:
@@ -1976,7 +1987,8 @@ _NO_NEEDS = re.compile(
 
 def means_no_needs(text: str) -> bool:
     """No access needs, in the ways people say it: "no, my hearing and eyes are fine", "None, thanks for asking",
-    "no need". A need named after the no is kept in their words: "none really, well I can't walk far"."""
+    "no need". A need named after the no is kept in their words: "none really, well I can't walk far", "nothing too far
+    on foot"."""
     if means_nothing(text):
         return True
     lowered = text.lower().replace("\u2019", "'").strip()
@@ -1984,16 +1996,21 @@ def means_no_needs(text: str) -> bool:
     if not start:
         return False
     rest = lowered[start.end() :]
-    if re.search(r"\b(but|except|apart|although|only|need|needs|use|bring)\b", rest):
-        return False
+    if re.search(r"\b(but|except|apart|although|only|need|needs|use|bring|too|because|cos|coz)\b", rest):
+        return False  # "Nothing too far on foot, because of the hip": a need, said as what to avoid
     return not _NEED_WORDS.search(rest) or _ALL_FINE.search(rest) is not None
 
 
 _TYPED_FOR = r"(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife)"
 """Whom a family member types for ("Mum's name is Nasrin", "my husband likes Dev"): their name is the person's."""
+_NOT_A_NAME_AFTER_CALL = (
+    r"(?!\s+(?:on|at|back|when|whenever|what|whatever|anything|any|tomorrow|later|in|after|before|if|now|soon|"
+    r"by|after|the|a|an)\b)"
+)
+"""After "call me": words that start a time, a number or a way to call, not a name ("call me on the landline")."""
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
-    rf"call (?:me|us)|you can call (?:me|us)|please call (?:me|us)|just call (?:me|us)|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
+    rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
     r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"

@@ -234,6 +234,10 @@ _SOMEONE_ELSE_AT = not_after(
 )
 """Before "work": someone else there ("all my friends are at work", "when we're at work"), no work of the person's."""
 
+_NOT_THE_PERSON = r"(?!'?s\b| (?:and|group|club|benefits?|allowance|money|wages|pension|bus|pass|job)\b)"
+"""After a person lost: not something of theirs or named after them ("lost the wife's bus pass", "lost the friend
+group", "lost my child benefit")."""
+
 LIFE_AREAS = (
     Option(
         "loneliness",
@@ -420,8 +424,9 @@ LIFE_AREAS = (
             "death",
             "funeral",
             "loss of",
-            "(?:lost|losing) (?:my|me|ma|the|our) (?:wife|husband|partner|mum|mam|mother|dad|father|son|daughter|brother|"
-            "sister|friend|baby|child|nan|gran|other half|missus|mrs|hubby|old man|old lady)\\b",
+            "(?:lost|losing) (?:my|me|ma|our) (?:wife|husband|partner|mum|mam|mother|dad|father|son|daughter|brother|"
+            "sister|friend|baby|child|nan|gran|other half|missus|mrs|hubby)\\b" + _NOT_THE_PERSON,
+            "(?:lost|losing) the (?:wife|husband|missus|mrs|hubby|old man|old lady)\\b" + _NOT_THE_PERSON,  # "the wife"
             rf"(?:lost|losing) (?:him|her)\b(?=\s*(?:$|[,.;:!?)]|(?:{AFTER_A_LOSS})\b))",
             "(?:lost|losing) someone",  # a name after it reads so (`normalise.match_options`)
         ),

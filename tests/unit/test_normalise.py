@@ -312,6 +312,9 @@ def test_nothing_that_goes_on_is_kept_in_the_persons_words(text):
         ("Nothing fiddly with buttons or small writing, my hands", False),  # the sixteenth set: "nothing" + a need
         ("no, crowds don't bother me", True),  # a review's cases: a need word said to be no bother
         ("nope, my hands are grand", True),
+        ("Nothing too far on foot, because of the hip", False),  # the twentieth set: what to avoid is a need
+        ("nothing too early, I'm slow in the mornings", False),
+        ("nothing, thanks", True),
     ],
 )
 def test_no_access_needs_in_their_own_words(text, none):
@@ -356,6 +359,8 @@ def test_codes_among_words(text, expected):
         ("Maureen but everyone calls us Mo", "Mo"),  # the fourteenth set: the North's "us" for "me"
         ("call us Carlo", "Carlo"),  # the twentieth set: the same "us", in a short answer
         ("just call us Jen", "Jen"),
+        ("call us on the landline", None),  # the thirty-second session's review: a way to call, not a name
+        ("just call me what you like", None),
         ("Derek. Nah, Del, nobody calls me Derek except me mom", "Del"),  # the fifteenth set: put right
         ("Well I'm Dorothy, but my late husband always called me Dot, so Dot would be nice.", "Dot"),
         ("Jo, no, Joanne", "Joanne"),

@@ -88,10 +88,14 @@ TABLES = {
         ("sure thing", True),
         ("yep happy to", True),
         ("Delighted to", True),  # the twentieth set: not understood three times, and the intake ended
-        ("glad to", True),
+        ("gladly", True),
         ("I'd love to", True),
         ("with pleasure", True),
-        ("by all means", True),
+        ("count me in", True),
+        ("count me out", False),
+        ("Glad you asked but no thank you", False),  # the thirty-second session's review
+        ("Pleased to meet you", None),
+        ("by all means tell me more first", None),
         ("maybe yes", True),
         ("I think so", True),
         ("Affirmative", True),
@@ -639,6 +643,13 @@ TABLES = {
         ("Loneliness, my COPD, and other - learning something new", ["loneliness", "long_term_condition", "other"]),
         ("moving about more, and having a few more people around me", ["loneliness", "activity"]),
         ("money and other: my allotment", ["money", "other"]),
+        # The thirty-second session's review: what "other" is ends at the list's next item; a thing lost is no death
+        ("money, other: my dog, and housing", ["money", "housing", "other"]),
+        ("other (my dog) and 5", ["housing", "other"]),
+        ("other - my son's drinking, and 9", ["relationships", "other"]),
+        ("me and my daughter are always at each other - plus money worries", ["mental_wellbeing", "money"]),
+        ("I lost the child benefit and now can't pay rent", ["money", "housing"]),
+        ("lost the friend group when I moved, so lonely", ["loneliness"]),
         # A review: a name or a word the vocabulary lacks is not put right to an option
         ("I live in Holme and I'm lonely", ["loneliness"]),
         ("been mopey and low", ["mental_wellbeing"]),

@@ -245,7 +245,13 @@ ABUSE += [
     "he gets handy when he's had a drink",
     "my fella can get a bit handy with me",
     "last time I had to tell work I walked into a cupboard door",
-    "I have to lie about the bruises",
+    "He's been handy with me a few times",  # the thirty-second session's review
+    "When he's drunk he gets handy.",
+    "She gets handy with the belt when I wet myself",
+    "He made me say I walked into the kitchen door",
+    "I have to lie to my sister and say I walked into a door",
+    "He leaves marks where no one can see",
+    "she only leaves bruises where people won't notice",
 ]
 MEDICAL_EMERGENCY += [
     "I took all my antidepressants an hour ago",
@@ -291,6 +297,14 @@ NEGATIVES = [
     "my dad is quite handy with his hands, he built our shed",
     "I walked into a door at work, what a klutz",
     "I had to tell the nurse I fell down the stairs last month",
+    "my son is handy with me phone, he sets it all up",  # the North's "me" for "my"
+    "My daughter is really handy with me shopping, she brings it round every week",
+    "my husband is handy with me wheelchair, he takes it apart for the car",
+    "I used to lie about the bruises from rugby so mum would let me play",
+    "I covered up my bruises with makeup for my daughter's wedding after my fall",
+    "my partner is handy",
+    "I bruise easily, I have marks where everyone can see them",
+    "the removal men left marks on the wall",
     "I put my tablets away in the cupboard out of reach of the grandkids",
     "I keep my tablets by the kettle so I remember them",
     "I'm putting my tablets back for the morning",
