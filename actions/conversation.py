@@ -80,6 +80,16 @@ class ActionAnswerInterruption(Action):
         return await reply_to_interruption(dispatcher, tracker, intent if intent in INTERRUPTIONS else "help")
 
 
+def interruption_is_the_answer(tracker: Tracker, intent: str) -> bool:
+    """Whether this interruption is read as the answer to the question asked (`repeats.reads_as_answer`): then it
+    is no interruption at all ("ring me duck" at how to get in touch is the choice, not a request for a person)."""
+    slot = tracker.get_slot("requested_slot")
+    count = repeats.repeat_count(intent, slot, tracker.get_slot(repeats.LAST_INTERRUPTION))
+    text = (tracker.latest_message or {}).get("text") or ""
+    in_form = bool((tracker.active_loop or {}).get("name"))
+    return in_form and repeats.reads_as_answer(slot, int(count["count"]), text)
+
+
 async def reply_to_interruption(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
     """Answer an interruption inside the form, unless it has come so often at this question that it is read as the
     answer (`repeats.reads_as_answer`) or the question is left for the link worker (`repeats.leaves_question`)."""
@@ -87,7 +97,7 @@ async def reply_to_interruption(dispatcher: CollectingDispatcher, tracker: Track
     count = repeats.repeat_count(intent, slot, tracker.get_slot(repeats.LAST_INTERRUPTION))
     text = (tracker.latest_message or {}).get("text") or ""
     in_form = bool((tracker.active_loop or {}).get("name"))
-    if in_form and repeats.reads_as_answer(slot, int(count["count"]), text):
+    if interruption_is_the_answer(tracker, intent):
         # The words alone, not the intent; the count is kept, so the same again is read as an answer again.
         return [
             *await read_answer(dispatcher, tracker, slot, text, None),

@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import reply_to_interruption
+from actions.conversation import interruption_is_the_answer, reply_to_interruption
 from actions.db import intake_of, latest_text, transaction
 from actions.intake_form import raise_flag_safely, risk_of, say
 from bot.db.models import FlagKind
@@ -46,7 +46,8 @@ class ActionRequestPerson(Action):
         return "action_request_person"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        async with transaction() as session:
-            intake = await intake_of(session, tracker)
-            await store.add_flag(session, intake, FlagKind.WANTS_PERSON, latest_text(tracker))
+        if not interruption_is_the_answer(tracker, "speak_to_person"):  # "ring me" at how to get in touch: no request
+            async with transaction() as session:
+                intake = await intake_of(session, tracker)
+                await store.add_flag(session, intake, FlagKind.WANTS_PERSON, latest_text(tracker))
         return await reply_to_interruption(dispatcher, tracker, "speak_to_person")

@@ -1137,6 +1137,9 @@ _NOT_REGISTERED = (
     r"(a |any |an |my own )?(gp|g\.p\.?|doctor|doctors|practice|surgery)\b",
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
+    r"\b(?:kicked|thrown|chucked|booted|removed) off\b[\w' ]{0,40}?\b(?:list|books|register)\b",
+    r"^\W*(?:nothing|none|nowhere|no|nope|nah)\b[^.?]*\b(?:shut|closed|closed down|shut down)\b",  # "nothing since X shut"
+    r"\bso,? (?:no|none|nope|nah)\W*$",  # "I'm homeless so no"
     r"\bbetween (doctors|gps|practices|surgeries)\b",
     r"^\W*(haven'?t|have not|not) got (one|1)\b|\bnever (signed up|registered)\b",
     r"\bneed to (sign up|register|find a (new )?(gp|doctor|practice))\b",
@@ -1547,6 +1550,8 @@ _A_NUMBER_SAID = re.compile(r"\b(?:number|no|option|the)\b\.?")
 _TURNING_DOWN = re.compile(
     r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
     r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
+    r"(?:too|so|very|really) (?:shy|nervous|anxious|scared|frightened|self[- ]conscious|awkward|uncomfortable)"
+    r"(?:\s+(?:in|for|with|at|around)|(?=\s*$))|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan)|"
     r"(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|fella|ex|son|daughter|mum|mam|dad|someone|somebody)\b"
@@ -1686,9 +1691,12 @@ anywhere: it says more of the same ("online, I mean in person is too far for me"
 _PUT_RIGHT_ONE = re.compile(rf"(?:\b(?:{_PUT_RIGHT})|{_CLAUSE_OPENING}actually)\b(?!\s*-?\s*one\b)\W*", re.IGNORECASE)
 """Words that put a single choice right, and "actually" opening a clause ("in person, or online, whatever. actually
 online is better"); not "actually" inside one ("one to one, I actually find groups hard")."""
-_PUT_RIGHT_YES_NO = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT}|but,?\s+actually)\b(?:\W+i\s+mean\b)?\W*", re.IGNORECASE)
+_PUT_RIGHT_YES_NO = re.compile(
+    rf"\b(?:{_ALWAYS_PUTS_RIGHT}|but,?\s+actually|(?:no|nah|nope|yes|yeah|yep)\W+actually)\b(?:\W+i\s+mean\b)?\W*",
+    re.IGNORECASE,
+)
 """The words that put a yes or a no right ("no wait, yes I would", "Yes... my mistake, no I'll be fine", "I'd say no
-but actually yes")."""
+but actually yes", "No... actually I'm not sure")."""
 _NEGATION_AFTER = re.compile(r"n'?t\b|\bnot\b|\bnever\b|\bno longer\b", re.IGNORECASE)
 """Words that turn down what follows a bare "no" ("No, I don't work"): then the no says no, and corrects nothing."""
 _ADDING = re.compile(r"\btoo\b(?=\W*(?:$|[,.;:!?]))|\b(?:also|as well|plus)\b", re.IGNORECASE)
@@ -1736,8 +1744,9 @@ def _without_what_other_is(text: str) -> str:
     if described.group(1) == "(":
         close = rest.find(")")
         return text[: described.end()] + (rest[close + 1 :] if close >= 0 else "")
-    end = _DESCRIPTION_ENDS.search(rest.lstrip(" ,"))
-    return text[: described.end()] + (rest.lstrip(" ,")[end.start() :] if end else "")
+    description = rest.lstrip(" ,")
+    end = _DESCRIPTION_ENDS.search(description)
+    return text[: described.end()] + (description[end.start() :] if end else "")
 
 
 def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]]) -> list[str]:
@@ -1944,7 +1953,8 @@ def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]])
         return False  # "Group? Yes please! One to one sounds scary": asked back, then taken
     asked, rest = (padded[opening + 1 : span[0]], closing.group(0)), padded[span[1] + closing.end() :]
     # Named again after, unless turned down there: "online? I don't have a computer. in person" is in person.
-    named_again = option.matches(rest) and not _turned_down(rest, _match_span(option, rest))
+    again = _match_span(option, rest)
+    named_again = again is not None and not _turned_down(rest, again)
     return sum(len(words(side)) for side in asked) <= 1 and not named_again
 
 
@@ -2003,17 +2013,22 @@ def means_no_needs(text: str) -> bool:
 
 _TYPED_FOR = r"(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife)"
 """Whom a family member types for ("Mum's name is Nasrin", "my husband likes Dev"): their name is the person's."""
-_NOT_A_NAME_AFTER_CALL = (
-    r"(?!\s+(?:on|at|back|when|whenever|what|whatever|anything|any|tomorrow|later|in|after|before|if|now|soon|"
-    r"by|after|the|a|an)\b)"
+_NOT_A_NAME_WORDS = (
+    r"(?:on|at|back|when|whenever|what|whatever|anything|any|anytime|any time|tomorrow|tonight|today|later|in|after|"
+    r"before|if|now|soon|again|by|to|not|the|a|an|me|you|and|or|so|that|this|it|please|"
+    r"mornings?|evenings?|afternoons?|nights?|weekends?|weekdays?|(?:mon|tues?|wednes|thurs?|fri|satur|sun)days?|"
+    r"mon|tues?|wed|thurs|fri)\b"
 )
-"""After "call me": words that start a time, a number or a way to call, not a name ("call me on the landline")."""
+"""Words that can follow "call me", "call her" or "everyone calls me" and start a time, a number or a way to call,
+not a name ("call me on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole
+words, and those short forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are
+names."""
+_NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
     rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
-    r"(?:you can |please |just )?call (?:him|her)(?=\s+(?!(?:on|when|if|at|back|in|later|after|before|whenever|anytime|"
-    r"any|now|tomorrow|tonight|today|to|not|a|an|the|me|you|and|or|so)\b))|"
+    rf"(?:you can |please |just )?call (?:him|her)(?=\s){_NOT_A_NAME_AFTER_CALL}|"
     rf"(?:she|he|they|(?:my )?{_TYPED_FOR})"
     r"(?: would)? (?:likes?|prefers?)(?: to be called| being called)?"
     r"(?=\s+(?!(?:not|to|by|her|his|a|an|the|it|being|that|no|me|you|them)\b)))\s+",
@@ -2023,13 +2038,27 @@ _CALL_ME = re.compile(
     r"\b(?i:call (?:me|him|her|us)|(?:everyone|everybody|people|friends|family|they all|most people|we all) calls? "
     r"(?:me|him|her|us)|"
     r"you (?:can|may|could) call me|please use|"
-    r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:that|this|it|so|by|what|whatever|anything|on|after|back|when|anytime|any time|"
-    r"tomorrow|later|tonight|today|now|before|if|at|in|whenever|again|please|soon|the|a|an|"
-    r"(?:mornings?|evenings?|afternoons?|nights?|weekends?|weekdays?|mon|tues?|wed|thur?s?|fri|sat|sun)\w*)\b)"
+    r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+"
+    rf"(?!(?i:{_NOT_A_NAME_WORDS}))"
     rf"((?i:{TITLES})\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
 )
 """The name someone asks to be called, anywhere in a longer answer ("My name is Dorothy Williams. You
 may call me Dot", "Wendy is my English name, please use Wendy", the North's "everyone calls us Mo")."""
+
+
+COMMON_WORDS = frozenset(
+    """that this with have just also been they them then than what when where which would could should about really
+    actually sorry please thanks thank change changed wrong right want like need part said says there here those these
+    good fine okay great lovely almost
+    the and not but too one two for you are was its yes all any can get got has had his her him she how why who put
+    way bit out off day new old see say let lot own our may use try ask did yet few top now
+    more much some very only well mine your yours from into over after before think meant mean make instead rather
+    prefer better isn't dont don't cant can't wont won't didn't doesn't does bits said saying thing things stuff
+    something someone anything everything nothing because though although still even ever every other another
+    again already maybe perhaps quite pretty little since being having doing going getting know need needs will""".split()
+)
+"""Words too common to tell one answer from another: a read-back reply's own words find the part it means, and an
+"other" area's description finds it again, only by words not among these."""
 
 
 _NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
@@ -2102,9 +2131,9 @@ def parse_name(text: str) -> Optional[str]:
     put_down = _PUT_DOWN.search(text)
     if put_down and _name_alone(put_down.group(1)):
         return _name_alone(put_down.group(1))  # "we call her ayeeyo but put Hodan"
-    asked = [m.group(1) for m in _CALL_ME.finditer(text) if not _REFUSED_NAME.search(text[: m.start()].lower())]
-    if asked and len(text.split()) > 4:
-        return _name_alone(asked[-1])
+    asked = [m for m in _CALL_ME.finditer(text) if not _REFUSED_NAME.search(text[: m.start()].lower())]
+    if asked and (len(text.split()) > 4 or not text[: asked[-1].start()].strip()):
+        return _name_alone(asked[-1].group(1))  # "... You may call me Dot", "everyone calls us Mo"
     parts = _RATHER.split(text.strip(), maxsplit=1)
     rather = _name_alone(parts[1]) if len(parts) == 2 and not _NO_NAME.search(parts[1].lower()) else None
     if rather and len(rather.split()) <= 2 and "(" not in parts[0] and words(rather)[0] not in _NOT_A_RATHER:

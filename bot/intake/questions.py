@@ -9,10 +9,11 @@ so copy can be reviewed without reading Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Optional
 
-from bot.intake.normalise import AFTER_A_LOSS, Option, not_after
+from bot.intake.normalise import AFTER_A_LOSS, COMMON_WORDS, Option, not_after, words
 
 SKIPPED = "__skipped__"
 NOT_REGISTERED = "Not registered with a GP"
@@ -774,7 +775,11 @@ MEETING_FORMATS = (
     Option(
         "any",
         "Any of these",
-        ("all\\b", *_NO_PREFERENCE),
+        # "all" of them, not "all day" ("I work all day. online")
+        (
+            "all\\b(?!\\s+(?:day|night|week|weekend|morning|afternoon|evening|year|the time|over|right|alone)\\b)",
+            *_NO_PREFERENCE,
+        ),
     ),
 )
 
@@ -1025,12 +1030,24 @@ def top_area_options(answers: Mapping[str, object]) -> tuple[Option, ...]:
     """The areas a patient chose, offered back when they pick the one or two that matter most."""
     chosen = answers.get("life_areas")
     chosen = chosen if isinstance(chosen, list) else []
-    return tuple(o for o in LIFE_AREAS if o.code in chosen)
+    return tuple(_with_its_description(o, answers) for o in LIFE_AREAS if o.code in chosen)
+
+
+def _with_its_description(option: Option, answers: Mapping[str, object]) -> Option:
+    """ "Something else" named again by the words the person gave it ("money and the gambling", after "gambling, I
+    can't stop betting"): each distinctive word of its first clause, by its first five letters."""
+    described = answers.get("life_areas_other")
+    if option.code != "other" or not isinstance(described, str):
+        return option
+    named = re.split(r"[,.;:!?(]|\s[-\u2013]\s", described.lower())[0]  # its name, not what is said of it after
+    stems = {w[:5] for w in words(named) if len(w) >= 5 and w not in COMMON_WORDS}
+    return replace(option, keywords=(*option.keywords, *(re.escape(stem) for stem in sorted(stems))))
 
 
 def top_area_numbers(answers: Mapping[str, object]) -> tuple[int, ...]:
     """The numbers those areas had in the first list: people answer "7 and 3" with the numbers they just used."""
-    return tuple(LIFE_AREAS.index(o) + 1 for o in top_area_options(answers))
+    codes = [o.code for o in LIFE_AREAS]
+    return tuple(codes.index(o.code) + 1 for o in top_area_options(answers))
 
 
 def _may_meet_in_person(a: Mapping[str, object]) -> bool:

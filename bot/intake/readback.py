@@ -18,7 +18,7 @@ from typing import Mapping, Optional
 
 from bot.intake import languages
 from bot.intake.display import display_value
-from bot.intake.normalise import parse_yes_no, words
+from bot.intake.normalise import COMMON_WORDS, parse_yes_no, words
 from bot.intake.questions import DEPENDENTS, QUESTION_BY_KEY, QUESTIONS, SECTIONS, section_keys
 
 _SCORES = ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious")
@@ -43,7 +43,8 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     "contact_times": (
         r"best times?",
         r"(?<!all )(?<!of )(?<!at )(?:the|my|call|calling|contact|ringing) times?(?! off)",
-        r"when (?:to|you can|you should|they can|they should|it'?s best to|is best to) "
+        r"when (?:to|you|they|you'?ll|they'?ll|you'?d|they'?d|you can|you should|they can|they should|it'?s best to|"
+        r"is best to) "
         r"(?:call|ring|text|contact|phone|reach|get in touch|e-?mail)",
     ),
     "gp_practice": (r"gp", r"practice", r"surgery", r"medical centre", r"health centre"),
@@ -290,17 +291,6 @@ _RIGHT_NOT_A_VERB = re.compile(
     r"(?!\s+(my|the|that|this|it|something|some|a|an|what|where|how|one)\b)"
 )
 """"correct" / "right" as agreement ("yes is correct", "that's right"), not as a verb ("correct my name")."""
-COMMON_WORDS = frozenset(
-    """that this with have just also been they them then than what when where which would could should about really
-    actually sorry please thanks thank change changed wrong right want like need part said says there here those these
-    good fine okay great lovely almost
-    the and not but too one two for you are was its yes all any can get got has had his her him she how why who put
-    way bit out off day new old see say let lot own our may use try ask did yet few top now
-    more much some very only well mine your yours from into over after before think meant mean make instead rather
-    prefer better isn't dont don't cant can't wont won't didn't doesn't does bits said saying thing things stuff
-    something someone anything everything nothing because though although still even ever every other another
-    again already maybe perhaps quite pretty little since being having doing going getting know need needs will""".split()
-)
 
 
 _LABEL_AS_A_NAME = {"life_areas_other": r"(?:something else (?:bit|part|box|area|answer)|the something else)"}
@@ -403,8 +393,8 @@ def gives_a_part(text: str) -> bool:
 
 
 def _named(text: str, content: bool = True) -> list[str]:
-    """Parts named by a phrase (with `content`, by the words of what they hold too); a phrase inside a longer
-    one of another part gives way to it."""
+    """Parts named by a phrase (with `content`, by the words of what they hold too); a phrase that shares words with
+    a longer one of another part gives way to it ("when you ring me" is the best times, not "ring me")."""
     return list(_named_once(text, content))
 
 
@@ -415,7 +405,7 @@ def _named_once(text: str, content: bool) -> tuple[str, ...]:
     kept = {
         key
         for start, end, key in spans
-        if not any(s <= start and end <= e and (e - s) > (end - start) and k != key for s, e, k in spans)
+        if not any(s < end and start < e and (e - s) > (end - start) and k != key for s, e, k in spans)
     }
     if kept & set(_SCORES) and all("number" in text[s:e] for s, e, k in spans if k == "contact_detail"):
         kept.discard("contact_detail")  # "the anxious number should be 5" is the score

@@ -132,9 +132,11 @@ _NOT_KNOWING_THE_CODE = re.compile(
 
 
 _A_REQUEST = re.compile(
-    rf"^\W*(?:please |so |well |oh )?(?:{ASKING_SOMEONE}|(?:could|can|would|will) (?:we|i|it)) (?:please |just )?"
+    rf"^\W*(?:please |so |well |oh )?(?:(?:{ASKING_SOMEONE}|(?:could|can|would|will) (?:we|i|it)) (?:please |just )?|"
+    r"(?:just )?(?:ring|call|phone|text|txt|e-?mail) (?:me|us)\b)"
 )
-"""A message that opens by asking for something ("could you ring me?", "can we do it online?")."""
+"""A message that opens by asking for something ("could you ring me?", "can we do it online?"), or by saying how to
+get in touch ("ring me duck")."""
 
 
 def _asks_for_one_option(slot: Optional[str], text: str) -> bool:
@@ -143,8 +145,11 @@ def _asks_for_one_option(slot: Optional[str], text: str) -> bool:
     three times and the question was left."""
     question = QUESTION_BY_KEY.get(slot or "")
     lowered = text.lower()
-    if question is None or question.kind != "choice" or not _A_REQUEST.match(lowered):
+    request = _A_REQUEST.match(lowered)
+    if question is None or question.kind != "choice" or not request:
         return False
+    if _FOR_A_PERSON.search(lowered, request.end()):
+        return False  # "call me, I want to talk to someone now": a request for a person, as well as the choice
     first = re.split(r"(?<=[.!?])\s", lowered, maxsplit=1)[0]
     if _ABOUT_AN_OPTION.search(first):
         return False  # "could you explain what a group is?": about an option, not asking for it
@@ -156,6 +161,8 @@ _ABOUT_AN_OPTION = re.compile(
     r"details?|info|information|arrange|first|send|more)\b"
 )
 """Words that make a request about an option rather than for it ("can someone ring me about the group?")."""
+_FOR_A_PERSON = re.compile(r"\b(?:speak|talk|chat) (?:to|with)\b|\b(?:person|human|asap|urgent\w*)\b")
+"""Words after the request that ask for a person, not only for a way to be reached."""
 
 
 def _holds_its_value(slot: Optional[str], text: str) -> bool:

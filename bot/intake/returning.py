@@ -106,11 +106,20 @@ def steps_away(text: str) -> bool:
     length = len(words(said))
     if length <= STEPPING_AWAY_MAX_WORDS:
         return True
+    if length > APOLOGETIC_PAUSE_MAX_WORDS:
+        return False
+    if re.match(_HOLDING_ON, said) and _OFF_TO_DO.search(said):
+        return True  # "hang on pet, it's chucking it down, got to get the tomatoes covered"
     ends = not re.sub(r"[\W_]+", "", text[found.end() :])
-    return length <= APOLOGETIC_PAUSE_MAX_WORDS and ends and _APOLOGY.match(said.strip()) is not None
+    return ends and _APOLOGY.match(said.strip()) is not None
 
 
 APOLOGETIC_PAUSE_MAX_WORDS = 20
+_OFF_TO_DO = re.compile(
+    r"\b(?:got to|gotta|have to|need to|must|i'?ve got to|i'?ll have to|better)\s+(?:go|get|run|nip|pop|dash|sort|answer|"
+    r"see to|grab|put(?! up)|take|bring|feed|change|fetch|pick|let)\b"
+)
+"""After "hang on" or "hold on", a job to go and do: the person steps away, however long the reason."""
 
 
 _FILLER = frozenset(
@@ -131,7 +140,7 @@ _GOING_ON = re.compile(
 _FOLLOW_ON = re.compile(r"go on|go ahead|ask away|fire away|ask me|next|where was i")
 """"Go on", "go ahead": after "I'm back" a request to go on; alone, a yes to an offer."""
 _BACK = re.compile(
-    r"(?:i'?m|im|i am|am|i'?ve|ive|i have|we'?re)\s+(?:back|here|returned|got back)(?: now| again| at last| finally)?|"
+    r"(?:i'?m|im|i am|am|i'?ve|ive|i have|we'?re)\s+(?:back|here|returned|got back)(?: in| now| again| at last| finally)*|"
     r"(?:back|here) (?:now|again|at last)|again|i have returned|i'?ve returned|returned|hi again|hello again|hey again|"
     r"(?:(?:where|what) (?:were we|was i|was i (?:saying|answering|on|doing|up to)|was the question|was that|"
     r"were you (?:asking|saying)|did we get to|did you ask|did we leave off|were we up to)|"

@@ -478,7 +478,7 @@ def _corrected_beside_a_yes(text: str, answers: Mapping[str, object]) -> list[st
     turned_down = (
         re.search(rf"\b([\w']+),? not {re.escape(saved_name[0])}\b(?![-'])", text.lower()) if saved_name else None
     )
-    if turned_down and turned_down.group(1) not in readback.COMMON_WORDS and not turned_down.group(1).endswith("'s"):
+    if turned_down and turned_down.group(1) not in normalise.COMMON_WORDS and not turned_down.group(1).endswith("'s"):
         return ["preferred_name"]  # "yes but it's Dai not Dave": another name, and the saved one turned down
     return _new_contact_detail(text, answers)
 

@@ -102,6 +102,18 @@ async def test_urgent_items_come_first_on_the_queue(db):
     assert [r.priority for r in rows] == [Priority.URGENT, Priority.CALLBACK]
 
 
+async def test_ring_me_as_the_answer_to_how_to_get_in_touch_is_no_request_for_a_person(db):
+    # The twenty-second set: "ring me duck" at how to get in touch was taken for a request for a person three times
+    asked = tracker({"consent": True}, "ring me duck", "speak_to_person", "contact_method", "ring-me")
+    _, messages = await run(ActionRequestPerson(), asked)
+    assert "utter_person_requested" not in responses(messages)
+    assert await rows_of(db, Flag, kind="wants_person") == []
+    wanted = tracker({"consent": True}, "call me, I want to talk to someone now", "speak_to_person", "contact_method")
+    _, messages = await run(ActionRequestPerson(), wanted)
+    assert "utter_person_requested" in responses(messages)
+    assert len(await rows_of(db, Flag, kind="wants_person")) == 1
+
+
 async def _complete(sender: str, answers: dict[str, str]):
     await _answer(sender, "consent", "yes", {})
     for key, text in answers.items():

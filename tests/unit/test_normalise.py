@@ -360,6 +360,9 @@ def test_codes_among_words(text, expected):
         ("call us Carlo", "Carlo"),  # the twentieth set: the same "us", in a short answer
         ("just call us Jen", "Jen"),
         ("call us on the landline", None),  # the thirty-second session's review: a way to call, not a name
+        ("everyone calls us Mo", "Mo"),  # the thirty-second session's review: the "call" words alone
+        ("call me Monica", "Monica"),  # a day's short form starts it, but it is a name
+        ("call me Sun", "Sun"),
         ("just call me what you like", None),
         ("Derek. Nah, Del, nobody calls me Derek except me mom", "Del"),  # the fifteenth set: put right
         ("Well I'm Dorothy, but my late husband always called me Dot, so Dot would be nice.", "Dot"),

@@ -254,6 +254,22 @@ def test_a_pause_read_by_the_classifier_that_only_says_when_is_an_answer(text, i
     assert _gate_reads(text, {"pause": 0.9, "inform": 0.1}) == intent
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("the menopause, nobody talks about it", "inform"),  # the twenty-second set: "pause" inside a word
+        ("quite good at sewing", "inform"),
+        ("I'm retired now", "inform"),
+        ("making breakfast for the grandkids", "inform"),
+        ("I need to pause", "pause"),
+        ("ok goodbye for now", "pause"),
+        ("can we stop there", "pause"),
+    ],
+)
+def test_a_pause_needs_its_words_whole_not_inside_another(text, intent):
+    assert _gate_reads(text, {"pause": 0.9, "inform": 0.1}) == intent
+
+
 def test_asking_what_a_question_has_to_do_with_anything_stays_a_question_why():
     assert _gate_reads("What's my doctor got to do with it?", {"ask_why": 0.9, "inform": 0.1}) == "ask_why"
 

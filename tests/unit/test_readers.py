@@ -135,6 +135,9 @@ TABLES = {
         ("no but actually I'm not sure", None),
         ("yes sorry I mean not sure really", None),
         ("no but actually yes", True),
+        ("No... actually I'm not sure", None),  # the thirty-second session's review: "no, actually" takes the no back
+        ("No. Actually, yes please", True),
+        ("No, actually I'm fine on my own", False),
         # The eighteenth set: a yes, then a soft hedge on the question's own words
         ("yeah maybe the first time", True),
         ("yes perhaps for the first time", True),
@@ -426,6 +429,10 @@ TABLES = {
         ("I'd be happier one to one, a group would be ok later on", "one_to_one"),  # a review: "later" is no choice
         # The eighteenth set: an option asked back is weighed, not chosen, unless it is named again after
         ("a group? I'd rather stick pins in my eyes. one to one", "one_to_one"),
+        ("Group? I'd be too shy in a group. One to one", "one_to_one"),  # the thirty-second session's review
+        ("I'd be too shy in a group", "one_to_one"),
+        ("I'm too shy for one to one, a group is fine", "group"),
+        ("I'm very anxious so a group", "group"),
         ("grp? no. 121", "one_to_one"),  # the thirty-first session's review: text speak
         ("121 please", "one_to_one"),
         ("one too one", "one_to_one"),
@@ -496,6 +503,9 @@ TABLES = {
     "meeting_format": [
         # The thirty-first session's review: asked back, then named again only to be turned down
         ("online? I don't have a computer. in person", "in_person"),
+        ("in person? I work all day. online", "online"),  # the thirty-second session's review: "all day" is no "all"
+        ("I'm home all day so phone", "phone"),
+        ("all of them", "any"),
         ("video? my laptop is broken. by phone", "phone"),
         ("online? yes online please", "online"),
         ("zoom is fine but I'd rather in person", "in_person"),

@@ -97,6 +97,10 @@ def test_why_explains_the_question_being_asked():
         ("meeting_format", 0, "can you ring me to arrange it?", False),
         ("group_or_one_to_one", 0, "could you send me info on the groups", False),
         ("meeting_format", 0, "could it be online please", True),
+        # The twenty-second set: "ring me duck" was a request for a person three times, and the question was left
+        ("contact_method", 0, "ring me duck", True),
+        ("contact_method", 0, "just text me", True),
+        ("contact_method", 0, "call me, I want to talk to someone now", False),  # a person asked for too
     ],
 )
 def test_a_sentence_taken_for_the_same_interruption_a_third_time_is_read_as_the_answer(slot, count, said, read):

@@ -31,6 +31,7 @@ COMING_BACK = [
     "im here",
     "sorry back now, she's gone down again",  # the seventeenth set: a child gone down to sleep (saved as an answer)
     "back now, baby's asleep",
+    "right, I'm back in",  # the twenty-second set: saved as who supports them
 ]
 
 
@@ -144,6 +145,8 @@ def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
         "My apologies, the telephone is ringing. I will be back shortly.",
         "sorry they call my number now",  # the eighth set: called in at the housing office, saved as barriers
         "sorry I have to pick up the kids from school, I will come back after",  # the ninth set: 14 words, an apology
+        "hang on pet, it's chucking it down, got to get the tomatoes covered",  # the twenty-second set: 13 words
+        "hold on I need to go and feed the cat",
     ],
 )
 def test_a_polite_pause_is_as_short_as_a_terse_one(said):
@@ -193,6 +196,7 @@ def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_say
         "my son will come back after",
         "Hold on, it's on the letter... 999 443 6732",
         "Off work sick at the moment, back soon",  # a review's case: an answer about work
+        "hold on, my support is my sister and I have to put up with my brother",
     ],
 )
 def test_a_change_or_an_answer_with_a_time_in_it_is_no_stepping_away(said):

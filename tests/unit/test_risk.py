@@ -99,6 +99,7 @@ SELF_HARM = [
     "still getting sh urges most nights",
     "I wear a cardigan even when it's hot to hide the scars",
     "took a razor to my arm again",
+    "I hide the cuts from work",
     "tnę się od roku",
 ]
 
@@ -248,6 +249,10 @@ ABUSE += [
     "He's been handy with me a few times",  # the thirty-second session's review
     "When he's drunk he gets handy.",
     "She gets handy with the belt when I wet myself",
+    # The thirty-third session: handy when a demand is not met; a cover story taken back
+    "Hubby gets handy if his tea's not ready",
+    "My son gets handy when he wants money off me",
+    "Told the GP I fell down the stairs, I didn't, it was him",
     "He made me say I walked into the kitchen door",
     "I have to lie to my sister and say I walked into a door",
     "He leaves marks where no one can see",
@@ -292,6 +297,11 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    # Marks and cuts that are not on a person, or are from the garden; DIY "handy"; a fall that was a fall
+    "I covered up the marks on the wall",
+    "I cover up the cuts from the brambles",
+    "my dad gets handy when something needs fixing",
+    "I told the doctor I fell over and it was true",
     "my husband is handy when it comes to DIY",
     "my son gets handy with the tools when he's bored",
     "my dad is quite handy with his hands, he built our shed",

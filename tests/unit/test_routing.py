@@ -116,6 +116,10 @@ def test_a_practice_name_of_only_generic_words_names_nothing():
 NOT_REGISTERED_WORDINGS = [
     "I did not register yet, sorry",  # the ninth set
     "I not have doctor here",  # the eleventh set
+    # The thirty-second session's review: a practice named only as the one left, or a reason and then "so no"
+    "nope, got kicked off Elm Tree surgery's list",
+    "nothing since Meadow surgery shut",
+    "I'm homeless so no",
     "no signed up wi one since a moved, never got roond tae it",
     "I don't have. I go to A&E last week for my back",  # the eighteenth set: "don't have" and nothing after
     "I dont have doctor. I am at food bank now",

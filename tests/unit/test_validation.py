@@ -91,6 +91,17 @@ def test_top_areas_come_from_the_chosen_ones():
     assert not interpret("top_areas", "housing", "inform", answers).accepted
 
 
+def test_something_else_is_picked_again_by_the_name_it_was_given():
+    # The twenty-second set: "money and the gambling" after "gambling, I can't stop betting on my phone"
+    answers = {
+        "life_areas": ["money", "work", "other"],
+        "life_areas_other": "gambling, I can't stop betting on my phone",
+    }
+    assert interpret("top_areas", "money and the gambling", "inform", answers).value == ["money", "other"]
+    assert interpret("top_areas", "money, phone bills", "inform", answers).value == ["money"]  # said of it, after
+    assert interpret("top_areas", "money and work", "inform", answers).value == ["money", "work"]
+
+
 def test_language():
     assert interpret("language", "English", "inform", {}).value == "english"
     assert interpret("language", "I speak Polish", "inform", {}).value == "Polish"
@@ -113,6 +124,7 @@ def test_language():
         ("wait i go back to my name", ["preferred_name"]),
         ("my answer change, phone not email", ["contact_method", "contact_detail"]),  # a review's: an answer changes
         ("my mistake, change my email", ["contact_method", "contact_detail"]),
+        ("hang on can I change when you ring me", ["contact_times"]),  # the twenty-second set: not how to ring
     ],
 )
 def test_change_requests_mid_intake(text, expected):

@@ -47,10 +47,11 @@ DEFAULT_CUES: Dict[Text, Text] = {
     "ask_why": r"(?<!\bis )(?<!'s )(?<!\u2019s )(?<!\bthats )why(?! not\b)|what for|what'?s (this|it|that) for|who (sees|will see|reads|can see)|"
     r"what (will|do) you do|need to know|purpose|reason|private|confidential|share|who gets|see (this|it)|"
     r"point of (this|these)|relevant|to do with|how come|what business",
-    "pause": r"stop|pause|later|go(tta|t to)? go|have to go|busy|break|bye|another time|come back|"
+    # Whole words from their start: "the menopause", "quite", "breakfast" and "retired" hold no pause.
+    "pause": r"\b(?:stop|pause|later|go(tta|t to)? go|have to go|busy|break(?!fast)|bye|goodbye|another time|come back|"
     r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|hang on|wait|brb|need to go|be right back|"
-    r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit|exit|busy|can'?t do this now|"
-    r"time to go|must go|off now|carry on (later|another)",
+    r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit\b|exit|can'?t do this now|"
+    r"time to go|must go|off now|carry on (later|another))",
     "speak_to_person": r"(speak|talk|chat) (to|with) (a |an |the |some |my )?(real |actual |proper )?(person|human|someone|somebody|"
     r"link worker|staff|nurse|doctor|team|people|you lot)|"
     r"(call|ring|phone|contact) me(?! (?:(?:instead of|rather than) (?:letters?|sending|writing|post\w*|texts?|texting|"
