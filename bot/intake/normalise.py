@@ -1137,9 +1137,13 @@ _NOT_REGISTERED = (
     r"(a |any |an |my own )?(gp|g\.p\.?|doctor|doctors|practice|surgery)\b",
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
-    r"\b(?:kicked|thrown|chucked|booted|removed) off\b[\w' ]{0,40}?\b(?:list|books|register)\b",
-    r"^\W*(?:nothing|none|nowhere|no|nope|nah)\b[^.?]*\b(?:shut|closed|closed down|shut down)\b",  # "nothing since X shut"
-    r"\bso,? (?:no|none|nope|nah)\W*$",  # "I'm homeless so no"
+    r"\b(?:got|get|getting|was|were|been|i'?ve been) (?:kicked|thrown|chucked|booted|removed|took|taken) off\b"
+    r"[\w' ]{0,40}?\b(?:list|books|register)\b",  # "got kicked off Elm Tree surgery's list"
+    r"\b(?:kicked|struck|threw|thrown|chucked|booted|took|taken|removed) (?:me|us) off\b",  # "my old gp kicked me off"
+    r"^\W*(?:nothing|none|nowhere|no|nope|nah)\b[^.?]*\b(?:since|after|when)\b[^.?]*\b(?:shut|closed)\b",
+    r"^[^.,;]{0,40}\bso,? (?:no|none|nope|nah)\W*$",  # "I'm homeless so no"
+    r"\b(?:was|used to be) my (?:gp|doctors?|surgery|practice)\b[^.?]*\b(?:shut|closed)\b",  # "Hillside was my doctors but its shut now"
+    r"^\W*(?:no|nope|nah)\W+(?:it|they|that|the surgery|the practice) (?:shut|closed)(?: down)?\W*$",  # "no. it closed."
     r"\bbetween (doctors|gps|practices|surgeries)\b",
     r"^\W*(haven'?t|have not|not) got (one|1)\b|\bnever (signed up|registered)\b",
     r"\bneed to (sign up|register|find a (new )?(gp|doctor|practice))\b",
@@ -1156,7 +1160,7 @@ _NOT_REGISTERED = (
 )
 _STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
 _NOW_WITH = re.compile(
-    r"\b(i'?m|i am|now|changed|switched) (at|with|to) (?!(no|none|nobody|anyone|any|one)\b)"
+    r"\b(i'?m|i am|now|changed|switched|(?:i'?m |now )registered) (at|with|to) (?!(no|none|nobody|anyone|any|one)\b)"
     r"(?!(the |a )?(food ?bank|a ?& ?e|a and e|hospital|library|hostel|shelter|home|work|church|mosque|temple)\b)\w+"
 )
 """"I'm not with them any more, I'm at Riverside now": a practice after all. Not a place the person is
@@ -1550,8 +1554,8 @@ _A_NUMBER_SAID = re.compile(r"\b(?:number|no|option|the)\b\.?")
 _TURNING_DOWN = re.compile(
     r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
     r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
-    r"(?:too|so|very|really) (?:shy|nervous|anxious|scared|frightened|self[- ]conscious|awkward|uncomfortable)"
-    r"(?:\s+(?:in|for|with|at|around)|(?=\s*$))|"
+    r"(?:too|to|so|very|really|quite|a bit|bit) (?:shy|nervous|anxious|scared|frightened|self[- ]conscious|awkward|"
+    r"uncomfortable)(?:\s+(?:in|for|with|at|around|to (?:go|do|be|meet|join))|(?=\s*$))|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan)|"
     r"(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|fella|ex|son|daughter|mum|mam|dad|someone|somebody)\b"
@@ -2015,7 +2019,7 @@ _TYPED_FOR = r"(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wif
 """Whom a family member types for ("Mum's name is Nasrin", "my husband likes Dev"): their name is the person's."""
 _NOT_A_NAME_WORDS = (
     r"(?:on|at|back|when|whenever|what|whatever|anything|any|anytime|any time|tomorrow|tonight|today|later|in|after|"
-    r"before|if|now|soon|again|by|to|not|the|a|an|me|you|and|or|so|that|this|it|please|"
+    r"before|if|now|soon|again|by|to|not|the|a|an|me|you|and|or|so|that|this|it|"
     r"mornings?|evenings?|afternoons?|nights?|weekends?|weekdays?|(?:mon|tues?|wednes|thurs?|fri|satur|sun)days?|"
     r"mon|tues?|wed|thurs|fri)\b"
 )
@@ -2144,7 +2148,14 @@ def parse_name(text: str) -> Optional[str]:
         # "Peter, but it's up to you": the name before it; "whatever you like" alone gives none.
         first = re.split(r"\s*,\s*|\s+but\s+", text.strip(), maxsplit=1)[0]
         return _name_alone(first) if first != text.strip() and not _NO_NAME.search(first.lower()) else None
+    if _CALLING_NOT_NAMING.match(text):
+        return None  # "call me mornings": when to ring, not a name
     return _name_alone(text)
+
+
+_CALLING_NOT_NAMING = re.compile(
+    rf"^\W*(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
+)
 
 
 _NAME_PUT_RIGHT = re.compile(

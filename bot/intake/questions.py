@@ -1035,13 +1035,23 @@ def top_area_options(answers: Mapping[str, object]) -> tuple[Option, ...]:
 
 def _with_its_description(option: Option, answers: Mapping[str, object]) -> Option:
     """ "Something else" named again by the words the person gave it ("money and the gambling", after "gambling, I
-    can't stop betting"): each distinctive word of its first clause, by its first five letters."""
+    can't stop betting"): each distinctive word of its first clause, by its first five letters (a short one whole)."""
     described = answers.get("life_areas_other")
     if option.code != "other" or not isinstance(described, str):
         return option
     named = re.split(r"[,.;:!?(]|\s[-\u2013]\s", described.lower())[0]  # its name, not what is said of it after
-    stems = {w[:5] for w in words(named) if len(w) >= 5 and w not in COMMON_WORDS}
-    return replace(option, keywords=(*option.keywords, *(re.escape(stem) for stem in sorted(stems))))
+    own = [w for w in words(named) if len(w) >= 4 and w not in COMMON_WORDS and w not in _SAID_OF_ANY_NEED]
+    found = {rf"{re.escape(w[:5])}" if len(w) >= 5 else rf"{re.escape(w)}\b" for w in own}
+    return replace(option, keywords=(*option.keywords, *sorted(found)))
+
+
+_SAID_OF_ANY_NEED = frozenset(
+    """trying struggling struggle looking sorting sort feeling feel dealing deal problem problems issue issues getting
+    coping cope managing manage worry worried worries worrying stress stressed help helping support sorted lately
+    always mostly want wanting need needing like mainly mine stuff""".split()
+)
+"""Words that describe any need ("struggling with", "sorting out", "problems with"): they do not name "something
+else", and they would pick it beside any other area ("struggling with money mostly")."""
 
 
 def top_area_numbers(answers: Mapping[str, object]) -> tuple[int, ...]:

@@ -133,7 +133,7 @@ _NOT_KNOWING_THE_CODE = re.compile(
 
 _A_REQUEST = re.compile(
     rf"^\W*(?:please |so |well |oh )?(?:(?:{ASKING_SOMEONE}|(?:could|can|would|will) (?:we|i|it)) (?:please |just )?|"
-    r"(?:just )?(?:ring|call|phone|text|txt|e-?mail) (?:me|us)\b)"
+    r"(?:just )?(?:ring|call|phone|text|txt|e-?mail|bell|buzz) (?:me|us)\b|gi(?:s|ve me|ve us) a (?:ring|call|bell|buzz))"
 )
 """A message that opens by asking for something ("could you ring me?", "can we do it online?"), or by saying how to
 get in touch ("ring me duck")."""

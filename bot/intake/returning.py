@@ -38,6 +38,9 @@ _HOUSEHOLD = f"{_CHILD_OR_PARENT}|{_PARTNER}"
 _TIME = r"(?:a couple of|a few|\d+|two|five|ten) (?:mins?|minutes|secs?)"
 """A short time ("5 mins", "a couple of minutes"): in a message that steps away, how long for."""
 _HOLDING_ON = r"^\W*(?:hang|hold) on\b"
+_HOLDING_ON_FOR_A_JOB = re.compile(
+    r"^\W*(?:(?:sorry|soz|ok|right)\W+)?(?:(?:hang|hold) on|wait a (?:min|minute|sec)|hold your horses)\b"
+)
 _A_NUMBER = r"\d(?:[\s.-]?\d){5}"
 _FOUND_WHILE_HOLDING_ON = re.compile(rf"{_HOLDING_ON}.*{_A_NUMBER}", re.IGNORECASE)
 
@@ -73,7 +76,7 @@ STEPPING_AWAY = re.compile(
     rf"^\W*(?:(?:sorry|soz|sry)\b[^?]{{0,40}}?,\s*)?(back in |give me |in )?{_TIME}(?=\W*$)|(back in|give me) {_TIME}|"
     r"(finish|do|continue|carry on with|come back to|pick (this|it) up) (this|it|the rest)?\s*(later|tomorrow|"
     r"another (time|day)|in the morning|tonight))\b|"
-    rf"{_HOLDING_ON}(?!.*{_A_NUMBER})|"
+    rf"{_HOLDING_ON}(?!.*(?:{_A_NUMBER}|\bi'?d say\b|\b(?:a|about|maybe) \d{{1,2}}\b))|"  # "hang on, I'd say a 4": a score
     rf"{_CLAUSE_OPENS}(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
     rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)",
@@ -99,6 +102,8 @@ def steps_away(text: str) -> bool:
     pick up the kids from school, I will come back after")."""
     if asks_for_a_change(text):
         return False
+    if re.match(_HOLDING_ON, text or "", re.IGNORECASE) and "?" in text:
+        return False  # "hang on, do I need to bring anything?": a question, not a pause
     found = STEPPING_AWAY.search(text or "")
     if found is None:
         return False
@@ -108,7 +113,7 @@ def steps_away(text: str) -> bool:
         return True
     if length > APOLOGETIC_PAUSE_MAX_WORDS:
         return False
-    if re.match(_HOLDING_ON, said) and _OFF_TO_DO.search(said):
+    if _HOLDING_ON_FOR_A_JOB.match(said) and _only_a_job_to_do(said):
         return True  # "hang on pet, it's chucking it down, got to get the tomatoes covered"
     ends = not re.sub(r"[\W_]+", "", text[found.end() :])
     return ends and _APOLOGY.match(said.strip()) is not None
@@ -116,15 +121,37 @@ def steps_away(text: str) -> bool:
 
 APOLOGETIC_PAUSE_MAX_WORDS = 20
 _OFF_TO_DO = re.compile(
-    r"\b(?:got to|gotta|have to|need to|must|i'?ve got to|i'?ll have to|better)\s+(?:go|get|run|nip|pop|dash|sort|answer|"
-    r"see to|grab|put(?! up)|take|bring|feed|change|fetch|pick|let)\b"
+    r"\b(?:got to|gotta|have to|need to|must|i'?ve got to|i'?ll have to|better)\s+"
+    r"(?:go(?! through| over| back| with)|nip|pop|dash|run|answer|see to|feed|fetch|get(?! my (?:thoughts|head))|bring in|take(?! part| place)|"
+    r"turn|change|grab|sort|pick|check on)\b(?![^,.;!?]*\b(?:so|but|because|cos|if|please|which|what|before)\b)"
 )
-"""After "hang on" or "hold on", a job to go and do: the person steps away, however long the reason."""
+"""After "hang on" or "hold on", a job to go and do: the person steps away, however long the reason. Not a job that
+leads to an answer ("got to get the bus ... so local please")."""
+
+
+_ANSWER_OR_QUESTION = re.compile(
+    r"(?:does|do|is|are|can|could|will|would|should|shall|what|how|why|i think|i'?d|maybe|probably|so|and|but)\b"
+)
+"""How a clause after the job opens when it asks or answers something ("..., does that matter", "..., I think a group")."""
+
+
+def _only_a_job_to_do(said: str) -> bool:
+    """Whether, after holding on, a clause names a job to go and do (`_OFF_TO_DO`) and what follows it is only short
+    talk with no figure in it ("..., back in a bit", "..., the frozen stuff is melting"): no answer comes after."""
+    clauses = [c.strip() for c in re.split(r"[,.;!]", said) if c.strip()]
+    for index, clause in enumerate(clauses):
+        if _OFF_TO_DO.search(clause):
+            return all(
+                len(words(rest)) <= 5 and not re.search(r"\d", rest) and not _ANSWER_OR_QUESTION.match(rest)
+                for rest in clauses[index + 1 :]
+            )
+    return False
 
 
 _FILLER = frozenset(
     "ok okay k kk right so sorry soz sry apologies apologise apologize hi hello hiya hey yes yeah yep um erm er "
-    "oh well anyway alright please thanks thank you x xx lol haha oops oh dear god reet rite love hun".split()
+    "oh well anyway alright please thanks thank you x xx lol haha oops oh dear god reet rite love hun duck pet mate "
+    "chuck babe".split()
 )
 _APOLOGY = re.compile(
     r"^\W*(?:(?:ok|okay|right|oh|oops|yes|yeah)\W+)*(?:so+rr?y|soz|sry|apolog\w*|hi|hello|hiya|hey)\b"
@@ -141,7 +168,7 @@ _FOLLOW_ON = re.compile(r"go on|go ahead|ask away|fire away|ask me|next|where wa
 """"Go on", "go ahead": after "I'm back" a request to go on; alone, a yes to an offer."""
 _BACK = re.compile(
     r"(?:i'?m|im|i am|am|i'?ve|ive|i have|we'?re)\s+(?:back|here|returned|got back)(?: in| now| again| at last| finally)*|"
-    r"(?:back|here) (?:now|again|at last)|again|i have returned|i'?ve returned|returned|hi again|hello again|hey again|"
+    r"(?:back|here) (?:now|again|at last|in)|again|i have returned|i'?ve returned|returned|hi again|hello again|hey again|"
     r"(?:(?:where|what) (?:were we|was i|was i (?:saying|answering|on|doing|up to)|was the question|was that|"
     r"were you (?:asking|saying)|did we get to|did you ask|did we leave off|were we up to)|"
     r"where did (?:we|i) (?:get to|leave off|stop)|(?:could|can|would) you (?:ask|say|repeat)(?: that| it| the question| me)?|"

@@ -363,6 +363,9 @@ def test_codes_among_words(text, expected):
         ("everyone calls us Mo", "Mo"),  # the thirty-second session's review: the "call" words alone
         ("call me Monica", "Monica"),  # a day's short form starts it, but it is a name
         ("call me Sun", "Sun"),
+        ("call me please", None),  # the thirty-third session's review
+        ("call me mornings", None),
+        ("call me anytime", None),
         ("just call me what you like", None),
         ("Derek. Nah, Del, nobody calls me Derek except me mom", "Del"),  # the fifteenth set: put right
         ("Well I'm Dorothy, but my late husband always called me Dot, so Dot would be nice.", "Dot"),

@@ -433,6 +433,8 @@ TABLES = {
         ("I'd be too shy in a group", "one_to_one"),
         ("I'm too shy for one to one, a group is fine", "group"),
         ("I'm very anxious so a group", "group"),
+        ("I'm quite shy in a group", "one_to_one"),  # the thirty-third session's review
+        ("im to shy in groups", "one_to_one"),
         ("grp? no. 121", "one_to_one"),  # the thirty-first session's review: text speak
         ("121 please", "one_to_one"),
         ("one too one", "one_to_one"),
@@ -506,6 +508,7 @@ TABLES = {
         ("in person? I work all day. online", "online"),  # the thirty-second session's review: "all day" is no "all"
         ("I'm home all day so phone", "phone"),
         ("all of them", "any"),
+        ("too nervous to go in person, online please", "online"),
         ("video? my laptop is broken. by phone", "phone"),
         ("online? yes online please", "online"),
         ("zoom is fine but I'd rather in person", "in_person"),

@@ -100,6 +100,8 @@ def test_why_explains_the_question_being_asked():
         # The twenty-second set: "ring me duck" was a request for a person three times, and the question was left
         ("contact_method", 0, "ring me duck", True),
         ("contact_method", 0, "just text me", True),
+        ("contact_method", 0, "bell me", True),
+        ("contact_method", 0, "gis a ring", True),
         ("contact_method", 0, "call me, I want to talk to someone now", False),  # a person asked for too
     ],
 )

@@ -32,6 +32,8 @@ COMING_BACK = [
     "sorry back now, she's gone down again",  # the seventeenth set: a child gone down to sleep (saved as an answer)
     "back now, baby's asleep",
     "right, I'm back in",  # the twenty-second set: saved as who supports them
+    "back in, go on",
+    "ok I'm back in now duck",
 ]
 
 
@@ -147,6 +149,9 @@ def test_stepping_away_for_an_everyday_reason_says_nothing_else(said):
         "sorry I have to pick up the kids from school, I will come back after",  # the ninth set: 14 words, an apology
         "hang on pet, it's chucking it down, got to get the tomatoes covered",  # the twenty-second set: 13 words
         "hold on I need to go and feed the cat",
+        "Hang on, I need to pick the kids up from school, back in a bit",  # the thirty-third session's review
+        "hang on, i need to take the shopping in from the car, the frozen stuff is melting",
+        "hold on, the washing machine's leaking all over the floor, need to sort it",
     ],
 )
 def test_a_polite_pause_is_as_short_as_a_terse_one(said):
@@ -197,6 +202,15 @@ def test_stepping_away_with_more_than_an_everyday_reason_is_read_for_what_it_say
         "Hold on, it's on the letter... 999 443 6732",
         "Off work sick at the moment, back soon",  # a review's case: an answer about work
         "hold on, my support is my sister and I have to put up with my brother",
+        # The thirty-third session's review: a job that leads to an answer, or a question
+        "hang on, I need to get my thoughts together, I think a group",
+        "hang on I've got to get the bus to get anywhere so local please",
+        "hold on, need to get the letter out to find the code, its ABC123",
+        "hold on, I need to go through my diary, Tuesdays and Thursdays are best",
+        "hang on, I'll have to take the kids with me, is that ok?",
+        "hang on, do I need to bring anything?",
+        "hang on a minute, I have to take a lot of meds, does that matter",
+        "hang on, I must answer honestly, I'd say a 4",
     ],
 )
 def test_a_change_or_an_answer_with_a_time_in_it_is_no_stepping_away(said):

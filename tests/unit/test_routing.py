@@ -120,6 +120,11 @@ NOT_REGISTERED_WORDINGS = [
     "nope, got kicked off Elm Tree surgery's list",
     "nothing since Meadow surgery shut",
     "I'm homeless so no",
+    "they struck me off",  # the thirty-third session's review
+    "my old gp kicked me off",
+    "i was took off the list",
+    "Hillside was my doctors but its shut now",
+    "no. it closed.",
     "no signed up wi one since a moved, never got roond tae it",
     "I don't have. I go to A&E last week for my back",  # the eighteenth set: "don't have" and nothing after
     "I dont have doctor. I am at food bank now",
@@ -194,6 +199,12 @@ A_PRACTICE_OR_NOT_KNOWING_ITS_NAME = [
     "I don't have it to hand, Riverside I think",
     "Don't have, my daughter sorts all that, it's Greenbank Surgery",
     "dont have it to hand, Oakwood surgery",  # the thirty-first session's review: a practice named beside "don't have it"
+    # The thirty-third session's review: a practice named beside a list left, a shut door, "so no"
+    "Was removed off the register at my old one, now registered at Grange Road",
+    "Nothing fancy, Crown Street surgery, though it's closed Wednesdays",
+    "they kicked off about me being on the list twice, it's Moorside",
+    "no it's Ashfield, the other one closed",
+    "Woodlands. I rang them about it but they're shut today so no",
     "not got the details on me, Parkside Medical Centre",
 ]
 

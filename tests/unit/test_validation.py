@@ -100,6 +100,20 @@ def test_something_else_is_picked_again_by_the_name_it_was_given():
     assert interpret("top_areas", "money and the gambling", "inform", answers).value == ["money", "other"]
     assert interpret("top_areas", "money, phone bills", "inform", answers).value == ["money"]  # said of it, after
     assert interpret("top_areas", "money and work", "inform", answers).value == ["money", "work"]
+    # The thirty-third session's review: words said of any need do not name it
+    for said, described, areas, expected in [
+        ("struggling with money mostly", "struggling with my teeth", ["money", "other"], ["money"]),
+        ("dealing with money", "Dealing with PTSD", ["money", "other"], ["money"]),
+        ("ptsd and money", "Dealing with PTSD", ["money", "other"], ["money", "other"]),
+        (
+            "feeling low and housing",
+            "feeling safe at home",
+            ["mental_wellbeing", "housing", "other"],
+            ["mental_wellbeing", "housing"],
+        ),
+    ]:
+        chosen = {"life_areas": areas, "life_areas_other": described}
+        assert interpret("top_areas", said, "inform", chosen).value == expected, said
 
 
 def test_language():
