@@ -272,8 +272,11 @@ def check_reply(
 _HEDGED_NO = re.compile(
     r"(?<![\w'])(sure|know|maybe|perhaps|probably|prob|probs|likely|sometimes|some days|kind of|kinda|sort of|a bit|"
     r"bit of|suppose|might|"
-    r"unsure|idk|dunno|depends|at times|now and then|used to|but|except|though|well|not always|hm+|um+|er+)(?![\w'])"
+    r"unsure|idk|dunno|depends|at times|now and then|used to|but|except|though|well|not always|hm+|um+|er+|"
+    r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b)(?![\w'])"
 )
+"""What keeps a no from being clear: doubt, or a no for oneself that goes on to someone else ("not me, it's me mam,
+she's on her own": a dependent alone tonight)."""
 
 
 def _a_no_despite_doubt(risk: Risk, text: str, intent: Optional[str]) -> bool:

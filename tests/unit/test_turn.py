@@ -119,7 +119,20 @@ def test_a_clear_no_keeps_a_held_number_question_to_be_asked():
     assert not outcome.accepted and outcome.hold is None
 
 
-@pytest.mark.parametrize("reply", ["yes", "sometimes", "maybe", "I don't know", "kind of", "not really sure", "why"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "yes",
+        "sometimes",
+        "maybe",
+        "I don't know",
+        "kind of",
+        "not really sure",
+        "why",
+        "not me, it's me mam, she's on her own",  # the twenty-second set: someone else unsafe tonight
+        "not me, my son",
+    ],
+)
 def test_anything_but_a_clear_no_to_the_check_is_a_disclosure(reply):
     pending = {"key": "goal", "text": "to not be here", "category": "classifier"}
     outcome = take_turn(RISK_CHECK, reply, "inform", {}, pending=pending)
