@@ -783,6 +783,14 @@ def progress_line(result: Mapping[str, Any]) -> str:
     )
 
 
+def done_output(result: Mapping[str, Any], finished: int, total: int, blind: bool = False) -> str:
+    """What is printed as a persona finishes: its line and what went wrong; with `blind` (a held-out set) only how many
+    have finished, so that nobody reading the log sees a held-out persona's words (they stay in the JSON file)."""
+    if blind:
+        return f"[converse-probe] {finished}/{total} personas finished"
+    return "\n".join([progress_line(result), *failure_lines(result)])
+
+
 def failure_lines(result: Mapping[str, Any]) -> list[str]:
     """Every failed expectation with saved vs expected, and the rest of what went wrong."""
     lines = [
@@ -967,9 +975,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=1, help="personas talking at once (default 1)")
     parser.add_argument("--out", default=None, help="file name under bench/results (default from --label)")
+    parser.add_argument(
+        "--blind",
+        action="store_true",
+        help="a held-out set: print totals only, never a persona's words or what went wrong (they stay in the JSON)",
+    )
     args = parser.parse_args(argv)
     if bool(args.url) != bool(args.database_url):
         parser.error("--url and --database-url go together")
+    if args.blind and (args.transcripts or args.only):
+        parser.error("--blind prints totals only: no --transcripts, no --only")
     if not args.personas.exists():
         log(f"no persona file at {args.personas}")
         return 1
@@ -981,8 +996,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             parser.error(f"no such persona: {', '.join(unknown)}")
         personas = [p for p in personas if p.id in args.only]
     warnings = [w for p in personas for w in persona_warnings(p)]
-    for warning in warnings:
+    for warning in [] if args.blind else warnings:
         log(f"warning: {warning}")
+    if args.blind and warnings:
+        log(f"{len(warnings)} warning(s) about the persona file, not shown (--blind)")
     texts = BotTexts.from_domain(DOMAIN)
     log(
         f"{len(personas)} personas from {args.personas}; {len(texts.questions)} question texts, "
@@ -991,9 +1008,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.transcripts:
         args.transcripts.mkdir(parents=True, exist_ok=True)
 
+    finished: list[str] = []
+
     def on_done(persona: Persona, conversation: Conversation, result: dict[str, Any]) -> None:
-        lines = [progress_line(result), *failure_lines(result)]
-        print("\n".join(lines), flush=True)
+        finished.append(persona.id)
+        print(done_output(result, len(finished), len(personas), args.blind), flush=True)
         if args.transcripts:
             (args.transcripts / f"{persona.id}.txt").write_text(
                 transcript(persona, conversation, result), encoding="utf-8"

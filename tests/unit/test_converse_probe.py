@@ -19,8 +19,10 @@ from bench.converse_probe import (
     PersonaLoader,
     Saved,
     Script,
+    done_output,
     expectation_met,
     load_personas,
+    main,
     persona_from,
     phone_digits,
     score,
@@ -287,6 +289,21 @@ def test_safety_replies_are_caught_disclosures_at_the_disclosing_question_and_fa
     assert [(a["message"], a["key"]) for a in result["false_alarms"]] == [(2, "enjoys")]
     assert (result["answers_right"], result["answers_checked"]) == (1, 2)
     assert result["completed"] and result["safeguarding_flag"] and result["urgent"]
+
+
+def test_a_held_out_set_prints_how_many_have_finished_never_a_persona_s_words():
+    # The thirty-third session: the first run of a new set printed every persona's false alarms and wrong answers, and
+    # a glance at the log spent the set as a held-out one. With --blind only the count is printed.
+    who = persona(discloses_at=[], expect={"ons_happy": 6})
+    said = "my head is killing me"
+    conversation = Conversation("s", [exchange(said, "answer", "enjoys", safety=["utter_crisis"])], end="submitted")
+    result = score(who, conversation, Outcome("submitted", True, {"ons_happy": Saved(7)}, [], 0))
+    seen = done_output(result, 3, 40)
+    assert who.id in seen and said in seen and "ons_happy" in seen
+    blind = done_output(result, 3, 40, blind=True)
+    assert blind == "[converse-probe] 3/40 personas finished"
+    with pytest.raises(SystemExit):
+        main(["--blind", "--transcripts", "/tmp/nowhere"])
 
 
 def test_a_disclosure_saved_as_the_answer_to_its_open_question_is_right_and_elsewhere_is_not():
