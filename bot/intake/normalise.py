@@ -88,6 +88,10 @@ def letter_words(text: str) -> list[str]:
 TITLES = r"mr|mrs|ms|miss|dr"
 """The titles said before a name ("Mrs Khan", "call me Dr Okafor"), as a regex alternation."""
 
+TALKING_WITH = r"(?:speak|talk|chat) (?:to|with)"
+"""The words that open a wish to talk with someone ("speak to", "chat with"), as a regex: the gate's request for a
+person opens so, and a request to be called that goes on with them asks for a person as well."""
+
 ASKING_SOMEONE = r"(?:could|can|would|will) (?:you|u|ya|someone|somebody|a person|they)"
 """The opening of a request made of someone ("could you ...", "can someone ...", "will they ..."), as a regex: a request
 for a call ("can someone ring me") and a request for one of a question's options ("could you ring me?") both open
@@ -1137,11 +1141,11 @@ _NOT_REGISTERED = (
     r"(a |any |an |my own )?(gp|g\.p\.?|doctor|doctors|practice|surgery)\b",
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
-    r"\b(?:got|get|getting|was|were|been|i'?ve been) (?:kicked|thrown|chucked|booted|removed|took|taken) off\b"
+    r"(?:^\W*|\b(?:got|get|getting|was|were|been|i'?ve been) )(?:kicked|thrown|chucked|booted|removed|struck|took|taken) off\b"
     r"[\w' ]{0,40}?\b(?:list|books|register)\b",  # "got kicked off Elm Tree surgery's list"
     r"\b(?:kicked|struck|threw|thrown|chucked|booted|took|taken|removed) (?:me|us) off\b",  # "my old gp kicked me off"
     r"^\W*(?:nothing|none|nowhere|no|nope|nah)\b[^.?]*\b(?:since|after|when)\b[^.?]*\b(?:shut|closed)\b",
-    r"^[^.,;]{0,40}\bso,? (?:no|none|nope|nah)\W*$",  # "I'm homeless so no"
+    r"^[^.;]{0,40}\bso,? (?:no|none|nope|nah)\W*$",  # "I'm homeless so no", "been in prison, so no."
     r"\b(?:was|used to be) my (?:gp|doctors?|surgery|practice)\b[^.?]*\b(?:shut|closed)\b",  # "Hillside was my doctors but its shut now"
     r"^\W*(?:no|nope|nah)\W+(?:it|they|that|the surgery|the practice) (?:shut|closed)(?: down)?\W*$",  # "no. it closed."
     r"\bbetween (doctors|gps|practices|surgeries)\b",
@@ -1551,11 +1555,13 @@ _A_NUMBER_SAID = re.compile(r"\b(?:number|no|option|the)\b\.?")
 """The words before a number in a list ("apart from work, caring and number 12")."""
 
 
+_UNEASY = r"shy|nervous|anxious|scared|frightened|self[- ]conscious|awkward|uncomfortable"
+"""How someone feels about a way of meeting that turns it down ("too shy in a group", "so nervous on the phone")."""
 _TURNING_DOWN = re.compile(
     r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
     r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
-    r"(?:too|to|so|very|really|quite|a bit|bit) (?:shy|nervous|anxious|scared|frightened|self[- ]conscious|awkward|"
-    r"uncomfortable)(?:\s+(?:in|for|with|at|around|to (?:go|do|be|meet|join))|(?=\s*$))|"
+    rf"(?:too|to|so|very|really|quite|a bit|bit) (?:{_UNEASY})(?:\s+(?:in|on|for|with|at|around|to (?:go|do|be|meet|join))|"
+    r"(?=\s*$))|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan)|"
     r"(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|fella|ex|son|daughter|mum|mam|dad|someone|somebody)\b"
@@ -1563,7 +1569,9 @@ _TURNING_DOWN = re.compile(
 )
 """Words before an option that turn it down, among them someone else going through it ("he goes through my phone":
 not safe to use)."""
-_CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
+_CLAUSE_START = re.compile(rf".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b(?!\s+(?:{_UNEASY})\b))")
+"""Where the clause an option is named in starts: after punctuation, "but" or "so" ("so phone is best"), but not the
+"so" of "so shy in person", which belongs to the clause."""
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
@@ -2123,6 +2131,9 @@ def parse_name(text: str) -> Optional[str]:
     "Margaret, but Peggy please" and "Ahmed Rahman but just Ahmed is fine" are called by the name
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
     text = text.replace("\u2019", "'")
+    calling = _CALLING_AFTER_THE_NAME.search(text)
+    if calling and calling.start() > 0:
+        text = text[: calling.start()]  # "Joan. call me tomorrow if you need anything": the name before it
     will_do = _ONE_OF_THEM_WILL_DO.search(text)
     if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)):
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
@@ -2156,6 +2167,12 @@ def parse_name(text: str) -> Optional[str]:
 _CALLING_NOT_NAMING = re.compile(
     rf"^\W*(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
 )
+""""Call me" followed by a time or a way, not a name ("call me mornings", "just call me after 5"): an answer about
+ringing, which gives no name to call the person by."""
+_CALLING_AFTER_THE_NAME = re.compile(
+    rf"[.,;!]\s*(?:(?:you can|please|just|and) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$", re.IGNORECASE | re.DOTALL
+)
+"""A sentence about when or how to ring that follows the name ("Joan. call me tomorrow if you need anything")."""
 
 
 _NAME_PUT_RIGHT = re.compile(

@@ -940,6 +940,10 @@ INTERPRETER_YES = (
     "don't understand",
     "dont understand",
     "english is weak",
+    "can't do it in english",
+    "cant do it in english",
+    "cannot do it in english",
+    "couldn't do it in english",
     "couldn't manage without",
     "can't manage without",
     "cannot manage without",
@@ -989,6 +993,12 @@ INTERPRETER_NO = (
     "manage without one",
     "happy to speak english",
     "happy with english",
+    # English kept as the language to go on in ("no, stick to English"): English will do. Not "if it's possible to
+    # do it in English", which doubts it.
+    "carry on in english",
+    "keep it in english",
+    "stick to english",
+    "stick with english",
     # Asking only that people speak slowly: English will do ("no, English is ok, only speak slow please"); not
     # "yes please speak slowly", which asks for both.
     "just speak slow",
@@ -1028,9 +1038,12 @@ def _many_areas(a: Mapping[str, object]) -> bool:
 
 def top_area_options(answers: Mapping[str, object]) -> tuple[Option, ...]:
     """The areas a patient chose, offered back when they pick the one or two that matter most."""
+    return tuple(_with_its_description(o, answers) for o in LIFE_AREAS if o.code in _chosen_areas(answers))
+
+
+def _chosen_areas(answers: Mapping[str, object]) -> list[object]:
     chosen = answers.get("life_areas")
-    chosen = chosen if isinstance(chosen, list) else []
-    return tuple(_with_its_description(o, answers) for o in LIFE_AREAS if o.code in chosen)
+    return chosen if isinstance(chosen, list) else []
 
 
 def _with_its_description(option: Option, answers: Mapping[str, object]) -> Option:
@@ -1056,8 +1069,8 @@ else", and they would pick it beside any other area ("struggling with money most
 
 def top_area_numbers(answers: Mapping[str, object]) -> tuple[int, ...]:
     """The numbers those areas had in the first list: people answer "7 and 3" with the numbers they just used."""
-    codes = [o.code for o in LIFE_AREAS]
-    return tuple(codes.index(o.code) + 1 for o in top_area_options(answers))
+    chosen = _chosen_areas(answers)
+    return tuple(number for number, option in enumerate(LIFE_AREAS, start=1) if option.code in chosen)
 
 
 def _may_meet_in_person(a: Mapping[str, object]) -> bool:

@@ -16,6 +16,7 @@ from typing import Any, Mapping, Optional
 
 from bot.intake.normalise import (
     ASKING_SOMEONE,
+    TALKING_WITH,
     has_no_code,
     match_options,
     only_yes_no,
@@ -161,7 +162,7 @@ _ABOUT_AN_OPTION = re.compile(
     r"details?|info|information|arrange|first|send|more)\b"
 )
 """Words that make a request about an option rather than for it ("can someone ring me about the group?")."""
-_FOR_A_PERSON = re.compile(r"\b(?:speak|talk|chat) (?:to|with)\b|\b(?:person|human|asap|urgent\w*)\b")
+_FOR_A_PERSON = re.compile(rf"\b{TALKING_WITH}\b|\b(?:person|human|asap|urgent\w*)\b")
 """Words after the request that ask for a person, not only for a way to be reached."""
 
 

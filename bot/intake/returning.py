@@ -37,9 +37,10 @@ the very thing the link worker needs to hear)."""
 _HOUSEHOLD = f"{_CHILD_OR_PARENT}|{_PARTNER}"
 _TIME = r"(?:a couple of|a few|\d+|two|five|ten) (?:mins?|minutes|secs?)"
 """A short time ("5 mins", "a couple of minutes"): in a message that steps away, how long for."""
-_HOLDING_ON = r"^\W*(?:hang|hold) on\b"
+_HOLD_ON = r"(?:hang|hold) on\b"
+_HOLDING_ON = rf"^\W*{_HOLD_ON}"
 _HOLDING_ON_FOR_A_JOB = re.compile(
-    r"^\W*(?:(?:sorry|soz|ok|right)\W+)?(?:(?:hang|hold) on|wait a (?:min|minute|sec)|hold your horses)\b"
+    rf"^\W*(?:(?:sorry|soz|ok|right)\W+)?(?:{_HOLD_ON}|wait a (?:min|minute|sec)\b|hold your horses\b)"
 )
 _A_NUMBER = r"\d(?:[\s.-]?\d){5}"
 _FOUND_WHILE_HOLDING_ON = re.compile(rf"{_HOLDING_ON}.*{_A_NUMBER}", re.IGNORECASE)

@@ -363,6 +363,9 @@ def test_codes_among_words(text, expected):
         ("everyone calls us Mo", "Mo"),  # the thirty-second session's review: the "call" words alone
         ("call me Monica", "Monica"),  # a day's short form starts it, but it is a name
         ("call me Sun", "Sun"),
+        ("Joan. call me tomorrow if you need anything", "Joan"),  # a sentence about ringing after the name
+        ("Jo, call me on the landline", "Jo"),
+        ("Mrs Patel. Call me after 6 please", "Mrs Patel"),
         ("call me please", None),  # the thirty-third session's review
         ("call me mornings", None),
         ("call me anytime", None),

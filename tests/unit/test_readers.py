@@ -358,6 +358,9 @@ TABLES = {
         ("don't need one", False),
         ("no, english ok for me", False),
         ("english fine for me thanks", False),
+        ("stick to english", False),  # English kept as the language to go on in
+        ("can we carry on in english", False),
+        ("I can't do it in English", True),
         ("yes english not good for me", True),
         ("taip, prašau", True),
         ("I don't think my English is good", True),  # a doubt turns the statement after it round
@@ -509,6 +512,9 @@ TABLES = {
         ("I'm home all day so phone", "phone"),
         ("all of them", "any"),
         ("too nervous to go in person, online please", "online"),
+        ("I'm so shy in person. online", "online"),  # the thirty-third session's review: "so shy" is not "so, ..."
+        ("I'm too shy on video, phone please", "phone"),
+        ("so nervous on the phone, in person is better", "in_person"),
         ("video? my laptop is broken. by phone", "phone"),
         ("online? yes online please", "online"),
         ("zoom is fine but I'd rather in person", "in_person"),

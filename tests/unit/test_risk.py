@@ -212,6 +212,13 @@ SELF_HARM += [
     "I pick my skin until it bleeds",
     "i cut whenever everything gets on top of me",
     "honestly I cut sometimes when I'm really low",
+    "I do the cutting on my hips so nobody sees",
+    "my burns are on my tummy where no one would look",
+    "i keep the cuts on my legs so people dont notice",
+    "the marks on my arms, I keep them hidden with long sleeves",
+    "the cuts on my wrists are covered with plasters",
+    "I tell everyone the cuts are from the cat",
+    "i told people the burns were from cooking",
 ]
 HARM_TO_OTHERS += [
     "I'm going to properly hurt him",
@@ -307,6 +314,13 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "the cuts to my bus route mean people can't get to town",
+    "my cuts and bruises from the fall are where people can see them",
+    "my burns from the oven are where people can see",
+    "the buses round here have been cut so I can't get to the lunch club",
+    "my hours have been cut and I'm struggling",
+    "the scars on my arm from the op, I keep them covered with long sleeves",
+    "I told the nurse the scratches are from the cat",
     # Marks and cuts that are not on a person, or are from the garden; DIY "handy"; a fall that was a fall
     "I covered up the marks on the wall",
     "I cover up the cuts from the brambles",

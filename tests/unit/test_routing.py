@@ -122,6 +122,8 @@ NOT_REGISTERED_WORDINGS = [
     "I'm homeless so no",
     "they struck me off",  # the thirty-third session's review
     "my old gp kicked me off",
+    "Kicked off Dr Rahman's list for missing appts",  # the thirty-third session's review, not landed then
+    "been in prison, so no.",
     "i was took off the list",
     "Hillside was my doctors but its shut now",
     "no. it closed.",

@@ -25,7 +25,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intake.normalise import ASKING_SOMEONE, TITLES, not_after, parse_yes_no
+from bot.intake.normalise import ASKING_SOMEONE, TALKING_WITH, TITLES, not_after, parse_yes_no
 from bot.intake.readback import is_changing, parts_called
 from bot.intake.returning import asks_for_a_change, found_while_holding_on, looked_for_later, steps_away
 from bot.rasa.nlu.base import ANSWER_INTENT, STEPPING_AWAY_KEY, IntentRewriter
@@ -52,7 +52,8 @@ DEFAULT_CUES: Dict[Text, Text] = {
     r"finish|tomorrow|not now|leave it|enough|tired|done for|hold on|hang on|wait|brb|need to go|be right back|"
     r"in a (minute|bit|sec)|gtg|rest of it|one moment|another day|quit\b|exit|can'?t do this now|"
     r"time to go|must go|off now|carry on (later|another))",
-    "speak_to_person": r"(speak|talk|chat) (to|with) (a |an |the |some |my )?(real |actual |proper )?(person|human|someone|somebody|"
+    "speak_to_person": TALKING_WITH
+    + r" (a |an |the |some |my )?(real |actual |proper )?(person|human|someone|somebody|"
     r"link worker|staff|nurse|doctor|team|people|you lot)|"
     r"(call|ring|phone|contact) me(?! (?:(?:instead of|rather than) (?:letters?|sending|writing|post\w*|texts?|texting|"
     r"e-?mails?|e-?mailing|messag\w*)|after|before|between|at \d|mornings?|evenings?|afternoons?|weekdays?|weekends?)\b)|"
