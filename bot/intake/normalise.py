@@ -1142,6 +1142,7 @@ _NOT_REGISTERED = (
     r"\b(gp|doctor|surgery|practice)\s*(\?|-|:)?\s*(none|no|nope|n/?a)\b",
     r"\b(unregistered|deregistered|de-registered|struck off|taken off)\b",
     r"(?:^\W*|\b(?:got|get|getting|was|were|been|i'?ve been) )(?:kicked|thrown|chucked|booted|removed|struck|took|taken) off\b"
+    r"(?!\s+(?:at|about|over|with|on)\b)"  # not "kicked off at reception about the waiting list"
     r"[\w' ]{0,40}?\b(?:list|books|register)\b",  # "got kicked off Elm Tree surgery's list"
     r"\b(?:kicked|struck|threw|thrown|chucked|booted|took|taken|removed) (?:me|us) off\b",  # "my old gp kicked me off"
     r"^\W*(?:nothing|none|nowhere|no|nope|nah)\b[^.?]*\b(?:since|after|when)\b[^.?]*\b(?:shut|closed)\b",
@@ -1569,9 +1570,9 @@ _TURNING_DOWN = re.compile(
 )
 """Words before an option that turn it down, among them someone else going through it ("he goes through my phone":
 not safe to use)."""
-_CLAUSE_START = re.compile(rf".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b(?!\s+(?:{_UNEASY})\b))")
-"""Where the clause an option is named in starts: after punctuation, "but" or "so" ("so phone is best"), but not the
-"so" of "so shy in person", which belongs to the clause."""
+_CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
+_A_PREPOSITION = re.compile(r"(?:in|on|for|with|at|around)\b")
+_SO_UNEASY_BEFORE = re.compile(rf"\bso\s+(?:{_UNEASY})\s+({_A_PREPOSITION.pattern}\s+(?:(?:a|an|the|my)\s+)?)?$")
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
@@ -1587,7 +1588,19 @@ def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
         return False
     padded = f" {text.lower()} "
     clause = _CLAUSE_START.sub("", padded[: span[0]])
-    return _TURNING_DOWN.search(clause) is not None or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
+    return (
+        _TURNING_DOWN.search(clause) is not None
+        or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
+        or _said_uneasy_about(padded[: span[0]], padded[span[0] : span[1]])
+    )
+
+
+def _said_uneasy_about(before: str, option: str) -> bool:
+    """A feeling said of the option itself, right before it ("I'm so shy in person", "so nervous on the phone"):
+    turned down. Without a word between ("so shy one to one please") the "so" starts the clause that names the choice.
+    The preposition may be the option's own first word ("in person")."""
+    uneasy = _SO_UNEASY_BEFORE.search(before)
+    return uneasy is not None and bool(uneasy.group(1) or _A_PREPOSITION.match(option))
 
 
 _NOT_A_CHOICE = frozenset({"other", "none", "either", "any"})
@@ -2132,8 +2145,9 @@ def parse_name(text: str) -> Optional[str]:
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
     text = text.replace("\u2019", "'")
     calling = _CALLING_AFTER_THE_NAME.search(text)
-    if calling and calling.start() > 0:
-        text = text[: calling.start()]  # "Joan. call me tomorrow if you need anything": the name before it
+    before = text[: calling.start()] if calling else ""
+    if before.strip() and not _GREETING.fullmatch(before) and not _CALL_ME.search(before):
+        text = before  # "Joan. call me tomorrow if you need anything": the name before it
     will_do = _ONE_OF_THEM_WILL_DO.search(text)
     if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)):
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
@@ -2173,6 +2187,10 @@ _CALLING_AFTER_THE_NAME = re.compile(
     rf"[.,;!]\s*(?:(?:you can|please|just|and) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$", re.IGNORECASE | re.DOTALL
 )
 """A sentence about when or how to ring that follows the name ("Joan. call me tomorrow if you need anything")."""
+_GREETING = re.compile(
+    r"\W*(?:hi|hello|hey|hiya|morning|good morning|afternoon|good afternoon|evening|good evening)\W*", re.IGNORECASE
+)
+"""A greeting alone before "call me after 12": no name."""
 
 
 _NAME_PUT_RIGHT = re.compile(

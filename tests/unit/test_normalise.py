@@ -366,6 +366,9 @@ def test_codes_among_words(text, expected):
         ("Joan. call me tomorrow if you need anything", "Joan"),  # a sentence about ringing after the name
         ("Jo, call me on the landline", "Jo"),
         ("Mrs Patel. Call me after 6 please", "Mrs Patel"),
+        ("Rebecca, call me Becky, call me after 4", "Becky"),  # the thirty-fourth session's review
+        ("Morning! call me after 12", None),
+        ("Hiya! call me on the landline", None),
         ("call me please", None),  # the thirty-third session's review
         ("call me mornings", None),
         ("call me anytime", None),

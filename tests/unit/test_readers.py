@@ -361,6 +361,7 @@ TABLES = {
         ("stick to english", False),  # English kept as the language to go on in
         ("can we carry on in english", False),
         ("I can't do it in English", True),
+        ("I can't carry on in English, too hard", True),
         ("yes english not good for me", True),
         ("taip, prašau", True),
         ("I don't think my English is good", True),  # a doubt turns the statement after it round
@@ -434,6 +435,9 @@ TABLES = {
         ("a group? I'd rather stick pins in my eyes. one to one", "one_to_one"),
         ("Group? I'd be too shy in a group. One to one", "one_to_one"),  # the thirty-second session's review
         ("I'd be too shy in a group", "one_to_one"),
+        ("im so shy one to one please", "one_to_one"),  # the thirty-fourth session's review
+        ("so anxious 1 to 1 would be better", "one_to_one"),
+        ("im so shy group would help me", "group"),
         ("I'm too shy for one to one, a group is fine", "group"),
         ("I'm very anxious so a group", "group"),
         ("I'm quite shy in a group", "one_to_one"),  # the thirty-third session's review
@@ -515,6 +519,10 @@ TABLES = {
         ("I'm so shy in person. online", "online"),  # the thirty-third session's review: "so shy" is not "so, ..."
         ("I'm too shy on video, phone please", "phone"),
         ("so nervous on the phone, in person is better", "in_person"),
+        # The thirty-fourth session's review: "so" before a feeling with no word between starts the choice's clause
+        ("so shy in person online is better", "online"),
+        ("im so nervous phone is easier", "phone"),
+        ("I get so anxious video would be better", "online"),
         ("video? my laptop is broken. by phone", "phone"),
         ("online? yes online please", "online"),
         ("zoom is fine but I'd rather in person", "in_person"),

@@ -321,6 +321,17 @@ NEGATIVES = [
     "my hours have been cut and I'm struggling",
     "the scars on my arm from the op, I keep them covered with long sleeves",
     "I told the nurse the scratches are from the cat",
+    # The thirty-fourth session's review: marks with a cause, healing, chores and symptoms, a cover story that is true
+    "scars on my legs after surgery I cover with make up",
+    "marks on my arms cos of eczema I cover with long sleeves",
+    "the psoriasis marks on my arms I hide under long sleeves",
+    "My burns are healing so nobody can tell now",
+    "my cuts have healed so nobody can see them now",
+    "I do wood cutting in my garage where no one can see the mess",
+    "I get a burning in my stomach so no one can tell what's wrong",
+    "with the cuts to my care package so nobody can look in on me at night",
+    "I tell everyone the scars are from the cat, and they are, she's vicious",
+    "I always tell people the scars are from falling through a window as a kid, which is true",
     # Marks and cuts that are not on a person, or are from the garden; DIY "handy"; a fall that was a fall
     "I covered up the marks on the wall",
     "I cover up the cuts from the brambles",

@@ -175,6 +175,8 @@ NOT_REGISTERED_WORDINGS = [
 ]
 
 A_PRACTICE_OR_NOT_KNOWING_ITS_NAME = [
+    "kicked off at the receptionist over the waiting list, still at Oakwood",  # the thirty-fourth session's review
+    "Kicked off about the waiting list but I'm still with Park Lane",
     "no registered at Oakwood surgery",  # a review's cases
     "I'd rather not have practice contacted",
     "Riverside Surgery",
