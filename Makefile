@@ -147,6 +147,9 @@ readers-probe: $(INSTALLED)
 	@echo "[make] consent, NHS number, language, someone to go with (bench/readers/dev4.yml; held out: blind4.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/dev4.yml --out readers_probe_dev4.json --quiet
 	@$(PY) -m bench.readers_probe --set bench/readers/blind4.yml --out readers_probe_blind4.json --blind
+	@echo "[make] consent in people's own words (bench/readers/consent_dev.yml; held out: consent_blind.yml)..."
+	@$(PY) -m bench.readers_probe --set bench/readers/consent_dev.yml --out readers_probe_consent_dev.json --quiet
+	@$(PY) -m bench.readers_probe --set bench/readers/consent_blind.yml --out readers_probe_consent_blind.json --blind
 	@echo "[make] coming back after a pause: the development set (bench/readers/returning_dev.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/returning_dev.yml --out readers_probe_returning_dev.json --quiet
 	@echo "[make] coming back after a pause: the held-out set (bench/readers/returning_blind.yml)..."

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -114,6 +115,21 @@ def probe(path: Path) -> dict[str, Any]:
     return results
 
 
+def misread_as(misread: list[dict[str, Any]]) -> dict[str, int]:
+    """How a held-out set's answers were misread, as counts of "expected -> read" and never the answers: a yes read
+    as a no is a different harm from a yes asked again."""
+    pairs = Counter(f"{_shown(m['expected'])} -> {_shown(m['read'])}" for m in misread)
+    return dict(sorted(pairs.items(), key=lambda pair: (-pair[1], pair[0])))
+
+
+def _shown(value: Any) -> str:
+    """A reading as a kind: a list of parts or codes is "parts", so the counts never say which parts a held-out item
+    named."""
+    if isinstance(value, list):
+        return "parts" if value else "none"
+    return json.dumps(value) if not isinstance(value, str) else value
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", type=Path, default=DEV_SET, help="answer set (default: %(default)s)")
@@ -127,9 +143,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.blind:
         args.quiet = True
         for figures in results["questions"].values():
+            figures["misread_as"] = misread_as(figures["misread"])
             figures["misread"] = len(figures["misread"])
     for key, figures in results["questions"].items():
         log(f"{key}: {figures['right']}/{figures['n']} read right ({figures['right'] / max(figures['n'], 1):.1%})")
+        if figures.get("misread_as"):
+            log(
+                "    misread (expected -> read, counts only): "
+                + ", ".join(f"{k}: {v}" for k, v in figures["misread_as"].items())
+            )
         if not args.quiet:
             for miss in figures["misread"]:
                 log(f"    {miss['text']!r}: expected {miss['expected']}, read {miss['read']}")

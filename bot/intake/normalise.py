@@ -281,6 +281,7 @@ _YES = {
     "indeed",
     "roger",
     "yas",
+    "yrs",  # a slip of the thumb on "yes"
     "probably",
     "ofc",
     "deffo",
@@ -293,6 +294,10 @@ _YES = {
     "si",
     "oui",
     "taip",
+    "evet",  # Turkish
+    "tamam",
+    "ja",
+    "naam",  # Arabic
 }
 _NO = {
     "no",
@@ -399,6 +404,9 @@ _YES_PHRASES = (
     "i'll give it a go",
     "give it a go",
     "give it a try",
+    "may as well",
+    "might as well",
+    "glad to",
     "suppose",
     "i guess",
     "i reckon",
@@ -470,6 +478,13 @@ _YES_DESPITE_NEGATION = (
     "dont object",
     "wouldn't turn them away",
     "won't turn them away",
+    "no reason not to",
+    "no reason why not",
+    "can't see why not",
+    "cant see why not",
+    "not unhappy",
+    "no worries",
+    "no probs",
 )
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
@@ -539,6 +554,29 @@ _NO_PHRASES = (
     "not bothered",
     "not keen",
     "not fussed",
+    "not right now",
+    "absolutely not",
+    "definitely not",
+    "certainly not",
+    "of course not",
+    "yeah nah",
+    "doesn't want",
+    "doesnt want",
+    "does not want",
+    # Unwilling, where "happy to" alone would lean yes ("I'm not happy to do that").
+    "not happy to",
+    "not happy with that",
+    "not happy with this",
+    "not happy with it",
+    "not comfortable with",
+    "not comfortable sharing",
+    "not willing",
+    # Content without it ("No thanks, I'm happy as I am").
+    "happy as i am",
+    "fine as i am",
+    "ok as i am",
+    "okay as i am",
+    "alright as i am",
 )
 _UNDECIDED = (
     "yes and no",
@@ -585,14 +623,14 @@ _AGREEING = re.compile(
 """Agreement with the offer that holds a declining word ("I'm fine with that"): the question's
 no-words do not count. Not "ok for me", "fine by me", "fine with English", "fine to manage": that says something
 suits the person as it is ("English ok for me" declines an interpreter), nor "good with maps", a skill."""
-_CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
+_CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+-+\s+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 _ASKS_BACK = re.compile(
     r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot|whit's|fit's)\b|"
     r"^(?:do|does|did|is|are|will|would|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b|"
     r"^(?:can|could) (?:i|it|that|this|they|my|the)\b"
 )
 _CONFUSED = re.compile(
-    r"\b(?:don'?t|do not|didn'?t|did not) (?:understand|get it|follow)\b|\bconfus\w*|\bwhat do you mean\b"
+    r"\b(?:don'?t|do not|didn'?t|did not|no|not) (?:understand|get it|follow)\b|\bconfus\w*|\bwhat do you mean\b"
 )
 """A question back or a word of confusion ("what do you mean go with me", "i dont understand"): no
 answer either way, whatever words of yes or no it holds; the question is explained and asked again."""
@@ -647,9 +685,9 @@ def _doubted(text: str, found: re.Match[str]) -> bool:
     return bool(_DOUBTED.search(text[: found.start()])) and _ONLY_AN_OBJECT.fullmatch(text[found.end() :]) is not None
 
 
-def strip_phrases(text: str, phrases: Iterable[str]) -> str:
+def strip_phrases(text: str, phrases: Iterable[str], leaving: str = " ") -> str:
     for phrase in phrases:
-        text = re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", " ", text)
+        text = re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", leaving, text)
     return text
 
 
@@ -682,7 +720,9 @@ _PUTTING_OFF = re.compile(r"\b(later|another time|another day|tomorrow|not yet|s
 
 _ALL_OK = re.compile(r"\b(?:that'?s|that is|it'?s|it is) (?:ok|okay|fine|alright|all right)\b")
 """Agreement in a reported answer ("she says yes that's ok"), set aside to see whether the rest is only a yes or no."""
-_REPORTED = re.compile(r"^(?:(?:she|he|they|we|my \w+|\w+)\s+)?(?:says|said|is saying|goes)\s+(?:that\s+)?")
+_REPORTED = re.compile(
+    r"^(?:(?:she|he|they|we|my \w+|(?:mrs|mr|ms|miss|dr) \w+|\w+)\s+)?(?:says|said|is saying|goes)\s+(?:that\s+)?"
+)
 """Someone typing for another person reports their answer: "she says yes that's ok" is read from its "yes"."""
 
 
@@ -890,7 +930,9 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
         return False
     # Read on the clause with its words of doubt still in it: "I am not sure" leans neither way.
     # A yes-phrase inside a no-phrase is no yes ("think so" in "I don't think so").
-    yes = yes or _has_unnegated(strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _NO_PHRASES), _YES_PHRASES)
+    # The no-phrase leaves a "not" behind, so "I am" before it stays negated ("I am not happy to do this").
+    no_phrases_out = strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _NO_PHRASES, leaving=" not ")
+    yes = yes or _has_unnegated(no_phrases_out, _YES_PHRASES)
     no = no or (not yes and _has_doubted(rest, _YES_PHRASES))
     if yes != no:
         return yes
@@ -1151,7 +1193,7 @@ _NOT_REGISTERED = (
     r"^\W*(?:no|nope|nah)\W+(?:it|they|that|the surgery|the practice) (?:shut|closed)(?: down)?\W*$",  # "no. it closed."
     r"\bbetween (doctors|gps|practices|surgeries)\b",
     r"^\W*(haven'?t|have not|not) got (one|1)\b|\bnever (signed up|registered)\b",
-    r"\bneed to (sign up|register|find a (new )?(gp|doctor|practice))\b",
+    r"\b(?<!no )(?<!not )(?<!dont )(?<!don't )need to (sign up|register|find a (new )?(gp|doctor|practice))\b",  # not "so no need to register"
     r"\bhaven'?t (registered|signed up|got round to registering)\b",
     r"\b(?:did not|didn'?t|did n't) (?:register|sign up)\b",
     r"\b(never|not yet) registered\b",
@@ -1558,11 +1600,16 @@ _A_NUMBER_SAID = re.compile(r"\b(?:number|no|option|the)\b\.?")
 
 _UNEASY = r"shy|nervous|anxious|scared|frightened|self[- ]conscious|awkward|uncomfortable"
 """How someone feels about a way of meeting that turns it down ("too shy in a group", "so nervous on the phone")."""
+_A_PREPOSITION = re.compile(r"(?:in|on|for|with|at|around)\b")
+"""The word between a feeling and the way of meeting it is about ("shy in groups", "nervous on the phone")."""
+_ABOUT_A_WAY = rf"(?:{_A_PREPOSITION.pattern}|to (?:go|do|be|meet|join)\b)"
+"""What ties a feeling to a way of meeting: with "too" or "so" anywhere in the clause ("too shy in a big group of
+people"), without them only right before the option ("painfully shy in groups")."""
 _TURNING_DOWN = re.compile(
     r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
-    r"(?:anxious|nervous|panic\w*|scared|frightened|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
-    rf"(?:too|to|so|very|really|quite|a bit|bit) (?:{_UNEASY})(?:\s+(?:in|on|for|with|at|around|to (?:go|do|be|meet|join))|"
-    r"(?=\s*$))|"
+    rf"(?:{_UNEASY}|panic\w*|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
+    rf"(?:too|to|so|very|really|quite|a bit|bit) (?:{_UNEASY})(?:\s+{_ABOUT_A_WAY}|(?=\s*$))|"
+    rf"(?:{_UNEASY})\s+{_ABOUT_A_WAY}(?:\s+(?:a|an|the|my))?(?=\s*$)|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan)|"
     r"(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|fella|ex|son|daughter|mum|mam|dad|someone|somebody)\b"
@@ -1571,7 +1618,6 @@ _TURNING_DOWN = re.compile(
 """Words before an option that turn it down, among them someone else going through it ("he goes through my phone":
 not safe to use)."""
 _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
-_A_PREPOSITION = re.compile(r"(?:in|on|for|with|at|around)\b")
 _SO_UNEASY_BEFORE = re.compile(rf"\bso\s+(?:{_UNEASY})\s+({_A_PREPOSITION.pattern}\s+(?:(?:a|an|the|my)\s+)?)?$")
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
@@ -1591,16 +1637,21 @@ def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
     return (
         _TURNING_DOWN.search(clause) is not None
         or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
-        or _said_uneasy_about(padded[: span[0]], padded[span[0] : span[1]])
+        or _said_uneasy_about(padded[: span[0]], padded[span[0] :])
     )
 
 
-def _said_uneasy_about(before: str, option: str) -> bool:
+_DOING = re.compile(r"\w+ing\b")
+"""An option named in a doing ("meet" in "meeting people"): a feeling right before it is about it ("so nervous meeting
+people")."""
+
+
+def _said_uneasy_about(before: str, onwards: str) -> bool:
     """A feeling said of the option itself, right before it ("I'm so shy in person", "so nervous on the phone"):
     turned down. Without a word between ("so shy one to one please") the "so" starts the clause that names the choice.
-    The preposition may be the option's own first word ("in person")."""
+    The preposition may be the option's own first word ("in person"), or the option a doing ("meeting people")."""
     uneasy = _SO_UNEASY_BEFORE.search(before)
-    return uneasy is not None and bool(uneasy.group(1) or _A_PREPOSITION.match(option))
+    return uneasy is not None and bool(uneasy.group(1) or _A_PREPOSITION.match(onwards) or _DOING.match(onwards))
 
 
 _NOT_A_CHOICE = frozenset({"other", "none", "either", "any"})
@@ -2048,9 +2099,11 @@ _NOT_A_NAME_WORDS = (
 not a name ("call me on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole
 words, and those short forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are
 names."""
+GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear)?|(?:good )?(?:morning|afternoon|evening)"
+"""Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello|hey|hiya|hello dear|hi there)?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
+    rf"^(?:{GREETINGS})?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
     rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     rf"(?:you can |please |just )?call (?:him|her)(?=\s){_NOT_A_NAME_AFTER_CALL}|"
@@ -2144,8 +2197,8 @@ def parse_name(text: str) -> Optional[str]:
     "Margaret, but Peggy please" and "Ahmed Rahman but just Ahmed is fine" are called by the name
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
     text = text.replace("\u2019", "'")
-    calling = _CALLING_AFTER_THE_NAME.search(text)
-    before = text[: calling.start()] if calling else ""
+    calling = _CALLING_AFTER_THE_NAME.search(text) or _ONE_WORD_THEN_CALLING.match(text)
+    before = text[: calling.start(1)] if calling else ""
     if before.strip() and not _GREETING.fullmatch(before) and not _CALL_ME.search(before):
         text = before  # "Joan. call me tomorrow if you need anything": the name before it
     will_do = _ONE_OF_THEM_WILL_DO.search(text)
@@ -2179,17 +2232,22 @@ def parse_name(text: str) -> Optional[str]:
 
 
 _CALLING_NOT_NAMING = re.compile(
-    rf"^\W*(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
+    rf"^\W*(?:(?:{GREETINGS})\W+)?(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
 )
-""""Call me" followed by a time or a way, not a name ("call me mornings", "just call me after 5"): an answer about
-ringing, which gives no name to call the person by."""
+""""Call me" followed by a time or a way, not a name ("call me mornings", "Hi, just call me after 5"): an answer
+about ringing, which gives no name to call the person by."""
 _CALLING_AFTER_THE_NAME = re.compile(
-    rf"[.,;!]\s*(?:(?:you can|please|just|and) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$", re.IGNORECASE | re.DOTALL
+    rf"([.,;!]\s*(?:(?:you can|please|just|and) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$)", re.IGNORECASE | re.DOTALL
 )
 """A sentence about when or how to ring that follows the name ("Joan. call me tomorrow if you need anything")."""
-_GREETING = re.compile(
-    r"\W*(?:hi|hello|hey|hiya|morning|good morning|afternoon|good afternoon|evening|good evening)\W*", re.IGNORECASE
+_ONE_WORD_THEN_CALLING = re.compile(
+    rf"^\W*(?!(?i:{GREETINGS}|so|ok|okay|pls|plz|{'|'.join(sorted(COMMON_WORDS))})\b)[A-Z][a-z'-]+"
+    rf"(\s+(?i:call) (?i:me|us)\s+(?i:{_NOT_A_NAME_WORDS}).*$)",
+    re.DOTALL,
 )
+"""A name with no stop before "call me" and a time ("Sandra call me anytime"); not a word of greeting or of asking
+("Just call me after 5")."""
+_GREETING = re.compile(rf"\W*(?:{GREETINGS})\W*", re.IGNORECASE)
 """A greeting alone before "call me after 12": no name."""
 
 

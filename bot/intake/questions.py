@@ -907,6 +907,18 @@ CONSENT_YES = (
     "go for it",
 )
 """Words that say yes to "Are you happy to go on and share your answers with the team?"."""
+CONSENT_NO = (
+    "stop",
+    "leave me alone",
+    "i'll pass",
+    "ill pass",
+    "not interested",
+    "not for now",
+    "not today",
+    "don't want this",
+    "dont want this",
+)
+"""Words that say no to it: stopping, passing, being left alone ("STOP", "I'll pass", "leave me alone")."""
 
 
 INTERPRETER_YES = (
@@ -939,6 +951,8 @@ INTERPRETER_YES = (
     "dont speak english",
     "don't understand",
     "dont understand",
+    "no understand",
+    "not understand",
     "english is weak",
     "can't carry on in english",
     "cant carry on in english",
@@ -1002,6 +1016,11 @@ INTERPRETER_NO = (
     "keep it in english",
     "stick to english",
     "stick with english",
+    "keep to english",
+    "keep with english",
+    "stay in english",
+    "stay with english",
+    "english will do",
     # Asking only that people speak slowly: English will do ("no, English is ok, only speak slow please"); not
     # "yes please speak slowly", which asks for both.
     "just speak slow",

@@ -17,6 +17,7 @@ from bot.intake.normalise import Option
 from bot.intake.questions import (
     CONFIRMED,
     CONSENT,
+    CONSENT_NO,
     CONSENT_YES,
     NOT_REGISTERED,
     QUESTION_BY_KEY,
@@ -392,13 +393,16 @@ def _answered_beside(outcome: Outcome, text: str) -> bool:
 
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:
-    answer = normalise.parse_yes_no(text, intent, yes_cues=CONSENT_YES)
+    answer = normalise.parse_yes_no(text, intent, yes_cues=CONSENT_YES, no_cues=CONSENT_NO)
     if answer is None and _HERE_FOR_IT.search(text.lower()):
         answer = True  # "that's what I'm here for isn't it", "i mean im here arent i"
     if answer is None and _CONDITION.search(text.lower()):
         # "I suppose that is alright as long as it is only the surgery, I don't want it going all over": a yes with
-        # a condition (the team is only the practice's), not a no.
-        answer = True if normalise.parse_yes_no(_CONDITION.sub(" ", text.lower()), intent, CONSENT_YES) else None
+        # a condition (the team is only the practice's), not a no; the condition alone ("only if it's just the
+        # practice that sees it") is a yes on those terms, which the question has already said are the terms.
+        rest = _CONDITION.sub(" ", text.lower())
+        alone = not normalise.words(rest)
+        answer = True if alone or normalise.parse_yes_no(rest, intent, CONSENT_YES, CONSENT_NO) else None
     if answer is None and attempts == 0 and asks_what_a_link_worker_is(text):
         return Outcome(accepted=False, responses=["utter_about_link_worker", "utter_why_consent"])
     if answer is False and attempts == 0 and _asks_something(text):
@@ -423,10 +427,14 @@ _HERE_FOR_IT = re.compile(
 _CONDITION = re.compile(
     r"\b(?:as long as|so long as|providing|provided|on condition|only if)\b[^,.;!?]*|"
     r"\b(?:but )?i (?:don'?t|do not) want (?:it|them|this|that|my \w+|her \w+|his \w+) (?:going|to go|shared|passed|sent|spread)"
-    r" (?:all over|anywhere|everywhere|further|beyond|outside|round|around|to anyone else|with anyone else)[^,.;!?]*"
+    r" (?:all over|anywhere|everywhere|further|beyond|outside|round|around|to anyone else|with anyone else)[^,.;!?]*|"
+    r"\b(?:but )?i (?:don'?t|do not) want (?:my|her|his|the|anyone|anybody|them|him|people)(?: [\w']+)?"
+    r" (?:finding out|to find out|knowing|to know|seeing (?:it|this|them)|to see (?:it|this|them)|reading (?:it|this|them)|"
+    r"to read (?:it|this|them))\b[^,.;!?]*"
 )
 """A condition on sharing ("as long as it is only the people at the surgery", "I don't want it going all over"): at
-consent, the words before it are the answer."""
+consent, the words before it are the answer. So is a wish that someone in particular never sees it ("go ahead but I
+don't want my employer finding out"): the team is only the practice's."""
 
 
 def _new_contact_detail(text: str, answers: Mapping[str, object]) -> list[str]:

@@ -417,6 +417,13 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("he prefers not to say", None),
         ("she likes to be called by her first name", None),
         ("she wants to know why", None),
+        # A greeting or a name before "call me" and a time (the thirty-fourth session's review)
+        ("Hi, call me anytime", None),
+        ("Hello. Call me tomorrow please", None),
+        ("Hiya call me after 3", None),
+        ("Sandra call me anytime", "Sandra"),
+        ("Just call me after 5", None),
+        ("Good morning, my name is Jane", "Jane"),
     ],
 )
 def test_words_about_a_name_are_no_name(text, expected):

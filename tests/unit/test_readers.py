@@ -33,6 +33,30 @@ AREAS = {"life_areas": ["loneliness", "activity", "money", "housing"]}
 TABLES = {
     CONSENT: [
         ("I'd not object to that", True),  # a review's wordings: no objection is consent
+        # The thirty-fifth session (bench/readers/consent_dev.yml showed the kinds; these wordings are ours)
+        ("I'm not happy to do this", False),  # "happy to" turned round: a yes read from it took consent
+        ("no reason not to", True),
+        ("can't see why not", True),
+        ("I'm not unhappy with that", True),
+        ("no worries, carry on", True),
+        ("absolutely not", False),
+        ("definitely not thanks", False),
+        ("yeah nah", False),
+        ("No thanks, I'm fine as I am", False),
+        ("STOP", False),
+        ("leave me alone please", False),
+        ("I'll pass thanks", False),
+        ("not today thanks", False),
+        ("she doesn't want this", False),
+        ("Mr Khan says yes that's fine", True),
+        ("Support worker here - Mr Khan says ok", True),
+        ("might as well", True),
+        ("I'd be glad to", True),
+        ("only if it stays with the surgery", True),  # a condition alone is a yes on the terms already said
+        ("yes but I don't want my boss knowing", True),
+        ("I no understand", None),  # confusion, not a no
+        ("evet", True),
+        ("yrs", True),
         ("I wouldn't object", True),
         ("ar, goo on then", True),  # the fifteenth set: the Black Country's yes, declined three times
         ("ar", True),
@@ -306,6 +330,8 @@ TABLES = {
         ("I dont think so ok", False),  # the "so" of "think so" draws nothing
     ],
     "interpreter": [
+        ("Keep to English please", False),
+        ("I no understand", True),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("yes, not Mandarin", True),
         ("na", False),
@@ -430,6 +456,9 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        # A feeling tied to a way of meeting with no "too" or "so" (the thirty-fourth session's review)
+        ("I'm painfully shy in groups", "one_to_one"),
+        ("rly shy in groups, 1 2 1", "one_to_one"),
         ("I'd be happier one to one, a group would be ok later on", "one_to_one"),  # a review: "later" is no choice
         # The eighteenth set: an option asked back is weighed, not chosen, unless it is named again after
         ("a group? I'd rather stick pins in my eyes. one to one", "one_to_one"),
@@ -510,6 +539,9 @@ TABLES = {
         ("one to one, groups make me nervous", "one_to_one"),
     ],
     "meeting_format": [
+        ("Shy on the phone. Face to face", "in_person"),
+        ("I'm so nervous meeting people, online please", "online"),  # the feeling said of the doing
+        ("so shy in person online is better", "online"),
         # The thirty-first session's review: asked back, then named again only to be turned down
         ("online? I don't have a computer. in person", "in_person"),
         ("in person? I work all day. online", "online"),  # the thirty-second session's review: "all day" is no "all"

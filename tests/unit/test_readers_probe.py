@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.readers_probe import DEV_SET, probe, read
+from bench.readers_probe import DEV_SET, misread_as, probe, read
 
 
 def test_codes_in_any_order_are_right_and_a_wrong_code_is_not():
@@ -56,6 +56,8 @@ def test_a_change_at_the_read_back_is_right_only_when_it_goes_to_changing():
         "readback_dev.yml",
         "readback_dev2.yml",
         "readback_blind2.yml",
+        "consent_dev.yml",
+        "consent_blind.yml",
     ],
 )
 def test_the_other_blind_sets_run_and_count_every_answer(name):
@@ -82,3 +84,14 @@ def test_a_gp_practice_is_kept_not_registered_or_unknown():
     assert read("gp_practice", {"text": "not with one", "expect": "not_registered"})[0]
     assert not read("gp_practice", {"text": "not with one", "expect": "keep"})[0]
     assert read("gp_practice", {"text": "can't remember its name", "expect": "unknown"})[0]
+
+
+def test_a_blind_set_counts_its_misreads_by_kind_and_never_holds_an_answer():
+    misread = [
+        {"text": "go on", "expected": True, "read": "unclear"},
+        {"text": "yep", "expected": True, "read": "unclear"},
+        {"text": "nope", "expected": False, "read": True},
+    ]
+    counts = misread_as(misread)
+    assert counts == {"true -> unclear": 2, "false -> true": 1}
+    assert not any(item["text"] in str(counts) for item in misread)

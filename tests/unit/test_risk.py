@@ -219,6 +219,14 @@ SELF_HARM += [
     "the cuts on my wrists are covered with plasters",
     "I tell everyone the cuts are from the cat",
     "i told people the burns were from cooking",
+    # The thirty-fourth session's review: cutting kept out of sight, a cover story to one person or said untrue
+    "I cut where no one will see",
+    "I make sure the cuts are on my thighs so no one notices",
+    "burns on my legs, nobody sees them",
+    "cuts r on my arms where nobody looks",
+    "I told the school nurse the burns were from the oven but they weren't",
+    "I tell my dad the scars are from the dog",
+    "the marks are from the cat but I did them myself",
 ]
 HARM_TO_OTHERS += [
     "I'm going to properly hurt him",
@@ -314,6 +322,13 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "I wear long sleeves to hide the scars from my knee operation",
+    "I told the nurse the burns were from cooking",
+    "the cuts are from the cat but they aren't deep",
+    "burns on my arms from the oven, nobody sees them",
+    "I cut the grass where nobody can see me",
+    "my son says the marks are from football",
+    "I tell my mum the scars are from the op and they are",
     "the cuts to my bus route mean people can't get to town",
     "my cuts and bruises from the fall are where people can see them",
     "my burns from the oven are where people can see",
