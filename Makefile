@@ -147,8 +147,9 @@ readers-probe: $(INSTALLED)
 	@echo "[make] consent, NHS number, language, someone to go with (bench/readers/dev4.yml; held out: blind4.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/dev4.yml --out readers_probe_dev4.json --quiet
 	@$(PY) -m bench.readers_probe --set bench/readers/blind4.yml --out readers_probe_blind4.json --blind
-	@echo "[make] consent in people's own words (bench/readers/consent_dev.yml; held out: consent_blind.yml)..."
+	@echo "[make] consent in people's own words (bench/readers/consent_dev.yml, consent_dev2.yml; held out: consent_blind.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/consent_dev.yml --out readers_probe_consent_dev.json --quiet
+	@$(PY) -m bench.readers_probe --set bench/readers/consent_dev2.yml --out readers_probe_consent_dev2.json --quiet
 	@$(PY) -m bench.readers_probe --set bench/readers/consent_blind.yml --out readers_probe_consent_blind.json --blind
 	@echo "[make] coming back after a pause: the development set (bench/readers/returning_dev.yml)..."
 	@$(PY) -m bench.readers_probe --set bench/readers/returning_dev.yml --out readers_probe_returning_dev.json --quiet
@@ -163,11 +164,12 @@ followup-probe: setup
 converse-probe: setup
 	@echo "[make] first conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
-	@# Sets 5, 21 and 23 are held out (totals only, --blind); the rest are development sets since their baselines were
-	@# read (set 22's baseline log was seen whole at its first run, so it is read as a development set).
-	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23; do \
+	@# Sets 5, 21 and 24 are held out (totals only, --blind); the rest are development sets since their baselines were
+	@# read (set 22's baseline log was seen whole at its first run, so it is read as a development set; set 23 was read
+	@# in the thirty-fifth session, once set 24 was written blind to take its place).
+	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24; do \
 		echo "[make] conversation probe $$n (bench/converse/personas$$n.yml)..."; \
-		blind=$$(case $$n in (5|21|23) echo --blind;; esac); \
+		blind=$$(case $$n in (5|21|24) echo --blind;; esac); \
 		$(PY) -m bench.converse_probe --personas bench/converse/personas$$n.yml --out converse_probe$$n.json $$blind $(CONVERSE_ARGS) || exit 1; \
 	done
 

@@ -58,6 +58,16 @@ _NUMBER_WORDS.update(ORDINAL_WORDS)
 _ORDINAL_WORD = re.compile(rf"\b({'|'.join(ORDINAL_WORDS)})\b")
 
 
+_SPOKEN_MARKS = {"full stop": ".", "comma": ",", "question mark": "?", "exclamation mark": "!", "new line": "."}
+_SPOKEN_MARK = re.compile(rf"\s*\b({'|'.join(_SPOKEN_MARKS)})\b", re.IGNORECASE)
+
+
+def spoken_punctuation(text: str) -> str:
+    """Punctuation that voice typing wrote out as words ("yes that's fine full stop"), put back as marks: the words
+    are no answer ("stop" declined a consent), and a sentence ends there ("Gary full stop call me after 5")."""
+    return _SPOKEN_MARK.sub(lambda found: _SPOKEN_MARKS[found.group(1).lower()], text)
+
+
 def clean_text(text: Optional[str]) -> str:
     """Normalise white space and strip control characters; keep every script and emoji."""
     if not text:
@@ -213,15 +223,27 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         last = settled.group(1)
         number = _number_of(last)
         distinct = {-1 if number is None else number}
-    if len(distinct) > 1 and _ANOTHER_SCORE.search(lowered):
-        # "7, and I'd say worthwhile is an 8 before you ask": the other question's score is set aside
-        return parse_scale(_ANOTHER_SCORE.sub(" ", lowered), low, high)
+    if len(distinct) > 1 and _ANOTHER_SCORE.search(text.lower()):
+        # "7, and I'd say worthwhile is an 8 before you ask": the other question's score is set aside, read on the
+        # words as said ("the worthwhile one is a 9": "one" there is no number, and is taken out above)
+        return parse_scale(_ANOTHER_SCORE.sub(" ", text.lower()), low, high)
+    if not distinct:
+        heard = _HEARD_AS_A_WORD.fullmatch(lowered.strip())
+        distinct = {_SOUNDS_LIKE_A_NUMBER[heard.group(1)]} if heard else distinct
     if len(distinct) != 1:
         return None
     value = distinct.pop()
     if low <= value <= high:
         return value
     return None
+
+
+_SOUNDS_LIKE_A_NUMBER = {"for": 4, "fore": 4, "to": 2, "too": 2, "ate": 8}
+"""Numbers that voice typing writes as another word ("about a for"): read only as the whole of a short answer."""
+_HEARD_AS_A_WORD = re.compile(
+    r"\W*(?:(?:about|around|maybe|probably|prob|roughly|say|i'?d say|id say|like|it'?s|its|i'?m|im|a|an|um+|erm*|uh+)"
+    rf"\W+)*({'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W*"
+)
 
 
 def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -294,6 +316,10 @@ _YES = {
     "si",
     "oui",
     "taip",
+    "yse",
+    "cool",
+    "ight",
+    "aight",
     "evet",  # Turkish
     "tamam",
     "ja",
@@ -485,6 +511,9 @@ _YES_DESPITE_NEGATION = (
     "not unhappy",
     "no worries",
     "no probs",
+    "why aye",  # the North East's yes
+    "whey aye",
+    "nie ma problemu",  # Polish: no problem
 )
 """Agreement worded with a negative ("why not", "I don't mind"): read before the negative words."""
 _NO_PHRASES = (
@@ -560,23 +589,26 @@ _NO_PHRASES = (
     "certainly not",
     "of course not",
     "yeah nah",
-    "doesn't want",
-    "doesnt want",
-    "does not want",
-    # Unwilling, where "happy to" alone would lean yes ("I'm not happy to do that").
+    # Unwilling, where "happy to" alone would lean yes ("I'm not happy to do this"). Not "not happy with it" nor "not
+    # comfortable with": a yes can hold them, said of the person's life ("yes I'm not happy with it all anymore").
     "not happy to",
-    "not happy with that",
-    "not happy with this",
-    "not happy with it",
-    "not comfortable with",
     "not comfortable sharing",
     "not willing",
-    # Content without it ("No thanks, I'm happy as I am").
-    "happy as i am",
-    "fine as i am",
-    "ok as i am",
-    "okay as i am",
-    "alright as i am",
+    "do not consent",
+    "don't consent",
+    "dont consent",
+    "do not agree",
+    "don't agree",
+    "dont agree",
+    "prefer not to share",
+    "give it a miss",
+    "give this a miss",
+    "nah ur alright",
+    "nah you're alright",
+    "nah youre alright",
+    "nah your alright",
+    "no you're alright",
+    "no ur alright",
 )
 _UNDECIDED = (
     "yes and no",
@@ -625,9 +657,10 @@ no-words do not count. Not "ok for me", "fine by me", "fine with English", "fine
 suits the person as it is ("English ok for me" declines an interpreter), nor "good with maps", a skill."""
 _CLAUSE_SPLIT = re.compile(r"[,.;!?]+|\s+-+\s+|\s+(?=but\b)|\s+(?=though\b)|\s+(?=although\b)")
 _ASKS_BACK = re.compile(
-    r"^(?:what|why|how|when|where|who|which|whats|what's|wat|wot|whit's|fit's)\b|"
-    r"^(?:do|does|did|is|are|will|would|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b|"
-    r"^(?:can|could) (?:i|it|that|this|they|my|the)\b"
+    r"^(?:(?:but|and|also|so|ok|okay)\s+)?(?:"
+    r"(?:what|why|how|when|where|who|which|whats|what's|wat|wot|whit's|fit's)\b|"
+    r"(?:do|does|did|is|are|will|would|should|shall) (?:you|i|it|that|this|they|someone|anyone|my|the)\b|"
+    r"(?:can|could) (?:i|it|that|this|they|my|the|you (?:explain|tell|say))\b)"
 )
 _CONFUSED = re.compile(
     r"\b(?:don'?t|do not|didn'?t|did not|no|not) (?:understand|get it|follow)\b|\bconfus\w*|\bwhat do you mean\b"
@@ -800,8 +833,14 @@ _FINE_THE_FIRST_TIME = re.compile(
 """Managing the first time ("I'll be fine the first time"): the question's own "the first time" is then no wish for
 company, so it is taken out of the clause and the rest answers. Its own pattern, not a look-behind on the cue: the
 words between ("absolutely fine on my own the first time") have no fixed width."""
-_EITHER_WAY = re.compile(r"\beither way\b|\bwhichever\b|\beither (?:is|would be|'s) (?:fine|ok|okay)\b")
-"""No leaning at all: "I don't mind either way" (the bot asks once more)."""
+_EITHER_WAY = re.compile(
+    r"\beither way\b(?!\W*(?:go ahead|carry on|crack on|yes|yeah|ok|okay|fine|i'?m happy|that'?s fine))|\bwhichever\b|"
+    r"\beither (?:is|would be|'s) (?:fine|ok|okay)\b"
+)
+"""No leaning at all: "I don't mind either way" (the bot asks once more). Not "either way go ahead": a yes whatever
+the answer to a question asked first."""
+_CONTENT_AS_I_AM = re.compile(r"(?<!not )(?<!n't )\b(?:happy|fine|ok|okay|alright|content) as i am\b")
+"""Content without what is offered ("No thanks, I'm happy as I am"): a no; not "I'm not happy as I am"."""
 
 
 @dataclass(frozen=True)
@@ -813,12 +852,15 @@ class _Cues:
     both: tuple[str, ...]
     about_going_alone: bool
     """Whether the no-words are going alone (the company question): only there do words around "alone" answer."""
+    no_agreeing: tuple[str, ...]
+    """The no-words that hold an agreement ("don't mind English"): read before the agreement would be."""
 
     @classmethod
     def of(cls, yes_cues: Sequence[str], no_cues: Sequence[str]) -> "_Cues":
         yes, no = _spelled_every_way(tuple(yes_cues)), _spelled_every_way(tuple(no_cues))
         alone = any(_ALONE_WORDS.search(cue) for cue in no)
-        return cls(yes, no, (*yes, *no), alone)
+        agreeing = tuple(cue for cue in no if has_phrase(cue, _YES_DESPITE_NEGATION))
+        return cls(yes, no, (*yes, *no), alone, agreeing)
 
 
 @lru_cache(maxsize=64)
@@ -869,9 +911,10 @@ _SOMEONE_AGREED = re.compile(
     r"(?:agreed|agrees|consented|consents|said yes|says yes|given (?:the |his |her |their |my )?(?:ok|okay|go-ahead|consent|permission))\b"
     r"|" + _SOMEONE + r" (?:(hasn'?t|haven'?t|has not|have not|didn'?t|did not|doesn'?t|does not|won'?t|will not) )"
     r"(?:agreed|agree|consented|consent|said yes|say yes)\b"
+    r"|" + _SOMEONE + r" (says no|said no|is saying no)\b(?!\W+(?:he|she|they|i)(?:'ll| will| can| is going to)\b)"
 )
 """A clause that says someone has agreed ("I've explained it and he's agreed", "mum has given her consent"): a yes;
-negated ("he hasn't agreed"), a no."""
+negated ("he hasn't agreed") or said no to ("Dad says no he doesn't want to"), a no."""
 
 
 def _someone_agrees(clause: str) -> Optional[bool]:
@@ -903,6 +946,8 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
         someone_else = _SOMEONE_ELSE_COMES.search(clause)
         if someone_else:
             return False if someone_else.group(1) else None
+    if has_phrase(clause, cues.no_agreeing):
+        return False  # the question's own no-words that agree to something ("I don't mind English": no interpreter)
     doubted = _doubt_turns_round(clause, cues.both)
     if doubted is not None:
         leaning = _clause_yes_no(doubted, cues)
@@ -911,6 +956,7 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     around_no_words = _leaning_of_no_words(clause) if cues.about_going_alone else None
     if around_no_words is not None:
         return around_no_words
+    clause = _CONTENT_AS_I_AM.sub(" no thanks ", clause)
     yes = has_phrase(clause, _YES_DESPITE_NEGATION)
     rest = strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _UNDECIDED)
     # The question's own words come first: a feeling that asks for company ("nervous",
@@ -934,6 +980,8 @@ def _clause_yes_no(clause: str, cues: _Cues) -> Optional[bool]:
     no_phrases_out = strip_phrases(strip_phrases(clause, _YES_DESPITE_NEGATION), _NO_PHRASES, leaving=" not ")
     yes = yes or _has_unnegated(no_phrases_out, _YES_PHRASES)
     no = no or (not yes and _has_doubted(rest, _YES_PHRASES))
+    if yes and not no and has_phrase(clause, _FIRMER_DOUBTS) and words(clause)[:1] not in [[w] for w in _PLAIN_YES_NO]:
+        return None  # "I am 78 and I am not sure what this is about": the doubt, not the "I am"
     if yes != no:
         return yes
     if yes and no:
@@ -1094,9 +1142,14 @@ def parse_yes_no(
     return None
 
 
+_SKIPPING_SOMETHING_ELSE = (
+    r"(?!\s+(?:my|meals?|breakfast|lunch|dinner|tea|food|eating|school|work|class(?:es)?|appointments?|rent|payments?|"
+    r"a |the (?!question|next|rest|lot|whole)))"
+)
+"""After "skip": something in the person's life they skip ("I skip my dinner to make it stretch"), not the question."""
 _SKIP_PATTERNS = (
-    r"^(skip|pass|next|n/?a|na|none of your business)\b",
-    r"\bskip( this| it| that)?( one| question)?\b",
+    rf"^(skip|pass|next|n/?a|na|none of your business)\b{_SKIPPING_SOMETHING_ELSE}",
+    rf"\bskip( this| it| that)?( one| question)?\b{_SKIPPING_SOMETHING_ELSE}",
     r"\b(rather|prefer|want) not (to )?(say|answer|share|tell|put|give|type|write|enter)\b",
     r"\b(?:rather|prefer) not (?:to )?(?:go into|get into|talk about|discuss|go there)\b",
     r"\b(can|could|may) (i|we) (leave|miss) (it|that|this)( one| out| for now| blank)?\b",
@@ -1171,6 +1224,8 @@ def means_nothing(text: str) -> bool:
 
 _NOT_REGISTERED = (
     r"\b(?:not|never) (registered|register|signed up)\b",
+    r"\b(?<!no )(?<!not )(?:waiting|trying|going|need|needs|have|got) (?:to|2) (?:register|sign up)\b(?!\s*\?)",
+    r"\bnot (?:got|gotten|gone) round to (?:registering|signing up)\b",
     r"\b(?:no|nae|naw) (?:registered|signed up)(?: (?:wi|with|to|at) (?:one|any|a gp|a doctor|anybody|anyone))?\b"
     r"(?! (?:at|with|to|wi)\b)",
     not_after("rather", "can", "would") + r"\b(?:not|no) have (?:a |any )?(?:gp|doctor|doctors|practice|surgery)"
@@ -1605,11 +1660,14 @@ _A_PREPOSITION = re.compile(r"(?:in|on|for|with|at|around)\b")
 _ABOUT_A_WAY = rf"(?:{_A_PREPOSITION.pattern}|to (?:go|do|be|meet|join)\b)"
 """What ties a feeling to a way of meeting: with "too" or "so" anywhere in the clause ("too shy in a big group of
 people"), without them only right before the option ("painfully shy in groups")."""
+_NOT_NOW = r"(?<!used to be )(?<!used to )(?<!not )(?<!never )(?<!been )"
+"""Before a feeling, what says it is not felt now ("not nervous on the phone", "used to be shy in groups")."""
 _TURNING_DOWN = re.compile(
-    r"\b(no|not|never|don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
-    rf"(?:{_UNEASY}|panic\w*|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
-    rf"(?:too|to|so|very|really|quite|a bit|bit) (?:{_UNEASY})(?:\s+{_ABOUT_A_WAY}|(?=\s*$))|"
-    rf"(?:{_UNEASY})\s+{_ABOUT_A_WAY}(?:\s+(?:a|an|the|my))?(?=\s*$)|"
+    rf"\b((?:no|not|never)(?! (?:at all |really |that |too |so |very |been )?(?:{_UNEASY})\b)|"
+    r"don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
+    rf"{_NOT_NOW}(?:{_UNEASY}|panic\w*|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
+    rf"{_NOT_NOW}(?:too|to|so|very|really|quite|a bit|bit) (?:{_UNEASY})(?:\s+{_ABOUT_A_WAY}|(?=\s*$))|"
+    rf"{_NOT_NOW}(?:{_UNEASY})\s+(?:{_ABOUT_A_WAY}|to)(?:\s+(?:a|an|the|my))?(?=\s*$)|"
     r"no good|not (much|very) good|rubbish|useless|hopeless|terrible|awful|bad (with|at|on)|struggle|not great|"
     r"not (keen|a fan)|"
     r"(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|fella|ex|son|daughter|mum|mam|dad|someone|somebody)\b"
@@ -1618,7 +1676,10 @@ _TURNING_DOWN = re.compile(
 """Words before an option that turn it down, among them someone else going through it ("he goes through my phone":
 not safe to use)."""
 _CLAUSE_START = re.compile(r".*(?:[,.;:!?()]|\s-\s|\bbut\b|\bso\b)")
-_SO_UNEASY_BEFORE = re.compile(rf"\bso\s+(?:{_UNEASY})\s+({_A_PREPOSITION.pattern}\s+(?:(?:a|an|the|my)\s+)?)?$")
+_SO_UNEASY_BEFORE = re.compile(
+    rf"(?<!used to be )(?<!not )\b((?:so|too|very|really|quite|painfully)\s+)?(?:{_UNEASY})\s+"
+    rf"({_A_PREPOSITION.pattern}\s+(?:(?:a|an|the|my)\s+)?)?$"
+)
 _TURNED_DOWN_AFTER = re.compile(
     r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
@@ -1647,11 +1708,15 @@ people")."""
 
 
 def _said_uneasy_about(before: str, onwards: str) -> bool:
-    """A feeling said of the option itself, right before it ("I'm so shy in person", "so nervous on the phone"):
-    turned down. Without a word between ("so shy one to one please") the "so" starts the clause that names the choice.
-    The preposition may be the option's own first word ("in person"), or the option a doing ("meeting people")."""
+    """A feeling said of the option itself, right before it ("I'm so shy in person", "shy on the phone"): turned
+    down. Without a word between ("so shy one to one please") the choice is named after the feeling, not turned down.
+    The preposition may be the option's own first word ("in person"); the option may be a doing, when the feeling is
+    strong ("so nervous meeting people", not "nervous meeting people but I want to try face to face")."""
     uneasy = _SO_UNEASY_BEFORE.search(before)
-    return uneasy is not None and bool(uneasy.group(1) or _A_PREPOSITION.match(onwards) or _DOING.match(onwards))
+    if uneasy is None:
+        return False
+    strongly = uneasy.group(1) is not None
+    return bool(uneasy.group(2) or _A_PREPOSITION.match(onwards) or (strongly and _DOING.match(onwards)))
 
 
 _NOT_A_CHOICE = frozenset({"other", "none", "either", "any"})
@@ -2089,35 +2154,39 @@ def means_no_needs(text: str) -> bool:
 
 _TYPED_FOR = r"(?:mum|mam|mom|dad|nan|nana|nani|gran|grandma|grandad|husband|wife)"
 """Whom a family member types for ("Mum's name is Nasrin", "my husband likes Dev"): their name is the person's."""
-_NOT_A_NAME_WORDS = (
-    r"(?:on|at|back|when|whenever|what|whatever|anything|any|anytime|any time|tomorrow|tonight|today|later|in|after|"
-    r"before|if|now|soon|again|by|to|not|the|a|an|me|you|and|or|so|that|this|it|"
-    r"mornings?|evenings?|afternoons?|nights?|weekends?|weekdays?|(?:mon|tues?|wednes|thurs?|fri|satur|sun)days?|"
-    r"mon|tues?|wed|thurs|fri)\b"
+_NOT_A_NAME_FUNCTION_WORDS = (
+    r"(?:on|at|back|when|whenever|what|whatever|anything|any|in|after|before|if|by|to|not|the|a|an|me|you|and|or|so|"
+    r"that|this|it)\b"
 )
-"""Words that can follow "call me", "call her" or "everyone calls me" and start a time, a number or a way to call,
-not a name ("call me on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole
-words, and those short forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are
-names."""
+"""Words after "everyone calls me" that start something other than a name ("everyone calls me a nuisance")."""
+_NOT_A_NAME_WORDS = (
+    rf"(?:{_NOT_A_NAME_FUNCTION_WORDS}|(?:anytime|any time|tomorrow|tonight|today|later|now|soon|again|"
+    r"mornings?|evenings?|afternoons?|nights?|weekends?|weekdays?|(?:mon|tues?|wednes|thurs?|fri|satur|sun)days?|"
+    r"mon|tues?|wed|thurs|fri)\b)"
+)
+"""Words that can follow "call me" or "call her" and start a time, a number or a way to call, not a name ("call me
+on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole words, and those short
+forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are names. After "everyone
+calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
 GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear)?|(?:good )?(?:morning|afternoon|evening)"
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAME_PREFIX = re.compile(
-    rf"^(?:{GREETINGS})?[ ,!.]*(my name is|my name's|my names|name's|i am|i'm|im|it's|its|"
+    rf"^(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:my name is|my name's|my names|name's|name:?|i am|i'm|im|it's|its|i'?m called|"
+    r"(?:she|he|they)'?s called|(?:she|he) is called|"
     rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     rf"(?:you can |please |just )?call (?:him|her)(?=\s){_NOT_A_NAME_AFTER_CALL}|"
     rf"(?:she|he|they|(?:my )?{_TYPED_FOR})"
     r"(?: would)? (?:likes?|prefers?)(?: to be called| being called)?"
-    r"(?=\s+(?!(?:not|to|by|her|his|a|an|the|it|being|that|no|me|you|them)\b)))\s+",
+    r"(?=\s+(?!(?:not|to|by|her|his|a|an|the|it|being|that|no|me|you|them)\b)))\s+)?",
     re.IGNORECASE,
 )
 _CALL_ME = re.compile(
-    r"\b(?i:call (?:me|him|her|us)|(?:everyone|everybody|people|friends|family|they all|most people|we all) calls? "
-    r"(?:me|him|her|us)|"
-    r"you (?:can|may|could) call me|please use|"
-    r"known as|go by|goes by|(?:wants?|likes?|prefers?) (?:to be |being )called)\s+"
-    rf"(?!(?i:{_NOT_A_NAME_WORDS}))"
+    r"\b(?:(?i:call (?:me|him|her|us)|you (?:can|may|could) call me|please use|known as|go by|goes by|"
+    rf"(?:wants?|likes?|prefers?) (?:to be |being )called)\s+(?!(?i:{_NOT_A_NAME_WORDS}))|"
+    r"(?i:(?:everyone|everybody|people|friends|family|they all|most people|we all) calls? (?:me|him|her|us))\s+"
+    rf"(?!(?i:{_NOT_A_NAME_FUNCTION_WORDS})))"
     rf"((?i:{TITLES})\.?\s+[A-Za-z][\w'-]*|[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
 )
 """The name someone asks to be called, anywhere in a longer answer ("My name is Dorothy Williams. You
@@ -2181,7 +2250,7 @@ _NAME_TAIL = re.compile(
     rf"'s\s+(?:{_WILL_DO})$|"
     rf"\s+(?:(?:is|'s|will do|would be)\s+(?:{_WILL_DO})|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"hinny|pet|petal|luv|me duck|"
+    r"hinny|pet|petal|luv|me duck|here|speaking|"
     + not_after(*TITLES.split("|"))
     + r"(?:love|bab|babe|sweetheart)|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
@@ -2197,10 +2266,12 @@ def parse_name(text: str) -> Optional[str]:
     "Margaret, but Peggy please" and "Ahmed Rahman but just Ahmed is fine" are called by the name
     after "but"; "Mrs Patel is fine", "just Bob thanks 👍" and "Its Siobhan x" by the name alone."""
     text = text.replace("\u2019", "'")
-    calling = _CALLING_AFTER_THE_NAME.search(text) or _ONE_WORD_THEN_CALLING.match(text)
-    before = text[: calling.start(1)] if calling else ""
-    if before.strip() and not _GREETING.fullmatch(before) and not _CALL_ME.search(before):
-        text = before  # "Joan. call me tomorrow if you need anything": the name before it
+    calling = _CALLING_AFTER_THE_NAME.search(text)
+    if calling and not _CALL_ME.search(text[: calling.start()]):
+        before = text[: calling.start()]
+        if _ONLY_COURTESY.fullmatch(before):
+            return None  # "Hi, call me anytime", "Ok call me tomorrow": when to ring, and no name
+        text = before  # "Joan. call me tomorrow if you need anything", "Sandra call me anytime": the name before it
     will_do = _ONE_OF_THEM_WILL_DO.search(text)
     if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)):
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
@@ -2232,23 +2303,22 @@ def parse_name(text: str) -> Optional[str]:
 
 
 _CALLING_NOT_NAMING = re.compile(
-    rf"^\W*(?:(?:{GREETINGS})\W+)?(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
+    rf"^\W*(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
 )
-""""Call me" followed by a time or a way, not a name ("call me mornings", "Hi, just call me after 5"): an answer
-about ringing, which gives no name to call the person by."""
+""""Call me" followed by a time or a way, not a name ("call me mornings", "just call me after 5"): an answer about
+ringing, which gives no name to call the person by."""
 _CALLING_AFTER_THE_NAME = re.compile(
-    rf"([.,;!]\s*(?:(?:you can|please|just|and) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$)", re.IGNORECASE | re.DOTALL
+    rf"(?:[.,;!]\s*|\s+)(?:(?:you can|please|just|and) )?(?:call|ring|phone) (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$",
+    re.IGNORECASE | re.DOTALL,
 )
-"""A sentence about when or how to ring that follows the name ("Joan. call me tomorrow if you need anything")."""
-_ONE_WORD_THEN_CALLING = re.compile(
-    rf"^\W*(?!(?i:{GREETINGS}|so|ok|okay|pls|plz|{'|'.join(sorted(COMMON_WORDS))})\b)[A-Z][a-z'-]+"
-    rf"(\s+(?i:call) (?i:me|us)\s+(?i:{_NOT_A_NAME_WORDS}).*$)",
-    re.DOTALL,
+"""Words about when or how to ring after the name, with or without a stop ("Joan. call me tomorrow if you need
+anything", "Sandra call me anytime", "Hi im Lucy call me after 3")."""
+_ONLY_COURTESY = re.compile(
+    rf"\W*(?:(?:{GREETINGS}|ok|okay|so|sorry|great|cheers|thanks|thank you|right|yes|yeah|sure|fine|lovely|cool|"
+    r"alright|please|pls|just|and|you can)\W*)*",
+    re.IGNORECASE,
 )
-"""A name with no stop before "call me" and a time ("Sandra call me anytime"); not a word of greeting or of asking
-("Just call me after 5")."""
-_GREETING = re.compile(rf"\W*(?:{GREETINGS})\W*", re.IGNORECASE)
-"""A greeting alone before "call me after 12": no name."""
+"""What may come before "call me after 5" without being a name: a greeting, a courtesy, a word of agreeing."""
 
 
 _NAME_PUT_RIGHT = re.compile(

@@ -905,20 +905,42 @@ CONSENT_YES = (
     "do it",
     "fire away",
     "go for it",
+    "you can share",
+    "can share it",
+    "ok to share",
+    "fine to share",
+    "share it",
+    "share them",
+    "share my answers",
+    "give my consent",
+    "i consent",
+    "you have my consent",
+    "acceptable",
 )
 """Words that say yes to "Are you happy to go on and share your answers with the team?"."""
 CONSENT_NO = (
-    "stop",
     "leave me alone",
     "i'll pass",
     "ill pass",
-    "not interested",
     "not for now",
     "not today",
     "don't want this",
     "dont want this",
+    "doesn't want this",
+    "doesnt want this",
+    "does not want this",
+    "doesn't want to share",
+    "remove me",
+    "take me off",
+    "opt out",
+    "unsubscribe",
+    "didn't ask for this",
+    "didnt ask for this",
+    "did not ask for this",
+    "than do this",
 )
-"""Words that say no to it: stopping, passing, being left alone ("STOP", "I'll pass", "leave me alone")."""
+"""Words that say no to it: passing, being left alone, opting out ("I'll pass", "leave me alone"). "Stop" is a no
+only said alone (`validation._STOP`): "yes I want to stop smoking" goes on."""
 
 
 INTERPRETER_YES = (
@@ -965,6 +987,10 @@ INTERPRETER_YES = (
     "can't manage without",
     "cannot manage without",
     # Not "need interpreter" alone: "no need interpreter" declines.
+    "need interpreter for",
+    "need an interpreter for",
+    "need a interpreter for",
+    "english no good",
     "i need interpreter",
     "i need an interpreter",
     "i need a interpreter",
@@ -1021,6 +1047,19 @@ INTERPRETER_NO = (
     "stay in english",
     "stay with english",
     "english will do",
+    # Agreeing to English ("I wouldn't mind doing it in English"): read before the agreement would be a yes.
+    "don't mind english",
+    "dont mind english",
+    "wouldn't mind english",
+    "wouldnt mind english",
+    "don't mind speaking english",
+    "dont mind speaking english",
+    "wouldn't mind speaking english",
+    "don't mind doing it in english",
+    "dont mind doing it in english",
+    "wouldn't mind doing it in english",
+    "wouldnt mind doing it in english",
+    "don't mind in english",
     # Asking only that people speak slowly: English will do ("no, English is ok, only speak slow please"); not
     # "yes please speak slowly", which asks for both.
     "just speak slow",

@@ -212,6 +212,8 @@ def disclosure(
     asked = question.key if question else key if key in (CONSENT, CONFIRMED) else None
     if asked is None or not said or answers.get(asked) is not None:
         return outcome
+    if requested == RISK_CHECK and only_a_pause(said):
+        return outcome  # what raised the check was a pause ("hang on she's crying"): never saved as the answer
     if question is not None and question.open:
         outcome.accepted, outcome.key, outcome.value, outcome.verbatim = True, key, normalise.clean_text(said), said
         return outcome
@@ -272,11 +274,18 @@ def check_reply(
 _HEDGED_NO = re.compile(
     r"(?<![\w'])(sure|know|maybe|perhaps|probably|prob|probs|likely|sometimes|some days|kind of|kinda|sort of|a bit|"
     r"bit of|suppose|might|"
-    r"unsure|idk|dunno|depends|at times|now and then|used to|but|except|though|well|not always|hm+|um+|er+|"
-    r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b)(?![\w'])"
+    r"unsure|idk|dunno|depends|at times|now and then|used to|except|though|well|not always|hm+|um+|er+|"
+    r"but(?!\s+(?:i'?m|im|i am|all|it'?s|its|we'?re)\s+(?:ok|okay|fine|alright|all right|good|safe)\b)|"
+    r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b|"
+    r"(?:no|nope|nah)\W+(?:it'?s|its|it is) (?!(?:fine|ok|okay|alright|all right|all good|good|nothing|not|just|only|me|"
+    r"that)\b)[a-z]+|"
+    r"(?:he|she|they|my \w+|mum|mam|dad|husband|wife|son|daughter|nan|gran)(?:'s|'re)?\b[^.?!]{0,30}\b"
+    r"(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ves)|"
+    r"can'?t (?:manage|cope|get up|move|walk))\b)(?![\w'])"
 )
 """What keeps a no from being clear: doubt, or a no for oneself that goes on to someone else ("not me, it's me mam,
-she's on her own": a dependent alone tonight)."""
+she's on her own", "no, it's Alan, he's on his own and can't manage": a dependent alone tonight). Not a "but" that
+ends on being all right ("no honestly, I'm tired but I'm ok")."""
 
 
 def _a_no_despite_doubt(risk: Risk, text: str, intent: Optional[str]) -> bool:
@@ -288,7 +297,18 @@ def _a_no_despite_doubt(risk: Risk, text: str, intent: Optional[str]) -> bool:
 
 def is_clear_no(text: str, intent: Optional[str] = None) -> bool:
     """ "No", "no I'm not", "god no": a no with nothing that softens it ("not really sure", "no, but sometimes")."""
-    return normalise.parse_yes_no(text, intent) is False and _HEDGED_NO.search(text.lower()) is None
+    lowered = text.lower()
+    if _OPENS_WITH_NO.match(lowered):
+        lowered = _ALL_RIGHT.sub(" ", lowered)  # "no honestly, I'm tired but I'm ok": the no, said kindly
+    return normalise.parse_yes_no(lowered, intent) is False and _HEDGED_NO.search(lowered) is None
+
+
+_OPENS_WITH_NO = re.compile(r"\W*(?:no|nope|nah|not at all|god no)\b")
+_ALL_RIGHT = re.compile(
+    r"\b(?:but\s+)?(?:i'?m|im|i am|we'?re|it'?s|its)\s+(?:ok|okay|fine|alright|all right|good|safe)"
+    r"(?:\s+(?:really|honestly|now|tbh|thanks|thank you))?\b"
+)
+"""Being all right, said after a no to the check question: reassurance, not a yes that would make the no unclear."""
 
 
 def carry_on(text: str, intent: Optional[str], attempts: int) -> Outcome:

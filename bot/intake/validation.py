@@ -328,7 +328,7 @@ def interpret(
     attempts: int = 0,
 ) -> Outcome:
     """Read `text` as the answer to slot `key` (see module docstring)."""
-    text = normalise.clean_text(text)
+    text = normalise.spoken_punctuation(normalise.clean_text(text))
     if key == CONSENT:
         return _interpret_consent(text, intent, attempts)
     if key == CONFIRMED:
@@ -393,16 +393,19 @@ def _answered_beside(outcome: Outcome, text: str) -> bool:
 
 
 def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outcome:
-    answer = normalise.parse_yes_no(text, intent, yes_cues=CONSENT_YES, no_cues=CONSENT_NO)
+    answer = normalise.parse_yes_no(
+        _NOT_IN_DANGER.sub(" ", text.lower()), intent, yes_cues=CONSENT_YES, no_cues=CONSENT_NO
+    )
+    if _STOP.fullmatch(text.lower()):
+        answer = False  # "STOP", "please stop messaging me"
     if answer is None and _HERE_FOR_IT.search(text.lower()):
         answer = True  # "that's what I'm here for isn't it", "i mean im here arent i"
     if answer is None and _CONDITION.search(text.lower()):
         # "I suppose that is alright as long as it is only the surgery, I don't want it going all over": a yes with
-        # a condition (the team is only the practice's), not a no; the condition alone ("only if it's just the
-        # practice that sees it") is a yes on those terms, which the question has already said are the terms.
+        # a condition (the team is only the practice's), not a no. A condition alone ("only if it's anonymous") is
+        # asked again: it may ask for what the team cannot give.
         rest = _CONDITION.sub(" ", text.lower())
-        alone = not normalise.words(rest)
-        answer = True if alone or normalise.parse_yes_no(rest, intent, CONSENT_YES, CONSENT_NO) else None
+        answer = True if normalise.parse_yes_no(rest, intent, CONSENT_YES, CONSENT_NO) else None
     if answer is None and attempts == 0 and asks_what_a_link_worker_is(text):
         return Outcome(accepted=False, responses=["utter_about_link_worker", "utter_why_consent"])
     if answer is False and attempts == 0 and _asks_something(text):
@@ -419,6 +422,14 @@ def _interpret_consent(text: str, intent: Optional[str], attempts: int) -> Outco
     return Outcome(accepted=True, value=False, responses=["utter_consent_unclear"])
 
 
+_STOP = re.compile(
+    r"\W*(?:please\s+)?stop(?:\s+(?:it|now|please|this|that|messaging me|texting me|messaging|texting))?\W*"
+)
+"""Stop said alone, or with what to stop: a no to going on."""
+_NOT_IN_DANGER = re.compile(
+    r"\b(?:i'?m|i am|im)? ?(?:not (?:in (?:any )?danger|at risk|suicidal|in crisis)|safe)\b|\b(?:it'?s )?not (?:an )?(?:emergency|urgent)\b"
+)
+"""Reassurance after the question's word on urgent help ("Yes. I'm not in danger."): no answer to it either way."""
 _HERE_FOR_IT = re.compile(
     r"\b(?:(?:that'?s|thats|it'?s) (?:what|why) i'?m here(?: for)?|i'?m here\W*(?:aren'?t|ain'?t|amn'?t|arnt|arent|int) i|"
     r"i mean i'?m here|(?:why|what) else would i be here|wouldn'?t be here otherwise|that'?s why i came)\b"

@@ -424,6 +424,13 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("Sandra call me anytime", "Sandra"),
         ("Just call me after 5", None),
         ("Good morning, my name is Jane", "Jane"),
+        ("Ok call me tomorrow", None),  # the review: a courtesy before "call me" and a time is no name
+        ("Cheers call me tomorrow", None),
+        ("hiya raj here call me after 6pm", "Raj"),
+        ("Carol ring me after 4", "Carol"),
+        ("Morning Sue here", "Sue"),
+        ("she's called Doris", "Doris"),
+        ("Hi there", "Hi there"),
     ],
 )
 def test_words_about_a_name_are_no_name(text, expected):
@@ -449,3 +456,36 @@ def test_not_after_keeps_a_pattern_from_matching_just_after_the_words():
 
     pattern = re.compile(normalise.not_after("would", "'d") + r"\bhelp\b")
     assert pattern.search("I need help") and not pattern.search("that would help") and not pattern.search("it'd help")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("about a for", 4), ("for out of ten", 4), ("i'd say for", 4), ("to", 2), ("ate", 8), ("for me", None)],
+)
+def test_a_number_voice_typing_wrote_as_a_word_is_read_only_as_a_whole_short_answer(text, expected):
+    assert normalise.parse_scale(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("everyone calls me Wed", "Wed"), ("everybody calls him Sunny", "Sunny"), ("call me Wed", None)],
+)
+def test_nobody_is_called_a_time_so_a_day_after_everyone_calls_me_is_a_name(text, expected):
+    assert normalise.parse_name(text) == expected
+
+
+def test_punctuation_said_aloud_is_put_back_as_marks():
+    assert normalise.spoken_punctuation("yes that's fine full stop") == "yes that's fine."
+    assert (
+        normalise.spoken_punctuation("Gary Full Stop call me after 5 comma thanks") == "Gary. call me after 5, thanks"
+    )
+
+
+def test_skipping_something_in_ones_life_is_no_skip_of_the_question():
+    assert not normalise.is_skip("I'm starving by teatime cos I skip my dinner to make it stretch")  # the 23rd set
+    assert not normalise.is_skip("skip meals most days")
+    assert normalise.is_skip("skip this one") and normalise.is_skip("can we skip the question")
+
+
+def test_a_score_given_ahead_for_the_worthwhile_one_is_set_aside():
+    assert normalise.parse_scale("5, and before you ask the worthwhile one is a 9, he's worth it") == 5  # the 23rd set

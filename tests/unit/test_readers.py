@@ -52,7 +52,23 @@ TABLES = {
         ("Support worker here - Mr Khan says ok", True),
         ("might as well", True),
         ("I'd be glad to", True),
-        ("only if it stays with the surgery", True),  # a condition alone is a yes on the terms already said
+        ("only if it stays with the surgery", None),  # a condition alone is asked again: it may ask what cannot be
+        ("only if my name isn't on it", None),  # given (the review of this change)
+        ("yes I'm not happy with it all anymore, I need help", True),  # unhappy with life, not with sharing
+        ("Yes please I'm not happy as I am", True),
+        ("He doesn't want to make a fuss but yes it's fine", True),
+        ("Dad says no he doesn't want to", False),
+        ("Please remove me from this", False),  # "please" leaned yes: a decline read as consent
+        ("I do not consent", False),
+        ("why aye man crack on", True),
+        ("Yes. I'm not in danger.", True),  # reassurance after the question's word on urgent help
+        ("Yes but can I skip questions I don't want to answer?", True),
+        ("ok, who sees it? either way go ahead", True),
+        ("Hello, I am 80 and not sure what this is. Could you explain please?", None),
+        ("she has given her consent, you can share it", True),
+        ("yes that's fine full stop", True),  # the fourth set's dictation: "stop" of "full stop" declined
+        ("yes I want to stop smoking", True),
+        ("please stop messaging me", False),
         ("yes but I don't want my boss knowing", True),
         ("I no understand", None),  # confusion, not a no
         ("evet", True),
@@ -331,7 +347,10 @@ TABLES = {
     ],
     "interpreter": [
         ("Keep to English please", False),
+        ("I wouldn't mind doing it in English", False),  # agreeing to English, not to an interpreter
+        ("I don't mind English", False),
         ("I no understand", True),
+        ("need interpreter for Urdu", True),
         # The twenty-seventh session's review (its own wordings, better after the change)
         ("yes, not Mandarin", True),
         ("na", False),
@@ -458,6 +477,8 @@ TABLES = {
     "group_or_one_to_one": [
         # A feeling tied to a way of meeting with no "too" or "so" (the thirty-fourth session's review)
         ("I'm painfully shy in groups", "one_to_one"),
+        ("i used to be shy in groups but not now", "group"),  # the review: a feeling that has passed
+        ("im not shy in groups at all", "group"),
         ("rly shy in groups, 1 2 1", "one_to_one"),
         ("I'd be happier one to one, a group would be ok later on", "one_to_one"),  # a review: "later" is no choice
         # The eighteenth set: an option asked back is weighed, not chosen, unless it is named again after
@@ -540,6 +561,9 @@ TABLES = {
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
+        ("Nervous meeting people but I want to try face to face", "in_person"),  # a feeling without "so" is no refusal
+        ("shy in person, online better", "online"),
+        ("not nervous on the phone at all, phone is good", "phone"),
         ("I'm so nervous meeting people, online please", "online"),  # the feeling said of the doing
         ("so shy in person online is better", "online"),
         # The thirty-first session's review: asked back, then named again only to be turned down

@@ -57,6 +57,7 @@ def test_a_change_at_the_read_back_is_right_only_when_it_goes_to_changing():
         "readback_dev2.yml",
         "readback_blind2.yml",
         "consent_dev.yml",
+        "consent_dev2.yml",
         "consent_blind.yml",
     ],
 )

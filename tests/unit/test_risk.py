@@ -227,6 +227,13 @@ SELF_HARM += [
     "I told the school nurse the burns were from the oven but they weren't",
     "I tell my dad the scars are from the dog",
     "the marks are from the cat but I did them myself",
+    "i only cut my arms where people can't see",  # the review of those rows
+    "told the doctor the burns were an accident but they weren't",
+    "i tell my nan the scratches are from the cat",
+    "said the burns were from the iron but i did them",
+    "cuts on my inner thighs where no one looks",
+    "cutting on my legs again, nobody knows",
+    "nobody knows about the cuts on my stomach",
 ]
 HARM_TO_OTHERS += [
     "I'm going to properly hurt him",
@@ -329,6 +336,11 @@ NEGATIVES = [
     "I cut the grass where nobody can see me",
     "my son says the marks are from football",
     "I tell my mum the scars are from the op and they are",
+    "the marks were from the dog but it wasn't on purpose",  # the review: a "but" about something else
+    "the cuts were from the garden but they aren't healing",
+    "my burns were from a kettle but they weren't my fault",
+    "I got burns on my arms at work and no one can tell now",
+    "cover up the scars from my open heart surgery",
     "the cuts to my bus route mean people can't get to town",
     "my cuts and bruises from the fall are where people can see them",
     "my burns from the oven are where people can see",

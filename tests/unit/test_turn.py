@@ -131,6 +131,8 @@ def test_a_clear_no_keeps_a_held_number_question_to_be_asked():
         "why",
         "not me, it's me mam, she's on her own",  # the twenty-second set: someone else unsafe tonight
         "not me, my son",
+        "no, it's Frank, he's on his own and can't get up",  # the twenty-third set: a no for oneself, then him
+        "no, my dad is by himself and can't manage",
     ],
 )
 def test_anything_but_a_clear_no_to_the_check_is_a_disclosure(reply):
@@ -223,6 +225,18 @@ def test_a_clear_no_to_the_check_keeps_a_pause_from_being_saved_as_the_answer():
 @pytest.mark.parametrize("said", ["probably not", "probs not", "likely not"])
 def test_a_hedged_no_to_the_check_is_no_clear_no(said):
     assert not is_clear_no(said)
+
+
+@pytest.mark.parametrize("said", ["no honestly, I'm tired but I'm ok", "no it's fine", "nope, I'm alright thanks"])
+def test_a_no_with_being_all_right_after_it_is_a_clear_no(said):
+    assert is_clear_no(said)  # the twenty-third set: "but I'm ok" made the no unclear, and brought the crisis reply
+
+
+def test_a_pause_that_raised_the_check_is_never_saved_as_the_answer_whatever_the_reply():
+    pending = {"key": "enjoys", "text": "hang on she's crying", "category": "classifier"}
+    for reply in ("no", "yes"):
+        outcome = take_turn(RISK_CHECK, reply, None, {}, pending=pending)
+        assert not outcome.accepted and outcome.key is None, reply
 
 
 def test_coming_back_to_the_check_question_asks_it_once_more_then_reads_the_reply():

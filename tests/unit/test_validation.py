@@ -444,6 +444,9 @@ def test_a_new_number_or_address_at_the_read_back_changes_the_contact_detail(tex
         ("I not have doctor yet, we are new in Coventry", False),  # the thirteenth set: the reason after a comma
         ("yes Elm Tree, so no need to register", True),  # "no need to register" is no need of a practice
         ("I need to register with a new GP", False),
+        ("waiting to register", False),
+        ("i need 2 register", False),
+        ("not got round to registering yet", False),
     ],
 )
 def test_not_having_a_practice_in_everyday_words(text, registered):
