@@ -587,7 +587,6 @@ _NO_PHRASES = (
     "absolutely not",
     "definitely not",
     "certainly not",
-    "of course not",
     "yeah nah",
     # Unwilling, where "happy to" alone would lean yes ("I'm not happy to do this"). Not "not happy with it" nor "not
     # comfortable with": a yes can hold them, said of the person's life ("yes I'm not happy with it all anymore").
@@ -1143,8 +1142,8 @@ def parse_yes_no(
 
 
 _SKIPPING_SOMETHING_ELSE = (
-    r"(?!\s+(?:my|meals?|breakfast|lunch|dinner|tea|food|eating|school|work|class(?:es)?|appointments?|rent|payments?|"
-    r"a |the (?!question|next|rest|lot|whole)))"
+    r"(?!\s+(?:(?:my|the|a|some|most) )?(?:dinner|lunch|breakfast|tea|meals?|food|eating|meds|medication|tablets|school|"
+    r"class(?:es)?|appointments?|rent|payments?|bills?|gym|church|days)\b)"
 )
 """After "skip": something in the person's life they skip ("I skip my dinner to make it stretch"), not the question."""
 _SKIP_PATTERNS = (
@@ -2308,7 +2307,7 @@ _CALLING_NOT_NAMING = re.compile(
 """"Call me" followed by a time or a way, not a name ("call me mornings", "just call me after 5"): an answer about
 ringing, which gives no name to call the person by."""
 _CALLING_AFTER_THE_NAME = re.compile(
-    rf"(?:[.,;!]\s*|\s+)(?:(?:you can|please|just|and) )?(?:call|ring|phone) (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$",
+    rf"(?:[.,;!]\s*|\s+)(?:(?:you can|please|just|and|so) )*(?:call|ring|phone) (?:me|us)\s+{_NOT_A_NAME_WORDS}.*$",
     re.IGNORECASE | re.DOTALL,
 )
 """Words about when or how to ring after the name, with or without a stop ("Joan. call me tomorrow if you need

@@ -938,6 +938,8 @@ CONSENT_NO = (
     "didnt ask for this",
     "did not ask for this",
     "than do this",
+    "stop asking",
+    "changed my mind",
 )
 """Words that say no to it: passing, being left alone, opting out ("I'll pass", "leave me alone"). "Stop" is a no
 only said alone (`validation._STOP`): "yes I want to stop smoking" goes on."""

@@ -274,11 +274,11 @@ def check_reply(
 _HEDGED_NO = re.compile(
     r"(?<![\w'])(sure|know|maybe|perhaps|probably|prob|probs|likely|sometimes|some days|kind of|kinda|sort of|a bit|"
     r"bit of|suppose|might|"
-    r"unsure|idk|dunno|depends|at times|now and then|used to|except|though|well|not always|hm+|um+|er+|"
+    r"unsure|idk|dunno|depends|at times|now and then|used to|except|though|well|not always|hm+|um+|er+m*|"
+    r"not really|not now|for now|at the moment|atm|any ?more|i think|(?:don'?t|do not) think so|(?:ok|okay|fine|alright|safe|better|stopped) now|"
+    r"tired of (?:everything|it all|life|living)|(?:wouldn'?t|won'?t|couldn'?t|would not|will not) do it|"
     r"but(?!\s+(?:i'?m|im|i am|all|it'?s|its|we'?re)\s+(?:ok|okay|fine|alright|all right|good|safe)\b)|"
     r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b|"
-    r"(?:no|nope|nah)\W+(?:it'?s|its|it is) (?!(?:fine|ok|okay|alright|all right|all good|good|nothing|not|just|only|me|"
-    r"that)\b)[a-z]+|"
     r"(?:he|she|they|my \w+|mum|mam|dad|husband|wife|son|daughter|nan|gran)(?:'s|'re)?\b[^.?!]{0,30}\b"
     r"(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ves)|"
     r"can'?t (?:manage|cope|get up|move|walk))\b)(?![\w'])"
@@ -299,16 +299,29 @@ def is_clear_no(text: str, intent: Optional[str] = None) -> bool:
     """ "No", "no I'm not", "god no": a no with nothing that softens it ("not really sure", "no, but sometimes")."""
     lowered = text.lower()
     if _OPENS_WITH_NO.match(lowered):
-        lowered = _ALL_RIGHT.sub(" ", lowered)  # "no honestly, I'm tired but I'm ok": the no, said kindly
-    return normalise.parse_yes_no(lowered, intent) is False and _HEDGED_NO.search(lowered) is None
+        lowered = _ALL_RIGHT_AT_THE_END.sub(" ", lowered)  # "no honestly, I'm tired but I'm ok": the no, said kindly
+    return (
+        normalise.parse_yes_no(lowered, intent) is False
+        and _HEDGED_NO.search(lowered) is None
+        and _SOMEONE_ELSE_NAMED.search(text) is None
+    )
 
 
 _OPENS_WITH_NO = re.compile(r"\W*(?:no|nope|nah|not at all|god no)\b")
-_ALL_RIGHT = re.compile(
-    r"\b(?:but\s+)?(?:i'?m|im|i am|we'?re|it'?s|its)\s+(?:ok|okay|fine|alright|all right|good|safe)"
-    r"(?:\s+(?:really|honestly|now|tbh|thanks|thank you))?\b"
+_ALL_RIGHT_AT_THE_END = re.compile(
+    r"\b(?:but\s+)?(?:i'?m|im|i am|we'?re|it'?s|its)\s+(?:ok|okay|fine|alright|all right|good|safe|all good)"
+    r"(?:\W+(?:but\s+)?(?:really|honestly|tbh|thanks|thank you|thanks for asking))?\W*$"
 )
-"""Being all right, said after a no to the check question: reassurance, not a yes that would make the no unclear."""
+"""Being all right, said last after a no to the check question: reassurance, not a yes that would make the no
+unclear. Only last: "no im fine. he only hit me the once" goes on to say something, and stays unclear."""
+_SOMEONE_ELSE_NAMED = re.compile(
+    r"^\W*(?:[Nn]o|[Nn]ope|[Nn]ah|[Nn]ot me)\W+(?:[Ii]t'?s|[Ii]ts|[Ii]t is)\s+[A-Z][a-z]+\b(?=\W*(?:,|he|she|they|$))|"
+    r"^\W*(?i:no|nope|nah|not me)\b.*\b(?i:it'?s|its|it is)\s+(?i:(?:my|the|our|me) (?:husband|wife|partner|son|daughter|"
+    r"mum|mam|mom|dad|nan|gran|grandson|granddaughter|brother|sister|boyfriend|girlfriend|ex|child|children|kids?|baby|"
+    r"carer|neighbours?|friend|landlord|boss|stepdad|stepmum|uncle|aunt|cousin|fella|bloke)|him|her|them)\b"
+)
+"""A no for oneself that names someone else ("no, it's Alan, he's on his own", "no it's my husband"): about them, so
+no clear no. Not "no it's bills im worried about"."""
 
 
 def carry_on(text: str, intent: Optional[str], attempts: int) -> Outcome:

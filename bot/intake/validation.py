@@ -439,7 +439,7 @@ _CONDITION = re.compile(
     r"\b(?:as long as|so long as|providing|provided|on condition|only if)\b[^,.;!?]*|"
     r"\b(?:but )?i (?:don'?t|do not) want (?:it|them|this|that|my \w+|her \w+|his \w+) (?:going|to go|shared|passed|sent|spread)"
     r" (?:all over|anywhere|everywhere|further|beyond|outside|round|around|to anyone else|with anyone else)[^,.;!?]*|"
-    r"\b(?:but )?i (?:don'?t|do not) want (?:my|her|his|the|anyone|anybody|them|him|people)(?: [\w']+)?"
+    r"\b(?:but )?i (?:don'?t|do not) want (?:my|her|his|the|them|him)(?: [\w']+)?"
     r" (?:finding out|to find out|knowing|to know|seeing (?:it|this|them)|to see (?:it|this|them)|reading (?:it|this|them)|"
     r"to read (?:it|this|them))\b[^,.;!?]*"
 )

@@ -69,6 +69,9 @@ TABLES = {
         ("yes that's fine full stop", True),  # the fourth set's dictation: "stop" of "full stop" declined
         ("yes I want to stop smoking", True),
         ("please stop messaging me", False),
+        ("of course not, go ahead", True),  # the review: "of course not" is the yes to "do you mind?"
+        ("yes but i don't want anyone knowing", None),  # anyone knowing is what sharing is: asked again
+        ("Stop please I've changed my mind", False),
         ("yes but I don't want my boss knowing", True),
         ("I no understand", None),  # confusion, not a no
         ("evet", True),

@@ -227,9 +227,42 @@ def test_a_hedged_no_to_the_check_is_no_clear_no(said):
     assert not is_clear_no(said)
 
 
-@pytest.mark.parametrize("said", ["no honestly, I'm tired but I'm ok", "no it's fine", "nope, I'm alright thanks"])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no honestly, I'm tired but I'm ok",  # the twenty-third set: "but I'm ok" made the no unclear: a crisis reply
+        "no it's fine",
+        "nope, I'm alright thanks",
+        "No I'm fine but thank you",
+        "no it's bills im worried about",  # the review: a worry of one's own after the no is no one else at risk
+        "no its the heating, its broke",
+    ],
+)
 def test_a_no_with_being_all_right_after_it_is_a_clear_no(said):
-    assert is_clear_no(said)  # the twenty-third set: "but I'm ok" made the no unclear, and brought the crisis reply
+    assert is_clear_no(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no im fine. he only hit me the once",  # the review: being all right, then more said, is no clear no
+        "nah im ok, just want to sleep forever",
+        "no i'm fine, i just took a few extra pills",
+        "no I'm ok now",
+        "no but im ok i think",
+        "no, but I'm safe for now",
+        "not really",
+        "no not now",
+        "erm no",
+        "no just tired of everything",
+        "no i wouldnt do it, the kids need me",
+        "no it's my carer, she takes my money",
+        "no im safe, its the kids im worried about",
+        "nah its him upstairs, he bangs on the door at night",
+    ],
+)
+def test_a_no_that_goes_on_to_doubt_or_to_someone_at_risk_is_no_clear_no(said):
+    assert not is_clear_no(said)
 
 
 def test_a_pause_that_raised_the_check_is_never_saved_as_the_answer_whatever_the_reply():
