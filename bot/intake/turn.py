@@ -275,7 +275,7 @@ _HEDGED_NO = re.compile(
     r"(?<![\w'])(sure|know|maybe|perhaps|probably|prob|probs|likely|sometimes|some days|kind of|kinda|sort of|a bit|"
     r"bit of|suppose|might|"
     r"unsure|idk|dunno|depends|at times|now and then|used to|except|though|well|not always|hm+|um+|er+m*|"
-    r"not really|not now|for now|at the moment|atm|any ?more|i think|(?:don'?t|do not) think so|(?:ok|okay|fine|alright|safe|better|stopped) now|"
+    r"not really|not now|for now|at the moment|atm|any ?more|i think|(?:don'?t|do not) think so|(?:safe|stopped) now|"
     r"tired of (?:everything|it all|life|living)|(?:wouldn'?t|won'?t|couldn'?t|would not|will not) do it|"
     r"but(?!\s+(?:i'?m|im|i am|all|it'?s|its|we'?re)\s+(?:ok|okay|fine|alright|all right|good|safe)\b)|"
     r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b|"
