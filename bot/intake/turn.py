@@ -283,9 +283,10 @@ _HEDGED_NO = re.compile(
     r"(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ves)|"
     r"can'?t (?:manage|cope|get up|move|walk))\b)(?![\w'])"
 )
-"""What keeps a no from being clear: doubt, or a no for oneself that goes on to someone else ("not me, it's me mam,
-she's on her own", "no, it's Alan, he's on his own and can't manage": a dependent alone tonight). Not a "but" that
-ends on being all right ("no honestly, I'm tired but I'm ok")."""
+"""What keeps a no from being clear: doubt ("not really", "for now", "I think", "erm no"), a thought turned down
+rather than absent ("no i wouldnt do it, the kids need me"), or a no for oneself that goes on to someone else ("not
+me, it's me mam, she's on her own", "no, it's Alan, he's on his own and can't manage": a dependent alone tonight).
+Not a "but" that ends on being all right ("no honestly, I'm tired but I'm ok")."""
 
 
 def _a_no_despite_doubt(risk: Risk, text: str, intent: Optional[str]) -> bool:
