@@ -320,9 +320,11 @@ _SOMEONE_ELSE_NAMED = re.compile(
     r"^\W*(?i:no|nope|nah|not me)\b.*\b(?i:it'?s|its|it is)\s+(?i:(?:my|the|our|me) (?:husband|wife|partner|son|daughter|"
     r"mum|mam|mom|dad|nan|gran|grandson|granddaughter|brother|sister|boyfriend|girlfriend|ex|child|children|kids?|baby|"
     r"carer|neighbours?|friend|landlord|boss|stepdad|stepmum|uncle|aunt|cousin|fella|bloke)|him|her|them)\b"
+    r"(?!\W+(?:(?:who'?s|who is|who was|is|was|'s)\s+)?(?:ill|poorly|sick|unwell|not well|dying|in hospital|passed|died))"
 )
 """A no for oneself that names someone else ("no, it's Alan, he's on his own", "no it's my husband"): about them, so
-no clear no. Not "no it's bills im worried about"."""
+no clear no. Not "no it's bills im worried about", nor someone ill ("No, it's my brother who's ill, not me": the
+sixteenth set)."""
 
 
 def carry_on(text: str, intent: Optional[str], attempts: int) -> Outcome:
