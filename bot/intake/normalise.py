@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
+from bot.intake import people
 from bot.intake.spelling import Targets, put_right
 
 MAX_ANSWER_CHARS = 2000
@@ -227,6 +228,8 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
         # "7, and I'd say worthwhile is an 8 before you ask": the other question's score is set aside, read on the
         # words as said ("the worthwhile one is a 9": "one" there is no number, and is taken out above)
         return parse_scale(_ANOTHER_SCORE.sub(" ", text.lower()), low, high)
+    if len(distinct) == 1 and _HEARD_BESIDE_ANOTHER.search(lowered):
+        return None  # "for or five": two numbers, one of them heard as a word
     if not distinct:
         heard = _HEARD_AS_A_WORD.fullmatch(lowered.strip())
         distinct = {_SOUNDS_LIKE_A_NUMBER[heard.group(1)]} if heard else distinct
@@ -240,6 +243,11 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
 
 _SOUNDS_LIKE_A_NUMBER = {"for": 4, "fore": 4, "to": 2, "too": 2, "ate": 8}
 """Numbers that voice typing writes as another word ("about a for"): read only as the whole of a short answer."""
+_HEARD_BESIDE_ANOTHER = re.compile(
+    rf"\b(?:{'|'.join(_SOUNDS_LIKE_A_NUMBER)})\s+or\s+(?:\d+|{'|'.join(_NUMBER_WORDS)})\b|"
+    rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)})\s+or\s+(?:{'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W*$"
+)
+"""A sound-alike said as one of two choices ("for or five", "3 or for"): the answer is two numbers, not one."""
 _HEARD_AS_A_WORD = re.compile(
     r"\W*(?:(?:about|around|maybe|probably|prob|roughly|say|i'?d say|id say|like|it'?s|its|i'?m|im|a|an|um+|erm*|uh+)"
     rf"\W+)*({'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W*"
@@ -856,10 +864,16 @@ class _Cues:
 
     @classmethod
     def of(cls, yes_cues: Sequence[str], no_cues: Sequence[str]) -> "_Cues":
-        yes, no = _spelled_every_way(tuple(yes_cues)), _spelled_every_way(tuple(no_cues))
-        alone = any(_ALONE_WORDS.search(cue) for cue in no)
-        agreeing = tuple(cue for cue in no if has_phrase(cue, _YES_DESPITE_NEGATION))
-        return cls(yes, no, (*yes, *no), alone, agreeing)
+        return _cues_of(tuple(yes_cues), tuple(no_cues))
+
+
+@lru_cache(maxsize=64)
+def _cues_of(yes_cues: tuple[str, ...], no_cues: tuple[str, ...]) -> _Cues:
+    """Worked out once per question: the cue lists are module constants, and this runs on every yes/no message."""
+    yes, no = _spelled_every_way(yes_cues), _spelled_every_way(no_cues)
+    alone = any(_ALONE_WORDS.search(cue) for cue in no)
+    agreeing = tuple(cue for cue in no if has_phrase(cue, _YES_DESPITE_NEGATION))
+    return _Cues(yes, no, (*yes, *no), alone, agreeing)
 
 
 @lru_cache(maxsize=64)
@@ -891,7 +905,7 @@ def _leaning_of_no_words(clause: str) -> Optional[bool]:
     return None
 
 
-_SOMEONE = r"(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|mum|mam|mom|dad|my \w+)"
+_SOMEONE = rf"(?:^|\b(?:and|so|but)\s+)(?:i|she|he|they|we|{people.PARENTS}|my \w+)"
 """The opening of a clause about someone, the speaker or the person they answer for ("and she", "my husband")."""
 _SOMEONE_AGREES = re.compile(
     _SOMEONE + r"(?:'m|'s|'re| am| is| are)\s+(not\s+)?"
@@ -1013,6 +1027,8 @@ a clause that says yes: "not essential" alone is a no."""
 
 
 _COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta")
+_WORDS_OF_AGREEING = ("ok", "okay", "yes", "yeah", "sure", "fine", "alright", "right")
+"""The plainest words of `_YES`, said in passing before what a person goes on to say ("ok call me tomorrow")."""
 _ANSWER_FILLER = frozenset(
     "i guess suppose then thank you that it would be really mate love so well oh er um".split() + list(_COURTESY)
 )
@@ -1145,9 +1161,12 @@ _SKIPPING_SOMETHING_ELSE = (
     r"(?!\s+(?:(?:my|the|a|some|most) )?(?:dinner|lunch|breakfast|tea|meals?|food|eating|meds|medication|tablets|school|"
     r"class(?:es)?|appointments?|rent|payments?|bills?|gym|church|days)\b)"
 )
-"""After "skip": something in the person's life they skip ("I skip my dinner to make it stretch"), not the question."""
+"""After "skip": something in the person's life they skip ("I skip my dinner to make it stretch"), not the question.
+"Pass" and "next" skip only alone or with a courtesy: "Pass my driving test" and "next week I have my op" answer."""
 _SKIP_PATTERNS = (
-    rf"^(skip|pass|next|n/?a|na|none of your business)\b{_SKIPPING_SOMETHING_ELSE}",
+    rf"^(skip|n/?a|na|none of your business)\b{_SKIPPING_SOMETHING_ELSE}",
+    r"^(?:pass|next)(?=\W*$|[\s,.!-]+(?:please|pls|plz|thanks|thank you|ta|sorry|soz|for now|on (?:this|that|it)|"
+    r"question|one|i'?d rather|x+)\b)",
     rf"\bskip( this| it| that)?( one| question)?\b{_SKIPPING_SOMETHING_ELSE}",
     r"\b(rather|prefer|want) not (to )?(say|answer|share|tell|put|give|type|write|enter)\b",
     r"\b(?:rather|prefer) not (?:to )?(?:go into|get into|talk about|discuss|go there)\b",
@@ -1585,7 +1604,7 @@ _ALL_OF_THEM = re.compile(
 def _match_spans(option: Option, text: str) -> list[tuple[int, int]]:
     """Every place the option's label or a keyword is named in the text."""
     lowered = f" {text.lower()} "
-    spans = [found.span() for found in re.finditer(re.escape(option.said), lowered)]
+    spans = [found.span() for found in re.finditer(rf"(?<!\w){re.escape(option.said)}(?!\w)", lowered)]
     for keyword in option.keywords:
         spans += [found.span() for found in re.finditer(rf"\b{keyword}", lowered)]
     return spans
@@ -1607,9 +1626,9 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
     it is listed after "except" ("all of them except language, caring and time")."""
     lowered = f" {text.lower()} "
     spans = [found.span() for kw in option.keywords for found in re.finditer(rf"\b{kw}", lowered)]
-    label = lowered.find(option.said)
-    if label >= 0:
-        spans.append((label, label + len(option.label)))
+    label = re.search(rf"(?<!\w){re.escape(option.said)}(?!\w)", lowered)
+    if label:
+        spans.append(label.span())
     if not spans:
         return False
     nothing_except = _NOTHING_EXCEPT.search(lowered)
@@ -1680,7 +1699,9 @@ _SO_UNEASY_BEFORE = re.compile(
     rf"({_A_PREPOSITION.pattern}\s+(?:(?:a|an|the|my)\s+)?)?$"
 )
 _TURNED_DOWN_AFTER = re.compile(
-    r"^\w*\s+(make me|makes me|(?:are|is|would be|'d be|will be) (hard|difficult|too much|not for me|scary|a pain|"
+    r"^\w*\s+(?:(?:calls?|chats?|meetings?|sessions?|things?|stuff)\s+)?((?:would |will |'d |could |might )?(?:make|makes) me (?:feel )?(?:so |too |very |really |a bit |quite )?"
+    rf"(?:{_UNEASY}|panic\w*|sick|worse|on edge|uneasy|cringe|shake|freeze|clam up|go quiet)|"
+    r"(?:are|is|would be|'d be|will be) (?:too |so |very |really |a bit |quite )?(hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
     r"aren'?t for me|isn'?t for me|scare me|freak me|stress me|(?:is|are|takes?) (?:too |so |very )?long|(?:is|are) too slow|"
     r"(?:is|are) (?:such )?a (?:hassle|bother)|(?:is|are) fiddly|"
@@ -2167,11 +2188,16 @@ _NOT_A_NAME_WORDS = (
 on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole words, and those short
 forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are names. After "everyone
 calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
-GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear)?|(?:good )?(?:morning|afternoon|evening)"
+GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)"
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
+_NAMING = r"(?:my name|name'?s|i am|i'?m|im|it'?s|its|this is)\b"
+"""The words that go on to give a name: after them, a courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek")
+is no part of the name."""
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:my name is|my name's|my names|name's|name:?|i am|i'm|im|it's|its|i'?m called|"
+    rf"^(?:(?:{'|'.join((*_COURTESY, *_WORDS_OF_AGREEING))})[ ,!.]+(?={_NAMING}))?"
+    rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:my name is|my name's|my names|name's|name:?|i am|i'?m called|"
+    r"i'm|im|it's|its|"
     r"(?:she|he|they)'?s called|(?:she|he) is called|"
     rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
@@ -2313,8 +2339,8 @@ _CALLING_AFTER_THE_NAME = re.compile(
 """Words about when or how to ring after the name, with or without a stop ("Joan. call me tomorrow if you need
 anything", "Sandra call me anytime", "Hi im Lucy call me after 3")."""
 _ONLY_COURTESY = re.compile(
-    rf"\W*(?:(?:{GREETINGS}|ok|okay|so|sorry|great|cheers|thanks|thank you|right|yes|yeah|sure|fine|lovely|cool|"
-    r"alright|please|pls|just|and|you can)\W*)*",
+    rf"\W*(?:(?:{GREETINGS}|{'|'.join((*_COURTESY, *_WORDS_OF_AGREEING))}|so|sorry|great|cheers|lovely|cool|just|and|"
+    r"you can)\b\W*)*",
     re.IGNORECASE,
 )
 """What may come before "call me after 5" without being a name: a greeting, a courtesy, a word of agreeing."""

@@ -920,6 +920,14 @@ CONSENT_YES = (
 """Words that say yes to "Are you happy to go on and share your answers with the team?"."""
 CONSENT_NO = (
     "leave me alone",
+    "glad to be left alone",
+    "rather be left alone",
+    "prefer to be left alone",
+    "like to be left alone",
+    "just be left alone",
+    "leave me be",
+    "left in peace",
+    "not cool",
     "i'll pass",
     "ill pass",
     "not for now",

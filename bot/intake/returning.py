@@ -24,17 +24,14 @@ from __future__ import annotations
 
 import re
 
+from bot.intake import people
 from bot.intake.normalise import words
 from bot.intake.readback import EDITING
 
-_CHILD_OR_PARENT = (
-    r"baby|little one|toddler|kids?|children|child|son|daughter|mum|mother|dad|father|grandson|granddaughter|"
-    r"nan|grandad"
-)
-_PARTNER = r"husband|wife|partner"
+_CHILD_OR_PARENT = f"{people.CHILDREN}|{people.PARENTS}"
+_HOUSEHOLD = f"{_CHILD_OR_PARENT}|{people.PARTNERS}"
 """The people at home who call a person away; a partner's call is never taken for a harmless one (it may be
 the very thing the link worker needs to hear)."""
-_HOUSEHOLD = f"{_CHILD_OR_PARENT}|{_PARTNER}"
 _TIME = r"(?:a couple of|a few|\d+|two|five|ten) (?:mins?|minutes|secs?)"
 """A short time ("5 mins", "a couple of minutes"): in a message that steps away, how long for."""
 _HOLD_ON = r"(?:hang|hold) on\b"
@@ -80,7 +77,9 @@ STEPPING_AWAY = re.compile(
     rf"{_HOLDING_ON}(?!.*(?:{_A_NUMBER}|\bi'?d say\b|\b(?:a|about|maybe) \d{{1,2}}\b))|"  # "hang on, I'd say a 4": a score
     rf"{_CLAUSE_OPENS}(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
-    rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)",
+    rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)|"
+    rf"{_CLAUSE_OPENS}(?:(?:yes|yeah|ok|okay|sorry)\W+)*(?:but\s+)?(?:not (?:right )?now\W+)?(?:i'?ll|i will|i shall) "
+    r"(?:come back|be back|return)(?: to (?:it|this|you))?(?=\W*$)",
     re.IGNORECASE,
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the

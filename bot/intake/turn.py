@@ -21,7 +21,7 @@ import re
 from typing import Mapping, Optional
 
 from bot.db.models import FlagKind, IntakeStatus
-from bot.intake import normalise
+from bot.intake import normalise, people
 from bot.intake.questions import CONFIRMED, CONSENT, QUESTION_BY_KEY, is_closed
 from bot.intake.returning import only_a_pause, only_returning
 from bot.intake.risk import CLASSIFIER, EMERGENCY, UNCERTAIN, UNSAFE_NOW, Risk, detect_risk
@@ -279,7 +279,7 @@ _HEDGED_NO = re.compile(
     r"tired of (?:everything|it all|life|living)|(?:wouldn'?t|won'?t|couldn'?t|would not|will not) do it|"
     r"but(?!\s+(?:i'?m|im|i am|all|it'?s|its|we'?re)\s+(?:ok|okay|fine|alright|all right|good|safe)\b)|"
     r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b|"
-    r"(?:he|she|they|my \w+|mum|mam|dad|husband|wife|son|daughter|nan|gran)(?:'s|'re)?\b[^.?!]{0,30}\b"
+    rf"(?:he|she|they|my \w+|{people.FAMILY})(?:'s|'re)?\b[^.?!]{{0,30}}\b"
     r"(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ves)|"
     r"can'?t (?:manage|cope|get up|move|walk))\b)(?![\w'])"
 )
@@ -317,9 +317,8 @@ _ALL_RIGHT_AT_THE_END = re.compile(
 unclear. Only last: "no im fine. he only hit me the once" goes on to say something, and stays unclear."""
 _SOMEONE_ELSE_NAMED = re.compile(
     r"^\W*(?:[Nn]o|[Nn]ope|[Nn]ah|[Nn]ot me)\W+(?:[Ii]t'?s|[Ii]ts|[Ii]t is)\s+[A-Z][a-z]+\b(?=\W*(?:,|he|she|they|$))|"
-    r"^\W*(?i:no|nope|nah|not me)\b.*\b(?i:it'?s|its|it is)\s+(?i:(?:my|the|our|me) (?:husband|wife|partner|son|daughter|"
-    r"mum|mam|mom|dad|nan|gran|grandson|granddaughter|brother|sister|boyfriend|girlfriend|ex|child|children|kids?|baby|"
-    r"carer|neighbours?|friend|landlord|boss|stepdad|stepmum|uncle|aunt|cousin|fella|bloke)|him|her|them)\b"
+    r"^\W*(?i:no|nope|nah|not me)\b.*\b(?i:it'?s|its|it is)\s+"
+    rf"(?i:(?:my|the|our|me) (?:{people.FAMILY}|{people.OTHERS})|him|her|them)\b"
     r"(?!\W+(?:(?:who'?s|who is|who was|is|was|'s)\s+)?(?:ill|poorly|sick|unwell|not well|dying|in hospital|passed|died))"
 )
 """A no for oneself that names someone else ("no, it's Alan, he's on his own", "no it's my husband"): about them, so

@@ -375,12 +375,14 @@ def interpret(
 
 
 _SKIPPING = re.compile(
-    r"\b(?:rather not|leave (?:it|that|this)|no comment|pass|not (?:now|today|yet)|private|personal|none of your|"
-    r"don'?t (?:want|wish) to|next|later|can'?t say|won'?t say)\b"
+    r"\b(?:rather not|leave (?:it|that|this)|no comment|pass(?!\s+(?:my|me|the|a|an|this|that)\s+\w)|"
+    r"not (?:now|today|yet)|private|personal|none of your|don'?t (?:want|wish) to|"
+    r"next(?!\s+(?:week|month|year|time|door|day|of kin|step|steps))|later|can'?t say|won'?t say)\b"
 )
 """At an open question, the classifier's skip stands only beside a word of leaving it ("I'd rather not, if that's
 ok"): any other words are the answer ("not skint every month" was taken for a skip). Not the pause cues of
-`interruption_gate` nor the readers' "no" words: this asks only whether a skip the classifier heard was meant."""
+`interruption_gate` nor the readers' "no" words: this asks only whether a skip the classifier heard was meant. "Pass my
+driving test" and "next week I have my op" are answers."""
 
 
 def _answered_beside(outcome: Outcome, text: str) -> bool:

@@ -69,13 +69,26 @@ def test_yes_no_falls_back_to_the_intent_only_when_words_are_unclear():
 
 
 @pytest.mark.parametrize(
-    "text", ["skip", "Skip this one", "I'd rather not say", "pass", "prefer not to answer", "next question"]
+    "text",
+    ["skip", "Skip this one", "I'd rather not say", "pass", "Pass.", "pass thanks", "pass on that one", "next please"]
+    + ["prefer not to answer", "next question", "next"],
 )
 def test_skip(text):
     assert normalise.is_skip(text)
 
 
-@pytest.mark.parametrize("text", ["I like skipping ropes", "passing the time with crosswords", "yes"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I like skipping ropes",
+        "passing the time with crosswords",
+        "yes",
+        # The thirty-fifth session's review: "pass" and "next" opening an answer
+        "Pass my driving test",
+        "next week I have my op",
+        "Next of kin is my daughter",
+    ],
+)
 def test_not_skip(text):
     assert not normalise.is_skip(text)
 
@@ -432,6 +445,13 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("Morning Sue here", "Sue"),
         ("she's called Doris", "Doris"),
         ("Hi there", "Hi there"),
+        # The thirty-fifth session's review: a yes or a courtesy before the words that give the name
+        ("Yes it's Amir", "Amir"),
+        ("ok its Hannah", "Hannah"),
+        ("thanks, I'm Derek", "Derek"),
+        ("Hi all, Ken here", "Ken"),
+        ("Im called Dot", "Dot"),
+        ("Ta Thi Lan", "Ta Thi Lan"),  # a courtesy's word as a name, with no words of naming after it
     ],
 )
 def test_words_about_a_name_are_no_name(text, expected):
@@ -461,7 +481,8 @@ def test_not_after_keeps_a_pattern_from_matching_just_after_the_words():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("about a for", 4), ("for out of ten", 4), ("i'd say for", 4), ("to", 2), ("ate", 8), ("for me", None)],
+    [("about a for", 4), ("for out of ten", 4), ("i'd say for", 4), ("to", 2), ("ate", 8), ("for me", None)]
+    + [("for or five", None), ("3 or for", None), ("six or so for me", 6)],  # two numbers, one heard as a word
 )
 def test_a_number_voice_typing_wrote_as_a_word_is_read_only_as_a_whole_short_answer(text, expected):
     assert normalise.parse_scale(text) == expected

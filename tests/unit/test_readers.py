@@ -45,6 +45,8 @@ TABLES = {
         ("No thanks, I'm fine as I am", False),
         ("STOP", False),
         ("leave me alone please", False),
+        ("i'd be glad to be left alone", False),  # the thirty-fifth session's review: "glad" is no yes here
+        ("not cool", False),
         ("I'll pass thanks", False),
         ("not today thanks", False),
         ("she doesn't want this", False),
@@ -561,9 +563,17 @@ TABLES = {
         ("1-1", "one_to_one"),
         ("not one to one, I like company", "group"),
         ("one to one, groups make me nervous", "one_to_one"),
+        # The thirty-fifth session's review: "join a group" holds no "in a group"; a feeling after the option
+        ("nervous to join a group", "one_to_one"),
+        ("happy to join a group", "group"),
+        ("a group would make me anxious", "one_to_one"),
+        ("group sessions make me anxious", "one_to_one"),
+        ("a group would be nice", "group"),
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
+        ("the phone makes me feel connected", "phone"),  # only a feeling that turns it down does
+        ("phone is so hard for me, face to face please", "in_person"),
         ("Nervous meeting people but I want to try face to face", "in_person"),  # a feeling without "so" is no refusal
         ("shy in person, online better", "online"),
         ("not nervous on the phone at all, phone is good", "phone"),

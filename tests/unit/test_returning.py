@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intake.returning import only_a_reason_to_go, only_an_everyday_reason, only_returning, steps_away
+from bot.intake.returning import (
+    only_a_pause,
+    only_a_reason_to_go,
+    only_an_everyday_reason,
+    only_returning,
+    steps_away,
+)
 
 COMING_BACK = [
     "ok I'm back",
@@ -232,3 +238,17 @@ def test_a_number_found_while_holding_on_is_no_pause(said, found):
 
     assert found_while_holding_on(said) is found
     assert steps_away(said) is (said.lower().startswith(("hold on", "hang on")) and not found)
+
+
+@pytest.mark.parametrize(
+    "said, pause",
+    [
+        ("yes but not right now, I'll come back", True),  # the thirty-fifth session's review: had been saved
+        ("not right now, I'll come back to it", True),
+        ("ok I'll be back", True),
+        ("my son said he'll come back", False),
+        ("I hope my confidence will come back", False),
+    ],
+)
+def test_coming_back_said_last_is_a_pause(said, pause):
+    assert only_a_pause(said) is pause
