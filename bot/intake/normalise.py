@@ -244,8 +244,10 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
 _SOUNDS_LIKE_A_NUMBER = {"for": 4, "fore": 4, "to": 2, "too": 2, "ate": 8}
 """Numbers that voice typing writes as another word ("about a for"): read only as the whole of a short answer."""
 _HEARD_BESIDE_ANOTHER = re.compile(
-    rf"\b(?:{'|'.join(_SOUNDS_LIKE_A_NUMBER)})\s+or\s+(?:\d+|{'|'.join(_NUMBER_WORDS)})\b|"
-    rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)})\s+or\s+(?:{'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W*$"
+    rf"\b(?:{'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W+(?:(?:or|maybe|perhaps|possibly|a|an)\W+)+"
+    rf"(?:\d+|{'|'.join(_NUMBER_WORDS)})\b|"
+    rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)})\W+(?:(?:or|maybe|perhaps|possibly|a|an)\W+)+"
+    rf"(?:{'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W*$"
 )
 """A sound-alike said as one of two choices ("for or five", "3 or for"): the answer is two numbers, not one."""
 _HEARD_AS_A_WORD = re.compile(
@@ -1161,12 +1163,19 @@ _SKIPPING_SOMETHING_ELSE = (
     r"(?!\s+(?:(?:my|the|a|some|most) )?(?:dinner|lunch|breakfast|tea|meals?|food|eating|meds|medication|tablets|school|"
     r"class(?:es)?|appointments?|rent|payments?|bills?|gym|church|days)\b)"
 )
-"""After "skip": something in the person's life they skip ("I skip my dinner to make it stretch"), not the question.
-"Pass" and "next" skip only alone or with a courtesy: "Pass my driving test" and "next week I have my op" answer."""
+"""After "skip": something in the person's life they skip ("I skip my dinner to make it stretch"), not the question."""
+PASS_OR_NEXT = (
+    r"(?:pass(?!\s+(?:my|his|her|their|our|an?|some|all|both|exams?|tests?|time|out|away|on (?:my|the|it to)|"
+    r"one (?!(?:please|pls|thanks|question|too|x)\b)\w+|"
+    r"the (?:test|tests|exam|exams|course|time|days?|driving|theory|practical|ball|salt|hours?))\b)|"
+    r"next(?!\s+(?:week|weekend|month|year|few|couple|bus|train|summer|spring|autumn|winter|christmas|easter|of kin|door|to|job|"
+    r"time (?!(?:maybe|perhaps|please|pls|thanks)\b)\w+|steps? (?:is|are|would|for me|in)|\w+day)\b))\b"
+)
+""""Pass" and "next" said to leave a question ("pass mate", "next, dunno", "pass the question"), not the start of an
+answer ("Pass my driving test", "next week I have my op", "Next of kin is my daughter", "pass the time knitting")."""
 _SKIP_PATTERNS = (
     rf"^(skip|n/?a|na|none of your business)\b{_SKIPPING_SOMETHING_ELSE}",
-    r"^(?:pass|next)(?=\W*$|[\s,.!-]+(?:please|pls|plz|thanks|thank you|ta|sorry|soz|for now|on (?:this|that|it)|"
-    r"question|one|i'?d rather|x+)\b)",
+    rf"^{PASS_OR_NEXT}",
     rf"\bskip( this| it| that)?( one| question)?\b{_SKIPPING_SOMETHING_ELSE}",
     r"\b(rather|prefer|want) not (to )?(say|answer|share|tell|put|give|type|write|enter)\b",
     r"\b(?:rather|prefer) not (?:to )?(?:go into|get into|talk about|discuss|go there)\b",
@@ -1699,8 +1708,10 @@ _SO_UNEASY_BEFORE = re.compile(
     rf"({_A_PREPOSITION.pattern}\s+(?:(?:a|an|the|my)\s+)?)?$"
 )
 _TURNED_DOWN_AFTER = re.compile(
-    r"^\w*\s+(?:(?:calls?|chats?|meetings?|sessions?|things?|stuff)\s+)?((?:would |will |'d |could |might )?(?:make|makes) me (?:feel )?(?:so |too |very |really |a bit |quite )?"
-    rf"(?:{_UNEASY}|panic\w*|sick|worse|on edge|uneasy|cringe|shake|freeze|clam up|go quiet)|"
+    r"^\w*\s+(?:(?:calls?|chats?|meetings?|sessions?|settings?|things?|stuff)\s+)?((?:would |will |'d |could |might )?"
+    r"(?:make|makes) me (?!(?:feel )?(?:(?:so |very |really |a bit |quite )?(?:better|good|great|happy|happier|welcome|"
+    r"less|connected|safe|safer|calm|calmer|relaxed|comfortable|at ease|included|normal|useful|confident|smile|laugh|"
+    r"part of|get (?:out|up|going)|go out|meet)|more (?:confident|relaxed|comfortable|at ease|social|positive|motivated|included))\b)|"
     r"(?:are|is|would be|'d be|will be) (?:too |so |very |really |a bit |quite )?(hard|difficult|too much|not for me|scary|a pain|"
     r"a nightmare|no good|rubbish|awkward|tricky|a faff|useless|hard work)|would (?:just |only )?(?:ring out|go unanswered)|"
     r"aren'?t for me|isn'?t for me|scare me|freak me|stress me|(?:is|are|takes?) (?:too |so |very )?long|(?:is|are) too slow|"
@@ -1715,11 +1726,21 @@ def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
         return False
     padded = f" {text.lower()} "
     clause = _CLAUSE_START.sub("", padded[: span[0]])
+    turning_down = _TURNING_DOWN.search(clause)
+    if turning_down and re.search(_UNEASY, turning_down.group(0)) and _WILLING_AFTER.match(padded[span[1] :]):
+        return False  # "I'm nervous to join a group but I'd like to try": a feeling, and the choice made anyway
     return (
-        _TURNING_DOWN.search(clause) is not None
+        turning_down is not None
         or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
         or _said_uneasy_about(padded[: span[0]], padded[span[0] :])
     )
+
+
+_WILLING_AFTER = re.compile(
+    r"^\w*\W+(?:but|though|tho)\s+(?:[\w']+\s+){0,3}?(?:like to|love to|want to|wanna|try|give it a go|willing|keen|"
+    r"up for|happy to)\b"
+)
+"""After an option turned down by a feeling only, the will to do it anyway ("nervous to join a group, but I want to")."""
 
 
 _DOING = re.compile(r"\w+ing\b")
@@ -2191,13 +2212,18 @@ calls me" only the function words count: nobody is called a time, so "everyone c
 GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)"
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
-_NAMING = r"(?:my name|name'?s|i am|i'?m|im|it'?s|its|this is)\b"
-"""The words that go on to give a name: after them, a courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek")
-is no part of the name."""
+_NAMING = (
+    r"(?:my name is|my name'?s|my name|name'?s|i'?m called|i am called|i am|i'?m|im|it'?s|its|it is|this is|call me)\s+"
+    r"(?:(?-i:[A-Z])|(?!(?:me|here|good|fine|ok|okay|ready|confused|well|back|sorry|done|alright|lost|busy|tired|sure|"
+    r"happy|not|a|an|the|just|only|still|so|very)\b)[\w'-]+\W*$)"
+)
+"""The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
+courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
+a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:{'|'.join((*_COURTESY, *_WORDS_OF_AGREEING))})[ ,!.]+(?={_NAMING}))?"
-    rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:my name is|my name's|my names|name's|name:?|i am|i'?m called|"
-    r"i'm|im|it's|its|"
+    rf"^(?:(?:(?:{'|'.join((*_COURTESY, *_WORDS_OF_AGREEING))}|yep|yup|thank u|{GREETINGS})[ ,!.]+)+(?={_NAMING}))?"
+    rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:my name is|my name's|my names|my name|name's|name:?|i am|i'?m called|"
+    r"i'm|im|it's|its|it is|"
     r"(?:she|he|they)'?s called|(?:she|he) is called|"
     rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"

@@ -78,8 +78,8 @@ STEPPING_AWAY = re.compile(
     rf"{_CLAUSE_OPENS}(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
     rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)|"
-    rf"{_CLAUSE_OPENS}(?:(?:yes|yeah|ok|okay|sorry)\W+)*(?:but\s+)?(?:not (?:right )?now\W+)?(?:i'?ll|i will|i shall) "
-    r"(?:come back|be back|return)(?: to (?:it|this|you))?(?=\W*$)",
+    r"^\W*(?:(?:yes|yeah|ok|okay|sorry)\W+)*(?:but\s+)?(?:not (?:right )?now\W+)?(?:i'?ll|i will|i shall) "
+    r"(?:come back|be back|return)(?: to (?:it|this|you))?(?: later| after| soon| shortly)?(?=\W*$)",
     re.IGNORECASE,
 )
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the

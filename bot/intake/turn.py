@@ -279,14 +279,18 @@ _HEDGED_NO = re.compile(
     r"tired of (?:everything|it all|life|living)|(?:wouldn'?t|won'?t|couldn'?t|would not|will not) do it|"
     r"but(?!\s+(?:i'?m|im|i am|all|it'?s|its|we'?re)\s+(?:ok|okay|fine|alright|all right|good|safe)\b)|"
     r"not me\W+(?:it'?s|its|it is|my|me|our|the|he|she|they)\b|"
+    r"(?:took|taken|taking|had|swallowed|necked) (?:a few |some |a couple of |a load of |loads of |lots of |all )?"
+    r"(?:(?:extra|more|too many|of my|my) )?(?:pills|tablets|meds|medication|paracetamol|painkillers)|"
     rf"(?:he|she|they|my \w+|{people.FAMILY})(?:'s|'re)?\b[^.?!]{{0,30}}\b"
-    r"(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ves)|"
+    r"(?<!not )(?<!never )(?<!n't )(?<!nobody's )(?<!nobodys )(?<!no one's )(?:on (?:his|her|their) own|alone|"
+    r"by (?:him|her|them)sel(?:f|ves)|"
     r"can'?t (?:manage|cope|get up|move|walk))\b)(?![\w'])"
 )
 """What keeps a no from being clear: doubt ("not really", "for now", "I think", "erm no"), a thought turned down
 rather than absent ("no i wouldnt do it, the kids need me"), or a no for oneself that goes on to someone else ("not
 me, it's me mam, she's on her own", "no, it's Alan, he's on his own and can't manage": a dependent alone tonight).
-Not a "but" that ends on being all right ("no honestly, I'm tired but I'm ok")."""
+Not a "but" that ends on being all right ("no honestly, I'm tired but I'm ok"). Nor a no that goes on to tablets taken
+("no i'm fine, i just took a few extra pills"), which the intent classifier may hear as a plain no."""
 
 
 def _a_no_despite_doubt(risk: Risk, text: str, intent: Optional[str]) -> bool:
@@ -319,7 +323,8 @@ _SOMEONE_ELSE_NAMED = re.compile(
     r"^\W*(?:[Nn]o|[Nn]ope|[Nn]ah|[Nn]ot me)\W+(?:[Ii]t'?s|[Ii]ts|[Ii]t is)\s+[A-Z][a-z]+\b(?=\W*(?:,|he|she|they|$))|"
     r"^\W*(?i:no|nope|nah|not me)\b.*\b(?i:it'?s|its|it is)\s+"
     rf"(?i:(?:my|the|our|me) (?:{people.FAMILY}|{people.OTHERS})|him|her|them)\b"
-    r"(?!\W+(?:(?:who'?s|who is|who was|is|was|'s)\s+)?(?:ill|poorly|sick|unwell|not well|dying|in hospital|passed|died))"
+    r"(?!\W+(?:(?:who'?s|who is|who was|is|was|'s|(?:he|she|they)(?:'s|'re| is| are| was))\s+)?"
+    r"(?:ill|poorly|sick|unwell|not well|dying|in hospital|passed|died))"
 )
 """A no for oneself that names someone else ("no, it's Alan, he's on his own", "no it's my husband"): about them, so
 no clear no. Not "no it's bills im worried about", nor someone ill ("No, it's my brother who's ill, not me": the

@@ -375,9 +375,8 @@ def interpret(
 
 
 _SKIPPING = re.compile(
-    r"\b(?:rather not|leave (?:it|that|this)|no comment|pass(?!\s+(?:my|me|the|a|an|this|that)\s+\w)|"
-    r"not (?:now|today|yet)|private|personal|none of your|don'?t (?:want|wish) to|"
-    r"next(?!\s+(?:week|month|year|time|door|day|of kin|step|steps))|later|can'?t say|won'?t say)\b"
+    r"\b(?:rather not|leave (?:it|that|this)|no comment|not (?:now|today|yet)|private|personal|none of your|"
+    rf"don'?t (?:want|wish) to|later|can'?t say|won'?t say)\b|^\W*{normalise.PASS_OR_NEXT}"
 )
 """At an open question, the classifier's skip stands only beside a word of leaving it ("I'd rather not, if that's
 ok"): any other words are the answer ("not skint every month" was taken for a skip). Not the pause cues of

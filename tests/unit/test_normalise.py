@@ -71,7 +71,16 @@ def test_yes_no_falls_back_to_the_intent_only_when_words_are_unclear():
 @pytest.mark.parametrize(
     "text",
     ["skip", "Skip this one", "I'd rather not say", "pass", "Pass.", "pass thanks", "pass on that one", "next please"]
-    + ["prefer not to answer", "next question", "next"],
+    + [
+        "prefer not to answer",
+        "next question",
+        "next",
+        "pass mate",
+        "pass, no idea",
+        "Pass this one",
+        "pass the question",
+    ]
+    + ["next, dunno", "next lol", "pass - don't know", "Pass. Family stuff", "next step please"],
 )
 def test_skip(text):
     assert normalise.is_skip(text)
@@ -87,6 +96,10 @@ def test_skip(text):
         "Pass my driving test",
         "next week I have my op",
         "Next of kin is my daughter",
+        "pass the time knitting",
+        "pass one exam at least",
+        "next few months sorting my money",
+        "next bus is never on time",
     ],
 )
 def test_not_skip(text):
@@ -452,6 +465,16 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("Hi all, Ken here", "Ken"),
         ("Im called Dot", "Dot"),
         ("Ta Thi Lan", "Ta Thi Lan"),  # a courtesy's word as a name, with no words of naming after it
+        ("yeah im kev", "Kev"),
+        ("Ok thanks its Becky", "Becky"),
+        ("Yes hi it's Amir", "Amir"),
+        ("yep its Aled", "Aled"),
+        ("Yes my name Amir", "Amir"),
+        ("Yes I'm called Jo", "Jo"),
+        ("Sure I'm a bit nervous", None),  # the thirty-sixth session's review: no name after the words of naming
+        ("Right I'm off to work", None),
+        ("Yes it's for my mum", None),
+        ("ok I'm not giving my name", None),
     ],
 )
 def test_words_about_a_name_are_no_name(text, expected):
@@ -482,7 +505,8 @@ def test_not_after_keeps_a_pattern_from_matching_just_after_the_words():
 @pytest.mark.parametrize(
     "text, expected",
     [("about a for", 4), ("for out of ten", 4), ("i'd say for", 4), ("to", 2), ("ate", 8), ("for me", None)]
-    + [("for or five", None), ("3 or for", None), ("six or so for me", 6)],  # two numbers, one heard as a word
+    + [("for or five", None), ("3 or for", None), ("six or so for me", 6)]  # two numbers, one heard as a word
+    + [("for, or five", None), ("it was a for or a five", None), ("for maybe five", None)],
 )
 def test_a_number_voice_typing_wrote_as_a_word_is_read_only_as_a_whole_short_answer(text, expected):
     assert normalise.parse_scale(text) == expected

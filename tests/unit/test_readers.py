@@ -46,7 +46,9 @@ TABLES = {
         ("STOP", False),
         ("leave me alone please", False),
         ("i'd be glad to be left alone", False),  # the thirty-fifth session's review: "glad" is no yes here
-        ("not cool", False),
+        ("Yes go ahead, it's not cool being lonely", True),
+        ("yes, I'm glad to be left alone at home but I need help with forms", True),
+        ("Go away, leave me be", False),
         ("I'll pass thanks", False),
         ("not today thanks", False),
         ("she doesn't want this", False),
@@ -569,10 +571,17 @@ TABLES = {
         ("a group would make me anxious", "one_to_one"),
         ("group sessions make me anxious", "one_to_one"),
         ("a group would be nice", "group"),
+        ("groups make me feel judged", "one_to_one"),  # the thirty-sixth session's review: any feeling but a good one
+        ("group makes me want to run a mile", "one_to_one"),
+        ("one-to-one makes me feel on the spot", "group"),
+        ("a group would make me get out the house", "group"),
+        ("I'm nervous to join a group but I'd like to try", "group"),  # the feeling, and the choice made anyway
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
         ("the phone makes me feel connected", "phone"),  # only a feeling that turns it down does
+        ("video makes me feel ugly, phone", "phone"),
+        ("online makes me feel stupid, I'm no good with tech. phone", "phone"),
         ("phone is so hard for me, face to face please", "in_person"),
         ("Nervous meeting people but I want to try face to face", "in_person"),  # a feeling without "so" is no refusal
         ("shy in person, online better", "online"),

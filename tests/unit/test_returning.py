@@ -248,6 +248,9 @@ def test_a_number_found_while_holding_on_is_no_pause(said, found):
         ("ok I'll be back", True),
         ("my son said he'll come back", False),
         ("I hope my confidence will come back", False),
+        ("Not now, I'll come back later", True),
+        ("Walking. I'll come back to it", False),  # the thirty-sixth session's review: an answer, then the pause
+        ("Debt, I will come back", False),
     ],
 )
 def test_coming_back_said_last_is_a_pause(said, pause):

@@ -237,6 +237,13 @@ def test_a_hedged_no_to_the_check_is_no_clear_no(said):
         "no it's bills im worried about",  # the review: a worry of one's own after the no is no one else at risk
         "no its the heating, its broke",
         "No I'm fine now, that was all sorted with a stent",  # the eighth set: 999 was the reply to a mended heart
+        # The thirty-sixth session's review: family named only to say nobody is alone, or someone ill
+        "no, brother's here so I'm not alone",
+        "No, kids are with me, never alone",
+        "no, the kids aren't alone, their dad is there",
+        "No, grandad lives with us so nobody's alone",
+        "no, it's my grandad, he's in hospital",
+        "No, it's my mother, she's dying",
     ],
 )
 def test_a_no_with_being_all_right_after_it_is_a_clear_no(said):
@@ -263,6 +270,20 @@ def test_a_no_with_being_all_right_after_it_is_a_clear_no(said):
 )
 def test_a_no_that_goes_on_to_doubt_or_to_someone_at_risk_is_no_clear_no(said):
     assert not is_clear_no(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no, my brother's on his own and can't cope",
+        "nope, the kids are alone tonight",
+        "no, mum's alone",
+        "no i'm fine, i just took a few extra pills",  # the thirty-fifth session's review: a clear no with a "deny"
+        "nah, only had some of my tablets, more than usual",
+    ],
+)
+def test_a_no_that_goes_on_to_family_left_alone_or_tablets_taken_is_no_clear_no(said):
+    assert not is_clear_no(said, "deny")
 
 
 def test_a_pause_that_raised_the_check_is_never_saved_as_the_answer_whatever_the_reply():
