@@ -1098,6 +1098,13 @@ def agreement_spelled_short(text: str) -> str:
     return _WOULD_NOT.sub(lambda found: f"{found.group(1) or ''} wouldn't ".lstrip(), text.replace("\u2019", "'"))
 
 
+_KNOW_HEARD_FOR_NO = re.compile(
+    r"^\W*know(?=\W*$|\W+(?:thanks|thank you|ta|cheers|i'?m not|im not|i am not|i don'?t|i dont|i do not|not|way|"
+    r"chance|need)\b)"
+)
+"""Voice typing's "know" for "no", opening an answer ("know thanks", "Know I'm not"); not "know what, yes"."""
+
+
 def parse_yes_no(
     text: str,
     intent: Optional[str] = None,
@@ -1114,7 +1121,7 @@ def parse_yes_no(
     (for "someone to go with you": "nervous" leans yes, "on my own" leans no).
     The NLU intent only breaks a tie. To an `offer` ("would you like..."), "no, it's ok" can only decline it.
     """
-    lowered = agreement_spelled_short(text.lower()).strip()
+    lowered = _KNOW_HEARD_FOR_NO.sub("no", agreement_spelled_short(text.lower()).strip())
     if not lowered:
         return None
     if _IF_YOU_LIKE.fullmatch(lowered):
@@ -1194,7 +1201,7 @@ def is_skip(text: str) -> bool:
 
 
 _NOTHING_WORD = (
-    r"^(no thank you|no thanks?|no have|not applicable|not really|not got|have not|haven'?t|don'?t have|"
+    r"^(no thank you|no thanks?|no have|not applicable|not really|(?:probably|prob|probs) not|not got|have not|haven'?t|don'?t have|"
     r"nothing|nothin|nowt|nought|nada|zilch|none|nane|naw|nope|nahi|nah|nil|nie|dim|n/?a|na|n|(?:i )?don'?t think so|no)(?![\w'/])"  # longest first: the rest must add nothing
 )
 """An answer's first words saying there is nothing ("none", "not really", "n/a")."""
@@ -1289,11 +1296,12 @@ _NOT_REGISTERED = (
 )
 _STILL_REGISTERED = re.compile(r"\b(not sure|don'?t know|can'?t remember|forgot|forget)\b")
 _NOW_WITH = re.compile(
-    r"\b(i'?m|i am|now|changed|switched|(?:i'?m |now )registered) (at|with|to) (?!(no|none|nobody|anyone|any|one)\b)"
+    r"\b(i'?m|i am|now|changed|switched|(?:i'?m |now )registered) (at|with|to) "
+    r"(?!(no|none|nobody|anyone|any|one|my|me|his|her|them|us|it)\b)"
     r"(?!(the |a )?(food ?bank|a ?& ?e|a and e|hospital|library|hostel|shelter|home|work|church|mosque|temple)\b)\w+"
 )
 """"I'm not with them any more, I'm at Riverside now": a practice after all. Not a place the person is
-at today ("I dont have doctor. I am at food bank now")."""
+at today ("I dont have doctor. I am at food bank now"), nor who or what they are with ("now with my wrist")."""
 
 
 def says_not_registered(text: str) -> bool:
@@ -1692,6 +1700,7 @@ _NOT_NOW = r"(?<!used to be )(?<!used to )(?<!not )(?<!never )(?<!been )"
 _TURNING_DOWN = re.compile(
     rf"\b((?:no|not|never)(?! (?:at all |really |that |too |so |very |been )?(?:{_UNEASY})\b)|"
     r"don'?t|do not|doesn'?t|does not|can'?t|cannot|won'?t|rather not|instead of|better than|without|hate|"
+    r"haven'?t(?: got)?|have not(?: got)?|hasn'?t(?: got)?|ain'?t got|got no|"
     rf"{_NOT_NOW}(?:{_UNEASY}|panic\w*|dread\w*) (?:when|if|at|of|about|on|answering|picking up)|"
     rf"{_NOT_NOW}(?:too|to|so|very|really|quite|a bit|bit) (?:{_UNEASY})(?:\s+{_ABOUT_A_WAY}|(?=\s*$))|"
     rf"{_NOT_NOW}(?:{_UNEASY})\s+(?:{_ABOUT_A_WAY}|to)(?:\s+(?:a|an|the|my))?(?=\s*$)|"
@@ -2323,9 +2332,12 @@ def parse_name(text: str) -> Optional[str]:
         if _ONLY_COURTESY.fullmatch(before):
             return None  # "Hi, call me anytime", "Ok call me tomorrow": when to ring, and no name
         text = before  # "Joan. call me tomorrow if you need anything", "Sandra call me anytime": the name before it
-    will_do = _ONE_OF_THEM_WILL_DO.search(text)
-    if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)):
+    will_do = _ONE_OF_THEM_WILL_DO.search(text) or _ONE_OF_THEM_SAID_AGAIN.search(text)
+    if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)) and len(will_do.group(1).split()) > 1:
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
+    or_another = _OR_ANOTHER.search(text)
+    if or_another and _name_alone(or_another.group(1)) and _name_alone(or_another.group(2)):
+        return _name_alone(or_another.group(2))  # "Elizabeth, or Liz"
     put_right = _NAME_PUT_RIGHT.match(text)
     if put_right and _name_alone(put_right.group(1)):
         return _name_alone(put_right.group(1))  # "Derek. Nah, Del, nobody calls me Derek except me mom"
@@ -2385,10 +2397,18 @@ _WOULD_BE_NICE = re.compile(
 _PUT_DOWN = re.compile(r"\bbut\s+(?:please\s+)?(?:put|write|use)\s+(.+)$", re.IGNORECASE)
 """The name to write down, after what the family says ("we call her ayeeyo but put Hodan")."""
 _ONE_OF_THEM_WILL_DO = re.compile(
-    r"^(.+?\w)[.!]\s+([A-Z][\w'-]+)\s+(?i:is|will|would|'s)\b(?i:[\w\s']*?)"
+    r"^(.+?\w)(?:[.!]|,\s*(?i:though|but|so))\s+([A-Z][\w'-]+)\s+(?i:is|will|would|'s)\b(?i:[\w\s']*?)"
     rf"\b(?i:{_WILL_DO}|acceptable|nicely|do)\W*$"
 )
-"""A whole name, then which of its names will do ("My name is Arthur Pemberton. Arthur will do nicely.")."""
+"""A whole name, then which of its names will do ("My name is Arthur Pemberton. Arthur will do nicely.", "Mrs Ann
+Smith, though Ann will do")."""
+_ONE_OF_THEM_SAID_AGAIN = re.compile(
+    r"^(.+?\w)[.!,]\s+([A-Z][\w'-]+)(?:\W+(?i:if you must|if you like|please|pls|thanks|thank you|ta|x+))?\W*$"
+)
+"""A whole name, then one of its names said on its own ("Rhys Evans. Rhys.", "Dr Ann Lee. Ann, if you must")."""
+_OR_ANOTHER = re.compile(r"^(.+?\w)[.,]?\s+(?i:or)\s+([A-Z][\w'-]+)\W*$")
+"""One name, then another offered after "or" ("Elizabeth, or Liz", "Mr Obi is fine. Or Tunde."): the one offered
+last, most often the one used day to day."""
 _REFUSED_NAME = re.compile(r"(?:n't|not|dont|never|used to)\s*$")
 """Before "call me": "Dont call me Bill" is the name not wanted."""
 _NOT_A_RATHER = frozenset("not no thats that's that it its it's this i i'm im you".split())

@@ -341,6 +341,9 @@ def test_nothing_that_goes_on_is_kept_in_the_persons_words(text):
         ("Nothing too far on foot, because of the hip", False),  # the twentieth set: what to avoid is a need
         ("nothing too early, I'm slow in the mornings", False),
         ("nothing, thanks", True),
+        ("probably not, no", True),  # the twenty-fifth set, read
+        ("probs not", True),
+        ("probably not, but I can't walk far", False),
     ],
 )
 def test_no_access_needs_in_their_own_words(text, none):
@@ -464,7 +467,13 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("thanks, I'm Derek", "Derek"),
         ("Hi all, Ken here", "Ken"),
         ("Im called Dot", "Dot"),
-        ("Ta Thi Lan", "Ta Thi Lan"),  # a courtesy's word as a name, with no words of naming after it
+        ("Ta Thi Lan", "Ta Thi Lan"),
+        # The twenty-fifth set, read: a whole name, then the one to use
+        ("Mrs Joan Hartley, though Joan will do.", "Joan"),
+        ("Gwyn Price. Gwyn.", "Gwyn"),
+        ("Dr Alison Marsh. Alison, if you must.", "Alison"),
+        ("Catherine, or Cath", "Cath"),
+        ("Mr Adeyemi is fine. Or Tunde.", "Tunde"),  # a courtesy's word as a name, with no words of naming after it
         ("yeah im kev", "Kev"),
         ("Ok thanks its Becky", "Becky"),
         ("Yes hi it's Amir", "Amir"),

@@ -178,6 +178,9 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("know thanks full stop", False),  # the twenty-fifth set, read: voice typing's "know" for "no"
+        ("Know I'm not", False),
+        ("know what, yes please", True),
         # The thirty-first session's review: a no taken back for a doubt settles nothing
         ("no but actually I'm not sure", None),
         ("yes sorry I mean not sure really", None),
@@ -659,6 +662,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("I haven't got a phone, email I suppose, I use the library computers", "email"),  # the twenty-fifth set
+        ("haven't got email so phone", "phone"),
         # A review of the eighteenth set's mends: a second best or one for a time is no choice; "better" beats "fine"
         ("phone, but email is fine if I'm out", "phone"),
         ("phone, text is fine if I miss you", "phone"),

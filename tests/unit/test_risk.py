@@ -197,6 +197,9 @@ SUICIDE += [
     "it wouldn't be bad if the bus didn't stop",
     "I keep having thoughts of not wanting to be here",
     "it would be peaceful to just not wake up",
+    "go to sleep one night and never wake up",  # 2026-12-07: words between the sleep and the not waking
+    "I'd settle for falling asleep some night and not having to wake up again",
+    "be nice to never have to wake up again",
     "I've got the tablets laid out in front of me",
     "i'm on the bridge right now",
     "I'm typing this from the roof",
@@ -329,6 +332,9 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "I go to bed at ten and never wake up before seven",
+    "in bed by 9 and dont wake up till 8, sleep is good",
+    "I go to bed early and dont wake up when the baby cries",
     "I wear long sleeves to hide the scars from my knee operation",
     "I told the nurse the burns were from cooking",
     "the cuts are from the cat but they aren't deep",

@@ -114,6 +114,7 @@ def test_a_practice_name_of_only_generic_words_names_nothing():
 # --- "not registered", in people's words ---------------------------------------------------------------------------
 
 NOT_REGISTERED_WORDINGS = [
+    "none, not with anyone, I'm in A&E now with my ankle",  # the twenty-fifth set, read: "now with my" is no practice
     "I did not register yet, sorry",  # the ninth set
     "I not have doctor here",  # the eleventh set
     # The thirty-second session's review: a practice named only as the one left, or a reason and then "so no"
