@@ -157,6 +157,8 @@ ABUSE = [
 ]
 
 MEDICAL_EMERGENCY = [
+    "ring me please, I've just swallowed a load of my sleeping tablets",  # 2026-12-07
+    "think it's the nuts, my throat is closing up",
     "I've got chest pain",
     "pains in my chest and my arm",
     "I think he's having a heart attack",
@@ -308,6 +310,7 @@ MEDICAL_EMERGENCY += [
     "I've had half a box of paracetamol tonight",
 ]
 UNSAFE_NOW = [
+    "I have to leave my 6 year old home alone when I work nights",  # 2026-12-07
     "there's no food for the baby",
     "I can't feed my kids today",
     "nothing to eat in the house and the toddler is hungry tonight",
@@ -332,6 +335,10 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "I take a lot of tablets for my heart",  # 2026-12-07: tablets taken as prescribed, a throat that is only sore
+    "I've had a lot of tablets over the years",
+    "my throat is sore and the shop was closed",
+    "we left the 9 year old with nan overnight",
     "I go to bed at ten and never wake up before seven",
     "in bed by 9 and dont wake up till 8, sleep is good",
     "I go to bed early and dont wake up when the baby cries",

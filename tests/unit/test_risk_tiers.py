@@ -124,6 +124,17 @@ def test_a_plain_match_the_meaning_classifier_contradicts_only_asks():
     assert tier(plain, meaning=0.05, meaning_veto_at=0.1) == UNCERTAIN  # contradicted: asked, never ignored
 
 
+@pytest.mark.parametrize("text", ["kms fr", "gonna ctb soon tbh", "thinking about unaliving myself"])
+def test_shorthand_the_sentence_encoder_never_learnt_is_not_contradicted_by_it(text):
+    assert tier(text, meaning=0.0002, meaning_veto_at=0.02) == CERTAIN
+
+
+def test_a_laugh_taken_back_is_no_joke():
+    assert tier("wanna unalive myself lol", meaning=1.0) == UNCERTAIN
+    assert tier("wanna unalive myself lol not even joking", meaning=1.0) == CERTAIN
+    assert tier("I want to kill myself haha, no joke", meaning=1.0) == CERTAIN
+
+
 def test_a_very_sure_meaning_score_makes_hedged_wording_certain_only_past_its_own_threshold():
     text = "can't see myself being here next week"  # "can't" is a negation marker, yet this is a disclosure
     rule = {"meaning_certain_at": 0.8, "meaning_certain_hedged_at": 0.95}
