@@ -1031,6 +1031,8 @@ a clause that says yes: "not essential" alone is a no."""
 _COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta")
 _WORDS_OF_AGREEING = ("ok", "okay", "yes", "yeah", "sure", "fine", "alright", "right")
 """The plainest words of `_YES`, said in passing before what a person goes on to say ("ok call me tomorrow")."""
+_COURTESY_OR_AGREEING = "|".join((*_COURTESY, *_WORDS_OF_AGREEING))
+"""Either, as one alternation: what may come before a name or a time to ring without being part of it."""
 _ANSWER_FILLER = frozenset(
     "i guess suppose then thank you that it would be really mate love so well oh er um".split() + list(_COURTESY)
 )
@@ -1408,6 +1410,11 @@ class Option:
         """The label as read in what people say: lower case, or nothing (see `read_label`)."""
         return self.label.lower() if self.read_label else "\x00"
 
+    @property
+    def said_whole(self) -> re.Pattern[str]:
+        """The label as whole words only: "group" is not read in "groups" nor "join a group" in "rejoin a group"."""
+        return re.compile(rf"(?<!\w){re.escape(self.said)}(?!\w)")
+
     def matches(self, text: str) -> bool:
         lowered = f" {text.lower()} "
         if self.said in lowered:
@@ -1621,7 +1628,7 @@ _ALL_OF_THEM = re.compile(
 def _match_spans(option: Option, text: str) -> list[tuple[int, int]]:
     """Every place the option's label or a keyword is named in the text."""
     lowered = f" {text.lower()} "
-    spans = [found.span() for found in re.finditer(rf"(?<!\w){re.escape(option.said)}(?!\w)", lowered)]
+    spans = [found.span() for found in option.said_whole.finditer(lowered)]
     for keyword in option.keywords:
         spans += [found.span() for found in re.finditer(rf"\b{keyword}", lowered)]
     return spans
@@ -1643,7 +1650,7 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
     it is listed after "except" ("all of them except language, caring and time")."""
     lowered = f" {text.lower()} "
     spans = [found.span() for kw in option.keywords for found in re.finditer(rf"\b{kw}", lowered)]
-    label = re.search(rf"(?<!\w){re.escape(option.said)}(?!\w)", lowered)
+    label = option.said_whole.search(lowered)
     if label:
         spans.append(label.span())
     if not spans:
@@ -1986,11 +1993,7 @@ def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Op
         # "relationships and 12": an option named by its whole label beside the numbers is picked too, and one
         # named in an item of a list of its own ("work, money, and 3", "number 1, and maybe being more active").
         lowered = text.lower()
-        chosen |= {
-            o.code
-            for o in options
-            if re.search(rf"(?<!\w){re.escape(o.said)}(?!\w)", lowered) and not _refused(text, o)
-        }
+        chosen |= {o.code for o in options if o.said_whole.search(lowered) and not _refused(text, o)}
         for item in _list_items(lowered):
             chosen |= {o.code for o in options if o.matches(item) and not _refused(item, o)}
     if not chosen and many and _ALL_OF_THEM.search(text.lower()):
@@ -2221,20 +2224,32 @@ calls me" only the function words count: nobody is called a time, so "everyone c
 GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)"
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
+_NAMING_WORDS = (
+    r"my name is|my name'?s|my names|my name|name'?s|i'?m called|i am called|i am|i'?m|im|it'?s|its|it is|this is"
+)
+"""The words that give one's own name ("my name is", "I'm", "it's", "this is"), longest first."""
 _NAMING = (
-    r"(?:my name is|my name'?s|my name|name'?s|i'?m called|i am called|i am|i'?m|im|it'?s|its|it is|this is|call me)\s+"
+    rf"(?:{_NAMING_WORDS}|call me)\s+"
     r"(?:(?-i:[A-Z])|(?!(?:me|here|good|fine|ok|okay|ready|confused|well|back|sorry|done|alright|lost|busy|tired|sure|"
     r"happy|not|a|an|the|just|only|still|so|very)\b)[\w'-]+\W*$)"
 )
 """The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
 courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
+_AFFECTION = r"love|luv|bab|babe|sweetheart|hinny|pet|petal|dear|hun|hon|mate|duck"
+"""Words of affection said to anyone ("thanks love"), never the name asked for."""
+_NAME_AFTER_A_STOP = (
+    rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|of|doc|no|cheers|lovely|great|cool)\b)"
+    rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
+)
+"""A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
+courtesy or affection ("Ok, Great", "Thanks, Love")."""
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:(?:{'|'.join((*_COURTESY, *_WORDS_OF_AGREEING))}|yep|yup|thank u|{GREETINGS})[ ,!.]+)+(?={_NAMING}))?"
-    rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:my name is|my name's|my names|my name|name's|name:?|i am|i'?m called|"
-    r"i'm|im|it's|its|it is|"
+    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?|(?:{GREETINGS})(?: (?-i:[A-Z])[\w'-]*)?)"
+    rf"[ ,!.]+)+(?={_NAMING}|{_NAME_AFTER_A_STOP}))?"
+    rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:{_NAMING_WORDS}|name:?|"
     r"(?:she|he|they)'?s called|(?:she|he) is called|"
-    rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|this is|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
+    rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
     rf"(?:you can |please |just )?call (?:him|her)(?=\s){_NOT_A_NAME_AFTER_CALL}|"
     rf"(?:she|he|they|(?:my )?{_TYPED_FOR})"
@@ -2377,7 +2392,7 @@ _CALLING_AFTER_THE_NAME = re.compile(
 """Words about when or how to ring after the name, with or without a stop ("Joan. call me tomorrow if you need
 anything", "Sandra call me anytime", "Hi im Lucy call me after 3")."""
 _ONLY_COURTESY = re.compile(
-    rf"\W*(?:(?:{GREETINGS}|{'|'.join((*_COURTESY, *_WORDS_OF_AGREEING))}|so|sorry|great|cheers|lovely|cool|just|and|"
+    rf"\W*(?:(?:{GREETINGS}|{_COURTESY_OR_AGREEING}|so|sorry|great|cheers|lovely|cool|just|and|"
     r"you can)\b\W*)*",
     re.IGNORECASE,
 )
@@ -2413,6 +2428,16 @@ _REFUSED_NAME = re.compile(r"(?:n't|not|dont|never|used to)\s*$")
 """Before "call me": "Dont call me Bill" is the name not wanted."""
 _NOT_A_RATHER = frozenset("not no thats that's that it its it's this i i'm im you".split())
 """Words that start a comment after "but", not a name ("Jo but not Joanne", "Emily but thats ok")."""
+
+
+def only_a_name(text: str) -> bool:
+    """True when the message is a name and nothing else but the words that give it ("My name is Grace", "Yes, Amir",
+    "Mrs Patel is fine"): a classifier's doubt about it is noise. Anything more ("Jo. wont be around much longer")
+    is not only a name."""
+    name = parse_name(text)
+    if not name:
+        return False
+    return words(_without_tail(_NAME_PREFIX.sub("", text.replace("\u2019", "'").strip()))) == words(name)
 
 
 def _without_tail(name: str) -> str:

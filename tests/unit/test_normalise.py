@@ -468,6 +468,16 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("Hi all, Ken here", "Ken"),
         ("Im called Dot", "Dot"),
         ("Ta Thi Lan", "Ta Thi Lan"),
+        # The thirty-sixth session's review: a yes, a thanks or a greeting to the bot, then the name
+        ("Yes, Amir", "Amir"),
+        ("Ok, Jo", "Jo"),
+        ("Thanks, Imogen", "Imogen"),
+        ("Sure, Mrs Patel", "Mrs Patel"),
+        ("Yes. Amir Khan", "Amir Khan"),
+        ("Hi Allie, I'm Ros", "Ros"),
+        ("thanks for asking, I'm Sue", "Sue"),
+        ("I am called Bob", "Bob"),
+        ("Alright Bab", None),  # a word of affection, not a name
         # The twenty-fifth set, read: a whole name, then the one to use
         ("Mrs Joan Hartley, though Joan will do.", "Joan"),
         ("Gwyn Price. Gwyn.", "Gwyn"),

@@ -485,6 +485,9 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
+        ("a group makes me feel less alone", "group"),  # the thirty-sixth session's review: "alone" turned round
+        ("not alone, with others", "group"),
+        ("alone please", "one_to_one"),
         # A feeling tied to a way of meeting with no "too" or "so" (the thirty-fourth session's review)
         ("I'm painfully shy in groups", "one_to_one"),
         ("i used to be shy in groups but not now", "group"),  # the review: a feeling that has passed
