@@ -2043,6 +2043,9 @@ def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Op
         ]
         if len(not_asked_back) <= 1:
             return not_asked_back  # "a group? I'd rather stick pins in my eyes. one to one"; "group? or 1 to 1?"
+        last = _named_alone_at_the_end(text, {code: spans[code] for code in outer})
+        if last:
+            return last  # "I feel lost in groups, one to one": the choice said last, on its own
         first = _named_first(text, {code: spans[code] for code in outer})
         return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
@@ -2150,6 +2153,34 @@ def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]])
     again = _match_span(option, rest)
     named_again = again is not None and not _turned_down(rest, again)
     return sum(len(words(side)) for side in asked) <= 1 and not named_again
+
+
+_BARE_CHOICE_END = re.compile(r"\W*(?:(?:please|pls|thanks|thank you|ta|for me|i think|ideally|really|tbh)\W*)*$")
+
+
+def _named_alone_at_the_end(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
+    """The option that makes up the whole last clause, after a stop or a comma, when the others are named before it
+    ("I feel lost in groups, one to one", "I get muddled on the phone. Text please"): what went before says why.
+    Spans are of the text as `_match_spans` pads it."""
+    padded = f" {text.lower()} "
+    placed = sorted((span, code) for code, span in spans.items() if span)
+    if len(placed) < 2:
+        return []
+    (start, end), code = placed[-1]
+    if any(other_end > start for (_, other_end), _ in placed[:-1]):
+        return []
+    before = padded[:start].rstrip()
+    if not before.endswith((",", ".", ";", "!")) or not _BARE_CHOICE_END.match(padded[end:]):
+        return []
+    return [] if _SAID_TO_SUIT.search(before) else [code]
+
+
+_SAID_TO_SUIT = re.compile(
+    r"\b(?:nice|lovely|good|great|fine|ok|okay|like|love|prefer|rather|happy|better|best|ideal|perfect|suits?|either|"
+    r"both|or)\b"
+)
+"""Words that say an option before would suit too ("a group would be nice, one to one"): then the last is no choice
+over it, and the usual order decides."""
 
 
 def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
