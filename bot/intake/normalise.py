@@ -1178,10 +1178,12 @@ PASS_OR_NEXT = (
     r"one (?!(?:please|pls|thanks|question|too|x)\b)\w+|"
     r"the (?:test|tests|exam|exams|course|time|days?|driving|theory|practical|ball|salt|hours?))\b)|"
     r"next(?!\s+(?:week|weekend|month|year|few|couple|bus|train|summer|spring|autumn|winter|christmas|easter|of kin|door|to|job|"
-    r"time (?!(?:maybe|perhaps|please|pls|thanks)\b)\w+|steps? (?:is|are|would|for me|in)|\w+day)\b))\b"
+    r"time (?!(?:maybe|perhaps|please|pls|thanks)\b)\w+|steps? (?:is|are|would|for me|in)|\w+day)\b)"
+    r"(?!\s*[,:;-]+\s*(?:my|a|an|more|less|some|being|to|(?!nothing\b)\w+ing)\b))\b"
 )
 """"Pass" and "next" said to leave a question ("pass mate", "next, dunno", "pass the question"), not the start of an
-answer ("Pass my driving test", "next week I have my op", "Next of kin is my daughter", "pass the time knitting")."""
+answer ("Pass my driving test", "next week I have my op", "Next of kin is my daughter", "pass the time knitting",
+"next, getting my own flat")."""
 _SKIP_PATTERNS = (
     rf"^(skip|n/?a|na|none of your business)\b{_SKIPPING_SOMETHING_ELSE}",
     rf"^{PASS_OR_NEXT}",

@@ -80,7 +80,7 @@ def test_yes_no_falls_back_to_the_intent_only_when_words_are_unclear():
         "Pass this one",
         "pass the question",
     ]
-    + ["next, dunno", "next lol", "pass - don't know", "Pass. Family stuff", "next step please"],
+    + ["next, dunno", "next lol", "pass - don't know", "Pass. Family stuff", "next step please", "next, nothing"],
 )
 def test_skip(text):
     assert normalise.is_skip(text)
@@ -100,6 +100,10 @@ def test_skip(text):
         "pass one exam at least",
         "next few months sorting my money",
         "next bus is never on time",
+        # The thirty-sixth session's review: "next" and a stop, then the answer
+        "next, getting my own flat",
+        "next - being more active",
+        "next: a job",
     ],
 )
 def test_not_skip(text):
