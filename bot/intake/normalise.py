@@ -1743,15 +1743,14 @@ def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
     if span is None:
         return False
     padded = f" {text.lower()} "
-    clause = _CLAUSE_START.sub("", padded[: span[0]])
-    turning_down = _TURNING_DOWN.search(clause)
-    if turning_down and re.search(_UNEASY, turning_down.group(0)) and _WILLING_AFTER.match(padded[span[1] :]):
-        return False  # "I'm nervous to join a group but I'd like to try": a feeling, and the choice made anyway
-    return (
-        turning_down is not None
-        or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
-        or _said_uneasy_about(padded[: span[0]], padded[span[0] :])
+    before, after = padded[: span[0]], padded[span[1] :]
+    turning_down = _TURNING_DOWN.search(_CLAUSE_START.sub("", before))
+    uneasy = bool(turning_down and re.search(_UNEASY, turning_down.group(0))) or _said_uneasy_about(
+        before, padded[span[0] :]
     )
+    if uneasy and _WILLING_AFTER.match(after):
+        return False  # "I'm nervous to join a group but I'd like to try": a feeling, and the choice made anyway
+    return uneasy or turning_down is not None or _TURNED_DOWN_AFTER.match(after) is not None
 
 
 _WILLING_AFTER = re.compile(

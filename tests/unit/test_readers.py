@@ -493,6 +493,7 @@ TABLES = {
         ("groups make me panic, 1 to 1 thanks", "one_to_one"),
         ("I get tongue tied one to one. group", "group"),
         ("a group would be nice, one to one", "group"),  # the first said to suit: the usual order decides
+        ("so shy in a group, but willing to give it a go", "group"),  # a feeling right before it, then the will
         # A feeling tied to a way of meeting with no "too" or "so" (the thirty-fourth session's review)
         ("I'm painfully shy in groups", "one_to_one"),
         ("i used to be shy in groups but not now", "group"),  # the review: a feeling that has passed
