@@ -119,6 +119,8 @@ nlu-eval: setup
 risk-probe: setup
 	@echo "[make] risk probe on the tuning set (bench/risk/fresh.yml and bench/risk/ordinary.yml)..."
 	@$(PY) -m bench.risk_probe
+	@echo "[make] risk probe on the ninth set, for choosing (bench/risk/dev9.yml)..."
+	@$(PY) -m bench.risk_probe --set bench/risk/dev9.yml --out risk_probe_dev9.json
 	@echo "[make] risk probe on the blind set (bench/risk/fresh2.yml)..."
 	@$(PY) -m bench.risk_probe --set bench/risk/fresh2.yml --out risk_probe_fresh2.json --blind
 	@echo "[make] risk probe on the third blind set (bench/risk/fresh3.yml)..."
@@ -164,13 +166,13 @@ followup-probe: setup
 converse-probe: setup
 	@echo "[make] first conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
-	@# Sets 5, 21, 24 and 26 are held out (totals only, --blind); the rest are development sets since their baselines were
-	@# read (set 22's baseline log was seen whole at its first run, so it is read as a development set; set 23 was read
-	@# in the thirty-fifth session, once set 24 was written blind to take its place; set 25 in the thirty-sixth, once
-	@# set 26 was).
-	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26; do \
+	@# Sets 5, 21, 24, 26 and 27 are held out (totals only, --blind); the rest are development sets since their baselines
+	@# were read (set 22's baseline log was seen whole at its first run, so it is read as a development set; set 23 was
+	@# read in the thirty-fifth session, once set 24 was written blind to take its place; set 25 in the thirty-sixth,
+	@# once set 26 was).
+	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27; do \
 		echo "[make] conversation probe $$n (bench/converse/personas$$n.yml)..."; \
-		blind=$$(case $$n in (5|21|24|26) echo --blind;; esac); \
+		blind=$$(case $$n in (5|21|24|26|27) echo --blind;; esac); \
 		$(PY) -m bench.converse_probe --personas bench/converse/personas$$n.yml --out converse_probe$$n.json $$blind $(CONVERSE_ARGS) || exit 1; \
 	done
 

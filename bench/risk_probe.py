@@ -187,8 +187,8 @@ SWEEP_CHECK = (0.9, 1.01)
 SWEEP_CERTAIN = (1.01,)  # the intent classifier is never trusted to be certain: it is sure of nonsense
 # The fine-tuned reader's scores crowd near 0 and 1, so the grid is finer at both ends.
 SWEEP_MEANING = (0.004, 0.02, 0.05, 0.1, 0.2)
-SWEEP_MEANING_CERTAIN = (0.9, 0.97, 0.99, 0.995, 0.999, 0.9995)
-SWEEP_MEANING_HEDGED = (0.995, 0.999, 0.9995, 1.01)
+SWEEP_MEANING_CERTAIN = (0.9, 0.97, 0.99, 0.995, 0.997, 0.998, 0.999, 0.9995)
+SWEEP_MEANING_HEDGED = (0.995, 0.998, 0.999, 0.9995, 1.01)
 SWEEP_MEANING_VETO = (0.0, 0.02, 0.1)
 SWEEP_CORROBORATION = (0.0, 0.001, 0.005, 0.05, 0.1)
 SWEEP_NAMES = (

@@ -16,7 +16,7 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 HELD_OUT = ("fresh2.yml", "fresh3.yml", "fresh4.yml", "fresh5.yml", "fresh6.yml", "fresh7.yml")
-"""The blind sets (fresh.yml is the tuning set: its thresholds were chosen on it, its words still never trained on)."""
+"""The blind sets (fresh.yml and dev9.yml are for choosing: thresholds were chosen on them, their words never trained on)."""
 
 
 def _words(text: str) -> str:
@@ -39,7 +39,7 @@ def _training_texts() -> set[str]:
     return texts
 
 
-@pytest.mark.parametrize("name", ["fresh.yml", *HELD_OUT, "ordinary.yml"])
+@pytest.mark.parametrize("name", ["fresh.yml", "dev9.yml", *HELD_OUT, "ordinary.yml"])
 def test_no_held_out_sentence_is_training_data(name):
     held = yaml.safe_load((PROJECT_ROOT / "bench" / "risk" / name).read_text(encoding="utf-8"))
     items = [i["text"] for part in ("disclosures", "benign", "answers") for i in held.get(part, [])]
