@@ -1178,12 +1178,10 @@ PASS_OR_NEXT = (
     r"one (?!(?:please|pls|thanks|question|too|x)\b)\w+|"
     r"the (?:test|tests|exam|exams|course|time|days?|driving|theory|practical|ball|salt|hours?))\b)|"
     r"next(?!\s+(?:week|weekend|month|year|few|couple|bus|train|summer|spring|autumn|winter|christmas|easter|of kin|door|to|job|"
-    r"time (?!(?:maybe|perhaps|please|pls|thanks)\b)\w+|steps? (?:is|are|would|for me|in)|\w+day)\b)"
-    r"(?!\s*[,:;-]+\s*(?:my|a|an|more|less|some|being|to|(?!nothing\b)\w+ing)\b))\b"
+    r"time (?!(?:maybe|perhaps|please|pls|thanks)\b)\w+|steps? (?:is|are|would|for me|in)|\w+day)\b))\b"
 )
 """"Pass" and "next" said to leave a question ("pass mate", "next, dunno", "pass the question"), not the start of an
-answer ("Pass my driving test", "next week I have my op", "Next of kin is my daughter", "pass the time knitting",
-"next, getting my own flat")."""
+answer ("Pass my driving test", "next week I have my op", "Next of kin is my daughter", "pass the time knitting")."""
 _SKIP_PATTERNS = (
     rf"^(skip|n/?a|na|none of your business)\b{_SKIPPING_SOMETHING_ELSE}",
     rf"^{PASS_OR_NEXT}",
@@ -1743,14 +1741,15 @@ def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
     if span is None:
         return False
     padded = f" {text.lower()} "
-    before, after = padded[: span[0]], padded[span[1] :]
-    turning_down = _TURNING_DOWN.search(_CLAUSE_START.sub("", before))
-    uneasy = bool(turning_down and re.search(_UNEASY, turning_down.group(0))) or _said_uneasy_about(
-        before, padded[span[0] :]
-    )
-    if uneasy and _WILLING_AFTER.match(after):
+    clause = _CLAUSE_START.sub("", padded[: span[0]])
+    turning_down = _TURNING_DOWN.search(clause)
+    if turning_down and re.search(_UNEASY, turning_down.group(0)) and _WILLING_AFTER.match(padded[span[1] :]):
         return False  # "I'm nervous to join a group but I'd like to try": a feeling, and the choice made anyway
-    return uneasy or turning_down is not None or _TURNED_DOWN_AFTER.match(after) is not None
+    return (
+        turning_down is not None
+        or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
+        or _said_uneasy_about(padded[: span[0]], padded[span[0] :])
+    )
 
 
 _WILLING_AFTER = re.compile(
@@ -2044,9 +2043,6 @@ def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Op
         ]
         if len(not_asked_back) <= 1:
             return not_asked_back  # "a group? I'd rather stick pins in my eyes. one to one"; "group? or 1 to 1?"
-        last = _named_alone_at_the_end(text, {code: spans[code] for code in outer})
-        if last:
-            return last  # "I feel lost in groups, one to one": the choice said last, on its own
         first = _named_first(text, {code: spans[code] for code in outer})
         return first if len(first) == 1 else _said_most(text, [_by_code(options, code) for code in outer]) or first
     return ordered
@@ -2156,34 +2152,6 @@ def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]])
     return sum(len(words(side)) for side in asked) <= 1 and not named_again
 
 
-_BARE_CHOICE_END = re.compile(r"\W*(?:(?:please|pls|thanks|thank you|ta|for me|i think|ideally|really|tbh)\W*)*$")
-
-
-def _named_alone_at_the_end(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
-    """The option that makes up the whole last clause, after a stop or a comma, when the others are named before it
-    ("I feel lost in groups, one to one", "I get muddled on the phone. Text please"): what went before says why.
-    Spans are of the text as `_match_spans` pads it."""
-    padded = f" {text.lower()} "
-    placed = sorted((span, code) for code, span in spans.items() if span)
-    if len(placed) < 2:
-        return []
-    (start, end), code = placed[-1]
-    if any(other_end > start for (_, other_end), _ in placed[:-1]):
-        return []
-    before = padded[:start].rstrip()
-    if not before.endswith((",", ".", ";", "!")) or not _BARE_CHOICE_END.match(padded[end:]):
-        return []
-    return [] if _SAID_TO_SUIT.search(before) else [code]
-
-
-_SAID_TO_SUIT = re.compile(
-    r"\b(?:nice|lovely|good|great|fine|ok|okay|like|love|prefer|rather|happy|better|best|ideal|perfect|suits?|either|"
-    r"both|or)\b"
-)
-"""Words that say an option before would suit too ("a group would be nice, one to one"): then the last is no choice
-over it, and the usual order decides."""
-
-
 def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
     """Of several options, the one named alone in the first clause; the rest is an aside or a fallback:
     "phone is fine, text if I don't answer" is a phone call, "email, my phone keeps getting cut off" is
@@ -2270,8 +2238,14 @@ courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") i
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
 _AFFECTION = r"love|luv|bab|babe|sweetheart|hinny|pet|petal|dear|hun|hon|mate|duck"
 """Words of affection said to anyone ("thanks love"), never the name asked for."""
+_NOT_A_NAME_AFTER_A_YES = (
+    r"of|no|not|cheers|lovely|great|cool|sorry|soz|next|done|will|bye|goodbye|help|skip|pass|why|what|whatever|"
+    r"doc|doctor|nurse|sir|madam|mum|mam|mom|dad|i|im|i'm|it|its|it's|that|this|me|you"
+)
+"""Words after "ok," or "thanks," that are no name: a reply ("Ok, Sorry", "OK, Done", "Ok, Next"), someone addressed
+("Thanks, Doctor", "Yes, Mum")."""
 _NAME_AFTER_A_STOP = (
-    rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|of|doc|no|cheers|lovely|great|cool)\b)"
+    rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|{_NOT_A_NAME_AFTER_A_YES})\b)"
     rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
 )
 """A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
@@ -2460,16 +2434,6 @@ _REFUSED_NAME = re.compile(r"(?:n't|not|dont|never|used to)\s*$")
 """Before "call me": "Dont call me Bill" is the name not wanted."""
 _NOT_A_RATHER = frozenset("not no thats that's that it its it's this i i'm im you".split())
 """Words that start a comment after "but", not a name ("Jo but not Joanne", "Emily but thats ok")."""
-
-
-def only_a_name(text: str) -> bool:
-    """True when the message is a name and nothing else but the words that give it ("My name is Grace", "Yes, Amir",
-    "Mrs Patel is fine"): a classifier's doubt about it is noise. Anything more ("Jo. wont be around much longer")
-    is not only a name."""
-    name = parse_name(text)
-    if not name:
-        return False
-    return words(_without_tail(_NAME_PREFIX.sub("", text.replace("\u2019", "'").strip()))) == words(name)
 
 
 def _without_tail(name: str) -> str:

@@ -712,7 +712,7 @@ GROUP_OR_ONE = (
             "two of us",
             "individual",
             "on my own",
-            "(?<!less )(?<!feel )(?<!feeling )(?<!not )(?<!so )alone",  # not "a group makes me feel less alone"
+            "alone",
             "private",
         ),
     ),

@@ -60,8 +60,8 @@ def take_turn(
     """
     answers = {**answers, requested: None}
     flagged = bool(answers.get(RISK_FLAGGED))
-    if risk is not None and not risk.certain and risk.category == CLASSIFIER and only_the_answer(requested, text):
-        risk = None  # "wouldn't hurt i guess" to a yes/no question, "my name is Grace": nothing but the answer
+    if risk is not None and not risk.certain and risk.category == CLASSIFIER and only_yes_or_no(requested, text):
+        risk = None  # "wouldn't hurt i guess" to a yes/no question holds nothing but the answer
     if (
         risk is not None
         and risk.certain
@@ -114,15 +114,11 @@ def take_turn(
     return outcome
 
 
-def only_the_answer(requested: str, text: str) -> bool:
-    """A yes/no question answered in nothing but words of yes, no or unsure, or the name question in nothing but a
-    name and the words that give it: a classifier's doubt about it (a bag of words sure of "wouldn't hurt", a name it
-    never saw) is noise, and a check question there only alarms (13 of 699 names on the persona sets were checked).
+def only_yes_or_no(requested: str, text: str) -> bool:
+    """A yes/no question answered in nothing but words of yes, no or unsure: a classifier's doubt about
+    it (a bag of words sure of "wouldn't hurt") is noise, and a check question there only alarms.
     Words of risk from the phrase list are never dropped (they are not the classifier's category)."""
-    if is_yes_no(requested):
-        return normalise.only_yes_no(text)
-    question = QUESTION_BY_KEY.get(requested)
-    return question is not None and question.kind == "name" and normalise.only_a_name(text)
+    return is_yes_no(requested) and normalise.only_yes_no(text)
 
 
 def returning_kind(requested: str) -> str:

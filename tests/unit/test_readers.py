@@ -485,15 +485,6 @@ TABLES = {
         ("7, one of those days", 7),
     ],
     "group_or_one_to_one": [
-        ("a group makes me feel less alone", "group"),  # the thirty-sixth session's review: "alone" turned round
-        ("not alone, with others", "group"),
-        ("alone please", "one_to_one"),
-        # The choice said last, on its own, after a reason against the other (the thirty-seventh session)
-        ("I feel lost in groups, one to one", "one_to_one"),
-        ("groups make me panic, 1 to 1 thanks", "one_to_one"),
-        ("I get tongue tied one to one. group", "group"),
-        ("a group would be nice, one to one", "group"),  # the first said to suit: the usual order decides
-        ("so shy in a group, but willing to give it a go", "group"),  # a feeling right before it, then the will
         # A feeling tied to a way of meeting with no "too" or "so" (the thirty-fourth session's review)
         ("I'm painfully shy in groups", "one_to_one"),
         ("i used to be shy in groups but not now", "group"),  # the review: a feeling that has passed
@@ -671,7 +662,6 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
-        ("I get muddled on the phone. Text please", "text"),  # the choice said last, on its own, after a reason
         ("I haven't got a phone, email I suppose, I use the library computers", "email"),  # the twenty-fifth set
         ("haven't got email so phone", "phone"),
         # A review of the eighteenth set's mends: a second best or one for a time is no choice; "better" beats "fine"

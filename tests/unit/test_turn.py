@@ -323,23 +323,6 @@ def test_a_yes_or_no_in_nothing_but_answer_words_is_not_checked_on_a_classifiers
     assert listed.hold == RISK_CHECK
 
 
-@pytest.mark.parametrize(
-    "text, name", [("My name is Grace", "Grace"), ("Yes, Amir", "Amir"), ("Mrs Patel is fine", "Mrs Patel")]
-)
-def test_a_name_and_nothing_else_is_not_checked_on_a_classifiers_doubt(text, name):
-    outcome = take_turn("preferred_name", text, None, {}, risk=Risk(UNCERTAIN, "classifier", True))
-    assert outcome.accepted and outcome.value == name
-    assert outcome.hold != RISK_CHECK and outcome.flag is None
-
-
-@pytest.mark.parametrize("text", ["Jo. wont be around much longer", "Sue, and I'm scared of him at home"])
-def test_a_name_with_more_than_the_name_is_still_checked(text):
-    outcome = take_turn("preferred_name", text, None, {}, risk=Risk(UNCERTAIN, "classifier", True))
-    assert outcome.hold == RISK_CHECK
-    listed = take_turn("preferred_name", "My name is Grace", None, {}, risk=Risk(UNCERTAIN, "self_harm"))
-    assert listed.hold == RISK_CHECK  # words of risk from the phrase list are always asked about
-
-
 def test_once_the_team_knows_an_uncertain_answer_is_saved_and_noted_without_a_reply():
     # The person already has the crisis reply and the item is urgent: answers about what they
     # disclosed ("feeling safe at home") are noted for the link worker, not answered with the numbers again.
