@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Iterator, Mapping, Optional, Sequence
+from functools import cached_property, lru_cache
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from bot.intake import people
 from bot.intake.spelling import Targets, put_right
@@ -254,6 +254,16 @@ _HEARD_AS_A_WORD = re.compile(
     r"\W*(?:(?:about|around|maybe|probably|prob|roughly|say|i'?d say|id say|like|it'?s|its|i'?m|im|a|an|um+|erm*|uh+)"
     rf"\W+)*({'|'.join(_SOUNDS_LIKE_A_NUMBER)})\W*"
 )
+
+
+def the_score_said_for_this(text: str, others: str, low: int = 0, high: int = 10) -> Optional[int]:
+    """The score of an answer that also scores another question ("6, and worthwhile maybe 7" asked how satisfied):
+    what is said from a word of another question (`others`, an alternation) to the end of its clause is set aside.
+    Only for an answer `parse_scale` found unclear."""
+    aside = re.compile(rf"\b(?:{others})\b[^,.;]*", re.IGNORECASE)
+    if aside.search(text) is None:
+        return None
+    return parse_scale(aside.sub(" ", text), low, high)
 
 
 def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -1381,9 +1391,9 @@ def nhs_number_valid(digits: str) -> bool:
 
 
 def parse_nhs_number(text: str) -> Optional[str]:
-    """An NHS number as people type it ("943 476 5919", "943-476-5919", "943.476.5919"): its ten
-    digits, or None when there is no ten-digit number or it fails the modulus 11 check."""
-    found = _TEN_DIGITS.search(text)
+    """An NHS number as people type or say it ("943 476 5919", "943-476-5919", "nine four three, four seven six..."):
+    its ten digits, or None when there is no ten-digit number or it fails the modulus 11 check."""
+    found = _TEN_DIGITS.search(digits_for_words(text, nhs_number_valid))
     if not found:
         return None
     digits = re.sub(r"\D", "", found.group(0))
@@ -1410,9 +1420,10 @@ class Option:
         """The label as read in what people say: lower case, or nothing (see `read_label`)."""
         return self.label.lower() if self.read_label else "\x00"
 
-    @property
+    @cached_property
     def said_whole(self) -> re.Pattern[str]:
-        """The label as whole words only: "group" is not read in "groups" nor "join a group" in "rejoin a group"."""
+        """The label as whole words only: "group" is not read in "groups" nor "join a group" in "rejoin a group".
+        Built once per option: it is read on every answer to a choice."""
         return re.compile(rf"(?<!\w){re.escape(self.said)}(?!\w)")
 
     def matches(self, text: str) -> bool:
@@ -1661,10 +1672,18 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
         start < picked_from
         and (
             _REFUSED_OPTION.search(_CLAUSE_START.sub("", lowered[:start]))
+            and not _A_PROBLEM_AFTER.match(lowered[end:])
             or (excepting and _in_an_exception(lowered[:start]))
         )
-        for start, _ in spans
+        for start, end in spans
     )
+
+
+_A_PROBLEM_AFTER = re.compile(
+    r"^\w*\s+(?:properly|well|enough|much|regularly|right|proper|at all|any ?more|healthily)\b"
+)
+"""After a doing said with "not", how it falls short: a problem named, not the option refused ("I do not eat properly
+these days" is food; "not food" is no pick)."""
 
 
 _NOTHING_EXCEPT = re.compile(
@@ -1736,20 +1755,34 @@ _TURNED_DOWN_AFTER = re.compile(
 )
 
 
-def _turned_down(text: str, span: Optional[tuple[int, int]]) -> bool:
-    """True when the option is named in a clause that turns it down ("not much good with the texting")."""
+def _turned_down(text: str, span: Optional[tuple[int, int]], others: Sequence[Optional[tuple[int, int]]] = ()) -> bool:
+    """True when the option is named in a clause that turns it down ("not much good with the texting"). `others` are
+    where the other options are named: the will to try one of them is no will to try this one."""
     if span is None:
         return False
     padded = f" {text.lower()} "
     clause = _CLAUSE_START.sub("", padded[: span[0]])
     turning_down = _TURNING_DOWN.search(clause)
-    if turning_down and re.search(_UNEASY, turning_down.group(0)) and _WILLING_AFTER.match(padded[span[1] :]):
+    uneasy = _said_uneasy_about(padded[: span[0]], padded[span[0] :])
+    felt = uneasy if turning_down is None else re.search(_UNEASY, turning_down.group(0)) is not None
+    if felt and _willing_to_try_it(padded, span[1], others):
         return False  # "I'm nervous to join a group but I'd like to try": a feeling, and the choice made anyway
-    return (
-        turning_down is not None
-        or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None
-        or _said_uneasy_about(padded[: span[0]], padded[span[0] :])
-    )
+    return turning_down is not None or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None or uneasy
+
+
+def _willing_to_try_it(padded: str, end: int, others: Sequence[Optional[tuple[int, int]]]) -> bool:
+    """After an option turned down by a feeling only, the will to do it anyway: "nervous in a group but I'd like to
+    try", "shy on the phone but willing to give it a go"; not the will to do another named there ("too shy for a
+    group, but happy to try one to one") nor something else ("but I'd like to get out more")."""
+    willing = _WILLING_AFTER.match(padded[end:])
+    if willing is None:
+        return False
+    start = end + willing.end()
+    stop = re.search(r"[.;!?]|\bbut\b", padded[start:])
+    clause_end = start + stop.start() if stop else len(padded)
+    if any(other and start <= other[0] < clause_end for other in others):
+        return False
+    return len(_WILL_FOR_IT.sub(" ", padded[start:clause_end]).split()) <= 1  # the option itself, named again
 
 
 _WILLING_AFTER = re.compile(
@@ -1757,6 +1790,11 @@ _WILLING_AFTER = re.compile(
     r"up for|happy to)\b"
 )
 """After an option turned down by a feeling only, the will to do it anyway ("nervous to join a group, but I want to")."""
+_WILL_FOR_IT = re.compile(
+    r"\b(?:it|one|that|them|this|anyway|though|tho|too|still|eventually|at some point|sometime|one day|a go|go|give|"
+    r"to|try|again|please|out|if|i|can|could|with|support|some|help|first|a|an|the)\b|\W+"
+)
+"""Words that carry the will over to the option turned down ("but I'd like to give it a go at some point")."""
 
 
 _DOING = re.compile(r"\w+ing\b")
@@ -2010,7 +2048,11 @@ def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Op
         # Turned down where it is first named ("not phone, ... a video call" stays turned down), not where it is
         # named again after ("ring the house phone, I don't get on with the mobile" is a phone call).
         first_named = _first_mentions(text, options, ordered, spans)
-        wanted = [code for code in ordered if not _turned_down(text, first_named[code])]
+        wanted = [
+            code
+            for code in ordered
+            if not _turned_down(text, first_named[code], [span for c, span in first_named.items() if c != code])
+        ]
         unconditional = [code for code in wanted if not _in_a_condition(text, first_named[code])]
         wanted = unconditional or wanted  # "Either, if the group is small and quiet": either
         if not wanted:
@@ -2052,7 +2094,9 @@ _SUITS_AFTER = re.compile(
     r"^\W*(?:is|'s|would be|will be|works?)\s+(?:the )?(?:(better|best|easiest|easier)|fine|good|ok|okay|great|"
     r"all right|alright)\b(?!\W*(?:too|as well|also|either|if|when|unless|for|later|sometimes|at times|in an?)\b)"
 )
-_SUITS_BEFORE = re.compile(r"\b(?:(prefer(?:ably)?|rather|best is|easiest is))\s+(?:a |an |the |by |via )?$")
+_SUITS_BEFORE = re.compile(
+    r"\b(?:(prefer(?:ably)?|rather|best is|easiest is|better|best))\s+(?:a |an |the |by |via )?$"
+)
 
 
 def _said_as_the_choice(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
@@ -2123,6 +2167,9 @@ def _said_most(text: str, options: Sequence[Option]) -> list[str]:
 
 _FIRST_CLAUSE_END = re.compile(r"[,.;:!?()]|\s-\s|\b(but|if|unless|when|otherwise|cos|because)\b")
 _ALTERNATIVES = re.compile(r"\b(or|either|both|and|nor)\b|/")
+_OR_THE_OTHER = re.compile(r",\s*or\b(?![^.;!?]*\b(?:if|unless|when|otherwise|in case)\b)")
+"""After a comma, "or" and another option with no condition: the choices said back ("text, or email"), not "phone, or
+text if I miss it" (a fallback)."""
 
 
 _TAKEN_UP = re.compile(
@@ -2155,7 +2202,8 @@ def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]])
 def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
     """Of several options, the one named alone in the first clause; the rest is an aside or a fallback:
     "phone is fine, text if I don't answer" is a phone call, "email, my phone keeps getting cut off" is
-    e-mail. Two named together ("text or email", "phone and text both fine") stay unclear: asked again."""
+    e-mail. Two named together ("text or email", "phone and text both fine", "group, or one to one") stay unclear:
+    asked again."""
     padded = f" {text.lower()} "
     starts = sorted((span[0], code) for code, span in spans.items() if span)
     if not starts:
@@ -2164,8 +2212,8 @@ def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> l
     boundary = _FIRST_CLAUSE_END.search(padded, first_start)
     end = boundary.start() if boundary else len(padded)
     in_first = [code for start, code in starts if start < end]
-    if len(in_first) != 1 or _ALTERNATIVES.search(padded[:end]):
-        return []
+    if len(in_first) != 1 or _ALTERNATIVES.search(padded[:end]) or _OR_THE_OTHER.match(padded[end:]):
+        return []  # "group, or one to one": the choice said back, not made
     return [first_code]
 
 
@@ -2236,14 +2284,69 @@ _NAMING = (
 """The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
 courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
-_AFFECTION = r"love|luv|bab|babe|sweetheart|hinny|pet|petal|dear|hun|hon|mate|duck"
-"""Words of affection said to anyone ("thanks love"), never the name asked for."""
-_NOT_A_NAME_AFTER_A_YES = (
-    r"of|no|not|cheers|lovely|great|cool|sorry|soz|next|done|will|bye|goodbye|help|skip|pass|why|what|whatever|"
-    r"doc|doctor|nurse|sir|madam|mum|mam|mom|dad|i|im|i'm|it|its|it's|that|this|me|you"
+_AFFECTION_NO_NAME = r"love|luv|bab|babe|sweetheart|hinny|pet|petal|dear|mate"
+"""Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
+_AFFECTION = rf"{_AFFECTION_NO_NAME}|hun|hon|duck"
+"""Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
+no name."""
+_NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
+"""Words of yes that are names too ("Yas", "Roger"): asked what to call someone, nobody answers "yes" with them."""
+_NOT_NAMES = (
+    _YES - _NAMES_ALSO_WORDS_OF_YES
+    | _NO
+    | {
+        "thanks",
+        "thank",
+        "you",
+        "hello",
+        "hi",
+        "hey",
+        "skip",
+        "why",
+        "help",
+        "what",
+        "pass",
+        "dunno",
+        "idk",
+        "whatever",
+        "nothing",
+        "none",
+        "nobody",
+        "anything",
+        "unknown",
+        "test",
+        "of",
+        "cheers",
+        "lovely",
+        "great",
+        "sorry",
+        "soz",
+        "next",
+        "done",
+        "bye",
+        "goodbye",
+        "doctor",
+        "nurse",
+        "sir",
+        "madam",
+        "i",
+        "im",
+        "i'm",
+        "it",
+        "its",
+        "it's",
+        "that",
+        "this",
+        "me",
+    }
 )
-"""Words after "ok," or "thanks," that are no name: a reply ("Ok, Sorry", "OK, Done", "Ok, Next"), someone addressed
-("Thanks, Doctor", "Yes, Mum")."""
+"""Words that are no name on their own or together: a yes or a no, a courtesy, a reply to the bot ("Ok, Next",
+"OK, Done"), someone addressed ("Thanks, Doctor")."""
+_NOT_A_NAME_AFTER_A_YES = "|".join(
+    re.escape(word) for word in sorted(_NOT_NAMES | {"will", "doc", "mum", "mam", "mom", "dad"}, key=len, reverse=True)
+)
+"""Words after "ok," or "thanks," that start no name: those above, and names that are also a word or someone addressed
+("Ok, will do", "Thanks, Doc", "Yes, Mum"), which are names when given alone."""
 _NAME_AFTER_A_STOP = (
     rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|{_NOT_A_NAME_AFTER_A_YES})\b)"
     rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
@@ -2251,7 +2354,7 @@ _NAME_AFTER_A_STOP = (
 """A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
 courtesy or affection ("Ok, Great", "Thanks, Love")."""
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?|(?:{GREETINGS})(?: (?-i:[A-Z])[\w'-]*)?)"
+    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?(?: (?:{_AFFECTION}))?|(?:{GREETINGS})(?: (?-i:[A-Z])[\w'-]*)?)"
     rf"[ ,!.]+)+(?={_NAMING}|{_NAME_AFTER_A_STOP}))?"
     rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:{_NAMING_WORDS}|name:?|"
     r"(?:she|he|they)'?s called|(?:she|he) is called|"
@@ -2289,36 +2392,6 @@ COMMON_WORDS = frozenset(
 "other" area's description finds it again, only by words not among these."""
 
 
-_NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
-"""Words of yes that are names too ("Yas", "Roger"): asked what to call someone, nobody answers "yes" with them."""
-_NOT_NAMES = (
-    _YES - _NAMES_ALSO_WORDS_OF_YES
-    | _NO
-    | {
-        "thanks",
-        "thank",
-        "you",
-        "hello",
-        "hi",
-        "hey",
-        "skip",
-        "why",
-        "help",
-        "what",
-        "pass",
-        "dunno",
-        "idk",
-        "whatever",
-        "nothing",
-        "none",
-        "nobody",
-        "anything",
-        "unknown",
-        "test",
-    }
-)
-
-
 _NO_NAME = re.compile(
     r"\b(whatever|anything|(?<!if you )don'?t mind|(?<!if you )do not mind|not bothered|up to you|your choice|"
     r"you choose|what do you)\b"
@@ -2330,15 +2403,14 @@ _WILL_DO = r"fine|ok|okay|good|great|lovely|grand"
 _NAME_TAIL = re.compile(
     rf"'s\s+(?:{_WILL_DO})$|"
     rf"\s+(?:(?:is|'s|will do|would be)\s+(?:{_WILL_DO})|will do|to (?:my )?(?:friends|family|"
-    r"everyone|most people)|please|pls|x+|lol|m8|mate|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"hinny|pet|petal|luv|me duck|here|speaking|"
-    + not_after(*TITLES.split("|"))
-    + r"(?:love|bab|babe|sweetheart)|i guess|i suppose|i think|"
+    r"everyone|most people)|please|pls|x+|lol|m8|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
+    r"me duck|here|speaking|" + not_after(*TITLES.split("|")) + rf"(?:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
     re.IGNORECASE,
 )
 """What people put after their name: "is fine", "will do", "to my friends", "please", a kiss, an emoji, a word of
-affection said to anyone ("Mo hinny", "Sue pet"), a hedge ("Gemma I guess")."""
+affection said to anyone ("Mo hinny", "Sue pet", "Jan dear"; after a title it is the name: "Mrs Love"), a hedge
+("Gemma I guess")."""
 
 
 def parse_name(text: str) -> Optional[str]:
@@ -2560,11 +2632,16 @@ three", "oh seven seven double oh...")."""
 _NUMBER_PUT_RIGHT = re.compile(rf"\b(?:{_ALWAYS_PUTS_RIGHT}|actually|no,? (?:wait|sorry|it'?s|its|that'?s))\b")
 
 
-def digits_for_words(text: str) -> str:
-    """The text with a phone number said in words written in figures: only a run with a word among them that makes a
-    whole UK number (11 digits from 0, or 44 and 10), so "one or two", "07700 900123, one more thing" and numbers in
-    figures stay as they are; and none that is put right after ("... one two three. no wait, one two four"), which is
-    asked again."""
+def _a_uk_phone_number(digits: str) -> bool:
+    """The digits of a whole UK number: 11 from 0, or 44 and 10."""
+    return len(digits) == 11 and digits.startswith("0") or len(digits) == 12 and digits.startswith("44")
+
+
+def digits_for_words(text: str, whole: Callable[[str], bool] = _a_uk_phone_number) -> str:
+    """The text with a number said in words written in figures: only a run with a word among them that makes a
+    `whole` number (a UK phone number unless told; an NHS number: "nine nine nine, six one four, seven seven five
+    four"), so "one or two", "07700 900123, one more thing" and numbers in figures stay as they are; and none that is
+    put right after ("... one two three. no wait, one two four"), which is asked again."""
 
     def figures(run: re.Match[str]) -> str:
         digits = ""
@@ -2572,7 +2649,7 @@ def digits_for_words(text: str) -> str:
             digit = _DIGIT_WORDS.get(token, token)
             digits += digit * (2 if times == "double" else 3 if times == "triple" else 1)
         said_in_words = re.search(r"[a-z]", run.group(0), re.IGNORECASE) is not None
-        a_number = len(digits) == 11 and digits.startswith("0") or len(digits) == 12 and digits.startswith("44")
+        a_number = whole(digits) if digits.isdigit() else False
         put_right_after = _NUMBER_PUT_RIGHT.search(text[run.end() :].lower()) is not None
         return digits if said_in_words and a_number and digits.isdigit() and not put_right_after else run.group(0)
 

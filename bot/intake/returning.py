@@ -78,6 +78,7 @@ STEPPING_AWAY = re.compile(
     rf"{_CLAUSE_OPENS}(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
     rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)|"
+    r"^\W*(?:sorry|soz|sry|excuse me)\W+i (?:go|must go|going)\b[^,.;!?]{0,30}?\bnow(?=\W*$)|"
     r"^\W*(?:(?:yes|yeah|ok|okay|sorry)\W+)*(?:but\s+)?(?:not (?:right )?now\W+)?(?:i'?ll|i will|i shall) "
     r"(?:come back|be back|return)(?: to (?:it|this|you))?(?: later| after| soon| shortly)?(?=\W*$)",
     re.IGNORECASE,
@@ -85,7 +86,8 @@ STEPPING_AWAY = re.compile(
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
 classifier read it as an answer ("hang on she's woke up, brb" is not what matters most). "Need to go" only
 at the end of a clause or before someone at home ("sorry need to go mum needs me", "need to go, sorry"),
-never before what the person needs to go to ("I need to go out more")."""
+never before what the person needs to go to ("I need to go out more"). A learner's "sorry I go to job centre now"
+(set 27) only with the apology before and "now" at the end: "I go to the gym now" is an answer."""
 STEPPING_AWAY_MAX_WORDS = 10
 _CHANGING = re.compile(rf"{EDITING.pattern}|\b(?:wrong|mistake)\b", re.IGNORECASE)
 """A change asked for, never a pause ("hang on the number's wrong")."""
@@ -168,6 +170,7 @@ _FOLLOW_ON = re.compile(r"go on|go ahead|ask away|fire away|ask me|next|where wa
 """"Go on", "go ahead": after "I'm back" a request to go on; alone, a yes to an offer."""
 _BACK = re.compile(
     r"(?:i'?m|im|i am|am|i'?ve|ive|i have|we'?re)\s+(?:back|here|returned|got back)(?: in| now| again| at last| finally)*|"
+    r"i (?:come|came) back(?: now| again)?|"  # a learner's "I'm back" (set 27: "hello I come back")
     r"(?:back|here) (?:now|again|at last|in)|again|i have returned|i'?ve returned|returned|hi again|hello again|hey again|"
     r"(?:(?:where|what) (?:were we|was i|was i (?:saying|answering|on|doing|up to)|was the question|was that|"
     r"were you (?:asking|saying)|did we get to|did you ask|did we leave off|were we up to)|"

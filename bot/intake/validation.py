@@ -617,6 +617,9 @@ def _interpret_kind(
         return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
         score = normalise.parse_scale(text)
+        others = "|".join(words for key, words in _SCORED_BY.items() if key != question.key)
+        if score is None and question.key in _SCORED_BY:
+            score = normalise.the_score_said_for_this(text, others)  # "6, and worthwhile maybe 7": the 6
         if score is None and attempts > 0:
             score = normalise.the_score_before_a_hedge(text)  # "6 maybe 7" said again: the 6
         return (
@@ -665,6 +668,15 @@ def _interpret_kind(
     if kind == "language":
         return _interpret_language(question, text, attempts)
     raise ValueError(f"unknown question kind {kind!r}")
+
+
+_SCORED_BY = {
+    "ons_life_satisfaction": r"satisf\w*",
+    "ons_worthwhile": r"worthwhile|worth it",
+    "ons_happy": r"happy|happiness",
+    "ons_anxious": r"anxious|anxiety",
+}
+"""The word each wellbeing question is known by, when an answer gives two of them at once."""
 
 
 _PLACES = {**{word: place - 1 for word, place in normalise.ORDINAL_WORDS.items()}, "top": 0}

@@ -479,6 +479,21 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("I am called Bob", "Bob"),
         ("Alright Bab", None),  # a word of affection, not a name
         ("Ok, Sorry", None),  # the thirty-seventh session's review: after "ok," a reply is no name
+        # The thirty-seventh session's review, kept whole before: a reply or someone addressed is no name; a word of
+        # affection after a courtesy or after the name is no part of it
+        ("Thanks, Doctor", None),
+        ("OK, Done", None),
+        ("Ok, Next", None),
+        ("Ok, will do", None),
+        ("Ok hun, it's Kerry", "Kerry"),
+        ("thanks love, I'm Pat", "Pat"),
+        ("Yes pet, call me Mo", "Mo"),
+        ("Sue dear", "Sue"),
+        ("Sue pet", "Sue"),
+        ("Mrs Love", "Mrs Love"),
+        ("Mr Duck", "Mr Duck"),
+        ("Will", "Will"),
+        ("Doc", "Doc"),
         # The twenty-fifth set, read: a whole name, then the one to use
         ("Mrs Joan Hartley, though Joan will do.", "Joan"),
         ("Gwyn Price. Gwyn.", "Gwyn"),

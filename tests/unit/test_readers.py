@@ -427,6 +427,7 @@ TABLES = {
         ("she doesn't speak English", True),
     ],
     "ons_happy": [
+        ("happy 5, anxious 8", 5),  # set 27, read: two questions answered at once; this one's score
         # The eighteenth set: a score, then a second only hedged (said three times, it was skipped)
         ("6 maybe 7", None),  # asked once more (said again, the 6: test_a_hedged_second_score_said_again_is_the_first)
         ("6 or maybe 7", None),
@@ -579,9 +580,19 @@ TABLES = {
         ("one-to-one makes me feel on the spot", "group"),
         ("a group would make me get out the house", "group"),
         ("I'm nervous to join a group but I'd like to try", "group"),  # the feeling, and the choice made anyway
+        # The thirty-seventh session's review, wrong before and after: the will to try the other, not this one
+        ("too shy for a group, but happy to try one to one", "one_to_one"),
+        ("nervous in groups but willing to try one to one", "one_to_one"),
+        ("nervous in a group but I'd like to try", "group"),
+        ("nervous in groups but willing to give a group a go", "group"),
+        ("so shy in groups but I'd like to get out more", "one_to_one"),  # the will is for something else
+        ("group, or one to one", None),  # the choice said back: asked which
+        ("one to one, or a group if there's nothing else", "one_to_one"),  # a fallback
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
+        ("shy on the phone but happy to try in person", "in_person"),
+        ("phone, or online", None),
         ("the phone makes me feel connected", "phone"),  # only a feeling that turns it down does
         ("video makes me feel ugly, phone", "phone"),
         ("online makes me feel stupid, I'm no good with tech. phone", "phone"),
@@ -662,6 +673,8 @@ TABLES = {
         ("no video calls, face to face please", "in_person"),
     ],
     "contact_method": [
+        ("phone. but english little, better text", "text"),  # set 27, read: "better" before the one chosen
+        ("phone better than text", "phone"),
         ("I haven't got a phone, email I suppose, I use the library computers", "email"),  # the twenty-fifth set
         ("haven't got email so phone", "phone"),
         # A review of the eighteenth set's mends: a second best or one for a time is no choice; "better" beats "fine"
@@ -747,6 +760,10 @@ TABLES = {
         ("I haven't got a phone or email", None),
     ],
     "life_areas": [
+        # Set 27, read: a doing said with "not" and how it falls short names a problem; "not food" picks nothing
+        ("Bereavement, loneliness, and I confess I do not eat properly these days.", ["loneliness", "bereavement", "food"]),
+        ("I'm not eating well and I don't get out much", ["food"]),
+        ("money, not food", ["money"]),
         # The twentieth set
         ("losing the wife, and being on me own", ["loneliness", "bereavement"]),
         ("my back (11) and money cos if i cant work i dont get paid", ["money", "long_term_condition"]),
@@ -1140,6 +1157,7 @@ TABLES = {
         ("no idea", "none"),
     ],
     "nhs_number": [
+        ("nine nine nine, six one four, seven seven five four", "9996147754"),  # set 27, read: said in words
         ("943 476 5919", "9434765919"),
         ("9434765919", "9434765919"),
         ("943-476-5919", "9434765919"),
@@ -1284,3 +1302,17 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
     assert not interpret("ons_happy", text, None, {}, 0).accepted
     again = interpret("ons_happy", text, None, {}, 1)
     assert (again.value if again.accepted else None) == score
+
+
+@pytest.mark.parametrize(
+    "key, text, expected",
+    [
+        ("ons_life_satisfaction", "6, and worthwhile maybe 7", 6),  # set 27, read: skipped after three tries
+        ("ons_anxious", "happy 5, anxious 8", 8),
+        ("ons_life_satisfaction", "5. anxiety is like a 9", 5),
+        ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
+    ],
+)
+def test_a_score_said_with_another_questions_is_this_ones(key, text, expected):
+    outcome = interpret(key, text, None, {})
+    assert (outcome.value if outcome.accepted else None) == expected

@@ -40,6 +40,7 @@ COMING_BACK = [
     "right, I'm back in",  # the twenty-second set: saved as who supports them
     "back in, go on",
     "ok I'm back in now duck",
+    "hello I come back",  # set 27, read: a learner's "I'm back"
 ]
 
 
@@ -251,6 +252,11 @@ def test_a_number_found_while_holding_on_is_no_pause(said, found):
         ("Not now, I'll come back later", True),
         ("Walking. I'll come back to it", False),  # the thirty-sixth session's review: an answer, then the pause
         ("Debt, I will come back", False),
+        # Set 27, read: a learner's pause, with the apology before and "now" at the end; not an answer that says "now"
+        ("sorry I go to job centre now", True),
+        ("sorry I must go to the school now", True),
+        ("I go to the gym now", False),
+        ("sorry I go swimming now and then", False),
     ],
 )
 def test_coming_back_said_last_is_a_pause(said, pause):
