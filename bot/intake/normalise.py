@@ -258,9 +258,13 @@ _HEARD_AS_A_WORD = re.compile(
 
 def the_score_said_for_this(text: str, others: str, low: int = 0, high: int = 10) -> Optional[int]:
     """The score of an answer that also scores another question ("6, and worthwhile maybe 7" asked how satisfied):
-    what is said from a word of another question (`others`, an alternation) to the end of its clause is set aside.
-    Only for an answer `parse_scale` found unclear."""
-    aside = re.compile(rf"\b(?:{others})\b[^,.;]*", re.IGNORECASE)
+    a word of another question (`others`, an alternation) with its number right after is set aside, not a word that
+    only shares it ("I'd be happy with a 5"). Only for an answer `parse_scale` found unclear."""
+    aside = re.compile(
+        rf"\b(?:{others})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|a|an)\s+){{0,3}}"
+        r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+        re.IGNORECASE,
+    )
     if aside.search(text) is None:
         return None
     return parse_scale(aside.sub(" ", text), low, high)
@@ -1679,11 +1683,10 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
     )
 
 
-_A_PROBLEM_AFTER = re.compile(
-    r"^\w*\s+(?:properly|well|enough|much|regularly|right|proper|at all|any ?more|healthily)\b"
-)
+_A_PROBLEM_AFTER = re.compile(r"^\w*\s+(?:properly|well|enough|regularly|right|healthily)\b")
 """After a doing said with "not", how it falls short: a problem named, not the option refused ("I do not eat properly
-these days" is food; "not food" is no pick)."""
+these days" is food; "not food" is no pick). Not "at all", "much" or "any more": they turn down as often ("not lonely
+at all", "not working any more, retired")."""
 
 
 _NOTHING_EXCEPT = re.compile(
@@ -1772,17 +1775,15 @@ def _turned_down(text: str, span: Optional[tuple[int, int]], others: Sequence[Op
 
 def _willing_to_try_it(padded: str, end: int, others: Sequence[Optional[tuple[int, int]]]) -> bool:
     """After an option turned down by a feeling only, the will to do it anyway: "nervous in a group but I'd like to
-    try", "shy on the phone but willing to give it a go"; not the will to do another named there ("too shy for a
-    group, but happy to try one to one") nor something else ("but I'd like to get out more")."""
+    try", "shy on the phone but willing to give it a go"; not the will to do another named in that clause ("too shy
+    for a group, but happy to try one to one")."""
     willing = _WILLING_AFTER.match(padded[end:])
     if willing is None:
         return False
     start = end + willing.end()
     stop = re.search(r"[.;!?]|\bbut\b", padded[start:])
     clause_end = start + stop.start() if stop else len(padded)
-    if any(other and start <= other[0] < clause_end for other in others):
-        return False
-    return len(_WILL_FOR_IT.sub(" ", padded[start:clause_end]).split()) <= 1  # the option itself, named again
+    return not any(other and start <= other[0] < clause_end for other in others)
 
 
 _WILLING_AFTER = re.compile(
@@ -1790,11 +1791,6 @@ _WILLING_AFTER = re.compile(
     r"up for|happy to)\b"
 )
 """After an option turned down by a feeling only, the will to do it anyway ("nervous to join a group, but I want to")."""
-_WILL_FOR_IT = re.compile(
-    r"\b(?:it|one|that|them|this|anyway|though|tho|too|still|eventually|at some point|sometime|one day|a go|go|give|"
-    r"to|try|again|please|out|if|i|can|could|with|support|some|help|first|a|an|the)\b|\W+"
-)
-"""Words that carry the will over to the option turned down ("but I'd like to give it a go at some point")."""
 
 
 _DOING = re.compile(r"\w+ing\b")
@@ -2167,9 +2163,6 @@ def _said_most(text: str, options: Sequence[Option]) -> list[str]:
 
 _FIRST_CLAUSE_END = re.compile(r"[,.;:!?()]|\s-\s|\b(but|if|unless|when|otherwise|cos|because)\b")
 _ALTERNATIVES = re.compile(r"\b(or|either|both|and|nor)\b|/")
-_OR_THE_OTHER = re.compile(r",\s*or\b(?![^.;!?]*\b(?:if|unless|when|otherwise|in case)\b)")
-"""After a comma, "or" and another option with no condition: the choices said back ("text, or email"), not "phone, or
-text if I miss it" (a fallback)."""
 
 
 _TAKEN_UP = re.compile(
@@ -2202,8 +2195,7 @@ def _only_asked_back(text: str, option: Option, span: Optional[tuple[int, int]])
 def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> list[str]:
     """Of several options, the one named alone in the first clause; the rest is an aside or a fallback:
     "phone is fine, text if I don't answer" is a phone call, "email, my phone keeps getting cut off" is
-    e-mail. Two named together ("text or email", "phone and text both fine", "group, or one to one") stay unclear:
-    asked again."""
+    e-mail. Two named together ("text or email", "phone and text both fine") stay unclear: asked again."""
     padded = f" {text.lower()} "
     starts = sorted((span[0], code) for code, span in spans.items() if span)
     if not starts:
@@ -2212,8 +2204,8 @@ def _named_first(text: str, spans: Mapping[str, Optional[tuple[int, int]]]) -> l
     boundary = _FIRST_CLAUSE_END.search(padded, first_start)
     end = boundary.start() if boundary else len(padded)
     in_first = [code for start, code in starts if start < end]
-    if len(in_first) != 1 or _ALTERNATIVES.search(padded[:end]) or _OR_THE_OTHER.match(padded[end:]):
-        return []  # "group, or one to one": the choice said back, not made
+    if len(in_first) != 1 or _ALTERNATIVES.search(padded[:end]):
+        return []
     return [first_code]
 
 

@@ -78,7 +78,6 @@ STEPPING_AWAY = re.compile(
     rf"{_CLAUSE_OPENS}(?:i'?ll |i will |i shall |i |will )?(?:come back|be back|return) "
     r"(?:after|later|soon|shortly|in a (?:bit|while|min\w*))(?=\W*$)|"
     rf"{_CLAUSE_OPENS}back (?:shortly|in a (?:bit|min\w*|moment|sec\w*|tick))(?=\W*$)|"
-    r"^\W*(?:sorry|soz|sry|excuse me)\W+i (?:go|must go|going)\b[^,.;!?]{0,30}?\bnow(?=\W*$)|"
     r"^\W*(?:(?:yes|yeah|ok|okay|sorry)\W+)*(?:but\s+)?(?:not (?:right )?now\W+)?(?:i'?ll|i will|i shall) "
     r"(?:come back|be back|return)(?: to (?:it|this|you))?(?: later| after| soon| shortly)?(?=\W*$)",
     re.IGNORECASE,
@@ -86,8 +85,7 @@ STEPPING_AWAY = re.compile(
 """Words that only ever mean "I'm stepping away": a short message with them is a pause even when the
 classifier read it as an answer ("hang on she's woke up, brb" is not what matters most). "Need to go" only
 at the end of a clause or before someone at home ("sorry need to go mum needs me", "need to go, sorry"),
-never before what the person needs to go to ("I need to go out more"). A learner's "sorry I go to job centre now"
-(set 27) only with the apology before and "now" at the end: "I go to the gym now" is an answer."""
+never before what the person needs to go to ("I need to go out more")."""
 STEPPING_AWAY_MAX_WORDS = 10
 _CHANGING = re.compile(rf"{EDITING.pattern}|\b(?:wrong|mistake)\b", re.IGNORECASE)
 """A change asked for, never a pause ("hang on the number's wrong")."""

@@ -90,19 +90,6 @@ def take_turn(
         and not already_checked(text, answers)
     ):
         return check(requested, text, risk)
-    if (
-        risk is not None
-        and flagged
-        and risk.likely
-        and requested not in (CARRY_ON, RISK_CHECK)
-        and not only_a_pause(text)
-        and not already_checked(text, answers)
-    ):
-        # The team already knows of an earlier disclosure, and the meaning reader finds this one more likely than not
-        # a disclosure too (set 27: "I've been walking up to the railway bridge at night, worked out when the last
-        # freight goes through", after a yes to the check question): the short reply with the numbers, the answer
-        # kept as with any later disclosure. Never the check question again: they have already said yes to it.
-        return disclosure(requested, text, risk.category, answers, flagged, pending, attempts)
     if requested == CARRY_ON:
         return carry_on(text, intent, attempts)
     if risk is None and only_returning(text, returning_kind(requested)):

@@ -585,14 +585,13 @@ TABLES = {
         ("nervous in groups but willing to try one to one", "one_to_one"),
         ("nervous in a group but I'd like to try", "group"),
         ("nervous in groups but willing to give a group a go", "group"),
-        ("so shy in groups but I'd like to get out more", "one_to_one"),  # the will is for something else
-        ("group, or one to one", None),  # the choice said back: asked which
         ("one to one, or a group if there's nothing else", "one_to_one"),  # a fallback
+        ("a bit shy in a group but happy to have a go at that", "group"),  # the thirty-eighth session's review
+        ("anxious in groups but I'd like to give it a try to meet people", "group"),
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
         ("shy on the phone but happy to try in person", "in_person"),
-        ("phone, or online", None),
         ("the phone makes me feel connected", "phone"),  # only a feeling that turns it down does
         ("video makes me feel ugly, phone", "phone"),
         ("online makes me feel stupid, I'm no good with tech. phone", "phone"),
@@ -761,9 +760,14 @@ TABLES = {
     ],
     "life_areas": [
         # Set 27, read: a doing said with "not" and how it falls short names a problem; "not food" picks nothing
-        ("Bereavement, loneliness, and I confess I do not eat properly these days.", ["loneliness", "bereavement", "food"]),
+        (
+            "Bereavement, loneliness, and I confess I do not eat properly these days.",
+            ["loneliness", "bereavement", "food"],
+        ),
         ("I'm not eating well and I don't get out much", ["food"]),
         ("money, not food", ["money"]),
+        ("not lonely at all, it's my weight", ["activity"]),  # the review: "at all", "any more" still turn down
+        ("Not working any more, retired now. Lonely", ["loneliness"]),
         # The twentieth set
         ("losing the wife, and being on me own", ["loneliness", "bereavement"]),
         ("my back (11) and money cos if i cant work i dont get paid", ["money", "long_term_condition"]),
@@ -1311,6 +1315,8 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_anxious", "happy 5, anxious 8", 8),
         ("ons_life_satisfaction", "5. anxiety is like a 9", 5),
         ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
+        ("ons_anxious", "Happy to say only 2 yesterday, it was 9 last week", None),  # the review: "happy" in its
+        ("ons_life_satisfaction", "I'd be happy with a 5, was an 8 before the stroke", None),  # everyday sense
     ],
 )
 def test_a_score_said_with_another_questions_is_this_ones(key, text, expected):

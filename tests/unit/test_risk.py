@@ -79,8 +79,6 @@ SUICIDE = [
     "honestly nobody would miss me at all",
     "I've been giving away all my things to the charity shop and my neighbours",
     "it'll all be easier for them when I'm not around any more",
-    "im ending it on saturday after the match",  # 2026-12-07: a plan with its time
-    "pls dont text after friday, that's the day im doing it",
 ]
 
 SELF_HARM = [
@@ -104,7 +102,6 @@ SELF_HARM = [
     "I hide the cuts from work",
     "covering up the cuts from the brambles and the ones I did myself",
     "tnę się od roku",
-    "i burnt myself again on sunday",  # 2026-12-07: again, said in the past of oneself
 ]
 
 HARM_TO_OTHERS = [
@@ -122,8 +119,8 @@ HARM_TO_OTHERS = [
 ]
 
 ABUSE = [
-    "you get a good hiding off him if you talk back",  # 2026-12-07: a blow as what happens if
-    "the kids get a slap when they're noisy",
+    "you get a good hiding off him if you talk back",  # 2026-12-07: a blow from someone as what happens if
+    "my son gets a thump off his dad when he's drunk",
     "he hits me when he's had a drink",
     "my husband beats me",
     "my boyfriend hurt me again last night",
@@ -340,11 +337,10 @@ POSITIVES = (
 )
 
 NEGATIVES = [
-    "I'm doing it on Friday, the big shop",  # 2026-12-07: a plan's words about a chore
-    "we got a battering on saturday, 4 nil",
-    "my hours got cut again",
-    "I hurt my back again lifting him",
-    "I'm ending it with my boyfriend tonight",
+    "we got a battering on saturday, 4 nil",  # 2026-12-07: a blow that names nobody it comes from
+    "we got a hiding when we played Rovers",
+    "the dog gets a smack if he chews the sofa",
+    "I need to get a belt for these trousers",
     "I take a lot of tablets for my heart",  # 2026-12-07: tablets taken as prescribed, a throat that is only sore
     "I've had a lot of tablets over the years",
     "my throat is sore and the shop was closed",

@@ -323,24 +323,11 @@ def test_a_yes_or_no_in_nothing_but_answer_words_is_not_checked_on_a_classifiers
     assert listed.hold == RISK_CHECK
 
 
-def test_once_the_team_knows_a_likely_disclosure_gets_the_short_reply_and_is_saved():
-    # Set 27: after a yes to the check question, "I've been walking up to the railway bridge at night, worked out
-    # when the last freight goes through" got no reply at all. A later disclosure the meaning reader finds likely is
-    # answered as a certain one is: the short reply with the numbers, the answer kept, never the check again.
+def test_once_the_team_knows_an_uncertain_answer_is_saved_and_noted_without_a_reply():
+    # The person already has the crisis reply and the item is urgent: answers about what they
+    # disclosed ("feeling safe at home") are noted for the link worker, not answered with the numbers again.
     likely = Risk(UNCERTAIN, "classifier", likely=True)
-    said = "everything. walking up to the railway bridge at night, worked out when the last freight goes"
-    outcome = take_turn("barriers_text", said, "disclose_risk", {RISK_FLAGGED: True}, risk=likely)
-    assert outcome.accepted and outcome.value and outcome.flag == FlagKind.SAFEGUARDING
-    assert outcome.responses == ["utter_crisis_again"] and outcome.hold == CARRY_ON
-    # At a closed question the answer in it is read, with the short reply before the next question.
-    closed = take_turn(
-        "wants_company", "yes please, if I'm still here", "disclose_risk", {RISK_FLAGGED: True}, risk=likely
-    )
-    assert closed.accepted and closed.value is True and closed.responses[0] == "utter_crisis_again"
-
-
-def test_once_the_team_knows_a_doubt_less_likely_than_not_is_saved_and_noted_without_a_reply():
-    outcome = take_turn("goal", "get out more", "inform", {RISK_FLAGGED: True}, risk=MAYBE)
+    outcome = take_turn("goal", "feeling safe at home", "disclose_risk", {RISK_FLAGGED: True}, risk=likely)
     assert outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and outcome.hold is None
     assert not any(r.startswith("utter_crisis") for r in outcome.responses)
 
