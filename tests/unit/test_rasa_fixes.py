@@ -394,7 +394,7 @@ async def test_the_action_server_answers_a_failure_without_echoing_the_conversat
 
 def test_a_pause_with_an_everyday_reason_is_no_doubt_of_the_classifier():
     """ "baby woke up brb" read by the classifier as a middling disclosure once got the check question; words of
-    risk, or a sure reading, still flag a message that steps away (the test above)."""
+    risk still flag a message that steps away (the test above)."""
     from bot.rasa.nlu.interruption_gate import InterruptionGate
 
     gate = InterruptionGate(InterruptionGate.get_default_config())
@@ -404,6 +404,24 @@ def test_a_pause_with_an_everyday_reason_is_no_doubt_of_the_classifier():
     text = "brb, it all feels too heavy to carry"
     [heavy] = classifier.process(gate.process([_message(text, {"disclose_risk": 0.6, "inform": 0.4})]))
     assert heavy.get(INTENT)["name"] == "disclose_risk"
+
+
+def test_a_pause_with_an_everyday_reason_is_no_disclosure_however_sure_the_classifier():
+    """Set 4, read in the thirty-eighth session: "baby woke up brb" scored 0.9981 with the meaning reader, over the
+    certain threshold, and got the whole crisis script. Only words of risk flag such a pause; a pause that tells of
+    someone at home ("he's home, got to go") is still read by the classifiers, however it scores."""
+    from bot.rasa.nlu.interruption_gate import InterruptionGate
+
+    gate = InterruptionGate(InterruptionGate.get_default_config())
+    classifier = RiskPhraseClassifier({"classifier_threshold": 0.3, "certain_threshold": 0.9})
+    [baby] = classifier.process(gate.process([_message("baby woke up brb", {"disclose_risk": 0.99, "inform": 0.01})]))
+    assert baby.get(INTENT)["name"] == "pause"
+    [home] = classifier.process(
+        gate.process([_message("he's home, got to go", {"disclose_risk": 0.99, "inform": 0.01})])
+    )
+    assert home.get(INTENT)["name"] == "disclose_risk"
+    [words] = classifier.process(gate.process([_message("baby woke up brb, I want to die", {"inform": 1.0})]))
+    assert words.get(INTENT)["name"] == "disclose_risk"
 
 
 @pytest.mark.parametrize("text", ["walk every day, 30 mins", "I can walk, 5 mins"])
