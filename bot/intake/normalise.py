@@ -256,15 +256,23 @@ _HEARD_AS_A_WORD = re.compile(
 )
 
 
-def the_score_said_for_this(text: str, others: str, low: int = 0, high: int = 10) -> Optional[int]:
-    """The score of an answer that also scores another question ("6, and worthwhile maybe 7" asked how satisfied):
-    a word of another question (`others`, an alternation) with its number right after is set aside, not a word that
-    only shares it ("I'd be happy with a 5"). Only for an answer `parse_scale` found unclear."""
-    aside = re.compile(
-        rf"\b(?:{others})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|a|an)\s+){{0,3}}"
+@lru_cache(maxsize=8)
+def _a_score_for(words: str) -> re.Pattern[str]:
+    """A word of another wellbeing question (`words`, an alternation) with its number right after: one pattern per
+    question, built once."""
+    return re.compile(
+        rf"\b(?:{words})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|a|an)\s+){{0,3}}"
         r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b",
         re.IGNORECASE,
     )
+
+
+def the_score_said_for_this(text: str, others: str, low: int = 0, high: int = 10) -> Optional[int]:
+    """The score of an answer that also scores another question ("6, and worthwhile maybe 7" asked how satisfied):
+    a word of another question (`others`, an alternation) with its number right after is set aside, not a word that
+    only shares it ("I'd be happy with a 5"). Read before `parse_scale`, which sets aside every question's word with
+    its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the 1)."""
+    aside = _a_score_for(others)
     if aside.search(text) is None:
         return None
     return parse_scale(aside.sub(" ", text), low, high)
@@ -1043,7 +1051,7 @@ a clause that says yes: "not essential" alone is a no."""
 
 
 _COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta")
-_WORDS_OF_AGREEING = ("ok", "okay", "yes", "yeah", "sure", "fine", "alright", "right")
+_WORDS_OF_AGREEING = ("ok", "okay", "yes", "yeah", "sure", "fine", "alright", "right", "aye")
 """The plainest words of `_YES`, said in passing before what a person goes on to say ("ok call me tomorrow")."""
 _COURTESY_OR_AGREEING = "|".join((*_COURTESY, *_WORDS_OF_AGREEING))
 """Either, as one alternation: what may come before a name or a time to ring without being part of it."""
@@ -1760,30 +1768,46 @@ _TURNED_DOWN_AFTER = re.compile(
 
 def _turned_down(text: str, span: Optional[tuple[int, int]], others: Sequence[Optional[tuple[int, int]]] = ()) -> bool:
     """True when the option is named in a clause that turns it down ("not much good with the texting"). `others` are
-    where the other options are named: the will to try one of them is no will to try this one."""
+    where the other options are named: the will to try one of them is no will to try this one, and after a feeling
+    about this one it turns this one down ("I'm nervous one to one but happy to try a group")."""
     if span is None:
         return False
     padded = f" {text.lower()} "
     clause = _CLAUSE_START.sub("", padded[: span[0]])
     turning_down = _TURNING_DOWN.search(clause)
     uneasy = _said_uneasy_about(padded[: span[0]], padded[span[0] :])
-    felt = uneasy if turning_down is None else re.search(_UNEASY, turning_down.group(0)) is not None
-    if felt and _willing_to_try_it(padded, span[1], others):
+    after = _TURNED_DOWN_AFTER.match(padded[span[1] :])
+    felt_after = after is not None and _FELT.match(padded, span[1] + after.end()) is not None
+    felt = felt_after or (uneasy if turning_down is None else re.search(_UNEASY, turning_down.group(0)) is not None)
+    will = _will_to_try(padded, span[1] + after.end() if felt_after and after else span[1], others)
+    if felt and will == "this":
         return False  # "I'm nervous to join a group but I'd like to try": a feeling, and the choice made anyway
-    return turning_down is not None or _TURNED_DOWN_AFTER.match(padded[span[1] :]) is not None or uneasy
+    if will == "another" and _SO_UNEASY_BEFORE.search(padded[: span[0]]):
+        return True  # "nervous one to one but happy to try a group": the feeling, and another chosen
+    return turning_down is not None or after is not None or uneasy
 
 
-def _willing_to_try_it(padded: str, end: int, others: Sequence[Optional[tuple[int, int]]]) -> bool:
-    """After an option turned down by a feeling only, the will to do it anyway: "nervous in a group but I'd like to
-    try", "shy on the phone but willing to give it a go"; not the will to do another named in that clause ("too shy
-    for a group, but happy to try one to one")."""
+_FELT = re.compile(rf"(?:feel )?(?:so |very |really |a bit |quite |too )?(?:{_UNEASY})\b")
+"""A feeling right after what turns an option down ("a group makes me anxious"): a feeling, which a will may
+outweigh."""
+
+
+def _will_to_try(padded: str, end: int, others: Sequence[Optional[tuple[int, int]]]) -> Optional[str]:
+    """After an option turned down by a feeling only, the will to try something anyway: "this" option ("nervous in a
+    group but I'd like to try", "shy on the phone but willing to give it a go"), or "another" named in that clause
+    ("too shy for a group, but happy to try one to one"); None without one."""
     willing = _WILLING_AFTER.match(padded[end:])
     if willing is None:
-        return False
+        return None
     start = end + willing.end()
-    stop = re.search(r"[.;!?]|\bbut\b", padded[start:])
-    clause_end = start + stop.start() if stop else len(padded)
-    return not any(other and start <= other[0] < clause_end for other in others)
+    stop = _END_OF_A_WILL.search(padded, start)
+    clause_end = stop.start() if stop else len(padded)
+    return "another" if any(other and start <= other[0] < clause_end for other in others) else "this"
+
+
+_END_OF_A_WILL = re.compile(r"[.;!?]|\bbut\b")
+"""Where the will to do something ends: a sentence or a "but"; not a comma, unlike `_FIRST_CLAUSE_END`, since a will
+names its option after one ("happy to try, maybe, one to one")."""
 
 
 _WILLING_AFTER = re.compile(
@@ -1981,6 +2005,16 @@ def _without_what_other_is(text: str) -> str:
     return text[: described.end()] + (description[end.start() :] if end else "")
 
 
+def _a_number_also_in_a_label(text: str, options: Sequence[Option], picked: Sequence[int]) -> bool:
+    """A number said as a word that is also a word of another option's label ("one" beside "One-to-one"): which the
+    person meant cannot be told."""
+    said_words = words(text.lower())
+    if re.search(r"\d", text) or any(token in ORDINAL_WORDS or token in ("number", "no") for token in said_words):
+        return False  # "the first one", "number one", "the 1st one": a pick by its number
+    said = {token for token in said_words if token in _NUMBER_WORDS}
+    return any(said & set(words(option.label.lower())) for i, option in enumerate(options) if i not in picked)
+
+
 def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]]) -> list[str]:
     """`match_options` on a text already spelled as the options spell it, so that the parts read again (what comes
     after a correction, and before it) are not put right twice."""
@@ -2017,6 +2051,8 @@ def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Op
         option.matches(text) for option in options if any(c.isdigit() for c in "".join(option.keywords))
     )
     only_numbers = None if by_digit_words else _numbered_choices(text, shown)
+    if only_numbers and not many and _a_number_also_in_a_label(text, options, only_numbers):
+        return []  # "one", asked group or one-to-one: option 1, or the one-to-one? asked again
     picked = only_numbers or []
     if only_numbers is None and many and not by_digit_words:
         picked = _numbers_among_words(
@@ -2261,8 +2297,9 @@ _NOT_A_NAME_WORDS = (
 on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole words, and those short
 forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are names. After "everyone
 calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
-GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)"
-"""Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12")."""
+GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)|(?:ey|ay|eh|ayup) up"
+"""Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12", the
+Midlands' "ey up")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAMING_WORDS = (
     r"my name is|my name'?s|my names|my name|name'?s|i'?m called|i am called|i am|i'?m|im|it'?s|its|it is|this is"
@@ -2276,11 +2313,14 @@ _NAMING = (
 """The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
 courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
-_AFFECTION_NO_NAME = r"love|luv|bab|babe|sweetheart|hinny|pet|petal|dear|mate"
+_AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|flower"
 """Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
-_AFFECTION = rf"{_AFFECTION_NO_NAME}|hun|hon|duck"
+_AFFECTION = rf"{_AFFECTION_NO_NAME}|hun|hon|duck|chuck|darling"
 """Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
 no name."""
+_ADDRESSED = rf"(?:(?:me|my) )?(?:{_AFFECTION})|doctor|doc|nurse|sir|madam"
+"""Whom a greeting or a thanks is said to before the name: a word of affection ("Hiya love", "ey up me duck") or the
+person asking ("Thanks Doctor, I'm Ron")."""
 _NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
 """Words of yes that are names too ("Yas", "Roger"): asked what to call someone, nobody answers "yes" with them."""
 _NOT_NAMES = (
@@ -2293,6 +2333,11 @@ _NOT_NAMES = (
         "hello",
         "hi",
         "hey",
+        "hiya",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
         "skip",
         "why",
         "help",
@@ -2339,6 +2384,8 @@ _NOT_A_NAME_AFTER_A_YES = "|".join(
 )
 """Words after "ok," or "thanks," that start no name: those above, and names that are also a word or someone addressed
 ("Ok, will do", "Thanks, Doc", "Yes, Mum"), which are names when given alone."""
+_A_WORD_SAID_TO_SOMEONE = re.compile(rf"{_NOT_A_NAME_AFTER_A_YES}|{_ADDRESSED}")
+"""After "ok" or "yes", a word that names nobody ("Ok hun", "Yes, Mum"): the reply has no name in it."""
 _NAME_AFTER_A_STOP = (
     rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|{_NOT_A_NAME_AFTER_A_YES})\b)"
     rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
@@ -2346,9 +2393,10 @@ _NAME_AFTER_A_STOP = (
 """A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
 courtesy or affection ("Ok, Great", "Thanks, Love")."""
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?(?: (?:{_AFFECTION}))?|(?:{GREETINGS})(?: (?-i:[A-Z])[\w'-]*)?)"
+    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?(?: (?:{_ADDRESSED}))?|"
+    rf"(?:{GREETINGS})(?: (?:{_ADDRESSED})\b| (?-i:[A-Z])[\w'-]*)?)"
     rf"[ ,!.]+)+(?={_NAMING}|{_NAME_AFTER_A_STOP}))?"
-    rf"(?:(?:{GREETINGS})[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:{_NAMING_WORDS}|name:?|"
+    rf"(?:(?:{GREETINGS})(?: (?:{_ADDRESSED})\b)?[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:{_NAMING_WORDS}|name:?|"
     r"(?:she|he|they)'?s called|(?:she|he) is called|"
     rf"(?:(?:you can|please|just) )?call (?:me|us){_NOT_A_NAME_AFTER_CALL}|(?:her|his|(?:my )?{_TYPED_FOR}'?s) name(?: is|'s|s)|"
     r"(?:he|she|they|mum|mam|mom|dad|my \w+) says|"
@@ -2527,6 +2575,9 @@ def _name_alone(text: str) -> Optional[str]:
     tokens = letter_words(name)
     if tokens and all(token in _NOT_NAMES for token in tokens):
         return None
+    said = letter_words(text)
+    if len(said) > 1 and said[0] in _NOT_NAMES and all(_A_WORD_SAID_TO_SOMEONE.fullmatch(t) for t in said[1:]):
+        return None  # "Ok hun", "Ok, Will", "Yes, Mum": a reply said to someone, with no name in it
     return name[:1].upper() + name[1:]
 
 
@@ -2641,9 +2692,9 @@ def digits_for_words(text: str, whole: Callable[[str], bool] = _a_uk_phone_numbe
             digit = _DIGIT_WORDS.get(token, token)
             digits += digit * (2 if times == "double" else 3 if times == "triple" else 1)
         said_in_words = re.search(r"[a-z]", run.group(0), re.IGNORECASE) is not None
-        a_number = whole(digits) if digits.isdigit() else False
+        a_number = digits.isdigit() and whole(digits)
         put_right_after = _NUMBER_PUT_RIGHT.search(text[run.end() :].lower()) is not None
-        return digits if said_in_words and a_number and digits.isdigit() and not put_right_after else run.group(0)
+        return digits if said_in_words and a_number and not put_right_after else run.group(0)
 
     return _SPOKEN_DIGITS.sub(figures, text)
 

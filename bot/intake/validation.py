@@ -616,10 +616,13 @@ def _interpret_kind(
         name = normalise.parse_name(text)
         return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
-        score = normalise.parse_scale(text)
-        others = "|".join(words for key, words in _SCORED_BY.items() if key != question.key)
-        if score is None and question.key in _SCORED_BY:
-            score = normalise.the_score_said_for_this(text, others)  # "6, and worthwhile maybe 7": the 6
+        score = None
+        if question.key in _SCORED_BY:
+            # "6, and worthwhile maybe 7", "anxiety was 10 yesterday, happy 1": the other question's score set aside
+            others = "|".join(words for key, words in _SCORED_BY.items() if key != question.key)
+            score = normalise.the_score_said_for_this(text, others)
+        if score is None:
+            score = normalise.parse_scale(text)
         if score is None and attempts > 0:
             score = normalise.the_score_before_a_hedge(text)  # "6 maybe 7" said again: the 6
         return (

@@ -588,6 +588,16 @@ TABLES = {
         ("one to one, or a group if there's nothing else", "one_to_one"),  # a fallback
         ("a bit shy in a group but happy to have a go at that", "group"),  # the thirty-eighth session's review
         ("anxious in groups but I'd like to give it a try to meet people", "group"),
+        # The thirty-eighth session's review, wrong before and after: the mirror of a will to try the other, and a
+        # feeling said after the option with the will after it
+        ("I'm nervous one to one but happy to try a group", "group"),
+        ("Im shy one to one but keen on a group", "group"),
+        ("group makes me anxious but I'd like to try", "group"),
+        ("a group makes me nervous", "one_to_one"),
+        ("groups make me anxious but willing to try one to one", "one_to_one"),
+        ("one", None),  # option 1, or the one-to-one? asked again
+        ("the first one", "group"),
+        ("two", "one_to_one"),
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
@@ -1313,6 +1323,8 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
     [
         ("ons_life_satisfaction", "6, and worthwhile maybe 7", 6),  # set 27, read: skipped after three tries
         ("ons_anxious", "happy 5, anxious 8", 8),
+        ("ons_happy", "anxiety was 10 yesterday, happy 1", 1),  # the review: this question's own score set aside too
+        ("ons_happy", "worth it? 3. happy 5", 5),
         ("ons_life_satisfaction", "5. anxiety is like a 9", 5),
         ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
         ("ons_anxious", "Happy to say only 2 yesterday, it was 9 last week", None),  # the review: "happy" in its

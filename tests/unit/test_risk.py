@@ -84,6 +84,9 @@ SUICIDE = [
 SELF_HARM = [
     "I've started cutting again",
     "ive been cutting my arms",
+    "I cut my arms again last night",
+    "ive cut my thighs again",
+    "I slashed my wrists last night",
     "I scratch at my skin until it bleeds",
     "I sometimes hurt meself",
     "been burning myself with cigarettes",
@@ -337,6 +340,10 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "I cut my arm again on the brambles",  # 2026-12-07: a cut said with how it happened, a finger, a leg
+    "I cut my finger again chopping onions",
+    "cut my leg again last night on the trampoline",
+    "I cut my arms shaving again",
     "we got a battering on saturday, 4 nil",  # 2026-12-07: a blow that names nobody it comes from
     "we got a hiding when we played Rovers",
     "the dog gets a smack if he chews the sofa",
