@@ -262,7 +262,7 @@ def _a_score_for(words: str) -> re.Pattern[str]:
     question, built once."""
     return re.compile(
         rf"\b(?:{words})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|a|an)\s+){{0,3}}"
-        r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+        r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:\s*(?:/|out of|outta|of)\s*(?:10|ten)\b)?",
         re.IGNORECASE,
     )
 
@@ -1050,7 +1050,7 @@ says which, not no; words of no after "not" ("not needed", "not for me", "not re
 a clause that says yes: "not essential" alone is a no."""
 
 
-_COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta")
+_COURTESY = ("please", "pls", "plz", "thanks", "thank you", "thx", "ta", "cheers")
 _WORDS_OF_AGREEING = ("ok", "okay", "yes", "yeah", "sure", "fine", "alright", "right", "aye")
 """The plainest words of `_YES`, said in passing before what a person goes on to say ("ok call me tomorrow")."""
 _COURTESY_OR_AGREEING = "|".join((*_COURTESY, *_WORDS_OF_AGREEING))
@@ -1448,7 +1448,7 @@ class Option:
 _NUMBER_ONLY = re.compile(
     r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|n|an|or|also|plus|\+|&|,|\.|\?|!|-|/|\s|"
     r"maybe|probably|perhaps|possibly|i think|think|i suppose|suppose|i guess|guess|mainly|mostly|definitely|"
-    r"please|pls|both|too|as well|the|ones?)+"
+    r"please|pls|both|too|as well|the|ones?|options?|opt|choice)+"
 )
 """A reply of numbers alone, with the words people put round them: "3 maybe, and 2", "1 n 6", "7 and 3 please"."""
 _ORDINAL_ONE = re.compile(rf"{_ORDINAL_WORD.pattern} ones?\b")
@@ -1459,6 +1459,8 @@ _FROM_THE_END = re.compile(
     rf"(?:last|bottom)(?:\s+({_cardinals(2, 3)}|[23])\b)?)(?:\s+ones?)?\b"
 )
 """Options picked by their place from the end ("the 4th one n the last but one"), in a reply of places only."""
+_AT_THE_TOP = re.compile(r"\b(?:the\s+)?top\s+(?:one|option|choice)\b|\bthe\s+one\s+(?:on|at\s+the)\s+top\b")
+"""The first option, by its place ("the top one", "the one on top"); not "my top 3", which counts."""
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|to)\s*(\d{1,2})\b")
 
 
@@ -1514,6 +1516,7 @@ def _numbered_choices(text: str, numbers: Sequence[int]) -> Optional[list[int]]:
     `numbers` are the numbers the options were shown with, in order.
     """
     lowered = _ORDINAL_ONE.sub(r"\1", _expand_ranges(_DIGIT_ORDINAL.sub(r"\1", text.lower().strip())))
+    lowered = _AT_THE_TOP.sub(" 1 ", lowered)
     if not re.search(r"\d", lowered) or any(found.group(1) for found in _FROM_THE_END.finditer(lowered)):
         # "3 and 7, the last one mostly" is the last of those said, not of the list; "the last but one" is a place
         lowered = _FROM_THE_END.sub(lambda found: f" {_from_the_end(found, numbers)} ", lowered)
@@ -1802,7 +1805,7 @@ def _will_to_try(padded: str, end: int, others: Sequence[Optional[tuple[int, int
     start = end + willing.end()
     stop = _END_OF_A_WILL.search(padded, start)
     clause_end = stop.start() if stop else len(padded)
-    return "another" if any(other and start <= other[0] < clause_end for other in others) else "this"
+    return "another" if any(other and end <= other[0] < clause_end for other in others) else "this"
 
 
 _END_OF_A_WILL = re.compile(r"[.;!?]|\bbut\b")
@@ -2006,13 +2009,12 @@ def _without_what_other_is(text: str) -> str:
 
 
 def _a_number_also_in_a_label(text: str, options: Sequence[Option], picked: Sequence[int]) -> bool:
-    """A number said as a word that is also a word of another option's label ("one" beside "One-to-one"): which the
-    person meant cannot be told."""
-    said_words = words(text.lower())
-    if re.search(r"\d", text) or any(token in ORDINAL_WORDS or token in ("number", "no") for token in said_words):
-        return False  # "the first one", "number one", "the 1st one": a pick by its number
-    said = {token for token in said_words if token in _NUMBER_WORDS}
-    return any(said & set(words(option.label.lower())) for i, option in enumerate(options) if i not in picked)
+    """A number said as a word first that is also a word of another option's label ("one", "one please" beside
+    "One-to-one"): which the person meant cannot be told."""
+    said = words(text.lower())
+    if not said or said[0] not in _NUMBER_WORDS or said[0] in ORDINAL_WORDS:
+        return False  # "the last one", "number one", "first one": a pick by its place or number
+    return any(said[0] in words(option.label.lower()) for i, option in enumerate(options) if i not in picked)
 
 
 def _options_named(text: str, options: Sequence[Option], many: bool, numbers: Optional[Sequence[int]]) -> list[str]:
@@ -2297,12 +2299,16 @@ _NOT_A_NAME_WORDS = (
 on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole words, and those short
 forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are names. After "everyone
 calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
-GREETINGS = r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)|(?:ey|ay|eh|ayup) up"
+GREETINGS = (
+    r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)(?: all)?|"
+    r"(?:ey|ay|eh) up|ayup|eyup|howay|alreet|areet|awrite|alright|salaam|salam|as?salaam?u? ?alaikum|why aye"
+)
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12", the
 Midlands' "ey up")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAMING_WORDS = (
-    r"my name is|my name'?s|my names|my name|name'?s|i'?m called|i am called|i am|i'?m|im|it'?s|its|it is|this is"
+    r"my name is|my name'?s|my names|my name|me name is|me name'?s|name'?s|i'?m called|i am called|i am|i'?m|im|"
+    r"it'?s|its|it is|this is"
 )
 """The words that give one's own name ("my name is", "I'm", "it's", "this is"), longest first."""
 _NAMING = (
@@ -2313,9 +2319,9 @@ _NAMING = (
 """The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
 courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
-_AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|flower"
+_AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid"
 """Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
-_AFFECTION = rf"{_AFFECTION_NO_NAME}|hun|hon|duck|chuck|darling"
+_AFFECTION = rf"{_AFFECTION_NO_NAME}|hun|hon|duck|chuck|darling|flower"
 """Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
 no name."""
 _ADDRESSED = rf"(?:(?:me|my) )?(?:{_AFFECTION})|doctor|doc|nurse|sir|madam"
@@ -2334,6 +2340,13 @@ _NOT_NAMES = (
         "hi",
         "hey",
         "hiya",
+        "ayup",
+        "eyup",
+        "ey",
+        "eh",
+        "ay",
+        "up",
+        "ta",
         "good",
         "morning",
         "afternoon",
@@ -2384,8 +2397,32 @@ _NOT_A_NAME_AFTER_A_YES = "|".join(
 )
 """Words after "ok," or "thanks," that start no name: those above, and names that are also a word or someone addressed
 ("Ok, will do", "Thanks, Doc", "Yes, Mum"), which are names when given alone."""
-_A_WORD_SAID_TO_SOMEONE = re.compile(rf"{_NOT_A_NAME_AFTER_A_YES}|{_ADDRESSED}")
-"""After "ok" or "yes", a word that names nobody ("Ok hun", "Yes, Mum"): the reply has no name in it."""
+_A_REPLY = re.compile(
+    rf"\W*(?:({_COURTESY_OR_AGREEING}|yep|yup)|(?:{GREETINGS}))\b[\s,.!]*(.+?)(?:\s+x+)?[\s,.!]*", re.IGNORECASE
+)
+"""A yes, a thanks or a greeting, then whom it is said to."""
+_SAID_TO_SOMEONE_AFTER_A_YES = re.compile(
+    rf"(?:(?:me|my)\s+)?(?:{_AFFECTION}|will|doc|doctor|nurse|sir|madam|mum|mam|mom|dad|nan|nana|gran|grandma)",
+    re.IGNORECASE,
+)
+"""After "ok", "yes" or "thanks", whom it is said to ("Ok hun", "Yes, Mum", "ta me duck"): no name is given."""
+_SAID_TO_SOMEONE_AFTER_A_GREETING = re.compile(
+    rf"(?:(?i:me|my)\s+)?(?:(?i:{_AFFECTION_NO_NAME})|{_AFFECTION}|doc|doctor|nurse)"
+)
+"""After "hiya" or "morning", a word of affection or the person asking ("Hiya love", "morning flower x", "hi doc");
+one that is a name too only in small letters ("Hi Chuck" greets a Chuck, "Hi Doc" may be a Doc)."""
+
+
+def _a_reply_with_no_name(text: str) -> bool:
+    """A reply said to someone, with no name in it: a yes or a thanks then whom it is said to ("Ok hun", "Yes, Mum"),
+    or a greeting then a word of affection ("Hiya love")."""
+    reply = _A_REPLY.fullmatch(text.strip())
+    if reply is None:
+        return False
+    said_to = _SAID_TO_SOMEONE_AFTER_A_YES if reply.group(1) else _SAID_TO_SOMEONE_AFTER_A_GREETING
+    return said_to.fullmatch(reply.group(2)) is not None
+
+
 _NAME_AFTER_A_STOP = (
     rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|{_NOT_A_NAME_AFTER_A_YES})\b)"
     rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
@@ -2394,7 +2431,7 @@ _NAME_AFTER_A_STOP = (
 courtesy or affection ("Ok, Great", "Thanks, Love")."""
 _NAME_PREFIX = re.compile(
     rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?(?: (?:{_ADDRESSED}))?|"
-    rf"(?:{GREETINGS})(?: (?:{_ADDRESSED})\b| (?-i:[A-Z])[\w'-]*)?)"
+    rf"(?:{GREETINGS})(?: (?:{_ADDRESSED})\b| (?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]*)?)"
     rf"[ ,!.]+)+(?={_NAMING}|{_NAME_AFTER_A_STOP}))?"
     rf"(?:(?:{GREETINGS})(?: (?:{_ADDRESSED})\b)?[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:{_NAMING_WORDS}|name:?|"
     r"(?:she|he|they)'?s called|(?:she|he) is called|"
@@ -2444,7 +2481,9 @@ _NAME_TAIL = re.compile(
     rf"'s\s+(?:{_WILL_DO})$|"
     rf"\s+(?:(?:is|'s|will do|would be)\s+(?:{_WILL_DO})|will do|to (?:my )?(?:friends|family|"
     r"everyone|most people)|please|pls|x+|lol|m8|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
-    r"me duck|here|speaking|" + not_after(*TITLES.split("|")) + rf"(?:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
+    r"me duck|here|'?ere|speaking|"
+    + not_after(*TITLES.split("|"))
+    + rf"(?:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
     re.IGNORECASE,
 )
@@ -2575,8 +2614,7 @@ def _name_alone(text: str) -> Optional[str]:
     tokens = letter_words(name)
     if tokens and all(token in _NOT_NAMES for token in tokens):
         return None
-    said = letter_words(text)
-    if len(said) > 1 and said[0] in _NOT_NAMES and all(_A_WORD_SAID_TO_SOMEONE.fullmatch(t) for t in said[1:]):
+    if _a_reply_with_no_name(text):
         return None  # "Ok hun", "Ok, Will", "Yes, Mum": a reply said to someone, with no name in it
     return name[:1].upper() + name[1:]
 

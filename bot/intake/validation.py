@@ -674,7 +674,7 @@ def _interpret_kind(
 
 
 _SCORED_BY = {
-    "ons_life_satisfaction": r"satisf\w*",
+    "ons_life_satisfaction": r"satisf\w*|life(?: overall| as a whole)?",
     "ons_worthwhile": r"worthwhile|worth it",
     "ons_happy": r"happy|happiness",
     "ons_anxious": r"anxious|anxiety",

@@ -598,6 +598,11 @@ TABLES = {
         ("one", None),  # option 1, or the one-to-one? asked again
         ("the first one", "group"),
         ("two", "one_to_one"),
+        ("the last one", "either"),  # a second review: a place, or a number said as a number, is a pick
+        ("the top one", "group"),
+        ("option 1", "group"),
+        ("opt 2", "one_to_one"),
+        ("one on one makes me anxious but a group I'd try", "group"),  # the other named before the will's word
     ],
     "meeting_format": [
         ("Shy on the phone. Face to face", "in_person"),
@@ -1325,6 +1330,10 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_anxious", "happy 5, anxious 8", 8),
         ("ons_happy", "anxiety was 10 yesterday, happy 1", 1),  # the review: this question's own score set aside too
         ("ons_happy", "worth it? 3. happy 5", 5),
+        ("ons_life_satisfaction", "happy, about 8/10", 8),  # a second review: "/10" goes with the score set aside
+        ("ons_happy", "anxiety 8/10, happy 3/10", 3),
+        ("ons_worthwhile", "worthwhile 8, life 5", 8),  # life satisfaction is said "life"
+        ("ons_anxious", "my life is 1 big worry, 9", 9),
         ("ons_life_satisfaction", "5. anxiety is like a 9", 5),
         ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
         ("ons_anxious", "Happy to say only 2 yesterday, it was 9 last week", None),  # the review: "happy" in its
