@@ -1448,7 +1448,7 @@ class Option:
 _NUMBER_ONLY = re.compile(
     r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r"|number|numbers|no|and|n|an|or|also|plus|\+|&|,|\.|\?|!|-|/|\s|"
     r"maybe|probably|perhaps|possibly|i think|think|i suppose|suppose|i guess|guess|mainly|mostly|definitely|"
-    r"please|pls|both|too|as well|the|ones?|options?|opt|choice)+"
+    r"please|pls|ta|cheers|thanks|thank you|thx|both|too|as well|the|ones?|options?|opt|choice)+"
 )
 """A reply of numbers alone, with the words people put round them: "3 maybe, and 2", "1 n 6", "7 and 3 please"."""
 _ORDINAL_ONE = re.compile(rf"{_ORDINAL_WORD.pattern} ones?\b")
@@ -2301,14 +2301,15 @@ forms that are also names are left out: "call me Monica", "call me Sun" and "cal
 calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
 GREETINGS = (
     r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)(?: all)?|"
-    r"(?:ey|ay|eh) up|ayup|eyup|howay|alreet|areet|awrite|alright|salaam|salam|as?salaam?u? ?alaikum|why aye"
+    r"(?:ey|ay|eh) up|ayup|eyup|howay|alreet|areet|awrite|alright|why aye|"
+    r"a?s*[- ]?sala+m(?:[ou])?[ -]?a?l[ae]y?i?k[ou]m|sala+m"
 )
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12", the
 Midlands' "ey up")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAMING_WORDS = (
-    r"my name is|my name'?s|my names|my name|me name is|me name'?s|name'?s|i'?m called|i am called|i am|i'?m|im|"
-    r"it'?s|its|it is|this is"
+    r"my name is|my name'?s|my names|my name|(?:me|ma|mi) name is|(?:me|ma|mi) name'?s|name'?s|i'?m called|"
+    r"i am called|i am|i'?m|im|it'?s|its|it is|this is|am"
 )
 """The words that give one's own name ("my name is", "I'm", "it's", "this is"), longest first."""
 _NAMING = (
@@ -2321,12 +2322,19 @@ courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") i
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
 _AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid"
 """Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
-_AFFECTION = rf"{_AFFECTION_NO_NAME}|hun|hon|duck|chuck|darling|flower"
+_AFFECTION_ALSO_NAMES = r"hun|hon|duck|chuck|darling|flower"
+"""Words of affection that are names too ("Ji Hun", "Chuck", "Grace Darling"): said to someone only in small letters
+("Hi Chuck" greets a Chuck, "hi hun" nobody named)."""
+_AFFECTION = rf"{_AFFECTION_NO_NAME}|{_AFFECTION_ALSO_NAMES}"
 """Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
 no name."""
-_ADDRESSED = rf"(?:(?:me|my) )?(?:{_AFFECTION})|doctor|doc|nurse|sir|madam"
-"""Whom a greeting or a thanks is said to before the name: a word of affection ("Hiya love", "ey up me duck") or the
-person asking ("Thanks Doctor, I'm Ron")."""
+_ADDRESSED = (
+    rf"(?:(?:me|my|mi) )?(?:{_AFFECTION_NO_NAME}|(?:{_AFFECTION_ALSO_NAMES}|doc)(?=\s*[,.!])|"
+    rf"(?-i:{_AFFECTION_ALSO_NAMES})(?=\s))|doctor|nurse|sir|madam"
+)
+"""Whom a greeting or a thanks is said to before the name: a word of affection ("Hiya love", "ey up me duck, ...") or
+the person asking ("Thanks Doctor, I'm Ron"); one that is a name too only with a stop after it ("Hi Doc, Pete here",
+not "Hi Chuck here")."""
 _NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
 """Words of yes that are names too ("Yas", "Roger"): asked what to call someone, nobody answers "yes" with them."""
 _NOT_NAMES = (
@@ -2346,6 +2354,16 @@ _NOT_NAMES = (
         "eh",
         "ay",
         "up",
+        "there",
+        "all",
+        "mornin",
+        "dear",
+        "salaam",
+        "salam",
+        "howay",
+        "alreet",
+        "areet",
+        "awrite",
         "ta",
         "good",
         "morning",
@@ -2392,22 +2410,28 @@ _NOT_NAMES = (
 )
 """Words that are no name on their own or together: a yes or a no, a courtesy, a reply to the bot ("Ok, Next",
 "OK, Done"), someone addressed ("Thanks, Doctor")."""
-_NOT_A_NAME_AFTER_A_YES = "|".join(
-    re.escape(word) for word in sorted(_NOT_NAMES | {"will", "doc", "mum", "mam", "mom", "dad"}, key=len, reverse=True)
+_NOT_A_NAME_AFTER_A_YES = (
+    "|".join(
+        re.escape(word) for word in sorted(_NOT_NAMES | {"doc", "mum", "mam", "mom", "dad"}, key=len, reverse=True)
+    )
+    + rf"|(?-i:will|{_AFFECTION_ALSO_NAMES})"
 )
 """Words after "ok," or "thanks," that start no name: those above, and names that are also a word or someone addressed
-("Ok, will do", "Thanks, Doc", "Yes, Mum"), which are names when given alone."""
+("Ok, will do", "Thanks, Doc", "Yes, Mum", "ok, hun"), which are names when given alone; "will" and the words of
+affection that are names too only in small letters ("Ok, Will" and "ok, Chuck" give the name)."""
 _A_REPLY = re.compile(
-    rf"\W*(?:({_COURTESY_OR_AGREEING}|yep|yup)|(?:{GREETINGS}))\b[\s,.!]*(.+?)(?:\s+x+)?[\s,.!]*", re.IGNORECASE
+    rf"\W*(?:({_COURTESY_OR_AGREEING}|yep|yup|thank u|ty)|(?:{GREETINGS}))\b[\s,.!]*(.+?)(?:\s+x+)?[\s,.!]*",
+    re.IGNORECASE,
 )
 """A yes, a thanks or a greeting, then whom it is said to."""
 _SAID_TO_SOMEONE_AFTER_A_YES = re.compile(
-    rf"(?:(?:me|my)\s+)?(?:{_AFFECTION}|will|doc|doctor|nurse|sir|madam|mum|mam|mom|dad|nan|nana|gran|grandma)",
+    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|(?-i:{_AFFECTION_ALSO_NAMES}|will)|doc|doctor|nurse|sir|madam|"
+    r"mum|mam|mom|dad|nan|nana|gran|grandma)",
     re.IGNORECASE,
 )
 """After "ok", "yes" or "thanks", whom it is said to ("Ok hun", "Yes, Mum", "ta me duck"): no name is given."""
 _SAID_TO_SOMEONE_AFTER_A_GREETING = re.compile(
-    rf"(?:(?i:me|my)\s+)?(?:(?i:{_AFFECTION_NO_NAME})|{_AFFECTION}|doc|doctor|nurse)"
+    rf"(?:(?i:me|my|mi)\s+)?(?:(?i:{_AFFECTION_NO_NAME})|{_AFFECTION}|doc|doctor|nurse)"
 )
 """After "hiya" or "morning", a word of affection or the person asking ("Hiya love", "morning flower x", "hi doc");
 one that is a name too only in small letters ("Hi Chuck" greets a Chuck, "Hi Doc" may be a Doc)."""
@@ -2424,7 +2448,7 @@ def _a_reply_with_no_name(text: str) -> bool:
 
 
 _NAME_AFTER_A_STOP = (
-    rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION}|{_NOT_A_NAME_AFTER_A_YES})\b)"
+    rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION_NO_NAME}|{_NOT_A_NAME_AFTER_A_YES})\b)"
     rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
 )
 """A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
@@ -2483,7 +2507,7 @@ _NAME_TAIL = re.compile(
     r"everyone|most people)|please|pls|x+|lol|m8|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
     r"me duck|here|'?ere|speaking|"
     + not_after(*TITLES.split("|"))
-    + rf"(?:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
+    + rf"(?-i:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
     re.IGNORECASE,
 )

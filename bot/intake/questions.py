@@ -702,6 +702,7 @@ GROUP_OR_ONE = (
             "1-1",
             "1 to 1",
             "1 2 1",
+            "one 2 one",
             "1-2-1",
             "1 on 1",
             "one person",
@@ -834,6 +835,15 @@ COMPANY_YES = (
     "show me where",
     "somebody alongside",
     "anyone alongside",
+    # Going in alone named as the hard part ("walking in alone is the hardest bit")
+    "hardest bit",
+    "hardest part",
+    "hardest thing",
+    "worst bit",
+    "worst part",
+    "hard bit",
+    "hard part",
+    "tricky bit",
 )
 COMPANY_NO = (
     "on my own",

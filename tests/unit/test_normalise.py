@@ -460,7 +460,7 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("My name is Ann and you can ring me after 6", "Ann"),
         ("Morning Sue here", "Sue"),
         ("she's called Doris", "Doris"),
-        ("Hi there", "Hi there"),
+        ("Hi there", None),  # a greeting with no name: asked again (it was kept whole until the thirty-ninth session)
         # The thirty-fifth session's review: a yes or a courtesy before the words that give the name
         ("Yes it's Amir", "Amir"),
         ("ok its Hannah", "Hannah"),
@@ -498,7 +498,19 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         # or a thanks said to someone comes before the name
         ("Ok hun", None),
         ("ok duck", None),
-        ("Ok, Will", None),
+        ("Ok, Will", "Will"),  # a name that is also a word, in capitals after a yes (a second review)
+        ("Ok, will", None),
+        ("ok, Chuck", "Chuck"),
+        ("Hi Chuck here", "Chuck"),
+        ("Courtney Love", "Courtney Love"),
+        ("Assalamu alaikum, I am Fatima", "Fatima"),
+        ("asalamualaikum, Fatima here", "Fatima"),
+        ("Salaam", None),
+        ("hiya hun its jade x", "Jade"),
+        ("Alreet pet, am Shaun", "Shaun"),
+        ("Awrite, ma name's Callum", "Callum"),
+        ("Thanks, Doc", None),
+        ("am fine", None),
         ("Yes, Mum", None),
         ("Hiya love", None),
         ("hello love", None),

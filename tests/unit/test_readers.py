@@ -1332,8 +1332,11 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_happy", "worth it? 3. happy 5", 5),
         ("ons_life_satisfaction", "happy, about 8/10", 8),  # a second review: "/10" goes with the score set aside
         ("ons_happy", "anxiety 8/10, happy 3/10", 3),
-        ("ons_worthwhile", "worthwhile 8, life 5", 8),  # life satisfaction is said "life"
-        ("ons_anxious", "my life is 1 big worry, 9", 9),
+        ("ons_worthwhile", "my life, 6 or 7", None),  # "life" alone names no question: the worthwhile one asks of it
+        ("ons_worthwhile", "in life about 6 maybe 7", None),
+        ("ons_worthwhile", "worthwhile 8, life satisfaction 5", 8),
+        ("ons_worthwhile", "life 5, worthwhile 7", 7),  # beside this question's own word, "life" is the other's
+        ("ons_happy", "happy 6 life 4", 6),
         ("ons_life_satisfaction", "5. anxiety is like a 9", 5),
         ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
         ("ons_anxious", "Happy to say only 2 yesterday, it was 9 last week", None),  # the review: "happy" in its

@@ -91,8 +91,12 @@ SELF_HARM = [
     "I cut my arms again last night on purpose",
     "cut my arms again this morning, nothing helps",
     "i cut again last nite",
-    "i still cut sometimes",
+    "I cut myself on broken glass on purpose",  # a second review: on purpose outweighs how it happened
+    "I hurt myself on the stairs on purpose",
+    "I cut my legs again last night",
     "i cut my arms up",
+    "these days i mostly just cut, its the only thing that takes the edge off",  # set 28, read
+    "cutting myself is the only thing that helps",
     "I scratch at my skin until it bleeds",
     "I sometimes hurt meself",
     "been burning myself with cigarettes",
@@ -356,6 +360,18 @@ NEGATIVES = [
     "cut myself shaving again this morning",
     "I cut myself on broken glass washing up",
     "I cut my arms up on the brambles",
+    "they cut my stomach again for the op",  # a second review: surgery, accidents, hairdressers
+    "fell over and cut my arm again",
+    "I cut my arms again yesterday, the roses are vicious",
+    "I still cut sometimes at the salon",
+    "retired barber, still cut sometimes for friends",
+    "I hurt myself lifting boxes",
+    "hurt myself on the bike",
+    "I hurt myself doing DIY",
+    "cut my legs again shaving",
+    "I cut hair, it helps pay the bills",
+    "my fringe was in my eyes so I cut it, that helps",
+    "they cut my hours, it's the only thing that pays",
     "we got a battering on saturday, 4 nil",  # 2026-12-07: a blow that names nobody it comes from
     "we got a hiding when we played Rovers",
     "the dog gets a smack if he chews the sofa",
