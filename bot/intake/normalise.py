@@ -2301,17 +2301,20 @@ forms that are also names are left out: "call me Monica", "call me Sun" and "cal
 calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
 GREETINGS = (
     r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)(?: all)?|"
-    r"(?:ey|ay|eh) up|ayup|eyup|howay|alreet|areet|awrite|alright|why aye|"
-    r"a?s*[- ]?sala+m(?:[ou])?[ -]?a?l[ae]y?i?k[ou]m|sala+m"
+    r"(?:ey|ay|eh|hey) up|ayup|eyup|howay|alreet|areet|awrite|alright|why aye|namaste|sat sri akal(?: ji)?|"
+    r"dzie[nń] dobry|a?s*[- ]?sala+m(?:[ -]?[ou])?[ -]?a?l[ae]y?i?k[ou]m|(?:wa[ -]?)?a?l[ae]y?i?k[ou]m[ -]?(?:as[- ]?)?sala+m|"
+    r"sala+m"
 )
 """Words of greeting that come before a name or an answer ("Hi there, I'm Sue", "good morning. call me after 12", the
 Midlands' "ey up")."""
 _NOT_A_NAME_AFTER_CALL = rf"(?!\s+{_NOT_A_NAME_WORDS})"
 _NAMING_WORDS = (
     r"my name is|my name'?s|my names|my name|(?:me|ma|mi) name is|(?:me|ma|mi) name'?s|name'?s|i'?m called|"
-    r"i am called|i am|i'?m|im|it'?s|its|it is|this is|am"
+    r"i am called|am called|i am|i'?m|im|it'?s|its|it is|this is|am|jestem|nazywam si[eę]|me llamo|je m'appelle|"
+    r"ich bin|mi chiamo"
 )
-"""The words that give one's own name ("my name is", "I'm", "it's", "this is"), longest first."""
+"""The words that give one's own name ("my name is", "I'm", "it's", "this is", and a few in the languages people
+fall back on: "jestem", "me llamo"), longest first."""
 _NAMING = (
     rf"(?:{_NAMING_WORDS}|call me)\s+"
     r"(?:(?-i:[A-Z])|(?!(?:me|here|good|fine|ok|okay|ready|confused|well|back|sorry|done|alright|lost|busy|tired|sure|"
@@ -2320,7 +2323,7 @@ _NAMING = (
 """The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
 courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
-_AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid"
+_AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid|man|lass|pal|lad|bro"
 """Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
 _AFFECTION_ALSO_NAMES = r"hun|hon|duck|chuck|darling|flower"
 """Words of affection that are names too ("Ji Hun", "Chuck", "Grace Darling"): said to someone only in small letters
@@ -2329,7 +2332,7 @@ _AFFECTION = rf"{_AFFECTION_NO_NAME}|{_AFFECTION_ALSO_NAMES}"
 """Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
 no name."""
 _ADDRESSED = (
-    rf"(?:(?:me|my|mi) )?(?:{_AFFECTION_NO_NAME}|(?:{_AFFECTION_ALSO_NAMES}|doc)(?=\s*[,.!])|"
+    rf"(?:(?:me|my|mi) )?(?:{_AFFECTION_NO_NAME}|(?:{_AFFECTION_ALSO_NAMES}|doc)(?=\s*[,.!]|\s+(?:{_NAMING_WORDS})\s)|"
     rf"(?-i:{_AFFECTION_ALSO_NAMES})(?=\s))|doctor|nurse|sir|madam"
 )
 """Whom a greeting or a thanks is said to before the name: a word of affection ("Hiya love", "ey up me duck, ...") or
@@ -2425,7 +2428,7 @@ _A_REPLY = re.compile(
 )
 """A yes, a thanks or a greeting, then whom it is said to."""
 _SAID_TO_SOMEONE_AFTER_A_YES = re.compile(
-    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|(?-i:{_AFFECTION_ALSO_NAMES}|will)|doc|doctor|nurse|sir|madam|"
+    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|hun|hon|duck|darling|flower|(?-i:chuck|will)|doc|doctor|nurse|sir|madam|"
     r"mum|mam|mom|dad|nan|nana|gran|grandma)",
     re.IGNORECASE,
 )
@@ -2507,7 +2510,7 @@ _NAME_TAIL = re.compile(
     r"everyone|most people)|please|pls|x+|lol|m8|thank u|ty|cheers|if you (?:don'?t|do not) mind|"
     r"me duck|here|'?ere|speaking|"
     + not_after(*TITLES.split("|"))
-    + rf"(?-i:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
+    + rf"(?!(?-i:Love|Dear)\b)(?:{_AFFECTION_NO_NAME})|i guess|i suppose|i think|"
     r"with (?:no|an?|one|two) [a-z]|(?:sorry|soz)\b.*|is what (?:she|he|they|i|we|everyone|people)\b.*)$",
     re.IGNORECASE,
 )

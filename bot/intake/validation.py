@@ -620,7 +620,8 @@ def _interpret_kind(
         if question.key in _SCORED_BY:
             # "6, and worthwhile maybe 7", "anxiety was 10 yesterday, happy 1": the other question's score set aside
             others = "|".join(words for key, words in _SCORED_BY.items() if key != question.key)
-            if re.search(rf"\b(?:{_SCORED_BY[question.key]})\b", text, re.IGNORECASE):
+            own = _SCORED_BY[question.key]
+            if question.key != "ons_life_satisfaction" and re.search(rf"\b(?:{own})\b", text, re.IGNORECASE):
                 others += "|life"  # "life 5, worthwhile 7": "life" names the other question beside this one's word
             score = normalise.the_score_said_for_this(text, others)
         if score is None:

@@ -178,6 +178,9 @@ TABLES = {
         ("I went through it with my GP, happy to continue", True),
     ],
     "wants_company": [
+        ("Yes please, walking in alone is the hardest bit", True),  # set 28, read: going alone named as the hard part
+        ("the hardest part is the bus, I'll be fine", False),  # a third review: any other hard part is no yes
+        ("the hard bit is the money, not going", False),
         ("know thanks full stop", False),  # the twenty-fifth set, read: voice typing's "know" for "no"
         ("Know I'm not", False),
         ("know what, yes please", True),
@@ -1337,6 +1340,7 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_worthwhile", "worthwhile 8, life satisfaction 5", 8),
         ("ons_worthwhile", "life 5, worthwhile 7", 7),  # beside this question's own word, "life" is the other's
         ("ons_happy", "happy 6 life 4", 6),
+        ("ons_life_satisfaction", "satisfied with life? 4, happy? 6", 4),  # "life" is this question's own word
         ("ons_life_satisfaction", "5. anxiety is like a 9", 5),
         ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
         ("ons_anxious", "Happy to say only 2 yesterday, it was 9 last week", None),  # the review: "happy" in its

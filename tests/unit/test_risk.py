@@ -93,8 +93,10 @@ SELF_HARM = [
     "i cut again last nite",
     "I cut myself on broken glass on purpose",  # a second review: on purpose outweighs how it happened
     "I hurt myself on the stairs on purpose",
-    "I cut my legs again last night",
-    "i cut my arms up",
+    "I've been cutting myself at work in the toilets",  # a third review: where it happens is no accident
+    "i've been starving myself at work, i dont eat all day",
+    "I cut my arms again last night, I can't face work",
+    "cutting is the only thing that helps",
     "these days i mostly just cut, its the only thing that takes the edge off",  # set 28, read
     "cutting myself is the only thing that helps",
     "I scratch at my skin until it bleeds",
@@ -369,6 +371,11 @@ NEGATIVES = [
     "hurt myself on the bike",
     "I hurt myself doing DIY",
     "cut my legs again shaving",
+    "i cut my thighs yesterday on my bike",  # a third review: cuts from sport, holidays, the garden, a barber's day
+    "cut my legs up on my bike",
+    "cut my arms up last night pulling weeds",
+    "cut my legs again today at the beach",
+    "I'm a barber, I cut again today after my break",
     "I cut hair, it helps pay the bills",
     "my fringe was in my eyes so I cut it, that helps",
     "they cut my hours, it's the only thing that pays",
