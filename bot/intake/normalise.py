@@ -2323,11 +2323,13 @@ _NAMING = (
 """The words that go on to give a name, and its capital (or one last word that is no state of being): after them, a
 courtesy or a yes before ("Yes it's Amir", "thanks, I'm Derek", "yeah im kev") is no part of the name. Not "Sure I'm
 a bit nervous", "Yes it's for my mum" nor "Thanks, I'm good"."""
-_AFFECTION_NO_NAME = r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid|man|lass|pal|lad|bro"
+_AFFECTION_NO_NAME = (
+    r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid|lass|lad|bro"
+)
 """Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
-_AFFECTION_ALSO_NAMES = r"hun|hon|duck|chuck|darling|flower"
-"""Words of affection that are names too ("Ji Hun", "Chuck", "Grace Darling"): said to someone only in small letters
-("Hi Chuck" greets a Chuck, "hi hun" nobody named)."""
+_AFFECTION_ALSO_NAMES = r"hun|hon|duck|chuck|darling|flower|man|pal"
+"""Words of affection that are names too ("Ji Hun", "Chuck", "Grace Darling", "Chi Man", "Rajesh Pal"): said to someone
+only in small letters ("Hi Chuck" greets a Chuck, "hi hun" nobody named)."""
 _AFFECTION = rf"{_AFFECTION_NO_NAME}|{_AFFECTION_ALSO_NAMES}"
 """Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
 no name."""
@@ -2363,6 +2365,10 @@ _NOT_NAMES = (
         "dear",
         "salaam",
         "salam",
+        "alaikum",
+        "alaykum",
+        "aleikum",
+        "namaste",
         "howay",
         "alreet",
         "areet",
@@ -2428,8 +2434,8 @@ _A_REPLY = re.compile(
 )
 """A yes, a thanks or a greeting, then whom it is said to."""
 _SAID_TO_SOMEONE_AFTER_A_YES = re.compile(
-    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|hun|hon|duck|darling|flower|(?-i:chuck|will)|doc|doctor|nurse|sir|madam|"
-    r"mum|mam|mom|dad|nan|nana|gran|grandma)",
+    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|hun|hon|duck|darling|flower|(?-i:chuck|will|man|pal)|doc|doctor|nurse|sir|madam|"
+    r"mum|mam|mom|dad|nan|gran|grandma)",
     re.IGNORECASE,
 )
 """After "ok", "yes" or "thanks", whom it is said to ("Ok hun", "Yes, Mum", "ta me duck"): no name is given."""

@@ -520,6 +520,11 @@ def test_the_questions_own_no_words_negated_are_no_no(text, expected):
         ("Sat sri akal ji, I am Gurpreet", "Gurpreet"),
         ("Asalam o alaikum, my name is Nadia", "Nadia"),
         ("Dzień dobry, jestem Kasia", "Kasia"),
+        ("Rajesh Pal", "Rajesh Pal"),  # a fourth review: names that end in a word said to someone elsewhere
+        ("Chi Man", "Chi Man"),
+        ("alright pal", None),
+        ("Thanks, Nana", "Nana"),
+        ("Salaam alaikum", None),
         ("Yes, Mum", None),
         ("Hiya love", None),
         ("hello love", None),

@@ -181,6 +181,7 @@ TABLES = {
         ("Yes please, walking in alone is the hardest bit", True),  # set 28, read: going alone named as the hard part
         ("the hardest part is the bus, I'll be fine", False),  # a third review: any other hard part is no yes
         ("the hard bit is the money, not going", False),
+        ("going in on my own is hard but I'll be fine", False),  # a fourth review: a hard thing, then the no
         ("know thanks full stop", False),  # the twenty-fifth set, read: voice typing's "know" for "no"
         ("Know I'm not", False),
         ("know what, yes please", True),

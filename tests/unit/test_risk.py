@@ -86,7 +86,7 @@ SELF_HARM = [
     "ive been cutting my arms",
     "I cut my arms again last night",
     "ive cut my thighs again",
-    "I slashed my wrists last night",
+    "i slashed my arms again last night",
     "cut my arms again last night when it all got too much",
     "I cut my arms again last night on purpose",
     "cut my arms again this morning, nothing helps",
@@ -96,7 +96,8 @@ SELF_HARM = [
     "I've been cutting myself at work in the toilets",  # a third review: where it happens is no accident
     "i've been starving myself at work, i dont eat all day",
     "I cut my arms again last night, I can't face work",
-    "cutting is the only thing that helps",
+    "i've been cutting myself on glass again",  # a fourth review: how it happened does not spare a cut said so
+    "i bash myself on the table when it gets bad",
     "these days i mostly just cut, its the only thing that takes the edge off",  # set 28, read
     "cutting myself is the only thing that helps",
     "I scratch at my skin until it bleeds",
@@ -376,6 +377,11 @@ NEGATIVES = [
     "cut my arms up last night pulling weeds",
     "cut my legs again today at the beach",
     "I'm a barber, I cut again today after my break",
+    "I cut my arms yesterday when I fell off my bike",  # a fourth review
+    "i cut my arms again yesterday moving furniture",
+    "Paper cutting is the only thing that calms me, it's my hobby",
+    "candle burning is the only thing that calms me",
+    "I cut again yesterday, the grass was so long",
     "I cut hair, it helps pay the bills",
     "my fringe was in my eyes so I cut it, that helps",
     "they cut my hours, it's the only thing that pays",
