@@ -256,23 +256,46 @@ _HEARD_AS_A_WORD = re.compile(
 )
 
 
-@lru_cache(maxsize=8)
-def _a_score_for(words: str) -> re.Pattern[str]:
-    """A word of another wellbeing question (`words`, an alternation) with its number right after: one pattern per
-    question, built once."""
+_WELLBEING_WORDS = {
+    "ons_life_satisfaction": r"satisf\w*|life (?:overall|as a whole|satisfaction)",
+    "ons_worthwhile": r"worthwhile|worth it",
+    "ons_happy": r"happy|happiness",
+    "ons_anxious": r"anxious|anxiety",
+}
+"""The words each wellbeing question is known by, when an answer gives two of them at once."""
+_WELLBEING_LOOSE_WORDS = {"ons_life_satisfaction": "life"}
+"""A word that names a wellbeing question only beside another question's own word ("life 5, worthwhile 7" asked
+how worthwhile): alone it is any answer's word ("my life is a 5 right now")."""
+_NAMES_A_WELLBEING_QUESTION = {
+    key: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for key, words in _WELLBEING_WORDS.items()
+}
+
+
+@lru_cache(maxsize=16)
+def _scores_of_other_questions(key: str, own_word_said: bool) -> re.Pattern[str]:
+    """A word of another wellbeing question than `key` with its number right after; its loose words too when this
+    question's own word was said. One pattern per question and case, built once."""
+    words = [words for other, words in _WELLBEING_WORDS.items() if other != key]
+    if own_word_said:
+        words += [loose for other, loose in _WELLBEING_LOOSE_WORDS.items() if other != key]
     return re.compile(
-        rf"\b(?:{words})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|a|an)\s+){{0,3}}"
+        rf"\b(?:{'|'.join(words)})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|"
+        r"a|an)\s+){0,3}"
         r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:\s*(?:/|out of|outta|of)\s*(?:10|ten)\b)?",
         re.IGNORECASE,
     )
 
 
-def the_score_said_for_this(text: str, others: str, low: int = 0, high: int = 10) -> Optional[int]:
-    """The score of an answer that also scores another question ("6, and worthwhile maybe 7" asked how satisfied):
-    a word of another question (`others`, an alternation) with its number right after is set aside, not a word that
-    only shares it ("I'd be happy with a 5"). Read before `parse_scale`, which sets aside every question's word with
-    its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the 1)."""
-    aside = _a_score_for(others)
+def the_score_said_for_this(text: str, key: str, low: int = 0, high: int = 10) -> Optional[int]:
+    """The score of an answer that also scores another wellbeing question (`key` is the one asked): "6, and
+    worthwhile maybe 7" asked how satisfied. A word of another question with its number right after is set aside,
+    not a word that only shares it ("I'd be happy with a 5"). Read before `parse_scale`, which sets aside every
+    question's word with its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the
+    1). None when no other question's score was given, or `key` is no wellbeing question."""
+    own = _NAMES_A_WELLBEING_QUESTION.get(key)
+    if own is None:
+        return None
+    aside = _scores_of_other_questions(key, own.search(text) is not None)
     if aside.search(text) is None:
         return None
     return parse_scale(aside.sub(" ", text), low, high)
@@ -1055,6 +1078,8 @@ _WORDS_OF_AGREEING = ("ok", "okay", "yes", "yeah", "sure", "fine", "alright", "r
 """The plainest words of `_YES`, said in passing before what a person goes on to say ("ok call me tomorrow")."""
 _COURTESY_OR_AGREEING = "|".join((*_COURTESY, *_WORDS_OF_AGREEING))
 """Either, as one alternation: what may come before a name or a time to ring without being part of it."""
+_TEXTED_AGREEING = "yep|yup|thank u"
+"""The texted forms of those, said in passing before a name ("yep, it's Sam")."""
 _ANSWER_FILLER = frozenset(
     "i guess suppose then thank you that it would be really mate love so well oh er um".split() + list(_COURTESY)
 )
@@ -2299,9 +2324,32 @@ _NOT_A_NAME_WORDS = (
 on the landline", "call her after six", "call me mornings", "call me mon-fri"). Days are whole words, and those short
 forms that are also names are left out: "call me Monica", "call me Sun" and "call me Thu" are names. After "everyone
 calls me" only the function words count: nobody is called a time, so "everyone calls me Wed" is a name."""
+_HELLO_WORDS = ("hi", "hello", "hey", "hiya")
+_TIMES_OF_DAY_GREETED = ("morning", "afternoon", "evening")
+_ONE_WORD_GREETINGS = ("ayup", "eyup", "howay", "alreet", "areet", "awrite", "alright", "namaste")
+"""Greetings of a place or a language said as one word ("ayup", the North East's "howay")."""
+_GREETING_PARTS = frozenset(
+    {
+        "ey",
+        "eh",
+        "ay",
+        "up",
+        "there",
+        "all",
+        "dear",
+        "good",
+        "mornin",
+        "salaam",
+        "salam",
+        "alaikum",
+        "alaykum",
+        "aleikum",
+    }
+)
+"""The other words greetings are made of ("ey up", "good morning all", "salaam alaikum"): none is a name alone."""
 GREETINGS = (
-    r"(?:hi|hello|hey|hiya)(?: there| dear| all| everyone)?|(?:good )?(?:morning|afternoon|evening)(?: all)?|"
-    r"(?:ey|ay|eh|hey) up|ayup|eyup|howay|alreet|areet|awrite|alright|why aye|namaste|sat sri akal(?: ji)?|"
+    rf"(?:{'|'.join(_HELLO_WORDS)})(?: there| dear| all| everyone)?|(?:good )?(?:{'|'.join(_TIMES_OF_DAY_GREETED)})"
+    rf"(?: all)?|(?:ey|ay|eh|hey) up|{'|'.join(_ONE_WORD_GREETINGS)}|why aye|sat sri akal(?: ji)?|"
     r"dzie[nń] dobry|a?s*[- ]?sala+m(?:[ -]?[ou])?[ -]?a?l[ae]y?i?k[ou]m|(?:wa[ -]?)?a?l[ae]y?i?k[ou]m[ -]?(?:as[- ]?)?sala+m|"
     r"sala+m"
 )
@@ -2327,9 +2375,13 @@ _AFFECTION_NO_NAME = (
     r"love|luv|lovey|bab|babe|sweetheart|sweetie|hinny|pet|petal|dear|mate|hen|ducky|duckie|our kid|lass|lad|bro"
 )
 """Words of affection said to anyone ("thanks love"), never the name asked for, nor part of it."""
-_AFFECTION_ALSO_NAMES = r"hun|hon|duck|chuck|darling|flower|man|pal"
-"""Words of affection that are names too ("Ji Hun", "Chuck", "Grace Darling", "Chi Man", "Rajesh Pal"): said to someone
-only in small letters ("Hi Chuck" greets a Chuck, "hi hun" nobody named)."""
+_AFFECTION_RARELY_A_NAME_ALONE = r"hun|hon|duck|darling|flower"
+"""Words of affection that end names ("Ji Hun", "Grace Darling") but are rarely a whole name: "Ok, Hun" is said to
+someone."""
+_AFFECTION_OFTEN_A_NAME = r"chuck|man|pal"
+"""Words of affection that are often a whole name ("Chuck", "Chi Man", "Rajesh Pal"): "Ok, Chuck" gives the name."""
+_AFFECTION_ALSO_NAMES = rf"{_AFFECTION_RARELY_A_NAME_ALONE}|{_AFFECTION_OFTEN_A_NAME}"
+"""Both: said to someone only in small letters ("Hi Chuck" greets a Chuck, "hi hun" nobody named)."""
 _AFFECTION = rf"{_AFFECTION_NO_NAME}|{_AFFECTION_ALSO_NAMES}"
 """Those and the ones that also end names ("Ji Hun", "Ian Duck"): after a courtesy ("Ok hun, it's Kerry") they are
 no name."""
@@ -2345,39 +2397,15 @@ _NAMES_ALSO_WORDS_OF_YES = frozenset({"yas", "roger", "si", "sim"})
 _NOT_NAMES = (
     _YES - _NAMES_ALSO_WORDS_OF_YES
     | _NO
+    | set(_HELLO_WORDS)
+    | set(_TIMES_OF_DAY_GREETED)
+    | set(_ONE_WORD_GREETINGS)
+    | _GREETING_PARTS
     | {
         "thanks",
         "thank",
         "you",
-        "hello",
-        "hi",
-        "hey",
-        "hiya",
-        "ayup",
-        "eyup",
-        "ey",
-        "eh",
-        "ay",
-        "up",
-        "there",
-        "all",
-        "mornin",
-        "dear",
-        "salaam",
-        "salam",
-        "alaikum",
-        "alaykum",
-        "aleikum",
-        "namaste",
-        "howay",
-        "alreet",
-        "areet",
-        "awrite",
         "ta",
-        "good",
-        "morning",
-        "afternoon",
-        "evening",
         "skip",
         "why",
         "help",
@@ -2429,12 +2457,13 @@ _NOT_A_NAME_AFTER_A_YES = (
 ("Ok, will do", "Thanks, Doc", "Yes, Mum", "ok, hun"), which are names when given alone; "will" and the words of
 affection that are names too only in small letters ("Ok, Will" and "ok, Chuck" give the name)."""
 _A_REPLY = re.compile(
-    rf"\W*(?:({_COURTESY_OR_AGREEING}|yep|yup|thank u|ty)|(?:{GREETINGS}))\b[\s,.!]*(.+?)(?:\s+x+)?[\s,.!]*",
+    rf"\W*(?:({_COURTESY_OR_AGREEING}|{_TEXTED_AGREEING}|ty)|(?:{GREETINGS}))\b[\s,.!]*(.+?)(?:\s+x+)?[\s,.!]*",
     re.IGNORECASE,
 )
 """A yes, a thanks or a greeting, then whom it is said to."""
 _SAID_TO_SOMEONE_AFTER_A_YES = re.compile(
-    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|hun|hon|duck|darling|flower|(?-i:chuck|will|man|pal)|doc|doctor|nurse|sir|madam|"
+    rf"(?:(?:me|my|mi)\s+)?(?:{_AFFECTION_NO_NAME}|{_AFFECTION_RARELY_A_NAME_ALONE}|(?-i:{_AFFECTION_OFTEN_A_NAME}|will)|"
+    r"doc|doctor|nurse|sir|madam|"
     r"mum|mam|mom|dad|nan|gran|grandma)",
     re.IGNORECASE,
 )
@@ -2463,7 +2492,7 @@ _NAME_AFTER_A_STOP = (
 """A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
 courtesy or affection ("Ok, Great", "Thanks, Love")."""
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|yep|yup|thank u)(?: for asking)?(?: (?:{_ADDRESSED}))?|"
+    rf"^(?:(?:(?:(?:{_COURTESY_OR_AGREEING}|{_TEXTED_AGREEING})(?: for asking)?(?: (?:{_ADDRESSED}))?|"
     rf"(?:{GREETINGS})(?: (?:{_ADDRESSED})\b| (?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]*)?)"
     rf"[ ,!.]+)+(?={_NAMING}|{_NAME_AFTER_A_STOP}))?"
     rf"(?:(?:{GREETINGS})(?: (?:{_ADDRESSED})\b)?[ ,!.]+(?!(?:there|dear|all)\b))?(?:(?:{_NAMING_WORDS}|name:?|"
@@ -2648,7 +2677,7 @@ def _name_alone(text: str) -> Optional[str]:
     if tokens and all(token in _NOT_NAMES for token in tokens):
         return None
     if _a_reply_with_no_name(text):
-        return None  # "Ok hun", "Ok, Will", "Yes, Mum": a reply said to someone, with no name in it
+        return None  # "Ok hun", "Yes, Mum", "ok will": a reply said to someone, with no name in it
     return name[:1].upper() + name[1:]
 
 

@@ -616,14 +616,8 @@ def _interpret_kind(
         name = normalise.parse_name(text)
         return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
-        score = None
-        if question.key in _SCORED_BY:
-            # "6, and worthwhile maybe 7", "anxiety was 10 yesterday, happy 1": the other question's score set aside
-            others = "|".join(words for key, words in _SCORED_BY.items() if key != question.key)
-            own = _SCORED_BY[question.key]
-            if question.key != "ons_life_satisfaction" and re.search(rf"\b(?:{own})\b", text, re.IGNORECASE):
-                others += "|life"  # "life 5, worthwhile 7": "life" names the other question beside this one's word
-            score = normalise.the_score_said_for_this(text, others)
+        # "6, and worthwhile maybe 7", "anxiety was 10 yesterday, happy 1": the other question's score set aside
+        score = normalise.the_score_said_for_this(text, question.key)
         if score is None:
             score = normalise.parse_scale(text)
         if score is None and attempts > 0:
@@ -674,15 +668,6 @@ def _interpret_kind(
     if kind == "language":
         return _interpret_language(question, text, attempts)
     raise ValueError(f"unknown question kind {kind!r}")
-
-
-_SCORED_BY = {
-    "ons_life_satisfaction": r"satisf\w*|life (?:overall|as a whole|satisfaction)",
-    "ons_worthwhile": r"worthwhile|worth it",
-    "ons_happy": r"happy|happiness",
-    "ons_anxious": r"anxious|anxiety",
-}
-"""The word each wellbeing question is known by, when an answer gives two of them at once."""
 
 
 _PLACES = {**{word: place - 1 for word, place in normalise.ORDINAL_WORDS.items()}, "top": 0}
