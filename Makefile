@@ -166,13 +166,14 @@ followup-probe: setup
 converse-probe: setup
 	@echo "[make] first conversation probe (bench/converse/personas.yml) against the real system..."
 	@$(PY) -m bench.converse_probe $(CONVERSE_ARGS)
-	@# Sets 5, 21, 24, 26, 29 and 30 are held out (totals only, --blind); the rest are development sets since their baselines
+	@# Sets 5, 21, 24, 26, 30 and 31 are held out (totals only, --blind); the rest are development sets since their baselines
 	@# were read (set 22's baseline log was seen whole at its first run, so it is read as a development set; set 23 was
 	@# read in the thirty-fifth session, once set 24 was written blind to take its place; set 25 in the thirty-sixth,
-	@# once set 26 was; set 27 in the thirty-eighth, once set 28 was; set 28 in the thirty-ninth, once set 29 was).
-	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do \
+	@# once set 26 was; set 27 in the thirty-eighth, once set 28 was; set 28 in the thirty-ninth, once set 29 was;
+	@# set 29 in the fortieth, once set 31 was).
+	@for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31; do \
 		echo "[make] conversation probe $$n (bench/converse/personas$$n.yml)..."; \
-		blind=$$(case $$n in (5|21|24|26|29|30) echo --blind;; esac); \
+		blind=$$(case $$n in (5|21|24|26|30|31) echo --blind;; esac); \
 		$(PY) -m bench.converse_probe --personas bench/converse/personas$$n.yml --out converse_probe$$n.json $$blind $(CONVERSE_ARGS) || exit 1; \
 	done
 
