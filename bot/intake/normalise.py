@@ -286,19 +286,60 @@ def _scores_of_other_questions(key: str, own_word_said: bool) -> re.Pattern[str]
     )
 
 
-def the_score_said_for_this(text: str, key: str, low: int = 0, high: int = 10) -> Optional[int]:
-    """The score of an answer that also scores another wellbeing question (`key` is the one asked): "6, and
-    worthwhile maybe 7" asked how satisfied. A word of another question with its number right after is set aside,
-    not a word that only shares it ("I'd be happy with a 5"). Read before `parse_scale`, which sets aside every
-    question's word with its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the
-    1). None when no other question's score was given, or `key` is no wellbeing question."""
+def _other_scores(text: str, key: str) -> list[re.Match[str]]:
+    """The scores of other wellbeing questions than `key` in an answer: a word of another question with its number
+    right after, not a word that only shares it ("I'd be happy with a 5"). None when `key` is no wellbeing
+    question."""
     own = _NAMES_A_WELLBEING_QUESTION.get(key)
     if own is None:
+        return []
+    return list(_scores_of_other_questions(key, own.search(text) is not None).finditer(text))
+
+
+def _without_other_scores(text: str, key: str) -> Optional[str]:
+    """The answer with the scores of other wellbeing questions set aside; None when it gives none."""
+    found = _other_scores(text, key)
+    if not found:
         return None
-    aside = _scores_of_other_questions(key, own.search(text) is not None)
-    if aside.search(text) is None:
-        return None
-    return parse_scale(aside.sub(" ", text), low, high)
+    for score in reversed(found):
+        text = text[: score.start()] + " " + text[score.end() :]
+    return text
+
+
+def the_score_said_for_this(text: str, key: str, low: int = 0, high: int = 10) -> Optional[int]:
+    """The score of an answer that also scores another wellbeing question (`key` is the one asked): "6, and
+    worthwhile maybe 7" asked how satisfied. Read before `parse_scale`, which sets aside every question's word with
+    its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the 1). None when no
+    other question's score was given, or `key` is no wellbeing question."""
+    rest = _without_other_scores(text, key)
+    return parse_scale(rest, low, high) if rest is not None else None
+
+
+_FEELINGS_OF_A_LIFE = re.compile(r"\W*(?:happy|happiness|worth it)\b", re.IGNORECASE)
+"""Another question's words that also say how satisfied one is with life ("happy 7" asked how satisfied): the
+feeling, not that question's label, when life satisfaction is asked."""
+
+
+def _a_bare_label(text: str, score: re.Match[str], key: str) -> bool:
+    """Another question's word standing as a label before its number: at the start or after a stop, with no word of
+    feeling or degree of its own ("anxious 10", not "very anxious 2" nor "felt anxious 3"), and no stop between the
+    word and the number ("happy, about 8/10")."""
+    if re.search(r"[,.;:!?]", score.group(0)):
+        return False
+    before = text[: score.start()]
+    if before.strip() and not re.search(r"[,.;:!?]\s*$", before):
+        return False
+    return not (key == "ons_life_satisfaction" and _FEELINGS_OF_A_LIFE.match(score.group(0)))
+
+
+def scores_only_another_question(text: str, key: str) -> bool:
+    """An answer that gives another wellbeing question's score, its word right before the number, and none for `key`
+    ("anxious 10" asked how happy): asked again, not read as this question's score."""
+    found = _other_scores(text, key)
+    if not found or any(not _a_bare_label(text, score, key) for score in found):
+        return False  # "happy, about 8/10", "very anxious 2", "happy 7" asked how satisfied: a feeling, then the score
+    rest = _without_other_scores(text, key) or ""
+    return not re.search(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", rest, re.IGNORECASE)
 
 
 def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -2416,6 +2457,9 @@ _NOT_NAMES = (
         "whatever",
         "nothing",
         "none",
+        "either",
+        "both",
+        "whichever",
         "nobody",
         "anything",
         "unknown",
@@ -2447,6 +2491,27 @@ _NOT_NAMES = (
 )
 """Words that are no name on their own or together: a yes or a no, a courtesy, a reply to the bot ("Ok, Next",
 "OK, Done"), someone addressed ("Thanks, Doctor")."""
+_STATES_OF_BEING = frozenset(
+    "here nervous anxious worried scared frightened afraid terrified tired exhausted knackered shattered lonely stressed "
+    "struggling depressed sad upset unsure confused sick ill poorly unwell low down rough rubbish awful terrible bad "
+    "better worse well nervy bored fed".split()
+)
+"""Words that say how one is, none of them a name: after "I'm" or "I am" ("I am a bit nervous", "im so tired", "I'm
+very well thank you") the answer gives no name. Names that are also states ("Joy", "Grace", "Hope") are not here."""
+_SAID_WITH_A_STATE = frozenset(
+    "a bit little so very really quite too pretty not feeling tbh honestly today atm now lol".split()
+)
+"""What is said around a state of being ("a bit", "so", "tbh"), no name either."""
+
+
+def _only_how_one_is(text: str) -> bool:
+    """Words that only say how one is ("a bit nervous", "so tired"), with yes, no and courtesy words beside them."""
+    tokens = letter_words(text)
+    return any(token in _STATES_OF_BEING for token in tokens) and all(
+        token in _STATES_OF_BEING or token in _SAID_WITH_A_STATE or token in _NOT_NAMES for token in tokens
+    )
+
+
 _NOT_A_NAME_AFTER_A_YES = (
     "|".join(
         re.escape(word) for word in sorted(_NOT_NAMES | {"doc", "mum", "mam", "mom", "dad"}, key=len, reverse=True)
@@ -2566,6 +2631,11 @@ def parse_name(text: str) -> Optional[str]:
         if _ONLY_COURTESY.fullmatch(before):
             return None  # "Hi, call me anytime", "Ok call me tomorrow": when to ring, and no name
         text = before  # "Joan. call me tomorrow if you need anything", "Sandra call me anytime": the name before it
+    either = _EITHER_WILL_DO.search(text)
+    if either:
+        first = _BEFORE_ANOTHER_NAME.split(text[: either.start()].strip(), maxsplit=1)[0]
+        if first != text[: either.start()].strip() and _name_alone(first):
+            return _name_alone(first)  # "Margaret, though my friends call me Peggy, either is fine": the first given
     will_do = _ONE_OF_THEM_WILL_DO.search(text) or _ONE_OF_THEM_SAID_AGAIN.search(text)
     if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)) and len(will_do.group(1).split()) > 1:
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
@@ -2599,6 +2669,18 @@ def parse_name(text: str) -> Optional[str]:
     return _name_alone(text)
 
 
+_EITHER_WILL_DO = re.compile(
+    r"[\s,.;!-]+(?:(?:honestly|really|tbh|so|and)\s+)?(?:either|both|any|whichever)(?:\s+(?:one|of them|of those|name))?"
+    r"(?:'s|s|\s+is|\s+are|\s+will|\s+would|\s+works?)?\s*(?:be\s+)?(?:fine|ok|okay|do|good|great|alright|grand|lovely)\b"
+    r"[\s\w,.!']*$",
+    re.IGNORECASE,
+)
+"""Two names given, then either will do ("..., either is fine", "either's fine", "both ok"): the first given."""
+_BEFORE_ANOTHER_NAME = re.compile(
+    r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:or|though|but|although|tho)\s+", re.IGNORECASE
+)
+"""Where a second name starts after the first ("Margaret, though ...", "Margaret or Peggy", "Robert - most call
+me Bob")."""
 _CALLING_NOT_NAMING = re.compile(
     rf"^\W*(?:(?:you can|please|just) )?call (?:me|us)\s+{_NOT_A_NAME_WORDS}", re.IGNORECASE
 )
@@ -2668,14 +2750,16 @@ def _name_alone(text: str) -> Optional[str]:
     )
     if rest and _name_alone(first):
         name = first  # "Dot, everybody does", "Sue (Susan on my notes)", "Dr Okafor - old habits"
+    elif rest and _only_how_one_is(first) and _name_alone(rest[0]):
+        return _name_alone(rest[0])  # "I'm a bit nervous, I'm Sue"
     name = _without_tail(name)
     if not name or len(name) > 60 or len(name.split()) > 4:
         return None
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):
         return None
     tokens = letter_words(name)
-    if tokens and all(token in _NOT_NAMES for token in tokens):
-        return None
+    if tokens and all(token in _NOT_NAMES for token in tokens) or _only_how_one_is(name):
+        return None  # "Ok, Next", "I am a bit nervous", "im so tired": no name in it
     if _a_reply_with_no_name(text):
         return None  # "Ok hun", "Yes, Mum", "ok will": a reply said to someone, with no name in it
     return name[:1].upper() + name[1:]

@@ -189,6 +189,25 @@ def test_barriers_from_mrs_c_words():
         ("Mrs Duck", "Mrs Duck"),  # but a surname after a title
         ("Grace Darling", "Grace Darling"),  # a review's cases: surnames that are words of affection elsewhere
         ("Ian Duck", "Ian Duck"),
+        ("I am a bit nervous", None),  # how one is after "I am" is no name: asked again
+        ("im so tired", None),
+        ("I'm very well thank you", None),
+        ("I'm feeling low", None),
+        ("I'm scared", None),
+        ("im knackered today", None),
+        ("I'm a bit nervous, I'm Sue", "Sue"),  # how one is, then the name
+        ("bit nervous tbh, its Dave", "Dave"),
+        ("I'm Sue, a bit nervous", "Sue"),
+        ("I am Joy", "Joy"),  # names that are states too stay names
+        ("im grace", "Grace"),
+        ("Im Rose", "Rose"),
+        ("Mr Well", "Mr Well"),
+        ("Margaret, though my friends call me Peggy, either is fine", "Margaret"),  # set 29, read: either will
+        ("Margaret or Peggy, either is fine", "Margaret"),  # do, so the first given
+        ("Robert - most call me Bob, either will do", "Robert"),
+        ("Mohammed, Mo for short, either works", "Mohammed"),
+        ("Elizabeth, or Liz", "Liz"),  # without "either", the one it comes to
+        ("Either is fine", None),
     ],
 )
 def test_names(text, expected):

@@ -1346,6 +1346,18 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_worthwhile", "6 or 7", None),  # two scores for this one stay unclear
         ("ons_anxious", "Happy to say only 2 yesterday, it was 9 last week", None),  # the review: "happy" in its
         ("ons_life_satisfaction", "I'd be happy with a 5, was an 8 before the stroke", None),  # everyday sense
+        ("ons_happy", "anxious 10", None),  # only another question's score: asked again, not read as this one's
+        ("ons_happy", "anxiety nine", None),
+        ("ons_anxious", "worthwhile 7", None),
+        ("ons_happy", "anxiety 8 but happy enough", None),
+        ("ons_happy", "anxious 10 and happy about 2", 2),
+        ("ons_happy", "very anxious 2", 2),  # the review: a feeling with its own degree is this question's answer
+        ("ons_anxious", "felt happy 3", 3),
+        ("ons_life_satisfaction", "happy 7", 7),  # "happy" says how satisfied, asked first
+        ("ons_life_satisfaction", "worth it 6", 6),
+        ("ons_life_satisfaction", "anxious 9", None),
+        ("ons_worthwhile", "happy, about 8/10", 8),  # a stop between the word and the number
+        ("ons_anxious", "ok. happy 8", None),  # a label after a stop
     ],
 )
 def test_a_score_said_with_another_questions_is_this_ones(key, text, expected):

@@ -223,6 +223,12 @@ SUICIDE += [
     "I've got the tablets laid out in front of me",
     "i'm on the bridge right now",
     "I'm typing this from the roof",
+    "there's a bridge near the station, I keep looking at the water wondering if it would be quick",  # set 29, read
+    "the cliffs at the end of the road, sometimes I think if I went off whether it'd be painless",
+    "I stand on the multi storey some nights working out the height and if it would be instant",
+    "I'm on the roof. Just want to know if it'll be quick",  # the review: "it'll", "asking myself"
+    "been going up the multi storey asking myself if it would be painless",
+    "there's a long drop behind the quarry and I keep thinking whether I'd die instantly",
     "tonight's the night",
     "I'm going to do it tonight",
     "thinking about unaliving myself",
@@ -353,6 +359,15 @@ POSITIVES = (
 )
 
 NEGATIVES = [
+    "I cross the bridge to work then the bus, not sure if it would be quick enough",  # how long a journey takes
+    "the bridge club on tuesdays, not sure if it'd be quick to learn",
+    "our flat is on the top floor and the lift is broken, I'd love to know if it would be quicker to move",
+    "the roof needs fixing, whether it would be quick or not is up to the landlord",
+    "Need to drop my prescription off at the chemist, wondering if it'd be quick",  # the review: a drop-in, not
+    "Went to the bridge club and they asked if I'd be quick",  # a drop; someone asked; "I'd be quick" is speed
+    "Balcony needs painting, asked my son if itd be quick",
+    "Had my tooth out at the surgery by the bridge, asked the dentist if it would be painless",
+    "My son took his life at the viaduct. I keep asking whether it would be quick, whether he suffered",
     "I cut my arm again on the brambles",  # 2026-12-07: a cut said with how it happened, a finger, a leg
     "I cut my finger again chopping onions",
     "cut my leg again last night on the trampoline",
