@@ -2504,6 +2504,12 @@ _SAID_WITH_A_STATE = frozenset(
 """What is said around a state of being ("a bit", "so", "tbh"), no name either."""
 
 
+_CAPITALISED = re.compile(r"\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\W*")
+"""One or two words with capitals, as a name is written ("Sue", "Mary Jones")."""
+_GIVES_A_NAME = re.compile(rf"\W*(?:{_NAMING_WORDS}|call me)\s", re.IGNORECASE)
+"""Words that bring a name in ("I'm Sue", "it's Dave", "call me Jo")."""
+
+
 def _only_how_one_is(text: str) -> bool:
     """Words that only say how one is ("a bit nervous", "so tired"), with yes, no and courtesy words beside them."""
     tokens = letter_words(text)
@@ -2632,7 +2638,7 @@ def parse_name(text: str) -> Optional[str]:
             return None  # "Hi, call me anytime", "Ok call me tomorrow": when to ring, and no name
         text = before  # "Joan. call me tomorrow if you need anything", "Sandra call me anytime": the name before it
     either = _EITHER_WILL_DO.search(text)
-    if either:
+    if either and not _A_WAY_TO_CALL.match(text):
         first = _BEFORE_ANOTHER_NAME.split(text[: either.start()].strip(), maxsplit=1)[0]
         if first != text[: either.start()].strip() and _name_alone(first):
             return _name_alone(first)  # "Margaret, though my friends call me Peggy, either is fine": the first given
@@ -2676,6 +2682,8 @@ _EITHER_WILL_DO = re.compile(
     re.IGNORECASE,
 )
 """Two names given, then either will do ("..., either is fine", "either's fine", "both ok"): the first given."""
+_A_WAY_TO_CALL = re.compile(r"\W*(?:call|text|ring|phone|email|e-mail|mobile|landline)\b", re.IGNORECASE)
+"""Ways to be reached, which "either is fine" may follow too ("Call me or text me, either is fine")."""
 _BEFORE_ANOTHER_NAME = re.compile(
     r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:or|though|but|although|tho)\s+", re.IGNORECASE
 )
@@ -2750,8 +2758,9 @@ def _name_alone(text: str) -> Optional[str]:
     )
     if rest and _name_alone(first):
         name = first  # "Dot, everybody does", "Sue (Susan on my notes)", "Dr Okafor - old habits"
-    elif rest and _only_how_one_is(first) and _name_alone(rest[0]):
-        return _name_alone(rest[0])  # "I'm a bit nervous, I'm Sue"
+    elif rest and _only_how_one_is(first):
+        # "I'm a bit nervous, I'm Sue", "nervous, Sue": the name after; "I'm nervous, first time" gives none
+        return _name_alone(rest[0]) if _GIVES_A_NAME.match(rest[0]) or _CAPITALISED.fullmatch(rest[0]) else None
     name = _without_tail(name)
     if not name or len(name) > 60 or len(name.split()) > 4:
         return None

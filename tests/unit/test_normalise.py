@@ -208,6 +208,10 @@ def test_barriers_from_mrs_c_words():
         ("Mohammed, Mo for short, either works", "Mohammed"),
         ("Elizabeth, or Liz", "Liz"),  # without "either", the one it comes to
         ("Either is fine", None),
+        ("I'm nervous, first time", None),  # a second review: how one is, then no name
+        ("I'm nervous, Sue", "Sue"),
+        ("Call me or text me, either is fine", None),  # ways to be reached, not two names
+        ("Both fine", None),
     ],
 )
 def test_names(text, expected):

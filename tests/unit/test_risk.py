@@ -224,11 +224,11 @@ SUICIDE += [
     "i'm on the bridge right now",
     "I'm typing this from the roof",
     "there's a bridge near the station, I keep looking at the water wondering if it would be quick",  # set 29, read
-    "the cliffs at the end of the road, sometimes I think if I went off whether it'd be painless",
+    "the cliffs near me, sometimes I think if I went off whether it'd be painless",
     "I stand on the multi storey some nights working out the height and if it would be instant",
-    "I'm on the roof. Just want to know if it'll be quick",  # the review: "it'll", "asking myself"
+    "I'm on the roof. Just want to know if it would be quick",  # the review: "it'll", "asking myself"
     "been going up the multi storey asking myself if it would be painless",
-    "there's a long drop behind the quarry and I keep thinking whether I'd die instantly",
+    "stood on the viaduct again thinking whether I'd die instantly",
     "tonight's the night",
     "I'm going to do it tonight",
     "thinking about unaliving myself",
@@ -367,6 +367,13 @@ NEGATIVES = [
     "Went to the bridge club and they asked if I'd be quick",  # a drop; someone asked; "I'd be quick" is speed
     "Balcony needs painting, asked my son if itd be quick",
     "Had my tooth out at the surgery by the bridge, asked the dentist if it would be painless",
+    "Having the cat neutered, the vet's is just past the bridge, wondered if it'd be painless",  # a second review
+    "We did the cliff walk at Saltburn, lovely, but my knees, didn't know if it would be quick",
+    "My partner's ex killed himself from a bridge, she still wonders if it'd be quick",  # someone else, long ago
+    "Dental bridge fitted next week, I want to know if it'll be painless",
+    "The bridge on the A59 is shut for repairs, no one knows if it'll be quick",
+    "there's a drop in at the library on thursdays, I'd try it if it would be quick",
+    "Knitting group meets on the top floor of the library, not sure if I'd go straight away",
     "My son took his life at the viaduct. I keep asking whether it would be quick, whether he suffered",
     "I cut my arm again on the brambles",  # 2026-12-07: a cut said with how it happened, a finger, a leg
     "I cut my finger again chopping onions",
