@@ -2638,10 +2638,11 @@ def parse_name(text: str) -> Optional[str]:
             return None  # "Hi, call me anytime", "Ok call me tomorrow": when to ring, and no name
         text = before  # "Joan. call me tomorrow if you need anything", "Sandra call me anytime": the name before it
     either = _EITHER_WILL_DO.search(text)
-    if either and not _A_WAY_TO_CALL.match(text):
+    if either and not _A_WAY_TO_CALL.match(text) and not _KINDS_OF_NAME.search(text[: either.start()]):
         first = _BEFORE_ANOTHER_NAME.split(text[: either.start()].strip(), maxsplit=1)[0]
-        if first != text[: either.start()].strip() and _name_alone(first):
-            return _name_alone(first)  # "Margaret, though my friends call me Peggy, either is fine": the first given
+        given = _name_alone(first) if first != text[: either.start()].strip() else None
+        if given and given.lower() not in _FAMILY_WORDS:
+            return given  # "Margaret, though my friends call me Peggy, either is fine": the first given
     will_do = _ONE_OF_THEM_WILL_DO.search(text) or _ONE_OF_THEM_SAID_AGAIN.search(text)
     if will_do and will_do.group(2).lower() in letter_words(will_do.group(1)) and len(will_do.group(1).split()) > 1:
         return will_do.group(2)  # "Mrs Edith Buchanan. Edith is fine."
@@ -2684,6 +2685,12 @@ _EITHER_WILL_DO = re.compile(
 """Two names given, then either will do ("..., either is fine", "either's fine", "both ok"): the first given."""
 _A_WAY_TO_CALL = re.compile(r"\W*(?:call|text|ring|phone|email|e-mail|mobile|landline)\b", re.IGNORECASE)
 """Ways to be reached, which "either is fine" may follow too ("Call me or text me, either is fine")."""
+_KINDS_OF_NAME = re.compile(r"\b(?:name|surname|nickname|title)s?\b", re.IGNORECASE)
+"""Words for kinds of name ("first name or surname, either is fine"): a choice of which, with no name given."""
+_FAMILY_WORDS = frozenset(
+    "gran nan nana nanna grandma granny nanny aunty auntie uncle mum mam dad grandad grandpa".split()
+)
+"""What the family calls someone ("Gran or Maureen, either will do"): the other name is the one to write."""
 _BEFORE_ANOTHER_NAME = re.compile(
     r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:or|though|but|although|tho)\s+", re.IGNORECASE
 )

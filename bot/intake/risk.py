@@ -125,12 +125,16 @@ def simplify(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@lru_cache(maxsize=4)
-def load_patterns(path: str = str(PHRASES_FILE)) -> tuple[tuple[str, re.Pattern[str]], ...]:
+@lru_cache(maxsize=8)
+def load_patterns(
+    path: str = str(PHRASES_FILE), section: str = "categories"
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The phrase list's rows of one section, compiled: "categories" (a plain match is certain) or "ask_first" (a
+    match is always asked about)."""
     with open(path, encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     compiled = []
-    for category, patterns in data["categories"].items():
+    for category, patterns in (data.get(section) or {}).items():
         if category not in CATEGORIES:
             raise ValueError(f"unknown risk category {category!r} in {path}")
         for pattern in patterns:
@@ -147,7 +151,8 @@ def _hedged(simple: str, start: int, end: int) -> bool:
 
 
 def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
-    """The first risk category the message discloses, or None; a plain match beats a hedged one."""
+    """The first risk category the message discloses, or None; a plain match beats a hedged one, and a match of the
+    "ask_first" rows is hedged whatever surrounds it."""
     if not text:
         return None
     simple = simplify(text)
@@ -157,6 +162,10 @@ def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
             if not _hedged(simple, found.start(), found.end()):
                 return RiskMatch(category, pattern.pattern)
             hedged = hedged or RiskMatch(category, pattern.pattern, hedged=True)
+    if hedged is None:
+        for category, pattern in load_patterns(section="ask_first"):
+            if pattern.search(simple):
+                return RiskMatch(category, pattern.pattern, hedged=True)  # always asked about, never certain
     return hedged
 
 

@@ -212,6 +212,8 @@ def test_barriers_from_mrs_c_words():
         ("I'm nervous, Sue", "Sue"),
         ("Call me or text me, either is fine", None),  # ways to be reached, not two names
         ("Both fine", None),
+        ("first name or surname either is fine", None),  # a third review: kinds of name, no name given
+        ("Nickname or real name either is fine", None),
     ],
 )
 def test_names(text, expected):

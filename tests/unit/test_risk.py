@@ -223,12 +223,6 @@ SUICIDE += [
     "I've got the tablets laid out in front of me",
     "i'm on the bridge right now",
     "I'm typing this from the roof",
-    "there's a bridge near the station, I keep looking at the water wondering if it would be quick",  # set 29, read
-    "the cliffs near me, sometimes I think if I went off whether it'd be painless",
-    "I stand on the multi storey some nights working out the height and if it would be instant",
-    "I'm on the roof. Just want to know if it would be quick",  # the review: "it'll", "asking myself"
-    "been going up the multi storey asking myself if it would be painless",
-    "stood on the viaduct again thinking whether I'd die instantly",
     "tonight's the night",
     "I'm going to do it tonight",
     "thinking about unaliving myself",
@@ -366,15 +360,11 @@ NEGATIVES = [
     "Need to drop my prescription off at the chemist, wondering if it'd be quick",  # the review: a drop-in, not
     "Went to the bridge club and they asked if I'd be quick",  # a drop; someone asked; "I'd be quick" is speed
     "Balcony needs painting, asked my son if itd be quick",
-    "Had my tooth out at the surgery by the bridge, asked the dentist if it would be painless",
-    "Having the cat neutered, the vet's is just past the bridge, wondered if it'd be painless",  # a second review
     "We did the cliff walk at Saltburn, lovely, but my knees, didn't know if it would be quick",
-    "My partner's ex killed himself from a bridge, she still wonders if it'd be quick",  # someone else, long ago
     "Dental bridge fitted next week, I want to know if it'll be painless",
     "The bridge on the A59 is shut for repairs, no one knows if it'll be quick",
     "there's a drop in at the library on thursdays, I'd try it if it would be quick",
     "Knitting group meets on the top floor of the library, not sure if I'd go straight away",
-    "My son took his life at the viaduct. I keep asking whether it would be quick, whether he suffered",
     "I cut my arm again on the brambles",  # 2026-12-07: a cut said with how it happened, a finger, a leg
     "I cut my finger again chopping onions",
     "cut my leg again last night on the trampoline",
@@ -616,6 +606,55 @@ def test_disclosure_is_detected_with_its_category(text, category):
 def test_normal_intake_answer_is_not_flagged(text):
     match = detect_risk(text)
     assert match is None, f"{text!r} matched {match.pattern!r} ({match.category})"
+
+
+ASKED_ABOUT = [
+    # The "ask_first" rows: a high place, then wondering whether it would be quick (set 29, read; three reviews).
+    "used to love climbing. now the only thing I look forward to is the bridge on the walk to work, I stand there "
+    "every morning working out how high it is and whether it'd be quick",
+    "there's a bridge near the station, I keep looking at the water wondering if it would be quick",
+    "the cliffs near me, sometimes I think if I went off whether it'd be painless",
+    "I stand on the multi storey some nights working out the height and if it would be instant",
+    "I'm on the roof. Just want to know if it'll be quick",
+    "been going up the multi storey asking myself if it would be painless",
+    "stood on the viaduct again thinking whether I'd die instantly",
+    "I was discharged from hospital last week and I keep going to the bridge wondering if it'd be quick",
+    # Ordinary answers they ask about too: the check question, never the crisis reply.
+    "Having the cat neutered, the vet's is just past the bridge, wondered if it'd be painless",
+    "My son took his life at the viaduct. I keep asking whether it would be quick, whether he suffered",
+]
+NOT_ASKED_ABOUT = [
+    "The toll bridge queue, no idea if it would be quick today",  # a third review: everyday bridges and roofs
+    "Need a roof over my head, council couldn't tell me if it'd be quick",
+    "I'm having a bridge put in on my back teeth, not sure if it'd be painless",
+    "The cliff railway in Bridgnorth is lovely, wondering if it would be quick",
+    "Cliff is my husband. He's in hospital and they don't know if it'd be quick",
+    "the balcony door is broken, I wonder if it'd be quick",
+    "rooftop bar in Manchester for my 60th, wondering whether it'd be quick service",
+    "the bridge into town is closed, I keep thinking if it'd be quick going the back way",
+]
+
+
+@pytest.mark.parametrize("text", ASKED_ABOUT)
+def test_ask_first_rows_are_always_asked_about(text):
+    """Wording that everyday talk shares: the check question and a "check" item, never the crisis reply."""
+    match = detect_risk(text)
+    assert match is not None and match.category == "suicide" and match.hedged
+
+
+@pytest.mark.parametrize("text", NOT_ASKED_ABOUT)
+def test_ask_first_rows_spare_everyday_talk(text):
+    assert detect_risk(text) is None
+
+
+def test_ask_first_rows_compile_and_give_way_to_a_certain_match():
+    data = yaml.safe_load(Path(PHRASES_FILE).read_text(encoding="utf-8"))
+    rows = [pattern for patterns in data["ask_first"].values() for pattern in patterns]
+    assert len(load_patterns(section="ask_first")) == len(rows) > 0
+    for pattern in rows:
+        assert all(op != sre_constants.BRANCH for op, _ in sre_parse.parse(pattern)), pattern
+    plain = detect_risk("I want to die, I stand on the bridge wondering if it would be quick")
+    assert plain is not None and not plain.hedged
 
 
 def test_empty_messages_are_not_flagged():
