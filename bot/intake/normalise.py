@@ -288,7 +288,7 @@ def _scores_of_other_questions(key: str, own_word_said: bool) -> re.Pattern[str]
 
 def _other_scores(text: str, key: str) -> list[re.Match[str]]:
     """The scores of other wellbeing questions than `key` in an answer: a word of another question with its number
-    right after, not a word that only shares it ("I'd be happy with a 5"). None when `key` is no wellbeing
+    right after, not a word that only shares it ("I'd be happy with a 5"). Empty when `key` is no wellbeing
     question."""
     own = _NAMES_A_WELLBEING_QUESTION.get(key)
     if own is None:
@@ -296,11 +296,8 @@ def _other_scores(text: str, key: str) -> list[re.Match[str]]:
     return list(_scores_of_other_questions(key, own.search(text) is not None).finditer(text))
 
 
-def _without_other_scores(text: str, key: str) -> Optional[str]:
-    """The answer with the scores of other wellbeing questions set aside; None when it gives none."""
-    found = _other_scores(text, key)
-    if not found:
-        return None
+def _without(text: str, found: Sequence[re.Match[str]]) -> str:
+    """The answer with the scores `found` in it set aside."""
     for score in reversed(found):
         text = text[: score.start()] + " " + text[score.end() :]
     return text
@@ -311,8 +308,8 @@ def the_score_said_for_this(text: str, key: str, low: int = 0, high: int = 10) -
     worthwhile maybe 7" asked how satisfied. Read before `parse_scale`, which sets aside every question's word with
     its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the 1). None when no
     other question's score was given, or `key` is no wellbeing question."""
-    rest = _without_other_scores(text, key)
-    return parse_scale(rest, low, high) if rest is not None else None
+    found = _other_scores(text, key)
+    return parse_scale(_without(text, found), low, high) if found else None
 
 
 _FEELINGS_OF_A_LIFE = re.compile(r"\W*(?:happy|happiness|worth it)\b", re.IGNORECASE)
@@ -332,14 +329,17 @@ def _a_bare_label(text: str, score: re.Match[str], key: str) -> bool:
     return not (key == "ons_life_satisfaction" and _FEELINGS_OF_A_LIFE.match(score.group(0)))
 
 
+_A_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
+"""A figure or a number word anywhere."""
+
+
 def scores_only_another_question(text: str, key: str) -> bool:
     """An answer that gives another wellbeing question's score, its word right before the number, and none for `key`
     ("anxious 10" asked how happy): asked again, not read as this question's score."""
     found = _other_scores(text, key)
     if not found or any(not _a_bare_label(text, score, key) for score in found):
         return False  # "happy, about 8/10", "very anxious 2", "happy 7" asked how satisfied: a feeling, then the score
-    rest = _without_other_scores(text, key) or ""
-    return not re.search(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", rest, re.IGNORECASE)
+    return _A_NUMBER.search(_without(text, found)) is None
 
 
 def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -2774,7 +2774,7 @@ def _name_alone(text: str) -> Optional[str]:
     if re.search(r"[<>{}\[\]\\/@#$%^*=+|~`0-9]", name):
         return None
     tokens = letter_words(name)
-    if tokens and all(token in _NOT_NAMES for token in tokens) or _only_how_one_is(name):
+    if (tokens and all(token in _NOT_NAMES for token in tokens)) or _only_how_one_is(name):
         return None  # "Ok, Next", "I am a bit nervous", "im so tired": no name in it
     if _a_reply_with_no_name(text):
         return None  # "Ok hun", "Yes, Mum", "ok will": a reply said to someone, with no name in it
