@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence
 
 from bot.intake import people
 from bot.intake.spelling import Targets, put_right
@@ -303,15 +303,6 @@ def _without(text: str, found: Sequence[re.Match[str]]) -> str:
     return text
 
 
-def the_score_said_for_this(text: str, key: str, low: int = 0, high: int = 10) -> Optional[int]:
-    """The score of an answer that also scores another wellbeing question (`key` is the one asked): "6, and
-    worthwhile maybe 7" asked how satisfied. Read before `parse_scale`, which sets aside every question's word with
-    its number, this question's too ("anxiety was 10 yesterday, happy 1", asked how happy: the 1). None when no
-    other question's score was given, or `key` is no wellbeing question."""
-    found = _other_scores(text, key)
-    return parse_scale(_without(text, found), low, high) if found else None
-
-
 _FEELINGS_OF_A_LIFE = re.compile(r"\W*(?:happy|happiness|worth it)\b", re.IGNORECASE)
 """Another question's words that also say how satisfied one is with life ("happy 7" asked how satisfied): the
 feeling, not that question's label, when life satisfaction is asked."""
@@ -333,13 +324,31 @@ _A_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
 """A figure or a number word anywhere."""
 
 
-def scores_only_another_question(text: str, key: str) -> bool:
-    """An answer that gives another wellbeing question's score, its word right before the number, and none for `key`
-    ("anxious 10" asked how happy): asked again, not read as this question's score."""
+class ScoreBesideOthers(NamedTuple):
+    """How an answer that also scores other wellbeing questions reads for the one asked."""
+
+    score: Optional[int]
+    """This question's score with the others' set aside ("6, and worthwhile maybe 7" asked how satisfied: 6)."""
+    only_another: bool = False
+    """No score for this question, only another's with its word right before the number ("anxious 10" asked how
+    happy): asked again, not read as this question's score."""
+
+
+def the_score_beside_others(text: str, key: str, low: int = 0, high: int = 10) -> ScoreBesideOthers:
+    """An answer's score for `key` when it also scores another wellbeing question. Read before `parse_scale`, which
+    sets aside every question's word with its number, this question's too ("anxiety was 10 yesterday, happy 1",
+    asked how happy: the 1). No score, and not only another's, when no other question's score was given or `key` is
+    no wellbeing question. A feeling then a number ("happy, about 8/10", "very anxious 2", "happy 7" asked how
+    satisfied) is not only another's: `parse_scale` reads it."""
     found = _other_scores(text, key)
-    if not found or any(not _a_bare_label(text, score, key) for score in found):
-        return False  # "happy, about 8/10", "very anxious 2", "happy 7" asked how satisfied: a feeling, then the score
-    return _A_NUMBER.search(_without(text, found)) is None
+    if not found:
+        return ScoreBesideOthers(None)
+    rest = _without(text, found)
+    score = parse_scale(rest, low, high)
+    if score is not None:
+        return ScoreBesideOthers(score)
+    labels = all(_a_bare_label(text, other, key) for other in found)
+    return ScoreBesideOthers(None, only_another=labels and _A_NUMBER.search(rest) is None)
 
 
 def the_score_before_a_hedge(text: str, low: int = 0, high: int = 10) -> Optional[int]:
@@ -2504,8 +2513,15 @@ _SAID_WITH_A_STATE = frozenset(
 """What is said around a state of being ("a bit", "so", "tbh"), no name either."""
 
 
-_CAPITALISED = re.compile(r"\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\W*")
-"""One or two words with capitals, as a name is written ("Sue", "Mary Jones")."""
+_A_BREAK_AFTER_A_NAME = r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+"
+"""A comma, a bracket or a dash after a name, before what is said of it ("Dot, everybody does", "Robert - Bob"), as a
+regex piece."""
+_NAME_THEN_MORE = re.compile(rf"{_A_BREAK_AFTER_A_NAME}|(?<=\w{{3}})(?<![Mm]rs)(?<![Mm]iss)\.\s+")
+"""Where what is said after a name starts: a break, or a full stop after a word (not "Mrs." or "Miss.")."""
+_ONE_OR_TWO_CAPITALISED = r"(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*"
+"""One or two words with capitals, as a name is written ("Sue", "Mary Jones"), as a regex piece."""
+_CAPITALISED = re.compile(rf"\s*{_ONE_OR_TWO_CAPITALISED}")
+"""The same as a whole answer, spaces before it allowed ("nervous, Sue")."""
 _GIVES_A_NAME = re.compile(rf"\W*(?:{_NAMING_WORDS}|call me)\s", re.IGNORECASE)
 """Words that bring a name in ("I'm Sue", "it's Dave", "call me Jo")."""
 
@@ -2558,7 +2574,7 @@ def _a_reply_with_no_name(text: str) -> bool:
 
 _NAME_AFTER_A_STOP = (
     rf"(?:(?<=[,.!])|(?<=[,.!]\s))(?!(?:{_COURTESY_OR_AGREEING}|{_AFFECTION_NO_NAME}|{_NOT_A_NAME_AFTER_A_YES})\b)"
-    rf"(?:(?:{TITLES})\.?\s+)?(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\W*$"
+    rf"(?:(?:{TITLES})\.?\s+)?{_ONE_OR_TWO_CAPITALISED}$"
 )
 """A name alone after a yes or a thanks and a stop ("Yes, Amir", "Ok, Jo", "Thanks, Mrs Patel"), not a word of
 courtesy or affection ("Ok, Great", "Thanks, Love")."""
@@ -2678,7 +2694,8 @@ def parse_name(text: str) -> Optional[str]:
 
 _EITHER_WILL_DO = re.compile(
     r"[\s,.;!-]+(?:(?:honestly|really|tbh|so|and)\s+)?(?:either|both|any|whichever)(?:\s+(?:one|of them|of those|name))?"
-    r"(?:'s|s|\s+is|\s+are|\s+will|\s+would|\s+works?)?\s*(?:be\s+)?(?:fine|ok|okay|do|good|great|alright|grand|lovely)\b"
+    r"(?:'s|s|\s+is|\s+are|\s+will|\s+would|\s+works?)?\s*(?:be\s+)?"
+    rf"(?:{_WILL_DO}|do|alright)\b"
     r"[\s\w,.!']*$",
     re.IGNORECASE,
 )
@@ -2691,9 +2708,7 @@ _FAMILY_WORDS = frozenset(
     "gran nan nana nanna grandma granny nanny aunty auntie uncle mum mam dad grandad grandpa".split()
 )
 """What the family calls someone ("Gran or Maureen, either will do"): the other name is the one to write."""
-_BEFORE_ANOTHER_NAME = re.compile(
-    r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+|\s+(?:or|though|but|although|tho)\s+", re.IGNORECASE
-)
+_BEFORE_ANOTHER_NAME = re.compile(rf"{_A_BREAK_AFTER_A_NAME}|\s+(?:or|though|but|although|tho)\s+", re.IGNORECASE)
 """Where a second name starts after the first ("Margaret, though ...", "Margaret or Peggy", "Robert - most call
 me Bob")."""
 _CALLING_NOT_NAMING = re.compile(
@@ -2760,9 +2775,7 @@ def _without_tail(name: str) -> str:
 def _name_alone(text: str) -> Optional[str]:
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!,")
     name = re.sub(r"^just\s+", "", name, flags=re.IGNORECASE)
-    first, *rest = re.split(
-        r"\s*[,;(]\s*|\s+[-\u2013\u2014]+\s+|(?<=\w{3})(?<![Mm]rs)(?<![Mm]iss)\.\s+", name, maxsplit=1
-    )
+    first, *rest = _NAME_THEN_MORE.split(name, maxsplit=1)
     if rest and _name_alone(first):
         name = first  # "Dot, everybody does", "Sue (Susan on my notes)", "Dr Okafor - old habits"
     elif rest and _only_how_one_is(first):

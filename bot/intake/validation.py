@@ -617,8 +617,8 @@ def _interpret_kind(
         return Outcome(accepted=True, value=name) if name else _reject("utter_invalid_name", attempts, question)
     if kind == "scale":
         # "6, and worthwhile maybe 7", "anxiety was 10 yesterday, happy 1": the other question's score set aside
-        score = normalise.the_score_said_for_this(text, question.key)
-        if score is None and normalise.scores_only_another_question(text, question.key):
+        score, only_another = normalise.the_score_beside_others(text, question.key)
+        if only_another:
             return _reject("utter_invalid_scale", attempts, question, answers)  # "anxious 10" asked how happy
         if score is None:
             score = normalise.parse_scale(text)
