@@ -90,6 +90,9 @@ class RiskMatch:
     category: str
     pattern: str
     hedged: bool = False
+    asked_first: bool = False
+    """A row of the "ask_first" section: hedged because everyday talk shares its words, not for a negation, a past,
+    a job or a joke around it."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ class Risk:
     category: str
     likely: bool = False
     """Uncertain, but the meaning reader judges a disclosure more likely than not (`LIKELY`)."""
+    asked_first: bool = False
+    """Uncertain only because an "ask_first" row matched (not for a negation, a past, a job or a joke): once the team
+    already knows of a disclosure, it gets the short reply as a certain one does (`bot.intake.turn.take_turn`)."""
 
     @property
     def certain(self) -> bool:
@@ -109,12 +115,15 @@ class Risk:
         data: dict[str, object] = {"tier": self.tier, "category": self.category}
         if self.likely:
             data["likely"] = True
+        if self.asked_first:
+            data["asked_first"] = True
         return data
 
     @classmethod
     def from_dict(cls, data: object) -> Optional["Risk"]:
         if isinstance(data, dict) and data.get("tier") in (CERTAIN, UNCERTAIN):
-            return cls(str(data["tier"]), str(data.get("category") or CLASSIFIER), bool(data.get("likely")))
+            category = str(data.get("category") or CLASSIFIER)
+            return cls(str(data["tier"]), category, bool(data.get("likely")), bool(data.get("asked_first")))
         return None
 
 
@@ -165,7 +174,7 @@ def detect_risk(text: Optional[str]) -> Optional[RiskMatch]:
     if hedged is None:
         for category, pattern in load_patterns(section="ask_first"):
             if pattern.search(simple):
-                return RiskMatch(category, pattern.pattern, hedged=True)  # always asked about, never certain
+                return RiskMatch(category, pattern.pattern, hedged=True, asked_first=True)  # asked, never certain
     return hedged
 
 
@@ -242,7 +251,7 @@ def assess(
         if sure or (plain and classifier_score >= certain_at):
             return Risk(CERTAIN, match.category if match else CLASSIFIER)
     if match is not None:
-        return Risk(UNCERTAIN, match.category)
+        return Risk(UNCERTAIN, match.category, asked_first=match.asked_first and not joking)
     if long_enough and (classifier_score >= check_at or meaning >= meaning_at):
         return Risk(UNCERTAIN, CLASSIFIER, likely=meaning >= LIKELY)
     return None

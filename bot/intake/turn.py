@@ -76,10 +76,16 @@ def take_turn(
         # brings the crisis reply in the next turn (so only where the check will be asked), and words of risk from
         # the phrase list stay certain everywhere.
         risk = Risk(UNCERTAIN, CLASSIFIER, likely=True)
-    if risk is not None and (risk.certain or requested == RISK_CHECK and not _a_no_despite_doubt(risk, text, intent)):
+    if risk is not None and (
+        risk.certain
+        or (flagged and risk.asked_first)
+        or (requested == RISK_CHECK and not _a_no_despite_doubt(risk, text, intent))
+    ):
         # A disclosure while the bot is checking is not a "no": it is certain now. A clear no with words the
         # classifiers doubt, and find less likely than not, is still a no ("No! I'm pulling your leg, I've no
-        # plans to pop my clogs"): the check flag stays for the link worker.
+        # plans to pop my clogs"): the check flag stays for the link worker. Words always asked about when
+        # first said ("the bridge ... whether it'd be quick"), said after a disclosure the team already knows of,
+        # get the short reply with the numbers: asking first would question someone who has already told us.
         category = risk.category if risk.certain else (pending or {}).get("category") or risk.category
         return disclosure(requested, text, category, answers, flagged, pending, attempts)
     if (

@@ -158,3 +158,14 @@ def test_a_classifier_flag_the_meaning_reader_finds_more_likely_than_not_is_mark
     doubt = assess("darts, and a pint with the lads", 0.95, meaning_score=0.0004, **RULE)
     assert doubt is not None and doubt.tier == UNCERTAIN and not doubt.likely
     assert "likely" not in doubt.as_dict()
+
+
+def test_an_ask_first_row_alone_is_marked_as_asked_first_and_a_hedged_or_joking_match_is_not():
+    bridge = assess("there's a bridge near the station, I keep wondering if it would be quick", 0.0, **RULE)
+    assert bridge is not None and bridge.tier == UNCERTAIN and bridge.category == "suicide" and bridge.asked_first
+    assert bridge.as_dict()["asked_first"] is True and type(bridge).from_dict(bridge.as_dict()) == bridge
+    negated = assess("I'm not suicidal, just tired of it all", 0.0, **RULE)
+    assert negated is not None and negated.tier == UNCERTAIN and not negated.asked_first
+    assert "asked_first" not in negated.as_dict()
+    joking = assess("the bridge on my commute lol, wondering if it'd be quick", 0.0, **RULE)
+    assert joking is not None and joking.tier == UNCERTAIN and not joking.asked_first

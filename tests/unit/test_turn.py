@@ -155,6 +155,45 @@ def test_uncertain_wording_after_the_team_already_knows_is_kept_as_an_answer_wit
     assert outcome.flag == FlagKind.RISK_CHECK and not outcome.responses
 
 
+BRIDGE = Risk(UNCERTAIN, "suicide", asked_first=True)
+"""An "ask_first" row alone: "the bridge on the walk to work ... whether it'd be quick"."""
+
+
+def test_words_always_asked_about_get_the_check_question_when_the_team_does_not_know_yet():
+    said = "the bridge on my walk, I stand there wondering whether it'd be quick"
+    outcome = take_turn("enjoys", said, "inform", {}, risk=BRIDGE)
+    assert outcome.hold == RISK_CHECK and outcome.flag == FlagKind.RISK_CHECK and not outcome.accepted
+
+
+def test_words_always_asked_about_after_the_team_already_knows_get_the_short_reply_and_are_saved():
+    # Set 29: a yes to an earlier check question brought the crisis reply; his bridge, said later at "enjoys", was
+    # only noted on the item, with nothing said to him.
+    said = "the bridge on my walk, I stand there wondering whether it'd be quick"
+    outcome = take_turn("enjoys", said, "inform", {RISK_FLAGGED: True}, risk=BRIDGE)
+    assert outcome.responses == ["utter_crisis_again"] and outcome.hold == CARRY_ON
+    assert outcome.flag == FlagKind.SAFEGUARDING and outcome.category == "suicide"
+    assert outcome.accepted and outcome.key == "enjoys" and outcome.value == said
+    closed = take_turn(
+        "ons_happy",
+        "2, I keep going to the bridge wondering if it'd be quick",
+        "inform",
+        {RISK_FLAGGED: True},
+        risk=BRIDGE,
+    )
+    assert closed.responses[0] == "utter_crisis_again" and closed.flag == FlagKind.SAFEGUARDING
+    assert closed.accepted and closed.value == 2, "the team knows: the number in it is saved, no hold, no loop"
+    again = take_turn(CARRY_ON, said, "inform", {RISK_FLAGGED: True, "enjoys": said}, risk=BRIDGE, attempts=1)
+    assert again.responses == ["utter_crisis_again_2"], "said again, the other short wording"
+
+
+def test_a_negated_match_after_the_team_already_knows_is_only_noted():
+    hedged = Risk(UNCERTAIN, "suicide")  # "I'm not suicidal": a negation, not an ask-first row
+    outcome = take_turn(
+        "goal", "I'm not suicidal, I just want to sleep better", "inform", {RISK_FLAGGED: True}, risk=hedged
+    )
+    assert outcome.accepted and outcome.flag == FlagKind.RISK_CHECK and not outcome.responses
+
+
 def test_ordinary_answers_are_unchanged():
     outcome = take_turn("ons_happy", "7", "inform", {})
     assert outcome.accepted and outcome.value == 7 and outcome.flag is None and outcome.hold is None
