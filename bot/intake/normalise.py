@@ -311,8 +311,8 @@ feeling, not that question's label, when life satisfaction is asked."""
 def _a_bare_label(text: str, score: re.Match[str], key: str) -> bool:
     """Another question's word standing as a label before its number: at the start or after a stop, with no word of
     feeling or degree of its own ("anxious 10", not "very anxious 2" nor "felt anxious 3"), and no stop between the
-    word and the number ("happy, about 8/10")."""
-    if re.search(r"[,.;:!?]", score.group(0)):
+    word and the number ("happy, about 8/10"); a colon there is a label's ("Anxious: 10")."""
+    if re.search(r"[,.;!?]", score.group(0)):
         return False
     before = text[: score.start()]
     if before.strip() and not re.search(r"[,.;:!?]\s*$", before):

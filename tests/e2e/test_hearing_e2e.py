@@ -94,6 +94,26 @@ def test_a_disclosure_given_as_the_answer_is_saved_flagged_and_never_replayed_in
     assert (kind, urgent) == ("safeguarding", 0)
 
 
+def test_words_always_asked_about_after_a_disclosure_get_the_short_reply_not_the_check_question(system):
+    """Set 29: after the crisis reply, a bridge and whether it would be quick (a row the bot always asks about when
+    the team does not know yet) was only noted on the item, with nothing said to the person."""
+    patient = Patient(system.settings)
+    _until(patient, answering(MRS_C), "what matters most to you")
+    assert "116 123" in Patient.text(patient.say(ABUSE))
+    reply, answer = Patient.text(patient.say("carry on")), answering(MRS_C)
+    for _ in range(30):
+        if "what do you enjoy" in reply.lower():
+            break
+        reply = Patient.text(patient.say(answer(reply)))
+    else:
+        raise AssertionError("never asked what they enjoy")
+    bridge = "the bridge on my walk to work, I stand there wondering whether it'd be quick"
+    said = Patient.text(patient.say(bridge))
+    assert "already knows" in said and "999" in said, said
+    assert "thinking of harming yourself" not in said.lower(), "no check question: the team already knows"
+    assert _answers(system, patient.sender)["enjoys"] == bridge
+
+
 def test_an_overdose_just_taken_gets_999_first(system):
     patient = Patient(system.settings)
     _until(patient, answering(MRS_C), "how anxious did you feel yesterday")

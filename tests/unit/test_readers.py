@@ -1358,6 +1358,9 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_life_satisfaction", "anxious 9", None),
         ("ons_worthwhile", "happy, about 8/10", 8),  # a stop between the word and the number
         ("ons_anxious", "ok. happy 8", None),  # a label after a stop
+        ("ons_happy", "Anxious: 10", None),  # a colon is a label's, not a pause before the score
+        ("ons_worthwhile", "happy: 8", None),
+        ("ons_happy", "anxious: 10, happy: 3", 3),
     ],
 )
 def test_a_score_said_with_another_questions_is_this_ones(key, text, expected):
