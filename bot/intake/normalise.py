@@ -181,6 +181,10 @@ _ANOTHER_SCORE = re.compile(
 stands beside the score asked for."""
 
 
+_ROUND_THE_CLOCK = r"\b24\s*(?:/|-|x|\s)\s*7\b|\b24\s*/\s*365\b"
+"""All the time ("anxious 24/7", "a 24-7 carer"): no score, as a regex piece."""
+
+
 def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     """Read one whole number on a 0-10 scale from "7", "seven", "7/10", "about a 7".
 
@@ -188,7 +192,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> Optional[int]:
     so the bot asks again rather than guess. "7/10" and "7 out of 10" count
     as one number.
     """
-    lowered = text.lower().strip()
+    lowered = re.sub(_ROUND_THE_CLOCK, " ", text.lower().strip())  # "I care for mum 24/7, so 3"
     lowered = re.sub(r"\b(out of|outta|of|from|/)\s*(10|ten)\b", " ", lowered)
     # Nor a share of days or a score said of another time ("five days out of seven", "I'd have said 8").
     lowered = re.sub(
@@ -281,7 +285,8 @@ def _scores_of_other_questions(key: str, own_word_said: bool) -> re.Pattern[str]
     return re.compile(
         rf"\b(?:{'|'.join(words)})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|"
         r"a|an)\s+){0,3}"
-        r"(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:\s*(?:/|out of|outta|of)\s*(?:10|ten)\b)?",
+        rf"(?:(?!{_ROUND_THE_CLOCK})\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+        r"(?:\s*(?:/|out of|outta|of)\s*(?:10|ten)\b)?",
         re.IGNORECASE,
     )
 

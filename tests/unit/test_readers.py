@@ -1361,6 +1361,10 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_happy", "Anxious: 10", None),  # a colon is a label's, not a pause before the score
         ("ons_worthwhile", "happy: 8", None),
         ("ons_happy", "anxious: 10, happy: 3", 3),
+        ("ons_happy", "anxious 24/7", None),  # all the time, no score: asked again
+        ("ons_happy", "anxious 24/7 so 2 happy", 2),
+        ("ons_happy", "24/7 carer for my mum, about 4", 4),
+        ("ons_anxious", "on call 24-7, so an 8", 8),
     ],
 )
 def test_a_score_said_with_another_questions_is_this_ones(key, text, expected):
