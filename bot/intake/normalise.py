@@ -285,7 +285,7 @@ def _scores_of_other_questions(key: str, own_word_said: bool) -> re.Pattern[str]
     return re.compile(
         rf"\b(?:{'|'.join(words)})\b\W*(?:(?:is|was|'s|about|maybe|like|around|probably|prob|more like|i'?d say|say|"
         r"a|an)\s+){0,3}"
-        rf"(?:(?!{_ROUND_THE_CLOCK})\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+        rf"(?:(?!{_ROUND_THE_CLOCK})\d+|{_cardinals(0, 10)})\b"
         r"(?:\s*(?:/|out of|outta|of)\s*(?:10|ten)\b)?",
         re.IGNORECASE,
     )

@@ -1365,6 +1365,9 @@ def test_a_hedged_second_score_said_again_is_the_first(text, score):
         ("ons_happy", "anxious 24/7 so 2 happy", 2),
         ("ons_happy", "24/7 carer for my mum, about 4", 4),
         ("ons_anxious", "on call 24-7, so an 8", 8),
+        ("ons_happy", "anxiety is nought, happiness is 8", 8),  # another's score in any number word ("nought", "nil")
+        ("ons_anxious", "worthwhile fower, anxious 3", 3),
+        ("ons_worthwhile", "anxiety nil, worthwhile 6", 6),
     ],
 )
 def test_a_score_said_with_another_questions_is_this_ones(key, text, expected):
