@@ -126,12 +126,29 @@ def _selected(service: Service, only: Optional[set[str]]) -> bool:
     return only is None or any(service.name == name or service.name.startswith(name + "-") for name in only)
 
 
+ONE_THREAD_EACH = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+}
+"""One NumPy (OpenBLAS) and one TensorFlow thread in each server. A turn's products are small (one message through
+DIET and the risk reader), so extra threads only wait for work, spinning on the cores the other servers need (measured
+side by side on two cores: README, Benchmarks). Read when a library loads, so set in the environment a server starts
+with (the Dockerfile sets the same after training); an operator's own value wins. Training is not started from here
+and keeps every core."""
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(settings.as_env())
     env.update(settings.rasa_env())
     env.setdefault("LOG_LEVEL_LIBRARIES", "WARNING")
     env.setdefault("SANIC_WORKERS", "1")
+    for name, value in ONE_THREAD_EACH.items():
+        env.setdefault(name, value)
     return env
 
 
