@@ -145,10 +145,8 @@ def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(settings.as_env())
     env.update(settings.rasa_env())
-    env.setdefault("LOG_LEVEL_LIBRARIES", "WARNING")
-    env.setdefault("SANIC_WORKERS", "1")
-    for name, value in ONE_THREAD_EACH.items():
-        env.setdefault(name, value)
+    for name, value in {"LOG_LEVEL_LIBRARIES": "WARNING", "SANIC_WORKERS": "1", **ONE_THREAD_EACH}.items():
+        env.setdefault(name, value)  # the operator's own value wins
     return env
 
 
