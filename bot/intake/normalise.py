@@ -801,14 +801,22 @@ def not_after(*words: str) -> str:
     return "".join(f"(?<!{re.escape(word)} )" for word in words)
 
 
+@lru_cache(maxsize=8192)
+def _standing(phrase: str, unless_not: bool = False) -> re.Pattern[str]:
+    """A phrase as whole words (and, with `unless_not`, not followed by "not"), compiled once. The readers build such
+    patterns from their phrase lists at every answer; left to `re`'s own cache (512 patterns, fewer than the readers
+    use together) they were compiled again turn after turn (README, "Where a turn's time goes")."""
+    return re.compile(rf"(?<![\w']){re.escape(phrase)}(?![\w'])" + (r"(?!\s+not\b)" if unless_not else ""))
+
+
 def has_phrase(text: str, phrases: Iterable[str]) -> bool:
-    return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
+    return any(_standing(p).search(text) for p in phrases)
 
 
 def _phrases_found(text: str, phrases: Iterable[str]) -> Iterator[re.Match[str]]:
     """Each place a phrase stands, not followed by "not" ("I am" leans yes; "I am not comfortable" does not)."""
     for phrase in phrases:
-        yield from re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])(?!\s+not\b)", text)
+        yield from _standing(phrase, unless_not=True).finditer(text)
 
 
 def _has_unnegated(text: str, phrases: Iterable[str]) -> bool:
@@ -829,7 +837,7 @@ def _doubted(text: str, found: re.Match[str]) -> bool:
 
 def strip_phrases(text: str, phrases: Iterable[str], leaving: str = " ") -> str:
     for phrase in phrases:
-        text = re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", leaving, text)
+        text = _standing(phrase).sub(leaving, text)
     return text
 
 
@@ -1518,11 +1526,16 @@ class Option:
         Built once per option: it is read on every answer to a choice."""
         return re.compile(rf"(?<!\w){re.escape(self.said)}(?!\w)")
 
+    @cached_property
+    def keywords_read(self) -> tuple[re.Pattern[str], ...]:
+        """The keywords, each read from a word's start, compiled once per option as `said_whole` is."""
+        return tuple(re.compile(rf"\b{keyword}") for keyword in self.keywords)
+
     def matches(self, text: str) -> bool:
         lowered = f" {text.lower()} "
         if self.said in lowered:
             return True
-        return any(re.search(rf"\b{kw}", lowered) for kw in self.keywords)
+        return any(keyword.search(lowered) for keyword in self.keywords_read)
 
 
 _NUMBER_ONLY = re.compile(
