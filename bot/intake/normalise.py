@@ -1531,6 +1531,10 @@ class Option:
         """The keywords, each read from a word's start, compiled once per option as `said_whole` is."""
         return tuple(re.compile(rf"\b{keyword}") for keyword in self.keywords)
 
+    def keyword_spans(self, lowered: str) -> list[tuple[int, int]]:
+        """Every place a keyword is read in the lowered text."""
+        return [found.span() for keyword in self.keywords_read for found in keyword.finditer(lowered)]
+
     def matches(self, text: str) -> bool:
         lowered = f" {text.lower()} "
         if self.said in lowered:
@@ -1747,10 +1751,7 @@ _ALL_OF_THEM = re.compile(
 def _match_spans(option: Option, text: str) -> list[tuple[int, int]]:
     """Every place the option's label or a keyword is named in the text."""
     lowered = f" {text.lower()} "
-    spans = [found.span() for found in option.said_whole.finditer(lowered)]
-    for keyword in option.keywords:
-        spans += [found.span() for found in re.finditer(rf"\b{keyword}", lowered)]
-    return spans
+    return [found.span() for found in option.said_whole.finditer(lowered)] + option.keyword_spans(lowered)
 
 
 def _match_span(option: Option, text: str) -> Optional[tuple[int, int]]:
@@ -1768,7 +1769,7 @@ def _refused(text: str, option: Option, excepting: bool = False) -> bool:
     """True when every mention of the option is refused; with `excepting` (the reply takes all of them), also when
     it is listed after "except" ("all of them except language, caring and time")."""
     lowered = f" {text.lower()} "
-    spans = [found.span() for kw in option.keywords for found in re.finditer(rf"\b{kw}", lowered)]
+    spans = option.keyword_spans(lowered)
     label = option.said_whole.search(lowered)
     if label:
         spans.append(label.span())
@@ -2274,7 +2275,7 @@ def _first_mentions(
 def _mentions(option: Option, text: str) -> int:
     """How many times the option is named (overlapping matches of its label and keywords counted once)."""
     lowered = f" {text.lower()} "
-    found = [m.span() for kw in option.keywords for m in re.finditer(rf"\b{kw}", lowered)]
+    found = option.keyword_spans(lowered)
     found += [m.span() for m in re.finditer(re.escape(option.said), lowered)]
     ends = -1
     count = 0

@@ -26,7 +26,7 @@ word the vocabulary lacks ("mopey" is not "money", "grout" not "group")."""
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Whole words of the encoder's vocabulary; empty (nothing is put right) where it is not installed."""
-    from bot.language.encoder import MODEL_DIR
+    from bot.language.files import MODEL_DIR
 
     try:
         lines = (MODEL_DIR / "vocab.txt").read_text(encoding="utf-8").splitlines()

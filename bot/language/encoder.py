@@ -24,11 +24,9 @@ from typing import BinaryIO, Callable, Optional, Sequence
 import numpy as np
 from scipy.special import erf
 
+from bot.language.files import MODEL_DIR
 from bot.language.wordpiece import WordPiece
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-MODEL_DIR = Path(sys.prefix) / "share" / "whatmatters" / MODEL_NAME
-"""Where the install step unpacks the model: inside the environment it was installed into."""
 MAX_TOKENS = 128
 """Longer messages are cut: a disclosure long enough to pass this is long enough to be seen early."""
 DIMENSIONS = 384

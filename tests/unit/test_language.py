@@ -16,13 +16,13 @@ import pytest
 
 from bot.language import install
 from bot.language.encoder import (
-    MODEL_DIR,
     EncoderMissing,
     SentenceEncoder,
     map_safetensor,
     read_safetensors,
     shared_encoder,
 )
+from bot.language.files import MODEL_DIR
 from bot.language.risk_meaning import MeaningClassifier, reviewed_examples
 from bot.language.wordpiece import WordPiece, basic_words
 

@@ -11,6 +11,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.intake import spelling
 from bot.rasa import patches as rasa_patches
 from bot.rasa.nlu.risk_classifier import RiskPhraseClassifier
 
@@ -386,10 +387,12 @@ async def test_the_action_server_answers_a_failure_without_echoing_the_conversat
     from bot.rasa.action_server import build_app
 
     said = "my partner hits me"
+    spelling.known_words.cache_clear()
     handler = build_app().error_handler.lookup(RuntimeError(said), None)
     reply = await handler(mock.Mock(json={"tracker": {"latest_message": {"text": said}}}), RuntimeError(said))
     assert reply.status == 500 and said not in reply.body.decode()
     assert not any(said in record.getMessage() for record in caplog.records)
+    assert spelling.known_words.cache_info().currsize == 1, "the vocabulary is read at start, not in a patient's turn"
 
 
 def test_a_pause_with_an_everyday_reason_is_no_doubt_of_the_classifier():

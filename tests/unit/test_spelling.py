@@ -1,5 +1,8 @@
 """Option words as people misspell them are put right, and only they (bot.intake.spelling)."""
 
+import subprocess
+import sys
+
 import pytest
 
 from bot.intake.spelling import Targets, known_words, one_slip_apart, put_right
@@ -26,6 +29,13 @@ def test_the_vocabulary_is_installed_and_holds_real_words_only():
     known = known_words()
     assert len(known) > 20000
     assert {"talking", "walking", "person"} <= known and not {"persen", "helth", "mentel"} & known
+
+
+def test_reading_the_vocabulary_loads_no_numerical_library():
+    """The action server reads it; importing the encoder for its path once put 0.2 s of NumPy and SciPy in a turn."""
+    code = "import sys; from bot.intake import spelling; spelling.known_words(); print(sorted({'numpy', 'scipy'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 @pytest.mark.parametrize(
